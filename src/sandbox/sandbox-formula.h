@@ -1,0 +1,73 @@
+/* sandbox-formula.h — Airtable's formula language, for filterByFormula
+ *
+ * The sandbox's own parser and evaluator (fact sheet §9). Independent of
+ * libhangar's formula builder on purpose.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define SANDBOX_FORMULA_ERROR (sandbox_formula_error_quark ())
+
+typedef enum
+{
+  SANDBOX_FORMULA_ERROR_SYNTAX,         /* unparseable text */
+  SANDBOX_FORMULA_ERROR_UNKNOWN_FIELD,  /* {Name} that the table does not have */
+  SANDBOX_FORMULA_ERROR_UNKNOWN_FUNCTION,
+  SANDBOX_FORMULA_ERROR_ARGUMENTS,      /* wrong number of arguments */
+} SandboxFormulaError;
+
+typedef struct _SandboxFormula SandboxFormula;
+
+/* Resolves a field reference (a name, or a `fld…` id) for the table the
+ * formula runs against. Returns the field's canonical id and its Airtable
+ * type (e.g. "singleLineText", "checkbox", "multipleSelects") or FALSE when
+ * the table has no such field. */
+typedef gboolean (*SandboxFormulaResolveFunc) (const char  *name_or_id,
+                                               const char **out_field_id,
+                                               const char **out_field_type,
+                                               gpointer     user_data);
+
+/* Returns the cell value (JSON as the API would return it, or NULL when the
+ * cell is empty) of @field_id in the record being evaluated. For links the
+ * caller may hand out the linked records' primary values as an array of
+ * strings, which is how formulas see them. */
+typedef JsonNode *(*SandboxFormulaCellFunc) (const char *field_id,
+                                             gpointer    record);
+
+GQuark          sandbox_formula_error_quark (void);
+
+/* Parses @text and resolves every field reference with @resolve. Any problem
+ * is an error: the caller answers 422 INVALID_FILTER_BY_FORMULA. */
+SandboxFormula *sandbox_formula_parse       (const char                 *text,
+                                             SandboxFormulaResolveFunc   resolve,
+                                             gpointer                    resolve_data,
+                                             GError                    **error);
+
+/* Evaluates for one record; @record_id is what RECORD_ID() returns and @now
+ * is the instant NOW()/TODAY() see (UTC). Returns the formula's truthiness by
+ * §9.1: 0, FALSE, "", NaN, [], blank and errors are false. */
+gboolean        sandbox_formula_matches     (SandboxFormula             *formula,
+                                             SandboxFormulaCellFunc      cell,
+                                             gpointer                    record,
+                                             const char                 *record_id,
+                                             GDateTime                  *now);
+
+/* Evaluates and returns the value as JSON (a string, number, boolean, array
+ * or null for blank; errors as {"error":"#ERROR!"}), for tests and formula
+ * fields. */
+JsonNode       *sandbox_formula_evaluate    (SandboxFormula             *formula,
+                                             SandboxFormulaCellFunc      cell,
+                                             gpointer                    record,
+                                             const char                 *record_id,
+                                             GDateTime                  *now);
+
+void            sandbox_formula_free        (SandboxFormula             *formula);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandboxFormula, sandbox_formula_free)
+
+G_END_DECLS

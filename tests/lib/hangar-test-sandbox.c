@@ -1,0 +1,188 @@
+/* hangar-test-sandbox.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "hangar-test-sandbox.h"
+
+void
+hangar_test_isolate_home (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("hangar-test-XXXXXX", &error);
+  const char *subdirs[] = { "config", "data", "cache", "runtime" };
+  const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR" };
+
+  g_assert_no_error (error);
+  g_setenv ("HOME", root, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *path = g_build_filename (root, subdirs[i], NULL);
+      g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+      g_setenv (vars[i], path, TRUE);
+    }
+}
+
+HangarTestSandbox *
+hangar_test_sandbox_startv (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *line = NULL;
+  HangarTestSandbox *sandbox;
+  const char *bin = g_getenv ("HANGAR_SANDBOX");
+  JsonNode *root;
+
+  if (bin == NULL)
+    bin = BUILDDIR "/src/sandbox/hangar-sandbox";
+
+  g_ptr_array_add (argv, (char *) bin);
+  g_ptr_array_add (argv, (char *) "--port");
+  g_ptr_array_add (argv, (char *) "0");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  sandbox = g_new0 (HangarTestSandbox, 1);
+  sandbox->process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    if (g_str_equal (args[i], "--state-dir") && args[i + 1] != NULL)
+      sandbox->state_dir = g_strdup (args[i + 1]);
+
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sandbox->process));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL)
+    g_error ("hangar-sandbox exited before printing its JSON line");
+
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  sandbox->info = json_object_ref (json_node_get_object (root));
+  sandbox->url = g_strdup (json_object_get_string_member (sandbox->info, "url"));
+  sandbox->pat = g_strdup (json_object_get_string_member (sandbox->info, "pat"));
+  sandbox->client_id = g_strdup (json_object_get_string_member (sandbox->info, "client_id"));
+  sandbox->redirect_uri = g_strdup (json_object_get_string_member (sandbox->info, "redirect_uri"));
+  g_assert_nonnull (sandbox->url);
+  g_assert_true (g_str_has_prefix (sandbox->url, "http://127.0.0.1:"));
+  g_assert_nonnull (sandbox->pat);
+
+  return sandbox;
+}
+
+HangarTestSandbox *
+hangar_test_sandbox_start (const char *first_arg,
+                           ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  return hangar_test_sandbox_startv ((const char * const *) args->pdata);
+}
+
+void
+hangar_test_sandbox_stop (HangarTestSandbox *sandbox)
+{
+  if (sandbox == NULL)
+    return;
+
+  if (sandbox->process != NULL)
+    {
+      g_subprocess_send_signal (sandbox->process, SIGTERM);
+      g_subprocess_wait (sandbox->process, NULL, NULL);
+      g_clear_object (&sandbox->process);
+    }
+  g_clear_pointer (&sandbox->info, json_object_unref);
+  g_free (sandbox->url);
+  g_free (sandbox->pat);
+  g_free (sandbox->client_id);
+  g_free (sandbox->redirect_uri);
+  g_free (sandbox->state_dir);
+  g_free (sandbox);
+}
+
+JsonNode *
+hangar_test_sandbox_request (HangarTestSandbox *sandbox,
+                             const char        *method,
+                             const char        *path_and_query,
+                             const char        *bearer,
+                             const char        *json_body,
+                             guint             *out_status)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *uri = g_strconcat (sandbox->url, path_and_query, NULL);
+  gsize len = 0;
+  const char *data;
+
+  msg = soup_message_new (method, uri);
+  g_assert_nonnull (msg);
+  if (bearer != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", bearer, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (out_status != NULL)
+    *out_status = soup_message_get_status (msg);
+
+  data = g_bytes_get_data (body, &len);
+  if (len == 0)
+    return NULL;
+  if (!json_parser_load_from_data (parser, data, len, &error))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+gint64
+hangar_test_sandbox_stat (HangarTestSandbox *sandbox,
+                          const char        *name)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(GStrv) parts = NULL;
+  JsonObject *obj;
+  guint status = 0;
+
+  node = hangar_test_sandbox_request (sandbox, "GET", "/__sandbox/stats", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (node);
+  obj = json_node_get_object (node);
+  parts = g_strsplit (name, ".", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      JsonNode *member = json_object_get_member (obj, parts[i]);
+
+      if (member == NULL)
+        return 0;
+      if (parts[i + 1] == NULL)
+        return json_node_get_int (member);
+      obj = json_node_get_object (member);
+    }
+  return 0;
+}
