@@ -3,6 +3,23 @@
  * The sandbox's own parser and evaluator (fact sheet §9). Independent of
  * libhangar's formula builder on purpose.
  *
+ * NOTE FOR SBCORE (server core), from the formula helper:
+ *  - The cell callback returns a NEW REFERENCE (transfer full): the evaluator
+ *    calls json_node_unref() on it. For a stored cell return
+ *    json_node_ref (stored_node); for computed cells (links as primary
+ *    values, lookups, formula fields) return the freshly built node.
+ *    NULL means an empty cell.
+ *  - CREATED_TIME() / LAST_MODIFIED_TIME() call the cell callback with the
+ *    pseudo ids SANDBOX_FORMULA_CREATED_TIME / SANDBOX_FORMULA_LAST_MODIFIED_TIME
+ *    (never valid field ids); answer with an ISO string node, or NULL.
+ *    LAST_MODIFIED_TIME() falls back to CREATED_TIME() when NULL.
+ *  - The strings handed out by the resolve callback are copied at once.
+ *  - An empty (or all-whitespace) formula is a SYNTAX error here: the list
+ *    route should treat filterByFormula="" as "no filter" before parsing.
+ *  - A parsed SandboxFormula is immutable: it may be evaluated many times,
+ *    and from several threads at once.
+ *  - sandbox_formula_compare_cells() (below) orders two cells for sort[].
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -67,6 +84,23 @@ JsonNode       *sandbox_formula_evaluate    (SandboxFormula             *formula
                                              GDateTime                  *now);
 
 void            sandbox_formula_free        (SandboxFormula             *formula);
+
+#define SANDBOX_FORMULA_CREATED_TIME       "__createdTime"
+#define SANDBOX_FORMULA_LAST_MODIFIED_TIME "__lastModifiedTime"
+
+/* Orders two cells of one field (JSON as the API returns them, NULL for
+ * empty) for an ascending sort: < 0 when @a comes first. Numbers (number,
+ * currency, percent, duration, rating, autoNumber, count) numerically; text
+ * case-insensitively (g_utf8_collate_key of the casefolded text, then the
+ * exact text to break ties); date, dateTime, createdTime and
+ * lastModifiedTime chronologically; checkbox false before true; arrays
+ * (selects, links, lookups, attachments, collaborators) by their text joined
+ * with ", "; collaborators by name. Blank cells (NULL, null, "", [],
+ * false for checkboxes) come FIRST ascending: negate the result for a
+ * descending sort, which puts blanks last. Unknown types compare as text. */
+int             sandbox_formula_compare_cells (JsonNode                 *a,
+                                               JsonNode                 *b,
+                                               const char               *field_type);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandboxFormula, sandbox_formula_free)
 
