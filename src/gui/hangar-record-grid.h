@@ -1,0 +1,69 @@
+/* hangar-record-grid.h — the record grid: one table's records in a GtkColumnView
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hangar-types.h"
+
+G_BEGIN_DECLS
+
+/* Forward declarations (identical typedefs are allowed by C11). */
+typedef struct _HangarAccount HangarAccount;
+typedef struct _HangarTable   HangarTable;
+
+#define HANGAR_TYPE_RECORD_GRID (hangar_record_grid_get_type ())
+
+G_DECLARE_FINAL_TYPE (HangarRecordGrid, hangar_record_grid, HANGAR, RECORD_GRID, GtkWidget)
+
+/**
+ * hangar_record_grid_new:
+ *
+ * Creates an empty record grid. Call hangar_record_grid_show_table() to fill it.
+ *
+ * Returns: (transfer floating): a new #HangarRecordGrid
+ */
+GtkWidget *hangar_record_grid_new                    (void);
+
+/**
+ * hangar_record_grid_show_table:
+ * @self: a #HangarRecordGrid
+ * @account: the account whose client reads the records
+ * @base_id: the `app…` id of the base holding @table
+ * @table: the table (with its fields and views) to show
+ *
+ * Shows @table: builds one column per field and starts listing records page
+ * by page through @account's client. Any load in flight is cancelled. The
+ * sort, filter, search and view choices are reset.
+ */
+void       hangar_record_grid_show_table             (HangarRecordGrid *self,
+                                                      HangarAccount    *account,
+                                                      const char       *base_id,
+                                                      HangarTable      *table);
+
+/**
+ * hangar_record_grid_show_table_with_client:
+ * @self: a #HangarRecordGrid
+ * @client: the client to list records with
+ * @base_id: the `app…` id of the base holding @table
+ * @table: the table to show
+ *
+ * Like hangar_record_grid_show_table() but with a bare #HangarClient (used by
+ * hangar_record_grid_show_table() itself, by tests and by screenshot tools).
+ */
+void       hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
+                                                      HangarClient     *client,
+                                                      const char       *base_id,
+                                                      HangarTable      *table);
+
+/**
+ * hangar_record_grid_get_table:
+ * @self: a #HangarRecordGrid
+ *
+ * Returns: (transfer none) (nullable): the table shown, if any
+ */
+HangarTable *hangar_record_grid_get_table            (HangarRecordGrid *self);
+
+G_END_DECLS
