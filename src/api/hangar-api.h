@@ -1,0 +1,18 @@
+/* hangar-api.h — everything of libhangar's API part (src/api)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hangar-types.h"
+#include "hangar-error.h"
+
+/* models and formula builder */
+#include "hangar-base.h"
+#include "hangar-comment.h"
+#include "hangar-field.h"
+#include "hangar-formula.h"
+#include "hangar-record.h"
+#include "hangar-table.h"
+#include "hangar-view.h"
+#include "hangar-whoami.h"
