@@ -66,4 +66,24 @@ void       hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
  */
 HangarTable *hangar_record_grid_get_table            (HangarRecordGrid *self);
 
+/* For tests, screenshots and the window's own menus. */
+typedef struct _HangarSortEditor   HangarSortEditor;
+typedef struct _HangarFilterEditor HangarFilterEditor;
+typedef struct _HangarRecordDetail HangarRecordDetail;
+
+GtkSelectionModel  *hangar_record_grid_get_model         (HangarRecordGrid *self);
+GtkColumnView      *hangar_record_grid_get_column_view   (HangarRecordGrid *self);
+gboolean            hangar_record_grid_get_loading       (HangarRecordGrid *self);
+void                hangar_record_grid_set_field_visible (HangarRecordGrid *self,
+                                                          const char       *field_name,
+                                                          gboolean          visible);
+void                hangar_record_grid_set_search        (HangarRecordGrid *self,
+                                                          const char       *text);
+void                hangar_record_grid_set_view          (HangarRecordGrid *self,
+                                                          const char       *view_name_or_id);
+HangarSortEditor   *hangar_record_grid_get_sort_editor   (HangarRecordGrid *self);
+HangarFilterEditor *hangar_record_grid_get_filter_editor (HangarRecordGrid *self);
+HangarRecordDetail *hangar_record_grid_get_detail        (HangarRecordGrid *self);
+const char         *hangar_record_grid_get_rate_text     (HangarRecordGrid *self);
+
 G_END_DECLS
