@@ -7,6 +7,15 @@
 #include "hangar-types.h"
 #include "hangar-error.h"
 
+/* client, pacing, record list */
+#include "hangar-token-source.h"
+#include "hangar-list-options.h"
+#include "hangar-batch-result.h"
+#include "hangar-rate-state.h"
+#include "hangar-scheduler.h"
+#include "hangar-client.h"
+#include "hangar-record-list.h"
+
 /* models and formula builder */
 #include "hangar-base.h"
 #include "hangar-comment.h"

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
 #include "hangar-error.h"
 
 typedef struct
@@ -97,4 +99,155 @@ hangar_api_error_get_server_message (const GError *error)
   if (error == NULL || (priv = hangar_api_error_get_private (error)) == NULL)
     return NULL;
   return priv->server_message;
+}
+
+/**
+ * hangar_api_error_code_for:
+ * @http_status: an HTTP status >= 300
+ * @server_type: (nullable): Airtable's error type
+ *
+ * Returns: the %HANGAR_API_ERROR code for this status and type. The status
+ *   decides first; the type refines 422 answers.
+ */
+HangarApiError
+hangar_api_error_code_for (guint       http_status,
+                           const char *server_type)
+{
+  switch (http_status)
+    {
+    case 400:
+      return HANGAR_API_ERROR_INVALID_REQUEST;
+    case 401:
+      return HANGAR_API_ERROR_AUTHENTICATION_REQUIRED;
+    case 403:
+      return HANGAR_API_ERROR_PERMISSION_DENIED;
+    case 404:
+      return HANGAR_API_ERROR_NOT_FOUND;
+    case 409:
+      return HANGAR_API_ERROR_CONFLICT;
+    case 413:
+    case 414:
+      return HANGAR_API_ERROR_REQUEST_TOO_LARGE;
+    case 422:
+      if (server_type == NULL)
+        return HANGAR_API_ERROR_UNPROCESSABLE;
+      if (g_str_equal (server_type, "INVALID_FILTER_BY_FORMULA"))
+        return HANGAR_API_ERROR_INVALID_FORMULA;
+      if (g_str_equal (server_type, "LIST_RECORDS_ITERATOR_NOT_AVAILABLE"))
+        return HANGAR_API_ERROR_ITERATOR_EXPIRED;
+      if (g_str_has_prefix (server_type, "INVALID_REQUEST"))
+        return HANGAR_API_ERROR_INVALID_REQUEST;
+      return HANGAR_API_ERROR_UNPROCESSABLE;
+    case 429:
+      return HANGAR_API_ERROR_RATE_LIMITED;
+    default:
+      if (http_status >= 500 && http_status < 600)
+        return HANGAR_API_ERROR_SERVER_ERROR;
+      return HANGAR_API_ERROR_FAILED;
+    }
+}
+
+/* Reads the "error" member of an Airtable error body. Returns FALSE when the
+ * body is not JSON at all; an empty body or a JSON body without a usable
+ * error member is fine (both outputs then stay NULL). */
+static gboolean
+parse_error_body (GBytes  *body,
+                  char   **out_type,
+                  char   **out_message)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  const char *data;
+  gsize len = 0;
+  JsonNode *root;
+  JsonNode *err;
+
+  *out_type = NULL;
+  *out_message = NULL;
+
+  if (body == NULL)
+    return TRUE;
+  data = g_bytes_get_data (body, &len);
+  if (len == 0)
+    return TRUE;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, len, NULL))
+    return FALSE;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return TRUE;
+
+  err = json_object_get_member (json_node_get_object (root), "error");
+  if (err == NULL || JSON_NODE_HOLDS_NULL (err))
+    return TRUE;
+
+  if (JSON_NODE_HOLDS_VALUE (err) && json_node_get_value_type (err) == G_TYPE_STRING)
+    {
+      *out_type = g_strdup (json_node_get_string (err));
+      /* The OAuth form keeps its text in error_description. */
+      {
+        JsonNode *desc = json_object_get_member (json_node_get_object (root), "error_description");
+
+        if (desc != NULL && JSON_NODE_HOLDS_VALUE (desc) &&
+            json_node_get_value_type (desc) == G_TYPE_STRING)
+          *out_message = g_strdup (json_node_get_string (desc));
+      }
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (err))
+    {
+      JsonObject *obj = json_node_get_object (err);
+      JsonNode *type = json_object_get_member (obj, "type");
+      JsonNode *message = json_object_get_member (obj, "message");
+
+      if (type != NULL && JSON_NODE_HOLDS_VALUE (type) &&
+          json_node_get_value_type (type) == G_TYPE_STRING)
+        *out_type = g_strdup (json_node_get_string (type));
+      if (message != NULL && JSON_NODE_HOLDS_VALUE (message) &&
+          json_node_get_value_type (message) == G_TYPE_STRING)
+        *out_message = g_strdup (json_node_get_string (message));
+    }
+
+  return TRUE;
+}
+
+/**
+ * hangar_api_error_new_from_response:
+ * @http_status: the HTTP status (>= 300)
+ * @reason_phrase: (nullable): the HTTP reason phrase, for the message
+ * @body: (nullable): the response body
+ *
+ * Returns: (transfer full): a new error in %HANGAR_API_ERROR, with details set
+ */
+GError *
+hangar_api_error_new_from_response (guint       http_status,
+                                    const char *reason_phrase,
+                                    GBytes     *body)
+{
+  g_autofree char *type = NULL;
+  g_autofree char *message = NULL;
+  HangarApiError code;
+  GError *error;
+
+  if (!parse_error_body (body, &type, &message) && http_status < 500 && http_status != 429)
+    {
+      error = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
+                           "Airtable answered HTTP %u with a body that is not JSON",
+                           http_status);
+      hangar_api_error_set_details (error, http_status, NULL, NULL);
+      return error;
+    }
+
+  code = hangar_api_error_code_for (http_status, type);
+
+  if (message != NULL && *message != '\0')
+    error = g_error_new (HANGAR_API_ERROR, code, "%s", message);
+  else if (type != NULL)
+    error = g_error_new (HANGAR_API_ERROR, code, "%s (HTTP %u)", type, http_status);
+  else
+    error = g_error_new (HANGAR_API_ERROR, code, "HTTP %u %s", http_status,
+                         reason_phrase != NULL ? reason_phrase : "");
+
+  hangar_api_error_set_details (error, http_status, type, message);
+  return error;
 }

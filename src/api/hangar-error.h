@@ -50,4 +50,17 @@ guint        hangar_api_error_get_http_status (const GError *error);
 const char  *hangar_api_error_get_server_type (const GError *error);
 const char  *hangar_api_error_get_server_message (const GError *error);
 
+/* Maps an HTTP error response (status >= 300) to a HANGAR_API_ERROR with its
+ * details set. Accepts both Airtable envelopes ({"error":{"type","message"}}
+ * and {"error":"TYPE"}), an object without message and a null error. A
+ * 4xx body that is not JSON gives HANGAR_API_ERROR_INVALID_RESPONSE; a 5xx
+ * keeps HANGAR_API_ERROR_SERVER_ERROR whatever its body. */
+GError      *hangar_api_error_new_from_response (guint       http_status,
+                                                 const char *reason_phrase,
+                                                 GBytes     *body);
+
+/* The HANGAR_API_ERROR code for an HTTP status and an Airtable type. */
+HangarApiError hangar_api_error_code_for (guint       http_status,
+                                          const char *server_type);
+
 G_END_DECLS

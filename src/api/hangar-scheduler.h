@@ -1,0 +1,47 @@
+/* hangar-scheduler.h — process-wide pacing of Airtable requests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hangar-rate-state.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_SCHEDULER (hangar_scheduler_get_type ())
+
+G_DECLARE_FINAL_TYPE (HangarScheduler, hangar_scheduler, HANGAR, SCHEDULER, GObject)
+
+HangarScheduler *hangar_scheduler_get_default        (void);
+HangarScheduler *hangar_scheduler_new                (void);
+
+void             hangar_scheduler_acquire_async      (HangarScheduler     *self,
+                                                      const char          *base_id,
+                                                      gpointer             token_key,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean         hangar_scheduler_acquire_finish     (HangarScheduler     *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+void             hangar_scheduler_report_rate_limited (HangarScheduler    *self,
+                                                       const char         *base_id,
+                                                       gpointer            token_key);
+
+HangarRateState *hangar_scheduler_get_base_state     (HangarScheduler     *self,
+                                                      const char          *base_id);
+
+double           hangar_scheduler_get_base_rate      (HangarScheduler     *self);
+void             hangar_scheduler_set_base_rate      (HangarScheduler     *self,
+                                                      double               rate);
+double           hangar_scheduler_get_token_rate     (HangarScheduler     *self);
+void             hangar_scheduler_set_token_rate     (HangarScheduler     *self,
+                                                      double               rate);
+guint            hangar_scheduler_get_penalty_ms     (HangarScheduler     *self);
+void             hangar_scheduler_set_penalty_ms     (HangarScheduler     *self,
+                                                      guint                penalty_ms);
+
+G_END_DECLS
