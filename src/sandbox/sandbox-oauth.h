@@ -12,10 +12,8 @@
  *       --code-ttl S          → code_ttl_s        (tests: code expiry)
  *       --refresh-ttl S       → refresh_ttl_s
  *       --refresh-grace-ms MS → refresh_grace_ms  (tests: 409 vs reuse)
- *  2. In the control API dispatcher, one line before your own routes:
- *       if (sandbox_oauth_handle_control (oauth, msg, path)) return;
- *     It serves POST /__sandbox/oauth/integrations (tests register a
- *     confidential integration with a secret, or one with fewer scopes).
+ *  2. (done by sbcore: POST /__sandbox/integrations and the
+ *     confidential_client_id/_secret in the startup line.)
  *  3. Persistence: call sandbox_oauth_deserialize() BEFORE
  *     sandbox_oauth_add_integration() if you can. add_integration is
  *     idempotent by name, so the demo integration keeps its client id
@@ -122,17 +120,6 @@ guint                  sandbox_oauth_expire_access_tokens   (SandboxOAuth *self,
 guint64                sandbox_oauth_get_refresh_count      (SandboxOAuth *self); /* successful refreshes */
 guint64                sandbox_oauth_get_token_request_count(SandboxOAuth *self); /* every POST to /token */
 guint64                sandbox_oauth_get_exchange_count     (SandboxOAuth *self); /* successful code exchanges */
-
-/* Control API helper: serves POST /__sandbox/oauth/integrations with a
- * JSON body {"name": str, "redirect_uris": [str…], "scopes": [str…]
- * (optional, default every basic scope), "client_secret": str (optional),
- * "confidential": bool (optional: generate a secret)} and answers 200
- * {"client_id", "client_secret" (only for a confidential one), "name",
- * "redirect_uris", "scopes"}. Returns FALSE (and touches nothing) for any
- * other path. */
-gboolean               sandbox_oauth_handle_control         (SandboxOAuth       *self,
-                                                             SoupServerMessage  *msg,
-                                                             const char         *path);
 
 /* Persistence (the core writes the state directory). The state holds only
  * SHA-256 digests of codes, tokens and client secrets, never the values. */

@@ -431,8 +431,7 @@ harness_handler (SoupServer        *server,
   gboolean handled;
 
   g_mutex_lock (&h->lock);
-  handled = sandbox_oauth_handle (h->oauth, msg, path, query)
-            || sandbox_oauth_handle_control (h->oauth, msg, path);
+  handled = sandbox_oauth_handle (h->oauth, msg, path, query);
   g_mutex_unlock (&h->lock);
   if (!handled)
     soup_server_message_set_status (msg, 404, NULL);
@@ -1131,50 +1130,6 @@ test_unit_control_operations (void)
 }
 
 static void
-test_unit_control_integrations (void)
-{
-  g_autoptr(Harness) h = harness_auto ();
-  g_autoptr(Reply) r = NULL;
-  g_autofree char *auth = NULL;
-  g_autofree char *code = NULL;
-  const char *id, *secret;
-  Pkce pkce;
-
-  r = http (h->url, "POST", "/__sandbox/oauth/integrations", "application/json",
-            "{\"name\":\"Tool\",\"redirect_uris\":[\"http://localhost:5000/cb\"],"
-            "\"scopes\":[\"data.records:read\",\"bogus:scope\"],\"confidential\":true}", NULL);
-  g_assert_cmpuint (r->status, ==, 200);
-  id = json_str (r, "client_id");
-  secret = json_str (r, "client_secret");
-  g_assert_nonnull (id);
-  g_assert_nonnull (secret);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r->json, "scopes")), ==, 1);
-
-  pkce_make (&pkce, 43);
-  code = get_code (h->url, id, "http://localhost:5000/cb", "data.records:read", &pkce);
-  auth = basic (id, secret, FALSE);
-  {
-    g_autofree char *b = form ("grant_type", "authorization_code", "code", code,
-                               "redirect_uri", "http://localhost:5000/cb", "code_verifier", pkce.verifier, NULL);
-    g_autoptr(Reply) t = token_post (h->url, b, auth);
-    assert_token_success (t, "data.records:read", 3600, 5184000);
-  }
-
-  /* Bad bodies */
-  {
-    const char *bad[] = { "not json", "[]", "{\"name\":1,\"redirect_uris\":[\"x\"]}",
-                          "{\"name\":\"x\"}", "{\"name\":\"x\",\"redirect_uris\":[1]}",
-                          "{\"name\":\"x\",\"redirect_uris\":[\"y\"],\"confidential\":\"yes\"}", NULL };
-
-    for (guint i = 0; bad[i] != NULL; i++)
-      {
-        g_autoptr(Reply) e = http (h->url, "POST", "/__sandbox/oauth/integrations", "application/json", bad[i], NULL);
-        g_assert_cmpuint (e->status, ==, 400);
-      }
-  }
-}
-
-static void
 test_unit_persistence (void)
 {
   g_autoptr(Harness) h = harness_auto ();
@@ -1605,6 +1560,151 @@ test_process_rotation_and_revoke (void)
   }
 }
 
+static void
+test_process_control_switches (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--auto-approve", "--no-rate-limit", NULL);
+  g_autoptr(Reply) t = process_tokens (sb, SCOPES);
+  g_autoptr(GPtrArray) before = list_base_ids (sb, json_str (t, "access_token"));
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(JsonNode) n = NULL;
+  g_autofree char *removed = NULL;
+  g_autofree char *req = NULL;
+  g_autofree char *path = NULL;
+  guint status = 0;
+
+  g_assert_cmpint (hangar_test_sandbox_stat (sb, "exchanges"), ==, 1);
+  g_assert_cmpuint (before->len, >=, 2);
+
+  /* Remove one base from the grant: gone from the list, 403 on its schema */
+  removed = g_strdup (g_ptr_array_index (before, 0));
+  req = g_strdup_printf ("{\"base\":\"%s\"}", removed);
+  n = hangar_test_sandbox_request (sb, "POST", "/__sandbox/remove-base", NULL, req, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&n, json_node_unref);
+  after = list_base_ids (sb, json_str (t, "access_token"));
+  g_assert_cmpuint (after->len, ==, before->len - 1);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (after, i), !=, removed);
+  path = g_strdup_printf ("/v0/meta/bases/%s/tables", removed);
+  n = api_get (sb, path, json_str (t, "access_token"), &status);
+  g_assert_cmpuint (status, ==, 403);
+  g_clear_pointer (&n, json_node_unref);
+
+  /* Expire access tokens now: 401, and a refresh brings access back */
+  n = hangar_test_sandbox_request (sb, "POST", "/__sandbox/expire-tokens", NULL, "{}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&n, json_node_unref);
+  n = api_get (sb, "/v0/meta/whoami", json_str (t, "access_token"), &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_pointer (&n, json_node_unref);
+  {
+    g_autoptr(Reply) r = refresh (sb->url, sb->client_id, json_str (t, "refresh_token"));
+    g_autoptr(GPtrArray) ids = NULL;
+
+    assert_token_success (r, SCOPES, 3600, 5184000);
+    n = api_get (sb, "/v0/meta/whoami", json_str (r, "access_token"), &status);
+    g_assert_cmpuint (status, ==, 200);
+    /* The removed base stays removed after the refresh. */
+    ids = list_base_ids (sb, json_str (r, "access_token"));
+    g_assert_cmpuint (ids->len, ==, before->len - 1);
+  }
+}
+
+static void
+test_process_confidential_client (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--auto-approve", NULL);
+  const char *id = json_object_get_string_member (sb->info, "confidential_client_id");
+  const char *secret = json_object_get_string_member (sb->info, "confidential_client_secret");
+  g_autofree char *auth = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *body = NULL;
+  Pkce pkce;
+
+  g_assert_nonnull (id);
+  g_assert_nonnull (secret);
+  g_assert_cmpstr (id, !=, "");
+  auth = basic (id, secret, TRUE);
+  pkce_make (&pkce, 43);
+  code = get_code (sb->url, id, sb->redirect_uri, SCOPES, &pkce);
+  body = form ("grant_type", "authorization_code", "code", code, "redirect_uri", sb->redirect_uri,
+               "code_verifier", pkce.verifier, NULL);
+  {
+    /* Without the header: invalid_client (401), and the code survives */
+    g_autofree char *b = g_strconcat (body, "&client_id=", id, NULL);
+    g_autoptr(Reply) r = token_post (sb->url, b, NULL);
+
+    assert_oauth_error (r, 401, "invalid_client");
+  }
+  {
+    g_autoptr(Reply) r = token_post (sb->url, body, auth);
+
+    assert_token_success (r, SCOPES, 3600, 5184000);
+  }
+  /* The public client must not send one */
+  {
+    g_autofree char *pub = basic (sb->client_id, "x", FALSE);
+    g_autoptr(Reply) r = token_post (sb->url, "grant_type=refresh_token&refresh_token=oarx", pub);
+
+    assert_oauth_error (r, 401, "invalid_client");
+  }
+}
+
+static void
+test_process_restart (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hangar-oauth-state-XXXXXX", &error);
+  g_autoptr(Reply) t = NULL;
+  g_autofree char *client_id = NULL;
+  g_autoptr(JsonNode) n = NULL;
+  guint status = 0;
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--auto-approve", "--state-dir", dir, NULL);
+
+    t = process_tokens (sb, SCOPES);
+    client_id = g_strdup (sb->client_id);
+  }
+  {
+    g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--auto-approve", "--state-dir", dir, NULL);
+    g_autoptr(Reply) r = NULL;
+
+    /* Same integration, the access token still works, the refresh rotates */
+    g_assert_cmpstr (sb->client_id, ==, client_id);
+    n = api_get (sb, "/v0/meta/whoami", json_str (t, "access_token"), &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_clear_pointer (&n, json_node_unref);
+    r = refresh (sb->url, sb->client_id, json_str (t, "refresh_token"));
+    assert_token_success (r, SCOPES, 3600, 5184000);
+    n = api_get (sb, "/v0/meta/whoami", json_str (t, "access_token"), &status);
+    g_assert_cmpuint (status, ==, 401);
+    g_clear_pointer (&n, json_node_unref);
+
+    /* The state directory holds no usable token */
+    {
+      g_autoptr(GDir) d = g_dir_open (dir, 0, &error);
+      const char *name;
+
+      g_assert_no_error (error);
+      while ((name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autofree char *contents = NULL;
+
+          if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)
+              || !g_file_get_contents (path, &contents, NULL, NULL))
+            continue;
+          g_assert_null (strstr (contents, json_str (t, "access_token")));
+          g_assert_null (strstr (contents, json_str (r, "access_token")));
+          g_assert_null (strstr (contents, json_str (r, "refresh_token")));
+        }
+    }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1624,13 +1724,15 @@ main (int   argc,
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-expiry", test_unit_refresh_expiry);
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-scope", test_unit_refresh_scope);
   g_test_add_func ("/hangar/sandbox/oauth/unit/control-operations", test_unit_control_operations);
-  g_test_add_func ("/hangar/sandbox/oauth/unit/control-integrations", test_unit_control_integrations);
   g_test_add_func ("/hangar/sandbox/oauth/unit/persistence", test_unit_persistence);
   g_test_add_func ("/hangar/sandbox/oauth/unit/consent", test_unit_consent);
 
   g_test_add_func ("/hangar/sandbox/oauth/full-flow", test_process_full_flow);
   g_test_add_func ("/hangar/sandbox/oauth/consent-page", test_process_consent_page);
   g_test_add_func ("/hangar/sandbox/oauth/rotation-and-revoke", test_process_rotation_and_revoke);
+  g_test_add_func ("/hangar/sandbox/oauth/control-switches", test_process_control_switches);
+  g_test_add_func ("/hangar/sandbox/oauth/confidential-client", test_process_confidential_client);
+  g_test_add_func ("/hangar/sandbox/oauth/restart", test_process_restart);
 
   return g_test_run ();
 }
