@@ -1,0 +1,68 @@
+/* hangar-account-private.h — what the store and token source share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "hangar-account.h"
+#include "hangar-oauth.h"
+
+G_BEGIN_DECLS
+
+struct _HangarAccount
+{
+  GObject              parent_instance;
+
+  char                *id;
+  char                *label;
+  char                *identifier;
+  HangarAccountKind    kind;
+  HangarAccountStatus  status;
+  char                *status_reason;
+  char                *user_id;
+  char                *email;
+  char               **scopes;
+  char               **requested_scopes;
+  char                *api_url;
+  char                *oauth_url;
+  char                *client_id;
+  char                *redirect_uri;
+  gint64               connected_at;
+  gint64               last_refresh;
+  gint64               access_expires_at;
+  gint64               refresh_expires_at;
+
+  GWeakRef             store;
+  HangarTokenSource   *token_source;
+  HangarClient        *client;
+};
+
+HangarAccount          *_hangar_account_new              (const char         *id);
+void                    _hangar_account_set_store        (HangarAccount      *self,
+                                                          HangarAccountStore *store);
+/* Metadata <-> JSON object (one entry of accounts.json). */
+JsonNode               *_hangar_account_to_json          (HangarAccount      *self);
+gboolean                _hangar_account_update_from_json (HangarAccount      *self,
+                                                          JsonObject         *obj);
+void                    _hangar_account_set_string       (HangarAccount      *self,
+                                                          const char         *property,
+                                                          const char         *value);
+void                    _hangar_account_set_strv         (HangarAccount      *self,
+                                                          const char         *property,
+                                                          const char * const *value);
+void                    _hangar_account_set_int64        (HangarAccount      *self,
+                                                          const char         *property,
+                                                          gint64              value);
+void                    _hangar_account_set_kind         (HangarAccount      *self,
+                                                          HangarAccountKind   kind);
+/* The integration settings from the metadata (no client secret). */
+HangarOAuthIntegration *_hangar_account_dup_integration  (HangarAccount      *self);
+/* Drops the client and token source (on removal). */
+void                    _hangar_account_shutdown         (HangarAccount      *self);
+
+typedef struct _HangarOAuthTokenSource HangarOAuthTokenSource;
+gboolean                _hangar_oauth_token_source_is_invalid (HangarOAuthTokenSource *self);
+
+G_END_DECLS
