@@ -1,0 +1,372 @@
+/* hangar-cli.c — hangar-cli: main, global options, dispatch, shared helpers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "hangar-cli.h"
+
+#define DEFAULT_TOKEN_ENV "AIRTABLE_TOKEN"
+
+/* The variable the token came from, so that messages can be scrubbed of it. */
+static const char *token_env_in_use;
+
+static const char usage_text[] =
+  "Usage: hangar-cli [--api-url URL] [--token-env VAR | -a ACCOUNT] COMMAND …\n"
+  "\n"
+  "Data commands:\n"
+  "  bases [--format jsonl|csv]                 list the bases the token can use\n"
+  "  schema BASE                                tables, fields and views as JSON\n"
+  "  records list BASE TABLE [--formula F] [--where FIELD=VALUE]…\n"
+  "               [--sort FIELD | --sort -FIELD]… [--field F]… [--view V]\n"
+  "               [--max N] [--format jsonl|csv]\n"
+  "  records get BASE TABLE RECORD\n"
+  "  records create|update|replace|upsert BASE TABLE [--merge-on FIELD]… [--typecast]\n"
+  "               JSON lines on stdin: a fields object (create, upsert) or\n"
+  "               {\"id\":…,\"fields\":…} (update, replace); results as JSON lines\n"
+  "  records delete BASE TABLE RECORD…\n"
+  "  request METHOD PATH [--param K=V]… [--data JSON|-]\n"
+  "\n"
+  "Account commands: accounts, connect, reconnect, disconnect\n"
+  "\n"
+  "Options:\n"
+  "  --api-url URL    API base URL (default " HANGAR_DEFAULT_API_URL ")\n"
+  "  --token-env VAR  read the token from environment variable VAR\n"
+  "                   (default " DEFAULT_TOKEN_ENV "); it is never printed\n"
+  "  -a, --account A  use the connected account labelled A\n"
+  "\n"
+  "Exit status: 0 success, 1 error, 2 bad usage or input (nothing sent),\n"
+  "3 a batch write stopped part way (see stderr for what was written).\n";
+
+/* Replaces every occurrence of the token and every newline, so an error
+ * is one line and never shows a secret. */
+static char *
+sanitize (const char *text)
+{
+  const char *token = token_env_in_use != NULL ? g_getenv (token_env_in_use) : NULL;
+  g_autofree char *scrubbed = NULL;
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  out = g_string_new (text);
+  if (token != NULL && strlen (token) >= 4)
+    g_string_replace (out, token, "[token]", 0);
+  g_string_replace (out, "\r\n", " ", 0);
+  g_string_replace (out, "\n", " ", 0);
+  g_string_replace (out, "\r", " ", 0);
+  return g_string_free (out, FALSE);
+}
+
+int
+hangar_cli_fail (int         status,
+                 const char *format,
+                 ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *clean = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  clean = sanitize (message);
+  fflush (stdout);
+  fprintf (stderr, "hangar-cli: %s\n", clean);
+  return status;
+}
+
+/**
+ * hangar_cli_report_error:
+ *
+ * One line on stderr: `hangar-cli: TYPE: message` for errors the API
+ * answered (Airtable's type and message), `hangar-cli: message` otherwise.
+ */
+int
+hangar_cli_report_error (const GError *error)
+{
+  const char *type = NULL;
+  const char *server_message = NULL;
+
+  if (error->domain == HANGAR_API_ERROR)
+    {
+      type = hangar_api_error_get_server_type (error);
+      server_message = hangar_api_error_get_server_message (error);
+    }
+
+  if (type != NULL && server_message != NULL && server_message[0] != '\0')
+    return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "%s: %s", type, server_message);
+  if (type != NULL && strstr (error->message, type) == NULL)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "%s: %s", type, error->message);
+  if (error->domain == HANGAR_API_ERROR && error->code == HANGAR_API_ERROR_NETWORK)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "network error: %s", error->message);
+  return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "%s", error->message);
+}
+
+void
+hangar_cli_wait_callback (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+GAsyncResult *
+hangar_cli_wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+print_json (JsonNode *node,
+            gboolean  pretty)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, pretty);
+  text = json_generator_to_data (generator, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+}
+
+void
+hangar_cli_print_json_line (JsonNode *node)
+{
+  print_json (node, FALSE);
+}
+
+void
+hangar_cli_print_json_pretty (JsonNode *node)
+{
+  print_json (node, TRUE);
+}
+
+JsonNode *
+hangar_cli_parse_json (const char  *text,
+                       GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, text, -1, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "empty input");
+      return NULL;
+    }
+  return json_node_copy (root);
+}
+
+HangarClient *
+hangar_cli_open_client (HangarCliGlobals  *globals,
+                        GError           **error)
+{
+  g_autoptr(HangarTokenSource) source = NULL;
+  const char *var;
+  const char *token;
+
+  if (globals->account != NULL)
+    return hangar_cli_open_account_client (globals->account, globals->api_url, error);
+
+  var = globals->token_env != NULL ? globals->token_env : DEFAULT_TOKEN_ENV;
+  token = g_getenv (var);
+  if (token == NULL || token[0] == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "no token: environment variable %s is not set (use --token-env VAR or -a ACCOUNT)",
+                   var);
+      return NULL;
+    }
+  token_env_in_use = var;
+
+  source = hangar_static_token_source_new (token);
+  return hangar_client_new (globals->api_url != NULL ? globals->api_url : HANGAR_DEFAULT_API_URL,
+                            source);
+}
+
+/* Reads "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. */
+static gboolean
+take_option (int          argc,
+             char       **argv,
+             int         *i,
+             const char  *long_name,
+             const char  *short_name,
+             char       **out_value,
+             gboolean    *out_missing)
+{
+  const char *arg = argv[*i];
+  gsize len = strlen (long_name);
+
+  *out_missing = FALSE;
+  if (g_str_has_prefix (arg, long_name) && arg[len] == '=')
+    {
+      g_free (*out_value);
+      *out_value = g_strdup (arg + len + 1);
+      return TRUE;
+    }
+  if (g_strcmp0 (arg, long_name) == 0 || (short_name != NULL && g_strcmp0 (arg, short_name) == 0))
+    {
+      if (*i + 1 >= argc)
+        {
+          *out_missing = TRUE;
+          return TRUE;
+        }
+      g_free (*out_value);
+      *out_value = g_strdup (argv[++(*i)]);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  HangarCliGlobals globals = { NULL, NULL, NULL };
+  const char *command;
+  int i;
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("hangar-cli");
+
+  for (i = 1; i < argc && argv[i][0] == '-'; i++)
+    {
+      gboolean missing = FALSE;
+
+      if (g_strcmp0 (argv[i], "--") == 0)
+        {
+          i++;
+          break;
+        }
+      if (g_strcmp0 (argv[i], "-h") == 0 || g_strcmp0 (argv[i], "--help") == 0)
+        {
+          fputs (usage_text, stdout);
+          return HANGAR_CLI_EXIT_OK;
+        }
+      if (g_strcmp0 (argv[i], "--version") == 0)
+        {
+          printf ("hangar-cli %s\n", PACKAGE_VERSION);
+          return HANGAR_CLI_EXIT_OK;
+        }
+      if (take_option (argc, argv, &i, "--api-url", NULL, &globals.api_url, &missing) ||
+          take_option (argc, argv, &i, "--token-env", NULL, &globals.token_env, &missing) ||
+          take_option (argc, argv, &i, "--account", "-a", &globals.account, &missing))
+        {
+          if (missing)
+            return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s needs a value", argv[i]);
+          continue;
+        }
+      return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown option %s (see --help)", argv[i]);
+    }
+
+  if (i >= argc)
+    {
+      fputs (usage_text, stderr);
+      return HANGAR_CLI_EXIT_USAGE;
+    }
+
+  if (globals.account != NULL && globals.token_env != NULL)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "use either --token-env or -a, not both");
+
+  command = argv[i];
+  if (g_str_equal (command, "bases"))
+    status = hangar_cli_bases_run (&globals, argc - i, argv + i);
+  else if (g_str_equal (command, "schema"))
+    status = hangar_cli_schema_run (&globals, argc - i, argv + i);
+  else if (g_str_equal (command, "records"))
+    status = hangar_cli_records_run (&globals, argc - i, argv + i);
+  else if (g_str_equal (command, "request"))
+    status = hangar_cli_request_run (&globals, argc - i, argv + i);
+  else if (g_str_equal (command, "accounts") || g_str_equal (command, "connect") ||
+           g_str_equal (command, "reconnect") || g_str_equal (command, "disconnect"))
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+      g_ptr_array_add (args, argv[i]);
+      if (globals.api_url != NULL)
+        {
+          g_ptr_array_add (args, (char *) "--api-url");
+          g_ptr_array_add (args, globals.api_url);
+        }
+      for (int j = i + 1; j < argc; j++)
+        g_ptr_array_add (args, argv[j]);
+      g_ptr_array_add (args, NULL);
+      status = hangar_cli_accounts_run (command, args->len - 1, (char **) args->pdata);
+    }
+  else
+    status = hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown command “%s” (see --help)", command);
+
+  if (fflush (stdout) != 0 && status == HANGAR_CLI_EXIT_OK)
+    status = hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "could not write the output");
+
+  g_free (globals.api_url);
+  g_free (globals.token_env);
+  g_free (globals.account);
+  return status;
+}
+
+void
+hangar_cli_print_csv_row (const char * const *cells,
+                          guint               n_cells)
+{
+  GString *line = g_string_new (NULL);
+
+  for (guint i = 0; i < n_cells; i++)
+    {
+      const char *cell = cells[i] != NULL ? cells[i] : "";
+
+      if (i > 0)
+        g_string_append_c (line, ',');
+      if (strpbrk (cell, ",\"\r\n") != NULL ||
+          (cell[0] != '\0' && (g_ascii_isspace (cell[0]) || g_ascii_isspace (cell[strlen (cell) - 1]))))
+        {
+          g_string_append_c (line, '"');
+          for (const char *p = cell; *p != '\0'; p++)
+            {
+              if (*p == '"')
+                g_string_append_c (line, '"');
+              g_string_append_c (line, *p);
+            }
+          g_string_append_c (line, '"');
+        }
+      else
+        g_string_append (line, cell);
+    }
+  g_string_append_c (line, '\n');
+  fwrite (line->str, 1, line->len, stdout);
+  g_string_free (line, TRUE);
+}
+
+gboolean
+hangar_cli_parse_options (GOptionEntry   *entries,
+                          const char     *parameter_string,
+                          int            *argc,
+                          char         ***argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_help_enabled (context, TRUE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
