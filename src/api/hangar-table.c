@@ -342,3 +342,48 @@ hangar_table_list_lookup (GPtrArray  *tables,
       return g_ptr_array_index (tables, i);
   return NULL;
 }
+
+/**
+ * hangar_table_to_json:
+ *
+ * Returns: (transfer full): `{"id","name","description"?,"primaryFieldId",
+ *   "fields":[{"id","name","type","description"?,"options"?}],"views":[…]}`
+ */
+JsonNode *
+hangar_table_to_json (HangarTable *self)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonArray *fields = json_array_new ();
+  JsonArray *views = json_array_new ();
+
+  g_return_val_if_fail (HANGAR_IS_TABLE (self), NULL);
+
+  json_object_set_string_member (object, "id", self->id);
+  json_object_set_string_member (object, "name", self->name);
+  if (self->description != NULL)
+    json_object_set_string_member (object, "description", self->description);
+  json_object_set_string_member (object, "primaryFieldId", self->primary_field_id);
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      HangarField *field = g_ptr_array_index (self->fields, i);
+      g_autoptr(JsonNode) write = hangar_field_to_json (field);
+      JsonObject *with_id = json_object_new ();
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_set_string_member (with_id, "id", hangar_field_get_id (field));
+      json_object_iter_init_ordered (&iter, json_node_get_object (write));
+      while (json_object_iter_next_ordered (&iter, &name, &member))
+        json_object_set_member (with_id, name, json_node_ref (member));
+      json_array_add_object_element (fields, with_id);
+    }
+  json_object_set_array_member (object, "fields", fields);
+
+  for (guint i = 0; i < self->views->len; i++)
+    json_array_add_element (views, hangar_view_to_json (g_ptr_array_index (self->views, i)));
+  json_object_set_array_member (object, "views", views);
+
+  return json_node_init_object (json_node_alloc (), object);
+}

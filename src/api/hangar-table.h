@@ -32,6 +32,9 @@ HangarField *hangar_table_lookup_field        (HangarTable *self,
 HangarView  *hangar_table_lookup_view         (HangarTable *self,
                                                const char  *name_or_id);
 
+/* The Table model as the schema API shows it (field and view ids included). */
+JsonNode    *hangar_table_to_json             (HangarTable *self);
+
 /* Finds a table by id or name in an array from hangar_table_list_from_json(). */
 HangarTable *hangar_table_list_lookup         (GPtrArray   *tables,
                                                const char  *name_or_id);

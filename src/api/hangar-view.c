@@ -174,3 +174,29 @@ hangar_view_get_visible_field_ids (HangarView *self)
   g_return_val_if_fail (HANGAR_IS_VIEW (self), NULL);
   return (const char * const *) self->visible_field_ids;
 }
+
+/**
+ * hangar_view_to_json:
+ *
+ * Returns: (transfer full): the view as the schema API shows it
+ */
+JsonNode *
+hangar_view_to_json (HangarView *self)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  g_return_val_if_fail (HANGAR_IS_VIEW (self), NULL);
+
+  json_object_set_string_member (object, "id", self->id);
+  json_object_set_string_member (object, "name", self->name);
+  json_object_set_string_member (object, "type", self->view_type);
+  if (self->visible_field_ids != NULL)
+    {
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; self->visible_field_ids[i] != NULL; i++)
+        json_array_add_string_element (array, self->visible_field_ids[i]);
+      json_object_set_array_member (object, "visibleFieldIds", array);
+    }
+  return json_node_init_object (json_node_alloc (), object);
+}

@@ -21,5 +21,7 @@ const char  *hangar_view_get_name               (HangarView  *self);
 const char  *hangar_view_get_view_type          (HangarView  *self);
 /* Only for grid views fetched with include=visibleFieldIds; NULL otherwise. */
 const char * const *hangar_view_get_visible_field_ids (HangarView *self);
+/* {"id","name","type","visibleFieldIds"?} */
+JsonNode    *hangar_view_to_json                (HangarView  *self);
 
 G_END_DECLS
