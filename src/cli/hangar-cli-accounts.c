@@ -1,28 +1,658 @@
-/* hangar-cli-accounts.c — placeholder until the accounts work lands
- *
- * The accounts work replaces this file entirely.
+/* hangar-cli-accounts.c — accounts, connect, reconnect, disconnect, -a LABEL
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "hangar-auth.h"
 #include "hangar-cli.h"
 
+#define DEFAULT_REDIRECT_URI "http://127.0.0.1:8471/oauth/callback"
+#define DEFAULT_TIMEOUT_S    300
+
+static gboolean flush_registered;
+
+/* Metadata changes (last refresh, expiry, status) are written from an idle;
+ * a short-lived CLI process writes them on exit. */
+static void
+flush_default_store_at_exit (void)
+{
+  HangarAccountStore *store = hangar_account_store_get_default ();
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_account_store_flush (store, &error))
+    g_printerr ("hangar-cli: could not save the accounts: %s\n", error->message);
+}
+
+static HangarAccountStore *
+open_store (void)
+{
+  if (!flush_registered)
+    {
+      flush_registered = TRUE;
+      atexit (flush_default_store_at_exit);
+    }
+  return hangar_account_store_get_default ();
+}
+
+static char *
+format_time (gint64 unix_s)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (unix_s <= 0)
+    return g_strdup ("-");
+  dt = g_date_time_new_from_unix_local (unix_s);
+  return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
+}
+
+static const char *
+status_nick (HangarAccountStatus status)
+{
+  switch (status)
+    {
+    case HANGAR_ACCOUNT_STATUS_PENDING: return "pending";
+    case HANGAR_ACCOUNT_STATUS_ACTIVE: return "active";
+    case HANGAR_ACCOUNT_STATUS_EXPIRED: return "expired";
+    case HANGAR_ACCOUNT_STATUS_REVOKED: return "revoked";
+    case HANGAR_ACCOUNT_STATUS_ERROR: return "error";
+    default: return "unknown";
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* accounts                                                                 */
+
+static JsonNode *
+account_to_json (HangarAccount *account)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  const char * const *scopes = hangar_account_get_scopes (account);
+  g_auto(GStrv) missing = hangar_scopes_account_missing_all (account);
+  JsonArray *array;
+
+  json_object_set_string_member (obj, "label", hangar_account_get_label (account));
+  json_object_set_string_member (obj, "id", hangar_account_get_id (account));
+  json_object_set_string_member (obj, "kind",
+                                 hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_PAT ? "pat" : "oauth");
+  json_object_set_string_member (obj, "status", status_nick (hangar_account_get_status (account)));
+  if (hangar_account_get_status_reason (account) != NULL)
+    json_object_set_string_member (obj, "reason", hangar_account_get_status_reason (account));
+  else
+    json_object_set_null_member (obj, "reason");
+  if (hangar_account_get_user_id (account) != NULL)
+    json_object_set_string_member (obj, "user_id", hangar_account_get_user_id (account));
+  if (hangar_account_get_email (account) != NULL)
+    json_object_set_string_member (obj, "email", hangar_account_get_email (account));
+  else
+    json_object_set_null_member (obj, "email");
+  if (scopes != NULL)
+    {
+      array = json_array_new ();
+      for (guint i = 0; scopes[i] != NULL; i++)
+        json_array_add_string_element (array, scopes[i]);
+      json_object_set_array_member (obj, "scopes", array);
+    }
+  else
+    json_object_set_null_member (obj, "scopes");
+  array = json_array_new ();
+  for (guint i = 0; missing != NULL && missing[i] != NULL; i++)
+    json_array_add_string_element (array, missing[i]);
+  json_object_set_array_member (obj, "missing_scopes", array);
+  if (hangar_account_get_api_url (account) != NULL)
+    json_object_set_string_member (obj, "api_url", hangar_account_get_api_url (account));
+  json_object_set_int_member (obj, "access_expires_at", hangar_account_get_access_expires_at (account));
+  json_object_set_int_member (obj, "refresh_expires_at", hangar_account_get_refresh_expires_at (account));
+  json_object_set_int_member (obj, "last_refresh", hangar_account_get_last_refresh (account));
+  json_object_set_int_member (obj, "connected_at", hangar_account_get_connected_at (account));
+  return json_node_init_object (json_node_alloc (), obj);
+}
+
+static int
+run_list (int    argc,
+          char **argv)
+{
+  g_autofree char *format = NULL;
+  g_autofree char *api_url = NULL;
+  GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format: text (default) or jsonl", "FORMAT" },
+    { "api-url", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &api_url, NULL, "URL" },
+    { NULL }
+  };
+  HangarAccountStore *store;
+  guint n;
+
+  if (!hangar_cli_parse_options (entries, "— list the connected accounts (never their tokens)", &argc, &argv))
+    return HANGAR_CLI_EXIT_USAGE;
+  if (argc != 1)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "accounts takes no arguments");
+  if (format != NULL && !g_str_equal (format, "text") && !g_str_equal (format, "jsonl"))
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown format “%s” (text or jsonl)", format);
+
+  store = open_store ();
+  n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  if (format != NULL && g_str_equal (format, "jsonl"))
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(HangarAccount) account = g_list_model_get_item (G_LIST_MODEL (store), i);
+          g_autoptr(JsonNode) node = account_to_json (account);
+
+          hangar_cli_print_json_line (node);
+        }
+      return HANGAR_CLI_EXIT_OK;
+    }
+
+  if (n == 0)
+    {
+      printf ("No accounts. Connect one with: hangar-cli connect LABEL --pat-env VAR | --oauth …\n");
+      return HANGAR_CLI_EXIT_OK;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarAccount) account = g_list_model_get_item (G_LIST_MODEL (store), i);
+      const char * const *scopes = hangar_account_get_scopes (account);
+      g_autofree char *scope_text = scopes ? g_strjoinv (" ", (char **) scopes) : g_strdup ("(not reported for personal access tokens)");
+      g_autofree char *expiry = format_time (hangar_account_get_access_expires_at (account));
+      g_autofree char *refresh = format_time (hangar_account_get_last_refresh (account));
+
+      printf ("%s\n", hangar_account_get_label (account));
+      printf ("  status:         %s%s%s\n", status_nick (hangar_account_get_status (account)),
+              hangar_account_get_status_reason (account) ? " — " : "",
+              hangar_account_get_status_reason (account) ? hangar_account_get_status_reason (account) : "");
+      printf ("  kind:           %s\n", hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_PAT
+                                          ? "personal access token" : "OAuth");
+      printf ("  user:           %s (%s)\n",
+              hangar_account_get_email (account) ? hangar_account_get_email (account) : "email not shared",
+              hangar_account_get_user_id (account) ? hangar_account_get_user_id (account) : "-");
+      printf ("  api:            %s\n", hangar_account_get_api_url (account) ? hangar_account_get_api_url (account) : "-");
+      printf ("  scopes:         %s\n", scope_text);
+      if (hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_OAUTH)
+        {
+          printf ("  access expires: %s\n", expiry);
+          printf ("  last refresh:   %s\n", refresh);
+        }
+    }
+  return HANGAR_CLI_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The loopback redirect listener                                           */
+
+typedef struct
+{
+  HangarOAuthFlow    *flow;
+  HangarAccountStore *store;
+  char               *label;
+  SoupServer         *server;
+  SoupServerMessage  *pending_msg;
+  HangarAccount      *account;
+  GError             *error;
+  gboolean            done;
+} Listener;
+
+static void
+respond_page (SoupServerMessage *msg,
+              guint              status,
+              const char        *title,
+              const char        *text)
+{
+  g_autofree char *t = g_markup_escape_text (title, -1);
+  g_autofree char *x = g_markup_escape_text (text, -1);
+  g_autofree char *page = g_strdup_printf ("<!doctype html><html><head><meta charset=\"utf-8\">"
+                                           "<title>Hangar: %s</title></head>"
+                                           "<body style=\"font-family:sans-serif;margin:3em\">"
+                                           "<h1>%s</h1><p>%s</p></body></html>\n",
+                                           t, t, x);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Referrer-Policy", "no-referrer");
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, page, strlen (page));
+}
+
+static void
+listener_connected_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Listener *l = user_data;
+
+  l->account = hangar_account_store_connect_oauth_finish (HANGAR_ACCOUNT_STORE (object), result, &l->error);
+  if (l->account != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Hangar is now connected to Airtable as “%s”. "
+                                               "You can close this tab.",
+                                               hangar_account_get_label (l->account));
+      g_object_ref (l->account);
+      respond_page (l->pending_msg, 200, "Connected", text);
+    }
+  else
+    respond_page (l->pending_msg, 400, "Not connected", l->error->message);
+  soup_server_message_unpause (l->pending_msg);
+  g_clear_object (&l->pending_msg);
+  l->done = TRUE;
+}
+
+static void
+listener_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  Listener *l = user_data;
+  g_autofree char *uri = g_uri_to_string (soup_server_message_get_uri (msg));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
+    {
+      soup_server_message_set_status (msg, 405, NULL);
+      return;
+    }
+  if (l->pending_msg != NULL || l->done)
+    {
+      respond_page (msg, 409, "Already answered", "This sign-in was already answered.");
+      return;
+    }
+
+  code = hangar_oauth_flow_parse_redirect (l->flow, uri, &error);
+  if (code == NULL)
+    {
+      if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_REDIRECT_MISMATCH))
+        {
+          soup_server_message_set_status (msg, 404, NULL);
+          return;
+        }
+      if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_STATE_MISMATCH))
+        {
+          /* Not ours (a forged or stale answer): refuse it, keep waiting. */
+          respond_page (msg, 400, "Not connected", error->message);
+          return;
+        }
+      respond_page (msg, g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED) ? 200 : 400,
+                    "Not connected", error->message);
+      l->error = g_steal_pointer (&error);
+      l->done = TRUE;
+      return;
+    }
+
+  /* Answer the browser once the account is really connected. */
+  l->pending_msg = g_object_ref (msg);
+  soup_server_message_pause (msg);
+  hangar_account_store_connect_oauth_async (l->store, l->label, l->flow, code, NULL,
+                                            listener_connected_cb, l);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *flag = user_data;
+
+  *flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the consent flow for @integration in the system browser (or prints
+ * the URL), waits on the loopback redirect URI, and connects @label. */
+static int
+run_oauth_flow (HangarAccountStore     *store,
+                const char             *label,
+                HangarOAuthIntegration *integration,
+                gboolean                no_browser,
+                int                     timeout_s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) redirect = NULL;
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *path = NULL;
+  Listener l = { 0 };
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+  const char *host;
+  int port;
+  int status;
+
+  if (!hangar_oauth_integration_validate (integration, &error))
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s", error->message);
+
+  redirect = g_uri_parse (integration->redirect_uri, G_URI_FLAGS_ENCODED, NULL);
+  host = g_uri_get_host (redirect);
+  port = g_uri_get_port (redirect);
+  if (g_ascii_strcasecmp (g_uri_get_scheme (redirect), "http") != 0 || host == NULL ||
+      !(g_ascii_strcasecmp (host, "localhost") == 0 || g_str_equal (host, "127.0.0.1")) || port <= 0)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE,
+                            "the redirect URI must be http://127.0.0.1:PORT/… or http://localhost:PORT/… "
+                            "so hangar-cli can receive the answer (got %s)", integration->redirect_uri);
+
+  l.flow = hangar_oauth_flow_new (integration);
+  l.store = store;
+  l.label = g_strdup (label);
+  l.server = soup_server_new ("server-header", "hangar-cli", NULL);
+  path = g_strdup (g_uri_get_path (redirect));
+  soup_server_add_handler (l.server, NULL, listener_cb, &l, NULL);
+
+  /* Loopback only: never listen on a public interface. */
+  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  address = g_inet_socket_address_new (loopback, (guint16) port);
+  if (!soup_server_listen (l.server, address, 0, &error))
+    {
+      status = hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
+                                "cannot listen on 127.0.0.1:%d for the redirect (%s); "
+                                "is another sign-in running?", port, error->message);
+      goto out;
+    }
+
+  if (no_browser)
+    {
+      printf ("%s\n", hangar_oauth_flow_get_authorize_uri (l.flow));
+      fflush (stdout);
+      g_printerr ("hangar-cli: open the URL above in a browser; waiting for the answer on %s\n",
+                  integration->redirect_uri);
+    }
+  else
+    {
+      g_printerr ("hangar-cli: opening the browser to sign in; waiting for the answer on %s\n",
+                  integration->redirect_uri);
+      if (!g_app_info_launch_default_for_uri (hangar_oauth_flow_get_authorize_uri (l.flow), NULL, &error))
+        {
+          g_printerr ("hangar-cli: could not open a browser (%s); open this URL:\n", error->message);
+          printf ("%s\n", hangar_oauth_flow_get_authorize_uri (l.flow));
+          fflush (stdout);
+          g_clear_error (&error);
+        }
+    }
+
+  timeout_id = g_timeout_add_seconds (timeout_s, timeout_cb, &timed_out);
+  while (!l.done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+
+  /* Let the paused answer reach the browser. */
+  for (int i = 0; i < 20 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  if (timed_out && !l.done)
+    status = hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "no answer from the browser within %d s", timeout_s);
+  else if (l.account == NULL)
+    {
+      if (g_error_matches (l.error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED))
+        status = hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "cancelled: access was not granted");
+      else
+        status = hangar_cli_report_error (l.error);
+    }
+  else
+    {
+      printf ("Connected “%s” as %s (%s): %s\n", hangar_account_get_label (l.account),
+              hangar_account_get_email (l.account) ? hangar_account_get_email (l.account) : "email not shared",
+              hangar_account_get_user_id (l.account),
+              status_nick (hangar_account_get_status (l.account)));
+      status = HANGAR_CLI_EXIT_OK;
+    }
+
+out:
+  soup_server_disconnect (l.server);
+  g_clear_object (&l.server);
+  g_clear_object (&l.pending_msg);
+  g_clear_object (&l.flow);
+  g_clear_object (&l.account);
+  g_clear_error (&l.error);
+  g_free (l.label);
+  return status;
+}
+
+static int
+connect_pat (HangarAccountStore *store,
+             const char         *label,
+             const char         *api_url,
+             const char         *pat_env)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *token = g_getenv (pat_env);
+  HangarAccount *account;
+
+  if (token == NULL || *token == '\0')
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "environment variable %s is not set", pat_env);
+
+  hangar_account_store_connect_pat_async (store, label, api_url, token, NULL,
+                                          hangar_cli_wait_callback, &result);
+  account = hangar_account_store_connect_pat_finish (store, hangar_cli_wait (&result), &error);
+  if (account == NULL)
+    return hangar_cli_report_error (error);
+  printf ("Connected “%s” as %s (%s): %s\n", hangar_account_get_label (account),
+          hangar_account_get_email (account) ? hangar_account_get_email (account) : "email not shared",
+          hangar_account_get_user_id (account),
+          status_nick (hangar_account_get_status (account)));
+  return HANGAR_CLI_EXIT_OK;
+}
+
+static char *
+default_oauth_url (const char *api_url)
+{
+  /* Airtable splits API and OAuth hosts; a local sandbox serves both. */
+  if (api_url == NULL || g_str_has_prefix (api_url, HANGAR_AIRTABLE_API_URL))
+    return g_strdup (HANGAR_AIRTABLE_OAUTH_URL);
+  return g_strdup (api_url);
+}
+
+static int
+run_connect (int       argc,
+             char    **argv,
+             gboolean  reconnect)
+{
+  g_autofree char *pat_env = NULL;
+  g_autofree char *api_url = NULL;
+  g_autofree char *oauth_url = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *secret_env = NULL;
+  g_autofree char *redirect_uri = NULL;
+  g_auto(GStrv) scopes = NULL;
+  gboolean oauth = FALSE;
+  gboolean no_browser = FALSE;
+  int timeout_s = DEFAULT_TIMEOUT_S;
+  GOptionEntry entries[] = {
+    { "pat-env", 0, 0, G_OPTION_ARG_STRING, &pat_env, "Connect with the personal access token in environment variable VAR", "VAR" },
+    { "oauth", 0, 0, G_OPTION_ARG_NONE, &oauth, "Connect with OAuth (your own integration)", NULL },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, "OAuth client id (default: $HANGAR_OAUTH_CLIENT_ID)", "ID" },
+    { "client-secret-env", 0, 0, G_OPTION_ARG_STRING, &secret_env, "Read the OAuth client secret from VAR (kept in the keyring)", "VAR" },
+    { "redirect-uri", 0, 0, G_OPTION_ARG_STRING, &redirect_uri, "Registered loopback redirect URI (default " DEFAULT_REDIRECT_URI ")", "URI" },
+    { "scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &scopes, "Scope to request (repeatable; default: every scope Hangar uses)", "SCOPE" },
+    { "api-url", 0, 0, G_OPTION_ARG_STRING, &api_url, "API base URL (default " HANGAR_AIRTABLE_API_URL ")", "URL" },
+    { "oauth-url", 0, 0, G_OPTION_ARG_STRING, &oauth_url, "OAuth base URL (default " HANGAR_AIRTABLE_OAUTH_URL ", or the API URL when that is not Airtable's)", "URL" },
+    { "no-browser", 0, 0, G_OPTION_ARG_NONE, &no_browser, "Print the authorization URL instead of opening a browser", NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, "Seconds to wait for the browser (default 300)", "S" },
+    { NULL }
+  };
+  HangarAccountStore *store;
+  HangarAccount *existing;
+  const char *label;
+
+  if (!hangar_cli_parse_options (entries, reconnect ? "LABEL — sign in again" : "LABEL — connect an Airtable account",
+                                 &argc, &argv))
+    return HANGAR_CLI_EXIT_USAGE;
+  if (argc != 2)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s needs exactly one LABEL", argv[0]);
+  label = argv[1];
+  if (timeout_s <= 0)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--timeout must be positive");
+
+  store = open_store ();
+  existing = hangar_account_store_lookup_by_label (store, label);
+
+  if (reconnect)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HangarOAuthIntegration) integration = NULL;
+
+      if (existing == NULL)
+        return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "no account labelled “%s” (see hangar-cli accounts)", label);
+      if (hangar_account_get_kind (existing) == HANGAR_ACCOUNT_KIND_PAT)
+        {
+          if (pat_env == NULL)
+            return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE,
+                                    "“%s” uses a personal access token: reconnect it with --pat-env VAR", label);
+          return connect_pat (store, label, hangar_account_get_api_url (existing), pat_env);
+        }
+      hangar_account_store_load_integration_async (store, existing, NULL, hangar_cli_wait_callback, &result);
+      integration = hangar_account_store_load_integration_finish (store, hangar_cli_wait (&result), &error);
+      if (integration == NULL)
+        return hangar_cli_report_error (error);
+      if (scopes != NULL)
+        {
+          g_strfreev (integration->scopes);
+          integration->scopes = g_steal_pointer (&scopes);
+        }
+      return run_oauth_flow (store, label, integration, no_browser, timeout_s);
+    }
+
+  if (existing != NULL && hangar_account_get_status (existing) != HANGAR_ACCOUNT_STATUS_PENDING)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
+                            "an account labelled “%s” exists already (use reconnect, or disconnect it first)", label);
+  if ((pat_env != NULL) == oauth)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "connect needs either --pat-env VAR or --oauth");
+
+  if (pat_env != NULL)
+    return connect_pat (store, label, api_url, pat_env);
+
+  {
+    g_autoptr(HangarOAuthIntegration) integration = NULL;
+    g_autofree char *the_oauth_url = oauth_url ? g_strdup (oauth_url) : default_oauth_url (api_url);
+    const char *secret = NULL;
+
+    if (client_id == NULL && g_getenv ("HANGAR_OAUTH_CLIENT_ID") != NULL)
+      client_id = g_strdup (g_getenv ("HANGAR_OAUTH_CLIENT_ID"));
+    if (client_id == NULL)
+      return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE,
+                              "--oauth needs --client-id ID (register an integration at https://airtable.com/create/oauth)");
+    if (secret_env != NULL)
+      {
+        secret = g_getenv (secret_env);
+        if (secret == NULL || *secret == '\0')
+          return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "environment variable %s is not set", secret_env);
+      }
+    integration = hangar_oauth_integration_new (api_url, the_oauth_url, client_id, secret,
+                                                redirect_uri ? redirect_uri : DEFAULT_REDIRECT_URI,
+                                                (const char * const *) scopes);
+    return run_oauth_flow (store, label, integration, no_browser, timeout_s);
+  }
+}
+
+static int
+run_disconnect (int    argc,
+                char **argv)
+{
+  g_autofree char *api_url = NULL;
+  GOptionEntry entries[] = {
+    { "api-url", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &api_url, NULL, "URL" },
+    { NULL }
+  };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarAccountStore *store;
+  HangarAccount *account;
+  g_autofree char *label = NULL;
+
+  if (!hangar_cli_parse_options (entries, "LABEL — forget an account, its tokens and its cache", &argc, &argv))
+    return HANGAR_CLI_EXIT_USAGE;
+  if (argc != 2)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "disconnect needs exactly one LABEL");
+
+  store = open_store ();
+  account = hangar_account_store_lookup_by_label (store, argv[1]);
+  if (account == NULL)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "no account labelled “%s” (see hangar-cli accounts)", argv[1]);
+  label = g_strdup (hangar_account_get_label (account));
+  hangar_account_store_remove_async (store, account, NULL, hangar_cli_wait_callback, &result);
+  if (!hangar_account_store_remove_finish (store, hangar_cli_wait (&result), &error))
+    return hangar_cli_report_error (error);
+  printf ("Disconnected “%s”\n", label);
+  return HANGAR_CLI_EXIT_OK;
+}
+
+/**
+ * hangar_cli_accounts_run:
+ *
+ * See hangar-cli.h.
+ */
 int
 hangar_cli_accounts_run (const char  *command,
                          int          argc,
                          char       **argv)
 {
-  return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
-                          "%s: accounts are not available in this build yet", command);
+  if (g_str_equal (command, "accounts"))
+    return run_list (argc, argv);
+  if (g_str_equal (command, "connect"))
+    return run_connect (argc, argv, FALSE);
+  if (g_str_equal (command, "reconnect"))
+    return run_connect (argc, argv, TRUE);
+  if (g_str_equal (command, "disconnect"))
+    return run_disconnect (argc, argv);
+  return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown command “%s”", command);
 }
 
+static gboolean
+same_url (const char *a,
+          const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+
+  while (la > 0 && a[la - 1] == '/')
+    la--;
+  while (lb > 0 && b[lb - 1] == '/')
+    lb--;
+  return la == lb && strncmp (a, b, la) == 0;
+}
+
+/**
+ * hangar_cli_open_account_client:
+ *
+ * See hangar-cli.h. The account's tokens only ever go to the account's own
+ * API URL: a different --api-url is refused.
+ */
 HangarClient *
 hangar_cli_open_account_client (const char  *label,
                                 const char  *api_url_override,
                                 GError     **error)
 {
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               "accounts are not available in this build yet (account “%s”)", label);
-  return NULL;
+  HangarAccountStore *store = open_store ();
+  HangarAccount *account = hangar_account_store_lookup_by_label (store, label);
+  HangarAccountStatus status;
+
+  if (account == NULL)
+    {
+      g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NOT_FOUND,
+                   "no account labelled “%s” (see hangar-cli accounts)", label);
+      return NULL;
+    }
+  if (api_url_override != NULL && hangar_account_get_api_url (account) != NULL &&
+      !same_url (api_url_override, hangar_account_get_api_url (account)))
+    {
+      g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS,
+                   "the account “%s” belongs to %s; its token is not sent to %s",
+                   label, hangar_account_get_api_url (account), api_url_override);
+      return NULL;
+    }
+  status = hangar_account_get_status (account);
+  if (status == HANGAR_ACCOUNT_STATUS_REVOKED || status == HANGAR_ACCOUNT_STATUS_PENDING)
+    {
+      g_set_error (error, HANGAR_API_ERROR,
+                   status == HANGAR_ACCOUNT_STATUS_REVOKED ? HANGAR_API_ERROR_REVOKED : HANGAR_API_ERROR_FAILED,
+                   "the account “%s” is %s%s%s — run: hangar-cli reconnect %s", label, status_nick (status),
+                   hangar_account_get_status_reason (account) ? ": " : "",
+                   hangar_account_get_status_reason (account) ? hangar_account_get_status_reason (account) : "",
+                   label);
+      return NULL;
+    }
+  return g_object_ref (hangar_account_get_client (account));
 }
