@@ -1,0 +1,336 @@
+/* sandbox-util.c — ids, times, error envelopes, query and body parsing
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "sandbox-private.h"
+
+static const char alnum[] =
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+static void
+fill_random (guint8 *buf,
+             gsize   len)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      ssize_t n = getrandom (buf + done, len - done, 0);
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          g_error ("getrandom failed: %s", g_strerror (errno));
+        }
+      done += (gsize) n;
+    }
+}
+
+/* prefix + 14 characters of [A-Za-z0-9]; CSPRNG-backed so ids never repeat
+ * across restarts with the same state directory. */
+char *
+sandbox_new_id (const char *prefix)
+{
+  guint8 raw[14];
+  GString *s = g_string_new (prefix);
+
+  fill_random (raw, sizeof raw);
+  for (guint i = 0; i < 14; i++)
+    g_string_append_c (s, alnum[raw[i] % 62]);
+  return g_string_free (s, FALSE);
+}
+
+char *
+sandbox_random_hex (gsize bytes)
+{
+  g_autofree guint8 *raw = g_malloc (bytes);
+  GString *s = g_string_new (NULL);
+
+  fill_random (raw, bytes);
+  for (gsize i = 0; i < bytes; i++)
+    g_string_append_printf (s, "%02x", raw[i]);
+  return g_string_free (s, FALSE);
+}
+
+char *
+sandbox_new_pat (void)
+{
+  g_autofree char *id = sandbox_new_id ("pat");
+  g_autofree char *hex = sandbox_random_hex (32);
+
+  return g_strconcat (id, ".", hex, NULL);
+}
+
+gboolean
+sandbox_is_id (const char *text,
+               const char *prefix)
+{
+  if (text == NULL || !g_str_has_prefix (text, prefix) || strlen (text) != 17)
+    return FALSE;
+  for (const char *p = text + 3; *p; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
+char *
+sandbox_format_time (gint64 ms)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
+
+  if (dt == NULL)
+    return g_strdup ("1970-01-01T00:00:00.000Z");
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                          g_date_time_get_year (dt), g_date_time_get_month (dt),
+                          g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
+                          g_date_time_get_minute (dt), g_date_time_get_second (dt),
+                          (int) (((ms % 1000) + 1000) % 1000));
+}
+
+/* Accepts YYYY-MM-DD, and ISO 8601 date-times with or without an offset
+ * (fractional seconds of any length). Without an offset @zone applies. */
+gboolean
+sandbox_parse_time (const char *text,
+                    GTimeZone  *zone,
+                    gint64     *out_ms,
+                    gboolean   *out_date_only)
+{
+  int y, mo, d;
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  size_t len;
+
+  if (text == NULL)
+    return FALSE;
+  len = strlen (text);
+  if (len == 10 && sscanf (text, "%4d-%2d-%2d", &y, &mo, &d) == 3 && text[4] == '-' && text[7] == '-')
+    {
+      dt = g_date_time_new (utc, y, mo, d, 0, 0, 0);
+      if (dt == NULL)
+        return FALSE;
+      *out_ms = g_date_time_to_unix (dt) * 1000;
+      if (out_date_only)
+        *out_date_only = TRUE;
+      return TRUE;
+    }
+  if (len < 16 || len > 64)
+    return FALSE;
+  dt = g_date_time_new_from_iso8601 (text, zone != NULL ? zone : utc);
+  if (dt == NULL)
+    {
+      /* "YYYY-MM-DDTHH:MM" without seconds */
+      g_autofree char *with_seconds = g_strconcat (text, ":00", NULL);
+
+      if (len == 16)
+        dt = g_date_time_new_from_iso8601 (with_seconds, zone != NULL ? zone : utc);
+      if (dt == NULL)
+        return FALSE;
+    }
+  *out_ms = g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000;
+  if (out_date_only)
+    *out_date_only = FALSE;
+  return TRUE;
+}
+
+void
+sandbox_respond_json (SoupServerMessage *msg,
+                      guint              status,
+                      JsonNode          *node)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+
+  if (node != NULL)
+    {
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+      json_generator_set_root (gen, node);
+      text = json_generator_to_data (gen, &len);
+    }
+  else
+    text = g_strdup ("");
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, g_steal_pointer (&text), len);
+}
+
+void
+sandbox_respond_object (SoupServerMessage *msg,
+                        guint              status,
+                        JsonObject        *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  sandbox_respond_json (msg, status, node);
+}
+
+void
+sandbox_respond_error (SoupServerMessage *msg,
+                       guint              status,
+                       const char        *type,
+                       const char        *message_fmt,
+                       ...)
+{
+  g_autoptr(JsonObject) root = json_object_new ();
+  JsonObject *error = json_object_new ();
+
+  json_object_set_string_member (error, "type", type);
+  if (message_fmt != NULL)
+    {
+      va_list ap;
+      g_autofree char *message = NULL;
+
+      va_start (ap, message_fmt);
+      message = g_strdup_vprintf (message_fmt, ap);
+      va_end (ap);
+      json_object_set_string_member (error, "message", message);
+    }
+  json_object_set_object_member (root, "error", error);
+  sandbox_respond_object (msg, status, root);
+}
+
+void
+sandbox_respond_not_found (SoupServerMessage *msg)
+{
+  g_autoptr(JsonObject) root = json_object_new ();
+
+  json_object_set_string_member (root, "error", "NOT_FOUND");
+  sandbox_respond_object (msg, 404, root);
+}
+
+void
+sandbox_respond_forbidden (SoupServerMessage *msg)
+{
+  sandbox_respond_error (msg, 403, "INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND",
+                         "Invalid permissions, or the requested model was not found. Check that both your user and your token have the required permissions, and that the model names and/or ids are correct.");
+}
+
+void
+sandbox_respond_invalid_request (SoupServerMessage *msg)
+{
+  sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN",
+                         "Invalid request: parameter validation failed. Check your request data.");
+}
+
+static char *
+form_unescape (const char *text,
+               gsize       len)
+{
+  g_autofree char *copy = g_strndup (text, len);
+  char *result;
+
+  for (char *p = copy; *p; p++)
+    if (*p == '+')
+      *p = ' ';
+  result = g_uri_unescape_string (copy, NULL);
+  if (result == NULL || !g_utf8_validate (result, -1, NULL))
+    {
+      g_free (result);
+      return NULL;
+    }
+  return result;
+}
+
+/* Splits a raw query string into decoded key/value pairs, keeping repeated
+ * keys ("fields[]=A&fields[]=B") and their order. Undecodable pairs are
+ * dropped. */
+GPtrArray *
+sandbox_parse_query (const char *query)
+{
+  GPtrArray *pairs = g_ptr_array_new_with_free_func (g_free);
+  const char *p = query;
+
+  while (p != NULL && *p)
+    {
+      const char *amp = strchr (p, '&');
+      const char *end = amp != NULL ? amp : p + strlen (p);
+      const char *eq = memchr (p, '=', end - p);
+      char *key, *value;
+
+      if (end > p)
+        {
+          key = form_unescape (p, (eq != NULL ? eq : end) - p);
+          value = eq != NULL ? form_unescape (eq + 1, end - eq - 1) : g_strdup ("");
+          if (key != NULL && value != NULL)
+            {
+              g_ptr_array_add (pairs, key);
+              g_ptr_array_add (pairs, value);
+            }
+          else
+            {
+              g_free (key);
+              g_free (value);
+            }
+        }
+      p = amp != NULL ? amp + 1 : NULL;
+    }
+  return pairs;
+}
+
+const char *
+sandbox_query_get (GPtrArray  *pairs,
+                   const char *key)
+{
+  for (guint i = 0; pairs != NULL && i + 1 < pairs->len; i += 2)
+    if (g_str_equal (pairs->pdata[i], key))
+      return pairs->pdata[i + 1];
+  return NULL;
+}
+
+gboolean
+sandbox_query_bool (const char *value)
+{
+  return value != NULL && (g_ascii_strcasecmp (value, "true") == 0 || g_str_equal (value, "1"));
+}
+
+/* Parses a JSON request body. On failure it responds (400 for invalid JSON,
+ * 422 when the body is required but missing or not an object) and returns NULL. */
+JsonNode *
+sandbox_parse_body (SoupServerMessage *msg,
+                    SoupMessageBody   *body,
+                    gboolean           required)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  if (body == NULL || body->length == 0)
+    {
+      if (required)
+        sandbox_respond_error (msg, 422, "INVALID_REQUEST_MISSING_FIELDS",
+                               "Could not find field \"fields\" in the request body");
+      return NULL;
+    }
+  if (!g_utf8_validate (body->data, body->length, NULL)
+      || !json_parser_load_from_data (parser, body->data, body->length, &error))
+    {
+      sandbox_respond_error (msg, 400, "INVALID_REQUEST_BODY",
+                             "Invalid request: the request body is not valid JSON.");
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN",
+                             "Invalid request: parameter validation failed. Check your request data.");
+      return NULL;
+    }
+  return json_node_copy (root);
+}
+
+gboolean
+sandbox_strv_contains (char       **strv,
+                       const char  *str)
+{
+  return strv != NULL && g_strv_contains ((const char * const *) strv, str);
+}
