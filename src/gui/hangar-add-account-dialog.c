@@ -1,0 +1,499 @@
+/* hangar-add-account-dialog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "hangar-add-account-dialog.h"
+#include "hangar-compat.h"
+#include "hangar-connect.h"
+
+#define DEFAULT_REDIRECT_URI "http://localhost:8471/oauth/callback"
+#define REGISTER_URL         "https://airtable.com/create/oauth"
+
+struct _HangarAddAccountDialog
+{
+  AdwWindow               parent_instance;
+
+  GtkButton              *back_button;
+  AdwWindowTitle         *window_title;
+  GtkStack               *stack;
+  GtkLabel               *sandbox_hint;
+  AdwActionRow           *redirect_copy_row;
+  AdwActionRow           *scopes_row;
+  AdwEntryRow            *label_row;
+  AdwEntryRow            *client_id_row;
+  AdwPasswordEntryRow    *client_secret_row;
+  AdwEntryRow            *redirect_row;
+  AdwExpanderRow         *server_row;
+  AdwEntryRow            *api_url_row;
+  AdwEntryRow            *oauth_url_row;
+  GtkLabel               *oauth_message;
+  GtkButton              *oauth_button;
+  AdwEntryRow            *pat_label_row;
+  AdwPasswordEntryRow    *token_row;
+  AdwEntryRow            *pat_api_url_row;
+  GtkLabel               *pat_message;
+  GtkButton              *pat_button;
+  AdwStatusPage          *progress_page;
+  GtkSpinner             *spinner;
+
+  HangarAccountStore     *store;
+  HangarOAuthIntegration *sandbox;
+  GCancellable           *cancellable;
+  char                   *return_page;
+  char                   *message;
+};
+
+G_DEFINE_FINAL_TYPE (HangarAddAccountDialog, hangar_add_account_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  ACCOUNT_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static char *
+unique_label (HangarAccountStore *store,
+              const char         *wanted)
+{
+  if (hangar_account_store_lookup_by_label (store, wanted) == NULL)
+    return g_strdup (wanted);
+
+  for (guint i = 2; ; i++)
+    {
+      g_autofree char *candidate = g_strdup_printf ("%s %u", wanted, i);
+      if (hangar_account_store_lookup_by_label (store, candidate) == NULL)
+        return g_steal_pointer (&candidate);
+    }
+}
+
+static char *
+dup_entry_text (gpointer editable)
+{
+  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (editable)));
+
+  g_strstrip (text);
+  if (*text == '\0')
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
+static void
+set_message (HangarAddAccountDialog *self,
+             GtkLabel               *label,
+             const char             *text,
+             gboolean                is_error)
+{
+  g_free (self->message);
+  self->message = g_strdup (text);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "info");
+  if (text == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
+      return;
+    }
+  gtk_widget_add_css_class (GTK_WIDGET (label), is_error ? "error" : "info");
+  /* Plain text: the message may carry the server's words. */
+  gtk_label_set_text (label, text);
+  gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
+}
+
+static void
+update_scopes_row (HangarAddAccountDialog *self)
+{
+  const char * const *scopes = self->sandbox != NULL ? (const char * const *) self->sandbox->scopes : NULL;
+  g_autofree char *joined = NULL;
+
+  if (scopes == NULL)
+    scopes = hangar_scopes_default ();
+  joined = g_strjoinv ("\n", (char **) scopes);
+  adw_action_row_set_subtitle (self->scopes_row, joined);
+}
+
+static void
+show_progress (HangarAddAccountDialog *self,
+               const char             *title,
+               const char             *description)
+{
+  self->return_page = g_strdup (gtk_stack_get_visible_child_name (self->stack));
+  adw_status_page_set_title (self->progress_page, title);
+  adw_status_page_set_description (self->progress_page, description);
+  gtk_spinner_start (self->spinner);
+  hangar_add_account_dialog_show_page (self, "progress");
+}
+
+static void
+back_from_progress (HangarAddAccountDialog *self)
+{
+  g_autofree char *page = g_steal_pointer (&self->return_page);
+
+  gtk_spinner_stop (self->spinner);
+  hangar_add_account_dialog_show_page (self, page != NULL ? page : "choose");
+}
+
+static void
+account_connected (HangarAddAccountDialog *self,
+                   HangarAccount          *account)
+{
+  gtk_spinner_stop (self->spinner);
+  g_signal_emit (self, signals[ACCOUNT_ADDED], 0, account);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+connect_oauth_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(HangarAddAccountDialog) self = user_data;
+  g_autoptr(HangarAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = hangar_connect_oauth_finish (result, &error);
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  if (account == NULL)
+    {
+      back_from_progress (self);
+      if (hangar_connect_error_is_cancel (error))
+        set_message (self, self->oauth_message, _("Sign-in was cancelled. Nothing was connected."), FALSE);
+      else
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not connect: %s"), error->message);
+          set_message (self, self->oauth_message, text, TRUE);
+        }
+      return;
+    }
+
+  account_connected (self, account);
+}
+
+static void
+connect_pat_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(HangarAddAccountDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  HangarAccount *account;
+
+  account = hangar_account_store_connect_pat_finish (HANGAR_ACCOUNT_STORE (object), result, &error);
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  if (account == NULL)
+    {
+      back_from_progress (self);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_message (self, self->pat_message, _("Cancelled. Nothing was connected."), FALSE);
+      else if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_UNAUTHORIZED))
+        set_message (self, self->pat_message, _("Airtable refused this token. Check that it was copied whole and has not been deleted."), TRUE);
+      else
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not connect: %s"), error->message);
+          set_message (self, self->pat_message, text, TRUE);
+        }
+      return;
+    }
+
+  account_connected (self, account);
+}
+
+static void
+back_clicked_cb (HangarAddAccountDialog *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  hangar_add_account_dialog_show_page (self, "choose");
+}
+
+static void
+oauth_row_activated_cb (HangarAddAccountDialog *self)
+{
+  hangar_add_account_dialog_show_page (self, "oauth");
+}
+
+static void
+pat_row_activated_cb (HangarAddAccountDialog *self)
+{
+  hangar_add_account_dialog_show_page (self, "pat");
+}
+
+static void
+open_register_activated_cb (HangarAddAccountDialog *self)
+{
+  hangar_compat_show_uri (GTK_WINDOW (self), REGISTER_URL);
+}
+
+static void
+redirect_changed_cb (HangarAddAccountDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->redirect_row));
+
+  adw_action_row_set_subtitle (self->redirect_copy_row, text);
+}
+
+static void
+copy_redirect_clicked_cb (HangarAddAccountDialog *self)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+
+  gdk_clipboard_set_text (clipboard, gtk_editable_get_text (GTK_EDITABLE (self->redirect_row)));
+}
+
+static void
+oauth_continue_clicked_cb (HangarAddAccountDialog *self)
+{
+  g_autoptr(HangarOAuthIntegration) integration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = dup_entry_text (self->label_row);
+  g_autofree char *client_id = dup_entry_text (self->client_id_row);
+  g_autofree char *client_secret = dup_entry_text (self->client_secret_row);
+  g_autofree char *redirect = dup_entry_text (self->redirect_row);
+  g_autofree char *api_url = dup_entry_text (self->api_url_row);
+  g_autofree char *oauth_url = dup_entry_text (self->oauth_url_row);
+  const char * const *scopes = NULL;
+
+  set_message (self, self->oauth_message, NULL, FALSE);
+
+  if (label == NULL || client_id == NULL || redirect == NULL)
+    {
+      set_message (self, self->oauth_message,
+                   _("Enter an account name, the client ID and the redirect URL."), TRUE);
+      return;
+    }
+
+  if (self->sandbox != NULL && g_strcmp0 (client_id, self->sandbox->client_id) == 0)
+    scopes = (const char * const *) self->sandbox->scopes;
+
+  integration = hangar_oauth_integration_new (api_url, oauth_url, client_id, client_secret,
+                                              redirect, scopes);
+  if (!hangar_oauth_integration_validate (integration, &error))
+    {
+      set_message (self, self->oauth_message, error->message, TRUE);
+      return;
+    }
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  show_progress (self, _("Waiting for Sign-In…"),
+                 _("Sign in and grant access in the window that opened."));
+  hangar_connect_oauth_async (GTK_WINDOW (self), self->store, label, integration,
+                              self->cancellable, connect_oauth_cb, g_object_ref (self));
+}
+
+static void
+pat_connect_clicked_cb (HangarAddAccountDialog *self)
+{
+  g_autofree char *label = dup_entry_text (self->pat_label_row);
+  g_autofree char *token = dup_entry_text (self->token_row);
+  g_autofree char *api_url = dup_entry_text (self->pat_api_url_row);
+
+  set_message (self, self->pat_message, NULL, FALSE);
+
+  if (label == NULL || token == NULL)
+    {
+      set_message (self, self->pat_message, _("Enter an account name and the token."), TRUE);
+      return;
+    }
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  show_progress (self, _("Checking the Token…"), NULL);
+  hangar_account_store_connect_pat_async (self->store, label, api_url, token, self->cancellable,
+                                          connect_pat_cb, g_object_ref (self));
+
+  /* Do not keep the token around in the entry. */
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
+  if (token != NULL)
+    memset (token, 0, strlen (token));
+}
+
+static void
+progress_cancel_clicked_cb (HangarAddAccountDialog *self)
+{
+  g_cancellable_cancel (self->cancellable);
+}
+
+static void
+hangar_add_account_dialog_dispose (GObject *object)
+{
+  HangarAddAccountDialog *self = (HangarAddAccountDialog *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->sandbox, hangar_oauth_integration_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_ADD_ACCOUNT_DIALOG);
+
+  G_OBJECT_CLASS (hangar_add_account_dialog_parent_class)->dispose (object);
+}
+
+static void
+hangar_add_account_dialog_finalize (GObject *object)
+{
+  HangarAddAccountDialog *self = (HangarAddAccountDialog *)object;
+
+  g_free (self->return_page);
+  g_free (self->message);
+
+  G_OBJECT_CLASS (hangar_add_account_dialog_parent_class)->finalize (object);
+}
+
+static void
+hangar_add_account_dialog_class_init (HangarAddAccountDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hangar_add_account_dialog_dispose;
+  object_class->finalize = hangar_add_account_dialog_finalize;
+
+  signals[ACCOUNT_ADDED] =
+    g_signal_new ("account-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, HANGAR_TYPE_ACCOUNT);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tablehangar/Hangar/hangar-add-account-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, back_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, sandbox_hint);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, redirect_copy_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, scopes_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, label_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, client_secret_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, redirect_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, server_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, api_url_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, oauth_url_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, oauth_message);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, oauth_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, pat_label_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, token_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, pat_api_url_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, pat_message);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, pat_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, progress_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, spinner);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, oauth_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pat_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, open_register_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, redirect_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, copy_redirect_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, oauth_continue_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pat_connect_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, progress_cancel_clicked_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+hangar_add_account_dialog_init (HangarAddAccountDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->redirect_row), DEFAULT_REDIRECT_URI);
+  gtk_editable_set_text (GTK_EDITABLE (self->api_url_row), HANGAR_AIRTABLE_API_URL);
+  gtk_editable_set_text (GTK_EDITABLE (self->oauth_url_row), HANGAR_AIRTABLE_OAUTH_URL);
+  gtk_editable_set_text (GTK_EDITABLE (self->pat_api_url_row), HANGAR_AIRTABLE_API_URL);
+  adw_expander_row_set_subtitle (self->server_row, _("Airtable"));
+  update_scopes_row (self);
+}
+
+HangarAddAccountDialog *
+hangar_add_account_dialog_new (GtkWindow                    *parent,
+                               HangarAccountStore           *store,
+                               const HangarOAuthIntegration *sandbox)
+{
+  HangarAddAccountDialog *self;
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_ACCOUNT_STORE (store), NULL);
+
+  self = g_object_new (HANGAR_TYPE_ADD_ACCOUNT_DIALOG,
+                       "transient-for", parent,
+                       NULL);
+  self->store = g_object_ref (store);
+
+  if (sandbox != NULL)
+    {
+      self->sandbox = hangar_oauth_integration_copy (sandbox);
+      label = unique_label (store, _("Sandbox"));
+      gtk_editable_set_text (GTK_EDITABLE (self->client_id_row), sandbox->client_id);
+      gtk_editable_set_text (GTK_EDITABLE (self->redirect_row), sandbox->redirect_uri);
+      gtk_editable_set_text (GTK_EDITABLE (self->api_url_row), sandbox->api_url);
+      gtk_editable_set_text (GTK_EDITABLE (self->oauth_url_row), sandbox->oauth_url);
+      gtk_editable_set_text (GTK_EDITABLE (self->pat_api_url_row), sandbox->api_url);
+      adw_expander_row_set_subtitle (self->server_row, _("Local sandbox"));
+      gtk_widget_set_visible (GTK_WIDGET (self->sandbox_hint), TRUE);
+      update_scopes_row (self);
+    }
+  else
+    label = unique_label (store, _("Airtable"));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->label_row), label);
+  gtk_editable_set_text (GTK_EDITABLE (self->pat_label_row), label);
+
+  return self;
+}
+
+void
+hangar_add_account_dialog_set_label (HangarAddAccountDialog *self,
+                                     const char             *label)
+{
+  g_return_if_fail (HANGAR_IS_ADD_ACCOUNT_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->label_row), label);
+  gtk_editable_set_text (GTK_EDITABLE (self->pat_label_row), label);
+}
+
+void
+hangar_add_account_dialog_show_page (HangarAddAccountDialog *self,
+                                     const char             *page)
+{
+  g_return_if_fail (HANGAR_IS_ADD_ACCOUNT_DIALOG (self));
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button),
+                          g_strcmp0 (page, "oauth") == 0 || g_strcmp0 (page, "pat") == 0);
+
+  if (g_strcmp0 (page, "oauth") == 0)
+    {
+      adw_window_title_set_subtitle (self->window_title, _("Sign in with Airtable"));
+      gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->oauth_button));
+    }
+  else if (g_strcmp0 (page, "pat") == 0)
+    {
+      adw_window_title_set_subtitle (self->window_title, _("Personal access token"));
+      gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->pat_button));
+    }
+  else
+    adw_window_title_set_subtitle (self->window_title, NULL);
+}
+
+const char *
+hangar_add_account_dialog_get_page (HangarAddAccountDialog *self)
+{
+  g_return_val_if_fail (HANGAR_IS_ADD_ACCOUNT_DIALOG (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+hangar_add_account_dialog_get_message (HangarAddAccountDialog *self)
+{
+  g_return_val_if_fail (HANGAR_IS_ADD_ACCOUNT_DIALOG (self), NULL);
+  return self->message;
+}

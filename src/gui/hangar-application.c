@@ -1,0 +1,324 @@
+/* hangar-application.c — application actions live here, in one place
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-application.h"
+#include "hangar-compat.h"
+#include "hangar-sandbox-launcher.h"
+#include "hangar-screenshots.h"
+#include "hangar-window.h"
+
+#define SANDBOX_PREFERRED_PORT 8470
+
+struct _HangarApplication
+{
+  AdwApplication         parent_instance;
+
+  HangarAccountStore    *store;
+  HangarSandboxLauncher *sandbox;
+  HangarOAuthIntegration *sandbox_integration;
+  char                  *screenshot_dir;
+  gboolean               want_sandbox;
+  gboolean               sandbox_failed;
+};
+
+G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Run against a local hangar-sandbox with demo data (no Airtable account needed)"), NULL },
+  { "screenshot-dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
+    N_("Render the main views to PNG files in DIR against the sandbox, then quit"), N_("DIR") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+  { NULL }
+};
+
+static HangarWindow *
+get_window (HangarApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (HANGAR_IS_WINDOW (window))
+    return HANGAR_WINDOW (window);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (HANGAR_IS_WINDOW (l->data))
+      return HANGAR_WINDOW (l->data);
+
+  return NULL;
+}
+
+static void
+apply_sandbox (HangarApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (HANGAR_IS_WINDOW (l->data))
+      hangar_window_set_sandbox (HANGAR_WINDOW (l->data), self->sandbox_integration);
+}
+
+static void
+sandbox_started_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(HangarApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  HangarSandboxLauncher *launcher = HANGAR_SANDBOX_LAUNCHER (object);
+  HangarWindow *window;
+
+  g_application_release (G_APPLICATION (self));
+
+  if (!hangar_sandbox_launcher_start_finish (launcher, result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The sandbox could not start: %s"), error->message);
+
+      self->sandbox_failed = TRUE;
+      g_printerr ("hangar: %s\n", text);
+      if ((window = get_window (self)) != NULL)
+        hangar_window_toast (window, text);
+      if (self->screenshot_dir != NULL)
+        g_application_quit (G_APPLICATION (self));
+      return;
+    }
+
+  self->sandbox_integration =
+    hangar_oauth_integration_new (hangar_sandbox_launcher_get_url (launcher),
+                                  hangar_sandbox_launcher_get_url (launcher),
+                                  hangar_sandbox_launcher_get_client_id (launcher),
+                                  NULL,
+                                  hangar_sandbox_launcher_get_redirect_uri (launcher),
+                                  NULL);
+  /* The URL only, never the demo token. */
+  g_printerr ("hangar: sandbox running at %s\n", hangar_sandbox_launcher_get_url (launcher));
+  apply_sandbox (self);
+
+  if (self->screenshot_dir != NULL && (window = get_window (self)) != NULL)
+    hangar_screenshots_run (window, self->screenshot_dir, hangar_sandbox_launcher_get_pat (launcher));
+}
+
+static void
+start_sandbox (HangarApplication *self)
+{
+  g_autofree char *state_dir = NULL;
+
+  if (self->sandbox != NULL)
+    return;
+
+  self->sandbox = hangar_sandbox_launcher_new ();
+  if (self->screenshot_dir != NULL)
+    state_dir = g_build_filename (self->screenshot_dir, ".sandbox-state", NULL);
+
+  /* Keep the application alive while the sandbox starts. */
+  g_application_hold (G_APPLICATION (self));
+  /* A fixed port keeps saved sandbox accounts working across runs; the
+   * screenshot run takes any free one. */
+  hangar_sandbox_launcher_start_async (self->sandbox, state_dir,
+                                       self->screenshot_dir != NULL ? 0 : SANDBOX_PREFERRED_PORT,
+                                       NULL, NULL,
+                                       sandbox_started_cb, g_object_ref (self));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; )
+    {
+      GtkWindow *window = l->data;
+      l = l->next;
+      gtk_window_close (window);
+    }
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+
+  hangar_compat_show_about (GTK_WINDOW (get_window (self)));
+}
+
+static void
+add_account_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+  HangarWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  if ((window = get_window (self)) != NULL)
+    hangar_window_add_account (window);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "add-account", add_account_action },
+};
+
+static int
+hangar_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+  const char *dir = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("hangar %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "screenshot-dir", "^&ay", &dir))
+    {
+      self->screenshot_dir = g_canonicalize_filename (dir, NULL);
+      self->want_sandbox = TRUE;
+    }
+  if (g_variant_dict_contains (options, "sandbox"))
+    self->want_sandbox = TRUE;
+
+  /* A sandbox or screenshot run is its own instance, never a remote call
+   * into an already running Hangar. */
+  if (self->want_sandbox)
+    g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+
+  return G_APPLICATION_CLASS (hangar_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+hangar_application_startup (GApplication *app)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *about_accels[] = { "F1", NULL };
+  static const char *add_accels[] = { "<Control>n", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  g_autoptr(GError) error = NULL;
+
+  G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.about", about_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.add-account", add_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+
+  if (self->want_sandbox)
+    {
+      /* Sandbox accounts live apart from real ones. */
+      g_autofree char *path = NULL;
+
+      if (self->screenshot_dir != NULL)
+        path = g_build_filename (self->screenshot_dir, ".sandbox-state", "accounts.json", NULL);
+      else
+        path = g_build_filename (g_get_user_data_dir (), "hangar", "sandbox", "accounts.json", NULL);
+      self->store = hangar_account_store_new_for_path (path, &error);
+    }
+  else
+    self->store = hangar_account_store_new (&error);
+
+  if (self->store == NULL)
+    g_error ("hangar: could not open the account list: %s", error->message);
+
+  if (self->want_sandbox)
+    start_sandbox (self);
+}
+
+static void
+hangar_application_activate (GApplication *app)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+  HangarWindow *window = get_window (self);
+
+  if (window == NULL)
+    {
+      window = hangar_window_new (GTK_APPLICATION (self), self->store);
+      if (self->sandbox_integration != NULL)
+        hangar_window_set_sandbox (window, self->sandbox_integration);
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+hangar_application_shutdown (GApplication *app)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+
+  if (self->store != NULL)
+    hangar_account_store_flush (self->store, NULL);
+  if (self->sandbox != NULL)
+    hangar_sandbox_launcher_stop (self->sandbox);
+
+  G_APPLICATION_CLASS (hangar_application_parent_class)->shutdown (app);
+}
+
+static void
+hangar_application_dispose (GObject *object)
+{
+  HangarApplication *self = (HangarApplication *)object;
+
+  g_clear_object (&self->sandbox);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->sandbox_integration, hangar_oauth_integration_free);
+
+  G_OBJECT_CLASS (hangar_application_parent_class)->dispose (object);
+}
+
+static void
+hangar_application_finalize (GObject *object)
+{
+  HangarApplication *self = (HangarApplication *)object;
+
+  g_free (self->screenshot_dir);
+
+  G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
+}
+
+static void
+hangar_application_class_init (HangarApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = hangar_application_dispose;
+  object_class->finalize = hangar_application_finalize;
+  app_class->handle_local_options = hangar_application_handle_local_options;
+  app_class->startup = hangar_application_startup;
+  app_class->activate = hangar_application_activate;
+  app_class->shutdown = hangar_application_shutdown;
+}
+
+static void
+hangar_application_init (HangarApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+}
+
+HangarApplication *
+hangar_application_new (void)
+{
+  return g_object_new (HANGAR_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/tablehangar/Hangar",
+                       NULL);
+}
+
+HangarAccountStore *
+hangar_application_get_store (HangarApplication *self)
+{
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
+  return self->store;
+}

@@ -1,0 +1,33 @@
+/* hangar-connect.h — one OAuth connect: consent dialog, redirect, code exchange
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hangar-auth.h"
+
+G_BEGIN_DECLS
+
+/* Runs the consent flow for @integration in the WebKit dialog, checks the
+ * redirect (registered URI, `state`), exchanges the code and stores the
+ * account as @label (a reconnect when that label exists). Fails with
+ * G_IO_ERROR_CANCELLED when the dialog was closed and with
+ * HANGAR_AUTH_ERROR_CANCELLED when the user pressed Cancel on the consent
+ * page: both are "cancelled", not errors, for the user. */
+void           hangar_connect_oauth_async   (GtkWindow                    *parent,
+                                             HangarAccountStore           *store,
+                                             const char                   *label,
+                                             const HangarOAuthIntegration *integration,
+                                             GCancellable                 *cancellable,
+                                             GAsyncReadyCallback           callback,
+                                             gpointer                      user_data);
+/* Returns: (transfer full): the connected account. */
+HangarAccount *hangar_connect_oauth_finish  (GAsyncResult                 *result,
+                                             GError                      **error);
+
+/* Whether @error only means the user cancelled. */
+gboolean       hangar_connect_error_is_cancel (const GError *error);
+
+G_END_DECLS

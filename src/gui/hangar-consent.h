@@ -1,0 +1,47 @@
+/* hangar-consent.h — runs one OAuth consent flow in the WebKit dialog
+ *
+ * Loads libhangar-consent.so (which links WebKitGTK) on first use, so the
+ * `hangar` binary itself never links WebKit.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* TRUE when @uri is the registered redirect URI. */
+typedef gboolean (*HangarConsentMatchFunc) (const char *uri,
+                                            gpointer    user_data);
+
+/* Loads the consent module (once). Searched in $HANGAR_CONSENT_MODULE, next
+ * to the running executable (build tree), then LIBDIR/hangar. */
+gboolean   hangar_consent_ensure_module  (GError                **error);
+
+/* Whether the module has been loaded into this process. */
+gboolean   hangar_consent_module_loaded  (void);
+
+/* Opens the consent dialog on @authorize_uri. Completes with the intercepted
+ * redirect URI (which the caller parses and checks), or G_IO_ERROR_CANCELLED
+ * when the user closed the dialog. Cancelling @cancellable closes it. */
+void       hangar_consent_run_async      (GtkWindow               *parent,
+                                          const char              *authorize_uri,
+                                          HangarConsentMatchFunc   match,
+                                          gpointer                 match_data,
+                                          GDestroyNotify           match_destroy,
+                                          GCancellable            *cancellable,
+                                          GAsyncReadyCallback      callback,
+                                          gpointer                 user_data);
+char      *hangar_consent_run_finish     (GAsyncResult            *result,
+                                          GError                 **error);
+
+/* The dialog of the flow in progress, if any (for tests and screenshots). */
+GtkWindow *hangar_consent_get_dialog     (void);
+/* Whether the dialog's page finished loading (not loading, some URI). */
+gboolean   hangar_consent_dialog_is_loaded (GtkWindow  *dialog);
+/* Runs @script in the dialog's page (tests, screenshots). */
+void       hangar_consent_run_script     (GtkWindow  *dialog,
+                                          const char *script);
+
+G_END_DECLS

@@ -1,0 +1,768 @@
+/* hangar-sidebar.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-account-row.h"
+#include "hangar-client.h"
+#include "hangar-sidebar.h"
+
+/* --- HangarSidebarNode ----------------------------------------------------- */
+
+struct _HangarSidebarNode
+{
+  GObject                parent_instance;
+
+  HangarSidebarNodeKind  kind;
+  HangarAccount         *account;
+  HangarBase            *base;
+  HangarTable           *table;
+  char                  *text;
+};
+
+G_DEFINE_FINAL_TYPE (HangarSidebarNode, hangar_sidebar_node, G_TYPE_OBJECT)
+
+static void
+hangar_sidebar_node_finalize (GObject *object)
+{
+  HangarSidebarNode *self = (HangarSidebarNode *)object;
+
+  g_clear_object (&self->account);
+  g_clear_object (&self->base);
+  g_clear_object (&self->table);
+  g_free (self->text);
+
+  G_OBJECT_CLASS (hangar_sidebar_node_parent_class)->finalize (object);
+}
+
+static void
+hangar_sidebar_node_class_init (HangarSidebarNodeClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hangar_sidebar_node_finalize;
+}
+
+static void
+hangar_sidebar_node_init (HangarSidebarNode *self)
+{
+}
+
+static HangarSidebarNode *
+node_new (HangarSidebarNodeKind  kind,
+          HangarAccount         *account,
+          HangarBase            *base,
+          HangarTable           *table,
+          const char            *text)
+{
+  HangarSidebarNode *self = g_object_new (HANGAR_TYPE_SIDEBAR_NODE, NULL);
+
+  self->kind = kind;
+  self->account = account != NULL ? g_object_ref (account) : NULL;
+  self->base = base != NULL ? g_object_ref (base) : NULL;
+  self->table = table != NULL ? g_object_ref (table) : NULL;
+  self->text = g_strdup (text);
+  return self;
+}
+
+HangarSidebarNodeKind
+hangar_sidebar_node_get_kind (HangarSidebarNode *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR_NODE (self), 0);
+  return self->kind;
+}
+
+HangarAccount *
+hangar_sidebar_node_get_account (HangarSidebarNode *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR_NODE (self), NULL);
+  return self->account;
+}
+
+HangarBase *
+hangar_sidebar_node_get_base (HangarSidebarNode *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR_NODE (self), NULL);
+  return self->base;
+}
+
+HangarTable *
+hangar_sidebar_node_get_table (HangarSidebarNode *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR_NODE (self), NULL);
+  return self->table;
+}
+
+const char *
+hangar_sidebar_node_get_text (HangarSidebarNode *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR_NODE (self), NULL);
+
+  switch (self->kind)
+    {
+    case HANGAR_SIDEBAR_NODE_BASE:
+      return hangar_base_get_name (self->base);
+    case HANGAR_SIDEBAR_NODE_TABLE:
+      return hangar_table_get_name (self->table);
+    case HANGAR_SIDEBAR_NODE_LOADING:
+    case HANGAR_SIDEBAR_NODE_MESSAGE:
+    default:
+      return self->text;
+    }
+}
+
+/* --- HangarSidebar --------------------------------------------------------- */
+
+struct _HangarSidebar
+{
+  GtkWidget           parent_instance;
+
+  GtkWidget          *scroller;
+  GtkListView        *list_view;
+  GtkTreeListModel   *tree;
+  GtkSingleSelection *selection;
+
+  HangarAccountStore *store;
+  GHashTable         *account_children;  /* HangarAccount* → GListStore (bases) */
+  GHashTable         *base_children;     /* HangarSidebarNode* → GListStore (tables) */
+  GHashTable         *account_rows;      /* HangarAccount* → HangarAccountRow* (not owned) */
+  GCancellable       *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (HangarSidebar, hangar_sidebar, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_SELECTED_ITEM,
+  N_PROPS
+};
+
+enum {
+  LOAD_FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  HangarSidebar *self;   /* weak */
+  GListStore    *store;
+  HangarAccount *account;
+  HangarBase    *base;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_weak_pointer (&data->self);
+  g_clear_object (&data->store);
+  g_clear_object (&data->account);
+  g_clear_object (&data->base);
+  g_free (data);
+}
+
+static LoadData *
+load_data_new (HangarSidebar *self,
+               GListStore    *store,
+               HangarAccount *account,
+               HangarBase    *base)
+{
+  LoadData *data = g_new0 (LoadData, 1);
+
+  g_set_weak_pointer (&data->self, self);
+  data->store = g_object_ref (store);
+  data->account = g_object_ref (account);
+  data->base = base != NULL ? g_object_ref (base) : NULL;
+  return data;
+}
+
+static void
+show_message (LoadData   *data,
+              const char *text)
+{
+  g_autoptr(HangarSidebarNode) node = node_new (HANGAR_SIDEBAR_NODE_MESSAGE, data->account, NULL, NULL, text);
+  gpointer items[] = { node };
+
+  g_list_store_splice (data->store, 0, g_list_model_get_n_items (G_LIST_MODEL (data->store)), items, 1);
+  if (data->self != NULL)
+    g_signal_emit (data->self, signals[LOAD_FAILED], 0, data->account, text);
+}
+
+static void
+list_tables_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  LoadData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
+
+  tables = hangar_client_get_base_schema_finish (HANGAR_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      load_data_free (data);
+      return;
+    }
+
+  if (tables == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not list tables: %s"), error->message);
+      show_message (data, text);
+      load_data_free (data);
+      return;
+    }
+
+  for (guint i = 0; i < tables->len; i++)
+    g_ptr_array_add (nodes, node_new (HANGAR_SIDEBAR_NODE_TABLE, data->account, data->base,
+                                      g_ptr_array_index (tables, i), NULL));
+  if (nodes->len == 0)
+    g_ptr_array_add (nodes, node_new (HANGAR_SIDEBAR_NODE_MESSAGE, data->account, NULL, NULL,
+                                      _("No tables")));
+
+  g_list_store_splice (data->store, 0, g_list_model_get_n_items (G_LIST_MODEL (data->store)),
+                       nodes->pdata, nodes->len);
+  load_data_free (data);
+}
+
+static void
+list_bases_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  LoadData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) bases = NULL;
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
+
+  bases = hangar_client_list_bases_finish (HANGAR_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      load_data_free (data);
+      return;
+    }
+
+  if (bases == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not list bases: %s"), error->message);
+      show_message (data, text);
+      load_data_free (data);
+      return;
+    }
+
+  for (guint i = 0; i < bases->len; i++)
+    g_ptr_array_add (nodes, node_new (HANGAR_SIDEBAR_NODE_BASE, data->account,
+                                      g_ptr_array_index (bases, i), NULL, NULL));
+  if (nodes->len == 0)
+    g_ptr_array_add (nodes, node_new (HANGAR_SIDEBAR_NODE_MESSAGE, data->account, NULL, NULL,
+                                      _("No bases granted")));
+
+  g_list_store_splice (data->store, 0, g_list_model_get_n_items (G_LIST_MODEL (data->store)),
+                       nodes->pdata, nodes->len);
+  load_data_free (data);
+}
+
+static void
+load_bases (HangarSidebar *self,
+            HangarAccount *account,
+            GListStore    *store)
+{
+  g_autoptr(HangarSidebarNode) loading = node_new (HANGAR_SIDEBAR_NODE_LOADING, account, NULL, NULL,
+                                                   _("Loading bases…"));
+  gpointer items[] = { loading };
+
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items, 1);
+  hangar_client_list_bases_async (hangar_account_get_client (account), self->cancellable,
+                                  list_bases_cb, load_data_new (self, store, account, NULL));
+}
+
+static void
+load_tables (HangarSidebar     *self,
+             HangarSidebarNode *base_node,
+             GListStore        *store)
+{
+  g_autoptr(HangarSidebarNode) loading = node_new (HANGAR_SIDEBAR_NODE_LOADING, base_node->account,
+                                                   NULL, NULL, _("Loading tables…"));
+  gpointer items[] = { loading };
+
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items, 1);
+  hangar_client_get_base_schema_async (hangar_account_get_client (base_node->account),
+                                       hangar_base_get_id (base_node->base),
+                                       self->cancellable, list_tables_cb,
+                                       load_data_new (self, store, base_node->account, base_node->base));
+}
+
+static GListModel *
+create_child_model (gpointer item,
+                    gpointer user_data)
+{
+  HangarSidebar *self = user_data;
+  GListStore *store;
+
+  if (HANGAR_IS_ACCOUNT (item))
+    {
+      store = g_hash_table_lookup (self->account_children, item);
+      if (store == NULL)
+        {
+          store = g_list_store_new (HANGAR_TYPE_SIDEBAR_NODE);
+          g_hash_table_insert (self->account_children, g_object_ref (item), store);
+          load_bases (self, item, store);
+        }
+      return G_LIST_MODEL (g_object_ref (store));
+    }
+
+  if (HANGAR_IS_SIDEBAR_NODE (item) && HANGAR_SIDEBAR_NODE (item)->kind == HANGAR_SIDEBAR_NODE_BASE)
+    {
+      store = g_hash_table_lookup (self->base_children, item);
+      if (store == NULL)
+        {
+          store = g_list_store_new (HANGAR_TYPE_SIDEBAR_NODE);
+          g_hash_table_insert (self->base_children, g_object_ref (item), store);
+          load_tables (self, item, store);
+        }
+      return G_LIST_MODEL (g_object_ref (store));
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+make_node_widget (HangarSidebarNode *node)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *label = gtk_label_new (hangar_sidebar_node_get_text (node));
+  GtkWidget *icon = NULL;
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_margin_top (box, 3);
+  gtk_widget_set_margin_bottom (box, 3);
+
+  switch (node->kind)
+    {
+    case HANGAR_SIDEBAR_NODE_BASE:
+      icon = gtk_image_new_from_icon_name ("folder-symbolic");
+      break;
+    case HANGAR_SIDEBAR_NODE_TABLE:
+      icon = gtk_image_new_from_icon_name ("view-list-symbolic");
+      break;
+    case HANGAR_SIDEBAR_NODE_LOADING:
+      icon = gtk_spinner_new ();
+      gtk_spinner_start (GTK_SPINNER (icon));
+      gtk_widget_add_css_class (label, "dim-label");
+      break;
+    case HANGAR_SIDEBAR_NODE_MESSAGE:
+    default:
+      icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      break;
+    }
+
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_set_tooltip_text (box, hangar_sidebar_node_get_text (node));
+  return box;
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          HangarSidebar            *self)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+
+  gtk_list_item_set_child (list_item, expander);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *list_item,
+         HangarSidebar            *self)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+  gpointer item = gtk_tree_list_row_get_item (row);
+  GtkWidget *child;
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+
+  if (HANGAR_IS_ACCOUNT (item))
+    {
+      child = hangar_account_row_new (item);
+      g_hash_table_insert (self->account_rows, item, child);
+    }
+  else
+    {
+      HangarSidebarNode *node = item;
+
+      child = make_node_widget (node);
+      gtk_list_item_set_selectable (list_item, node->kind == HANGAR_SIDEBAR_NODE_BASE ||
+                                               node->kind == HANGAR_SIDEBAR_NODE_TABLE);
+      gtk_list_item_set_activatable (list_item, gtk_list_item_get_selectable (list_item));
+    }
+
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), child);
+  g_object_unref (item);
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           HangarSidebar            *self)
+{
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+  GtkWidget *child = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
+
+  if (HANGAR_IS_ACCOUNT_ROW (child))
+    {
+      HangarAccount *account = hangar_account_row_get_account (HANGAR_ACCOUNT_ROW (child));
+
+      if (account != NULL && g_hash_table_lookup (self->account_rows, account) == child)
+        g_hash_table_remove (self->account_rows, account);
+    }
+
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), NULL);
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), NULL);
+  gtk_list_item_set_selectable (list_item, TRUE);
+  gtk_list_item_set_activatable (list_item, TRUE);
+}
+
+static void
+selection_changed_cb (GtkSingleSelection *selection,
+                      GParamSpec         *pspec,
+                      HangarSidebar      *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ITEM]);
+}
+
+static void
+activate_cb (GtkListView   *list_view,
+             guint          position,
+             HangarSidebar *self)
+{
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
+
+  /* Activating an expandable row (Enter / double click) toggles it. */
+  if (row != NULL && gtk_tree_list_row_is_expandable (row))
+    gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
+}
+
+static void
+store_items_changed_cb (GListModel    *model,
+                        guint          position,
+                        guint          removed,
+                        guint          added,
+                        HangarSidebar *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  /* Forget the children of accounts that left the store. */
+  if (removed == 0)
+    return;
+
+  g_hash_table_iter_init (&iter, self->account_children);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      gboolean present = FALSE;
+
+      for (guint i = 0; i < g_list_model_get_n_items (model) && !present; i++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (model, i);
+          present = item == key;
+        }
+      if (!present)
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+static void
+hangar_sidebar_set_store (HangarSidebar      *self,
+                          HangarAccountStore *store)
+{
+  g_return_if_fail (self->store == NULL);
+
+  if (store == NULL)
+    return;
+
+  self->store = g_object_ref (store);
+  self->tree = gtk_tree_list_model_new (G_LIST_MODEL (g_object_ref (store)), FALSE, FALSE,
+                                        create_child_model, self, NULL);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->tree)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (store, "items-changed", G_CALLBACK (store_items_changed_cb), self, 0);
+}
+
+static void
+hangar_sidebar_dispose (GObject *object)
+{
+  HangarSidebar *self = (HangarSidebar *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->tree);
+  g_clear_pointer (&self->account_children, g_hash_table_unref);
+  g_clear_pointer (&self->base_children, g_hash_table_unref);
+  g_clear_pointer (&self->account_rows, g_hash_table_unref);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (hangar_sidebar_parent_class)->dispose (object);
+}
+
+static void
+hangar_sidebar_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  HangarSidebar *self = HANGAR_SIDEBAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SELECTED_ITEM:
+      g_value_set_object (value, hangar_sidebar_get_selected_item (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_sidebar_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  HangarSidebar *self = HANGAR_SIDEBAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      hangar_sidebar_set_store (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_sidebar_class_init (HangarSidebarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hangar_sidebar_dispose;
+  object_class->get_property = hangar_sidebar_get_property;
+  object_class->set_property = hangar_sidebar_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, HANGAR_TYPE_ACCOUNT_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED_ITEM] =
+    g_param_spec_object ("selected-item", NULL, NULL, G_TYPE_OBJECT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[LOAD_FAILED] =
+    g_signal_new ("load-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, HANGAR_TYPE_ACCOUNT, G_TYPE_STRING);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "hangarsidebar");
+}
+
+static void
+hangar_sidebar_init (HangarSidebar *self)
+{
+  GtkListItemFactory *factory;
+
+  self->cancellable = g_cancellable_new ();
+  self->account_children = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
+  self->base_children = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
+  self->account_rows = g_hash_table_new (NULL, NULL);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
+
+  self->list_view = GTK_LIST_VIEW (gtk_list_view_new (NULL, factory));
+  gtk_list_view_set_single_click_activate (self->list_view, FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list_view), "navigation-sidebar");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Accounts, bases and tables"),
+                                  -1);
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (activate_cb), self);
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->list_view));
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+}
+
+GtkWidget *
+hangar_sidebar_new (HangarAccountStore *store)
+{
+  return g_object_new (HANGAR_TYPE_SIDEBAR, "store", store, NULL);
+}
+
+GObject *
+hangar_sidebar_get_selected_item (HangarSidebar *self)
+{
+  GtkTreeListRow *row;
+
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), NULL);
+
+  if (self->selection == NULL)
+    return NULL;
+  row = gtk_single_selection_get_selected_item (self->selection);
+  if (row == NULL)
+    return NULL;
+  /* The tree keeps the item alive while the row exists. */
+  {
+    g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+    return item;
+  }
+}
+
+static guint
+find_position (HangarSidebar *self,
+               gpointer       wanted)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (item == wanted)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+void
+hangar_sidebar_select_account (HangarSidebar *self,
+                               HangarAccount *account,
+                               gboolean       expand)
+{
+  guint position;
+
+  g_return_if_fail (HANGAR_IS_SIDEBAR (self));
+
+  position = find_position (self, account);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+
+  if (expand)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
+      gtk_tree_list_row_set_expanded (row, TRUE);
+    }
+  gtk_single_selection_set_selected (self->selection, position);
+}
+
+gboolean
+hangar_sidebar_select_table (HangarSidebar *self,
+                             HangarAccount *account,
+                             const char    *table_id)
+{
+  guint n;
+
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), FALSE);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (HANGAR_IS_SIDEBAR_NODE (item))
+        {
+          HangarSidebarNode *node = HANGAR_SIDEBAR_NODE (item);
+
+          if (node->account == account && node->kind == HANGAR_SIDEBAR_NODE_TABLE &&
+              g_strcmp0 (hangar_table_get_id (node->table), table_id) == 0)
+            {
+              gtk_single_selection_set_selected (self->selection, i);
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+void
+hangar_sidebar_set_expanded (HangarSidebar *self,
+                             gpointer       item,
+                             gboolean       expanded)
+{
+  guint position;
+
+  g_return_if_fail (HANGAR_IS_SIDEBAR (self));
+
+  position = find_position (self, item);
+  if (position != GTK_INVALID_LIST_POSITION)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
+      gtk_tree_list_row_set_expanded (row, expanded);
+    }
+}
+
+void
+hangar_sidebar_reload_account (HangarSidebar *self,
+                               HangarAccount *account)
+{
+  GListStore *store;
+
+  g_return_if_fail (HANGAR_IS_SIDEBAR (self));
+
+  store = g_hash_table_lookup (self->account_children, account);
+  if (store != NULL)
+    load_bases (self, account, store);
+}
+
+GListModel *
+hangar_sidebar_get_account_children (HangarSidebar *self,
+                                     HangarAccount *account)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), NULL);
+  return g_hash_table_lookup (self->account_children, account);
+}
+
+GListModel *
+hangar_sidebar_get_base_children (HangarSidebar     *self,
+                                  HangarSidebarNode *base_node)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), NULL);
+  return g_hash_table_lookup (self->base_children, base_node);
+}
+
+GtkWidget *
+hangar_sidebar_get_account_row (HangarSidebar *self,
+                                HangarAccount *account)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), NULL);
+  return g_hash_table_lookup (self->account_rows, account);
+}

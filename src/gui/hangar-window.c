@@ -1,0 +1,737 @@
+/* hangar-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-account-page.h"
+#include "hangar-add-account-dialog.h"
+#include "hangar-compat.h"
+#include "hangar-connect.h"
+#include "hangar-sidebar.h"
+#include "hangar-window.h"
+
+struct _HangarWindow
+{
+  AdwApplicationWindow    parent_instance;
+
+  AdwToastOverlay        *toast_overlay;
+  AdwLeaflet             *leaflet;
+  GtkBox                 *sidebar_box;
+  GtkBox                 *content_box;
+  AdwWindowTitle         *sidebar_title;
+  AdwWindowTitle         *content_title;
+  GtkStack               *content_stack;
+  AdwStatusPage          *empty_page;
+  AdwStatusPage          *select_page;
+  HangarAccountPage      *account_page;
+  GtkBox                 *grid_box;
+
+  HangarSidebar          *sidebar;
+  GtkWidget              *record_grid;
+  HangarAccountStore     *store;
+  HangarOAuthIntegration *sandbox;
+  GSettings              *settings;
+  GHashTable             *known_status;   /* HangarAccount* → status + 1 */
+  GCancellable           *cancellable;
+  char                   *last_toast;
+  char                   *last_toast_action;
+  gboolean                first_frame_seen;
+};
+
+G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void account_status_cb (HangarAccount *account,
+                               GParamSpec    *pspec,
+                               HangarWindow  *self);
+
+static void
+show_toast_full (HangarWindow *self,
+                 const char   *title,
+                 const char   *button_label,
+                 const char   *action_name,
+                 GVariant     *target)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
+  g_free (self->last_toast_action);
+  self->last_toast_action = g_strdup (action_name);
+
+  if (button_label != NULL && action_name != NULL)
+    {
+      adw_toast_set_button_label (toast, button_label);
+      adw_toast_set_action_name (toast, action_name);
+      if (target != NULL)
+        adw_toast_set_action_target_value (toast, target);
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+    }
+  else if (target != NULL)
+    g_variant_unref (g_variant_ref_sink (target));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+hangar_window_toast (HangarWindow *self,
+                     const char   *message)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  show_toast_full (self, message, NULL, NULL, NULL);
+}
+
+static void
+show_content (HangarWindow *self,
+              const char   *page,
+              const char   *title,
+              const char   *subtitle)
+{
+  gtk_stack_set_visible_child_name (self->content_stack, page);
+  adw_window_title_set_title (self->content_title, title != NULL ? title : "");
+  adw_window_title_set_subtitle (self->content_title, subtitle);
+}
+
+static void
+update_content (HangarWindow *self)
+{
+  GObject *item = hangar_sidebar_get_selected_item (self->sidebar);
+
+  if (item == NULL)
+    {
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
+        show_content (self, "empty", NULL, NULL);
+      else
+        show_content (self, "select", NULL, NULL);
+      return;
+    }
+
+  if (HANGAR_IS_ACCOUNT (item))
+    {
+      HangarAccount *account = HANGAR_ACCOUNT (item);
+
+      hangar_account_page_set_account (self->account_page, account);
+      show_content (self, "account", hangar_account_get_label (account), _("Account"));
+    }
+  else if (HANGAR_IS_SIDEBAR_NODE (item))
+    {
+      HangarSidebarNode *node = HANGAR_SIDEBAR_NODE (item);
+      HangarBase *base = hangar_sidebar_node_get_base (node);
+      HangarTable *table = hangar_sidebar_node_get_table (node);
+
+      if (table != NULL && base != NULL)
+        {
+          /* The record grid (gui-grid) plugs in here once it exists. */
+          show_content (self, "grid", hangar_table_get_name (table), hangar_base_get_name (base));
+        }
+      else if (base != NULL)
+        {
+          adw_status_page_set_title (self->select_page, _("Select a Table"));
+          adw_status_page_set_description (self->select_page, hangar_base_get_name (base));
+          show_content (self, "select", hangar_base_get_name (base), NULL);
+        }
+    }
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+selected_item_cb (HangarSidebar *sidebar,
+                  GParamSpec    *pspec,
+                  HangarWindow  *self)
+{
+  update_content (self);
+}
+
+static void
+load_failed_cb (HangarSidebar *sidebar,
+                HangarAccount *account,
+                const char    *message,
+                HangarWindow  *self)
+{
+  hangar_window_toast (self, message);
+}
+
+static void
+track_account (HangarWindow  *self,
+               HangarAccount *account)
+{
+  if (g_hash_table_contains (self->known_status, account))
+    return;
+
+  g_hash_table_insert (self->known_status, account,
+                       GINT_TO_POINTER (hangar_account_get_status (account) + 1));
+  g_signal_connect_object (account, "notify::status", G_CALLBACK (account_status_cb), self, 0);
+}
+
+static void
+store_items_changed_cb (GListModel   *model,
+                        guint         position,
+                        guint         removed,
+                        guint         added,
+                        HangarWindow *self)
+{
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(HangarAccount) account = g_list_model_get_item (model, position + i);
+      track_account (self, account);
+    }
+
+  if (removed > 0)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, self->known_status);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (hangar_account_store_lookup_by_id (self->store, hangar_account_get_id (key)) != key)
+          {
+            g_signal_handlers_disconnect_by_data (key, self);
+            g_hash_table_iter_remove (&iter);
+          }
+    }
+
+  if (hangar_sidebar_get_selected_item (self->sidebar) == NULL)
+    update_content (self);
+}
+
+static void
+account_status_cb (HangarAccount *account,
+                   GParamSpec    *pspec,
+                   HangarWindow  *self)
+{
+  HangarAccountStatus status = hangar_account_get_status (account);
+  int previous = GPOINTER_TO_INT (g_hash_table_lookup (self->known_status, account)) - 1;
+  g_autofree char *title = NULL;
+  const char *reason = hangar_account_get_status_reason (account);
+
+  g_hash_table_insert (self->known_status, account, GINT_TO_POINTER (status + 1));
+  if ((int) status == previous)
+    return;
+
+  /* The badge follows the account by itself; here only the toast. */
+  if (status == HANGAR_ACCOUNT_STATUS_REVOKED)
+    title = reason != NULL
+      ? g_strdup_printf (_("Access for “%s” was revoked: %s"), hangar_account_get_label (account), reason)
+      : g_strdup_printf (_("Access for “%s” was revoked"), hangar_account_get_label (account));
+  else if (status == HANGAR_ACCOUNT_STATUS_EXPIRED)
+    title = reason != NULL
+      ? g_strdup_printf (_("“%s” needs to sign in again: %s"), hangar_account_get_label (account), reason)
+      : g_strdup_printf (_("“%s” needs to sign in again"), hangar_account_get_label (account));
+  else
+    return;
+
+  show_toast_full (self, title, _("_Reconnect"), "win.reconnect-account",
+                   g_variant_new_string (hangar_account_get_id (account)));
+}
+
+static void
+account_added_cb (HangarAddAccountDialog *dialog,
+                  HangarAccount          *account,
+                  HangarWindow           *self)
+{
+  g_autofree char *text = g_strdup_printf (_("Connected “%s”"), hangar_account_get_label (account));
+
+  track_account (self, account);
+  hangar_sidebar_reload_account (self->sidebar, account);
+  hangar_sidebar_select_account (self->sidebar, account, TRUE);
+  hangar_window_toast (self, text);
+}
+
+GtkWindow *
+hangar_window_add_account (HangarWindow *self)
+{
+  HangarAddAccountDialog *dialog;
+
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+
+  dialog = hangar_add_account_dialog_new (GTK_WINDOW (self), self->store, self->sandbox);
+  g_signal_connect_object (dialog, "account-added", G_CALLBACK (account_added_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+static void
+add_account_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  hangar_window_add_account (HANGAR_WINDOW (widget));
+}
+
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  adw_leaflet_navigate (HANGAR_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+typedef struct
+{
+  HangarWindow  *self;
+  HangarAccount *account;
+} AccountOp;
+
+static AccountOp *
+account_op_new (HangarWindow  *self,
+                HangarAccount *account)
+{
+  AccountOp *op = g_new0 (AccountOp, 1);
+
+  op->self = g_object_ref (self);
+  op->account = g_object_ref (account);
+  return op;
+}
+
+static void
+account_op_free (AccountOp *op)
+{
+  g_clear_object (&op->self);
+  g_clear_object (&op->account);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AccountOp, account_op_free)
+
+static void
+reconnect_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(AccountOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarAccount) account = NULL;
+  g_autofree char *text = NULL;
+
+  account = hangar_connect_oauth_finish (result, &error);
+  if (account == NULL)
+    {
+      if (hangar_connect_error_is_cancel (error))
+        text = g_strdup (_("Reconnect cancelled"));
+      else
+        text = g_strdup_printf (_("Could not reconnect: %s"), error->message);
+      hangar_window_toast (op->self, text);
+      return;
+    }
+
+  text = g_strdup_printf (_("Reconnected “%s”"), hangar_account_get_label (account));
+  hangar_window_toast (op->self, text);
+  hangar_sidebar_reload_account (op->self->sidebar, account);
+}
+
+static void
+load_integration_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(AccountOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarOAuthIntegration) integration = NULL;
+
+  integration = hangar_account_store_load_integration_finish (HANGAR_ACCOUNT_STORE (object), result, &error);
+  if (integration == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not reconnect: %s"), error->message);
+      hangar_window_toast (op->self, text);
+      return;
+    }
+
+  hangar_connect_oauth_async (GTK_WINDOW (op->self), op->self->store,
+                              hangar_account_get_label (op->account), integration,
+                              op->self->cancellable, reconnect_done_cb, op);
+  op = NULL;
+}
+
+static void
+reconnect_account_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarAccount *account = hangar_account_store_lookup_by_id (self->store, g_variant_get_string (parameter, NULL));
+
+  if (account == NULL)
+    return;
+
+  if (hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_PAT)
+    {
+      HangarAddAccountDialog *dialog = HANGAR_ADD_ACCOUNT_DIALOG (hangar_window_add_account (self));
+
+      hangar_add_account_dialog_set_label (dialog, hangar_account_get_label (account));
+      hangar_add_account_dialog_show_page (dialog, "pat");
+      return;
+    }
+
+  hangar_account_store_load_integration_async (self->store, account, self->cancellable,
+                                               load_integration_cb, account_op_new (self, account));
+}
+
+static void
+remove_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(AccountOp) op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!hangar_account_store_remove_finish (HANGAR_ACCOUNT_STORE (object), result, &error))
+    text = g_strdup_printf (_("Could not disconnect: %s"), error->message);
+  else
+    text = g_strdup_printf (_("Disconnected “%s”"), hangar_account_get_label (op->account));
+  hangar_window_toast (op->self, text);
+  update_content (op->self);
+}
+
+static void
+disconnect_confirmed_cb (gboolean confirmed,
+                         gpointer user_data)
+{
+  g_autoptr(AccountOp) op = user_data;
+
+  if (!confirmed)
+    return;
+
+  hangar_account_store_remove_async (op->self->store, op->account, NULL, remove_done_cb, op);
+  op = NULL;
+}
+
+static void
+disconnect_account_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarAccount *account = hangar_account_store_lookup_by_id (self->store, g_variant_get_string (parameter, NULL));
+  g_autofree char *heading = NULL;
+
+  if (account == NULL)
+    return;
+
+  heading = g_strdup_printf (_("Disconnect “%s”?"), hangar_account_get_label (account));
+  hangar_compat_confirm (GTK_WINDOW (self), heading,
+                         _("Its tokens are deleted from the keyring. The Airtable data is not touched; "
+                           "you can connect the account again later."),
+                         _("_Disconnect"), TRUE,
+                         disconnect_confirmed_cb, account_op_new (self, account));
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                HangarWindow  *self)
+{
+  if (self->first_frame_seen)
+    return;
+  self->first_frame_seen = TRUE;
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
+
+  /* For tests/gui/bench-startup.sh: CLOCK_MONOTONIC in µs, same clock as
+   * Python's time.monotonic(). */
+  if (g_strcmp0 (g_getenv ("HANGAR_BENCH"), "1") == 0)
+    g_printerr ("hangar-bench: first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+}
+
+static void
+hangar_window_realize (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+
+  GTK_WIDGET_CLASS (hangar_window_parent_class)->realize (widget);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  if (clock != NULL)
+    g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), widget);
+}
+
+static void
+hangar_window_unrealize (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  if (clock != NULL)
+    g_signal_handlers_disconnect_by_func (clock, after_paint_cb, widget);
+
+  GTK_WIDGET_CLASS (hangar_window_parent_class)->unrealize (widget);
+}
+
+static gboolean
+hangar_window_close_request (GtkWindow *window)
+{
+  HangarWindow *self = HANGAR_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+
+  return GTK_WINDOW_CLASS (hangar_window_parent_class)->close_request (window);
+}
+
+static void
+hangar_window_constructed (GObject *object)
+{
+  HangarWindow *self = (HangarWindow *)object;
+
+  G_OBJECT_CLASS (hangar_window_parent_class)->constructed (object);
+
+  g_assert (self->store != NULL);
+
+  self->sidebar = HANGAR_SIDEBAR (hangar_sidebar_new (self->store));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->sidebar), TRUE);
+  gtk_box_append (self->sidebar_box, GTK_WIDGET (self->sidebar));
+  g_signal_connect (self->sidebar, "notify::selected-item", G_CALLBACK (selected_item_cb), self);
+  g_signal_connect (self->sidebar, "load-failed", G_CALLBACK (load_failed_cb), self);
+
+  g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_items_changed_cb), self, 0);
+  store_items_changed_cb (G_LIST_MODEL (self->store), 0, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->store)), self);
+  update_content (self);
+}
+
+static void
+hangar_window_dispose (GObject *object)
+{
+  HangarWindow *self = (HangarWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->known_status != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, self->known_status);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_signal_handlers_disconnect_by_data (key, self);
+      g_clear_pointer (&self->known_status, g_hash_table_unref);
+    }
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_WINDOW);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->sandbox, hangar_oauth_integration_free);
+
+  G_OBJECT_CLASS (hangar_window_parent_class)->dispose (object);
+}
+
+static void
+hangar_window_finalize (GObject *object)
+{
+  HangarWindow *self = (HangarWindow *)object;
+
+  g_free (self->last_toast);
+  g_free (self->last_toast_action);
+
+  G_OBJECT_CLASS (hangar_window_parent_class)->finalize (object);
+}
+
+static void
+hangar_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  HangarWindow *self = HANGAR_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  HangarWindow *self = HANGAR_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_window_class_init (HangarWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = hangar_window_constructed;
+  object_class->dispose = hangar_window_dispose;
+  object_class->finalize = hangar_window_finalize;
+  object_class->get_property = hangar_window_get_property;
+  object_class->set_property = hangar_window_set_property;
+  widget_class->realize = hangar_window_realize;
+  widget_class->unrealize = hangar_window_unrealize;
+  window_class->close_request = hangar_window_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, HANGAR_TYPE_ACCOUNT_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (HANGAR_TYPE_ACCOUNT_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tablehangar/Hangar/hangar-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, sidebar_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, select_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, account_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, grid_box);
+
+  gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.reconnect-account", "s", reconnect_account_action);
+  gtk_widget_class_install_action (widget_class, "win.disconnect-account", "s", disconnect_account_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-account", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+hangar_window_init (HangarWindow *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->known_status = g_hash_table_new (NULL, NULL);
+
+  /* Without the installed schema (a bare build tree) the size is simply not kept. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    {
+      self->settings = g_settings_new (APP_ID);
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  else
+    gtk_window_set_default_size (GTK_WINDOW (self), 1100, 720);
+}
+
+HangarWindow *
+hangar_window_new (GtkApplication     *application,
+                   HangarAccountStore *store)
+{
+  return g_object_new (HANGAR_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       NULL);
+}
+
+HangarAccountStore *
+hangar_window_get_store (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return self->store;
+}
+
+void
+hangar_window_set_sandbox (HangarWindow                 *self,
+                           const HangarOAuthIntegration *integration)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+
+  g_clear_pointer (&self->sandbox, hangar_oauth_integration_free);
+  if (integration != NULL)
+    self->sandbox = hangar_oauth_integration_copy (integration);
+
+  adw_window_title_set_subtitle (self->sidebar_title, integration != NULL ? _("Sandbox") : NULL);
+  adw_status_page_set_description (self->empty_page,
+                                   integration != NULL
+                                   ? _("The local sandbox is running with demo data. Add an account to sign in through its consent page.")
+                                   : _("Connect an Airtable account to browse its bases and records."));
+}
+
+const HangarOAuthIntegration *
+hangar_window_get_sandbox (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return self->sandbox;
+}
+
+const char *
+hangar_window_get_content_page (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+HangarSidebar *
+hangar_window_get_sidebar (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return self->sidebar;
+}
+
+HangarAccountPage *
+hangar_window_get_account_page (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return self->account_page;
+}
+
+GtkWidget *
+hangar_window_get_record_grid (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return self->record_grid;
+}
+
+const char *
+hangar_window_get_last_toast (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return self->last_toast;
+}
+
+const char *
+hangar_window_get_last_toast_action (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return self->last_toast_action;
+}
