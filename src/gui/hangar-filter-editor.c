@@ -558,8 +558,12 @@ static void
 hangar_filter_editor_dispose (GObject *object)
 {
   HangarFilterEditor *self = HANGAR_FILTER_EDITOR (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_FILTER_EDITOR);
+  /* Children without a bound id are not removed by the above. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->field_names);
 
   G_OBJECT_CLASS (hangar_filter_editor_parent_class)->dispose (object);

@@ -111,12 +111,16 @@ static void
 hangar_record_detail_dispose (GObject *object)
 {
   HangarRecordDetail *self = HANGAR_RECORD_DETAIL (object);
+  GtkWidget *child;
 
   clear_links (self);
   g_clear_object (&self->record);
   if (self->rows != NULL)
     g_array_set_size (self->rows, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_RECORD_DETAIL);
+  /* Children without a bound id are not removed by the above. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (hangar_record_detail_parent_class)->dispose (object);
 }

@@ -866,6 +866,7 @@ static void
 hangar_record_grid_dispose (GObject *object)
 {
   HangarRecordGrid *self = HANGAR_RECORD_GRID (object);
+  GtkWidget *child;
 
   clear_records (self);
   if (self->schema_cancellable != NULL)
@@ -877,6 +878,9 @@ hangar_record_grid_dispose (GObject *object)
   g_clear_handle_id (&self->countdown_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_RECORD_GRID);
+  /* Children without a bound id are not removed by the above. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   g_clear_object (&self->selection);
   g_clear_object (&self->links);
