@@ -58,6 +58,22 @@ get_schema (void)
   return &schema;
 }
 
+/* libsecret's file backend (tests, and Flatpak through the Secret portal)
+ * reads the keyring file once per backend instance and rewrites it whole.
+ * Another process (hangar-cli next to the app) may have changed it, so
+ * drop the cached instance before each operation: the next one re-reads. */
+static void
+keyring_prepare (void)
+{
+  static int file_backend = -1;
+
+  if (file_backend < 0)
+    file_backend = g_strcmp0 (g_getenv ("SECRET_BACKEND"), "file") == 0 ||
+                   g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+  if (file_backend)
+    secret_service_disconnect ();
+}
+
 static GError *
 keyring_error (GError *error)
 {
@@ -715,6 +731,7 @@ hangar_account_store_save_credentials_async (HangarAccountStore      *self,
   g_task_set_source_tag (task, hangar_account_store_save_credentials_async);
   label = g_strdup_printf (_("Hangar: Airtable account “%s”"), hangar_account_get_label (account));
   payload = hangar_credentials_to_json (credentials);
+  keyring_prepare ();
   secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, payload,
                          cancellable, store_secret_cb, task,
                          "account-id", hangar_account_get_id (account),
@@ -786,6 +803,7 @@ hangar_account_store_load_credentials_async (HangarAccountStore  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hangar_account_store_load_credentials_async);
+  keyring_prepare ();
   secret_password_lookup (get_schema (), cancellable, lookup_secret_cb, task,
                           "account-id", hangar_account_get_id (account),
                           "generation", HANGAR_SECRET_GENERATION,
@@ -975,6 +993,7 @@ hangar_account_store_remove_async (HangarAccountStore  *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hangar_account_store_remove_async);
   g_task_set_task_data (task, g_object_ref (account), g_object_unref);
+  keyring_prepare ();
   secret_password_clear (get_schema (), cancellable, clear_secret_cb, task,
                          "account-id", hangar_account_get_id (account),
                          NULL);
