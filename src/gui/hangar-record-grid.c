@@ -145,7 +145,7 @@ column_width_for (HangarField *field)
   switch ((int) hangar_field_get_field_type (field))
     {
     case HANGAR_FIELD_TYPE_CHECKBOX:
-      return 90;
+      return 72;
     case HANGAR_FIELD_TYPE_NUMBER:
     case HANGAR_FIELD_TYPE_PERCENT:
     case HANGAR_FIELD_TYPE_CURRENCY:
@@ -153,8 +153,9 @@ column_width_for (HangarField *field)
     case HANGAR_FIELD_TYPE_RATING:
     case HANGAR_FIELD_TYPE_COUNT:
     case HANGAR_FIELD_TYPE_AUTO_NUMBER:
+      return 100;
     case HANGAR_FIELD_TYPE_DATE:
-      return 120;
+      return 110;
     case HANGAR_FIELD_TYPE_DATE_TIME:
     case HANGAR_FIELD_TYPE_CREATED_TIME:
     case HANGAR_FIELD_TYPE_LAST_MODIFIED_TIME:
@@ -165,7 +166,7 @@ column_width_for (HangarField *field)
     case HANGAR_FIELD_TYPE_MULTIPLE_ATTACHMENTS:
       return 220;
     default:
-      return 170;
+      return 160;
     }
 }
 
@@ -293,6 +294,7 @@ update_load_state (HangarRecordGrid *self)
   g_autofree char *count = NULL;
 
   gtk_spinner_set_spinning (self->spinner, loading);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
 
   if (self->table == NULL)
     count = g_strdup ("");
@@ -593,7 +595,9 @@ rebuild_columns (HangarRecordGrid *self)
       GtkWidget *check;
 
       gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_column_set_fixed_width (column, column_width_for (field));
+      gtk_column_view_column_set_fixed_width (column,
+                                              field == hangar_table_get_primary_field (self->table)
+                                              ? 210 : column_width_for (field));
       gtk_column_view_column_set_header_menu (column, menu);
       g_object_set_data_full (G_OBJECT (column), "hangar-field", g_object_ref (field), g_object_unref);
       gtk_column_view_append_column (self->column_view, column);

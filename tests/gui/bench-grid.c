@@ -1,0 +1,266 @@
+/* bench-grid.c — how fast the record grid shows a big table; grid screenshots
+ *
+ *   bench-grid [--records N] [--screenshot FILE.png] [--table NAME]
+ *
+ * Without --screenshot: starts hangar-sandbox with a generated table of N
+ * records (default 100000) and no rate limit, opens it in a record grid and
+ * prints the time from hangar_record_grid_show_table_with_client() to the
+ * first items-changed with rows, and to the first frame painted after it
+ * (the first visible row). Then the time until 1000 records are loaded.
+ *
+ * With --screenshot: opens the demo "Tasks" table (or --table NAME of the
+ * Product Roadmap base) at 1280x800 and saves a PNG once loaded.
+ *
+ * Run under a display, e.g. xvfb-run -a build/tests/gui/bench-grid.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hangar-client.h"
+#include "hangar-compat.h"
+#include "hangar-record-grid.h"
+#include "hangar-test-sandbox.h"
+
+typedef struct
+{
+  gint64   start_us;
+  gint64   first_rows_us;
+  gint64   first_frame_us;
+  gint64   thousand_us;
+  gulong   frame_handler;
+  gboolean done;
+} Timing;
+
+static JsonNode *
+get_json (HangarTestSandbox *sandbox,
+          const char        *path)
+{
+  guint status = 0;
+  JsonNode *node = hangar_test_sandbox_request (sandbox, "GET", path, sandbox->pat, NULL, &status);
+
+  if (status != 200 || node == NULL)
+    g_error ("GET %s answered %u", path, status);
+  return node;
+}
+
+static HangarTable *
+find_table (HangarTestSandbox  *sandbox,
+            const char         *base_name,
+            const char         *table_name,
+            char              **out_base_id)
+{
+  g_autoptr(JsonNode) bases = get_json (sandbox, "/v0/meta/bases");
+  JsonArray *array = json_object_get_array_member (json_node_get_object (bases), "bases");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *base = json_array_get_object_element (array, i);
+      const char *id = json_object_get_string_member (base, "id");
+      g_autofree char *path = g_strdup_printf ("/v0/meta/bases/%s/tables", id);
+      g_autoptr(JsonNode) tables_node = NULL;
+      g_autoptr(GPtrArray) tables = NULL;
+      HangarTable *table;
+
+      if (base_name != NULL && g_strcmp0 (json_object_get_string_member (base, "name"), base_name) != 0)
+        continue;
+      tables_node = get_json (sandbox, path);
+      tables = hangar_table_list_from_json (tables_node, &error);
+      g_assert_no_error (error);
+      table = hangar_table_list_lookup (tables, table_name);
+      if (table != NULL)
+        {
+          *out_base_id = g_strdup (id);
+          return g_object_ref (table);
+        }
+    }
+  g_error ("No table %s", table_name);
+  return NULL;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Timing        *timing)
+{
+  if (timing->first_rows_us == 0 || timing->first_frame_us != 0)
+    return;
+  timing->first_frame_us = g_get_monotonic_time ();
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Timing     *timing)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  if (timing->first_rows_us == 0 && n > 0)
+    timing->first_rows_us = g_get_monotonic_time ();
+  if (timing->thousand_us == 0 && n >= 1000)
+    timing->thousand_us = g_get_monotonic_time ();
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *flag = user_data;
+
+  *flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin_until (gboolean *flag,
+            guint     max_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (max_ms, timeout_cb, &timed_out);
+
+  while (!*flag && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+}
+
+static gboolean
+loaded (HangarRecordGrid *grid)
+{
+  gboolean loading = TRUE;
+
+  g_object_get (grid, "loading", &loading, NULL);
+  return !loading;
+}
+
+static int
+screenshot (const char *path,
+            const char *table_name)
+{
+  const char *args[] = { "--no-rate-limit", NULL };
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_startv (args);
+  g_autoptr(HangarTokenSource) source = hangar_static_token_source_new (sandbox->pat);
+  g_autoptr(HangarClient) client = hangar_client_new (sandbox->url, source);
+  g_autofree char *base_id = NULL;
+  g_autoptr(HangarTable) table = find_table (sandbox, NULL, table_name, &base_id);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *grid = hangar_record_grid_new ();
+  gboolean settled = FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (window), grid);
+  gtk_window_present (GTK_WINDOW (window));
+  hangar_record_grid_show_table_with_client (HANGAR_RECORD_GRID (grid), client, base_id, table);
+
+  while (!loaded (HANGAR_RECORD_GRID (grid)))
+    g_main_context_iteration (NULL, TRUE);
+  /* Linked names and the first frame. */
+  g_timeout_add (800, timeout_cb, &settled);
+  spin_until (&settled, 2000);
+
+  if (!hangar_compat_save_widget_png (window, path, &error))
+    g_error ("%s", error->message);
+  g_print ("saved %s\n", path);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *shot = NULL;
+  g_autofree char *table_name = NULL;
+  int n_records = 100000;
+  GOptionEntry entries[] = {
+    { "records", 0, 0, G_OPTION_ARG_INT, &n_records, "Records in the generated table", "N" },
+    { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &shot, "Save a PNG of the demo table instead", "FILE" },
+    { "table", 0, 0, G_OPTION_ARG_STRING, &table_name, "Demo table for --screenshot (default Tasks)", "NAME" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- record grid benchmark");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarTestSandbox) sandbox = NULL;
+  g_autoptr(HangarTokenSource) source = NULL;
+  g_autoptr(HangarClient) client = NULL;
+  g_autoptr(HangarTable) table = NULL;
+  g_autofree char *base_id = NULL;
+  g_autofree char *spec = NULL;
+  const char *args[4];
+  GtkWidget *window;
+  GtkWidget *grid;
+  GListModel *model;
+  GdkFrameClock *clock;
+  Timing timing = { 0 };
+  gint64 setup_us;
+  gboolean dummy = FALSE;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  hangar_test_isolate_home ();
+  gtk_init ();
+  adw_init ();
+
+  if (shot != NULL)
+    return screenshot (shot, table_name != NULL ? table_name : "Tasks");
+
+  spec = g_strdup_printf ("Bench:%d", n_records);
+  args[0] = "--no-rate-limit";
+  args[1] = "--generate";
+  args[2] = spec;
+  args[3] = NULL;
+  setup_us = g_get_monotonic_time ();
+  sandbox = hangar_test_sandbox_startv (args);
+  g_print ("sandbox with %d generated records ready in %.0f ms\n",
+           n_records, (g_get_monotonic_time () - setup_us) / 1000.0);
+
+  source = hangar_static_token_source_new (sandbox->pat);
+  client = hangar_client_new (sandbox->url, source);
+  table = find_table (sandbox, NULL, "Bench", &base_id);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  grid = hangar_record_grid_new ();
+  gtk_window_set_child (GTK_WINDOW (window), grid);
+  gtk_window_present (GTK_WINDOW (window));
+  /* Let the empty window map and paint before timing. */
+  g_timeout_add (300, timeout_cb, &dummy);
+  spin_until (&dummy, 1000);
+
+  model = G_LIST_MODEL (hangar_record_grid_get_model (HANGAR_RECORD_GRID (grid)));
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &timing);
+  clock = gtk_widget_get_frame_clock (window);
+  timing.frame_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &timing);
+
+  timing.start_us = g_get_monotonic_time ();
+  hangar_record_grid_show_table_with_client (HANGAR_RECORD_GRID (grid), client, base_id, table);
+
+  while ((timing.first_frame_us == 0 || timing.thousand_us == 0) &&
+         g_get_monotonic_time () - timing.start_us < 120 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_print ("table of %d records, %u fields\n", n_records, hangar_table_get_fields (table)->len);
+  if (timing.first_rows_us != 0)
+    g_print ("show_table → first rows in the model: %.1f ms\n",
+             (timing.first_rows_us - timing.start_us) / 1000.0);
+  if (timing.first_frame_us != 0)
+    g_print ("show_table → first visible row (frame painted): %.1f ms\n",
+             (timing.first_frame_us - timing.start_us) / 1000.0);
+  if (timing.thousand_us != 0)
+    g_print ("show_table → 1000 records loaded (paced 5 req/s per base): %.1f ms\n",
+             (timing.thousand_us - timing.start_us) / 1000.0);
+
+  g_signal_handler_disconnect (clock, timing.frame_handler);
+  g_signal_handlers_disconnect_by_data (model, &timing);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}
