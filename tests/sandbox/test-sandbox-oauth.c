@@ -1705,6 +1705,44 @@ test_process_restart (void)
   }
 }
 
+static void
+test_process_ttls_and_reuse (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "1",
+                                                               "--refresh-ttl", "30", NULL);
+  g_autoptr(Reply) t1 = process_tokens (sb, SCOPES);
+  g_autoptr(Reply) t2 = NULL;
+  g_autoptr(Reply) t3 = NULL;
+  g_autoptr(JsonNode) n = NULL;
+  guint status = 0;
+
+  assert_token_success (t1, SCOPES, 1, 30);
+
+  /* The access token dies after --access-ttl; a refresh brings a new one. */
+  g_usleep (1300 * 1000);
+  n = api_get (sb, "/v0/meta/whoami", json_str (t1, "access_token"), &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_clear_pointer (&n, json_node_unref);
+  t2 = refresh (sb->url, sb->client_id, json_str (t1, "refresh_token"));
+  assert_token_success (t2, SCOPES, 1, 30);
+  t3 = refresh (sb->url, sb->client_id, json_str (t2, "refresh_token"));
+  assert_token_success (t3, SCOPES, 1, 30);
+  n = api_get (sb, "/v0/meta/whoami", json_str (t3, "access_token"), &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&n, json_node_unref);
+
+  /* Reusing a rotated refresh token after the grace window (2 s by
+   * default) revokes the whole grant. */
+  g_usleep (2300 * 1000);
+  {
+    g_autoptr(Reply) reuse = refresh (sb->url, sb->client_id, json_str (t1, "refresh_token"));
+    g_autoptr(Reply) latest = refresh (sb->url, sb->client_id, json_str (t3, "refresh_token"));
+
+    assert_oauth_error (reuse, 400, "invalid_grant");
+    assert_oauth_error (latest, 400, "invalid_grant");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1733,6 +1771,7 @@ main (int   argc,
   g_test_add_func ("/hangar/sandbox/oauth/control-switches", test_process_control_switches);
   g_test_add_func ("/hangar/sandbox/oauth/confidential-client", test_process_confidential_client);
   g_test_add_func ("/hangar/sandbox/oauth/restart", test_process_restart);
+  g_test_add_func ("/hangar/sandbox/oauth/ttls-and-reuse", test_process_ttls_and_reuse);
 
   return g_test_run ();
 }
