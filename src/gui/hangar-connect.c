@@ -67,6 +67,7 @@ consent_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *code = NULL;
+  GCancellable *cancellable;
 
   uri = hangar_consent_run_finish (result, &error);
   if (uri == NULL)
@@ -84,8 +85,8 @@ consent_cb (GObject      *object,
       return;
     }
 
-  hangar_account_store_connect_oauth_async (data->store, data->label, data->flow, code,
-                                            g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  hangar_account_store_connect_oauth_async (data->store, data->label, data->flow, code, cancellable,
                                             connect_oauth_cb, g_steal_pointer (&task));
 }
 

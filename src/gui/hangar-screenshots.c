@@ -141,9 +141,14 @@ static gboolean
 consent_ready (Shots *shots)
 {
   GtkWindow *dialog = hangar_consent_get_dialog ();
+  static guint loaded_ticks;
 
-  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog)) &&
-         hangar_consent_dialog_is_loaded (dialog);
+  if (dialog == NULL || !gtk_widget_get_mapped (GTK_WIDGET (dialog)) ||
+      !hangar_consent_dialog_is_loaded (dialog))
+    return FALSE;
+
+  /* The web process paints a little after the load ends. */
+  return ++loaded_ticks > 20;
 }
 
 static gboolean
@@ -272,7 +277,9 @@ step_grant (Shots *shots)
 
   save (shots, GTK_WIDGET (dialog), "consent");
   /* Submit the real consent page, as a user would. */
-  hangar_consent_run_script (dialog, "document.querySelector('button[value=grant]').click();");
+  hangar_consent_run_script (dialog,
+                             "document.querySelectorAll('input[name=base]').forEach(function (c) { c.checked = true; });"
+                             "document.querySelector('button[value=grant]').click();");
 }
 
 static void

@@ -296,6 +296,47 @@ load_tables (HangarSidebar     *self,
                                        load_data_new (self, store, base_node->account, base_node->base));
 }
 
+/* Children are listed on first expansion, not when the tree merely asks
+ * whether a row can expand (it does that for every row it shows). */
+#define LOADED_KEY "hangar-sidebar-loaded"
+
+static GListStore *
+new_child_store (HangarAccount *account,
+                 const char    *text)
+{
+  GListStore *store = g_list_store_new (HANGAR_TYPE_SIDEBAR_NODE);
+  g_autoptr(HangarSidebarNode) placeholder = node_new (HANGAR_SIDEBAR_NODE_LOADING, account, NULL, NULL, text);
+
+  g_list_store_append (store, placeholder);
+  return store;
+}
+
+static void
+ensure_loaded (HangarSidebar *self,
+               gpointer       item)
+{
+  GListStore *store = NULL;
+
+  if (HANGAR_IS_ACCOUNT (item))
+    store = g_hash_table_lookup (self->account_children, item);
+  else if (HANGAR_IS_SIDEBAR_NODE (item))
+    store = g_hash_table_lookup (self->base_children, item);
+
+  if (store == NULL || g_object_get_data (G_OBJECT (store), LOADED_KEY) != NULL)
+    return;
+  /* A PENDING account has no tokens yet: asking would only fail (and mark
+   * it as broken). It is listed once it turns ACTIVE. */
+  if (HANGAR_IS_ACCOUNT (item) &&
+      hangar_account_get_status (item) == HANGAR_ACCOUNT_STATUS_PENDING)
+    return;
+  g_object_set_data (G_OBJECT (store), LOADED_KEY, GINT_TO_POINTER (TRUE));
+
+  if (HANGAR_IS_ACCOUNT (item))
+    load_bases (self, item, store);
+  else
+    load_tables (self, item, store);
+}
+
 static GListModel *
 create_child_model (gpointer item,
                     gpointer user_data)
@@ -308,9 +349,8 @@ create_child_model (gpointer item,
       store = g_hash_table_lookup (self->account_children, item);
       if (store == NULL)
         {
-          store = g_list_store_new (HANGAR_TYPE_SIDEBAR_NODE);
+          store = new_child_store (item, _("Loading bases…"));
           g_hash_table_insert (self->account_children, g_object_ref (item), store);
-          load_bases (self, item, store);
         }
       return G_LIST_MODEL (g_object_ref (store));
     }
@@ -320,14 +360,25 @@ create_child_model (gpointer item,
       store = g_hash_table_lookup (self->base_children, item);
       if (store == NULL)
         {
-          store = g_list_store_new (HANGAR_TYPE_SIDEBAR_NODE);
+          store = new_child_store (HANGAR_SIDEBAR_NODE (item)->account, _("Loading tables…"));
           g_hash_table_insert (self->base_children, g_object_ref (item), store);
-          load_tables (self, item, store);
         }
       return G_LIST_MODEL (g_object_ref (store));
     }
 
   return NULL;
+}
+
+static void
+row_expanded_cb (GtkTreeListRow *row,
+                 GParamSpec     *pspec,
+                 HangarSidebar  *self)
+{
+  if (gtk_tree_list_row_get_expanded (row))
+    {
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+      ensure_loaded (self, item);
+    }
 }
 
 static GtkWidget *
@@ -391,6 +442,9 @@ bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *child;
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  g_signal_connect (row, "notify::expanded", G_CALLBACK (row_expanded_cb), self);
+  if (gtk_tree_list_row_get_expanded (row))
+    ensure_loaded (self, item);
 
   if (HANGAR_IS_ACCOUNT (item))
     {
@@ -418,6 +472,10 @@ unbind_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *expander = gtk_list_item_get_child (list_item);
   GtkWidget *child = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+
+  if (row != NULL)
+    g_signal_handlers_disconnect_by_func (row, row_expanded_cb, self);
 
   if (HANGAR_IS_ACCOUNT_ROW (child))
     {
@@ -679,6 +737,7 @@ hangar_sidebar_select_account (HangarSidebar *self,
     {
       g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
       gtk_tree_list_row_set_expanded (row, TRUE);
+      ensure_loaded (self, account);
     }
   gtk_single_selection_set_selected (self->selection, position);
 }
@@ -727,6 +786,8 @@ hangar_sidebar_set_expanded (HangarSidebar *self,
     {
       g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
       gtk_tree_list_row_set_expanded (row, expanded);
+      if (expanded)
+        ensure_loaded (self, item);
     }
 }
 
@@ -738,9 +799,13 @@ hangar_sidebar_reload_account (HangarSidebar *self,
 
   g_return_if_fail (HANGAR_IS_SIDEBAR (self));
 
+  /* Only what was listed before: the rest loads on expansion anyway. */
   store = g_hash_table_lookup (self->account_children, account);
-  if (store != NULL)
-    load_bases (self, account, store);
+  if (store != NULL && hangar_account_get_status (account) != HANGAR_ACCOUNT_STATUS_PENDING)
+    {
+      g_object_set_data (G_OBJECT (store), LOADED_KEY, GINT_TO_POINTER (TRUE));
+      load_bases (self, account, store);
+    }
 }
 
 GListModel *

@@ -10,6 +10,7 @@
 #include "hangar-add-account-dialog.h"
 #include "hangar-compat.h"
 #include "hangar-connect.h"
+#include "hangar-record-grid.h"
 #include "hangar-sidebar.h"
 #include "hangar-window.h"
 
@@ -132,7 +133,17 @@ update_content (HangarWindow *self)
 
       if (table != NULL && base != NULL)
         {
-          /* The record grid (gui-grid) plugs in here once it exists. */
+          if (self->record_grid == NULL)
+            {
+              self->record_grid = hangar_record_grid_new ();
+              gtk_widget_set_vexpand (self->record_grid, TRUE);
+              gtk_widget_set_hexpand (self->record_grid, TRUE);
+              gtk_box_append (self->grid_box, self->record_grid);
+            }
+          if (hangar_record_grid_get_table (HANGAR_RECORD_GRID (self->record_grid)) != table)
+            hangar_record_grid_show_table (HANGAR_RECORD_GRID (self->record_grid),
+                                           hangar_sidebar_node_get_account (node),
+                                           hangar_base_get_id (base), table);
           show_content (self, "grid", hangar_table_get_name (table), hangar_base_get_name (base));
         }
       else if (base != NULL)
@@ -219,6 +230,13 @@ account_status_cb (HangarAccount *account,
   g_hash_table_insert (self->known_status, account, GINT_TO_POINTER (status + 1));
   if ((int) status == previous)
     return;
+
+  /* Working again (reconnected, or another process refreshed): list anew. */
+  if (status == HANGAR_ACCOUNT_STATUS_ACTIVE)
+    {
+      hangar_sidebar_reload_account (self->sidebar, account);
+      return;
+    }
 
   /* The badge follows the account by itself; here only the toast. */
   if (status == HANGAR_ACCOUNT_STATUS_REVOKED)
