@@ -33,7 +33,7 @@ static const char page_css[] =
   "section{padding:18px 32px;border-bottom:1px solid var(--line)}"
   "h2{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:0 0 10px}"
   ".account{display:flex;gap:8px}"
-  "select{flex:1;font:inherit;color:inherit;background:var(--card);border:1px solid var(--line);"
+  "select{flex:1;min-width:0;font:inherit;color:inherit;background:var(--card);border:1px solid var(--line);"
   "border-radius:8px;padding:7px 10px}"
   "ul.scopes{list-style:none;margin:0;padding:0}"
   "ul.scopes li{position:relative;padding:5px 0 5px 28px}"
@@ -51,14 +51,15 @@ static const char page_css[] =
   "color:var(--warn-fg)}"
   ".fine{padding:14px 32px 0;color:var(--muted);font-size:13px;margin:0}"
   ".actions{display:flex;justify-content:flex-end;gap:10px;padding:18px 32px 26px}"
-  "button{font:inherit;font-weight:600;border-radius:8px;padding:8px 18px;cursor:pointer;"
+  "button{font:inherit;font-weight:600;border-radius:8px;padding:8px 18px;cursor:pointer;white-space:nowrap;"
   "border:1px solid var(--line);background:var(--card);color:var(--fg)}"
   "button:hover{filter:brightness(.96)}"
   "button:focus-visible,select:focus-visible,input:focus-visible{outline:2px solid var(--accent);"
   "outline-offset:2px}"
   "button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}"
   ".error h1{color:var(--danger)}"
-  ".error p{margin:12px 0 0}";
+  ".error .top{border-bottom:0;padding-bottom:28px}"
+  ".error p.detail{margin:12px 0 0}";
 
 static void
 append_escaped (GString    *s,
@@ -135,7 +136,7 @@ sandbox_consent_render (const SandboxConsentPage *page)
         }
       g_string_append (s, "</option>\n");
     }
-  g_string_append (s, "</select>\n<button type=\"submit\" name=\"action\" value=\"switch\">Switch account</button>\n"
+  g_string_append (s, "</select>\n<button type=\"submit\" name=\"action\" value=\"switch\">Switch</button>\n"
                       "</div>\n</section>\n");
 
   /* Scopes */
@@ -215,7 +216,7 @@ sandbox_consent_render_error (const char *title,
   g_string_append (s, "<body>\n<main class=\"error\">\n<div class=\"top\">\n"
                       "<p class=\"brand\"><span class=\"logo\" aria-hidden=\"true\"></span>Airtable sandbox</p>\n<h1>");
   append_escaped (s, title);
-  g_string_append (s, "</h1>\n<p>");
+  g_string_append (s, "</h1>\n<p class=\"detail\">");
   append_escaped (s, detail);
   g_string_append (s, "</p>\n</div>\n</main>\n</body>\n</html>\n");
   return s;
