@@ -974,6 +974,13 @@ handle_authorize (SandboxOAuth      *self,
       return;
     }
 
+  if (self->config.auto_deny)
+    {
+      redirect_error (msg, redirect_uri, "access_denied",
+                      "The user did not grant access to the integration", state);
+      return;
+    }
+
   if (self->config.auto_approve)
     {
       g_autoptr(GPtrArray) users = list_users (self);

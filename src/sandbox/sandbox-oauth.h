@@ -20,6 +20,7 @@
  *     across restarts with --state-dir. (If you deserialize afterwards, a
  *     same-named integration takes the stored id in place: the pointer you
  *     got stays valid and shows the stored id.)
+ *     Optional: --auto-deny → auto_deny (fact sheet §11.3's "deny mode").
  *  4. Bearer dispatch: OAuth access tokens start with "oaa" (refresh "oar");
  *     they never start with "pat".
  * =====================================================================
@@ -42,6 +43,7 @@ typedef struct
   gint64   code_ttl_s;          /* default 600 */
   gint64   refresh_grace_ms;    /* duplicate refresh within this window → 409; default 2000 */
   gboolean auto_approve;        /* skip the consent page: grant every base of the user */
+  gboolean auto_deny;           /* skip the consent page: answer access_denied (wins over auto_approve) */
 } SandboxOAuthConfig;
 
 /* What the core tells this module about users and their bases (for the

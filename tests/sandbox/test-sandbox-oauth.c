@@ -1374,6 +1374,28 @@ test_unit_consent (void)
   }
 }
 
+static void
+test_unit_auto_deny (void)
+{
+  SandboxOAuthConfig config = { .auto_approve = TRUE, .auto_deny = TRUE };
+  g_autoptr(Harness) h = harness_new (&config);
+  Pkce pkce;
+  g_autofree char *path = NULL;
+  g_autoptr(Reply) r = NULL;
+  g_autoptr(Reply) bad = NULL;
+
+  pkce_make (&pkce, 43);
+  path = authorize_path (h->client_id, REDIRECT, SCOPES, &pkce, NULL);
+  r = http (h->url, "GET", path, NULL, NULL, NULL);
+  assert_redirect_error (r, REDIRECT, "access_denied", STATE);
+
+  /* Validation still comes first */
+  g_free (path);
+  path = authorize_path (h->client_id, REDIRECT, "nope:scope", &pkce, NULL);
+  bad = http (h->url, "GET", path, NULL, NULL, NULL);
+  assert_redirect_error (bad, REDIRECT, "invalid_scope", STATE);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Real hangar-sandbox process                                             */
 /* ---------------------------------------------------------------------- */
@@ -1764,6 +1786,7 @@ main (int   argc,
   g_test_add_func ("/hangar/sandbox/oauth/unit/control-operations", test_unit_control_operations);
   g_test_add_func ("/hangar/sandbox/oauth/unit/persistence", test_unit_persistence);
   g_test_add_func ("/hangar/sandbox/oauth/unit/consent", test_unit_consent);
+  g_test_add_func ("/hangar/sandbox/oauth/unit/auto-deny", test_unit_auto_deny);
 
   g_test_add_func ("/hangar/sandbox/oauth/full-flow", test_process_full_flow);
   g_test_add_func ("/hangar/sandbox/oauth/consent-page", test_process_consent_page);
