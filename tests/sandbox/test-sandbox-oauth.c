@@ -1427,6 +1427,16 @@ list_base_ids (HangarTestSandbox *sb,
   return ids;
 }
 
+static gboolean
+ptr_array_contains_str (GPtrArray  *array,
+                        const char *s)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (g_str_equal (g_ptr_array_index (array, i), s))
+      return TRUE;
+  return FALSE;
+}
+
 static Reply *
 process_tokens (HangarTestSandbox *sb,
                 const char        *scope)
@@ -1540,6 +1550,70 @@ test_process_consent_page (void)
     g_autoptr(Reply) r = http (sb->url, "GET", bad, NULL, NULL, NULL);
 
     assert_error_page (r);
+  }
+}
+
+static void
+test_process_consent_switch_user (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_startv (NULL);
+  JsonArray *users = json_object_get_array_member (sb->info, "users");
+  JsonObject *first, *second;
+  g_autoptr(GPtrArray) first_bases = NULL;
+  g_autoptr(GPtrArray) second_bases = NULL;
+  g_autoptr(Reply) page = NULL;
+  g_autoptr(Reply) switched = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *body = NULL;
+  Pkce pkce;
+
+  g_assert_nonnull (users);
+  g_assert_cmpuint (json_array_get_length (users), >=, 2);
+  first = json_array_get_object_element (users, 0);
+  second = json_array_get_object_element (users, 1);
+  first_bases = list_base_ids (sb, json_object_get_string_member (first, "pat"));
+  second_bases = list_base_ids (sb, json_object_get_string_member (second, "pat"));
+  g_assert_cmpuint (second_bases->len, >, 0);
+
+  pkce_make (&pkce, 100);
+  path = authorize_path (sb->client_id, sb->redirect_uri, SCOPES, &pkce, NULL);
+  page = http (sb->url, "GET", path, NULL, NULL, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  token = extract_form_token (page->body);
+
+  body = form ("form_token", token, "user", json_object_get_string_member (second, "id"),
+               "action", "switch", NULL);
+  switched = decide (sb->url, body);
+  g_assert_cmpuint (switched->status, ==, 200);
+  for (guint i = 0; i < second_bases->len; i++)
+    g_assert_true (has_base_checkbox (switched->body, g_ptr_array_index (second_bases, i)));
+  for (guint i = 0; i < first_bases->len; i++)
+    if (!ptr_array_contains_str (second_bases, g_ptr_array_index (first_bases, i)))
+      g_assert_false (has_base_checkbox (switched->body, g_ptr_array_index (first_bases, i)));
+
+  g_free (token);
+  token = extract_form_token (switched->body);
+  g_free (body);
+  body = form ("form_token", token, "user", json_object_get_string_member (second, "id"),
+               "base", g_ptr_array_index (second_bases, 0), "action", "grant", NULL);
+  {
+    g_autoptr(Reply) r = decide (sb->url, body);
+    g_autoptr(GHashTable) params = redirect_params (r, sb->redirect_uri);
+    g_autoptr(Reply) t = exchange (sb->url, sb->client_id, sb->redirect_uri,
+                                   g_hash_table_lookup (params, "code"), pkce.verifier);
+    g_autoptr(JsonNode) who = NULL;
+    g_autoptr(GPtrArray) ids = NULL;
+    guint status = 0;
+
+    assert_token_success (t, SCOPES, 3600, 5184000);
+    who = api_get (sb, "/v0/meta/whoami", json_str (t, "access_token"), &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (who), "id"), ==,
+                     json_object_get_string_member (second, "id"));
+    ids = list_base_ids (sb, json_str (t, "access_token"));
+    g_assert_cmpuint (ids->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, g_ptr_array_index (second_bases, 0));
   }
 }
 
@@ -1790,6 +1864,7 @@ main (int   argc,
 
   g_test_add_func ("/hangar/sandbox/oauth/full-flow", test_process_full_flow);
   g_test_add_func ("/hangar/sandbox/oauth/consent-page", test_process_consent_page);
+  g_test_add_func ("/hangar/sandbox/oauth/consent-switch-user", test_process_consent_switch_user);
   g_test_add_func ("/hangar/sandbox/oauth/rotation-and-revoke", test_process_rotation_and_revoke);
   g_test_add_func ("/hangar/sandbox/oauth/control-switches", test_process_control_switches);
   g_test_add_func ("/hangar/sandbox/oauth/confidential-client", test_process_confidential_client);
