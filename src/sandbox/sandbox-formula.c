@@ -943,6 +943,8 @@ tokenize (const char *source, GError **error)
 {
   g_autoptr(GArray) tokens = g_array_new (FALSE, TRUE, sizeof (Token));
   const char *p = source;
+  const char *counted = source;  /* columns are counted incrementally */
+  glong column = 1;
 
   g_array_set_clear_func (tokens, (GDestroyNotify) token_clear);
 
@@ -956,7 +958,9 @@ tokenize (const char *source, GError **error)
           p = g_utf8_next_char (p);
           continue;
         }
-      tok.column = g_utf8_pointer_to_offset (source, p) + 1;
+      column += g_utf8_pointer_to_offset (counted, p);
+      counted = p;
+      tok.column = column;
       if (c == 0)
         {
           tok.kind = TOK_EOF;
@@ -1853,12 +1857,12 @@ eval (Ctx *ctx, Node *node)
         return node->func->lazy (ctx, node);
       else
         {
-          Value **args = g_newa (Value *, MAX (node->n_args, 1));
+          Value *small[16];
+          Value **args = node->n_args <= G_N_ELEMENTS (small) ?
+                         small : g_new (Value *, node->n_args);
           Node *saved = ctx->call;
           Value *result;
 
-          /* g_newa is bounded: at most one frame per nesting level and the
-           * arguments of one call are limited by the formula length */
           for (guint i = 0; i < node->n_args; i++)
             args[i] = eval (ctx, node->args[i]);
           ctx->call = node;
@@ -1866,6 +1870,8 @@ eval (Ctx *ctx, Node *node)
           ctx->call = saved;
           for (guint i = 0; i < node->n_args; i++)
             value_free (args[i]);
+          if (args != small)
+            g_free (args);
           return result;
         }
     default:
@@ -3030,6 +3036,8 @@ fn_is_same (Ctx *ctx, Value **args, guint n)
     /* compare in the first date's zone */
     g_autoptr(GDateTime) b2 = g_date_time_to_timezone (b, g_date_time_get_timezone (a));
 
+    if (b2 == NULL)
+      return value_error ("#ERROR!");
     ta = truncate_to (a, unit);
     tb = truncate_to (b2, unit);
   }
@@ -3643,9 +3651,12 @@ parse_with_format (const char *text, const char *fmt, GDateTime *now)
           char *end = NULL;
           double v = g_ascii_strtod (p, &end);
 
+          if (tok[0] == 'X')
+            v *= 1000;
+          /* year 9999 is about 2.5e14 ms after the epoch */
           if (end == p || !isfinite (v) || fabs (v) > 3e14)
             return NULL;
-          unix_ms = (gint64) (tok[0] == 'X' ? v * 1000 : v);
+          unix_ms = (gint64) v;
           p = end;
         }
       else if (g_str_equal (tok, "Z") || g_str_equal (tok, "ZZ"))

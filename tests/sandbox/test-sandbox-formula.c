@@ -979,11 +979,16 @@ fuzz_one (const char *text, guint *parsed)
 static void
 test_fuzz (void)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (20261127);
+  /* fixed by default; HANGAR_FORMULA_FUZZ_SEED / _ROUNDS for longer manual runs */
+  const char *seed_env = g_getenv ("HANGAR_FORMULA_FUZZ_SEED");
+  const char *rounds_env = g_getenv ("HANGAR_FORMULA_FUZZ_ROUNDS");
+  guint32 seed = seed_env ? (guint32) g_ascii_strtoull (seed_env, NULL, 10) : 20261127;
+  guint rounds = rounds_env ? (guint) g_ascii_strtoull (rounds_env, NULL, 10) : 20000;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   guint parsed_random = 0, parsed_mutated = 0;
 
   /* random strings: raw bytes and formula fragments */
-  for (guint i = 0; i < 20000; i++)
+  for (guint i = 0; i < rounds; i++)
     {
       GString *s = g_string_new (NULL);
       guint n = g_rand_int_range (rand, 0, 24);
@@ -1000,7 +1005,7 @@ test_fuzz (void)
     }
 
   /* mutations of the valid formulas in the table */
-  for (guint i = 0; i < 20000; i++)
+  for (guint i = 0; i < rounds; i++)
     {
       const Case *c = &cases[g_rand_int_range (rand, 0, G_N_ELEMENTS (cases))];
       GString *s = g_string_new (c->formula);
@@ -1038,8 +1043,113 @@ test_fuzz (void)
   g_test_message ("fuzz: %u random and %u mutated formulas parsed and evaluated",
                   parsed_random, parsed_mutated);
   /* the loop really reached the evaluator */
-  g_assert_cmpuint (parsed_random, >, 100);
-  g_assert_cmpuint (parsed_mutated, >, 1000);
+  g_assert_cmpuint (parsed_random, >, rounds / 200);
+  g_assert_cmpuint (parsed_mutated, >, rounds / 20);
+}
+
+/* Random well-formed formulas: every function with a valid number of
+ * arguments, over hostile literals. Each must parse and evaluate. */
+static const struct { const char *name; int min, max; } gen_functions[] = {
+  { "AND", 1, 3 }, { "OR", 1, 3 }, { "XOR", 1, 3 }, { "NOT", 1, 1 }, { "IF", 2, 3 },
+  { "SWITCH", 2, 6 }, { "TRUE", 0, 0 }, { "FALSE", 0, 0 }, { "BLANK", 0, 0 },
+  { "ERROR", 0, 0 }, { "ISERROR", 1, 1 }, { "RECORD_ID", 0, 0 },
+  { "CONCATENATE", 1, 3 }, { "FIND", 2, 3 }, { "SEARCH", 2, 3 }, { "LEFT", 2, 2 },
+  { "RIGHT", 2, 2 }, { "MID", 3, 3 }, { "LEN", 1, 1 }, { "LOWER", 1, 1 }, { "UPPER", 1, 1 },
+  { "TRIM", 1, 1 }, { "SUBSTITUTE", 3, 4 }, { "REPLACE", 4, 4 }, { "REPT", 2, 2 },
+  { "T", 1, 1 }, { "VALUE", 1, 1 }, { "ENCODE_URL_COMPONENT", 1, 1 },
+  { "REGEX_MATCH", 2, 2 }, { "REGEX_EXTRACT", 2, 2 }, { "REGEX_REPLACE", 3, 3 },
+  { "ABS", 1, 1 }, { "ROUND", 1, 2 }, { "ROUNDUP", 1, 2 }, { "ROUNDDOWN", 1, 2 },
+  { "INT", 1, 1 }, { "MOD", 2, 2 }, { "CEILING", 1, 2 }, { "FLOOR", 1, 2 }, { "SQRT", 1, 1 },
+  { "POWER", 2, 2 }, { "EXP", 1, 1 }, { "LOG", 1, 2 }, { "EVEN", 1, 1 }, { "ODD", 1, 1 },
+  { "SUM", 1, 3 }, { "MAX", 1, 3 }, { "MIN", 1, 3 }, { "AVERAGE", 1, 3 }, { "COUNT", 1, 3 },
+  { "COUNTA", 1, 3 }, { "COUNTALL", 1, 3 }, { "ARRAYJOIN", 1, 2 }, { "ARRAYUNIQUE", 1, 1 },
+  { "ARRAYCOMPACT", 1, 1 }, { "ARRAYFLATTEN", 1, 3 }, { "ARRAYSLICE", 2, 3 },
+  { "TODAY", 0, 0 }, { "NOW", 0, 0 }, { "IS_BEFORE", 2, 2 }, { "IS_AFTER", 2, 2 },
+  { "IS_SAME", 2, 3 }, { "DATETIME_DIFF", 2, 3 }, { "DATEADD", 3, 3 },
+  { "DATETIME_PARSE", 1, 3 }, { "DATETIME_FORMAT", 1, 2 }, { "DATESTR", 1, 1 },
+  { "TIMESTR", 1, 1 }, { "YEAR", 1, 1 }, { "MONTH", 1, 1 }, { "DAY", 1, 1 },
+  { "HOUR", 1, 1 }, { "MINUTE", 1, 1 }, { "SECOND", 1, 1 }, { "WEEKDAY", 1, 2 },
+  { "WEEKNUM", 1, 2 }, { "CREATED_TIME", 0, 0 }, { "LAST_MODIFIED_TIME", 0, 2 },
+  { "SET_TIMEZONE", 2, 2 }, { "SET_LOCALE", 2, 2 },
+};
+
+static const char * const gen_leaves[] = {
+  "0", "1", "2", "3", "-1", "2.5", "1e300", "-1e300", "0.000001", "1e15", "(0/0)",
+  "''", "'x'", "'abc def'", "'days'", "'months'", "'M'", "'m'", "'Q'", "'y'", "'ms'",
+  "'week'", "'YYYY-MM-DD'", "'Do MMMM YYYY h:mm:ss.SSS A X x Z ZZ LLLL [lit]'",
+  "'2024-02-29'", "'2024-03-10T08:30:00Z'", "'0001-01-01'", "'9999-12-31T23:59:59Z'",
+  "'[0-9]+'", "'('", "'\\\\1'", "'Monday'", "'Asia/Tokyo'", "'%'", "'$1,000'",
+  "{Name}", "{Qty}", "{Tags}", "{Due}", "{Start}", "{Done}", "{Not Done}", "{Empty Text}",
+  "{Lookup}", "{Mixed}", "{Owner}", "{Files}", "{Broken}", "{NaNField}", "{Emoji}",
+  "BLANK()", "TODAY()", "NOW()", "ERROR()",
+};
+
+static void
+gen_expr (GRand *rand, GString *out, int depth)
+{
+  int pick = g_rand_int_range (rand, 0, 10);
+
+  if (depth <= 0 || pick < 3)
+    {
+      g_string_append (out, gen_leaves[g_rand_int_range (rand, 0, G_N_ELEMENTS (gen_leaves))]);
+      return;
+    }
+  if (pick < 5)
+    {
+      static const char * const ops[] = { "+", "-", "*", "/", "&", "=", "!=", "<", ">", "<=", ">=" };
+
+      g_string_append_c (out, '(');
+      gen_expr (rand, out, depth - 1);
+      g_string_append (out, ops[g_rand_int_range (rand, 0, G_N_ELEMENTS (ops))]);
+      gen_expr (rand, out, depth - 1);
+      g_string_append_c (out, ')');
+      return;
+    }
+  if (pick == 5)
+    {
+      g_string_append_c (out, '-');
+      gen_expr (rand, out, depth - 1);
+      return;
+    }
+  {
+    guint f = g_rand_int_range (rand, 0, G_N_ELEMENTS (gen_functions));
+    int n = g_rand_int_range (rand, gen_functions[f].min, gen_functions[f].max + 1);
+
+    g_string_append (out, gen_functions[f].name);
+    g_string_append_c (out, '(');
+    for (int i = 0; i < n; i++)
+      {
+        if (i > 0)
+          g_string_append (out, ", ");
+        gen_expr (rand, out, depth - 1);
+      }
+    g_string_append_c (out, ')');
+  }
+}
+
+static void
+test_generated (void)
+{
+  const char *rounds_env = g_getenv ("HANGAR_FORMULA_FUZZ_ROUNDS");
+  const char *seed_env = g_getenv ("HANGAR_FORMULA_FUZZ_SEED");
+  guint rounds = rounds_env ? (guint) g_ascii_strtoull (rounds_env, NULL, 10) : 20000;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed_env ? (guint32) g_ascii_strtoull (seed_env, NULL, 10) : 4242);
+  guint parsed = 0;
+
+  for (guint i = 0; i < rounds; i++)
+    {
+      GString *s = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SandboxFormula) f = NULL;
+
+      gen_expr (rand, s, g_rand_int_range (rand, 1, 6));
+      f = parse (s->str, &error);
+      if (f == NULL)
+        g_error ("generated formula did not parse: %s\n%s", error->message, s->str);
+      fuzz_one (s->str, &parsed);
+      g_string_free (s, TRUE);
+    }
+  g_assert_cmpuint (parsed, ==, rounds);
 }
 
 int
@@ -1056,6 +1166,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hangar/sandbox/formula/compare-cells", test_compare_cells);
   g_test_add_func ("/hangar/sandbox/formula/threads", test_threads);
   g_test_add_func ("/hangar/sandbox/formula/fuzz", test_fuzz);
+  g_test_add_func ("/hangar/sandbox/formula/generated", test_generated);
 
   return g_test_run ();
 }
