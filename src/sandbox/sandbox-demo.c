@@ -94,6 +94,7 @@ add_row (SandboxServer *self,
         g_error ("demo row: no field %s", (char *) l->data);
       if (!sandbox_cell_convert (self, table, field, json_object_get_member (fields, l->data), TRUE, &out, &etype, &emessage))
         g_error ("demo row: %s: %s", (char *) l->data, emessage);
+      sandbox_pending_choices_commit (self, table);
       sandbox_record_set_cell (self, table, record, field, out);
       if (out != NULL)
         json_node_unref (out);

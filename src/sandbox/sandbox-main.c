@@ -7,6 +7,9 @@
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
+#include <sys/prctl.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "sandbox-private.h"
 
@@ -77,6 +80,15 @@ main (int    argc,
   SandboxServer *server;
 
   setlocale (LC_ALL, "");
+  /* Under the test suite (which sets HANGAR_SANDBOX), die with the test
+   * process: a failed assertion must not leave a server holding meson's
+   * output pipes open. */
+  if (g_getenv ("HANGAR_SANDBOX") != NULL)
+    {
+      prctl (PR_SET_PDEATHSIG, SIGTERM);
+      if (getppid () == 1)
+        return 1;
+    }
   context = g_option_context_new ("— a local, Airtable-compatible server for Hangar");
   g_option_context_set_summary (context,
     "Serves the Airtable Web API (records, meta, whoami) and OAuth 2.0 on 127.0.0.1,\n"

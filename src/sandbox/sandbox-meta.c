@@ -551,6 +551,8 @@ sandbox_meta_handle (SandboxServer     *self,
   g_autoptr(JsonNode) body_node = NULL;
   JsonObject *body = NULL;
   const char *level;
+  g_autofree char *joined = NULL;
+  char *joined_segments[5];
 
   if (n_segments == 1 && g_str_equal (segments[0], "whoami") && is_get)
     {
@@ -564,6 +566,22 @@ sandbox_meta_handle (SandboxServer     *self,
       else
         list_bases (self, msg, auth, query);
       return;
+    }
+  if (n_segments > 4 && !g_str_equal (segments[4], "fields"))
+    {
+      /* a table name with "/" in it (the path arrives decoded) */
+      g_autoptr(GString) name = g_string_new (segments[3]);
+
+      for (guint i = 4; i < n_segments; i++)
+        g_string_append_printf (name, "/%s", segments[i]);
+      joined = g_string_free (g_steal_pointer (&name), FALSE);
+      joined_segments[0] = segments[0];
+      joined_segments[1] = segments[1];
+      joined_segments[2] = segments[2];
+      joined_segments[3] = joined;
+      joined_segments[4] = NULL;
+      segments = joined_segments;
+      n_segments = 4;
     }
   if (n_segments < 3 || !g_str_equal (segments[0], "bases") || !g_str_equal (segments[2], "tables")
       || n_segments > 6 || (n_segments >= 5 && !g_str_equal (segments[4], "fields")))

@@ -167,6 +167,9 @@ struct _SandboxServer
   GHashTable    *by_user;       /* usr… → count */
   guint64        rate_limited;
 
+  /* typecast select options waiting for their request to succeed */
+  GPtrArray     *pending_choices;  /* of char*: field id, name, field id, name… */
+
   /* persistence */
   guint          save_source;
   guint          sweep_source;
@@ -223,6 +226,10 @@ SandboxTable  *sandbox_server_find_table_by_id (SandboxServer *self, const char 
 gboolean       sandbox_cell_convert      (SandboxServer *self, SandboxTable *table, SandboxField *field,
                                           JsonNode *value, gboolean typecast, JsonNode **out,
                                           char **error_type, char **error_message);
+/* Typecast creates select options only when the whole request is valid:
+ * sandbox_cell_convert queues them; commit adds them, discard forgets. */
+void           sandbox_pending_choices_commit  (SandboxServer *self, SandboxTable *table);
+void           sandbox_pending_choices_discard (SandboxServer *self);
 /* Stores a converted value (NULL/empty clears) and keeps inverse links in step. */
 void           sandbox_record_set_cell   (SandboxServer *self, SandboxTable *table, SandboxRecord *record,
                                           SandboxField *field, JsonNode *value);

@@ -942,6 +942,7 @@ apply_plan (SandboxServer *self,
             WritePlan     *plan,
             gboolean       destructive)
 {
+  sandbox_pending_choices_commit (self, table);
   if (plan->record == NULL)
     {
       plan->record = sandbox_record_new (table);
@@ -1462,6 +1463,17 @@ handle_comments (SandboxServer     *self,
 
 /* --------------------------------------------------------------- routing */
 
+static char *
+join_segments (char **segments,
+              guint  n)
+{
+  GString *s = g_string_new (segments[0]);
+
+  for (guint i = 1; i < n; i++)
+    g_string_append_printf (s, "/%s", segments[i]);
+  return g_string_free (s, FALSE);
+}
+
 static gboolean
 level_at_least (const char *level,
                 const char *wanted)
@@ -1494,9 +1506,33 @@ sandbox_records_handle (SandboxServer     *self,
   gboolean is_patch = g_str_equal (method, "PATCH");
   gboolean is_put = g_str_equal (method, "PUT");
   gboolean is_delete = g_str_equal (method, "DELETE");
-  gboolean comments = n_segments == 3 && g_str_equal (segments[2], "comments");
-  gboolean list_post = n_segments == 2 && g_str_equal (segments[1], "listRecords");
+  gboolean comments;
+  gboolean list_post;
   const char *scope;
+  g_autofree char *joined = NULL;
+  g_autofree char **shifted = NULL;
+
+  /* The path arrives decoded, so a table name containing "/" spans several
+   * segments: take the longest run of leading segments naming a table. */
+  if (base != NULL && n_segments > 1 && sandbox_base_find_table (base, segments[0]) == NULL)
+    for (guint k = n_segments; k > 1; k--)
+      {
+        g_autofree char *name = join_segments (segments, k);
+
+        if (sandbox_base_find_table (base, name) != NULL)
+          {
+            shifted = g_new0 (char *, n_segments - k + 2);
+            joined = g_steal_pointer (&name);
+            shifted[0] = joined;
+            for (guint i = k; i < n_segments; i++)
+              shifted[i - k + 1] = segments[i];
+            segments = shifted;
+            n_segments = n_segments - k + 1;
+            break;
+          }
+      }
+  comments = n_segments == 3 && g_str_equal (segments[2], "comments");
+  list_post = n_segments == 2 && g_str_equal (segments[1], "listRecords");
   const char *level;
   SandboxTable *table;
   g_autoptr(JsonNode) body_node = NULL;
@@ -1558,6 +1594,7 @@ sandbox_records_handle (SandboxServer     *self,
       return;
     }
 
+  sandbox_pending_choices_discard (self);
   if ((is_post || is_patch || is_put) && !comments)
     {
       SoupMessageBody *raw = soup_server_message_get_request_body (msg);

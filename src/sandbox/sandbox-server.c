@@ -820,6 +820,7 @@ make_malformed (SoupServerMessage *msg)
     cut = g_strdup ("{\"records\": [");
   else
     cut = g_strndup (data, len / 2);
+  soup_message_body_truncate (body);
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY, cut, strlen (cut));
 }
 
@@ -865,9 +866,10 @@ handle_api (SandboxServer     *self,
 
   for (guint i = 0; raw_segments[i] != NULL; i++)
     {
-      char *seg = g_uri_unescape_string (raw_segments[i], NULL);
+      /* libsoup hands us the path already percent-decoded */
+      char *seg = g_strdup (raw_segments[i]);
 
-      if (seg == NULL || !g_utf8_validate (seg, -1, NULL))
+      if (!g_utf8_validate (seg, -1, NULL))
         {
           g_free (seg);
           sandbox_respond_not_found (msg);
@@ -1055,6 +1057,7 @@ sandbox_server_new (const SandboxConfig *config,
   self->iterators = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) sandbox_iterator_free);
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) bucket_free);
   self->faults = g_queue_new ();
+  self->pending_choices = g_ptr_array_new_with_free_func (g_free);
   self->by_status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->by_user = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
@@ -1104,6 +1107,7 @@ sandbox_server_free (SandboxServer *self)
   g_hash_table_unref (self->iterators);
   g_hash_table_unref (self->buckets);
   g_queue_free_full (self->faults, (GDestroyNotify) fault_free);
+  g_ptr_array_unref (self->pending_choices);
   g_hash_table_unref (self->by_status);
   g_hash_table_unref (self->by_user);
   g_ptr_array_unref (self->bases);

@@ -1749,12 +1749,32 @@ sandbox_cell_convert (SandboxServer *self,
 
   if (!cell_convert_full (self, table, field, value, typecast, new_options, out, error_type, error_message))
     return FALSE;
-  /* Typecast: the request is valid so far; create the new select options
-   * now (the caller validates every cell before storing any). */
   for (guint i = 0; i < new_options->len; i++)
-    if (find_choice (field, new_options->pdata[i]) == NULL)
-      add_choice (field, new_options->pdata[i]);
+    {
+      g_ptr_array_add (self->pending_choices, g_strdup (field->id));
+      g_ptr_array_add (self->pending_choices, g_strdup (new_options->pdata[i]));
+    }
   return TRUE;
+}
+
+void
+sandbox_pending_choices_commit (SandboxServer *self,
+                                SandboxTable  *table)
+{
+  for (guint i = 0; i + 1 < self->pending_choices->len; i += 2)
+    {
+      SandboxField *field = sandbox_table_find_field (table, self->pending_choices->pdata[i]);
+
+      if (field != NULL && find_choice (field, self->pending_choices->pdata[i + 1]) == NULL)
+        add_choice (field, self->pending_choices->pdata[i + 1]);
+    }
+  g_ptr_array_set_size (self->pending_choices, 0);
+}
+
+void
+sandbox_pending_choices_discard (SandboxServer *self)
+{
+  g_ptr_array_set_size (self->pending_choices, 0);
 }
 
 static void

@@ -159,6 +159,7 @@ sandbox_respond_json (SoupServerMessage *msg,
   else
     text = g_strdup ("");
   soup_server_message_set_status (msg, status, NULL);
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));   /* one answer only */
   soup_server_message_set_response (msg, "application/json; charset=utf-8",
                                     SOUP_MEMORY_TAKE, g_steal_pointer (&text), len);
 }
@@ -261,6 +262,10 @@ sandbox_parse_query (const char *query)
         {
           key = form_unescape (p, (eq != NULL ? eq : end) - p);
           value = eq != NULL ? form_unescape (eq + 1, end - eq - 1) : g_strdup ("");
+          if (value == NULL && eq != NULL)
+            value = g_strndup (eq + 1, end - eq - 1);   /* undecodable: kept raw, so it is refused as garbage */
+          if (value != NULL && !g_utf8_validate (value, -1, NULL))
+            g_clear_pointer (&value, g_free);
           if (key != NULL && value != NULL)
             {
               g_ptr_array_add (pairs, key);
@@ -293,6 +298,36 @@ sandbox_query_bool (const char *value)
   return value != NULL && (g_ascii_strcasecmp (value, "true") == 0 || g_str_equal (value, "1"));
 }
 
+/* The deepest [ / { nesting outside strings: json-glib parses recursively,
+ * so a hostile body of a million '[' must be refused before parsing. */
+static guint
+json_depth (const char *data,
+            gsize       len)
+{
+  guint depth = 0, max = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        max = MAX (max, ++depth);
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return max;
+}
+
 /* Parses a JSON request body. On failure it responds (400 for invalid JSON,
  * 422 when the body is required but missing or not an object) and returns NULL. */
 JsonNode *
@@ -312,6 +347,7 @@ sandbox_parse_body (SoupServerMessage *msg,
       return NULL;
     }
   if (!g_utf8_validate (body->data, body->length, NULL)
+      || json_depth (body->data, body->length) > 64
       || !json_parser_load_from_data (parser, body->data, body->length, &error))
     {
       sandbox_respond_error (msg, 400, "INVALID_REQUEST_BODY",

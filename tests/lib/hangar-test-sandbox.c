@@ -186,3 +186,84 @@ hangar_test_sandbox_stat (HangarTestSandbox *sandbox,
     }
   return 0;
 }
+
+GBytes *
+hangar_test_sandbox_raw_request (HangarTestSandbox  *sandbox,
+                                 const char         *method,
+                                 const char         *path_and_query,
+                                 const char         *bearer,
+                                 const char * const *headers,
+                                 const char         *body,
+                                 gsize               body_len,
+                                 const char         *content_type,
+                                 guint              *out_status)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *text = g_strconcat (sandbox->url, path_and_query, NULL);
+  GBytes *result;
+
+  uri = g_uri_parse (text, SOUP_HTTP_URI_FLAGS, &error);
+  g_assert_no_error (error);
+  msg = soup_message_new_from_uri (method, uri);
+  g_assert_nonnull (msg);
+  if (bearer != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", bearer, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), headers[i], headers[i + 1]);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, body_len);
+      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+    }
+
+  result = soup_session_send_and_read (session, msg, NULL, &error);
+  if (result == NULL)
+    {
+      if (out_status != NULL)
+        *out_status = 0;
+      return g_bytes_new (NULL, 0);
+    }
+  if (out_status != NULL)
+    *out_status = soup_message_get_status (msg);
+  return result;
+}
+
+char *
+hangar_test_sandbox_base_id (HangarTestSandbox *sandbox,
+                             const char        *bearer,
+                             const char        *name)
+{
+  g_autoptr(JsonNode) node = NULL;
+  guint status = 0;
+  JsonArray *bases;
+
+  node = hangar_test_sandbox_request (sandbox, "GET", "/v0/meta/bases", bearer, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  bases = json_object_get_array_member (json_node_get_object (node), "bases");
+  for (guint i = 0; i < json_array_get_length (bases); i++)
+    {
+      JsonObject *base = json_array_get_object_element (bases, i);
+
+      if (g_strcmp0 (json_object_get_string_member (base, "name"), name) == 0)
+        return g_strdup (json_object_get_string_member (base, "id"));
+    }
+  return NULL;
+}
+
+const char *
+hangar_test_sandbox_user (HangarTestSandbox *sandbox,
+                          guint              index,
+                          const char        *member)
+{
+  JsonArray *users = json_object_get_array_member (sandbox->info, "users");
+
+  g_assert_nonnull (users);
+  g_assert_cmpuint (index, <, json_array_get_length (users));
+  return json_object_get_string_member (json_array_get_object_element (users, index), member);
+}

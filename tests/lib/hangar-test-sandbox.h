@@ -46,6 +46,32 @@ JsonNode          *hangar_test_sandbox_request    (HangarTestSandbox *sandbox,
 gint64             hangar_test_sandbox_stat       (HangarTestSandbox *sandbox,
                                                    const char        *name);
 
+/* A blocking request with full control, for hostile-input tests: any
+ * method, raw body bytes (may be NULL) with @content_type, extra headers as
+ * a NULL-terminated name/value list (may be NULL). Returns the raw response
+ * body (never NULL; empty when the connection was dropped, with
+ * @out_status 0). */
+GBytes            *hangar_test_sandbox_raw_request (HangarTestSandbox  *sandbox,
+                                                    const char         *method,
+                                                    const char         *path_and_query,
+                                                    const char         *bearer,
+                                                    const char * const *headers,
+                                                    const char         *body,
+                                                    gsize               body_len,
+                                                    const char         *content_type,
+                                                    guint              *out_status);
+
+/* The id of the first base named @name visible to @bearer (NULL if none). */
+char              *hangar_test_sandbox_base_id    (HangarTestSandbox *sandbox,
+                                                   const char        *bearer,
+                                                   const char        *name);
+
+/* A member of the startup JSON line's "users" array: the @index-th user's
+ * "id", "email" or "pat". */
+const char        *hangar_test_sandbox_user       (HangarTestSandbox *sandbox,
+                                                   guint              index,
+                                                   const char        *member);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarTestSandbox, hangar_test_sandbox_stop)
 
 G_END_DECLS
