@@ -62,6 +62,7 @@ struct _Grant
   gint64     refresh_expires_us;
 
   GPtrArray *rotated;           /* of Rotated*, oldest first */
+  GArray    *attempts;          /* gint64 µs of recent refresh requests (not persisted) */
 };
 
 typedef struct
@@ -319,6 +320,7 @@ grant_new (const char *user_id,
   for (guint i = 0; base_ids != NULL && base_ids[i] != NULL; i++)
     g_ptr_array_add (grant->base_ids, g_strdup (base_ids[i]));
   grant->rotated = g_ptr_array_new_with_free_func ((GDestroyNotify) rotated_free);
+  grant->attempts = g_array_new (FALSE, FALSE, sizeof (gint64));
   grant->created_us = now_us ();
   return grant;
 }
@@ -335,6 +337,7 @@ grant_free (Grant *grant)
   g_strfreev (grant->access_scopes);
   g_free (grant->refresh_hash);
   g_ptr_array_unref (grant->rotated);
+  g_array_unref (grant->attempts);
   g_free (grant);
 }
 
@@ -1418,6 +1421,30 @@ token_authorization_code (SandboxOAuth      *self,
   memset (refresh, 0, strlen (refresh));
 }
 
+/* Counts a refresh request against @grant. TRUE when the grant has seen
+ * more than refresh_abuse_per_s of them in the last second (§1.9: since
+ * 2024-11-25 only more than 10 per second revoke). */
+static gboolean
+refresh_abused (SandboxOAuth *self,
+                Grant        *grant,
+                gint64        now)
+{
+  guint keep = 0;
+
+  if (self->config.refresh_abuse_per_s < 0)
+    return FALSE;
+  for (guint i = 0; i < grant->attempts->len; i++)
+    {
+      gint64 t = g_array_index (grant->attempts, gint64, i);
+
+      if (now - t < G_USEC_PER_SEC)
+        g_array_index (grant->attempts, gint64, keep++) = t;
+    }
+  g_array_set_size (grant->attempts, keep);
+  g_array_append_val (grant->attempts, now);
+  return grant->attempts->len > (guint) self->config.refresh_abuse_per_s;
+}
+
 static void
 token_refresh (SandboxOAuth      *self,
                SoupServerMessage *msg,
@@ -1442,6 +1469,17 @@ token_refresh (SandboxOAuth      *self,
   hash = hash_secret (refresh_value);
 
   rotated = g_hash_table_lookup (self->rotated_index, hash);
+  grant = rotated != NULL ? rotated->grant : g_hash_table_lookup (self->refresh_index, hash);
+  if (grant != NULL && g_str_equal (grant->client_id, integ->client_id)
+      && refresh_abused (self, grant, now))
+    {
+      grant_revoke (self, grant);
+      changed (self);
+      token_error (msg, "invalid_grant",
+                   "Too many refresh requests for this authorization; it has been revoked");
+      return;
+    }
+
   if (rotated != NULL && g_str_equal (rotated->grant->client_id, integ->client_id))
     {
       if (now - rotated->rotated_us < self->config.refresh_grace_ms * 1000)
@@ -1573,6 +1611,8 @@ sandbox_oauth_new (const SandboxOAuthConfig    *config,
     self->config.code_ttl_s = 600;
   if (self->config.refresh_grace_ms <= 0)
     self->config.refresh_grace_ms = 2000;
+  if (self->config.refresh_abuse_per_s == 0)
+    self->config.refresh_abuse_per_s = 10;
   if (funcs != NULL)
     self->funcs = *funcs;
   self->core = core;
@@ -2193,6 +2233,7 @@ sandbox_oauth_deserialize (SandboxOAuth *self,
       grant = g_new0 (Grant, 1);
       grant->base_ids = g_ptr_array_new_with_free_func (g_free);
       grant->rotated = g_ptr_array_new_with_free_func ((GDestroyNotify) rotated_free);
+      grant->attempts = g_array_new (FALSE, FALSE, sizeof (gint64));
       if (!read_string (obj, "id", FALSE, &grant->id, error))
         {
           grant_free (grant);

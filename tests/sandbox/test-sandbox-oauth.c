@@ -1018,6 +1018,34 @@ test_unit_refresh_reuse (void)
 }
 
 static void
+test_unit_refresh_abuse (void)
+{
+  SandboxOAuthConfig config = { .auto_approve = TRUE, .refresh_grace_ms = 60000, .refresh_abuse_per_s = 3 };
+  g_autoptr(Harness) h = harness_new (&config);
+  g_autoptr(Reply) t1 = harness_tokens (h, SCOPES);
+  g_autoptr(Reply) t2 = NULL;
+  g_autoptr(SandboxOAuthTokenInfo) info = NULL;
+
+  t2 = refresh (h->url, h->client_id, json_str (t1, "refresh_token"));
+  assert_token_success (t2, SCOPES, 3600, 5184000);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(Reply) dup = refresh (h->url, h->client_id, json_str (t1, "refresh_token"));
+      g_assert_cmpuint (dup->status, ==, 409);
+    }
+  /* The fourth request within a second goes over the limit of 3. */
+  {
+    g_autoptr(Reply) r = refresh (h->url, h->client_id, json_str (t1, "refresh_token"));
+    g_autoptr(Reply) r2 = refresh (h->url, h->client_id, json_str (t2, "refresh_token"));
+
+    assert_oauth_error (r, 400, "invalid_grant");
+    assert_oauth_error (r2, 400, "invalid_grant");
+  }
+  info = harness_lookup (h, json_str (t2, "access_token"));
+  g_assert_null (info);
+}
+
+static void
 test_unit_refresh_expiry (void)
 {
   SandboxOAuthConfig config = { .auto_approve = TRUE, .refresh_ttl_s = 1 };
@@ -1855,6 +1883,7 @@ main (int   argc,
   g_test_add_func ("/hangar/sandbox/oauth/unit/basic-auth", test_unit_basic_auth);
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-rotation", test_unit_refresh_rotation);
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-reuse", test_unit_refresh_reuse);
+  g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-abuse", test_unit_refresh_abuse);
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-expiry", test_unit_refresh_expiry);
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-scope", test_unit_refresh_scope);
   g_test_add_func ("/hangar/sandbox/oauth/unit/control-operations", test_unit_control_operations);
