@@ -62,7 +62,8 @@ struct _Grant
   gint64     refresh_expires_us;
 
   GPtrArray *rotated;           /* of Rotated*, oldest first */
-  GArray    *attempts;          /* gint64 µs of recent refresh requests (not persisted) */
+  char      *attempts_hash;     /* the refresh token the attempts are for */
+  GArray    *attempts;          /* gint64 µs of its recent uses (not persisted) */
 };
 
 typedef struct
@@ -338,6 +339,7 @@ grant_free (Grant *grant)
   g_free (grant->refresh_hash);
   g_ptr_array_unref (grant->rotated);
   g_array_unref (grant->attempts);
+  g_free (grant->attempts_hash);
   g_free (grant);
 }
 
@@ -1421,18 +1423,27 @@ token_authorization_code (SandboxOAuth      *self,
   memset (refresh, 0, strlen (refresh));
 }
 
-/* Counts a refresh request against @grant. TRUE when the grant has seen
- * more than refresh_abuse_per_s of them in the last second (§1.9: since
- * 2024-11-25 only more than 10 per second revoke). */
+/* Counts a use of the refresh token @hash of @grant. TRUE when that token
+ * was presented more than refresh_abuse_per_s times in the last second
+ * (§1.9: "fewer than 10 refresh requests per second per token"; since
+ * 2024-11-25 only more than 10 per second revoke). A chain of sequential
+ * rotations never trips it: each new token starts a new count. */
 static gboolean
 refresh_abused (SandboxOAuth *self,
                 Grant        *grant,
+                const char   *hash,
                 gint64        now)
 {
   guint keep = 0;
 
   if (self->config.refresh_abuse_per_s < 0)
     return FALSE;
+  if (g_strcmp0 (grant->attempts_hash, hash) != 0)
+    {
+      g_free (grant->attempts_hash);
+      grant->attempts_hash = g_strdup (hash);
+      g_array_set_size (grant->attempts, 0);
+    }
   for (guint i = 0; i < grant->attempts->len; i++)
     {
       gint64 t = g_array_index (grant->attempts, gint64, i);
@@ -1471,7 +1482,7 @@ token_refresh (SandboxOAuth      *self,
   rotated = g_hash_table_lookup (self->rotated_index, hash);
   grant = rotated != NULL ? rotated->grant : g_hash_table_lookup (self->refresh_index, hash);
   if (grant != NULL && g_str_equal (grant->client_id, integ->client_id)
-      && refresh_abused (self, grant, now))
+      && refresh_abused (self, grant, hash, now))
     {
       grant_revoke (self, grant);
       changed (self);

@@ -44,8 +44,8 @@ typedef struct
   gint64   refresh_grace_ms;    /* duplicate refresh within this window → 409; default 2000 */
   gboolean auto_approve;        /* skip the consent page: grant every base of the user */
   gboolean auto_deny;           /* skip the consent page: answer access_denied (wins over auto_approve) */
-  gint64   refresh_abuse_per_s; /* more refresh requests than this per second on one grant revoke it;
-                                 * default (0) 10, negative = never */
+  gint64   refresh_abuse_per_s; /* one refresh token presented more often than this per second
+                                 * revokes its grant; default (0) 10, negative = never */
 } SandboxOAuthConfig;
 
 /* What the core tells this module about users and their bases (for the

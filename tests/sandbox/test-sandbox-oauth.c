@@ -1046,6 +1046,24 @@ test_unit_refresh_abuse (void)
 }
 
 static void
+test_unit_refresh_chain (void)
+{
+  SandboxOAuthConfig config = { .auto_approve = TRUE, .refresh_abuse_per_s = 3 };
+  g_autoptr(Harness) h = harness_new (&config);
+  g_autoptr(Reply) t = harness_tokens (h, SCOPES);
+
+  /* Sequential rotations are not abuse, however quick. */
+  for (guint i = 0; i < 8; i++)
+    {
+      Reply *next = refresh (h->url, h->client_id, json_str (t, "refresh_token"));
+
+      assert_token_success (next, SCOPES, 3600, 5184000);
+      reply_free (t);
+      t = next;
+    }
+}
+
+static void
 test_unit_refresh_expiry (void)
 {
   SandboxOAuthConfig config = { .auto_approve = TRUE, .refresh_ttl_s = 1 };
@@ -1884,6 +1902,7 @@ main (int   argc,
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-rotation", test_unit_refresh_rotation);
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-reuse", test_unit_refresh_reuse);
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-abuse", test_unit_refresh_abuse);
+  g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-chain", test_unit_refresh_chain);
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-expiry", test_unit_refresh_expiry);
   g_test_add_func ("/hangar/sandbox/oauth/unit/refresh-scope", test_unit_refresh_scope);
   g_test_add_func ("/hangar/sandbox/oauth/unit/control-operations", test_unit_control_operations);
