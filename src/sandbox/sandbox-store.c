@@ -1366,13 +1366,6 @@ cell_convert_full (SandboxServer *self,
         text = typecast_string (value);
       if (text == NULL)
         return bad_value (field, type, message);
-      if (g_str_equal (t, "singleLineText"))
-        {
-          /* single line: newlines become spaces */
-          for (char *p = text; *p; p++)
-            if (*p == '\n' || *p == '\r')
-              *p = ' ';
-        }
       if (*text)
         *out = string_node (text);
       return TRUE;
