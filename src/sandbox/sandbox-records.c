@@ -692,6 +692,28 @@ parse_offset (const char *offset,
   return TRUE;
 }
 
+/* Iterators hold a listing's whole result (the ids), so only the most
+ * recently used MAX_ITERATORS live; an evicted one answers
+ * LIST_RECORDS_ITERATOR_NOT_AVAILABLE like an expired one. */
+#define MAX_ITERATORS 16
+
+static void
+evict_iterators (SandboxServer *self)
+{
+  while (g_hash_table_size (self->iterators) >= MAX_ITERATORS)
+    {
+      GHashTableIter it;
+      gpointer value;
+      SandboxIterator *oldest = NULL;
+
+      g_hash_table_iter_init (&it, self->iterators);
+      while (g_hash_table_iter_next (&it, NULL, &value))
+        if (oldest == NULL || ((SandboxIterator *) value)->last_used_us < oldest->last_used_us)
+          oldest = value;
+      g_hash_table_remove (self->iterators, oldest->id);
+    }
+}
+
 static void
 handle_list (SandboxServer     *self,
              SoupServerMessage *msg,
@@ -811,6 +833,7 @@ handle_list (SandboxServer     *self,
           for (guint i = 0; i < total; i++)
             g_ptr_array_add (iter->record_ids, g_strdup (((SandboxRecord *) fresh->pdata[i])->id));
           iter->last_used_us = g_get_monotonic_time ();
+          evict_iterators (self);
           g_hash_table_insert (self->iterators, iter->id, iter);
           ids = iter->record_ids;
         }

@@ -1092,6 +1092,14 @@ sandbox_server_new (const SandboxConfig *config,
         sandbox_server_free (self);
         return NULL;
       }
+  /* a generated base from a saved state that this run did not ask for again */
+  for (guint i = self->bases->len; i > 0; i--)
+    {
+      SandboxBase *base = self->bases->pdata[i - 1];
+
+      if (base->generated_spec != NULL && base->tables->len == 0)
+        g_ptr_array_remove_index (self->bases, i - 1);
+    }
   return self;
 }
 

@@ -141,7 +141,35 @@ test_offsets (void)
     g_assert_cmpstr (sb_error_message (reply), ==, "The value of offset 10 is invalid");
   }
 
+  /* only the 16 most recently used iterators live */
+  {
+    g_autofree char *oldest = NULL;
+
+    for (guint i = 0; i < 17; i++)
+      {
+        g_autoptr(JsonObject) page = sb_call (sb, "GET", path, sb->pat, NULL, 200);
+
+        if (i == 0)
+          oldest = g_strdup (json_object_get_string_member (page, "offset"));
+      }
+    {
+      g_autofree char *p = g_strdup_printf ("/v0/%s/Tasks?pageSize=2&offset=%s", base, oldest);
+      g_autoptr(JsonObject) reply = sb_call (sb, "GET", p, sb->pat, NULL, 422);
+
+      sb_assert_error (reply, "LIST_RECORDS_ITERATOR_NOT_AVAILABLE");
+    }
+  }
+
   /* the iterator expires after --iterator-ttl seconds of inactivity */
+  g_clear_pointer (&first, json_object_unref);
+  first = sb_call (sb, "GET", path, sb->pat, NULL, 200);
+  offset = json_object_get_string_member (first, "offset");
+  {
+    g_autofree char *p = g_strdup_printf ("/v0/%s/Tasks?pageSize=2&offset=%s", base, offset);
+    g_autoptr(JsonObject) reply = sb_call (sb, "GET", p, sb->pat, NULL, 200);   /* still alive, and used */
+
+    g_assert_cmpuint (json_array_get_length (sb_records (reply)), ==, 2);
+  }
   g_usleep (700 * G_TIME_SPAN_MILLISECOND);
   {
     g_autofree char *p = g_strdup_printf ("/v0/%s/Tasks?pageSize=2&offset=%s", base, offset);
