@@ -148,6 +148,7 @@ main (int    argc,
       return 1;
     }
   g_signal_connect (server->soup, "request-finished", G_CALLBACK (request_log_cb), NULL);
+  g_signal_connect (server->soup, "request-aborted", G_CALLBACK (request_log_cb), NULL);
 
   line = sandbox_server_startup_line (server);
   fputs (line, stdout);

@@ -942,6 +942,7 @@ dispatch (SandboxServer     *self,
     }
   if (fault != NULL && fault->drop)
     {
+      self->requests++;   /* no finished/aborted signal follows a stolen connection */
       drop_connection (msg);
       fault_free (fault);
       return;
@@ -1013,6 +1014,8 @@ request_finished_cb (SoupServer        *server,
   if (path == NULL || g_str_has_prefix (path, "/__sandbox/"))
     return;
   self->requests++;
+  if (soup_server_message_get_status (msg) < 100)
+    return;   /* dropped without an answer */
   g_snprintf (key, sizeof key, "%u", soup_server_message_get_status (msg));
   count_inc (self->by_status, key);
 }
@@ -1141,6 +1144,9 @@ sandbox_server_start (SandboxServer *self,
   self->soup = soup_server_new ("server-header", "hangar-sandbox", NULL);
   soup_server_add_handler (self->soup, NULL, server_cb, self, NULL);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
+  /* libsoup reports a 5xx answer (it closes the connection after it) and
+   * a dropped connection as "aborted": both are requests too */
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_finished_cb), self);
   if (!soup_server_listen_local (self->soup, self->config.port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
     return FALSE;
   uris = soup_server_get_uris (self->soup);

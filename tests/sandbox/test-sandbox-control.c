@@ -68,6 +68,8 @@ test_faults (void)
     g_clear_pointer (&set, json_object_unref);
     set = sb_call (sb, "GET", path, sb->pat, NULL, 200);
   }
+  /* faulted answers count as requests, by their status */
+  g_assert_cmpint (hangar_test_sandbox_stat (sb, "by_status.503"), ==, 2);
   /* Retry-After is sent */
   {
     g_autoptr(JsonObject) set = sb_call (sb, "POST", "/__sandbox/faults", NULL, "{\"count\":1,\"status\":503,\"retry_after\":3}", 200);
@@ -91,11 +93,13 @@ test_faults (void)
   }
   /* a dropped connection: no response at all */
   {
+    gint64 requests_before = hangar_test_sandbox_stat (sb, "requests");
     g_autoptr(JsonObject) set = sb_call (sb, "POST", "/__sandbox/faults", NULL, "{\"count\":1,\"drop\":true}", 200);
     g_autoptr(GBytes) body = hangar_test_sandbox_raw_request (sb, "GET", path, sb->pat, NULL, NULL, 0, NULL, &status);
 
     g_assert_cmpuint (status, ==, 0);
     g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
+    g_assert_cmpint (hangar_test_sandbox_stat (sb, "requests"), ==, requests_before + 1);
   }
   /* malformed JSON with a 200 */
   {
