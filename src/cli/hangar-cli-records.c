@@ -470,25 +470,27 @@ report_batch (HangarBatchResult  *result,
   {
     g_autofree char *list = describe_items (written, line_numbers, ids);
 
+    const char *done = deleting ? "deleted" : "written";
+
     if (written->len > 0)
-      hangar_cli_fail (0, "written: %u of %u (%s %s)", written->len, n, what, list);
+      hangar_cli_fail (0, "%s: %u of %u (%s %s)", done, written->len, n, what, list);
     else
-      hangar_cli_fail (0, "written: 0 of %u", n);
+      hangar_cli_fail (0, "%s: 0 of %u", done, n);
   }
   if (failed->len > 0)
     {
       g_autofree char *list = describe_items (failed, line_numbers, ids);
-      hangar_cli_fail (0, "not written (refused): %s %s", what, list);
+      hangar_cli_fail (0, deleting ? "not deleted (refused): %s %s" : "not written (refused): %s %s", what, list);
     }
   if (not_sent->len > 0)
     {
       g_autofree char *list = describe_items (not_sent, line_numbers, ids);
-      hangar_cli_fail (0, "not written (not sent): %s %s", what, list);
+      hangar_cli_fail (0, deleting ? "not deleted (not sent): %s %s" : "not written (not sent): %s %s", what, list);
     }
   if (uncertain->len > 0)
     {
       g_autofree char *list = describe_items (uncertain, line_numbers, ids);
-      hangar_cli_fail (0, "uncertain (may have been written; check before re-sending): %s %s", what, list);
+      hangar_cli_fail (0, deleting ? "uncertain (may have been deleted): %s %s" : "uncertain (may have been written; check before re-sending): %s %s", what, list);
     }
 
   return written->len > 0 || uncertain->len > 0 ? HANGAR_CLI_EXIT_PARTIAL : HANGAR_CLI_EXIT_ERROR;
