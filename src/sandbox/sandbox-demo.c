@@ -28,6 +28,17 @@ add_field (SandboxServer *self,
       g_clear_pointer (&message, g_free);
       options = node != NULL ? json_object_ref (json_node_get_object (node)) : NULL;
     }
+  if (g_str_equal (type, "formula"))
+    {
+      /* the formula text with {fld…} references, isValid, referencedFieldIds */
+      gboolean valid;
+      JsonObject *computed = sandbox_formula_field_options (table, json_object_get_string_member (options, "formula"), &valid);
+
+      if (json_object_has_member (options, "result"))
+        json_object_set_member (computed, "result", json_node_copy (json_object_get_member (options, "result")));
+      json_object_unref (options);
+      options = computed;
+    }
   field = sandbox_table_add_field (table, name, type, options);
   g_clear_pointer (&options, json_object_unref);
   if (g_str_equal (type, "multipleRecordLinks"))

@@ -50,11 +50,62 @@ collect_resolve_cb (const char  *name_or_id,
   return TRUE;
 }
 
+/* Rewrites {Field Name} references as {fld…} ids, as Airtable returns
+ * formula options; text inside string literals is left alone. */
+static char *
+formula_with_ids (SandboxTable *table,
+                  const char   *text)
+{
+  GString *out = g_string_new (NULL);
+  char quote = 0;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (quote != 0)
+        {
+          g_string_append_c (out, *p);
+          if (*p == '\\' && p[1] != '\0')
+            g_string_append_c (out, *++p);
+          else if (*p == quote)
+            quote = 0;
+        }
+      else if (*p == '\'' || *p == '"')
+        {
+          quote = *p;
+          g_string_append_c (out, *p);
+        }
+      else if (*p == '{')
+        {
+          g_autoptr(GString) name = g_string_new (NULL);
+          const char *q = p + 1;
+          SandboxField *field;
+
+          while (*q && *q != '}')
+            {
+              if (*q == '\\' && q[1] == '}')
+                q++;
+              g_string_append_c (name, *q++);
+            }
+          field = *q == '}' ? sandbox_table_find_field (table, name->str) : NULL;
+          if (field == NULL)
+            {
+              g_string_append_c (out, *p);
+              continue;
+            }
+          g_string_append_printf (out, "{%s}", field->id);
+          p = q;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* The read form of a formula field's options. */
-static JsonObject *
-formula_options (SandboxTable *table,
-                 const char   *text,
-                 gboolean     *out_valid)
+JsonObject *
+sandbox_formula_field_options (SandboxTable *table,
+                               const char   *text,
+                               gboolean     *out_valid)
 {
   JsonObject *options = json_object_new ();
   JsonArray *refs = json_array_new ();
@@ -64,7 +115,14 @@ formula_options (SandboxTable *table,
 
   for (guint i = 0; i < ids->len; i++)
     json_array_add_string_element (refs, ids->pdata[i]);
-  json_object_set_string_member (options, "formula", text);
+  if (formula != NULL)
+    {
+      g_autofree char *with_ids = formula_with_ids (table, text);
+
+      json_object_set_string_member (options, "formula", with_ids);
+    }
+  else
+    json_object_set_string_member (options, "formula", text);
   json_object_set_boolean_member (options, "isValid", formula != NULL);
   json_object_set_array_member (options, "referencedFieldIds", refs);
   json_object_set_null_member (options, "result");
@@ -502,7 +560,7 @@ update_field (SandboxServer     *self,
           sandbox_respond_error (msg, 422, "INVALID_FIELD_TYPE_OPTIONS_FOR_UPDATE", "options.formula must be a string");
           return;
         }
-      new_options = formula_options (table, json_node_get_string (formula), &valid);
+      new_options = sandbox_formula_field_options (table, json_node_get_string (formula), &valid);
       if (!valid)
         {
           json_object_unref (new_options);

@@ -271,6 +271,7 @@ void           sandbox_server_changed    (SandboxServer *self);
 void           sandbox_iterator_free     (SandboxIterator *iter);
 gboolean       sandbox_server_check_base_rate (SandboxServer *self, SoupServerMessage *msg, SandboxBase *base);
 
+JsonObject    *sandbox_formula_field_options (SandboxTable *table, const char *text, gboolean *out_valid);
 void           sandbox_table_add_inverse_link (SandboxServer *self, SandboxTable *table, SandboxField *field);
 
 /* sandbox-server.c */
