@@ -72,6 +72,8 @@ replace_cb (const GMatchInfo *info,
   return FALSE;
 }
 
+static guint demo_rows;
+
 static SandboxRecord *
 add_row (SandboxServer *self,
          SandboxTable  *table,
@@ -93,6 +95,8 @@ add_row (SandboxServer *self,
     g_error ("demo row: %s: %s", expanded, error->message);
   fields = json_node_get_object (node);
   record = sandbox_record_new (table);
+  /* demo records were created over the last weeks, an hour apart */
+  record->created_ms = (g_get_real_time () / 1000) - (gint64) 21 * 86400000 + (gint64) ++demo_rows * 3600000;
   members = json_object_get_members (fields);
   for (GList *l = members; l != NULL; l = l->next)
     {

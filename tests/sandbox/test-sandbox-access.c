@@ -325,6 +325,34 @@ test_oauth_tokens (void)
   }
 }
 
+static void
+test_oauth_state (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sandbox-oauth-state-XXXXXX", &error);
+  g_autofree char *token = NULL;
+  g_autofree char *client_id = NULL;
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--no-rate-limit", "--quiet", "--auto-approve",
+                                                                 "--state-dir", dir, NULL);
+
+    token = oauth_token (sb, "data.records:read schema.bases:read");
+    client_id = g_strdup (sb->client_id);
+  }
+  {
+    /* the grant, its token and the integration's client id survive a restart */
+    g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--no-rate-limit", "--quiet", "--state-dir", dir, NULL);
+    g_autoptr(JsonObject) me = sb_call (sb, "GET", "/v0/meta/whoami", token, NULL, 200);
+    g_autoptr(JsonObject) bases = sb_call (sb, "GET", "/v0/meta/bases", token, NULL, 200);
+
+    g_assert_cmpstr (sb->client_id, ==, client_id);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (me, "scopes")), ==, 2);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (bases, "bases")), ==, 2);
+  }
+}
+
 /* ------------------------------------------------------------ rate limits */
 
 static guint
@@ -419,6 +447,7 @@ main (int    argc,
   g_test_add_func ("/hangar/sandbox/access/isolation", test_isolation);
   g_test_add_func ("/hangar/sandbox/access/scopes", test_scopes);
   g_test_add_func ("/hangar/sandbox/access/oauth-tokens", test_oauth_tokens);
+  g_test_add_func ("/hangar/sandbox/access/oauth-state", test_oauth_state);
   g_test_add_func ("/hangar/sandbox/access/rate-limits", test_rate_limits);
   g_test_add_func ("/hangar/sandbox/access/no-rate-limit", test_no_rate_limit);
   return g_test_run ();
