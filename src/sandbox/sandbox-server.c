@@ -969,6 +969,21 @@ dispatch (SandboxServer     *self,
   fault_free (fault);
 }
 
+/* Runs after the headers, before the body is read: an announced oversized
+ * body is refused without reading (and buffering) it. */
+static void
+early_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+
+  if (length > SANDBOX_MAX_BODY)
+    sandbox_respond_error (msg, 413, "REQUEST_TOO_LARGE", "The request body exceeds the 2 MB limit.");
+}
+
 static void
 server_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -1142,6 +1157,7 @@ sandbox_server_start (SandboxServer *self,
   static const char * const confidential_redirects[] = { SANDBOX_DEFAULT_REDIRECT, NULL };
 
   self->soup = soup_server_new ("server-header", "hangar-sandbox", NULL);
+  soup_server_add_early_handler (self->soup, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, server_cb, self, NULL);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
   /* libsoup reports a 5xx answer (it closes the connection after it) and
