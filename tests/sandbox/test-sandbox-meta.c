@@ -67,6 +67,49 @@ test_list_bases (void)
 }
 
 static void
+test_bases_paging (void)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(HangarTestSandbox) sb = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autofree char *next = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  /* 999 generated bases + the 2 demo bases = 1001: two pages */
+  g_ptr_array_add (args, g_strdup ("--no-rate-limit"));
+  g_ptr_array_add (args, g_strdup ("--quiet"));
+  for (guint i = 0; i < 999; i++)
+    {
+      g_ptr_array_add (args, g_strdup ("--generate"));
+      g_ptr_array_add (args, g_strdup_printf ("Empty %03u:0", i));
+    }
+  g_ptr_array_add (args, NULL);
+  sb = hangar_test_sandbox_startv ((const char * const *) args->pdata);
+
+  first = sb_call (sb, "GET", "/v0/meta/bases", sb->pat, NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "bases")), ==, 1000);
+  g_assert_true (json_object_has_member (first, "offset"));
+  next = g_strdup_printf ("/v0/meta/bases?offset=%s", json_object_get_string_member (first, "offset"));
+  second = sb_call (sb, "GET", next, sb->pat, NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (second, "bases")), ==, 1);
+  g_assert_false (json_object_has_member (second, "offset"));
+  for (guint p = 0; p < 2; p++)
+    {
+      JsonArray *bases = json_object_get_array_member (p == 0 ? first : second, "bases");
+
+      for (guint i = 0; i < json_array_get_length (bases); i++)
+        {
+          const char *id = json_object_get_string_member (json_array_get_object_element (bases, i), "id");
+
+          g_assert_false (g_hash_table_contains (seen, id));
+          g_hash_table_add (seen, g_strdup (id));
+        }
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 1001);
+}
+
+static void
 test_schema (void)
 {
   g_autoptr(HangarTestSandbox) sb = start ();
@@ -328,6 +371,7 @@ main (int    argc,
 
   g_test_add_func ("/hangar/sandbox/meta/whoami", test_whoami);
   g_test_add_func ("/hangar/sandbox/meta/list-bases", test_list_bases);
+  g_test_add_func ("/hangar/sandbox/meta/bases-paging", test_bases_paging);
   g_test_add_func ("/hangar/sandbox/meta/schema", test_schema);
   g_test_add_func ("/hangar/sandbox/meta/create-table", test_create_table);
   g_test_add_func ("/hangar/sandbox/meta/update-table-and-fields", test_update_table_and_fields);
