@@ -167,6 +167,10 @@ struct _SandboxServer
   GHashTable    *by_user;       /* usr… → count */
   guint64        rate_limited;
 
+  /* bytes of uploadAttachment, by attachment id (memory only) */
+  GHashTable    *uploads;        /* att… → GBytes; content type in upload_types */
+  GHashTable    *upload_types;   /* att… → char* */
+
   /* typecast select options waiting for their request to succeed */
   GPtrArray     *pending_choices;  /* of char*: field id, name, field id, name… */
 
@@ -238,6 +242,7 @@ JsonNode      *sandbox_record_get_cell   (SandboxServer *self, SandboxTable *tab
                                           SandboxField *field);
 char          *sandbox_cell_to_string    (SandboxServer *self, SandboxTable *table, SandboxField *field,
                                           JsonNode *value, GTimeZone *zone);
+JsonObject    *sandbox_attachment_new    (const char *url, const char *filename, const char *mime, gint64 size);
 JsonObject    *sandbox_record_to_json    (SandboxServer *self, SandboxTable *table, SandboxRecord *record,
                                           GPtrArray *only_fields, gboolean by_id, gboolean comment_count,
                                           GTimeZone *string_zone);

@@ -1484,6 +1484,98 @@ handle_comments (SandboxServer     *self,
   sandbox_respond_not_found (msg);
 }
 
+/* ------------------------------------------------------- uploadAttachment */
+
+/* POST /v0/{base}/{record}/{field}/uploadAttachment (fact sheet §3.9; on
+ * content.airtable.com in reality, on the same URL here). The bytes are
+ * kept in memory and served from /__sandbox/attachments/{att}/{filename}. */
+static void
+handle_upload (SandboxServer     *self,
+               SoupServerMessage *msg,
+               SandboxBase       *base,
+               const char        *record_id,
+               const char        *field_name)
+{
+  SandboxTable *table = NULL;
+  SandboxRecord *record = NULL;
+  SandboxField *field;
+  g_autoptr(JsonNode) body_node = NULL;
+  JsonObject *body;
+  JsonNode *ctype, *fname, *file;
+  g_autofree guchar *data = NULL;
+  gsize len = 0;
+  JsonObject *att;
+  g_autofree char *url = NULL;
+  g_autofree char *escaped = NULL;
+  JsonNode *cell;
+  JsonArray *array;
+  g_autoptr(JsonNode) value = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  g_autofree char *created = NULL;
+
+  for (guint i = 0; i < base->tables->len && record == NULL; i++)
+    {
+      table = base->tables->pdata[i];
+      record = g_hash_table_lookup (table->records_by_id, record_id);
+    }
+  if (record == NULL)
+    {
+      respond_record_not_found (msg);
+      return;
+    }
+  field = sandbox_table_find_field (table, field_name);
+  if (field == NULL || !g_str_equal (field->type, "multipleAttachments"))
+    {
+      sandbox_respond_error (msg, 422, "INVALID_ATTACHMENT_FIELD", "Field \"%s\" is not an attachment field", field_name);
+      return;
+    }
+  body_node = sandbox_parse_body (msg, soup_server_message_get_request_body (msg), TRUE);
+  if (body_node == NULL)
+    return;
+  body = json_node_get_object (body_node);
+  ctype = json_object_get_member (body, "contentType");
+  fname = json_object_get_member (body, "filename");
+  file = json_object_get_member (body, "file");
+  if (!node_is_type (ctype, G_TYPE_STRING) || !node_is_type (fname, G_TYPE_STRING) || !node_is_type (file, G_TYPE_STRING)
+      || *json_node_get_string (fname) == '\0')
+    {
+      sandbox_respond_invalid_request (msg);
+      return;
+    }
+  data = g_base64_decode (json_node_get_string (file), &len);
+
+  escaped = g_uri_escape_string (json_node_get_string (fname), NULL, FALSE);
+  att = sandbox_attachment_new ("", json_node_get_string (fname), json_node_get_string (ctype), (gint64) len);
+  url = g_strdup_printf ("/__sandbox/attachments/%s/%s", json_object_get_string_member (att, "id"), escaped);
+  json_object_set_string_member (att, "url", url);
+  if (json_object_has_member (att, "thumbnails"))
+    json_object_remove_member (att, "thumbnails");
+  g_hash_table_insert (self->uploads, g_strdup (json_object_get_string_member (att, "id")),
+                       g_bytes_new_take (g_steal_pointer (&data), len));
+  g_hash_table_insert (self->upload_types, g_strdup (json_object_get_string_member (att, "id")),
+                       g_strdup (json_node_get_string (ctype)));
+
+  cell = json_object_get_member (record->cells, field->id);
+  array = json_array_new ();
+  for (guint i = 0; cell != NULL && JSON_NODE_HOLDS_ARRAY (cell) && i < json_array_get_length (json_node_get_array (cell)); i++)
+    json_array_add_element (array, json_node_copy (json_array_get_element (json_node_get_array (cell), i)));
+  json_array_add_object_element (array, att);
+  value = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (value, array);
+  sandbox_record_set_cell (self, table, record, field, value);
+  sandbox_server_changed (self);
+
+  reply = json_object_new ();
+  fields = json_object_new ();
+  created = sandbox_format_time (record->created_ms);
+  json_object_set_string_member (reply, "id", record->id);
+  json_object_set_string_member (reply, "createdTime", created);
+  json_object_set_member (fields, field->id, sandbox_record_get_cell (self, table, record, field));
+  json_object_set_object_member (reply, "fields", g_steal_pointer (&fields));
+  sandbox_respond_object (msg, 200, reply);
+}
+
 /* --------------------------------------------------------------- routing */
 
 static char *
@@ -1534,6 +1626,19 @@ sandbox_records_handle (SandboxServer     *self,
   const char *scope;
   g_autofree char *joined = NULL;
   g_autofree char **shifted = NULL;
+
+  if (n_segments == 3 && g_str_equal (segments[2], "uploadAttachment") && sandbox_is_id (segments[0], "rec")
+      && (base == NULL || sandbox_base_find_table (base, segments[0]) == NULL))
+    {
+      if (!g_str_equal (method, "POST"))
+        sandbox_respond_not_found (msg);
+      else if (!sandbox_auth_has_scope (auth, "data.records:write") || !sandbox_auth_can_see_base (self, auth, base)
+               || !level_at_least (sandbox_base_permission (base, auth->user->id), "edit"))
+        sandbox_respond_forbidden (msg);
+      else if (sandbox_server_check_base_rate (self, msg, base))
+        handle_upload (self, msg, base, segments[0], segments[1]);
+      return;
+    }
 
   /* The path arrives decoded, so a table name containing "/" spans several
    * segments: take the longest run of leading segments naming a table. */

@@ -433,10 +433,24 @@ body_string (JsonObject *body,
 }
 
 static void
-serve_attachment (SoupServerMessage *msg,
+serve_attachment (SandboxServer     *self,
+                  SoupServerMessage *msg,
                   const char        *path)
 {
   const char *name = strrchr (path, '/');
+  g_auto(GStrv) parts = g_strsplit (path + strlen ("/__sandbox/attachments/"), "/", 2);
+  GBytes *uploaded = parts[0] != NULL ? g_hash_table_lookup (self->uploads, parts[0]) : NULL;
+
+  if (uploaded != NULL)
+    {
+      gsize len = 0;
+      const char *data = g_bytes_get_data (uploaded, &len);
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, g_hash_table_lookup (self->upload_types, parts[0]),
+                                        SOUP_MEMORY_COPY, data, len);
+      return;
+    }
   static const char svg[] =
     "<svg xmlns='http://www.w3.org/2000/svg' width='640' height='640'>"
     "<rect width='640' height='640' fill='#3584e4'/>"
@@ -469,7 +483,7 @@ handle_control (SandboxServer     *self,
 
   if (g_str_has_prefix (name, "attachments/") && g_str_equal (method, "GET"))
     {
-      serve_attachment (msg, path);
+      serve_attachment (self, msg, path);
       return;
     }
 
@@ -1076,6 +1090,8 @@ sandbox_server_new (const SandboxConfig *config,
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) bucket_free);
   self->faults = g_queue_new ();
   self->pending_choices = g_ptr_array_new_with_free_func (g_free);
+  self->uploads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  self->upload_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->by_status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->by_user = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
@@ -1134,6 +1150,8 @@ sandbox_server_free (SandboxServer *self)
   g_hash_table_unref (self->buckets);
   g_queue_free_full (self->faults, (GDestroyNotify) fault_free);
   g_ptr_array_unref (self->pending_choices);
+  g_hash_table_unref (self->uploads);
+  g_hash_table_unref (self->upload_types);
   g_hash_table_unref (self->by_status);
   g_hash_table_unref (self->by_user);
   g_ptr_array_unref (self->bases);

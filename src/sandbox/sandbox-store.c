@@ -1296,6 +1296,21 @@ new_attachment (const char *url,
   return att;
 }
 
+JsonObject *
+sandbox_attachment_new (const char *url,
+                        const char *filename,
+                        const char *mime,
+                        gint64      size)
+{
+  JsonObject *att = new_attachment (url, filename);
+
+  if (mime != NULL)
+    json_object_set_string_member (att, "type", mime);
+  if (size >= 0)
+    json_object_set_int_member (att, "size", size);
+  return att;
+}
+
 static gboolean
 convert_date (SandboxField *field,
               const char   *text,

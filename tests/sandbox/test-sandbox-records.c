@@ -803,6 +803,44 @@ test_comments (void)
   }
 }
 
+static void
+test_upload_attachment (void)
+{
+  g_autoptr(HangarTestSandbox) sb = start ();
+  g_autofree char *base = sb_demo_base (sb);
+  g_autofree char *list = g_strdup_printf ("/v0/%s/Projects?maxRecords=1", base);
+  g_autoptr(JsonObject) page = sb_call (sb, "GET", list, sb->pat, NULL, 200);
+  JsonObject *project = json_array_get_object_element (sb_records (page), 0);
+  const char *id = json_object_get_string_member (project, "id");
+  guint before = json_array_get_length (json_object_get_array_member (sb_fields (project), "Brief"));
+  g_autofree char *b64 = g_base64_encode ((const guchar *) "hello, sandbox", 14);
+  g_autofree char *body = g_strdup_printf ("{\"contentType\":\"text/plain\",\"filename\":\"notes.txt\",\"file\":\"%s\"}", b64);
+  g_autofree char *path = g_strdup_printf ("/v0/%s/%s/Brief/uploadAttachment", base, id);
+  g_autoptr(JsonObject) reply = sb_call (sb, "POST", path, sb->pat, body, 200);
+  GList *keys = json_object_get_members (sb_fields (reply));
+  JsonArray *atts = json_object_get_array_member (sb_fields (reply), keys->data);
+  JsonObject *att = json_array_get_object_element (atts, json_array_get_length (atts) - 1);
+  const char *url = json_object_get_string_member (att, "url");
+  guint status = 0;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_list_free (keys);
+  g_assert_cmpstr (json_object_get_string_member (reply, "id"), ==, id);
+  g_assert_cmpuint (json_array_get_length (atts), ==, before + 1);
+  g_assert_cmpstr (json_object_get_string_member (att, "filename"), ==, "notes.txt");
+  g_assert_cmpint (json_object_get_int_member (att, "size"), ==, 14);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (att, "id"), "att"));
+  g_assert_true (g_str_has_prefix (url, sb->url));
+  bytes = hangar_test_sandbox_raw_request (sb, "GET", url + strlen (sb->url), NULL, NULL, NULL, 0, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "hello, sandbox", 14);
+  {
+    g_autofree char *bad = g_strdup_printf ("/v0/%s/%s/Name/uploadAttachment", base, id);
+    g_autoptr(JsonObject) r = sb_call (sb, "POST", bad, sb->pat, body, 422);
+    g_autoptr(JsonObject) r2 = sb_call (sb, "POST", path, hangar_test_sandbox_user (sb, 1, "pat"), body, 403);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -821,5 +859,6 @@ main (int    argc,
   g_test_add_func ("/hangar/sandbox/records/typecast", test_typecast);
   g_test_add_func ("/hangar/sandbox/records/delete", test_delete);
   g_test_add_func ("/hangar/sandbox/records/comments", test_comments);
+  g_test_add_func ("/hangar/sandbox/records/upload-attachment", test_upload_attachment);
   return g_test_run ();
 }
