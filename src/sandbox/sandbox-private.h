@@ -77,6 +77,7 @@ typedef struct
 {
   char       *id;
   gint64      created_ms;
+  gint64      modified_ms;     /* last write of a cell; 0 = never since creation */
   gint64      autonumber;
   JsonObject *cells;           /* field id → stored value; never empty values */
   GPtrArray  *comments;        /* SandboxComment*, NULL when none */

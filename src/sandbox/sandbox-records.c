@@ -981,6 +981,8 @@ apply_plan (SandboxServer *self,
       }
   for (guint i = 0; i < plan->fields->len; i++)
     sandbox_record_set_cell (self, table, plan->record, plan->fields->pdata[i], plan->values->pdata[i]);
+  if (!plan->created)
+    plan->record->modified_ms = g_get_real_time () / 1000;
 }
 
 static void
@@ -1564,6 +1566,7 @@ handle_upload (SandboxServer     *self,
   value = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (value, array);
   sandbox_record_set_cell (self, table, record, field, value);
+  record->modified_ms = g_get_real_time () / 1000;
   sandbox_server_changed (self);
 
   reply = json_object_new ();

@@ -606,8 +606,8 @@ sandbox_formula_cell_cb (const char *field_id,
 
   if (g_str_equal (field_id, SANDBOX_FORMULA_CREATED_TIME) || g_str_equal (field_id, SANDBOX_FORMULA_LAST_MODIFIED_TIME))
     {
-      /* the sandbox does not track modification times: both are the creation time */
-      g_autofree char *text = sandbox_format_time (ctx->record->created_ms);
+      gboolean created = g_str_equal (field_id, SANDBOX_FORMULA_CREATED_TIME) || ctx->record->modified_ms == 0;
+      g_autofree char *text = sandbox_format_time (created ? ctx->record->created_ms : ctx->record->modified_ms);
 
       return string_node (text);
     }
@@ -690,6 +690,14 @@ computed_cell (SandboxServer *self,
 {
   if (g_str_equal (field->type, "autoNumber"))
     return number_node ((double) record->autonumber);
+
+  if (g_str_equal (field->type, "lastModifiedTime"))
+    {
+      /* any cell of the record (the sandbox does not narrow it to referencedFieldIds) */
+      g_autofree char *text = sandbox_format_time (record->modified_ms != 0 ? record->modified_ms : record->created_ms);
+
+      return string_node (text);
+    }
 
   if (g_str_equal (field->type, "createdTime"))
     {
@@ -2418,6 +2426,11 @@ sandbox_store_serialize (SandboxServer *self)
               json_builder_add_int_value (b, record->created_ms);
               json_builder_set_member_name (b, "autonumber");
               json_builder_add_int_value (b, record->autonumber);
+              if (record->modified_ms != 0)
+                {
+                  json_builder_set_member_name (b, "modified_ms");
+                  json_builder_add_int_value (b, record->modified_ms);
+                }
               json_node_set_object (cells, record->cells);
               json_builder_set_member_name (b, "cells");
               json_builder_add_value (b, cells);
@@ -2669,6 +2682,7 @@ sandbox_store_deserialize (SandboxServer *self,
               record->id = g_strdup (get_str (ro, "id"));
               record->created_ms = get_int (ro, "created_ms");
               record->autonumber = get_int (ro, "autonumber");
+              record->modified_ms = get_int (ro, "modified_ms");
               cells = json_object_get_member (ro, "cells");
               if (cells != NULL && JSON_NODE_HOLDS_OBJECT (cells))
                 {
