@@ -22,6 +22,8 @@ struct _HangarAddAccountDialog
   AdwWindowTitle         *window_title;
   GtkStack               *stack;
   GtkLabel               *sandbox_hint;
+  AdwActionRow           *oauth_row;
+  AdwActionRow           *pat_row;
   AdwActionRow           *redirect_copy_row;
   AdwActionRow           *scopes_row;
   AdwEntryRow            *label_row;
@@ -369,6 +371,8 @@ hangar_add_account_dialog_class_init (HangarAddAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, sandbox_hint);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, oauth_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, pat_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, redirect_copy_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, scopes_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, label_row);

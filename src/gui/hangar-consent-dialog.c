@@ -180,6 +180,7 @@ load_failed_cb (WebKitWebView       *web_view,
                 GError              *error,
                 HangarConsentDialog *self)
 {
+  g_debug ("Consent load failed for %s: %s", failing_uri, error->message);
   /* Ignoring the redirect interrupts that load: expected, not an error. */
   if (g_error_matches (error, WEBKIT_POLICY_ERROR, WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE) ||
       g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
@@ -201,6 +202,20 @@ progress_changed_cb (WebKitWebView       *web_view,
 
   gtk_progress_bar_set_fraction (self->progress_bar, progress);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), loading && progress < 1.0);
+}
+
+static void
+web_process_terminated_cb (WebKitWebView                     *web_view,
+                           WebKitWebProcessTerminationReason  reason,
+                           HangarConsentDialog               *self)
+{
+  const char *text = reason == WEBKIT_WEB_PROCESS_EXCEEDED_MEMORY_LIMIT
+    ? _("The sign-in page used too much memory and was stopped.")
+    : _("The sign-in page stopped unexpectedly.");
+
+  g_debug ("Consent web process terminated (reason %d)", reason);
+  adw_status_page_set_description (self->error_page, text);
+  gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
 static GtkWidget *
@@ -410,6 +425,7 @@ hangar_consent_dialog_init (HangarConsentDialog *self)
   g_signal_connect (self->web_view, "notify::estimated-load-progress", G_CALLBACK (progress_changed_cb), self);
   g_signal_connect (self->web_view, "notify::is-loading", G_CALLBACK (progress_changed_cb), self);
   g_signal_connect (self->web_view, "create", G_CALLBACK (create_cb), self);
+  g_signal_connect (self->web_view, "web-process-terminated", G_CALLBACK (web_process_terminated_cb), self);
 }
 
 G_MODULE_EXPORT GType

@@ -1,0 +1,481 @@
+/* test-window.c — the Hangar window against a real hangar-sandbox
+ *
+ * Real window, real WebKit consent dialog loading the sandbox's real consent
+ * page, real keyring (libsecret file backend), real HTTP. The main context
+ * is iterated until a condition holds; nothing sleeps.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "hangar-account-page.h"
+#include "hangar-account-row.h"
+#include "hangar-add-account-dialog.h"
+#include "hangar-consent.h"
+#include "hangar-sidebar.h"
+#include "hangar-test-sandbox.h"
+#include "hangar-window.h"
+
+#define WAIT_TIMEOUT_S 60
+
+typedef gboolean (*CondFunc) (gpointer data);
+
+typedef struct
+{
+  HangarTestSandbox      *sandbox;
+  HangarAccountStore     *store;
+  HangarOAuthIntegration *integration;
+  HangarWindow           *window;
+} Fixture;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the main context until @cond holds; fails the test after
+ * WAIT_TIMEOUT_S (a hang guard, not a timing assertion). */
+static void
+wait_until (CondFunc    cond,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (20, tick_cb, NULL);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
+weak_is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_path = NULL;
+  g_autofree char *keyring = NULL;
+
+  hangar_test_isolate_home ();
+  /* The keyring file sits in HOME, outside the XDG dirs the leak scan reads. */
+  /* (GLib caches g_get_*_dir() per process: read the fresh variables.) */
+  keyring = g_build_filename (g_getenv ("HOME"), "test.keyring", NULL);
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+
+  f->sandbox = hangar_test_sandbox_start ("--no-rate-limit", NULL);
+  store_path = g_build_filename (g_getenv ("XDG_CONFIG_HOME"), "hangar", "accounts.json", NULL);
+  f->store = hangar_account_store_new_for_path (store_path, &error);
+  g_assert_no_error (error);
+
+  f->integration = hangar_oauth_integration_new (f->sandbox->url, f->sandbox->url,
+                                                 f->sandbox->client_id, NULL,
+                                                 f->sandbox->redirect_uri, NULL);
+  f->window = g_object_ref_sink (hangar_window_new (NULL, f->store));
+  hangar_window_set_sandbox (f->window, f->integration);
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_until (widget_mapped, f->window, "the window to map");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWindow *weak_window = GTK_WINDOW (f->window);
+  GtkWindow *dialog;
+
+  while ((dialog = find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG)) != NULL)
+    gtk_window_destroy (dialog);
+
+  g_object_add_weak_pointer (G_OBJECT (weak_window), (gpointer *) &weak_window);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+  /* Pending callbacks may hold it a moment; then it must go. */
+  wait_until (weak_is_null, &weak_window, "the window to be finalized");
+
+  hangar_account_store_flush (f->store, NULL);
+  g_clear_object (&f->store);
+  g_clear_pointer (&f->integration, hangar_oauth_integration_free);
+  g_clear_pointer (&f->sandbox, hangar_test_sandbox_stop);
+}
+
+/* --- helpers for the consent flow ----------------------------------------- */
+
+static HangarAddAccountDialog *
+open_oauth_page (Fixture *f)
+{
+  HangarAddAccountDialog *dialog;
+  GtkWidget *oauth_row;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-account", NULL));
+  dialog = HANGAR_ADD_ACCOUNT_DIALOG (find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "choose");
+
+  /* As a user: pick "Sign in with Airtable". */
+  oauth_row = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "oauth_row");
+  g_signal_emit_by_name (oauth_row, "activated");
+  g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "oauth");
+
+  /* Sandbox mode pre-filled the integration. */
+  {
+    GtkWidget *client_id_row = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "client_id_row");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (client_id_row)), ==, f->sandbox->client_id);
+  }
+  return dialog;
+}
+
+static gboolean
+consent_loaded (gpointer data)
+{
+  GtkWindow *dialog = hangar_consent_get_dialog ();
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog)) &&
+         hangar_consent_dialog_is_loaded (dialog);
+}
+
+/* Continues to sign-in and waits for the sandbox's consent page to be
+ * loaded in the web view; returns the consent dialog. */
+static GtkWindow *
+start_consent (Fixture                *f,
+               HangarAddAccountDialog *dialog)
+{
+  GtkWidget *button = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "oauth_button");
+  g_autoptr(GObject) view = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *expected_prefix = g_strconcat (f->sandbox->url, "/oauth2/v1/authorize", NULL);
+  GtkWindow *consent;
+
+  g_assert_true (gtk_widget_is_sensitive (button) && gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpstr (hangar_add_account_dialog_get_message (dialog), ==, NULL);
+  wait_until (consent_loaded, NULL, "the consent page to load");
+  consent = hangar_consent_get_dialog ();
+
+  /* WebKit is loaded now (and only now) through the module. */
+  g_assert_true (hangar_consent_module_loaded ());
+  g_object_get (consent, "web-view", &view, "host", &host, NULL);
+  g_object_get (view, "uri", &uri, NULL);
+  g_assert_true (g_str_has_prefix (uri, expected_prefix));
+  g_assert_true (strstr (uri, "code_challenge_method=S256") != NULL);
+  g_assert_true (g_str_has_prefix (f->sandbox->url + strlen ("http://"), host));
+  return consent;
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG) == NULL;
+}
+
+static gboolean
+dialog_shows_message (gpointer data)
+{
+  return hangar_add_account_dialog_get_message (HANGAR_ADD_ACCOUNT_DIALOG (data)) != NULL;
+}
+
+typedef struct
+{
+  HangarSidebar *sidebar;
+  HangarAccount *account;
+} SidebarWait;
+
+static gboolean
+bases_listed (gpointer data)
+{
+  SidebarWait *w = data;
+  GListModel *bases = hangar_sidebar_get_account_children (w->sidebar, w->account);
+  g_autoptr(GObject) first = NULL;
+
+  if (bases == NULL || g_list_model_get_n_items (bases) == 0)
+    return FALSE;
+  first = g_list_model_get_item (bases, 0);
+  return hangar_sidebar_node_get_kind (HANGAR_SIDEBAR_NODE (first)) != HANGAR_SIDEBAR_NODE_LOADING;
+}
+
+static const char *grant_script =
+  "document.querySelectorAll('input[name=base]').forEach(function (c) { c.checked = true; });"
+  "document.querySelector('button[value=grant]').click();";
+
+/* The whole flow through the UI; returns the connected account. */
+static HangarAccount *
+connect_through_consent (Fixture *f)
+{
+  HangarAddAccountDialog *dialog = open_oauth_page (f);
+  GtkWindow *consent = start_consent (f, dialog);
+  HangarAccount *account;
+  SidebarWait w;
+
+  /* Submit the real page as a user would: tick the bases, press Grant. The
+   * sandbox then redirects to the redirect URI, which the dialog intercepts. */
+  hangar_consent_run_script (consent, grant_script);
+  wait_until (dialog_gone, NULL, "the add-account dialog to finish");
+  g_assert_null (hangar_consent_get_dialog ());
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 1);
+  account = g_list_model_get_item (G_LIST_MODEL (f->store), 0);
+  g_object_unref (account); /* the store keeps it */
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  g_assert_cmpint (hangar_account_get_kind (account), ==, HANGAR_ACCOUNT_KIND_OAUTH);
+  g_assert_nonnull (hangar_account_get_user_id (account));
+  g_assert_cmpint (hangar_test_sandbox_stat (f->sandbox, "exchanges"), ==, 1);
+
+  /* The window shows it: selected, its page, and its bases below it. */
+  g_assert_cmpstr (hangar_window_get_content_page (f->window), ==, "account");
+  g_assert_true (hangar_account_page_get_account (hangar_window_get_account_page (f->window)) == account);
+  w.sidebar = hangar_window_get_sidebar (f->window);
+  w.account = account;
+  wait_until (bases_listed, &w, "the account's bases in the sidebar");
+  {
+    GListModel *bases = hangar_sidebar_get_account_children (w.sidebar, account);
+    g_autoptr(GObject) first = g_list_model_get_item (bases, 0);
+
+    g_assert_cmpint (hangar_sidebar_node_get_kind (HANGAR_SIDEBAR_NODE (first)), ==, HANGAR_SIDEBAR_NODE_BASE);
+    g_assert_nonnull (hangar_sidebar_node_get_text (HANGAR_SIDEBAR_NODE (first)));
+  }
+  return account;
+}
+
+static gboolean
+row_visible (gpointer data)
+{
+  SidebarWait *w = data;
+  return hangar_sidebar_get_account_row (w->sidebar, w->account) != NULL;
+}
+
+static GtkLabel *
+account_badge (Fixture       *f,
+               HangarAccount *account)
+{
+  SidebarWait w = { hangar_window_get_sidebar (f->window), account };
+
+  wait_until (row_visible, &w, "the account row");
+  return hangar_account_row_get_badge (HANGAR_ACCOUNT_ROW (hangar_sidebar_get_account_row (w.sidebar, account)));
+}
+
+/* --- leak scan ------------------------------------------------------------- */
+
+static void
+scan_dir_for (const char  *dir,
+              const char  *needle,
+              guint       *n_files)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          scan_dir_for (path, needle, n_files);
+          continue;
+        }
+      if (!g_file_get_contents (path, &contents, &len, NULL))
+        continue;
+      (*n_files)++;
+      if (memmem (contents, len, needle, strlen (needle)) != NULL)
+        g_error ("A token was written to %s", path);
+    }
+}
+
+static void
+load_creds_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  HangarCredentials **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = hangar_account_store_load_credentials_finish (HANGAR_ACCOUNT_STORE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+/* --- tests ------------------------------------------------------------------ */
+
+static void
+test_window_empty (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWindow *dialog;
+
+  g_assert_cmpstr (hangar_window_get_content_page (f->window), ==, "empty");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 0);
+
+  /* WebKit is not loaded just by opening the window or the add dialog. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-account", NULL));
+  dialog = find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_false (hangar_consent_module_loaded ());
+  gtk_window_destroy (dialog);
+}
+
+static void
+test_consent_grant (Fixture       *f,
+                    gconstpointer  data)
+{
+  HangarAccount *account = connect_through_consent (f);
+  HangarCredentials *creds = NULL;
+  GtkLabel *badge = account_badge (f, account);
+  guint n_files = 0;
+
+  g_assert_cmpstr (gtk_label_get_text (badge), ==, hangar_account_status_to_string (HANGAR_ACCOUNT_STATUS_ACTIVE));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (badge), "status-active"));
+
+  /* No token in any file under the XDG dirs (the metadata file included). */
+  hangar_account_store_flush (f->store, NULL);
+  hangar_account_store_load_credentials_async (f->store, account, NULL, load_creds_cb, &creds);
+  wait_until (pointer_set, &creds, "the stored credentials");
+  g_assert_nonnull (creds->access_token);
+  g_assert_nonnull (creds->refresh_token);
+  scan_dir_for (g_getenv ("XDG_CONFIG_HOME"), creds->access_token, &n_files);
+  scan_dir_for (g_getenv ("XDG_DATA_HOME"), creds->access_token, &n_files);
+  scan_dir_for (g_getenv ("XDG_CACHE_HOME"), creds->access_token, &n_files);
+  scan_dir_for (g_getenv ("XDG_CONFIG_HOME"), creds->refresh_token, &n_files);
+  scan_dir_for (g_getenv ("XDG_DATA_HOME"), creds->refresh_token, &n_files);
+  scan_dir_for (g_getenv ("XDG_CACHE_HOME"), creds->refresh_token, &n_files);
+  /* The scan really read something: at least the account list. */
+  g_assert_cmpuint (n_files, >, 0);
+  hangar_credentials_free (creds);
+}
+
+static void
+test_consent_deny (Fixture       *f,
+                   gconstpointer  data)
+{
+  HangarAddAccountDialog *dialog = open_oauth_page (f);
+  GtkWindow *consent = start_consent (f, dialog);
+  g_autofree char *lower = NULL;
+
+  /* Cancel on the consent page: the sandbox redirects with access_denied. */
+  hangar_consent_run_script (consent, "document.querySelector('button[value=cancel]').click();");
+  wait_until (dialog_shows_message, dialog, "the cancelled message");
+  g_assert_null (hangar_consent_get_dialog ());
+  g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "oauth");
+  lower = g_utf8_strdown (hangar_add_account_dialog_get_message (dialog), -1);
+  g_assert_nonnull (strstr (lower, "cancelled"));
+  {
+    GtkWidget *label = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "oauth_message");
+    /* Shown as information, not as an error. */
+    g_assert_false (gtk_widget_has_css_class (label, "error"));
+  }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (f->store)); i++)
+    {
+      g_autoptr(HangarAccount) account = g_list_model_get_item (G_LIST_MODEL (f->store), i);
+      g_assert_cmpint (hangar_account_get_status (account), !=, HANGAR_ACCOUNT_STATUS_ACTIVE);
+    }
+  g_assert_cmpint (hangar_test_sandbox_stat (f->sandbox, "exchanges"), ==, 0);
+
+  /* Closing the consent window is a cancel too. */
+  g_clear_pointer (&lower, g_free);
+  consent = start_consent (f, dialog);
+  gtk_window_close (consent);
+  wait_until (dialog_shows_message, dialog, "the cancelled message");
+  lower = g_utf8_strdown (hangar_add_account_dialog_get_message (dialog), -1);
+  g_assert_nonnull (strstr (lower, "cancelled"));
+  g_assert_null (hangar_consent_get_dialog ());
+  g_assert_cmpint (hangar_test_sandbox_stat (f->sandbox, "exchanges"), ==, 0);
+}
+
+static gboolean
+account_revoked (gpointer data)
+{
+  return hangar_account_get_status (HANGAR_ACCOUNT (data)) == HANGAR_ACCOUNT_STATUS_REVOKED;
+}
+
+static void
+test_revoke_badge (Fixture       *f,
+                   gconstpointer  data)
+{
+  HangarAccount *account = connect_through_consent (f);
+  g_autoptr(JsonNode) reply = NULL;
+  GtkLabel *badge;
+  guint status = 0;
+  g_autofree char *lower = NULL;
+
+  badge = account_badge (f, account);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (badge), "status-active"));
+
+  reply = hangar_test_sandbox_request (f->sandbox, "POST", "/__sandbox/revoke", NULL, "{}", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  /* The next call notices: 401, the refresh is refused, REVOKED. */
+  hangar_account_page_test_connection (hangar_window_get_account_page (f->window));
+  wait_until (account_revoked, account, "the account to turn REVOKED");
+
+  badge = account_badge (f, account);
+  g_assert_cmpstr (gtk_label_get_text (badge), ==, hangar_account_status_to_string (HANGAR_ACCOUNT_STATUS_REVOKED));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (badge), "status-revoked"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (badge), "status-active"));
+
+  g_assert_nonnull (hangar_window_get_last_toast (f->window));
+  lower = g_utf8_strdown (hangar_window_get_last_toast (f->window), -1);
+  g_assert_nonnull (strstr (lower, "revoked"));
+  g_assert_cmpstr (hangar_window_get_last_toast_action (f->window), ==, "win.reconnect-account");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/hangar/gui/window/empty", Fixture, NULL, fixture_setup, test_window_empty, fixture_teardown);
+  g_test_add ("/hangar/gui/consent/grant", Fixture, NULL, fixture_setup, test_consent_grant, fixture_teardown);
+  g_test_add ("/hangar/gui/consent/deny", Fixture, NULL, fixture_setup, test_consent_deny, fixture_teardown);
+  g_test_add ("/hangar/gui/window/revoke-badge", Fixture, NULL, fixture_setup, test_revoke_badge, fixture_teardown);
+
+  return g_test_run ();
+}
