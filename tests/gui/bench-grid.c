@@ -140,7 +140,7 @@ static int
 screenshot (const char *path,
             const char *table_name)
 {
-  const char *args[] = { "--no-rate-limit", NULL };
+  const char *args[] = { "--no-rate-limit", "--quiet", NULL };
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_startv (args);
   g_autoptr(HangarTokenSource) source = hangar_static_token_source_new (sandbox->pat);
   g_autoptr(HangarClient) client = hangar_client_new (sandbox->url, source);
@@ -190,7 +190,7 @@ main (int   argc,
   g_autoptr(HangarTable) table = NULL;
   g_autofree char *base_id = NULL;
   g_autofree char *spec = NULL;
-  const char *args[4];
+  const char *args[5];
   GtkWidget *window;
   GtkWidget *grid;
   GListModel *model;
@@ -217,7 +217,8 @@ main (int   argc,
   args[0] = "--no-rate-limit";
   args[1] = "--generate";
   args[2] = spec;
-  args[3] = NULL;
+  args[3] = "--quiet";
+  args[4] = NULL;
   setup_us = g_get_monotonic_time ();
   sandbox = hangar_test_sandbox_startv (args);
   g_print ("sandbox with %d generated records ready in %.0f ms\n",
@@ -225,7 +226,7 @@ main (int   argc,
 
   source = hangar_static_token_source_new (sandbox->pat);
   client = hangar_client_new (sandbox->url, source);
-  table = find_table (sandbox, NULL, "Bench", &base_id);
+  table = find_table (sandbox, "Bench", "Records", &base_id);
 
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
@@ -245,7 +246,7 @@ main (int   argc,
   hangar_record_grid_show_table_with_client (HANGAR_RECORD_GRID (grid), client, base_id, table);
 
   while ((timing.first_frame_us == 0 || timing.thousand_us == 0) &&
-         g_get_monotonic_time () - timing.start_us < 120 * G_USEC_PER_SEC)
+         g_get_monotonic_time () - timing.start_us < 60 * G_USEC_PER_SEC)
     g_main_context_iteration (NULL, TRUE);
 
   g_print ("table of %d records, %u fields\n", n_records, hangar_table_get_fields (table)->len);
