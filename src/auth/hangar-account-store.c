@@ -198,6 +198,10 @@ find_account (HangarAccountStore *self,
   return FALSE;
 }
 
+static gboolean apply_contents (HangarAccountStore  *self,
+                                const char          *contents,
+                                GError             **error);
+
 static gboolean
 write_file (HangarAccountStore  *self,
             GError             **error)
@@ -235,6 +239,8 @@ write_file (HangarAccountStore  *self,
   contents = serialize (self, foreign);
   if (on_disk != NULL && g_str_equal (on_disk, contents))
     {
+      if (json_array_get_length (foreign) > 0)
+        apply_contents (self, contents, NULL);
       g_free (self->last_contents);
       self->last_contents = g_steal_pointer (&contents);
       return TRUE;
@@ -243,6 +249,9 @@ write_file (HangarAccountStore  *self,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
                                  0600, error))
     return FALSE;
+  /* Show the accounts another process added here too. */
+  if (json_array_get_length (foreign) > 0)
+    apply_contents (self, contents, NULL);
   g_free (self->last_contents);
   self->last_contents = g_steal_pointer (&contents);
   return TRUE;
@@ -1106,6 +1115,7 @@ apply_connected (HangarAccountStore *self,
 static void connect_stored_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 static void connect_whoami_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 static void connect_merged_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+static void connect_pending_dropped_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
 static void
 connect_finish_ok (GTask         *task,
@@ -1194,8 +1204,21 @@ connect_merged_cb (GObject      *object,
       return;
     }
   apply_connected (self, c, c->merge_into);
-  /* Drop the pending duplicate (its secret too). */
-  hangar_account_store_remove_async (self, c->account, NULL, NULL, NULL);
+  /* Drop the pending duplicate (its secret too) before answering. */
+  hangar_account_store_remove_async (self, c->account, NULL, connect_pending_dropped_cb, task);
+}
+
+static void
+connect_pending_dropped_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  GTask *task = user_data;
+  Connect *c = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_account_store_remove_finish (HANGAR_ACCOUNT_STORE (object), result, &error))
+    g_warning ("Could not remove the duplicate pending account: %s", error->message);
   connect_finish_ok (task, c->merge_into);
   g_object_unref (task);
 }

@@ -1,0 +1,875 @@
+/* test-accounts.c — account store, OAuth flows, refresh, revocation, isolation
+ * against a real hangar-sandbox, with libsecret's file backend.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE 1
+#include "test-auth-common.h"
+
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+/* Every token the tests saw, to scan files and logs for at the end. */
+static GPtrArray *seen_tokens;
+static GString *log_text;
+
+static void
+remember_token (const char *token)
+{
+  if (token != NULL && *token != '\0' &&
+      !g_ptr_array_find_with_equal_func (seen_tokens, token, g_str_equal, NULL))
+    g_ptr_array_add (seen_tokens, g_strdup (token));
+}
+
+static void
+remember_account_tokens (HangarAccountStore *store,
+                         HangarAccount      *account)
+{
+  g_autoptr(HangarCredentials) creds = ta_load_credentials (store, account);
+
+  remember_token (creds->access_token);
+  remember_token (creds->refresh_token);
+}
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (fields[i].length < 0)
+      g_string_append_printf (log_text, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static gint64
+stat_of (HangarTestSandbox *sandbox,
+         const char        *name)
+{
+  return hangar_test_sandbox_stat (sandbox, name);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_store_basics (void)
+{
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  g_autoptr(HangarAccountStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarAccount *a, *b, *seen;
+  guint changes = 0;
+  GStatBuf st;
+
+  g_signal_connect (store, "items-changed", G_CALLBACK (items_changed_cb), &changes);
+  a = hangar_account_store_get_or_create (store, "pending|one", "one", HANGAR_ACCOUNT_KIND_OAUTH);
+  b = hangar_account_store_get_or_create (store, "pending|one", "ignored", HANGAR_ACCOUNT_KIND_OAUTH);
+  g_assert_true (a == b);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+  g_assert_cmpint (hangar_account_get_status (a), ==, HANGAR_ACCOUNT_STATUS_PENDING);
+  g_assert_true (hangar_account_get_needs_attention (a));
+  g_assert_true (g_str_has_prefix (hangar_account_get_id (a), "acc"));
+  g_assert_true (hangar_account_store_lookup_by_label (store, "one") == a);
+
+  g_assert_true (hangar_account_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (hangar_account_store_get_path (store), &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* Another "process" (a second store on the same file) sees it… */
+  other = hangar_account_store_new_for_path (hangar_account_store_get_path (store), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (other)), ==, 1);
+  seen = hangar_account_store_lookup_by_id (other, hangar_account_get_id (a));
+  g_assert_nonnull (seen);
+  g_assert_cmpstr (hangar_account_get_label (seen), ==, "one");
+
+  /* …and follows changes made by the first one (re-read on demand). */
+  hangar_account_set_label (a, "renamed");
+  hangar_account_set_status (a, HANGAR_ACCOUNT_STATUS_ERROR, "because");
+  g_assert_true (hangar_account_store_flush (store, &error));
+  g_assert_true (hangar_account_store_reload (other, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (hangar_account_get_label (seen), ==, "renamed");
+  g_assert_cmpint (hangar_account_get_status (seen), ==, HANGAR_ACCOUNT_STATUS_ERROR);
+  g_assert_cmpstr (hangar_account_get_status_reason (seen), ==, "because");
+
+  /* Accounts added by the other store survive this store's next write. */
+  hangar_account_store_get_or_create (other, "pending|two", "two", HANGAR_ACCOUNT_KIND_PAT);
+  g_assert_true (hangar_account_store_flush (other, &error));
+  hangar_account_set_label (a, "renamed again");
+  g_assert_true (hangar_account_store_flush (store, &error));
+  g_assert_true (hangar_account_store_reload (store, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  g_assert_nonnull (hangar_account_store_lookup_by_label (store, "two"));
+}
+
+static void
+test_store_secrets_and_remove (void)
+{
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  g_autoptr(HangarAccountStore) other = NULL;
+  g_autoptr(HangarCredentials) creds = hangar_credentials_new ();
+  g_autoptr(HangarCredentials) back = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = NULL;
+  g_autofree char *cached_file = NULL;
+  g_autofree char *id = NULL;
+  HangarAccount *account;
+
+  account = hangar_account_store_get_or_create (store, "pending|sec", "sec", HANGAR_ACCOUNT_KIND_OAUTH);
+  id = g_strdup (hangar_account_get_id (account));
+  creds->access_token = g_strdup ("oaaSECRETACCESS");
+  creds->refresh_token = g_strdup ("oarSECRETREFRESH");
+  creds->client_secret = g_strdup ("CLIENTSECRET");
+  hangar_account_store_save_credentials_async (store, account, creds, NULL, ta_wait_cb, &result);
+  g_assert_true (hangar_account_store_save_credentials_finish (store, ta_wait (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  back = ta_load_credentials (store, account);
+  g_assert_cmpstr (back->access_token, ==, "oaaSECRETACCESS");
+  g_assert_cmpstr (back->client_secret, ==, "CLIENTSECRET");
+  remember_token ("oaaSECRETACCESS");
+  remember_token ("oarSECRETREFRESH");
+  remember_token ("CLIENTSECRET");
+
+  cache = hangar_account_dup_cache_dir (account);
+  g_assert_cmpint (g_mkdir_with_parents (cache, 0700), ==, 0);
+  cached_file = g_build_filename (cache, "bases.json", NULL);
+  g_assert_true (g_file_set_contents (cached_file, "[]", -1, NULL));
+
+  hangar_account_store_remove_async (store, account, NULL, ta_wait_cb, &result);
+  g_assert_true (hangar_account_store_remove_finish (store, ta_wait (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+  other = hangar_account_store_new_for_path (hangar_account_store_get_path (store), &error);
+  g_assert_no_error (error);
+  g_assert_null (hangar_account_store_lookup_by_id (other, id));
+
+  /* The secret is gone too: an account object with the same id finds nothing. */
+  account = hangar_account_store_get_or_create (store, "pending|sec2", "sec2", HANGAR_ACCOUNT_KIND_OAUTH);
+  g_object_set (account, "identifier", "pending|sec2", NULL);
+  {
+    g_autoptr(HangarCredentials) none = NULL;
+
+    hangar_account_store_load_credentials_async (store, account, NULL, ta_wait_cb, &result);
+    none = hangar_account_store_load_credentials_finish (store, ta_wait (&result), &error);
+    g_assert_null (none);
+    g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NOT_FOUND);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_flow_full (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarCredentials) creds = NULL;
+  g_autofree char *identifier = NULL;
+  HangarAccount *account;
+  const char *uid;
+
+  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  account = ta_connect_oauth (store, sandbox, "Work", NULL);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  g_assert_false (hangar_account_get_needs_attention (account));
+  g_assert_cmpint (hangar_account_get_kind (account), ==, HANGAR_ACCOUNT_KIND_OAUTH);
+  g_assert_cmpstr (hangar_account_get_label (account), ==, "Work");
+  g_assert_cmpstr (hangar_account_get_user_id (account), ==, uid);
+  g_assert_cmpstr (hangar_account_get_email (account), ==,
+                   json_object_get_string_member (sandbox->info, "email"));
+  g_assert_true (hangar_account_has_scope (account, "data.records:read"));
+  g_assert_true (hangar_account_has_scope (account, "schema.bases:write"));
+  g_assert_cmpstr (hangar_account_get_client_id (account), ==, sandbox->client_id);
+  g_assert_cmpint (hangar_account_get_access_expires_at (account), >, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpint (hangar_account_get_refresh_expires_at (account), >, hangar_account_get_access_expires_at (account));
+  identifier = g_strdup_printf ("oauth|%s|%s|%s", sandbox->url, sandbox->client_id, uid);
+  g_assert_cmpstr (hangar_account_get_identifier (account), ==, identifier);
+
+  /* get-or-create by identifier is idempotent. */
+  g_assert_true (hangar_account_store_get_or_create (store, identifier, "x", HANGAR_ACCOUNT_KIND_OAUTH) == account);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+
+  /* Tokens are in the keyring (stored before whoami used them). */
+  creds = ta_load_credentials (store, account);
+  g_assert_nonnull (creds->access_token);
+  g_assert_nonnull (creds->refresh_token);
+  remember_account_tokens (store, account);
+
+  /* The shared client works, through the token source. */
+  g_assert_true (hangar_account_get_client (account) == hangar_account_get_client (account));
+  error = ta_client_whoami (account);
+  g_assert_no_error (error);
+  g_assert_cmpint (stat_of (sandbox, "exchanges"), ==, 1);
+  g_assert_cmpint (stat_of (sandbox, "by_status.401"), ==, 0);
+
+  /* Signing in again as the same user updates the same account. */
+  {
+    HangarAccount *again = ta_connect_oauth (store, sandbox, "Work 2", NULL);
+
+    g_assert_true (again == account);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+    g_assert_null (hangar_account_store_lookup_by_label (store, "Work 2"));
+    remember_account_tokens (store, account);
+  }
+}
+
+static void
+test_flow_denied (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("-q", NULL);
+  g_autoptr(HangarOAuthIntegration) integration = ta_sandbox_integration (sandbox);
+  g_autoptr(HangarOAuthFlow) flow = hangar_oauth_flow_new (integration);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  g_autofree char *redirect = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(GError) error = NULL;
+
+  redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, TRUE);
+  g_assert_true (hangar_oauth_flow_is_redirect (flow, redirect));
+  g_assert_nonnull (strstr (redirect, "error=access_denied"));
+  code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
+  g_assert_null (code);
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+  g_assert_cmpint (stat_of (sandbox, "exchanges"), ==, 0);
+}
+
+static char *
+replace_param (const char *uri,
+               const char *name,
+               const char *value)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GHashTable) params = g_uri_parse_params (g_uri_get_query (parsed), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  g_autofree char *query = NULL;
+  g_autoptr(GUri) changed = NULL;
+
+  g_hash_table_replace (params, g_strdup (name), g_strdup (value));
+  query = soup_form_encode_hash (params);
+  changed = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (parsed), NULL, g_uri_get_host (parsed),
+                         g_uri_get_port (parsed), g_uri_get_path (parsed), query, NULL);
+  return g_uri_to_string (changed);
+}
+
+static void
+test_flow_state_and_foreign_redirect (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "-q", NULL);
+  g_autoptr(HangarOAuthIntegration) integration = ta_sandbox_integration (sandbox);
+  g_autoptr(HangarOAuthFlow) flow = hangar_oauth_flow_new (integration);
+  g_autoptr(HangarOAuthFlow) other_flow = hangar_oauth_flow_new (integration);
+  g_autofree char *redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
+  g_autofree char *forged = replace_param (redirect, "state", hangar_oauth_flow_get_state (other_flow));
+  g_autofree char *foreign = NULL;
+  g_autoptr(GError) error = NULL;
+  char *code;
+
+  /* The answer to one flow is refused by another (state mismatch). */
+  code = hangar_oauth_flow_parse_redirect (other_flow, redirect, &error);
+  g_assert_null (code);
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_STATE_MISMATCH);
+  g_clear_error (&error);
+  code = hangar_oauth_flow_parse_redirect (flow, forged, &error);
+  g_assert_null (code);
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_STATE_MISMATCH);
+  g_clear_error (&error);
+
+  /* The same query on another host or path is not our redirect. */
+  foreign = g_strconcat ("http://127.0.0.1:8471/oauth/callbackx", strchr (redirect, '?'), NULL);
+  g_assert_false (hangar_oauth_flow_is_redirect (flow, foreign));
+  code = hangar_oauth_flow_parse_redirect (flow, foreign, &error);
+  g_assert_null (code);
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_REDIRECT_MISMATCH);
+  g_clear_error (&error);
+
+  /* The genuine one still works. */
+  code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (code);
+  g_free (code);
+}
+
+static void
+test_flow_code_reuse (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "-q", NULL);
+  g_autoptr(HangarOAuthIntegration) integration = ta_sandbox_integration (sandbox);
+  g_autoptr(HangarOAuthFlow) flow = hangar_oauth_flow_new (integration);
+  g_autofree char *redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
+  g_autofree char *code = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarCredentials) first = NULL;
+  g_autoptr(HangarCredentials) second = NULL;
+
+  code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
+  g_assert_no_error (error);
+
+  hangar_oauth_flow_exchange_code_async (flow, NULL, code, NULL, ta_wait_cb, &result);
+  first = hangar_oauth_flow_exchange_code_finish (flow, ta_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first->access_token);
+  remember_token (first->access_token);
+  remember_token (first->refresh_token);
+  g_clear_object (&result);
+
+  hangar_oauth_flow_exchange_code_async (flow, NULL, code, NULL, ta_wait_cb, &result);
+  second = hangar_oauth_flow_exchange_code_finish (flow, ta_wait (&result), &error);
+  g_assert_null (second);
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_GRANT);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+count_invalidated_cb (HangarTokenSource *source,
+                      const GError      *reason,
+                      guint             *count)
+{
+  (*count)++;
+}
+
+static void
+test_pat (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarCredentials) bogus = hangar_credentials_new ();
+  HangarAccount *account, *bad;
+  guint invalidated = 0;
+  const char *uid;
+
+  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  remember_token (sandbox->pat);
+  account = ta_connect_pat (store, sandbox, "pat", sandbox->pat);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  g_assert_cmpint (hangar_account_get_kind (account), ==, HANGAR_ACCOUNT_KIND_PAT);
+  g_assert_cmpstr (hangar_account_get_user_id (account), ==, uid);
+  g_assert_null (hangar_account_get_scopes (account));
+  error = ta_client_whoami (account);
+  g_assert_no_error (error);
+
+  /* A refused token leaves no account behind. */
+  hangar_account_store_connect_pat_async (store, "bad", sandbox->url, "patNOTAREALTOKEN.0000", NULL,
+                                          ta_wait_cb, &result);
+  bad = hangar_account_store_connect_pat_finish (store, ta_wait (&result), &error);
+  g_assert_null (bad);
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  ta_spin (50);
+  g_assert_null (hangar_account_store_lookup_by_label (store, "bad"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+
+  /* A PAT that stops working: 401 → REVOKED with a reason, source invalidated. */
+  bogus->access_token = g_strdup ("patREVOKEDTOKEN.1111");
+  hangar_account_store_save_credentials_async (store, account, bogus, NULL, ta_wait_cb, &result);
+  g_assert_true (hangar_account_store_save_credentials_finish (store, ta_wait (&result), &error));
+  g_clear_object (&result);
+  hangar_oauth_token_source_forget (HANGAR_OAUTH_TOKEN_SOURCE (hangar_account_get_token_source (account)));
+  g_signal_connect (hangar_account_get_token_source (account), "invalidated",
+                    G_CALLBACK (count_invalidated_cb), &invalidated);
+  error = ta_client_whoami (account);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_REVOKED);
+  g_assert_nonnull (hangar_account_get_status_reason (account));
+  g_assert_cmpuint (invalidated, ==, 1);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_refresh_proactive (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "4", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  HangarAccount *account = ta_connect_oauth (store, sandbox, "ttl", NULL);
+  gint64 end = g_get_monotonic_time () + 11 * G_USEC_PER_SEC;
+  guint calls = 0;
+  gint64 refreshes;
+
+  remember_account_tokens (store, account);
+  /* A long run of calls, a little apart, over nearly three lifetimes. */
+  while (g_get_monotonic_time () < end)
+    {
+      g_autoptr(GError) error = ta_client_whoami (account);
+
+      g_assert_no_error (error);
+      calls++;
+      if (calls % 5 == 0)
+        remember_account_tokens (store, account);
+      ta_spin (40);
+    }
+  refreshes = stat_of (sandbox, "refreshes");
+  g_test_message ("%u calls, %" G_GINT64_FORMAT " refreshes, %" G_GINT64_FORMAT " × 401",
+                  calls, refreshes, stat_of (sandbox, "by_status.401"));
+  g_assert_cmpint (stat_of (sandbox, "by_status.401"), ==, 0);
+  g_assert_cmpint (refreshes, >=, 2);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  g_assert_cmpint (hangar_account_get_last_refresh (account), >, hangar_account_get_connected_at (account));
+}
+
+typedef struct
+{
+  guint  pending;
+  guint  failures;
+} Many;
+
+static void
+many_whoami_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Many *m = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarWhoami) who = hangar_client_whoami_finish (HANGAR_CLIENT (object), result, &error);
+
+  if (who == NULL)
+    {
+      g_test_message ("whoami failed: %s", error->message);
+      m->failures++;
+    }
+  m->pending--;
+}
+
+static void
+run_concurrent_whoami (HangarAccount *account,
+                       guint          n)
+{
+  Many m = { n, 0 };
+
+  for (guint i = 0; i < n; i++)
+    hangar_client_whoami_async (hangar_account_get_client (account), NULL, many_whoami_cb, &m);
+  while (m.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (m.failures, ==, 0);
+}
+
+static void
+test_refresh_single_flight (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "4", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  HangarAccount *account = ta_connect_oauth (store, sandbox, "sf", NULL);
+  gint64 before;
+
+  /* Warm up (loads the tokens into the source), then let the token reach
+   * its refresh margin without running the main loop, so no timer fires. */
+  g_assert_no_error (ta_client_whoami (account));
+  before = stat_of (sandbox, "refreshes");
+  g_usleep (3300 * 1000);
+
+  run_concurrent_whoami (account, 20);
+  g_assert_cmpint (stat_of (sandbox, "refreshes") - before, ==, 1);
+  g_assert_cmpint (stat_of (sandbox, "by_status.401"), ==, 0);
+  remember_account_tokens (store, account);
+
+  /* Tokens expired on the server side: 20 requests meet 401 at once, and
+   * their handle_unauthorized calls share one refresh. */
+  before = stat_of (sandbox, "refreshes");
+  {
+    guint status = 0;
+    g_autoptr(JsonNode) reply = hangar_test_sandbox_request (sandbox, "POST", "/__sandbox/expire-tokens",
+                                                             NULL, "{}", &status);
+
+    g_assert_cmpuint (status, ==, 200);
+  }
+  run_concurrent_whoami (account, 20);
+  g_assert_cmpint (stat_of (sandbox, "refreshes") - before, ==, 1);
+  g_assert_cmpint (stat_of (sandbox, "by_status.401"), >=, 1);
+  remember_account_tokens (store, account);
+}
+
+static void
+test_refresh_two_stores (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "4", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  g_autoptr(HangarAccountStore) second = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarAccount *account = ta_connect_oauth (store, sandbox, "two", NULL);
+  HangarAccount *twin;
+  gint64 before;
+
+  g_assert_true (hangar_account_store_flush (store, &error));
+  /* Two stores on the same files behave like two processes: separate
+   * token sources, separate lock file descriptors. */
+  second = hangar_account_store_new_for_path (hangar_account_store_get_path (store), &error);
+  g_assert_no_error (error);
+  twin = hangar_account_store_lookup_by_id (second, hangar_account_get_id (account));
+  g_assert_nonnull (twin);
+  g_assert_no_error (ta_client_whoami (account));
+  g_assert_no_error (ta_client_whoami (twin));
+
+  before = stat_of (sandbox, "refreshes");
+  g_usleep (3300 * 1000);
+  {
+    Many m = { 20, 0 };
+
+    for (guint i = 0; i < 10; i++)
+      {
+        hangar_client_whoami_async (hangar_account_get_client (account), NULL, many_whoami_cb, &m);
+        hangar_client_whoami_async (hangar_account_get_client (twin), NULL, many_whoami_cb, &m);
+      }
+    while (m.pending > 0)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (m.failures, ==, 0);
+  }
+  g_assert_cmpint (stat_of (sandbox, "refreshes") - before, ==, 1);
+  g_assert_cmpint (stat_of (sandbox, "by_status.409"), ==, 0);
+  remember_account_tokens (store, account);
+}
+
+static void
+test_revoke (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  HangarAccount *account = ta_connect_oauth (store, sandbox, "rev", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user_stat = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  guint invalidated = 0;
+  guint status = 0;
+  gint64 user_requests, all_requests;
+  const char *uid;
+
+  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  user_stat = g_strdup_printf ("by_user.%s", uid);
+  remember_account_tokens (store, account);
+  g_signal_connect (hangar_account_get_token_source (account), "invalidated",
+                    G_CALLBACK (count_invalidated_cb), &invalidated);
+  g_assert_no_error (ta_client_whoami (account));
+
+  body = g_strdup_printf ("{\"user\":\"%s\"}", uid);
+  reply = hangar_test_sandbox_request (sandbox, "POST", "/__sandbox/revoke", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  user_requests = stat_of (sandbox, user_stat);
+
+  /* At most one failed request, then REVOKED. */
+  error = ta_client_whoami (account);
+  g_assert_nonnull (error);
+  g_test_message ("after revoke: %s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_REVOKED);
+  g_assert_nonnull (hangar_account_get_status_reason (account));
+  g_assert_cmpuint (invalidated, ==, 1);
+  g_assert_cmpint (stat_of (sandbox, user_stat) - user_requests, <=, 1);
+
+  /* No further request reaches the sandbox for this account. */
+  user_requests = stat_of (sandbox, user_stat);
+  all_requests = stat_of (sandbox, "requests");
+  for (guint i = 0; i < 3; i++)
+    {
+      error = ta_client_whoami (account);
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+    }
+  ta_spin (100);
+  g_assert_cmpint (stat_of (sandbox, user_stat), ==, user_requests);
+  /* (the stats request itself is the only one counted in between) */
+  g_assert_cmpint (stat_of (sandbox, "requests") - all_requests, <=, 2);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static GPtrArray *
+list_base_ids (HangarAccount *account)
+{
+  HangarClient *client = hangar_account_get_client (account);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) bases = NULL;
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  hangar_client_list_bases_async (client, NULL, ta_wait_cb, &result);
+  bases = hangar_client_list_bases_finish (client, ta_wait (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < bases->len; i++)
+    g_ptr_array_add (ids, g_strdup (hangar_base_get_id (g_ptr_array_index (bases, i))));
+  return ids;
+}
+
+static GPtrArray *
+sandbox_user_bases (HangarTestSandbox *sandbox,
+                    const char        *user_id)
+{
+  g_autoptr(JsonNode) node = hangar_test_sandbox_request (sandbox, "GET", "/__sandbox/users", NULL, NULL, NULL);
+  JsonArray *users = json_object_get_array_member (json_node_get_object (node), "users");
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonObject *u = json_array_get_object_element (users, i);
+      JsonArray *bases;
+
+      if (!g_str_equal (json_object_get_string_member (u, "id"), user_id))
+        continue;
+      bases = json_object_get_array_member (u, "bases");
+      for (guint j = 0; j < json_array_get_length (bases); j++)
+        g_ptr_array_add (ids, g_strdup (json_array_get_string_element (bases, j)));
+    }
+  return ids;
+}
+
+static gboolean
+contains (GPtrArray  *array,
+          const char *s)
+{
+  return g_ptr_array_find_with_equal_func (array, s, g_str_equal, NULL);
+}
+
+static void
+assert_same_set (GPtrArray *a,
+                 GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_true (contains (b, a->pdata[i]));
+}
+
+static void
+test_two_users (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  const char *uid1, *uid2, *pat2;
+  HangarAccount *o1, *o2, *p2;
+  g_autoptr(GPtrArray) want1 = NULL;
+  g_autoptr(GPtrArray) want2 = NULL;
+  g_autoptr(GPtrArray) got1 = NULL;
+  g_autoptr(GPtrArray) got2 = NULL;
+  g_autoptr(GPtrArray) gotp2 = NULL;
+  guint only_theirs = 0;
+
+  ta_sandbox_user (sandbox, 0, &uid1, NULL);
+  ta_sandbox_user (sandbox, 1, &uid2, &pat2);
+  remember_token (pat2);
+
+  /* OAuth as the default user, OAuth as the second user (switched on the
+   * consent page), and the second user's PAT. */
+  o1 = ta_connect_oauth (store, sandbox, "first", NULL);
+  o2 = ta_connect_oauth (store, sandbox, "second", uid2);
+  p2 = ta_connect_pat (store, sandbox, "second-pat", pat2);
+  remember_account_tokens (store, o1);
+  remember_account_tokens (store, o2);
+  g_assert_cmpstr (hangar_account_get_user_id (o1), ==, uid1);
+  g_assert_cmpstr (hangar_account_get_user_id (o2), ==, uid2);
+  g_assert_cmpstr (hangar_account_get_user_id (p2), ==, uid2);
+  g_assert_true (o1 != o2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3);
+
+  want1 = sandbox_user_bases (sandbox, uid1);
+  want2 = sandbox_user_bases (sandbox, uid2);
+  got1 = list_base_ids (o1);
+  got2 = list_base_ids (o2);
+  gotp2 = list_base_ids (p2);
+  assert_same_set (got1, want1);
+  assert_same_set (got2, want2);
+  assert_same_set (gotp2, want2);
+  /* Bases only the second user has never show up for the first, and back. */
+  for (guint i = 0; i < want2->len; i++)
+    if (!contains (want1, want2->pdata[i]))
+      {
+        only_theirs++;
+        g_assert_false (contains (got1, want2->pdata[i]));
+      }
+  for (guint i = 0; i < want1->len; i++)
+    if (!contains (want2, want1->pdata[i]))
+      {
+        only_theirs++;
+        g_assert_false (contains (got2, want1->pdata[i]));
+        g_assert_false (contains (gotp2, want1->pdata[i]));
+      }
+  g_assert_cmpuint (only_theirs, >, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_scopes (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  const char *few[] = { "data.records:read", NULL };
+  g_autoptr(HangarOAuthIntegration) integration = ta_sandbox_integration (sandbox);
+  g_autoptr(HangarOAuthFlow) flow = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) forbidden = NULL;
+  g_autoptr(GPtrArray) bases = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+  g_auto(GStrv) missing = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  HangarAccount *narrow, *wide;
+  HangarClient *client;
+  const char *uid;
+
+  g_strfreev (integration->scopes);
+  integration->scopes = g_strdupv ((char **) few);
+  flow = hangar_oauth_flow_new (integration);
+  redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
+  code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
+  g_assert_no_error (error);
+  hangar_account_store_connect_oauth_async (store, "narrow", flow, code, NULL, ta_wait_cb, &result);
+  narrow = hangar_account_store_connect_oauth_finish (store, ta_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  remember_account_tokens (store, narrow);
+
+  g_assert_true (hangar_scopes_account_can (narrow, HANGAR_CAPABILITY_RECORDS_READ));
+  g_assert_false (hangar_scopes_account_can (narrow, HANGAR_CAPABILITY_SCHEMA_WRITE));
+  missing = hangar_scopes_account_missing (narrow, HANGAR_CAPABILITY_SCHEMA_WRITE);
+  g_assert_cmpstrv (missing, ((const char *[]) { "schema.bases:write", NULL }));
+  g_assert_null (hangar_account_get_email (narrow));  /* no user.email:read */
+
+  /* A real 403 for the missing scope, explained. */
+  client = hangar_account_get_client (narrow);
+  hangar_client_list_bases_async (client, NULL, ta_wait_cb, &result);
+  bases = hangar_client_list_bases_finish (client, ta_wait (&result), &forbidden);
+  g_clear_object (&result);
+  g_assert_null (bases);
+  g_assert_error (forbidden, HANGAR_API_ERROR, HANGAR_API_ERROR_PERMISSION_DENIED);
+  text = hangar_scopes_explain_forbidden (narrow, HANGAR_CAPABILITY_SCHEMA_READ, NULL, forbidden);
+  g_assert_nonnull (strstr (text, "lacks the scope schema.bases:read"));
+  g_clear_pointer (&text, g_free);
+
+  /* With every scope, a 403 on a base that was taken away is a base grant. */
+  wide = ta_connect_oauth (store, sandbox, "wide", NULL);
+  remember_account_tokens (store, wide);
+  bases = list_base_ids (wide);
+  g_assert_cmpuint (bases->len, >, 0);
+  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  body = g_strdup_printf ("{\"user\":\"%s\",\"base\":\"%s\"}", uid, (char *) bases->pdata[0]);
+  reply = hangar_test_sandbox_request (sandbox, "POST", "/__sandbox/remove-base", NULL, body, NULL);
+  {
+    g_autoptr(GPtrArray) tables = NULL;
+    g_autoptr(GError) denied = NULL;
+
+    client = hangar_account_get_client (wide);
+    hangar_client_get_base_schema_async (client, bases->pdata[0], NULL, ta_wait_cb, &result);
+    tables = hangar_client_get_base_schema_finish (client, ta_wait (&result), &denied);
+    g_assert_null (tables);
+    g_assert_error (denied, HANGAR_API_ERROR, HANGAR_API_ERROR_PERMISSION_DENIED);
+    text = hangar_scopes_explain_forbidden (wide, HANGAR_CAPABILITY_SCHEMA_READ, "Roadmap", denied);
+    g_assert_nonnull (strstr (text, "The base “Roadmap” is not granted to this account"));
+    g_assert_nonnull (strstr (text, "reconnect"));
+  }
+  g_assert_null (hangar_scopes_explain_forbidden (wide, HANGAR_CAPABILITY_SCHEMA_READ, NULL, NULL));
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+scan_file (const char *path,
+           guint      *files)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return;
+  (*files)++;
+  for (guint i = 0; i < seen_tokens->len; i++)
+    if (memmem (contents, len, seen_tokens->pdata[i], strlen (seen_tokens->pdata[i])) != NULL)
+      g_error ("a token was found in %s", path);
+}
+
+static void
+scan_tree (const char *dir,
+           guint      *files)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        scan_tree (path, files);
+      else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        scan_file (path, files);
+    }
+}
+
+static void
+test_no_token_leaks (void)
+{
+  guint files = 0;
+
+  /* Runs last: every token the other tests handled. */
+  g_assert_cmpuint (seen_tokens->len, >=, 10);
+  scan_tree (g_get_user_config_dir (), &files);
+  scan_tree (g_get_user_cache_dir (), &files);
+  scan_tree (g_get_user_data_dir (), &files);
+  scan_tree (g_get_user_runtime_dir (), &files);
+  g_test_message ("%u files scanned for %u tokens", files, seen_tokens->len);
+  g_assert_cmpuint (files, >, 0);
+  g_assert_cmpuint (log_text->len, >, 0);
+  for (guint i = 0; i < seen_tokens->len; i++)
+    g_assert_null (strstr (log_text->str, seen_tokens->pdata[i]));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  ta_init_environment ();
+  /* Record everything the library logs (debug included) to scan it later. */
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  seen_tokens = g_ptr_array_new_with_free_func (g_free);
+  log_text = g_string_new (NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+
+  g_test_add_func ("/hangar/auth/store/basics", test_store_basics);
+  g_test_add_func ("/hangar/auth/store/secrets-and-remove", test_store_secrets_and_remove);
+  g_test_add_func ("/hangar/auth/flow/full", test_flow_full);
+  g_test_add_func ("/hangar/auth/flow/denied", test_flow_denied);
+  g_test_add_func ("/hangar/auth/flow/state-and-foreign-redirect", test_flow_state_and_foreign_redirect);
+  g_test_add_func ("/hangar/auth/flow/code-reuse", test_flow_code_reuse);
+  g_test_add_func ("/hangar/auth/pat", test_pat);
+  g_test_add_func ("/hangar/auth/refresh/proactive", test_refresh_proactive);
+  g_test_add_func ("/hangar/auth/refresh/single-flight", test_refresh_single_flight);
+  g_test_add_func ("/hangar/auth/refresh/two-stores", test_refresh_two_stores);
+  g_test_add_func ("/hangar/auth/revoke", test_revoke);
+  g_test_add_func ("/hangar/auth/two-users", test_two_users);
+  g_test_add_func ("/hangar/auth/scopes", test_scopes);
+  g_test_add_func ("/hangar/auth/zz/no-token-leaks", test_no_token_leaks);
+
+  return g_test_run ();
+}
