@@ -198,6 +198,7 @@ GPtrArray  *sandbox_parse_query         (const char *query);  /* of char*: key, 
 const char *sandbox_query_get           (GPtrArray *pairs, const char *key);
 gboolean    sandbox_query_bool          (const char *value);
 JsonNode   *sandbox_parse_body          (SoupServerMessage *msg, SoupMessageBody *body, gboolean required);
+const char *sandbox_array_string        (JsonArray *array, guint i);
 gboolean    sandbox_strv_contains       (char **strv, const char *str);
 
 /* sandbox-store.c */

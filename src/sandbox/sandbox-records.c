@@ -455,7 +455,7 @@ parse_list_body (SoupServerMessage *msg,
             ok = FALSE;
           for (guint i = 0; ok && i < json_array_get_length (json_node_get_array (value)); i++)
             {
-              const char *s = json_array_get_string_element (json_node_get_array (value), i);
+              const char *s = sandbox_array_string (json_node_get_array (value), i);
 
               if (s == NULL || !g_str_equal (s, "commentCount"))
                 ok = FALSE;

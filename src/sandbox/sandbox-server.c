@@ -636,7 +636,7 @@ handle_control (SandboxServer     *self,
         }
       for (guint i = 0; scopes != NULL && i < json_array_get_length (json_node_get_array (scopes)); i++)
         {
-          const char *s = json_array_get_string_element (json_node_get_array (scopes), i);
+          const char *s = sandbox_array_string (json_node_get_array (scopes), i);
 
           if (s != NULL)
             g_ptr_array_add (list, (char *) s);
@@ -675,7 +675,7 @@ handle_control (SandboxServer     *self,
         }
       for (guint i = 0; i < json_array_get_length (json_node_get_array (uris)); i++)
         {
-          const char *u = json_array_get_string_element (json_node_get_array (uris), i);
+          const char *u = sandbox_array_string (json_node_get_array (uris), i);
 
           if (u != NULL)
             g_ptr_array_add (uri_list, (char *) u);
@@ -683,7 +683,7 @@ handle_control (SandboxServer     *self,
       g_ptr_array_add (uri_list, NULL);
       for (guint i = 0; scopes != NULL && i < json_array_get_length (json_node_get_array (scopes)); i++)
         {
-          const char *s = json_array_get_string_element (json_node_get_array (scopes), i);
+          const char *s = sandbox_array_string (json_node_get_array (scopes), i);
 
           if (s != NULL)
             g_ptr_array_add (scope_list, (char *) s);

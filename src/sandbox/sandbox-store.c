@@ -682,6 +682,36 @@ linked_values (SandboxServer *self,
   return result;
 }
 
+/* JSON has no NaN or Infinity: such formula results read as
+ * {"specialValue":"NaN"} / {"specialValue":"Infinity"}. */
+static JsonNode *
+finite_or_special (JsonNode *node)
+{
+  if (node != NULL && node_is_type (node, G_TYPE_DOUBLE) && !isfinite (json_node_get_double (node)))
+    {
+      double v = json_node_get_double (node);
+      JsonObject *obj = json_object_new ();
+
+      json_object_set_string_member (obj, "specialValue", isnan (v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+      json_node_unref (node);
+      node = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (node, obj);
+    }
+  else if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (node_is_type (item, G_TYPE_DOUBLE) && !isfinite (json_node_get_double (item)))
+            json_node_init_null (item);
+        }
+    }
+  return node;
+}
+
 static JsonNode *
 computed_cell (SandboxServer *self,
                SandboxTable  *table,
@@ -782,7 +812,7 @@ computed_cell (SandboxServer *self,
       formula_depth++;
       result = sandbox_formula_evaluate (field->formula, sandbox_formula_cell_cb, &ctx, record->id, now);
       formula_depth--;
-      return result;
+      return finite_or_special (result);
     }
 
   return NULL;
@@ -1402,7 +1432,7 @@ cell_convert_full (SandboxServer *self,
         v = node_number (value);
       else if (!typecast || !typecast_number (value, &v))
         return bad_value (field, type, message);
-      if (!isfinite (v))
+      if (!isfinite (v) || fabs (v) > 9e15)   /* beyond exact doubles: refused, see README */
         return bad_value (field, type, message);
       if (g_str_equal (t, "rating"))
         {

@@ -141,6 +141,44 @@ sandbox_parse_time (const char *text,
   return TRUE;
 }
 
+/* json-glib writes a double such as 1e+20 as "1e+20.0", which is not JSON:
+ * drop the ".0" after an exponent (outside strings). Returns the new length. */
+static gsize
+fix_exponents (char *text)
+{
+  char *out = text;
+  gboolean in_string = FALSE;
+  gboolean in_exponent = FALSE;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (in_string)
+        {
+          *out++ = *p;
+          if (*p == '\\' && p[1] != '\0')
+            *out++ = *++p;
+          else if (*p == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (*p == '"')
+        in_string = TRUE;
+      if ((*p == 'e' || *p == 'E') && p > text && g_ascii_isdigit (p[-1]))
+        in_exponent = TRUE;
+      else if (in_exponent && *p == '.' && p[1] == '0' && !g_ascii_isdigit (p[2]))
+        {
+          p++;   /* skip ".0" */
+          in_exponent = FALSE;
+          continue;
+        }
+      else if (!g_ascii_isdigit (*p) && *p != '+' && *p != '-')
+        in_exponent = FALSE;
+      *out++ = *p;
+    }
+  *out = '\0';
+  return out - text;
+}
+
 void
 sandbox_respond_json (SoupServerMessage *msg,
                       guint              status,
@@ -155,6 +193,7 @@ sandbox_respond_json (SoupServerMessage *msg,
 
       json_generator_set_root (gen, node);
       text = json_generator_to_data (gen, &len);
+      len = fix_exponents (text);
     }
   else
     text = g_strdup ("");
@@ -369,4 +408,17 @@ sandbox_strv_contains (char       **strv,
                        const char  *str)
 {
   return strv != NULL && g_strv_contains ((const char * const *) strv, str);
+}
+
+/* The i-th element of a client-supplied array if it is a string, else NULL
+ * (json_array_get_string_element would complain about objects). */
+const char *
+sandbox_array_string (JsonArray *array,
+                      guint      i)
+{
+  JsonNode *node = json_array_get_element (array, i);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
 }

@@ -370,6 +370,13 @@ test_hostile_input (void)
     { "POST", "/v0/meta/bases/BASE/tables", "{\"name\":\"X\",\"fields\":[{\"name\":\"A\",\"type\":\"number\",\"options\":[]}]}", "application/json", 422, "INVALID_FIELD_TYPE_OPTIONS_FOR_CREATE" },
     { "POST", "/__sandbox/faults", "{", "application/json", 400, "INVALID_REQUEST_BODY" },
     { "GET", "/__sandbox/nothing", NULL, NULL, 404, "" },
+    { "POST", "/v0/BASE/Tasks/listRecords", "{\"recordMetadata\":[{}]}", "application/json", 422, "INVALID_REQUEST_UNKNOWN" },
+    { "POST", "/__sandbox/pats", "{\"scopes\":[{},[],5]}", "application/json", 200, NULL },
+    { "POST", "/__sandbox/integrations", "{\"name\":\"x\",\"redirect_uris\":[{}],\"scopes\":[[]]}", "application/json", 200, NULL },
+    { "PATCH", "/v0/meta/bases/BASE/tables/Tasks", "{\"name\":[]}", "application/json", 422, "INVALID_TABLE_NAME" },
+    { "POST", "/v0/BASE/Tasks", "{\"fields\":{\"Brief\":[{\"url\":5}]}}", "application/json", 0, NULL },
+    { "POST", "/v0/BASE/Tasks", "{\"fields\":{\"Assignee\":[{\"id\":[]}]}}", "application/json", 422, "INVALID_VALUE_FOR_COLUMN" },
+    { "POST", "/v0/BASE/Tasks", "{\"fields\":{\"Points\":1e20}}", "application/json", 422, "INVALID_VALUE_FOR_COLUMN" },
   };
 
   for (guint i = 0; i < 3 * 1024 * 1024; i++)

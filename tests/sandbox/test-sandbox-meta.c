@@ -354,6 +354,21 @@ test_update_table_and_fields (void)
     sb_assert_error (bad, "INVALID_FIELD_TYPE_OPTIONS_FOR_UPDATE");
     g_assert_cmpint (json_object_get_int_member (sb_fields (json_array_get_object_element (sb_records (page), 0)), "Late"), ==, 8);
   }
+  /* huge and non-finite formula results still make valid JSON */
+  {
+    const char *formulas[] = { "{\"options\":{\"formula\":\"{Points} * 1e300 + 1e300\"}}",
+                               "{\"options\":{\"formula\":\"{Points} / 0\"}}",
+                               "{\"options\":{\"formula\":\"0 / 0\"}}" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (formulas); i++)
+      {
+        g_autoptr(JsonObject) field = sb_call (sb, "PATCH", late_path, sb->pat, formulas[i], 200);
+        g_autofree char *rp = g_strdup_printf ("/v0/%s/%s?pageSize=3", base, tasks_id);
+        g_autoptr(JsonObject) page = sb_call (sb, "GET", rp, sb->pat, NULL, 200);
+
+        g_assert_cmpuint (json_array_get_length (sb_records (page)), ==, 3);
+      }
+  }
   {
     g_autofree char *p = g_strdup_printf ("%s/fldAAAAAAAAAAAAAA", fields_path);
     g_autoptr(JsonObject) reply = sb_call (sb, "PATCH", p, sb->pat, "{\"name\":\"x\"}", 404);
