@@ -234,6 +234,7 @@ rebuild_rows (HangarSortEditor *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (dir_dd),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sort direction"),
                                       -1);
+      gtk_widget_set_size_request (dir_dd, 140, -1);
       gtk_drop_down_set_selected (GTK_DROP_DOWN (dir_dd), spec->descending ? 1 : 0);
       g_object_set_data (G_OBJECT (dir_dd), "sort-index", GUINT_TO_POINTER (i));
       g_signal_connect (dir_dd, "notify::selected", G_CALLBACK (direction_selected_cb), self);

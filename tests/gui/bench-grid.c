@@ -18,9 +18,12 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "hangar-client.h"
 #include "hangar-compat.h"
+#include "hangar-filter-editor.h"
+#include "hangar-sort-editor.h"
 #include "hangar-record-grid.h"
 #include "hangar-test-sandbox.h"
 
@@ -136,9 +139,50 @@ loaded (HangarRecordGrid *grid)
   return !loading;
 }
 
+static void
+settle (guint ms)
+{
+  gboolean settled = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &settled);
+  spin_until (&settled, ms + 1000);
+}
+
+/* Opens the popover of @button and saves it next to @path. */
+static void
+save_popover (GtkWidget  *grid,
+              const char *button_tooltip_prefix,
+              const char *path,
+              const char *suffix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = g_strndup (path, strlen (path) - (g_str_has_suffix (path, ".png") ? 4 : 0));
+  g_autofree char *file = g_strdup_printf ("%s-%s.png", base, suffix);
+  GtkWidget *toolbar = gtk_widget_get_first_child (grid);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (toolbar); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *tooltip = gtk_widget_get_tooltip_text (child);
+
+      if (GTK_IS_MENU_BUTTON (child) && tooltip != NULL && g_str_has_prefix (tooltip, button_tooltip_prefix))
+        {
+          GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (child));
+
+          gtk_menu_button_popup (GTK_MENU_BUTTON (child));
+          settle (500);
+          if (!hangar_compat_save_widget_png (GTK_WIDGET (popover), file, &error))
+            g_error ("%s", error->message);
+          g_print ("saved %s\n", file);
+          gtk_popover_popdown (popover);
+          settle (200);
+        }
+    }
+}
+
 static int
 screenshot (const char *path,
-            const char *table_name)
+            const char *table_name,
+            gboolean    popovers)
 {
   const char *args[] = { "--no-rate-limit", "--quiet", NULL };
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_startv (args);
@@ -165,6 +209,34 @@ screenshot (const char *path,
   if (!hangar_compat_save_widget_png (window, path, &error))
     g_error ("%s", error->message);
   g_print ("saved %s\n", path);
+
+  if (popovers)
+    {
+      HangarRecordGrid *g = HANGAR_RECORD_GRID (grid);
+      HangarFilterEditor *filter = hangar_record_grid_get_filter_editor (g);
+
+      hangar_sort_editor_add_sort (hangar_record_grid_get_sort_editor (g), "Points", TRUE);
+      hangar_sort_editor_add_sort (hangar_record_grid_get_sort_editor (g), "Title", FALSE);
+      while (!loaded (g))
+        g_main_context_iteration (NULL, TRUE);
+      hangar_filter_editor_add_condition (filter, "Points", HANGAR_FILTER_GE, "3");
+      hangar_filter_editor_add_condition (filter, "Labels", HANGAR_FILTER_CONTAINS, "feature");
+      hangar_filter_editor_apply (filter);
+      while (!loaded (g))
+        g_main_context_iteration (NULL, TRUE);
+      settle (500);
+      save_popover (grid, "Sort", path, "sort");
+      save_popover (grid, "Filter", path, "filter");
+      save_popover (grid, "Show or hide", path, "fields");
+      {
+        g_autofree char *base = g_strndup (path, strlen (path) - 4);
+        g_autofree char *file = g_strdup_printf ("%s-sorted-filtered.png", base);
+
+        if (!hangar_compat_save_widget_png (window, file, &error))
+          g_error ("%s", error->message);
+        g_print ("saved %s\n", file);
+      }
+    }
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }
@@ -176,10 +248,12 @@ main (int   argc,
   g_autofree char *shot = NULL;
   g_autofree char *table_name = NULL;
   int n_records = 100000;
+  gboolean popovers = FALSE;
   GOptionEntry entries[] = {
     { "records", 0, 0, G_OPTION_ARG_INT, &n_records, "Records in the generated table", "N" },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &shot, "Save a PNG of the demo table instead", "FILE" },
     { "table", 0, 0, G_OPTION_ARG_STRING, &table_name, "Demo table for --screenshot (default Tasks)", "NAME" },
+    { "popovers", 0, 0, G_OPTION_ARG_NONE, &popovers, "With --screenshot: also sort, filter and save the popovers", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- record grid benchmark");
@@ -211,7 +285,7 @@ main (int   argc,
   adw_init ();
 
   if (shot != NULL)
-    return screenshot (shot, table_name != NULL ? table_name : "Tasks");
+    return screenshot (shot, table_name != NULL ? table_name : "Tasks", popovers);
 
   spec = g_strdup_printf ("Bench:%d", n_records);
   args[0] = "--no-rate-limit";
