@@ -72,8 +72,11 @@ hangar_format_relative_time (gint64 unix_time)
   delta = unix_time - g_date_time_to_unix (now);
   magnitude = ABS (delta);
 
-  if (magnitude < 60)
-    relative = g_strdup (delta >= 0 ? _("in less than a minute") : _("just now"));
+  /* Clocks differ by a second here and there: "just now" both ways. */
+  if (magnitude < 5)
+    relative = g_strdup (_("just now"));
+  else if (magnitude < 60)
+    relative = g_strdup (delta >= 0 ? _("in less than a minute") : _("less than a minute ago"));
   else if (magnitude < 3600)
     {
       int minutes = (int) (magnitude / 60);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Renders Hangar's main views to PNG against its built-in sandbox, headless:
+#   main-empty, add-account, consent, account, grid  →  data/screenshots/
+# Usage: build-aux/hangar-screenshots.sh [BUILD_DIR] [OUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build="${1:-_build}"
+out="${2:-data/screenshots}"
+
+if [ ! -x "$build/src/gui/hangar" ]; then
+  echo "hangar-screenshots: $build/src/gui/hangar is not built" >&2
+  exit 1
+fi
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/config" "$tmp/data" "$tmp/cache" "$tmp/runtime" "$tmp/shots" "$out"
+chmod 700 "$tmp/runtime"
+
+# A private home, keyring file and settings: nothing touches the user's own.
+export HOME="$tmp"
+export XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
+export XDG_RUNTIME_DIR="$tmp/runtime"
+export SECRET_BACKEND=file SECRET_FILE_TEST_PATH="$tmp/keyring" SECRET_FILE_TEST_PASSWORD=screenshots
+export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$PWD/$build/data"
+export HANGAR_SANDBOX="$PWD/$build/src/sandbox/hangar-sandbox"
+export HANGAR_CONSENT_MODULE="$PWD/$build/src/gui/libhangar-consent.so"
+export LANG=C.UTF-8 NO_AT_BRIDGE=1
+
+xvfb-run -a -s "-screen 0 1280x900x24" \
+  dbus-run-session -- "$build/src/gui/hangar" --screenshot-dir "$tmp/shots"
+
+for name in main-empty add-account consent account grid; do
+  if [ ! -s "$tmp/shots/$name.png" ]; then
+    echo "hangar-screenshots: $name.png was not produced" >&2
+    exit 1
+  fi
+  cp "$tmp/shots/$name.png" "$out/$name.png"
+  echo "hangar-screenshots: $out/$name.png"
+done
