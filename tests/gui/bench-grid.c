@@ -179,12 +179,22 @@ save_popover (GtkWidget  *grid,
     }
 }
 
+static gboolean
+rate_limited (HangarRecordGrid *grid)
+{
+  gboolean limited = FALSE;
+
+  g_object_get (grid, "rate-limited", &limited, NULL);
+  return limited;
+}
+
 static int
 screenshot (const char *path,
             const char *table_name,
-            gboolean    popovers)
+            gboolean    popovers,
+            gboolean    paused)
 {
-  const char *args[] = { "--no-rate-limit", "--quiet", NULL };
+  const char *args[] = { paused ? "--penalty" : "--no-rate-limit", paused ? "30" : "--quiet", "--quiet", NULL };
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_startv (args);
   g_autoptr(HangarTokenSource) source = hangar_static_token_source_new (sandbox->pat);
   g_autoptr(HangarClient) client = hangar_client_new (sandbox->url, source);
@@ -198,8 +208,28 @@ screenshot (const char *path,
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_set_child (GTK_WINDOW (window), grid);
   gtk_window_present (GTK_WINDOW (window));
-  hangar_record_grid_show_table_with_client (HANGAR_RECORD_GRID (grid), client, base_id, table);
 
+  if (paused)
+    {
+      /* A burst over 5 req/s: the base is in its penalty when the grid asks. */
+      settle (1100);
+      for (guint i = 0; i < 12; i++)
+        {
+          g_autofree char *p = g_strdup_printf ("/v0/%s/%s?pageSize=1", base_id, hangar_table_get_id (table));
+          g_autoptr(JsonNode) node = hangar_test_sandbox_request (sandbox, "GET", p, sandbox->pat, NULL, NULL);
+        }
+      hangar_record_grid_show_table_with_client (HANGAR_RECORD_GRID (grid), client, base_id, table);
+      while (!rate_limited (HANGAR_RECORD_GRID (grid)))
+        g_main_context_iteration (NULL, TRUE);
+      settle (1500);
+      if (!hangar_compat_save_widget_png (window, path, &error))
+        g_error ("%s", error->message);
+      g_print ("saved %s\n", path);
+      gtk_window_destroy (GTK_WINDOW (window));
+      return 0;
+    }
+
+  hangar_record_grid_show_table_with_client (HANGAR_RECORD_GRID (grid), client, base_id, table);
   while (!loaded (HANGAR_RECORD_GRID (grid)))
     g_main_context_iteration (NULL, TRUE);
   /* Linked names and the first frame. */
@@ -249,10 +279,12 @@ main (int   argc,
   g_autofree char *table_name = NULL;
   int n_records = 100000;
   gboolean popovers = FALSE;
+  gboolean paused = FALSE;
   GOptionEntry entries[] = {
     { "records", 0, 0, G_OPTION_ARG_INT, &n_records, "Records in the generated table", "N" },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &shot, "Save a PNG of the demo table instead", "FILE" },
     { "table", 0, 0, G_OPTION_ARG_STRING, &table_name, "Demo table for --screenshot (default Tasks)", "NAME" },
+    { "rate-limited", 0, 0, G_OPTION_ARG_NONE, &paused, "With --screenshot: show the 429 pause banner", NULL },
     { "popovers", 0, 0, G_OPTION_ARG_NONE, &popovers, "With --screenshot: also sort, filter and save the popovers", NULL },
     { NULL }
   };
@@ -285,7 +317,7 @@ main (int   argc,
   adw_init ();
 
   if (shot != NULL)
-    return screenshot (shot, table_name != NULL ? table_name : "Tasks", popovers);
+    return screenshot (shot, table_name != NULL ? table_name : "Tasks", popovers, paused);
 
   spec = g_strdup_printf ("Bench:%d", n_records);
   args[0] = "--no-rate-limit";
