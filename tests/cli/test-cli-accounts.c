@@ -1,0 +1,432 @@
+/* test-cli-accounts.c — hangar-cli accounts / connect / reconnect / disconnect
+ * and -a LABEL, as real processes against a real hangar-sandbox.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE 1
+#include "../auth/test-auth-common.h"
+
+#include <gio/gio.h>
+
+static GString *all_output;  /* every byte any hangar-cli printed */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} CliRun;
+
+static void
+cli_run_free (CliRun *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliRun, cli_run_free)
+
+static GSubprocess *
+cli_spawn (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *proc;
+
+  g_ptr_array_add (argv, (char *) HANGAR_CLI_PATH);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  return proc;
+}
+
+static CliRun *
+cli_finish (GSubprocess *proc)
+{
+  g_autoptr(GError) error = NULL;
+  CliRun *r = g_new0 (CliRun, 1);
+
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_exit_status (proc);
+  g_string_append (all_output, r->out ? r->out : "");
+  g_string_append (all_output, r->err ? r->err : "");
+  return r;
+}
+
+static CliRun *
+cli (const char *first,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  proc = cli_spawn ((const char * const *) args->pdata);
+  return cli_finish (proc);
+}
+
+/* The accounts as `hangar-cli accounts --format jsonl` reports them. */
+static JsonObject *
+cli_account (const char *label)
+{
+  g_autoptr(CliRun) r = cli ("accounts", "--format", "jsonl", NULL);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpint (r->status, ==, 0);
+  lines = g_strsplit (r->out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *obj;
+
+      if (*lines[i] == '\0')
+        continue;
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
+      obj = json_node_get_object (json_parser_get_root (parser));
+      if (g_strcmp0 (json_object_get_string_member (obj, "label"), label) == 0)
+        return json_object_ref (obj);
+    }
+  return NULL;
+}
+
+static guint
+free_loopback_port (void)
+{
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_socket_bind (sock, addr, TRUE, &error));
+  bound = g_socket_get_local_address (sock, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* A public integration registered with a loopback redirect on a free port. */
+static void
+register_integration (HangarTestSandbox  *sandbox,
+                      char              **out_client_id,
+                      char              **out_redirect)
+{
+  guint port = free_loopback_port ();
+  g_autofree char *redirect = g_strdup_printf ("http://127.0.0.1:%u/hangar-test/cb", port);
+  g_autofree char *body = g_strdup_printf ("{\"name\":\"cli test %u\",\"redirect_uris\":[\"%s\"]}", port, redirect);
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = 0;
+
+  reply = hangar_test_sandbox_request (sandbox, "POST", "/__sandbox/integrations", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  *out_client_id = g_strdup (json_object_get_string_member (json_node_get_object (reply), "client_id"));
+  *out_redirect = g_steal_pointer (&redirect);
+}
+
+/* hangar-cli connect LABEL --oauth --no-browser …; the test plays the
+ * browser: opens the printed URL (auto-approve or the consent page as
+ * @user_id) and follows the redirect to the CLI's loopback listener. */
+static CliRun *
+cli_connect_oauth (HangarTestSandbox *sandbox,
+                   const char        *command,
+                   const char        *label,
+                   const char        *user_id)
+{
+  g_autofree char *client_id = NULL;
+  g_autofree char *redirect = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *location = NULL;
+  g_autoptr(TaResponse) page = NULL;
+  CliRun *r;
+
+  register_integration (sandbox, &client_id, &redirect);
+  if (g_str_equal (command, "connect"))
+    {
+      const char *args[] = { "connect", label, "--oauth", "--api-url", sandbox->url, "--client-id", client_id,
+                             "--redirect-uri", redirect, "--no-browser", "--timeout", "60", NULL };
+      proc = cli_spawn (args);
+    }
+  else
+    {
+      const char *args[] = { "reconnect", label, "--no-browser", "--timeout", "60", NULL };
+      proc = cli_spawn (args);
+    }
+
+  /* The first stdout line is the authorization URL. */
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  url = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (url);
+  g_string_append_printf (all_output, "%s\n", url);
+  g_assert_true (g_str_has_prefix (url, sandbox->url));
+  g_assert_nonnull (strstr (url, "code_challenge_method=S256"));
+
+  location = ta_consent (sandbox, url, user_id, FALSE);
+  page = ta_http ("GET", location, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_nonnull (strstr (page->body, "Connected"));
+
+  /* The rest of the output, and the exit status. */
+  {
+    g_autoptr(GString) rest = g_string_new (NULL);
+    char *line;
+
+    while ((line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error)) != NULL)
+      {
+        g_string_append_printf (rest, "%s\n", line);
+        g_free (line);
+      }
+    g_assert_no_error (error);
+    g_subprocess_wait (proc, NULL, &error);
+    g_assert_no_error (error);
+    r = g_new0 (CliRun, 1);
+    r->status = g_subprocess_get_exit_status (proc);
+    r->out = g_string_free (g_steal_pointer (&rest), FALSE);
+    {
+      g_autoptr(GBytes) err = NULL;
+      g_autoptr(GInputStream) err_stream = g_object_ref (g_subprocess_get_stderr_pipe (proc));
+      g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+
+      g_output_stream_splice (mem, err_stream, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, NULL);
+      err = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+      r->err = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+    }
+    g_string_append (all_output, r->out);
+    g_string_append (all_output, r->err);
+  }
+  return r;
+}
+
+static void
+assert_no_tokens_in_output (HangarAccountStore *store,
+                            GPtrArray          *extra)
+{
+  for (guint i = 0; extra != NULL && i < extra->len; i++)
+    g_assert_null (strstr (all_output->str, extra->pdata[i]));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(HangarAccount) account = g_list_model_get_item (G_LIST_MODEL (store), i);
+      g_autoptr(HangarCredentials) creds = ta_load_credentials (store, account);
+
+      g_assert_null (strstr (all_output->str, creds->access_token));
+      if (creds->refresh_token != NULL)
+        g_assert_null (strstr (all_output->str, creds->refresh_token));
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_pat (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("-q", NULL);
+  g_autoptr(CliRun) connect = NULL;
+  g_autoptr(CliRun) bases = NULL;
+  g_autoptr(CliRun) dup = NULL;
+  g_autoptr(CliRun) bad = NULL;
+  g_autoptr(CliRun) gone = NULL;
+  g_autoptr(CliRun) list = NULL;
+  g_autoptr(JsonObject) acc = NULL;
+  g_autoptr(GPtrArray) secrets = g_ptr_array_new ();
+  const char *uid;
+
+  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  g_setenv ("TEST_PAT", sandbox->pat, TRUE);
+  g_ptr_array_add (secrets, sandbox->pat);
+
+  connect = cli ("--api-url", sandbox->url, "connect", "mine", "--pat-env", "TEST_PAT", NULL);
+  g_assert_cmpint (connect->status, ==, 0);
+  g_assert_nonnull (strstr (connect->out, "Connected “mine”"));
+  acc = cli_account ("mine");
+  g_assert_nonnull (acc);
+  g_assert_cmpstr (json_object_get_string_member (acc, "status"), ==, "active");
+  g_assert_cmpstr (json_object_get_string_member (acc, "kind"), ==, "pat");
+  g_assert_cmpstr (json_object_get_string_member (acc, "user_id"), ==, uid);
+
+  bases = cli ("-a", "mine", "bases", NULL);
+  g_assert_cmpint (bases->status, ==, 0);
+  g_assert_nonnull (strstr (bases->out, "\"id\":\"app"));
+
+  /* Same label again, a bad token, an unknown account, a foreign API URL. */
+  dup = cli ("--api-url", sandbox->url, "connect", "mine", "--pat-env", "TEST_PAT", NULL);
+  g_assert_cmpint (dup->status, ==, 1);
+  g_setenv ("TEST_BAD_PAT", "patNOPE.0000", TRUE);
+  bad = cli ("--api-url", sandbox->url, "connect", "other", "--pat-env", "TEST_BAD_PAT", NULL);
+  g_assert_cmpint (bad->status, ==, 1);
+  g_assert_null (cli_account ("other"));
+  gone = cli ("-a", "nobody", "bases", NULL);
+  g_assert_cmpint (gone->status, ==, 1);
+  {
+    g_autoptr(CliRun) foreign = cli ("--api-url", "https://elsewhere.example", "-a", "mine", "bases", NULL);
+    g_assert_cmpint (foreign->status, ==, 1);
+  }
+
+  /* The human listing has no token either. */
+  list = cli ("accounts", NULL);
+  g_assert_cmpint (list->status, ==, 0);
+  g_assert_nonnull (strstr (list->out, "mine"));
+  g_assert_nonnull (strstr (list->out, "active"));
+
+  {
+    g_autoptr(CliRun) off = cli ("disconnect", "mine", NULL);
+    g_autoptr(HangarAccountStore) store = NULL;
+
+    g_assert_cmpint (off->status, ==, 0);
+    g_assert_null (cli_account ("mine"));
+    store = hangar_account_store_new (NULL);
+    assert_no_tokens_in_output (store, secrets);
+  }
+}
+
+static void
+test_oauth (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "-q", NULL);
+  g_autoptr(CliRun) r = NULL;
+  g_autoptr(CliRun) again = NULL;
+  g_autoptr(CliRun) bases = NULL;
+  g_autoptr(JsonObject) acc = NULL;
+  g_autoptr(HangarAccountStore) store = NULL;
+  const char *uid;
+
+  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  r = cli_connect_oauth (sandbox, "connect", "oa", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, "Connected “oa”"));
+  acc = cli_account ("oa");
+  g_assert_nonnull (acc);
+  g_assert_cmpstr (json_object_get_string_member (acc, "status"), ==, "active");
+  g_assert_cmpstr (json_object_get_string_member (acc, "kind"), ==, "oauth");
+  g_assert_cmpstr (json_object_get_string_member (acc, "user_id"), ==, uid);
+  g_assert_cmpint (json_object_get_int_member (acc, "access_expires_at"), >, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (acc, "scopes")), >, 0);
+
+  bases = cli ("-a", "oa", "bases", "--format", "csv", NULL);
+  g_assert_cmpint (bases->status, ==, 0);
+  g_assert_true (g_str_has_prefix (bases->out, "id,name,permissionLevel"));
+
+  /* reconnect signs in again with the stored integration. */
+  again = cli_connect_oauth (sandbox, "reconnect", "oa", NULL);
+  g_assert_cmpint (again->status, ==, 0);
+
+  store = hangar_account_store_new (NULL);
+  assert_no_tokens_in_output (store, NULL);
+  {
+    g_autoptr(CliRun) off = cli ("disconnect", "oa", NULL);
+    g_assert_cmpint (off->status, ==, 0);
+  }
+}
+
+static void
+test_two_processes_refresh (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "4", "--no-rate-limit", "-q", NULL);
+  g_autoptr(CliRun) r = NULL;
+  g_autoptr(HangarAccountStore) store = NULL;
+
+  r = cli_connect_oauth (sandbox, "connect", "busy", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      gint64 before = hangar_test_sandbox_stat (sandbox, "refreshes");
+      const char *args[] = { "-a", "busy", "bases", NULL };
+      g_autoptr(GSubprocess) p1 = NULL;
+      g_autoptr(GSubprocess) p2 = NULL;
+      g_autoptr(CliRun) r1 = NULL;
+      g_autoptr(CliRun) r2 = NULL;
+
+      /* Let the access token reach its refresh margin, then two processes
+       * need a refresh at the same moment. */
+      g_usleep (3400 * 1000);
+      p1 = cli_spawn (args);
+      p2 = cli_spawn (args);
+      r1 = cli_finish (p1);
+      r2 = cli_finish (p2);
+      g_assert_cmpint (r1->status, ==, 0);
+      g_assert_cmpint (r2->status, ==, 0);
+      g_test_message ("round %u: %" G_GINT64_FORMAT " refresh(es)", round,
+                      hangar_test_sandbox_stat (sandbox, "refreshes") - before);
+      g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes") - before, ==, 1);
+    }
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "by_status.401"), ==, 0);
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "by_status.409"), ==, 0);
+
+  store = hangar_account_store_new (NULL);
+  assert_no_tokens_in_output (store, NULL);
+  {
+    g_autoptr(CliRun) off = cli ("disconnect", "busy", NULL);
+    g_assert_cmpint (off->status, ==, 0);
+  }
+}
+
+static void
+test_revoked (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "--no-rate-limit", "-q", NULL);
+  g_autoptr(CliRun) r = NULL;
+  g_autoptr(CliRun) fail1 = NULL;
+  g_autoptr(CliRun) fail2 = NULL;
+  g_autoptr(JsonObject) acc = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *user_stat = NULL;
+  g_autofree char *body = NULL;
+  const char *uid;
+  gint64 before;
+
+  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  user_stat = g_strdup_printf ("by_user.%s", uid);
+  r = cli_connect_oauth (sandbox, "connect", "rv", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+
+  body = g_strdup_printf ("{\"user\":\"%s\"}", uid);
+  reply = hangar_test_sandbox_request (sandbox, "POST", "/__sandbox/revoke", NULL, body, NULL);
+  before = hangar_test_sandbox_stat (sandbox, user_stat);
+  fail1 = cli ("-a", "rv", "bases", NULL);
+  g_assert_cmpint (fail1->status, ==, 1);
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, user_stat) - before, <=, 1);
+  acc = cli_account ("rv");
+  g_assert_cmpstr (json_object_get_string_member (acc, "status"), ==, "revoked");
+  g_assert_nonnull (json_object_get_string_member (acc, "reason"));
+
+  /* The next process knows from the metadata and sends nothing. */
+  before = hangar_test_sandbox_stat (sandbox, user_stat);
+  fail2 = cli ("-a", "rv", "bases", NULL);
+  g_assert_cmpint (fail2->status, ==, 1);
+  g_assert_nonnull (strstr (fail2->err, "revoked"));
+  g_assert_nonnull (strstr (fail2->err, "reconnect"));
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, user_stat), ==, before);
+  {
+    g_autoptr(CliRun) off = cli ("disconnect", "rv", NULL);
+    g_assert_cmpint (off->status, ==, 0);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  ta_init_environment ();
+  all_output = g_string_new (NULL);
+
+  g_test_add_func ("/hangar/cli/accounts/pat", test_pat);
+  g_test_add_func ("/hangar/cli/accounts/oauth", test_oauth);
+  g_test_add_func ("/hangar/cli/accounts/two-processes-refresh", test_two_processes_refresh);
+  g_test_add_func ("/hangar/cli/accounts/revoked", test_revoked);
+
+  return g_test_run ();
+}
