@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "hangar-application.h"
 #include "hangar-compat.h"
@@ -161,6 +163,15 @@ add_account_action (GSimpleAction *action,
     hangar_window_add_account (window);
 }
 
+static gboolean
+unix_signal_cb (gpointer user_data)
+{
+  /* Ctrl+C in a terminal or a plain kill: quit properly, so the sandbox
+   * is stopped and pending metadata written. */
+  quit_action (NULL, NULL, user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
@@ -230,6 +241,9 @@ hangar_application_startup (GApplication *app)
 
   if (self->store == NULL)
     g_error ("hangar: could not open the account list: %s", error->message);
+
+  g_unix_signal_add (SIGINT, unix_signal_cb, self);
+  g_unix_signal_add (SIGTERM, unix_signal_cb, self);
 
   if (self->want_sandbox)
     start_sandbox (self);

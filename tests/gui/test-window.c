@@ -434,6 +434,20 @@ account_revoked (gpointer data)
   return hangar_account_get_status (HANGAR_ACCOUNT (data)) == HANGAR_ACCOUNT_STATUS_REVOKED;
 }
 
+static gboolean
+account_active (gpointer data)
+{
+  return hangar_account_get_status (HANGAR_ACCOUNT (data)) == HANGAR_ACCOUNT_STATUS_ACTIVE;
+}
+
+static gboolean
+test_finished (gpointer data)
+{
+  const char *result = hangar_account_page_get_test_result (HANGAR_ACCOUNT_PAGE (data));
+
+  return result != NULL && (g_str_has_prefix (result, "Works") || g_str_has_prefix (result, "Failed"));
+}
+
 static void
 test_revoke_badge (Fixture       *f,
                    gconstpointer  data)
@@ -463,6 +477,29 @@ test_revoke_badge (Fixture       *f,
   lower = g_utf8_strdown (hangar_window_get_last_toast (f->window), -1);
   g_assert_nonnull (strstr (lower, "revoked"));
   g_assert_cmpstr (hangar_window_get_last_toast_action (f->window), ==, "win.reconnect-account");
+
+  /* The toast's Reconnect: the consent page again, same user, ACTIVE again. */
+  {
+    GtkWindow *consent;
+    HangarAccountPage *page = hangar_window_get_account_page (f->window);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.reconnect-account", "s",
+                                               hangar_account_get_id (account)));
+    wait_until (consent_loaded, NULL, "the consent page for the reconnect");
+    consent = hangar_consent_get_dialog ();
+    hangar_consent_run_script (consent, grant_script);
+    wait_until (account_active, account, "the account to be ACTIVE again");
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 1);
+
+    badge = account_badge (f, account);
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (badge), "status-active"));
+
+    /* And it works: whoami through the account's client. */
+    hangar_account_page_set_account (page, account);
+    hangar_account_page_test_connection (page);
+    wait_until (test_finished, page, "the connection test");
+    g_assert_true (g_str_has_prefix (hangar_account_page_get_test_result (page), "Works"));
+  }
 }
 
 int
