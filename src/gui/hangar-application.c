@@ -213,8 +213,6 @@ hangar_application_startup (GApplication *app)
   HangarApplication *self = HANGAR_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *about_accels[] = { "F1", NULL };
-  static const char *add_accels[] = { "<Control>n", NULL };
-  static const char *close_accels[] = { "<Control>w", NULL };
   g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
@@ -222,8 +220,7 @@ hangar_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.about", about_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.add-account", add_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  /* Ctrl+N and Ctrl+W are the window's own bindings (hangar-window.c). */
 
   if (self->want_sandbox)
     {
