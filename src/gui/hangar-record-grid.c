@@ -12,6 +12,7 @@
 #include "hangar-filter-editor.h"
 #include "hangar-formula.h"
 #include "hangar-grid-cell.h"
+#include "hangar-grid-model.h"
 #include "hangar-link-cache.h"
 #include "hangar-record-detail.h"
 #include "hangar-record-grid.h"
@@ -80,6 +81,7 @@ struct _HangarRecordGrid
 
   /* the load */
   HangarRecordList   *records;
+  HangarGridModel    *model;         /* records, with edited ones replaced */
   GtkSingleSelection *selection;
   GCancellable       *schema_cancellable;
   GError             *error;
@@ -377,8 +379,8 @@ clear_records (HangarRecordGrid *self)
       hangar_record_list_stop (self->records);
       g_clear_object (&self->records);
     }
-  if (self->selection != NULL)
-    gtk_single_selection_set_model (self->selection, NULL);
+  if (self->model != NULL)
+    hangar_grid_model_set_model (self->model, NULL);
 }
 
 static void
@@ -402,7 +404,7 @@ start_load (HangarRecordGrid *self)
   g_signal_connect_object (self->records, "notify", G_CALLBACK (records_notify_cb), self, 0);
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_items_changed_cb), self,
                            G_CONNECT_AFTER);
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->records));
+  hangar_grid_model_set_model (self->model, G_LIST_MODEL (self->records));
   /* Page after page: the first page shows at once, the count grows. */
   hangar_record_list_load_all (self->records);
   update_load_state (self);
@@ -887,6 +889,7 @@ hangar_record_grid_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->model);
   g_clear_object (&self->links);
   g_clear_object (&self->client);
   g_clear_object (&self->table);
@@ -1052,7 +1055,8 @@ hangar_record_grid_init (HangarRecordGrid *self)
   ensure_style ();
 
   self->hidden = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->selection = gtk_single_selection_new (NULL);
+  self->model = hangar_grid_model_new ();
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
   g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -1338,4 +1342,36 @@ hangar_record_grid_get_rate_text (HangarRecordGrid *self)
   if (!gtk_revealer_get_reveal_child (self->rate_revealer))
     return NULL;
   return gtk_label_get_text (self->rate_label);
+}
+
+/**
+ * hangar_record_grid_replace_record:
+ * @self: a #HangarRecordGrid
+ * @record: a new version of a record shown in the grid (e.g. after an edit)
+ *
+ * The record-changed path: shows @record in place of the loaded record with
+ * the same id, re-binding only that row's cells, and refreshes the detail
+ * panel when it shows that record. The selection stays.
+ *
+ * Returns: %TRUE when a row showed that record
+ */
+gboolean
+hangar_record_grid_replace_record (HangarRecordGrid *self,
+                                   HangarRecord     *record)
+{
+  guint selected;
+  guint row;
+
+  g_return_val_if_fail (HANGAR_IS_RECORD_GRID (self), FALSE);
+  g_return_val_if_fail (HANGAR_IS_RECORD (record), FALSE);
+
+  selected = gtk_single_selection_get_selected (self->selection);
+  row = hangar_grid_model_replace_record (self->model, record);
+  if (row == G_MAXUINT)
+    return FALSE;
+  if (selected != GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, selected);
+  if (selected == row)
+    hangar_record_detail_set_record (self->detail, record);
+  return TRUE;
 }

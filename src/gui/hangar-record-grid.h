@@ -86,4 +86,10 @@ HangarFilterEditor *hangar_record_grid_get_filter_editor (HangarRecordGrid *self
 HangarRecordDetail *hangar_record_grid_get_detail        (HangarRecordGrid *self);
 const char         *hangar_record_grid_get_rate_text     (HangarRecordGrid *self);
 
+/* The record-changed path (for edits): shows @record in place of the loaded
+ * record with the same id. */
+typedef struct _HangarRecord HangarRecord;
+gboolean            hangar_record_grid_replace_record    (HangarRecordGrid *self,
+                                                          HangarRecord     *record);
+
 G_END_DECLS

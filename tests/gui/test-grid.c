@@ -555,6 +555,45 @@ test_grid_detail (Fixture       *fixture,
     }
 }
 
+static void
+test_grid_replace_record (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkSelectionModel *model = hangar_record_grid_get_model (fixture->grid);
+  HangarRecordDetail *detail = hangar_record_grid_get_detail (fixture->grid);
+  GtkColumnView *view = hangar_record_grid_get_column_view (fixture->grid);
+  g_autoptr(HangarRecord) before = g_list_model_get_item (G_LIST_MODEL (model), 1);
+  g_autoptr(HangarRecord) after = NULL;
+  g_autoptr(HangarRecord) shown = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("/v0/%s/%s/%s", fixture->base_id, hangar_table_get_id (fixture->table),
+                                           hangar_record_get_id (before));
+  guint status = 0;
+
+  gtk_selection_model_select_item (model, 1, TRUE);
+
+  /* An edit made elsewhere (here: straight to the sandbox), then the new
+   * version goes through the grid's record-changed path. */
+  answer = hangar_test_sandbox_request (fixture->sandbox, "PATCH", path, fixture->sandbox->pat,
+                                        "{\"fields\":{\"Title\":\"Renamed by the test\"}}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  after = hangar_record_new_from_json (json_node_get_object (answer), &error);
+  g_assert_no_error (error);
+
+  g_assert_true (hangar_record_grid_replace_record (fixture->grid, after));
+  shown = g_list_model_get_item (G_LIST_MODEL (model), 1);
+  g_assert_true (shown == after);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, 1);
+  g_assert_cmpstr (hangar_record_detail_get_value_text (detail, "Title"), ==, "Renamed by the test");
+
+  spin (100);
+  collect_inscriptions (GTK_WIDGET (view), texts);
+  g_assert_true (texts_contain (texts, "Renamed by the test"));
+  g_assert_false (texts_contain (texts, json_node_get_string (hangar_record_get_field (before, "Title"))));
+}
+
 static gboolean
 grid_rate_limited (gpointer data)
 {
@@ -640,6 +679,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/grid/view", Fixture, NULL, fixture_set_up, test_grid_view, fixture_tear_down);
   g_test_add ("/hangar/gui/grid/field-visibility", Fixture, NULL, fixture_set_up, test_grid_field_visibility, fixture_tear_down);
   g_test_add ("/hangar/gui/grid/detail", Fixture, NULL, fixture_set_up, test_grid_detail, fixture_tear_down);
+  g_test_add ("/hangar/gui/grid/replace-record", Fixture, NULL, fixture_set_up, test_grid_replace_record, fixture_tear_down);
   g_test_add_func ("/hangar/gui/grid/rate-limit-banner", test_grid_rate_limit_banner);
 
   return g_test_run ();
