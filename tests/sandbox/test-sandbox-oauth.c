@@ -460,6 +460,9 @@ harness_thread (gpointer data)
 
   g_main_loop_run (h->loop);
   soup_server_disconnect (server);
+  g_clear_object (&server);
+  while (g_main_context_iteration (h->context, FALSE))
+    ;
   g_main_context_pop_thread_default (h->context);
   return NULL;
 }
