@@ -342,6 +342,40 @@ pointer_set (gpointer data)
   return *(gpointer *) data != NULL;
 }
 
+static gboolean
+store_empty (gpointer data)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (data)) == 0;
+}
+
+static gboolean
+content_is_empty (gpointer data)
+{
+  return g_strcmp0 (hangar_window_get_content_page (HANGAR_WINDOW (data)), "empty") == 0;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean creds_gone;
+
+static void
+load_creds_gone_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  HangarCredentials *creds;
+
+  creds = hangar_account_store_load_credentials_finish (HANGAR_ACCOUNT_STORE (object), result, &error);
+  g_assert_null (creds);
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NOT_FOUND);
+  *(gboolean *) user_data = TRUE;
+}
+
 /* --- tests ------------------------------------------------------------------ */
 
 static void
@@ -388,6 +422,64 @@ test_consent_grant (Fixture       *f,
   /* The scan really read something: at least the account list. */
   g_assert_cmpuint (n_files, >, 0);
   hangar_credentials_free (creds);
+
+  /* Disconnect, confirmed in the message dialog: account and secret gone. */
+  {
+    GtkWindow *confirm;
+    g_autofree char *id = g_strdup (hangar_account_get_id (account));
+    g_autoptr(HangarAccount) keep = g_object_ref (account);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.disconnect-account", "s", id));
+    confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_nonnull (confirm);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "confirm");
+    wait_until (store_empty, f->store, "the account to be removed");
+    wait_until (content_is_empty, f->window, "the empty state");
+    g_assert_null (hangar_account_store_lookup_by_id (f->store, id));
+
+    hangar_account_store_load_credentials_async (f->store, keep, NULL, load_creds_gone_cb, &creds_gone);
+    wait_until (flag_set, &creds_gone, "the keyring lookup");
+  }
+}
+
+static void
+test_connect_pat (Fixture       *f,
+                  gconstpointer  data)
+{
+  HangarAddAccountDialog *dialog;
+  GtkWidget *pat_row, *token_row, *button;
+  HangarAccount *account;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-account", NULL));
+  dialog = HANGAR_ADD_ACCOUNT_DIALOG (find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG));
+  pat_row = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "pat_row");
+  g_signal_emit_by_name (pat_row, "activated");
+  g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "pat");
+
+  token_row = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "token_row");
+  button = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "pat_button");
+
+  /* A token Airtable (the sandbox) refuses: an error, no account. */
+  gtk_editable_set_text (GTK_EDITABLE (token_row), "patNOTREAL00000.0000000000000000000000000000000000000000000000000000000000000000");
+  g_signal_emit_by_name (button, "clicked");
+  wait_until (dialog_shows_message, dialog, "the refused-token message");
+  g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "pat");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 0);
+  /* The entry does not keep the token. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (token_row)), ==, "");
+
+  /* The sandbox's real token: validated with whoami, ACTIVE. */
+  gtk_editable_set_text (GTK_EDITABLE (token_row), f->sandbox->pat);
+  g_signal_emit_by_name (button, "clicked");
+  wait_until (dialog_gone, NULL, "the add-account dialog to finish");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 1);
+  account = g_list_model_get_item (G_LIST_MODEL (f->store), 0);
+  g_object_unref (account);
+  g_assert_cmpint (hangar_account_get_kind (account), ==, HANGAR_ACCOUNT_KIND_PAT);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  g_assert_cmpstr (gtk_label_get_text (account_badge (f, account)), ==,
+                   hangar_account_status_to_string (HANGAR_ACCOUNT_STATUS_ACTIVE));
+  g_assert_cmpstr (hangar_window_get_content_page (f->window), ==, "account");
 }
 
 static void
@@ -512,6 +604,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/window/empty", Fixture, NULL, fixture_setup, test_window_empty, fixture_teardown);
   g_test_add ("/hangar/gui/consent/grant", Fixture, NULL, fixture_setup, test_consent_grant, fixture_teardown);
   g_test_add ("/hangar/gui/consent/deny", Fixture, NULL, fixture_setup, test_consent_deny, fixture_teardown);
+  g_test_add ("/hangar/gui/window/connect-pat", Fixture, NULL, fixture_setup, test_connect_pat, fixture_teardown);
   g_test_add ("/hangar/gui/window/revoke-badge", Fixture, NULL, fixture_setup, test_revoke_badge, fixture_teardown);
 
   return g_test_run ();
