@@ -1667,6 +1667,49 @@ test_process_consent_switch_user (void)
 }
 
 static void
+test_process_registered_integration (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_startv (NULL);
+  g_autoptr(JsonNode) reg = NULL;
+  g_autoptr(Reply) page = NULL;
+  g_autofree char *path = NULL;
+  const char *id;
+  guint status = 0;
+  Pkce pkce;
+
+  reg = hangar_test_sandbox_request (sb, "POST", "/__sandbox/integrations", NULL,
+                                     "{\"name\":\"<script>alert(1)</script> & Co\","
+                                     "\"redirect_uris\":[\"http://localhost:9999/cb\"],"
+                                     "\"scopes\":[\"data.records:read\"]}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  id = json_object_get_string_member (json_node_get_object (reg), "client_id");
+  g_assert_nonnull (id);
+
+  /* The name is shown escaped; the integration's scope list is enforced. */
+  pkce_make (&pkce, 43);
+  path = authorize_path (id, "http://localhost:9999/cb", "data.records:read", &pkce, NULL);
+  page = http (sb->url, "GET", path, NULL, NULL, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_nonnull (strstr (page->body, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
+  g_assert_null (strstr (page->body, "<script"));
+  g_free (path);
+  path = authorize_path (id, "http://localhost:9999/cb", SCOPES, &pkce, NULL);
+  {
+    g_autoptr(Reply) r = http (sb->url, "GET", path, NULL, NULL, NULL);
+
+    assert_redirect_error (r, "http://localhost:9999/cb", "invalid_scope", STATE);
+  }
+  /* Its redirect URI is not the demo integration's */
+  g_free (path);
+  path = authorize_path (sb->client_id, "http://localhost:9999/cb", SCOPES, &pkce, NULL);
+  {
+    g_autoptr(Reply) r = http (sb->url, "GET", path, NULL, NULL, NULL);
+
+    assert_error_page (r);
+  }
+}
+
+static void
 test_process_rotation_and_revoke (void)
 {
   g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--auto-approve", "--no-rate-limit", NULL);
@@ -1916,6 +1959,7 @@ main (int   argc,
   g_test_add_func ("/hangar/sandbox/oauth/full-flow", test_process_full_flow);
   g_test_add_func ("/hangar/sandbox/oauth/consent-page", test_process_consent_page);
   g_test_add_func ("/hangar/sandbox/oauth/consent-switch-user", test_process_consent_switch_user);
+  g_test_add_func ("/hangar/sandbox/oauth/registered-integration", test_process_registered_integration);
   g_test_add_func ("/hangar/sandbox/oauth/rotation-and-revoke", test_process_rotation_and_revoke);
   g_test_add_func ("/hangar/sandbox/oauth/control-switches", test_process_control_switches);
   g_test_add_func ("/hangar/sandbox/oauth/confidential-client", test_process_confidential_client);
