@@ -377,6 +377,17 @@ test_grid_sort (Fixture       *fixture,
       if (pa != NULL && pb != NULL)
         g_assert_cmpint (json_node_get_int (pa), >=, json_node_get_int (pb));
     }
+
+  /* A column header's "Sort Descending" replaces the sort with that field. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.sort-descending", "s", "Title"));
+  wait_reload (fixture->grid);
+  g_assert_cmpuint (hangar_sort_editor_get_n_sorts (sort), ==, 1);
+  {
+    g_autoptr(GPtrArray) by_title = direct_ids (fixture, "sort%5B0%5D%5Bfield%5D=Title&sort%5B0%5D%5Bdirection%5D=desc");
+    g_autoptr(GPtrArray) shown = grid_ids (fixture->grid);
+
+    assert_same_ids (by_title, shown);
+  }
 }
 
 static void
@@ -594,6 +605,39 @@ test_grid_replace_record (Fixture       *fixture,
   g_assert_false (texts_contain (texts, json_node_get_string (hangar_record_get_field (before, "Title"))));
 }
 
+static void
+test_grid_load_failed_retry (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) expected = grid_ids (fixture->grid);
+  g_autoptr(GPtrArray) actual = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"count\":1,\"status\":404,\"path_prefix\":\"/v0/%s/%s\"}",
+                                           fixture->base_id, hangar_table_get_id (fixture->table));
+  g_autofree char *error = NULL;
+  guint status = 0;
+  guint n = G_MAXUINT;
+
+  answer = hangar_test_sandbox_request (fixture->sandbox, "POST", "/__sandbox/faults", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  /* Reload: the one faulty answer fails the load, visibly. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.reload", NULL));
+  wait_reload (fixture->grid);
+  g_object_get (fixture->grid, "error-message", &error, "n-records", &n, NULL);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (n, ==, 0);
+
+  /* Retry: the records come back. */
+  g_clear_pointer (&error, g_free);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.retry", NULL));
+  wait_reload (fixture->grid);
+  g_object_get (fixture->grid, "error-message", &error, NULL);
+  g_assert_null (error);
+  actual = grid_ids (fixture->grid);
+  assert_same_ids (expected, actual);
+}
+
 static gboolean
 grid_rate_limited (gpointer data)
 {
@@ -680,6 +724,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/grid/field-visibility", Fixture, NULL, fixture_set_up, test_grid_field_visibility, fixture_tear_down);
   g_test_add ("/hangar/gui/grid/detail", Fixture, NULL, fixture_set_up, test_grid_detail, fixture_tear_down);
   g_test_add ("/hangar/gui/grid/replace-record", Fixture, NULL, fixture_set_up, test_grid_replace_record, fixture_tear_down);
+  g_test_add ("/hangar/gui/grid/load-failed-retry", Fixture, NULL, fixture_set_up, test_grid_load_failed_retry, fixture_tear_down);
   g_test_add_func ("/hangar/gui/grid/rate-limit-banner", test_grid_rate_limit_banner);
 
   return g_test_run ();
