@@ -661,12 +661,16 @@ base_schema_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(HangarRecordGrid) self = user_data;
+  HangarRecordGrid *self;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) tables = hangar_client_get_base_schema_finish (HANGAR_CLIENT (source), result, &error);
 
+  /* No reference is held while the request runs (so dropping the grid
+   * disposes it at once); dispose cancels, and a cancelled call never gets
+   * here with a live grid. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self = HANGAR_RECORD_GRID (user_data);
   if (tables == NULL)
     {
       /* Links then show their record ids; not worth an error banner. */
@@ -716,7 +720,7 @@ setup_links (HangarRecordGrid *self)
 
   self->schema_cancellable = g_cancellable_new ();
   hangar_client_get_base_schema_async (self->client, self->base_id, self->schema_cancellable,
-                                       base_schema_cb, g_object_ref (self));
+                                       base_schema_cb, self);
 }
 
 /* ---- callbacks ---- */

@@ -695,6 +695,37 @@ test_grid_rate_limit_banner (void)
 }
 
 static void
+test_grid_dispose_while_loading (void)
+{
+  const char *args[] = { "--no-rate-limit", NULL };
+  Fixture fixture = { 0 };
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  fixture_set_up_with (&fixture, args);
+  /* Every answer takes 1.5 s: the grid goes away while its requests (records,
+   * schema for link names) are in flight. */
+  answer = hangar_test_sandbox_request (fixture.sandbox, "POST", "/__sandbox/faults", NULL,
+                                        "{\"count\":10,\"delay_ms\":1500}", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  hangar_record_grid_show_table_with_client (fixture.grid, fixture.client, fixture.base_id, fixture.table);
+  spin (100);
+  g_assert_true (hangar_record_grid_get_loading (fixture.grid));
+
+  gtk_window_destroy (fixture.window);
+  /* Nothing in flight keeps the grid alive; dispose cancels the loads. */
+  g_assert_finalize_object (fixture.grid);
+  /* The cancelled answers arrive later and touch nothing. */
+  spin (2000);
+
+  g_clear_object (&fixture.client);
+  g_clear_object (&fixture.table);
+  g_clear_pointer (&fixture.base_id, g_free);
+  hangar_test_sandbox_stop (fixture.sandbox);
+}
+
+static void
 test_grid_empty (void)
 {
   HangarRecordGrid *grid = g_object_ref_sink (HANGAR_RECORD_GRID (hangar_record_grid_new ()));
@@ -725,6 +756,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/grid/detail", Fixture, NULL, fixture_set_up, test_grid_detail, fixture_tear_down);
   g_test_add ("/hangar/gui/grid/replace-record", Fixture, NULL, fixture_set_up, test_grid_replace_record, fixture_tear_down);
   g_test_add ("/hangar/gui/grid/load-failed-retry", Fixture, NULL, fixture_set_up, test_grid_load_failed_retry, fixture_tear_down);
+  g_test_add_func ("/hangar/gui/grid/dispose-while-loading", test_grid_dispose_while_loading);
   g_test_add_func ("/hangar/gui/grid/rate-limit-banner", test_grid_rate_limit_banner);
 
   return g_test_run ();
