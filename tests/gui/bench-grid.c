@@ -188,11 +188,14 @@ rate_limited (HangarRecordGrid *grid)
   return limited;
 }
 
+static int shot_width = 1280;
+
 static int
 screenshot (const char *path,
             const char *table_name,
             gboolean    popovers,
-            gboolean    paused)
+            gboolean    paused,
+            gboolean    hide_detail)
 {
   const char *args[] = { paused ? "--penalty" : "--no-rate-limit", paused ? "30" : "--quiet", "--quiet", NULL };
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_startv (args);
@@ -205,7 +208,7 @@ screenshot (const char *path,
   GtkWidget *grid = hangar_record_grid_new ();
   gboolean settled = FALSE;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_default_size (GTK_WINDOW (window), shot_width, 800);
   gtk_window_set_child (GTK_WINDOW (window), grid);
   gtk_window_present (GTK_WINDOW (window));
 
@@ -230,6 +233,8 @@ screenshot (const char *path,
     }
 
   hangar_record_grid_show_table_with_client (HANGAR_RECORD_GRID (grid), client, base_id, table);
+  if (hide_detail)
+    gtk_widget_activate_action (grid, "grid.toggle-detail", NULL);
   while (!loaded (HANGAR_RECORD_GRID (grid)))
     g_main_context_iteration (NULL, TRUE);
   /* Linked names and the first frame. */
@@ -280,11 +285,14 @@ main (int   argc,
   int n_records = 100000;
   gboolean popovers = FALSE;
   gboolean paused = FALSE;
+  gboolean hide_detail = FALSE;
   GOptionEntry entries[] = {
     { "records", 0, 0, G_OPTION_ARG_INT, &n_records, "Records in the generated table", "N" },
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &shot, "Save a PNG of the demo table instead", "FILE" },
     { "table", 0, 0, G_OPTION_ARG_STRING, &table_name, "Demo table for --screenshot (default Tasks)", "NAME" },
     { "rate-limited", 0, 0, G_OPTION_ARG_NONE, &paused, "With --screenshot: show the 429 pause banner", NULL },
+    { "width", 0, 0, G_OPTION_ARG_INT, &shot_width, "With --screenshot: window width (default 1280)", "PX" },
+    { "hide-detail", 0, 0, G_OPTION_ARG_NONE, &hide_detail, "With --screenshot: hide the detail panel", NULL },
     { "popovers", 0, 0, G_OPTION_ARG_NONE, &popovers, "With --screenshot: also sort, filter and save the popovers", NULL },
     { NULL }
   };
@@ -317,7 +325,7 @@ main (int   argc,
   adw_init ();
 
   if (shot != NULL)
-    return screenshot (shot, table_name != NULL ? table_name : "Tasks", popovers, paused);
+    return screenshot (shot, table_name != NULL ? table_name : "Tasks", popovers, paused, hide_detail);
 
   spec = g_strdup_printf ("Bench:%d", n_records);
   args[0] = "--no-rate-limit";
