@@ -84,7 +84,6 @@ struct _HangarRecordGrid
   HangarGridModel    *model;         /* records, with edited ones replaced */
   GtkSingleSelection *selection;
   GCancellable       *schema_cancellable;
-  GError             *error;
 
   /* rate-limit banner */
   HangarRateState    *rate_state;
@@ -912,7 +911,6 @@ hangar_record_grid_finalize (GObject *object)
   g_free (self->view_id);
   g_free (self->filter_formula);
   g_free (self->search_text);
-  g_clear_error (&self->error);
 
   G_OBJECT_CLASS (hangar_record_grid_parent_class)->finalize (object);
 }
