@@ -25,7 +25,6 @@ export XDG_RUNTIME_DIR="$tmp/runtime"
 export SECRET_BACKEND=file SECRET_FILE_TEST_PATH="$tmp/keyring" SECRET_FILE_TEST_PASSWORD=screenshots
 export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$PWD/$build/data"
 export HANGAR_SANDBOX="$PWD/$build/src/sandbox/hangar-sandbox"
-export HANGAR_CONSENT_MODULE="$PWD/$build/src/gui/libhangar-consent.so"
 export LANG=C.UTF-8 NO_AT_BRIDGE=1
 
 xvfb-run -a -s "-screen 0 1280x900x24" \

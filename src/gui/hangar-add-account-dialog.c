@@ -115,7 +115,7 @@ update_scopes_row (HangarAddAccountDialog *self)
 
   if (scopes == NULL)
     scopes = hangar_scopes_default ();
-  joined = g_strjoinv ("\n", (char **) scopes);
+  joined = g_strjoinv ("  ", (char **) scopes);
   adw_action_row_set_subtitle (self->scopes_row, joined);
 }
 
