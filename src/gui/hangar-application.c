@@ -255,6 +255,9 @@ hangar_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = hangar_window_new (GTK_APPLICATION (self), self->store);
+      /* Screenshots have one size, whatever was saved. */
+      if (self->screenshot_dir != NULL)
+        gtk_window_set_default_size (GTK_WINDOW (window), 1240, 780);
       if (self->sandbox_integration != NULL)
         hangar_window_set_sandbox (window, self->sandbox_integration);
     }

@@ -220,10 +220,21 @@ select_first_table (Shots *shots)
   GListModel *bases = hangar_sidebar_get_account_children (sidebar, shots->account);
   g_autoptr(GObject) base = g_list_model_get_item (bases, 0);
   GListModel *tables = hangar_sidebar_get_base_children (sidebar, HANGAR_SIDEBAR_NODE (base));
-  g_autoptr(GObject) table = g_list_model_get_item (tables, 0);
+  HangarTable *best = NULL;
 
-  hangar_sidebar_select_table (sidebar, shots->account,
-                               hangar_table_get_id (hangar_sidebar_node_get_table (HANGAR_SIDEBAR_NODE (table))));
+  /* The table with the most fields shows the most kinds of cells. */
+  for (guint i = 0; i < g_list_model_get_n_items (tables); i++)
+    {
+      g_autoptr(GObject) node = g_list_model_get_item (tables, i);
+      HangarTable *table = hangar_sidebar_node_get_table (HANGAR_SIDEBAR_NODE (node));
+
+      if (table != NULL &&
+          (best == NULL || hangar_table_get_fields (table)->len > hangar_table_get_fields (best)->len))
+        best = table;
+    }
+
+  if (best != NULL)
+    hangar_sidebar_select_table (sidebar, shots->account, hangar_table_get_id (best));
   wait_then (shots, grid_ready, step_done);
 }
 
@@ -317,6 +328,5 @@ hangar_screenshots_run (HangarWindow *window,
   shots->pat = g_strdup (pat);
   g_mkdir_with_parents (dir, 0755);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   wait_then (shots, window_ready, step_add_account);
 }
