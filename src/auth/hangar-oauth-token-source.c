@@ -26,10 +26,13 @@
 
 #define MAX_MARGIN_US          (5 * 60 * G_USEC_PER_SEC)
 #define MAX_TICK_MS            (30 * 1000)
+#define MIN_BACKOFF_US         (1 * G_USEC_PER_SEC)
+#define MAX_BACKOFF_US         (5 * 60 * G_USEC_PER_SEC)
 #define LOCK_POLL_MS           20
 #define LOCK_TIMEOUT_US        (30 * G_USEC_PER_SEC)
 #define REFRESH_NEAR_END_US    (G_GINT64_CONSTANT (7) * 24 * 3600 * G_GINT64_CONSTANT (1000000))
-/* A token this close to expiry is not handed out, even if refreshing failed. */
+/* A token this close to expiry is not handed out, even if refreshing failed:
+ * min(2 s, half the refresh margin). */
 #define MIN_USABLE_US          (2 * G_USEC_PER_SEC)
 
 typedef struct
@@ -58,6 +61,13 @@ struct _HangarOAuthTokenSource
   int                lock_fd;
   guint              lock_poll_id;
   gint64             lock_deadline;  /* monotonic, µs */
+
+  /* After a failed refresh, no new attempt before this (monotonic µs), so a
+   * broken token endpoint is not hammered (Airtable revokes grants that
+   * refresh too often). Doubles from 1 s up to 5 min; reset on success. */
+  gint64             retry_not_before;
+  gint64             backoff_us;
+  GError            *last_error;
 };
 
 static void hangar_oauth_token_source_iface_init (HangarTokenSourceInterface *iface);
@@ -70,6 +80,8 @@ static void run_start        (HangarOAuthTokenSource *self);
 static void run_decide       (HangarOAuthTokenSource *self);
 static void run_finish       (HangarOAuthTokenSource *self,
                               const GError           *error);
+static void run_finish_keep_backoff (HangarOAuthTokenSource *self,
+                                     const GError           *error);
 static void schedule_timer   (HangarOAuthTokenSource *self);
 
 /* ------------------------------------------------------------------------ */
@@ -160,8 +172,11 @@ static gboolean
 token_usable (const HangarCredentials *creds,
               gint64                   now)
 {
-  return creds != NULL && creds->access_token != NULL &&
-         (creds->access_expires_at == 0 || now < creds->access_expires_at - MIN_USABLE_US);
+  if (creds == NULL || creds->access_token == NULL)
+    return FALSE;
+  if (creds->access_expires_at == 0)
+    return TRUE;
+  return now < creds->access_expires_at - MIN (MIN_USABLE_US, margin_of (creds) / 2);
 }
 
 static GError *
@@ -382,6 +397,20 @@ run_finish (HangarOAuthTokenSource *self,
   lock_release (self);
   self->running = FALSE;
 
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->backoff_us = CLAMP (self->backoff_us * 2, MIN_BACKOFF_US, MAX_BACKOFF_US);
+      self->retry_not_before = g_get_monotonic_time () + self->backoff_us;
+      g_clear_error (&self->last_error);
+      self->last_error = g_error_copy (error);
+    }
+  else if (error == NULL)
+    {
+      self->backoff_us = 0;
+      self->retry_not_before = 0;
+      g_clear_error (&self->last_error);
+    }
+
   while ((w = g_queue_pop_head (&self->waiters)) != NULL)
     {
       if (self->invalid)
@@ -409,6 +438,19 @@ run_finish (HangarOAuthTokenSource *self,
       waiter_free (w);
     }
 
+  schedule_timer (self);
+}
+
+static void
+run_finish_keep_backoff (HangarOAuthTokenSource *self,
+                         const GError           *error)
+{
+  gint64 retry = self->retry_not_before;
+  gint64 backoff = self->backoff_us;
+
+  run_finish (self, error);
+  self->retry_not_before = retry;
+  self->backoff_us = backoff;
   schedule_timer (self);
 }
 
@@ -462,6 +504,10 @@ reread_after_conflict_cb (GObject      *object,
       return;
     }
   g_clear_pointer (&stored, hangar_credentials_free);
+  /* Whoever refreshed rotated our access token away too: do not hand it
+   * out (it would only meet a 401); wait for the backoff, then re-read. */
+  if (self->creds != NULL)
+    self->creds->access_expires_at = MIN (self->creds->access_expires_at, g_get_real_time ());
   if (error == NULL)
     error = g_error_new (HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CONFLICT, "%s",
                          _("The token was just refreshed elsewhere, but no newer token is stored"));
@@ -649,6 +695,17 @@ run_decide (HangarOAuthTokenSource *self)
       run_finish (self, NULL);
       return;
     }
+  /* Backing off after a failure: callers get the still-usable token, or
+   * the last error, without another request to the token endpoint. A 401
+   * is different: the server just told us the token is dead. */
+  if (self->last_error != NULL && g_get_monotonic_time () < self->retry_not_before &&
+      !any_rejected_equals (self, self->creds->access_token))
+    {
+      g_autoptr(GError) last = g_error_copy (self->last_error);
+
+      run_finish_keep_backoff (self, last);
+      return;
+    }
   lock_acquire (self);
 }
 
@@ -710,7 +767,7 @@ timer_cb (gpointer user_data)
 
   self->timer_id = 0;
   /* Compare with the wall clock: a suspended machine wakes up late. */
-  if (g_get_real_time () >= self->timer_target)
+  if (g_get_real_time () >= self->timer_target && g_get_monotonic_time () >= self->retry_not_before)
     {
       if (!self->running)
         run_start (self);
@@ -738,6 +795,8 @@ schedule_timer (HangarOAuthTokenSource *self)
     self->timer_target = MIN (self->timer_target,
                               self->creds->refresh_expires_at - refresh_near_end_of (self->creds) / 2);
   delay_ms = (self->timer_target - now) / 1000;
+  if (self->retry_not_before > 0)
+    delay_ms = MAX (delay_ms, (self->retry_not_before - g_get_monotonic_time ()) / 1000 + 1);
   delay_ms = CLAMP (delay_ms, 0, MAX_TICK_MS);
   self->timer_id = g_timeout_add ((guint) delay_ms, timer_cb, self);
 }
@@ -897,6 +956,7 @@ hangar_oauth_token_source_finalize (GObject *object)
   g_weak_ref_clear (&self->account);
   g_clear_pointer (&self->creds, hangar_credentials_free);
   g_clear_error (&self->invalid_error);
+  g_clear_error (&self->last_error);
   g_clear_object (&self->cancellable);
   g_queue_clear_full (&self->waiters, (GDestroyNotify) waiter_free);
 
@@ -966,4 +1026,7 @@ hangar_oauth_token_source_forget (HangarOAuthTokenSource *self)
     return;
   g_clear_pointer (&self->creds, hangar_credentials_free);
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_error (&self->last_error);
+  self->retry_not_before = 0;
+  self->backoff_us = 0;
 }

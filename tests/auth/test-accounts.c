@@ -106,6 +106,13 @@ test_store_basics (void)
   g_assert_cmpint (hangar_account_get_status (seen), ==, HANGAR_ACCOUNT_STATUS_ERROR);
   g_assert_cmpstr (hangar_account_get_status_reason (seen), ==, "because");
 
+  /* Without asking: the file monitor notices the other store's write. */
+  hangar_account_set_label (a, "watched");
+  g_assert_true (hangar_account_store_flush (store, &error));
+  for (guint i = 0; i < 100 && g_strcmp0 (hangar_account_get_label (seen), "watched") != 0; i++)
+    ta_spin (30);
+  g_assert_cmpstr (hangar_account_get_label (seen), ==, "watched");
+
   /* Accounts added by the other store survive this store's next write. */
   hangar_account_store_get_or_create (other, "pending|two", "two", HANGAR_ACCOUNT_KIND_PAT);
   g_assert_true (hangar_account_store_flush (other, &error));
@@ -547,6 +554,118 @@ test_refresh_two_stores (void)
   remember_account_tokens (store, account);
 }
 
+
+static void
+test_refresh_token_expired (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "2", "--refresh-ttl", "3", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  HangarAccount *account = ta_connect_oauth (store, sandbox, "short", NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 token_requests;
+  guint invalidated = 0;
+
+  remember_account_tokens (store, account);
+  g_signal_connect (hangar_account_get_token_source (account), "invalidated",
+                    G_CALLBACK (count_invalidated_cb), &invalidated);
+  g_assert_no_error (ta_client_whoami (account));
+  token_requests = stat_of (sandbox, "token_requests");
+  /* Past the refresh token's end (the main loop does not run meanwhile). */
+  g_usleep (3500 * 1000);
+  error = ta_client_whoami (account);
+  g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_TOKEN_EXPIRED);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_EXPIRED);
+  g_assert_nonnull (strstr (hangar_account_get_status_reason (account), "reconnect"));
+  g_assert_cmpuint (invalidated, ==, 1);
+  /* Known to be dead: not even tried. */
+  g_assert_cmpint (stat_of (sandbox, "token_requests"), ==, token_requests);
+}
+
+static void
+test_refresh_network_failure (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "4", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  HangarAccount *account = ta_connect_oauth (store, sandbox, "flaky", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = 0;
+  guint invalidated = 0;
+  gint64 token_requests;
+
+  remember_account_tokens (store, account);
+  g_signal_connect (hangar_account_get_token_source (account), "invalidated",
+                    G_CALLBACK (count_invalidated_cb), &invalidated);
+  g_assert_no_error (ta_client_whoami (account));
+  /* The token endpoint fails (503) once; the access token runs out. */
+  reply = hangar_test_sandbox_request (sandbox, "POST", "/__sandbox/faults", NULL,
+                                       "{\"count\":1,\"status\":503,\"path_prefix\":\"/oauth2/v1/token\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_usleep (3900 * 1000);
+  token_requests = stat_of (sandbox, "token_requests");
+  error = ta_client_whoami (account);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  /* Never REVOKED for a server or network fault: EXPIRED, with a reason. */
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_EXPIRED);
+  g_assert_nonnull (hangar_account_get_status_reason (account));
+  g_assert_cmpuint (invalidated, ==, 0);
+  /* Backing off: an immediate second call does not hammer the endpoint. */
+  error = ta_client_whoami (account);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (stat_of (sandbox, "by_status.503"), ==, 1);
+  g_assert_cmpint (stat_of (sandbox, "token_requests"), ==, token_requests);
+  /* After the backoff the timer retries by itself, and all is well. */
+  for (guint i = 0; i < 100 && hangar_account_get_status (account) != HANGAR_ACCOUNT_STATUS_ACTIVE; i++)
+    ta_spin (50);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  g_assert_null (hangar_account_get_status_reason (account));
+  g_assert_no_error (ta_client_whoami (account));
+  remember_account_tokens (store, account);
+}
+
+static void
+test_refresh_conflict (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "4", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  HangarAccount *account = ta_connect_oauth (store, sandbox, "race", NULL);
+  g_autoptr(HangarCredentials) stored = ta_load_credentials (store, account);
+  g_autoptr(HangarCredentials) stolen = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 token_requests;
+
+  remember_account_tokens (store, account);
+  g_assert_no_error (ta_client_whoami (account));
+  g_usleep (3300 * 1000);
+  /* Someone refreshes behind our back without storing the result (a
+   * misbehaving client): the stored refresh token was just used. Done
+   * with a blocking request, so our own refresh timer cannot run first. */
+  {
+    g_autofree char *rt = g_uri_escape_string (stored->refresh_token, NULL, TRUE);
+    g_autofree char *cid = g_uri_escape_string (sandbox->client_id, NULL, TRUE);
+    g_autofree char *form = g_strdup_printf ("grant_type=refresh_token&refresh_token=%s&client_id=%s", rt, cid);
+    g_autofree char *url = g_strconcat (sandbox->url, "/oauth2/v1/token", NULL);
+    g_autoptr(TaResponse) r = ta_http ("POST", url, form);
+
+    g_assert_cmpuint (r->status, ==, 200);
+    stolen = hangar_credentials_new ();
+  }
+
+  token_requests = stat_of (sandbox, "token_requests");
+  error = ta_client_whoami (account);
+  g_assert_nonnull (error);
+  g_test_message ("after 409: %s", error->message);
+  /* One refresh attempt answered 409, then a re-read, no retry. */
+  g_assert_cmpint (stat_of (sandbox, "by_status.409"), ==, 1);
+  g_assert_cmpint (stat_of (sandbox, "token_requests") - token_requests, ==, 1);
+  g_assert_cmpint (hangar_account_get_status (account), !=, HANGAR_ACCOUNT_STATUS_REVOKED);
+}
+
 static void
 test_revoke (void)
 {
@@ -866,6 +985,9 @@ main (int   argc,
   g_test_add_func ("/hangar/auth/refresh/proactive", test_refresh_proactive);
   g_test_add_func ("/hangar/auth/refresh/single-flight", test_refresh_single_flight);
   g_test_add_func ("/hangar/auth/refresh/two-stores", test_refresh_two_stores);
+  g_test_add_func ("/hangar/auth/refresh/token-expired", test_refresh_token_expired);
+  g_test_add_func ("/hangar/auth/refresh/network-failure", test_refresh_network_failure);
+  g_test_add_func ("/hangar/auth/refresh/conflict", test_refresh_conflict);
   g_test_add_func ("/hangar/auth/revoke", test_revoke);
   g_test_add_func ("/hangar/auth/two-users", test_two_users);
   g_test_add_func ("/hangar/auth/scopes", test_scopes);
