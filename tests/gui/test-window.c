@@ -594,6 +594,55 @@ test_revoke_badge (Fixture       *f,
   }
 }
 
+static void
+test_account_row_badge (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hangar-row-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "accounts.json", NULL);
+  g_autoptr(HangarAccountStore) store = hangar_account_store_new_for_path (path, &error);
+  HangarAccount *account;
+  GtkWidget *row;
+  GtkWidget *page;
+  GtkLabel *badge;
+  static const struct {
+    HangarAccountStatus status;
+    const char *css;
+  } cases[] = {
+    { HANGAR_ACCOUNT_STATUS_ACTIVE, "status-active" },
+    { HANGAR_ACCOUNT_STATUS_EXPIRED, "status-expired" },
+    { HANGAR_ACCOUNT_STATUS_REVOKED, "status-revoked" },
+    { HANGAR_ACCOUNT_STATUS_ERROR, "status-error" },
+    { HANGAR_ACCOUNT_STATUS_PENDING, "status-pending" },
+  };
+
+  g_assert_no_error (error);
+  account = hangar_account_store_get_or_create (store, "pending|Row", "Row", HANGAR_ACCOUNT_KIND_OAUTH);
+  row = g_object_ref_sink (hangar_account_row_new (account));
+  page = g_object_ref_sink (hangar_account_page_new ());
+  hangar_account_page_set_account (HANGAR_ACCOUNT_PAGE (page), account);
+  badge = hangar_account_row_get_badge (HANGAR_ACCOUNT_ROW (row));
+
+  /* Each status: its own words (never colour alone) and its own class. */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      hangar_account_set_status (account, cases[i].status,
+                                 cases[i].status == HANGAR_ACCOUNT_STATUS_ACTIVE ? NULL : "Because");
+      g_assert_cmpstr (gtk_label_get_text (badge), ==, hangar_account_status_to_string (cases[i].status));
+      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (badge), cases[i].css));
+      for (guint j = 0; j < G_N_ELEMENTS (cases); j++)
+        if (j != i)
+          g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (badge), cases[j].css));
+    }
+
+  /* Server text is never markup in the row. */
+  hangar_account_set_label (account, "<b>R&D</b>");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (row, HANGAR_TYPE_ACCOUNT_ROW, "label"))), ==, "<b>R&D</b>");
+
+  g_assert_finalize_object (row);
+  g_assert_finalize_object (page);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -601,6 +650,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add_func ("/hangar/gui/window/account-row-badge", test_account_row_badge);
   g_test_add ("/hangar/gui/window/empty", Fixture, NULL, fixture_setup, test_window_empty, fixture_teardown);
   g_test_add ("/hangar/gui/consent/grant", Fixture, NULL, fixture_setup, test_consent_grant, fixture_teardown);
   g_test_add ("/hangar/gui/consent/deny", Fixture, NULL, fixture_setup, test_consent_deny, fixture_teardown);
