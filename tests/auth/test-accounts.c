@@ -666,6 +666,63 @@ test_refresh_conflict (void)
   g_assert_cmpint (hangar_account_get_status (account), !=, HANGAR_ACCOUNT_STATUS_REVOKED);
 }
 
+
+static void
+test_confidential_client (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "4", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  const char *cid = json_object_get_string_member (sandbox->info, "confidential_client_id");
+  const char *secret = json_object_get_string_member (sandbox->info, "confidential_client_secret");
+  g_autoptr(HangarOAuthIntegration) integration =
+    hangar_oauth_integration_new (sandbox->url, sandbox->url, cid, secret, sandbox->redirect_uri, NULL);
+  g_autoptr(HangarOAuthIntegration) loaded = NULL;
+  g_autoptr(HangarOAuthFlow) flow = hangar_oauth_flow_new (integration);
+  g_autoptr(HangarCredentials) creds = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *metadata = NULL;
+  HangarAccount *account;
+  gint64 before;
+
+  remember_token (secret);
+  redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
+  code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
+  g_assert_no_error (error);
+  /* Basic auth with the secret (the sandbox refuses a confidential client without it). */
+  hangar_account_store_connect_oauth_async (store, "confidential", flow, code, NULL, ta_wait_cb, &result);
+  account = hangar_account_store_connect_oauth_finish (store, ta_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  remember_account_tokens (store, account);
+
+  /* The secret is kept in the keyring, never in the metadata file. */
+  creds = ta_load_credentials (store, account);
+  g_assert_cmpstr (creds->client_secret, ==, secret);
+  g_assert_true (hangar_account_store_flush (store, &error));
+  g_assert_true (g_file_get_contents (hangar_account_store_get_path (store), &metadata, NULL, NULL));
+  g_assert_null (strstr (metadata, secret));
+  g_assert_nonnull (strstr (metadata, cid));
+  hangar_account_store_load_integration_async (store, account, NULL, ta_wait_cb, &result);
+  loaded = hangar_account_store_load_integration_finish (store, ta_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded->client_secret, ==, secret);
+  g_assert_cmpstr (loaded->client_id, ==, cid);
+  g_assert_cmpstr (loaded->redirect_uri, ==, sandbox->redirect_uri);
+
+  /* Refreshing works with the stored secret, too. */
+  g_assert_no_error (ta_client_whoami (account));
+  before = stat_of (sandbox, "refreshes");
+  g_usleep (3300 * 1000);
+  g_assert_no_error (ta_client_whoami (account));
+  g_assert_cmpint (stat_of (sandbox, "refreshes") - before, ==, 1);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  remember_account_tokens (store, account);
+}
+
 static void
 test_revoke (void)
 {
@@ -981,6 +1038,7 @@ main (int   argc,
   g_test_add_func ("/hangar/auth/flow/denied", test_flow_denied);
   g_test_add_func ("/hangar/auth/flow/state-and-foreign-redirect", test_flow_state_and_foreign_redirect);
   g_test_add_func ("/hangar/auth/flow/code-reuse", test_flow_code_reuse);
+  g_test_add_func ("/hangar/auth/flow/confidential-client", test_confidential_client);
   g_test_add_func ("/hangar/auth/pat", test_pat);
   g_test_add_func ("/hangar/auth/refresh/proactive", test_refresh_proactive);
   g_test_add_func ("/hangar/auth/refresh/single-flight", test_refresh_single_flight);
