@@ -393,6 +393,17 @@ test_window_empty (Fixture       *f,
   g_assert_nonnull (dialog);
   g_assert_false (hangar_consent_module_loaded ());
   gtk_window_destroy (dialog);
+
+  /* Its size is kept in GSettings when it closes. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    gtk_window_set_default_size (GTK_WINDOW (f->window), 812, 604);
+    gtk_window_close (GTK_WINDOW (f->window));
+    g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 812);
+    g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 604);
+    g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  }
 }
 
 static void
