@@ -39,9 +39,11 @@ request_log_cb (SoupServer        *server,
                 gpointer           data)
 {
   /* method, path and status only: queries and headers may carry secrets */
+  GUri *uri = soup_server_message_get_uri (msg);
+
   if (!quiet)
     g_printerr ("hangar-sandbox: %s %s → %u\n", soup_server_message_get_method (msg),
-                g_uri_get_path (soup_server_message_get_uri (msg)), soup_server_message_get_status (msg));
+                uri != NULL ? g_uri_get_path (uri) : "(bad request line)", soup_server_message_get_status (msg));
 }
 
 int

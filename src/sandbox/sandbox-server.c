@@ -92,7 +92,10 @@ count_inc (GHashTable *table,
 static const char *
 path_of (SoupServerMessage *msg)
 {
-  return g_uri_get_path (soup_server_message_get_uri (msg));
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  /* NULL when libsoup refused an unparsable request line itself */
+  return uri != NULL ? g_uri_get_path (uri) : "";
 }
 
 /* ------------------------------------------------------------ persistence */
@@ -995,7 +998,11 @@ early_cb (SoupServer        *server,
   goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
 
   if (length > SANDBOX_MAX_BODY)
-    sandbox_respond_error (msg, 413, "REQUEST_TOO_LARGE", "The request body exceeds the 2 MB limit.");
+    {
+      /* whatever of the body still arrives is not kept */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      sandbox_respond_error (msg, 413, "REQUEST_TOO_LARGE", "The request body exceeds the 2 MB limit.");
+    }
 }
 
 static void

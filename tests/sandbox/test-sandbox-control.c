@@ -430,6 +430,52 @@ test_hostile_input (void)
   g_assert_cmpuint (sb_count_records (sb, base, "Tasks"), ==, before);
 }
 
+/* Sends raw bytes on a fresh connection and returns what came back. */
+static char *
+raw_exchange (HangarTestSandbox *sb,
+              const char        *request)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (sb->url, G_URI_FLAGS_NONE, NULL);
+  GString *reply = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (reply, buf, n);
+  return g_string_free (reply, FALSE);
+}
+
+static void
+test_raw_http (void)
+{
+  g_autoptr(HangarTestSandbox) sb = start ();
+  const char *requests[] = {
+    "GET /v0/meta/whoami?x=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    "GET /v0/meta/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    "GARBAGE\r\n\r\n",
+    "GET /v0/meta/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\nConnection: close\r\n\r\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autofree char *reply = raw_exchange (sb, requests[i]);
+
+      g_test_message ("raw %u: %.40s", i, reply);
+      /* an HTTP error status, or the connection closed: never a crash */
+      g_assert_true (*reply == '\0' || g_str_has_prefix (reply, "HTTP/1.1 4") || g_str_has_prefix (reply, "HTTP/1.0 4"));
+    }
+  {
+    g_autoptr(JsonObject) me = sb_call (sb, "GET", "/v0/meta/whoami", sb->pat, NULL, 200);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -443,5 +489,6 @@ main (int    argc,
   g_test_add_func ("/hangar/sandbox/control/state", test_state);
   g_test_add_func ("/hangar/sandbox/control/generate", test_generate);
   g_test_add_func ("/hangar/sandbox/control/hostile-input", test_hostile_input);
+  g_test_add_func ("/hangar/sandbox/control/raw-http", test_raw_http);
   return g_test_run ();
 }
