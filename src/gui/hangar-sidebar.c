@@ -211,7 +211,11 @@ list_tables_cb (GObject      *object,
 
   if (tables == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Could not list tables: %s"), error->message);
+      /* A 403 is explained as the scope or base grant that is missing. */
+      g_autofree char *explained = hangar_scopes_explain_forbidden (data->account, HANGAR_CAPABILITY_SCHEMA_READ,
+                                                                    hangar_base_get_name (data->base), error);
+      g_autofree char *text = explained != NULL ? g_steal_pointer (&explained)
+                                                : g_strdup_printf (_("Could not list tables: %s"), error->message);
       show_message (data, text);
       load_data_free (data);
       return;
@@ -248,7 +252,10 @@ list_bases_cb (GObject      *object,
 
   if (bases == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Could not list bases: %s"), error->message);
+      g_autofree char *explained = hangar_scopes_explain_forbidden (data->account, HANGAR_CAPABILITY_SCHEMA_READ,
+                                                                    NULL, error);
+      g_autofree char *text = explained != NULL ? g_steal_pointer (&explained)
+                                                : g_strdup_printf (_("Could not list bases: %s"), error->message);
       show_message (data, text);
       load_data_free (data);
       return;

@@ -214,9 +214,23 @@ dialog_shows_message (gpointer data)
 
 typedef struct
 {
-  HangarSidebar *sidebar;
-  HangarAccount *account;
+  HangarSidebar     *sidebar;
+  HangarAccount     *account;
+  HangarSidebarNode *base_node;
 } SidebarWait;
+
+static gboolean
+tables_listed (gpointer data)
+{
+  SidebarWait *w = data;
+  GListModel *tables = hangar_sidebar_get_base_children (w->sidebar, w->base_node);
+  g_autoptr(GObject) first = NULL;
+
+  if (tables == NULL || g_list_model_get_n_items (tables) == 0)
+    return FALSE;
+  first = g_list_model_get_item (tables, 0);
+  return hangar_sidebar_node_get_kind (HANGAR_SIDEBAR_NODE (first)) != HANGAR_SIDEBAR_NODE_LOADING;
+}
 
 static gboolean
 bases_listed (gpointer data)
@@ -285,7 +299,7 @@ static GtkLabel *
 account_badge (Fixture       *f,
                HangarAccount *account)
 {
-  SidebarWait w = { hangar_window_get_sidebar (f->window), account };
+  SidebarWait w = { hangar_window_get_sidebar (f->window), account, NULL };
 
   wait_until (row_visible, &w, "the account row");
   return hangar_account_row_get_badge (HANGAR_ACCOUNT_ROW (hangar_sidebar_get_account_row (w.sidebar, account)));
@@ -433,6 +447,31 @@ test_consent_grant (Fixture       *f,
   /* The scan really read something: at least the account list. */
   g_assert_cmpuint (n_files, >, 0);
   hangar_credentials_free (creds);
+
+  /* A base taken out of the grant: its tables cannot be listed, and the
+   * sidebar says why (the 403 explained), not just "forbidden". */
+  {
+    HangarSidebar *sidebar = hangar_window_get_sidebar (f->window);
+    GListModel *bases = hangar_sidebar_get_account_children (sidebar, account);
+    g_autoptr(GObject) base_node = g_list_model_get_item (bases, 0);
+    HangarBase *base = hangar_sidebar_node_get_base (HANGAR_SIDEBAR_NODE (base_node));
+    g_autofree char *body = g_strdup_printf ("{\"base\": \"%s\"}", hangar_base_get_id (base));
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GObject) first = NULL;
+    SidebarWait w = { sidebar, account };
+    guint status = 0;
+
+    reply = hangar_test_sandbox_request (f->sandbox, "POST", "/__sandbox/remove-base", NULL, body, &status);
+    g_assert_cmpuint (status, ==, 200);
+    hangar_sidebar_set_expanded (sidebar, base_node, TRUE);
+    w.base_node = HANGAR_SIDEBAR_NODE (base_node);
+    wait_until (tables_listed, &w, "the base's tables (or why not)");
+    first = g_list_model_get_item (hangar_sidebar_get_base_children (sidebar, w.base_node), 0);
+    g_assert_cmpint (hangar_sidebar_node_get_kind (HANGAR_SIDEBAR_NODE (first)), ==, HANGAR_SIDEBAR_NODE_MESSAGE);
+    g_assert_nonnull (strstr (hangar_sidebar_node_get_text (HANGAR_SIDEBAR_NODE (first)), hangar_base_get_name (base)));
+    /* A missing base grant does not break the account. */
+    g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  }
 
   /* Disconnect, confirmed in the message dialog: account and secret gone. */
   {
