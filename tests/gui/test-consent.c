@@ -247,6 +247,45 @@ test_cancellable_closes (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 0);
 }
 
+static gboolean
+error_page_shown (gpointer data)
+{
+  GtkWindow *dialog = hangar_consent_get_dialog ();
+  GtkStack *stack;
+
+  if (dialog == NULL)
+    return FALSE;
+  stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (dialog), G_OBJECT_TYPE (dialog), "stack"));
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "error") == 0;
+}
+
+static void
+test_load_error (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(HangarOAuthIntegration) unreachable = hangar_oauth_integration_copy (f->integration);
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  /* A loopback port that nothing listens on once the listener is gone. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  g_free (unreachable->oauth_url);
+  unreachable->oauth_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  hangar_connect_oauth_async (NULL, f->store, "Consent", unreachable, NULL, connected_cb, f);
+  wait_until (error_page_shown, NULL, "the load error page");
+  g_assert_false (f->done);
+
+  /* The user gives up: a cancel, nothing stored. */
+  gtk_window_close (hangar_consent_get_dialog ());
+  wait_until (flow_done, f, "the flow");
+  g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -260,6 +299,8 @@ main (int   argc,
               fixture_setup, test_state_mismatch, fixture_teardown);
   g_test_add ("/hangar/gui/consent/error-redirect", Fixture, "--no-rate-limit",
               fixture_setup, test_error_redirect, fixture_teardown);
+  g_test_add ("/hangar/gui/consent/load-error", Fixture, "--no-rate-limit",
+              fixture_setup, test_load_error, fixture_teardown);
   g_test_add ("/hangar/gui/consent/cancellable", Fixture, "--no-rate-limit",
               fixture_setup, test_cancellable_closes, fixture_teardown);
 
