@@ -11,6 +11,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hangar-test-sandbox.h"
 #include "sandbox-formula.h"
 
 /* ------------------------------------------------------------------ */
@@ -1152,10 +1153,228 @@ test_generated (void)
   g_assert_cmpuint (parsed, ==, rounds);
 }
 
+/* ------------------------------------------------------------------ */
+/* Through HTTP: filterByFormula against a real hangar-sandbox          */
+/* ------------------------------------------------------------------ */
+
+static const char * const hostile_names[] = {
+  "Guest's \"quoted\" name",
+  "back\\slash",
+  "{braces} & (parens)",
+  "Ünïcödé ☕ 'x'",
+  "trailing backslash\\",
+  "a+b %20 &c=d?e#f;/",
+};
+
+/* pyairtable's quoting: single quotes, \ and ' escaped */
+static char *
+quote_single (const char *s)
+{
+  GString *out = g_string_new ("'");
+
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '\\' || *p == '\'')
+        g_string_append_c (out, '\\');
+      if (*p == '\n')
+        {
+          g_string_append (out, "\\n");
+          continue;
+        }
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '\'');
+  return g_string_free (out, FALSE);
+}
+
+static char *
+quote_double (const char *s)
+{
+  GString *out = g_string_new ("\"");
+
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '\\' || *p == '"')
+        g_string_append_c (out, '\\');
+      if (*p == '\n')
+        {
+          g_string_append (out, "\\n");
+          continue;
+        }
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+static JsonArray *
+list_with_formula (HangarTestSandbox *sb,
+                   const char        *base_id,
+                   const char        *formula,
+                   guint             *out_status,
+                   JsonNode         **out_body)
+{
+  g_autofree char *escaped = g_uri_escape_string (formula, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/v0/%s/People?filterByFormula=%s", base_id, escaped);
+  JsonNode *body = hangar_test_sandbox_request (sb, "GET", path, sb->pat, NULL, out_status);
+
+  *out_body = body;
+  if (*out_status != 200)
+    return NULL;
+  return json_object_get_array_member (json_node_get_object (body), "records");
+}
+
+static const char *
+record_name (JsonArray *records, guint i)
+{
+  JsonObject *rec = json_array_get_object_element (records, i);
+  JsonObject *fields = json_object_get_object_member (rec, "fields");
+
+  return json_object_get_string_member_with_default (fields, "Name", NULL);
+}
+
+static void
+test_http_filter (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--no-rate-limit", NULL);
+  g_autoptr(JsonNode) bases = NULL;
+  g_autoptr(GString) create = g_string_new ("{\"records\":[");
+  g_autoptr(JsonNode) created = NULL;
+  const char *base_id = NULL;
+  JsonArray *list;
+  guint status = 0;
+
+  bases = hangar_test_sandbox_request (sb, "GET", "/v0/meta/bases", sb->pat, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  list = json_object_get_array_member (json_node_get_object (bases), "bases");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *b = json_array_get_object_element (list, i);
+
+      if (g_strcmp0 (json_object_get_string_member (b, "name"), "Product Roadmap") == 0)
+        base_id = json_object_get_string_member (b, "id");
+    }
+  g_assert_nonnull (base_id);
+
+  /* records whose names need every kind of escaping */
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_names); i++)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) n = NULL;
+      g_autofree char *js = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "fields");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "Name");
+      json_builder_add_string_value (b, hostile_names[i]);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      n = json_builder_get_root (b);
+      js = json_to_string (n, FALSE);
+      g_string_append_printf (create, "%s%s", i ? "," : "", js);
+    }
+  g_string_append (create, "]}");
+  {
+    g_autofree char *path = g_strdup_printf ("/v0/%s/People", base_id);
+
+    created = hangar_test_sandbox_request (sb, "POST", path, sb->pat, create->str, &status);
+    g_assert_cmpuint (status, ==, 200);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_names); i++)
+    {
+      g_autofree char *q1 = quote_single (hostile_names[i]);
+      g_autofree char *q2 = quote_double (hostile_names[i]);
+      g_autofree char *f1 = g_strdup_printf ("{Name}=%s", q1);
+      g_autofree char *f2 = g_strdup_printf ("AND({Name} = %s, NOT({Name} = ''))", q2);
+      const char *formulas[] = { f1, f2 };
+
+      for (guint k = 0; k < G_N_ELEMENTS (formulas); k++)
+        {
+          g_autoptr(JsonNode) body = NULL;
+          JsonArray *records = list_with_formula (sb, base_id, formulas[k], &status, &body);
+
+          if (status != 200 || json_array_get_length (records) != 1)
+            g_error ("filterByFormula=%s: status %u, %u records", formulas[k], status,
+                     records ? json_array_get_length (records) : 0);
+          g_assert_cmpstr (record_name (records, 0), ==, hostile_names[i]);
+        }
+    }
+
+  /* functions over the demo data and the new records */
+  {
+    g_autoptr(JsonNode) body = NULL;
+    JsonArray *records = list_with_formula (sb, base_id, "FIND('☕', {Name}) > 0", &status, &body);
+
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (records), ==, 1);
+    g_assert_cmpstr (record_name (records, 0), ==, hostile_names[3]);
+  }
+  {
+    g_autoptr(JsonNode) all_body = NULL;
+    g_autoptr(JsonNode) none_body = NULL;
+    g_autoptr(JsonNode) empty_body = NULL;
+    JsonArray *all = list_with_formula (sb, base_id, "TRUE()", &status, &all_body);
+    JsonArray *none = NULL, *empty = NULL;
+    guint n_all = json_array_get_length (all);
+
+    g_assert_cmpuint (n_all, >=, G_N_ELEMENTS (hostile_names));
+    none = list_with_formula (sb, base_id, "0/0", &status, &none_body);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (none), ==, 0);
+    /* every record has a name: {Name}='' keeps none, NOT() keeps all */
+    empty = list_with_formula (sb, base_id, "{Name}=''", &status, &empty_body);
+    g_assert_cmpuint (json_array_get_length (empty), ==, 0);
+  }
+
+  /* unparseable formulas are 422 INVALID_FILTER_BY_FORMULA for the request */
+  {
+    const char *bad[] = { "{Name}=\u201CGuest\u201D", "{Nope}=1", "FOO({Name})", "AND(",
+                          "NOT(1, 2)", "{\"fields\":1}", "{Name}='unterminated" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(JsonNode) body = NULL;
+        JsonObject *err;
+
+        list_with_formula (sb, base_id, bad[i], &status, &body);
+        g_assert_cmpuint (status, ==, 422);
+        err = json_object_get_object_member (json_node_get_object (body), "error");
+        g_assert_cmpstr (json_object_get_string_member (err, "type"), ==, "INVALID_FILTER_BY_FORMULA");
+      }
+  }
+
+  /* the POST listRecords variant carries the formula in its body */
+  {
+    g_autofree char *q = quote_single (hostile_names[0]);
+    g_autofree char *formula = g_strdup_printf ("{Name}=%s", q);
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr(JsonNode) req = NULL;
+    g_autoptr(JsonNode) body = NULL;
+    g_autofree char *js = NULL;
+    g_autofree char *path = g_strdup_printf ("/v0/%s/People/listRecords", base_id);
+    JsonArray *records;
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "filterByFormula");
+    json_builder_add_string_value (b, formula);
+    json_builder_end_object (b);
+    req = json_builder_get_root (b);
+    js = json_to_string (req, FALSE);
+    body = hangar_test_sandbox_request (sb, "POST", path, sb->pat, js, &status);
+    g_assert_cmpuint (status, ==, 200);
+    records = json_object_get_array_member (json_node_get_object (body), "records");
+    g_assert_cmpuint (json_array_get_length (records), ==, 1);
+    g_assert_cmpstr (record_name (records, 0), ==, hostile_names[0]);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  hangar_test_isolate_home ();
   fake_setup ();
 
   g_test_add_func ("/hangar/sandbox/formula/cases", test_cases);
@@ -1167,6 +1386,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hangar/sandbox/formula/threads", test_threads);
   g_test_add_func ("/hangar/sandbox/formula/fuzz", test_fuzz);
   g_test_add_func ("/hangar/sandbox/formula/generated", test_generated);
+  g_test_add_func ("/hangar/sandbox/formula/http-filter", test_http_filter);
 
   return g_test_run ();
 }
