@@ -28,9 +28,16 @@ log_writer (GLogLevelFlags   level,
             gsize            n_fields,
             gpointer         data)
 {
+  g_autofree char *line = NULL;
+
   if (quiet && (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG)) != 0)
     return G_LOG_WRITER_HANDLED;
-  return g_log_writer_standard_streams (level, fields, n_fields, data);
+  if ((level & G_LOG_LEVEL_DEBUG) != 0 && g_getenv ("G_MESSAGES_DEBUG") == NULL)
+    return G_LOG_WRITER_HANDLED;
+  /* everything to stderr: stdout carries only the one JSON line */
+  line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
+  fprintf (stderr, "%s\n", line);
+  return G_LOG_WRITER_HANDLED;
 }
 
 static void
