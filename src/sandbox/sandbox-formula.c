@@ -75,9 +75,11 @@
  *    pattern is #ERROR! for the record, not a parse error.
  *  - Not implemented (UNKNOWN_FUNCTION): WORKDAY, WORKDAY_DIFF, FROMNOW,
  *    TONOW. LAST_MODIFIED_TIME ignores its field arguments.
- *  - Limits: 256 KiB of formula text, 200 levels of parentheses/calls/
- *    unary minus, a tree 1000 levels deep (long operator chains), and 4 MiB
- *    for any string built during evaluation (beyond it: #ERROR!).
+ *  - Limits: 256 KiB of formula text, 200 levels of parentheses, calls and
+ *    unary minus (beyond: a syntax error, never a stack overflow), and 4 MiB
+ *    for any string built during evaluation (beyond it: #ERROR!). Runs of
+ *    operators of one precedence level are flat chains, so 1+1+…+1 has no
+ *    depth limit.
  *  - Sorting (sandbox_formula_compare_cells): blanks first ascending.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -89,7 +91,6 @@
 
 #define MAX_TEXT_LENGTH   (256 * 1024)
 #define MAX_NESTING       200
-#define MAX_TREE_DEPTH    1000
 #define MAX_STRING_RESULT (4 * 1024 * 1024)
 
 G_DEFINE_QUARK (sandbox-formula-error-quark, sandbox_formula_error)
@@ -1148,7 +1149,7 @@ typedef enum
   NODE_STRING,
   NODE_FIELD,
   NODE_NEGATE,
-  NODE_BINARY,
+  NODE_CHAIN,
   NODE_CALL,
 } NodeKind;
 
@@ -1159,13 +1160,13 @@ typedef struct _Ctx Ctx;
 struct _Node
 {
   NodeKind       kind;
-  TokenKind      op;          /* NODE_BINARY */
+  TokenKind     *ops;         /* NODE_CHAIN: n_args - 1 operators, applied left to right */
   int            depth;
   double         number;      /* NODE_NUMBER */
   char          *string;      /* NODE_STRING; NODE_FIELD: field id */
   char          *field_type;  /* NODE_FIELD */
   const FuncDef *func;        /* NODE_CALL */
-  Node         **args;        /* NODE_CALL (n_args), NODE_NEGATE (1), NODE_BINARY (2) */
+  Node         **args;        /* NODE_CALL, NODE_CHAIN (n_args), NODE_NEGATE (1) */
   guint          n_args;
   GRegex        *regex;       /* REGEX_* with a literal pattern; NULL if invalid */
 };
@@ -1204,6 +1205,7 @@ node_free (Node *node)
   for (guint i = 0; i < node->n_args; i++)
     node_free (node->args[i]);
   g_free (node->args);
+  g_free (node->ops);
   g_free (node->string);
   g_free (node->field_type);
   g_clear_pointer (&node->regex, g_regex_unref);
@@ -1488,33 +1490,20 @@ parse_unary (Parser *p)
   return parse_primary (p);
 }
 
-static Node *
-make_binary (Parser *p, Token *op, Node *left, Node *right)
-{
-  Node *n = node_new (NODE_BINARY);
-
-  n->op = op->kind;
-  n->n_args = 2;
-  n->args = g_new (Node *, 2);
-  n->args[0] = left;
-  n->args[1] = right;
-  n->depth = MAX (left->depth, right->depth) + 1;
-  if (n->depth > MAX_TREE_DEPTH)
-    {
-      node_free (n);
-      return parse_fail (p, op, "formula too deeply nested (too many operators in a row)");
-    }
-  return n;
-}
-
 typedef Node *(*ParseLevel) (Parser *p);
 
+/* One precedence level: operands joined by its operators, kept as a flat
+ * left-to-right chain so that long runs (1+1+…+1) need no deep tree. */
 static Node *
 parse_binary_level (Parser *p, ParseLevel next, const TokenKind *ops, guint n_ops)
 {
-  Node *left = next (p);
+  g_autoptr(GPtrArray) operands = NULL;
+  g_autoptr(GArray) operators = NULL;
+  Node *first = next (p);
+  Node *chain;
+  int depth = 0;
 
-  if (left == NULL)
+  if (first == NULL)
     return NULL;
   for (;;)
     {
@@ -1526,18 +1515,32 @@ parse_binary_level (Parser *p, ParseLevel next, const TokenKind *ops, guint n_op
         if (op->kind == ops[i])
           match = TRUE;
       if (!match)
-        return left;
+        break;
+      if (operands == NULL)
+        {
+          operands = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
+          operators = g_array_new (FALSE, FALSE, sizeof (TokenKind));
+          g_ptr_array_add (operands, first);
+          depth = first->depth;
+        }
       advance (p);
       right = next (p);
       if (right == NULL)
-        {
-          node_free (left);
-          return NULL;
-        }
-      left = make_binary (p, op, left, right);
-      if (left == NULL)
         return NULL;
+      g_ptr_array_add (operands, right);
+      g_array_append_val (operators, op->kind);
+      depth = MAX (depth, right->depth);
     }
+  if (operands == NULL)
+    return first;
+
+  chain = node_new (NODE_CHAIN);
+  chain->depth = depth + 1;
+  chain->n_args = operands->len;
+  g_ptr_array_set_free_func (operands, NULL);
+  chain->args = (Node **) g_ptr_array_free (g_steal_pointer (&operands), FALSE);
+  chain->ops = (TokenKind *) (gpointer) g_array_free (g_steal_pointer (&operators), FALSE);
+  return chain;
 }
 
 static Node *
@@ -1605,7 +1608,7 @@ first_error (Value **args, guint n)
 }
 
 static Value *
-number_arg (Value *v, double *out)
+number_arg (const Value *v, double *out)
 {
   if (v->kind == VAL_ERROR)
     return value_copy (v);
@@ -1766,13 +1769,11 @@ eval_compare (TokenKind op, const Value *a, const Value *b)
 }
 
 static Value *
-eval_binary (Ctx *ctx, Node *node)
+apply_binary (TokenKind op, const Value *a, const Value *b)
 {
-  g_autoptr(Value) a = eval (ctx, node->args[0]);
-  g_autoptr(Value) b = eval (ctx, node->args[1]);
   double x, y;
 
-  switch (node->op)
+  switch (op)
     {
     case TOK_EQ:
     case TOK_NE:
@@ -1780,7 +1781,7 @@ eval_binary (Ctx *ctx, Node *node)
     case TOK_GT:
     case TOK_LE:
     case TOK_GE:
-      return eval_compare (node->op, a, b);
+      return eval_compare (op, a, b);
     case TOK_AMP:
       {
         GString *s;
@@ -1800,7 +1801,7 @@ eval_binary (Ctx *ctx, Node *node)
     case TOK_SLASH:
       NUMBER_ARG (a, &x);
       NUMBER_ARG (b, &y);
-      switch (node->op)
+      switch (op)
         {
         case TOK_PLUS: return value_number_checked (x + y);
         case TOK_MINUS: return value_number_checked (x - y);
@@ -1850,8 +1851,20 @@ eval (Ctx *ctx, Node *node)
         NUMBER_ARG (a, &x);
         return value_number (-x);
       }
-    case NODE_BINARY:
-      return eval_binary (ctx, node);
+    case NODE_CHAIN:
+      {
+        Value *acc = eval (ctx, node->args[0]);
+
+        for (guint i = 1; i < node->n_args; i++)
+          {
+            g_autoptr(Value) rhs = eval (ctx, node->args[i]);
+            Value *next = apply_binary (node->ops[i - 1], acc, rhs);
+
+            value_free (acc);
+            acc = next;
+          }
+        return acc;
+      }
     case NODE_CALL:
       if (node->func->lazy != NULL)
         return node->func->lazy (ctx, node);

@@ -724,7 +724,6 @@ test_nesting_limits (void)
   assert_syntax_error (open_only);
   assert_syntax_error (deep_calls);
   assert_syntax_error (minus_deep_formula);
-  assert_syntax_error (chain_deep_formula);
 
   v = eval_to_string (nots);
   g_assert_cmpstr (v, ==, "1");
@@ -734,6 +733,22 @@ test_nesting_limits (void)
   g_clear_pointer (&v, g_free);
   v = eval_to_string (chain_ok_formula);
   g_assert_cmpstr (v, ==, "901");
+  g_clear_pointer (&v, g_free);
+  /* long runs of one precedence level are flat: no depth limit */
+  v = eval_to_string (chain_deep_formula);
+  g_assert_cmpstr (v, ==, "20001");
+  g_clear_pointer (&v, g_free);
+  {
+    g_autofree char *amps = repeat ("'ab'&", 30000);
+    g_autofree char *amp_formula = g_strconcat ("LEN(", amps, "'')", NULL);
+
+    v = eval_to_string (amp_formula);
+    g_assert_cmpstr (v, ==, "60000");
+    g_clear_pointer (&v, g_free);
+  }
+  /* precedence still holds inside a chain: 2*3+4*5-6/3 */
+  v = eval_to_string ("2*3+4*5-6/3&'|'&1<2=1");
+  g_assert_cmpstr (v, ==, "0");  /* (\"24|1\" < 2) = 1 → 0 */
   g_clear_pointer (&v, g_free);
 }
 
