@@ -213,6 +213,8 @@ roadmap (SandboxServer *self,
              "{\"choices\":[{\"name\":\"bug\",\"color\":\"redLight2\"},{\"name\":\"feature\",\"color\":\"greenLight2\"},"
              "{\"name\":\"chore\",\"color\":\"grayLight2\"}]}");
   add_field (self, tasks, "ID", "autoNumber", NULL);
+  add_field (self, tasks, "Created by", "createdBy", NULL);
+  add_field (self, tasks, "Last modified by", "lastModifiedBy", NULL);
   add_field (self, tasks, "Last modified", "lastModifiedTime",
              "{\"isValid\":true,\"referencedFieldIds\":[],\"result\":{\"type\":\"dateTime\",\"options\":{\"dateFormat\":{\"name\":\"iso\",\"format\":\"YYYY-MM-DD\"},\"timeFormat\":{\"name\":\"24hour\",\"format\":\"HH:mm\"},\"timeZone\":\"utc\"}}}");
   add_field (self, tasks, "Created", "createdTime", "{\"result\":{\"type\":\"dateTime\",\"options\":{\"dateFormat\":{\"name\":\"iso\",\"format\":\"YYYY-MM-DD\"},\"timeFormat\":{\"name\":\"24hour\",\"format\":\"HH:mm\"},\"timeZone\":\"utc\"}}}");

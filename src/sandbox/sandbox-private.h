@@ -78,6 +78,8 @@ typedef struct
   char       *id;
   gint64      created_ms;
   gint64      modified_ms;     /* last write of a cell; 0 = never since creation */
+  char       *created_by;      /* usr… or NULL */
+  char       *modified_by;     /* usr… or NULL (then created_by) */
   gint64      autonumber;
   JsonObject *cells;           /* field id → stored value; never empty values */
   GPtrArray  *comments;        /* SandboxComment*, NULL when none */
@@ -171,6 +173,9 @@ struct _SandboxServer
   /* bytes of uploadAttachment, by attachment id (memory only) */
   GHashTable    *uploads;        /* att… → GBytes; content type in upload_types */
   GHashTable    *upload_types;   /* att… → char* */
+
+  /* the user of the API request being handled (for createdBy/lastModifiedBy) */
+  const char    *acting_user_id;
 
   /* typecast select options waiting for their request to succeed */
   GPtrArray     *pending_choices;  /* of char*: field id, name, field id, name… */

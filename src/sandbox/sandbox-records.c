@@ -970,6 +970,11 @@ apply_plan (SandboxServer *self,
     {
       plan->record = sandbox_record_new (table);
       plan->created = TRUE;
+      if (self->acting_user_id != NULL)
+        {
+          g_free (plan->record->created_by);
+          plan->record->created_by = g_strdup (self->acting_user_id);
+        }
     }
   if (destructive)
     for (guint i = 0; i < table->fields->len; i++)
@@ -982,7 +987,11 @@ apply_plan (SandboxServer *self,
   for (guint i = 0; i < plan->fields->len; i++)
     sandbox_record_set_cell (self, table, plan->record, plan->fields->pdata[i], plan->values->pdata[i]);
   if (!plan->created)
-    plan->record->modified_ms = g_get_real_time () / 1000;
+    {
+      plan->record->modified_ms = g_get_real_time () / 1000;
+      g_free (plan->record->modified_by);
+      plan->record->modified_by = g_strdup (self->acting_user_id);
+    }
 }
 
 static void
@@ -1567,6 +1576,8 @@ handle_upload (SandboxServer     *self,
   json_node_take_array (value, array);
   sandbox_record_set_cell (self, table, record, field, value);
   record->modified_ms = g_get_real_time () / 1000;
+  g_free (record->modified_by);
+  record->modified_by = g_strdup (self->acting_user_id);
   sandbox_server_changed (self);
 
   reply = json_object_new ();

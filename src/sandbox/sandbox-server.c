@@ -933,7 +933,9 @@ handle_api (SandboxServer     *self,
       auth_clear (&auth);
       return;
     }
+  self->acting_user_id = auth.user->id;
   sandbox_records_handle (self, msg, &auth, base, (char **) segments->pdata + 1, segments->len - 2, query);
+  self->acting_user_id = NULL;
   auth_clear (&auth);
 }
 

@@ -24,6 +24,8 @@ typedef struct
 
 static int formula_depth;
 
+static JsonObject *collaborator_object (SandboxUser *user);
+
 static const char * const select_colors[] = {
   "blueLight2", "cyanLight2", "tealLight2", "greenLight2", "yellowLight2",
   "orangeLight2", "redLight2", "pinkLight2", "purpleLight2", "grayLight2",
@@ -215,6 +217,8 @@ sandbox_record_free (SandboxRecord *record)
   if (record == NULL)
     return;
   g_free (record->id);
+  g_free (record->created_by);
+  g_free (record->modified_by);
   json_object_unref (record->cells);
   g_clear_pointer (&record->comments, g_ptr_array_unref);
   g_free (record);
@@ -727,6 +731,24 @@ computed_cell (SandboxServer *self,
       g_autofree char *text = sandbox_format_time (record->modified_ms != 0 ? record->modified_ms : record->created_ms);
 
       return string_node (text);
+    }
+
+  if (g_str_equal (field->type, "createdBy") || g_str_equal (field->type, "lastModifiedBy"))
+    {
+      const char *id = g_str_equal (field->type, "createdBy") || record->modified_by == NULL
+                       ? record->created_by : record->modified_by;
+      SandboxUser *user;
+      JsonNode *node;
+
+      if (id == NULL)
+        id = table->base->owner_id;   /* demo and generated records: the base's owner */
+      user = sandbox_server_find_user (self, id);
+
+      if (user == NULL)
+        return NULL;
+      node = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (node, collaborator_object (user));
+      return node;
     }
 
   if (g_str_equal (field->type, "createdTime"))
@@ -2461,6 +2483,16 @@ sandbox_store_serialize (SandboxServer *self)
                   json_builder_set_member_name (b, "modified_ms");
                   json_builder_add_int_value (b, record->modified_ms);
                 }
+              if (record->created_by != NULL)
+                {
+                  json_builder_set_member_name (b, "created_by");
+                  json_builder_add_string_value (b, record->created_by);
+                }
+              if (record->modified_by != NULL)
+                {
+                  json_builder_set_member_name (b, "modified_by");
+                  json_builder_add_string_value (b, record->modified_by);
+                }
               json_node_set_object (cells, record->cells);
               json_builder_set_member_name (b, "cells");
               json_builder_add_value (b, cells);
@@ -2713,6 +2745,8 @@ sandbox_store_deserialize (SandboxServer *self,
               record->created_ms = get_int (ro, "created_ms");
               record->autonumber = get_int (ro, "autonumber");
               record->modified_ms = get_int (ro, "modified_ms");
+              record->created_by = g_strdup (get_str (ro, "created_by"));
+              record->modified_by = g_strdup (get_str (ro, "modified_by"));
               cells = json_object_get_member (ro, "cells");
               if (cells != NULL && JSON_NODE_HOLDS_OBJECT (cells))
                 {

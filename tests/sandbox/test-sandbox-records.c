@@ -496,6 +496,11 @@ test_update (void)
     g_autoptr(JsonObject) record = sb_call (sb, "PATCH", path, sb->pat, "{\"fields\":{\"Points\":21}}", 200);
 
     g_assert_cmpint (json_object_get_int_member (sb_fields (record), "Points"), ==, 21);
+    /* createdBy / lastModifiedBy: the owner created it, the demo user wrote it */
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sb_fields (record), "Created by"), "email"), ==,
+                     "demo@hangar.test");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sb_fields (record), "Last modified by"), "id"), ==,
+                     json_object_get_string_member (sb->info, "user_id"));
     /* lastModifiedTime follows the write; the demo record was created days ago */
     g_assert_cmpstr (json_object_get_string_member (sb_fields (record), "Last modified"), >,
                      json_object_get_string_member (sb_fields (record), "Created"));
