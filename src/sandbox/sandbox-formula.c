@@ -73,8 +73,12 @@
  *    and the 1st. The locale argument is ignored.
  *  - REGEX_MATCH/EXTRACT/REPLACE use GRegex (PCRE), not RE2; an invalid
  *    pattern is #ERROR! for the record, not a parse error.
- *  - Not implemented (UNKNOWN_FUNCTION): WORKDAY, WORKDAY_DIFF, FROMNOW,
- *    TONOW. LAST_MODIFIED_TIME ignores its field arguments.
+ *  - WORKDAY / WORKDAY_DIFF skip Saturdays, Sundays and the holidays given
+ *    as a comma-separated string of ISO dates; WORKDAY_DIFF counts both
+ *    ends (like NETWORKDAYS) and is negative when the end comes first.
+ *  - Not implemented (UNKNOWN_FUNCTION): FROMNOW, TONOW (their output
+ *    format is not pinned down). LAST_MODIFIED_TIME ignores its field
+ *    arguments.
  *  - Limits: 256 KiB of formula text, 200 levels of parentheses, calls and
  *    unary minus (beyond: a syntax error, never a stack overflow), and 4 MiB
  *    for any string built during evaluation (beyond it: #ERROR!). Runs of
@@ -3329,6 +3333,129 @@ fn_set_timezone (Ctx *ctx, Value **args, guint n)
   return value_date (g_date_time_to_timezone (d, tz), FALSE);
 }
 
+/* Julian day (1 = Monday 1 January of year 1) of @dt's calendar date. */
+static guint32
+julian_of (GDateTime *dt)
+{
+  GDate d;
+
+  g_date_clear (&d, 1);
+  g_date_set_dmy (&d, (GDateDay) g_date_time_get_day_of_month (dt),
+                  (GDateMonth) g_date_time_get_month (dt),
+                  (GDateYear) g_date_time_get_year (dt));
+  return g_date_get_julian (&d);
+}
+
+static gboolean
+julian_is_weekday (gint64 j)
+{
+  return (j - 1) % 7 < 5;
+}
+
+/* Weekdays among julian days 1..j. */
+static gint64
+weekdays_upto (gint64 j)
+{
+  return (j / 7) * 5 + MIN (j % 7, 5);
+}
+
+/* The holidays argument: ISO dates separated by commas, as julian days. */
+static Value *
+holidays_arg (Value **args, guint n, guint index, GHashTable *out)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (n <= index)
+    return NULL;
+  if (args[index]->kind == VAL_DATE)
+    {
+      g_hash_table_add (out, GUINT_TO_POINTER (julian_of (args[index]->date)));
+      return NULL;
+    }
+  TEXT_ARG (args[index], text);
+  parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autoptr(GDateTime) d = NULL;
+
+      g_strstrip (parts[i]);
+      if (parts[i][0] == '\0')
+        continue;
+      d = parse_date_text (parts[i], NULL);
+      if (d == NULL)
+        return value_error ("#ERROR!");
+      g_hash_table_add (out, GUINT_TO_POINTER (julian_of (d)));
+    }
+  return NULL;
+}
+
+static Value *
+fn_workday (Ctx *ctx, Value **args, guint n)
+{
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GHashTable) holidays = g_hash_table_new (NULL, NULL);
+  double count;
+  gint64 j, remaining, step;
+  GDate d;
+  Value *err;
+
+  DATE_ARG (args[0], &start, NULL);
+  NUMBER_ARG (args[1], &count);
+  if ((err = holidays_arg (args, n, 2, holidays)) != NULL)
+    return err;
+  if (start == NULL)
+    return value_blank ();
+  if (isnan (count) || fabs (count) > 100000)
+    return value_error ("#ERROR!");
+  remaining = (gint64) trunc (count);
+  step = remaining < 0 ? -1 : 1;
+  j = julian_of (start);
+  while (remaining != 0)
+    {
+      j += step;
+      if (j < 1 || j > 3652059)  /* 31 December 9999 */
+        return value_error ("#ERROR!");
+      if (julian_is_weekday (j) && !g_hash_table_contains (holidays, GUINT_TO_POINTER ((guint) j)))
+        remaining -= step;
+    }
+  g_date_clear (&d, 1);
+  g_date_set_julian (&d, (guint32) j);
+  return value_date (g_date_time_new_utc (g_date_get_year (&d), g_date_get_month (&d),
+                                          g_date_get_day (&d), 0, 0, 0), TRUE);
+}
+
+static Value *
+fn_workday_diff (Ctx *ctx, Value **args, guint n)
+{
+  g_autoptr(GDateTime) a = NULL;
+  g_autoptr(GDateTime) b = NULL;
+  g_autoptr(GHashTable) holidays = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
+  gint64 lo, hi, count;
+  Value *err;
+
+  DATE_ARG (args[0], &a, NULL);
+  DATE_ARG (args[1], &b, NULL);
+  if ((err = holidays_arg (args, n, 2, holidays)) != NULL)
+    return err;
+  if (a == NULL || b == NULL)
+    return value_blank ();
+  lo = MIN (julian_of (a), julian_of (b));
+  hi = MAX (julian_of (a), julian_of (b));
+  count = weekdays_upto (hi) - weekdays_upto (lo - 1);
+  g_hash_table_iter_init (&iter, holidays);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      gint64 h = GPOINTER_TO_UINT (key);
+
+      if (h >= lo && h <= hi && julian_is_weekday (h))
+        count--;
+    }
+  return value_number ((double) (julian_of (a) <= julian_of (b) ? count : -count));
+}
+
 static Value *
 fn_set_locale (Ctx *ctx, Value **args, guint n)
 {
@@ -3819,6 +3946,8 @@ static const FuncDef functions[] = {
   { "SECOND", 1, 1, fn_second, NULL },
   { "WEEKDAY", 1, 2, fn_weekday, NULL },
   { "WEEKNUM", 1, 2, fn_weeknum, NULL },
+  { "WORKDAY", 2, 3, fn_workday, NULL },
+  { "WORKDAY_DIFF", 2, 3, fn_workday_diff, NULL },
   { "CREATED_TIME", 0, 0, fn_created_time, NULL },
   { "LAST_MODIFIED_TIME", 0, -1, fn_last_modified_time, NULL },
   { "SET_TIMEZONE", 2, 2, fn_set_timezone, NULL },
