@@ -481,6 +481,17 @@ handle_refresh_failure (HangarOAuthTokenSource *self,
                                                  error->message);
       hangar_account_set_status (account, HANGAR_ACCOUNT_STATUS_EXPIRED, reason);
     }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && account != NULL &&
+           self->creds != NULL && self->creds->refresh_expires_at > 0 &&
+           self->creds->refresh_expires_at - now < refresh_near_end_of (self->creds))
+    {
+      /* Still usable, but the sign-in is about to end and renewing failed. */
+      g_autoptr(GDateTime) end = g_date_time_new_from_unix_local (self->creds->refresh_expires_at / G_USEC_PER_SEC);
+      g_autofree char *when = g_date_time_format (end, "%Y-%m-%d %H:%M");
+      g_autofree char *reason = g_strdup_printf (_("The sign-in ends on %s and could not be renewed yet: %s"),
+                                                 when, error->message);
+      hangar_account_set_status (account, HANGAR_ACCOUNT_STATUS_ACTIVE, reason);
+    }
   run_finish (self, error);
 }
 

@@ -21,9 +21,14 @@ G_BEGIN_DECLS
  * wait for the one refresh) and across processes (an flock()ed lock file per
  * account in $XDG_RUNTIME_DIR/hangar, polled from the main loop; after taking
  * it the stored tokens are re-read and refreshed only if still needed). The new
- * pair is written to the keyring before anyone gets it. 409 → re-read;
- * invalid_grant → the account becomes REVOKED and the source emits
- * "invalidated". Network failures never revoke (past expiry: EXPIRED).
+ * pair is written to the keyring before anyone gets it. 409 → re-read (the
+ * rotated-away access token is not handed out again); invalid_grant → the
+ * account becomes REVOKED and the source emits "invalidated". Network
+ * failures never revoke (past expiry: EXPIRED, back to ACTIVE on the next
+ * success). After a failed refresh the next attempt waits (1 s doubling to
+ * 5 min) so a broken endpoint is never hammered; a 401 skips that wait. A
+ * refresh token near its end is renewed early; past its end the account is
+ * EXPIRED without asking the server.
  *
  * For a personal-access-token account it hands out the stored PAT; a 401
  * turns the account REVOKED and invalidates the source.
