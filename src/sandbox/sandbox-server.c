@@ -988,6 +988,22 @@ dispatch (SandboxServer     *self,
   fault_free (fault);
 }
 
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           data)
+{
+  gsize total = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "sandbox-body-size")) + g_bytes_get_size (chunk);
+
+  g_object_set_data (G_OBJECT (msg), "sandbox-body-size", GSIZE_TO_POINTER (total));
+  if (total > SANDBOX_MAX_BODY)
+    {
+      /* a chunked body past the cap: stop keeping it; the handler answers 413 */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      g_object_set_data (G_OBJECT (msg), "sandbox-too-large", GINT_TO_POINTER (1));
+    }
+}
+
 /* Runs after the headers, before the body is read: an announced oversized
  * body is refused without reading (and buffering) it. */
 static void
@@ -1005,6 +1021,8 @@ early_cb (SoupServer        *server,
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
       sandbox_respond_error (msg, 413, "REQUEST_TOO_LARGE", "The request body exceeds the 2 MB limit.");
     }
+  else if (soup_message_headers_get_encoding (soup_server_message_get_request_headers (msg)) == SOUP_ENCODING_CHUNKED)
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
 }
 
 static void
@@ -1027,7 +1045,7 @@ server_cb (SoupServer        *server,
                              "The request URL is longer than 16000 characters. Use POST listRecords for long queries.");
       return;
     }
-  if (body != NULL && body->length > SANDBOX_MAX_BODY)
+  if ((body != NULL && body->length > SANDBOX_MAX_BODY) || g_object_get_data (G_OBJECT (msg), "sandbox-too-large") != NULL)
     {
       sandbox_respond_error (msg, 413, "REQUEST_TOO_LARGE", "The request body exceeds the 2 MB limit.");
       return;

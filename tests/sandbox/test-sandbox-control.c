@@ -471,6 +471,24 @@ test_raw_http (void)
       /* an HTTP error status, or the connection closed: never a crash */
       g_assert_true (*reply == '\0' || g_str_has_prefix (reply, "HTTP/1.1 4") || g_str_has_prefix (reply, "HTTP/1.0 4"));
     }
+  /* a chunked body past 2 MB (no Content-Length to refuse it early) */
+  {
+    g_autoptr(GString) request = g_string_new (NULL);
+    g_autofree char *reply = NULL;
+
+    g_string_append_printf (request, "POST /v0/x/y HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n", sb->pat);
+    for (guint i = 0; i < 3; i++)
+      {
+        g_string_append_printf (request, "%x\r\n", 1024 * 1024);
+        for (guint j = 0; j < 1024 * 1024; j++)
+          g_string_append_c (request, 'x');
+        g_string_append (request, "\r\n");
+      }
+    g_string_append (request, "0\r\n\r\n");
+    reply = raw_exchange (sb, request->str);
+    g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 413"));
+  }
   {
     g_autoptr(JsonObject) me = sb_call (sb, "GET", "/v0/meta/whoami", sb->pat, NULL, 200);
   }
