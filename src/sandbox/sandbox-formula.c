@@ -17,7 +17,10 @@
  *    as the numbers 1/0 (inside arrays, e.g. a lookup of checkboxes, they
  *    stay JSON true/false).
  *  - Blank is 0 in arithmetic and "" in text. `{F} = ''`, `{F} = BLANK()`
- *    and `{F} = 0` are true for an empty cell; blank never equals a date.
+ *    and `{F} = 0` are true for an empty cell, and also (as "" and 0 compare
+ *    equal) for a number cell holding 0. Blank never equals a date and
+ *    orders before every date, so `{Date} < TODAY()` holds for an empty
+ *    date (filter with AND({Date}, …) to exclude those).
  *  - Comparisons: numbers (and booleans) numerically; strings exactly,
  *    ordered by byte (= code point) value, case-sensitive; a number against
  *    a string compares numerically when the string is a number, else as

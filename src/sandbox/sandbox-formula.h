@@ -91,8 +91,8 @@ void            sandbox_formula_free        (SandboxFormula             *formula
 /* Orders two cells of one field (JSON as the API returns them, NULL for
  * empty) for an ascending sort: < 0 when @a comes first. Numbers (number,
  * currency, percent, duration, rating, autoNumber, count) numerically; text
- * case-insensitively (g_utf8_collate_key of the casefolded text, then the
- * exact text to break ties); date, dateTime, createdTime and
+ * case-insensitively (g_ascii_strcasecmp for ASCII, else g_utf8_collate of
+ * the casefolded text; then the exact bytes break ties); date, dateTime, createdTime and
  * lastModifiedTime chronologically; checkbox false before true; arrays
  * (selects, links, lookups, attachments, collaborators) by their text joined
  * with ", "; collaborators by name. Blank cells (NULL, null, "", [],
