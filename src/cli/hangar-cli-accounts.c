@@ -350,6 +350,15 @@ run_oauth_flow (HangarAccountStore     *store,
                                 "is another sign-in running?", port, error->message);
       goto out;
     }
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    {
+      /* Browsers may resolve "localhost" to ::1 first; loopback still. */
+      g_autoptr(GInetAddress) loopback6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+      g_autoptr(GSocketAddress) address6 = g_inet_socket_address_new (loopback6, (guint16) port);
+
+      if (!soup_server_listen (l.server, address6, 0, NULL))
+        g_debug ("No IPv6 loopback listener for the redirect");
+    }
 
   if (no_browser)
     {
