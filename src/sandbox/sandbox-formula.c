@@ -51,7 +51,9 @@
  *    them, lookups) are arrays; as text they join with ", ". Collaborators
  *    are their name (else email, else id), attachments their filename,
  *    barcodes their text, buttons their label. An array is truthy when it
- *    has at least one element.
+ *    has at least one element. ARRAYJOIN's default separator is ", ";
+ *    ARRAYUNIQUE compares items by type and text; ARRAYSLICE is 1-based with
+ *    an inclusive end, negative positions counting from the end.
  *  - Date and dateTime fields (and created/last-modified time) become date
  *    values; text becomes a date in date functions when it is ISO 8601
  *    ("YYYY-MM-DD", "YYYY-MM-DDTHH:mm[:ss[.SSS]][Z|±hh:mm]", space instead of
