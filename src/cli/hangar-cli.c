@@ -105,6 +105,9 @@ hangar_cli_report_error (const GError *error)
     return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "%s: %s", type, server_message);
   if (type != NULL && strstr (error->message, type) == NULL)
     return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "%s: %s", type, error->message);
+  /* A 401 that the token source turned into its own error. */
+  if (type == NULL && g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_AUTHENTICATION_REQUIRED))
+    return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "AUTHENTICATION_REQUIRED: %s", error->message);
   if (error->domain == HANGAR_API_ERROR && error->code == HANGAR_API_ERROR_NETWORK)
     return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "network error: %s", error->message);
   return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "%s", error->message);
