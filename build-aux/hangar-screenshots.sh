@@ -19,7 +19,7 @@ mkdir -p "$tmp/config" "$tmp/data" "$tmp/cache" "$tmp/runtime" "$tmp/shots" "$ou
 chmod 700 "$tmp/runtime"
 
 # A private home, keyring file and settings: nothing touches the user's own.
-export HOME="$tmp"
+export HOME="$tmp" TMPDIR="$tmp"
 export XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
 export XDG_RUNTIME_DIR="$tmp/runtime"
 export SECRET_BACKEND=file SECRET_FILE_TEST_PATH="$tmp/keyring" SECRET_FILE_TEST_PASSWORD=screenshots

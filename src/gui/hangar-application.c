@@ -24,6 +24,7 @@ struct _HangarApplication
   HangarSandboxLauncher *sandbox;
   HangarOAuthIntegration *sandbox_integration;
   char                  *screenshot_dir;
+  char                  *screenshot_state;
   gboolean               want_sandbox;
   gboolean               sandbox_failed;
 };
@@ -112,7 +113,7 @@ start_sandbox (HangarApplication *self)
 
   self->sandbox = hangar_sandbox_launcher_new ();
   if (self->screenshot_dir != NULL)
-    state_dir = g_build_filename (self->screenshot_dir, ".sandbox-state", NULL);
+    state_dir = g_build_filename (self->screenshot_state, "sandbox", NULL);
 
   /* Keep the application alive while the sandbox starts. */
   g_application_hold (G_APPLICATION (self));
@@ -224,13 +225,21 @@ hangar_application_startup (GApplication *app)
 
   if (self->want_sandbox)
     {
-      /* Sandbox accounts live apart from real ones. */
+      /* Sandbox accounts live apart from real ones (their metadata in the
+       * config dir like the real ones; the sandbox's own state under the
+       * data dir). */
       g_autofree char *path = NULL;
 
       if (self->screenshot_dir != NULL)
-        path = g_build_filename (self->screenshot_dir, ".sandbox-state", "accounts.json", NULL);
+        {
+          /* A throw-away sandbox and account list, never next to the PNGs. */
+          self->screenshot_state = g_dir_make_tmp ("hangar-screenshots-XXXXXX", &error);
+          if (self->screenshot_state == NULL)
+            g_error ("hangar: %s", error->message);
+          path = g_build_filename (self->screenshot_state, "accounts.json", NULL);
+        }
       else
-        path = g_build_filename (g_get_user_data_dir (), "hangar", "sandbox", "accounts.json", NULL);
+        path = g_build_filename (g_get_user_config_dir (), "hangar", "sandbox", "accounts.json", NULL);
       self->store = hangar_account_store_new_for_path (path, &error);
     }
   else
@@ -296,6 +305,7 @@ hangar_application_finalize (GObject *object)
   HangarApplication *self = (HangarApplication *)object;
 
   g_free (self->screenshot_dir);
+  g_free (self->screenshot_state);
 
   G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
 }
