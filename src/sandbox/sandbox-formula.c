@@ -77,7 +77,8 @@
  *    parts missing from the format default to the current year, January
  *    and the 1st. The locale argument is ignored.
  *  - REGEX_MATCH/EXTRACT/REPLACE use GRegex (PCRE), not RE2; an invalid
- *    pattern is #ERROR! for the record, not a parse error.
+ *    pattern is #ERROR! for the record, not a parse error. Backtracking is
+ *    capped ((*LIMIT_MATCH=100000)); a match that hits the cap is #ERROR!.
  *  - WORKDAY / WORKDAY_DIFF skip Saturdays, Sundays and the holidays given
  *    as a comma-separated string of ISO dates; WORKDAY_DIFF counts both
  *    ends (like NETWORKDAYS) and is negative when the end comes first.
@@ -1225,6 +1226,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Node, node_free)
 
 static const FuncDef *lookup_function (const char *name);
 
+/* Patterns come from requests: cap PCRE's backtracking so that a
+ * catastrophic pattern costs about a millisecond per record, not a second
+ * (hitting the cap makes the result #ERROR!). */
+static GRegex *
+compile_user_regex (const char *pattern,
+                    gboolean    optimize)
+{
+  g_autofree char *capped = g_strconcat ("(*LIMIT_MATCH=100000)", pattern, NULL);
+
+  return g_regex_new (capped, optimize ? G_REGEX_OPTIMIZE : 0, 0, NULL);
+}
+
 typedef struct
 {
   const char                *source;
@@ -1403,7 +1416,7 @@ parse_call (Parser *p, Token *name)
   /* REGEX_*: compile a literal pattern once */
   if (g_str_has_prefix (def->name, "REGEX_") && n->n_args >= 2 &&
       n->args[1]->kind == NODE_STRING)
-    n->regex = g_regex_new (n->args[1]->string, G_REGEX_OPTIMIZE, 0, NULL);
+    n->regex = compile_user_regex (n->args[1]->string, TRUE);
   return n;
 }
 
@@ -2368,6 +2381,7 @@ regex_common (Ctx *ctx, Value **args, guint n, int mode)
   g_autofree char *pattern = NULL;
   g_autoptr(GRegex) re = NULL;
   g_autoptr(GMatchInfo) info = NULL;
+  g_autoptr(GError) match_error = NULL;
   gboolean matched;
 
   TEXT_ARG (args[0], s);
@@ -2375,7 +2389,7 @@ regex_common (Ctx *ctx, Value **args, guint n, int mode)
   if (ctx->call != NULL && ctx->call->args[1]->kind == NODE_STRING)
     re = ctx->call->regex ? g_regex_ref (ctx->call->regex) : NULL;
   else
-    re = g_regex_new (pattern, 0, 0, NULL);
+    re = compile_user_regex (pattern, FALSE);
   if (re == NULL)
     return value_error ("#ERROR!");
   if (mode == 2)
@@ -2394,7 +2408,9 @@ regex_common (Ctx *ctx, Value **args, guint n, int mode)
         }
       return value_string_take (out);
     }
-  matched = g_regex_match (re, s, 0, &info);
+  matched = g_regex_match_full (re, s, -1, 0, 0, &info, &match_error);
+  if (match_error != NULL)
+    return value_error ("#ERROR!");
   if (mode == 0)
     return value_bool (matched);
   if (!matched)

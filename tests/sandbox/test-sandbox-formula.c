@@ -475,6 +475,9 @@ static const Case cases[] = {
   { "REGEX_EXTRACT('order 1234 now', '[0-9]+')", "\"1234\"" },
   { "REGEX_REPLACE('a1b22', '[0-9]+', '#')", "\"a#b#\"" },
   { "REGEX_MATCH('x', '(')", ERR },
+  { "REGEX_MATCH('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab', '(a+)+$')", ERR },
+  { "REGEX_MATCH('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab', '(a+)+' & '$')", ERR },
+  { "REGEX_MATCH('ABC', '(?i)^abc$')", "1" },
   { "REGEX_MATCH('a(b', '(' & '')", ERR },
   /* numeric functions */
   { "ABS(-2.5)", "2.5" },
