@@ -530,6 +530,12 @@ test_connect_pat (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_text (account_badge (f, account)), ==,
                    hangar_account_status_to_string (HANGAR_ACCOUNT_STATUS_ACTIVE));
   g_assert_cmpstr (hangar_window_get_content_page (f->window), ==, "account");
+
+  /* EXPIRED (e.g. offline past expiry) offers Reconnect at once, too. */
+  hangar_account_set_status (account, HANGAR_ACCOUNT_STATUS_EXPIRED, "Offline past the token's expiry");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (account_badge (f, account)), "status-expired"));
+  g_assert_nonnull (strstr (hangar_window_get_last_toast (f->window), "Offline past the token's expiry"));
+  g_assert_cmpstr (hangar_window_get_last_toast_action (f->window), ==, "win.reconnect-account");
 }
 
 static void
