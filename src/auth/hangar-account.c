@@ -44,6 +44,7 @@ enum {
   PROP_LAST_REFRESH,
   PROP_ACCESS_EXPIRES_AT,
   PROP_REFRESH_EXPIRES_AT,
+  PROP_CLIENT,
   N_PROPS
 };
 
@@ -190,6 +191,9 @@ hangar_account_get_property (GObject    *object,
     case PROP_ID:
       g_value_set_string (value, self->id);
       break;
+    case PROP_CLIENT:
+      g_value_set_object (value, hangar_account_get_client (self));
+      break;
     case PROP_KIND:
       g_value_set_enum (value, self->kind);
       break;
@@ -293,6 +297,12 @@ hangar_account_class_init (HangarAccountClass *klass)
   properties[PROP_REFRESH_EXPIRES_AT] =
     g_param_spec_int64 ("refresh-expires-at", NULL, NULL, 0, G_MAXINT64, 0, rw);
 
+  /* The account's HangarClient (created on first read). Notified when a
+   * reconnect replaced an invalidated client: fetch it again then. */
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, G_TYPE_OBJECT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -355,8 +365,12 @@ _hangar_account_set_kind (HangarAccount     *self,
 void
 _hangar_account_shutdown (HangarAccount *self)
 {
+  gboolean had_client = self->client != NULL;
+
   g_clear_object (&self->client);
   g_clear_object (&self->token_source);
+  if (had_client)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
 
 HangarOAuthIntegration *

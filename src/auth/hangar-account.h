@@ -81,6 +81,8 @@ typedef struct _HangarAccountStore HangarAccountStore;
  *   "last-refresh"       int64
  *   "access-expires-at"  int64
  *   "refresh-expires-at" int64
+ *   "client"             HangarClient (read-only, created on first read;
+ *                        notified when a reconnect replaced a revoked one)
  */
 
 const char          *hangar_account_get_id                 (HangarAccount *self);

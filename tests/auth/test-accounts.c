@@ -63,6 +63,12 @@ items_changed_cb (GListModel *model,
 }
 
 static void
+items_changed_cb_count (guint *count)
+{
+  (*count)++;
+}
+
+static void
 test_store_basics (void)
 {
   g_autoptr(HangarAccountStore) store = ta_new_store ();
@@ -773,6 +779,23 @@ test_revoke (void)
   g_assert_cmpint (stat_of (sandbox, user_stat), ==, user_requests);
   /* (the stats request itself is the only one counted in between) */
   g_assert_cmpint (stat_of (sandbox, "requests") - all_requests, <=, 2);
+
+  /* Reconnecting (same label, same user) revives the same account with a
+   * fresh client; "client" is notified so panels fetch the new one. */
+  {
+    guint client_changed = 0;
+    HangarAccount *again;
+
+    g_assert_true (hangar_client_get_invalidated (hangar_account_get_client (account)));
+    g_signal_connect_swapped (account, "notify::client", G_CALLBACK (items_changed_cb_count), &client_changed);
+    again = ta_connect_oauth (store, sandbox, "rev", NULL);
+    g_assert_true (again == account);
+    g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+    g_assert_cmpuint (client_changed, ==, 1);
+    g_assert_false (hangar_client_get_invalidated (hangar_account_get_client (account)));
+    g_assert_no_error (ta_client_whoami (account));
+    remember_account_tokens (store, account);
+  }
 }
 
 /* ------------------------------------------------------------------------ */
