@@ -581,6 +581,66 @@ test_request (Fixture       *fixture,
   g_assert_cmpint (not_json->status, ==, 2);
 }
 
+/* An iterator that expires while the CLI is blocked writing its output:
+ * the listing restarts and prints every record exactly once. */
+static void
+test_list_iterator_expired (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "-q",
+                                                                     "--generate", "Big:1500",
+                                                                     "--iterator-ttl", "0.3", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(JsonNode) bases = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *base_id = NULL;
+  guint status = 0;
+  guint n = 0;
+  JsonArray *array;
+
+  bases = hangar_test_sandbox_request (sandbox, "GET", "/v0/meta/bases", sandbox->pat, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  array = json_object_get_array_member (json_node_get_object (bases), "bases");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (array, i), "name"), "Big"))
+      base_id = json_object_get_string_member (json_array_get_object_element (array, i), "id");
+  g_assert_nonnull (base_id);
+
+  g_subprocess_launcher_setenv (launcher, "HANGAR_TEST_TOKEN", sandbox->pat, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, HANGAR_CLI_PATH, "--api-url", sandbox->url,
+                                         "--token-env", "HANGAR_TEST_TOKEN",
+                                         "records", "list", base_id, "Records", NULL);
+  g_assert_no_error (error);
+
+  /* 1500 records are far more than a pipe holds: the CLI blocks part way
+   * and its iterator expires meanwhile. */
+  g_usleep (1500 * 1000);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+
+      if (lines[i][0] == '\0')
+        continue;
+      node = parse_line (lines[i]);
+      g_assert_true (g_hash_table_add (seen, g_strdup (json_object_get_string_member (json_node_get_object (node), "id"))));
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 1500);
+  /* the restart did happen */
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "by_status.422"), >=, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -590,6 +650,7 @@ main (int   argc,
 
   g_test_add ("/hangar/cli/bases-schema", Fixture, NULL, fixture_set_up, test_bases_schema, fixture_tear_down);
   g_test_add ("/hangar/cli/records/list", Fixture, NULL, fixture_set_up, test_list, fixture_tear_down);
+  g_test_add_func ("/hangar/cli/records/list-iterator-expired", test_list_iterator_expired);
   g_test_add ("/hangar/cli/records/csv", Fixture, NULL, fixture_set_up, test_csv, fixture_tear_down);
   g_test_add ("/hangar/cli/records/get-update-replace-delete", Fixture, NULL,
               fixture_set_up, test_get_update_replace_delete, fixture_tear_down);
