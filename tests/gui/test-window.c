@@ -100,7 +100,17 @@ fixture_setup (Fixture       *f,
   g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
   g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
 
-  f->sandbox = hangar_test_sandbox_start ("--no-rate-limit", NULL);
+  /* @data: extra sandbox arguments ("--access-ttl", "4"), or none. */
+  {
+    g_autoptr(GPtrArray) args = g_ptr_array_new ();
+    const char * const *extra = data;
+
+    g_ptr_array_add (args, (char *) "--no-rate-limit");
+    for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+      g_ptr_array_add (args, (char *) extra[i]);
+    g_ptr_array_add (args, NULL);
+    f->sandbox = hangar_test_sandbox_startv ((const char * const *) args->pdata);
+  }
   store_path = g_build_filename (g_getenv ("XDG_CONFIG_HOME"), "hangar", "accounts.json", NULL);
   f->store = hangar_account_store_new_for_path (store_path, &error);
   g_assert_no_error (error);
@@ -699,6 +709,31 @@ test_account_row_badge (void)
   g_assert_finalize_object (page);
 }
 
+static void
+test_revoke_proactive (Fixture       *f,
+                       gconstpointer  data)
+{
+  HangarAccount *account = connect_through_consent (f);
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = 0;
+  gint64 requests_before;
+
+  /* No call from the test after this: the token source's own timer
+   * refreshes before the short-lived access token expires, is refused, and
+   * the badge follows by itself. */
+  reply = hangar_test_sandbox_request (f->sandbox, "POST", "/__sandbox/revoke", NULL, "{}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  requests_before = hangar_test_sandbox_stat (f->sandbox, "refreshes");
+  wait_until (account_revoked, account, "the proactive refresh to find the grant revoked");
+
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (account_badge (f, account)), "status-revoked"));
+  g_assert_cmpstr (hangar_window_get_last_toast_action (f->window), ==, "win.reconnect-account");
+  /* It was the refresh that failed: no successful refresh happened. */
+  g_assert_cmpint (hangar_test_sandbox_stat (f->sandbox, "refreshes"), ==, requests_before);
+}
+
+static const char *short_ttl_args[] = { "--access-ttl", "4", NULL };
+
 int
 main (int   argc,
       char *argv[])
@@ -711,6 +746,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/consent/grant", Fixture, NULL, fixture_setup, test_consent_grant, fixture_teardown);
   g_test_add ("/hangar/gui/consent/deny", Fixture, NULL, fixture_setup, test_consent_deny, fixture_teardown);
   g_test_add ("/hangar/gui/window/connect-pat", Fixture, NULL, fixture_setup, test_connect_pat, fixture_teardown);
+  g_test_add ("/hangar/gui/window/revoke-proactive", Fixture, short_ttl_args, fixture_setup, test_revoke_proactive, fixture_teardown);
   g_test_add ("/hangar/gui/window/revoke-badge", Fixture, NULL, fixture_setup, test_revoke_badge, fixture_teardown);
 
   return g_test_run ();
