@@ -1,8 +1,11 @@
 /* hangar-record.c — one Airtable record
  *
- * A record keeps the parsed `fields` object of the response (shared, not
- * copied) and little else, so that a list model of 100,000 records stays
- * small. Empty cells are absent from `fields`, as the API sends them.
+ * A list model may hold 100,000 records, so a record keeps little: its id,
+ * its creation time as an integer, and its cell values as compact JSON
+ * text. A parsed JsonObject costs about 2.5 KB for ten fields, the text a
+ * tenth of that; the object is built on the first read of a value and kept
+ * from then on (only the rows someone looks at pay for it). Empty cells are
+ * absent, as the API sends them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,8 +19,10 @@ struct _HangarRecord
   GObject     parent_instance;
 
   char       *id;
-  GDateTime  *created_time;   /* nullable for records built locally */
-  JsonObject *fields;         /* never NULL */
+  gint64      created_us;     /* Unix µs; NO_TIME for records built locally */
+  GDateTime  *created_time;   /* made on the first ask */
+  char       *compact;        /* the fields as JSON text, until first read */
+  JsonObject *fields;         /* NULL until first read */
   gint64      comment_count;  /* -1 when the response had none */
 };
 
@@ -33,6 +38,29 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+#define NO_TIME G_MININT64
+
+/* Builds the fields object from the compact text on first use. */
+static JsonObject *
+ensure_fields (HangarRecord *self)
+{
+  if (self->fields == NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonNode *root;
+
+      if (self->compact != NULL &&
+          json_parser_load_from_data (parser, self->compact, -1, NULL) &&
+          (root = json_parser_get_root (parser)) != NULL &&
+          JSON_NODE_HOLDS_OBJECT (root))
+        self->fields = json_object_ref (json_node_get_object (root));
+      else
+        self->fields = json_object_new ();
+      g_clear_pointer (&self->compact, g_free);
+    }
+  return self->fields;
+}
+
 static void
 hangar_record_finalize (GObject *object)
 {
@@ -40,6 +68,7 @@ hangar_record_finalize (GObject *object)
 
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->created_time, g_date_time_unref);
+  g_clear_pointer (&self->compact, g_free);
   g_clear_pointer (&self->fields, json_object_unref);
 
   G_OBJECT_CLASS (hangar_record_parent_class)->finalize (object);
@@ -59,7 +88,7 @@ hangar_record_get_property (GObject    *object,
       g_value_set_string (value, self->id);
       break;
     case PROP_CREATED_TIME:
-      g_value_set_boxed (value, self->created_time);
+      g_value_set_boxed (value, hangar_record_get_created_time (self));
       break;
     case PROP_COMMENT_COUNT:
       g_value_set_int64 (value, self->comment_count);
@@ -94,6 +123,7 @@ static void
 hangar_record_init (HangarRecord *self)
 {
   self->comment_count = -1;
+  self->created_us = NO_TIME;
 }
 
 /**
@@ -112,7 +142,12 @@ hangar_record_new (const char *id,
   HangarRecord *self = g_object_new (HANGAR_TYPE_RECORD, NULL);
 
   self->id = g_strdup (id);
-  self->created_time = created_time != NULL ? g_date_time_ref (created_time) : NULL;
+  if (created_time != NULL)
+    {
+      self->created_time = g_date_time_ref (created_time);
+      self->created_us = g_date_time_to_unix (created_time) * G_USEC_PER_SEC +
+                         g_date_time_get_microsecond (created_time);
+    }
   self->fields = fields != NULL ? json_object_ref (fields) : json_object_new ();
   return self;
 }
@@ -122,9 +157,8 @@ hangar_record_new (const char *id,
  * @object: a record object of the API: `{"id", "createdTime", "fields", "commentCount"?}`
  * @error: return location for a %HANGAR_API_ERROR_INVALID_RESPONSE
  *
- * Checks the types of the members and keeps a reference to @object's
- * `fields` (not a copy): do not modify it afterwards. Unknown members are
- * ignored, a missing `fields` is read as no values.
+ * Checks the types of the members; keeps a compact copy of `fields`.
+ * Unknown members are ignored, a missing `fields` is read as no values.
  *
  * Returns: (transfer full) (nullable): the record
  */
@@ -159,8 +193,15 @@ hangar_record_new_from_json (JsonObject  *object,
 
   self = g_object_new (HANGAR_TYPE_RECORD, NULL);
   self->id = g_strdup (id);
-  self->created_time = g_steal_pointer (&created);
-  self->fields = fields != NULL ? json_object_ref (fields) : json_object_new ();
+  self->created_us = g_date_time_to_unix (created) * G_USEC_PER_SEC + g_date_time_get_microsecond (created);
+  if (fields != NULL && json_object_get_size (fields) > 0)
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), fields);
+
+      json_generator_set_root (generator, node);
+      self->compact = json_generator_to_data (generator, NULL);
+    }
   self->comment_count = comment_count;
 
   return g_steal_pointer (&self);
@@ -198,6 +239,13 @@ GDateTime *
 hangar_record_get_created_time (HangarRecord *self)
 {
   g_return_val_if_fail (HANGAR_IS_RECORD (self), NULL);
+
+  if (self->created_time == NULL && self->created_us != NO_TIME)
+    {
+      g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (self->created_us / G_USEC_PER_SEC);
+
+      self->created_time = g_date_time_add (seconds, self->created_us % G_USEC_PER_SEC);
+    }
   return self->created_time;
 }
 
@@ -211,7 +259,7 @@ JsonObject *
 hangar_record_get_fields (HangarRecord *self)
 {
   g_return_val_if_fail (HANGAR_IS_RECORD (self), NULL);
-  return self->fields;
+  return ensure_fields (self);
 }
 
 /**
@@ -229,7 +277,7 @@ hangar_record_get_field (HangarRecord *self,
   g_return_val_if_fail (HANGAR_IS_RECORD (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  node = json_object_get_member (self->fields, name);
+  node = json_object_get_member (ensure_fields (self), name);
   if (node != NULL && JSON_NODE_HOLDS_NULL (node))
     return NULL;
   return node;
@@ -252,7 +300,7 @@ hangar_record_dup_fields (HangarRecord *self)
 {
   g_return_val_if_fail (HANGAR_IS_RECORD (self), NULL);
 
-  return _hangar_json_object_deep_copy (self->fields);
+  return _hangar_json_object_deep_copy (ensure_fields (self));
 }
 
 gboolean
