@@ -103,6 +103,36 @@ test_record_microseconds_and_empty (void)
 }
 
 static void
+test_record_values_kept (void)
+{
+  /* Records keep their values as compact text until read: everything
+   * must come back exactly. */
+  g_autoptr(JsonObject) object = parse_object (
+    "{\"id\":\"recK\",\"createdTime\":\"1969-12-31T23:59:58.500Z\",\"fields\":{"
+    "\"Big\":9007199254740993,\"Tenth\":0.1,\"Neg\":-2.5e-300,\"Text\":\"“quotes” \\\"x\\\" \\\\ 🚀\\nz\","
+    "\"Nested\":{\"a\":[1,{\"b\":null},true]},\"Empty\":\"\",\"Null\":null}}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarRecord) record = hangar_record_new_from_json (object, &error);
+  g_autoptr(GDateTime) created = NULL;
+  JsonNode *nested;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (json_node_get_int (hangar_record_get_field (record, "Big")), ==, G_GINT64_CONSTANT (9007199254740993));
+  g_assert_cmpfloat (json_node_get_double (hangar_record_get_field (record, "Tenth")), ==, 0.1);
+  g_assert_cmpfloat (json_node_get_double (hangar_record_get_field (record, "Neg")), ==, -2.5e-300);
+  g_assert_cmpstr (json_node_get_string (hangar_record_get_field (record, "Text")), ==, "“quotes” \"x\" \\ 🚀\nz");
+  g_assert_cmpstr (json_node_get_string (hangar_record_get_field (record, "Empty")), ==, "");
+  g_assert_null (hangar_record_get_field (record, "Null"));
+  nested = hangar_record_get_field (record, "Nested");
+  g_assert_true (json_array_get_boolean_element (json_object_get_array_member (json_node_get_object (nested), "a"), 2));
+
+  g_object_get (record, "created-time", &created, NULL);
+  g_assert_cmpint (g_date_time_to_unix (created), ==, -2);
+  g_assert_cmpint (g_date_time_get_microsecond (created), ==, 500000);
+  g_assert_true (hangar_record_get_created_time (record) == hangar_record_get_created_time (record));
+}
+
+static void
 test_record_malformed (void)
 {
   static const struct { const char *json; const char *needle; } cases[] = {
@@ -363,6 +393,24 @@ test_table_schema (void)
   g_assert_cmpstr (hangar_view_get_visible_field_ids (grid)[0], ==, "fldName");
   g_assert_null (hangar_view_get_visible_field_ids (hangar_table_lookup_view (tasks, "viwB")));
 
+  /* to_json gives the schema back: parse it again and compare */
+  {
+    g_autoptr(JsonNode) again = hangar_table_to_json (tasks);
+    g_autoptr(HangarTable) copy = hangar_table_new_from_json (json_node_get_object (again), &error);
+    g_autoptr(JsonNode) twice = NULL;
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+
+    g_assert_no_error (error);
+    twice = hangar_table_to_json (copy);
+    a = json_to_string (again, FALSE);
+    b = json_to_string (twice, FALSE);
+    g_assert_cmpstr (a, ==, b);
+    g_assert_nonnull (strstr (a, "\"type\":\"teleporter\",\"options\":{\"range\":9}"));
+    g_assert_nonnull (strstr (a, "\"visibleFieldIds\":[\"fldName\"]"));
+    g_assert_cmpstr (hangar_table_get_primary_field_id (copy), ==, "fldName");
+  }
+
   people = hangar_table_list_lookup (tables, "tblB");
   g_assert_cmpuint (hangar_table_get_views (people)->len, ==, 0);
   g_assert_null (hangar_table_get_description (people));
@@ -573,6 +621,7 @@ main (int   argc,
 
   g_test_add_func ("/hangar/models/record/valid", test_record_valid);
   g_test_add_func ("/hangar/models/record/microseconds-and-empty", test_record_microseconds_and_empty);
+  g_test_add_func ("/hangar/models/record/values-kept", test_record_values_kept);
   g_test_add_func ("/hangar/models/record/malformed", test_record_malformed);
   g_test_add_func ("/hangar/models/record/list", test_record_list);
   g_test_add_func ("/hangar/models/record/huge", test_record_huge);
