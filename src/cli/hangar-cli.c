@@ -39,6 +39,7 @@ static const char usage_text[] =
   "  --token-env VAR  read the token from environment variable VAR\n"
   "                   (default " DEFAULT_TOKEN_ENV "); it is never printed\n"
   "  -a, --account A  use the connected account labelled A\n"
+  "  --no-pacing      do not pace requests (5/s per base); for local servers\n"
   "\n"
   "Exit status: 0 success, 1 error, 2 bad usage or input (nothing sent),\n"
   "3 a batch write stopped part way (see stderr for what was written).\n";
@@ -337,11 +338,17 @@ hangar_cli_open_client (HangarCliGlobals  *globals,
                         GError           **error)
 {
   g_autoptr(HangarTokenSource) source = NULL;
+  HangarClient *client;
   const char *var;
   const char *token;
 
   if (globals->account != NULL)
-    return hangar_cli_open_account_client (globals->account, globals->api_url, error);
+    {
+      client = hangar_cli_open_account_client (globals->account, globals->api_url, error);
+      if (client != NULL && globals->no_pacing)
+        hangar_client_set_pacing (client, FALSE);
+      return client;
+    }
 
   var = globals->token_env != NULL ? globals->token_env : DEFAULT_TOKEN_ENV;
   token = g_getenv (var);
@@ -355,8 +362,11 @@ hangar_cli_open_client (HangarCliGlobals  *globals,
   token_env_in_use = var;
 
   source = hangar_static_token_source_new (token);
-  return hangar_client_new (globals->api_url != NULL ? globals->api_url : HANGAR_DEFAULT_API_URL,
-                            source);
+  client = hangar_client_new (globals->api_url != NULL ? globals->api_url : HANGAR_DEFAULT_API_URL,
+                              source);
+  if (globals->no_pacing)
+    hangar_client_set_pacing (client, FALSE);
+  return client;
 }
 
 /* Reads "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. */
@@ -397,7 +407,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  HangarCliGlobals globals = { NULL, NULL, NULL };
+  HangarCliGlobals globals = { NULL, NULL, NULL, FALSE };
   const char *command;
   int i;
   int status;
@@ -423,6 +433,11 @@ main (int   argc,
         {
           printf ("hangar-cli %s\n", PACKAGE_VERSION);
           return HANGAR_CLI_EXIT_OK;
+        }
+      if (g_strcmp0 (argv[i], "--no-pacing") == 0)
+        {
+          globals.no_pacing = TRUE;
+          continue;
         }
       if (take_option (argc, argv, &i, "--api-url", NULL, &globals.api_url, &missing) ||
           take_option (argc, argv, &i, "--token-env", NULL, &globals.token_env, &missing) ||

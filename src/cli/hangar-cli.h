@@ -23,6 +23,7 @@ typedef struct
   char *api_url;    /* --api-url, NULL for the default */
   char *token_env;  /* --token-env, NULL for the default */
   char *account;    /* -a / --account */
+  gboolean no_pacing; /* --no-pacing */
 } HangarCliGlobals;
 
 /* Accounts (src/cli/hangar-cli-accounts.c, owned by the accounts work).

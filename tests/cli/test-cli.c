@@ -613,7 +613,7 @@ test_list_iterator_expired (void)
 
   g_subprocess_launcher_setenv (launcher, "HANGAR_TEST_TOKEN", sandbox->pat, TRUE);
   process = g_subprocess_launcher_spawn (launcher, &error, HANGAR_CLI_PATH, "--api-url", sandbox->url,
-                                         "--token-env", "HANGAR_TEST_TOKEN",
+                                         "--token-env", "HANGAR_TEST_TOKEN", "--no-pacing",
                                          "records", "list", base_id, "Records", NULL);
   g_assert_no_error (error);
 
