@@ -47,6 +47,7 @@ struct _HangarClient
   GError            *invalid_error;
   guint              timeout;
   gboolean           pacing;
+  guint64            n_requests;
 };
 
 G_DEFINE_FINAL_TYPE (HangarClient, hangar_client, G_TYPE_OBJECT)
@@ -388,7 +389,7 @@ sent_cb (GObject      *object,
     }
 
   status = soup_message_get_status (msg);
-  g_debug ("%s %s → %u", call->method, call->path, status);
+  g_debug ("%s %s -> %u", call->method, call->path, status);
 
   if (status == SOUP_STATUS_UNAUTHORIZED && !call->retried_unauthorized)
     {
@@ -502,6 +503,7 @@ call_send (GTask *task)
     soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
 
   g_object_set_data_full (G_OBJECT (task), "hangar-message", g_object_ref (msg), g_object_unref);
+  self->n_requests++;
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, call->op_cancellable,
                                     sent_cb, g_steal_pointer (&task));
 }
@@ -1696,6 +1698,19 @@ hangar_client_get_rate_state (HangarClient *self,
 {
   g_return_val_if_fail (HANGAR_IS_CLIENT (self), NULL);
   return hangar_scheduler_get_base_state (self->scheduler, base_id);
+}
+
+/**
+ * hangar_client_get_n_requests:
+ * @self: a #HangarClient
+ *
+ * Returns: how many HTTP requests this client sent (retries included)
+ */
+guint64
+hangar_client_get_n_requests (HangarClient *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CLIENT (self), 0);
+  return self->n_requests;
 }
 
 /**

@@ -62,6 +62,7 @@ const GError      *hangar_client_get_invalidated_error (HangarClient      *self)
 HangarRateState   *hangar_client_get_rate_state      (HangarClient        *self,
                                                       const char          *base_id);
 void               hangar_client_cancel_all          (HangarClient        *self);
+guint64            hangar_client_get_n_requests      (HangarClient        *self);
 
 /* ---- records (fact sheet §3) ---- */
 

@@ -154,12 +154,16 @@ bucket_set_queued (Bucket *bucket,
   _hangar_rate_state_set_queued (bucket->state, bucket->queued);
 }
 
+/* G_MAXINT64 while paused: only the end of the pause (resume_cb) releases
+ * the bucket, so "resumed" is always observable before the next send. */
 static gint64
 bucket_ready_at (Bucket *bucket)
 {
   if (bucket == NULL)
     return 0;
-  return MAX (bucket->next_allowed, bucket->paused_until);
+  if (bucket->paused_until != 0)
+    return G_MAXINT64;
+  return bucket->next_allowed;
 }
 
 static void
@@ -279,7 +283,7 @@ pump (HangarScheduler *self)
             waiter->base->claim_stamp = stamp;
           if (waiter->token != NULL && token_at > now)
             waiter->token->claim_stamp = stamp;
-          if (!blocked)
+          if (!blocked && MAX (base_at, token_at) != G_MAXINT64)
             wake = MIN (wake, MAX (base_at, token_at));
         }
       link = next;
