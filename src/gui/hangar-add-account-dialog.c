@@ -25,6 +25,7 @@ struct _HangarAddAccountDialog
   AdwActionRow           *oauth_row;
   AdwActionRow           *pat_row;
   AdwActionRow           *redirect_copy_row;
+  GtkButton              *copy_redirect_button;
   AdwActionRow           *scopes_row;
   AdwEntryRow            *label_row;
   AdwEntryRow            *client_id_row;
@@ -374,6 +375,7 @@ hangar_add_account_dialog_class_init (HangarAddAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, oauth_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, pat_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, redirect_copy_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, copy_redirect_button);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, scopes_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, label_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, client_id_row);

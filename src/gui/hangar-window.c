@@ -261,8 +261,8 @@ account_added_cb (HangarAddAccountDialog *dialog,
 {
   g_autofree char *text = g_strdup_printf (_("Connected “%s”"), hangar_account_get_label (account));
 
+  /* Its bases are listed by the expansion (or by the ACTIVE transition). */
   track_account (self, account);
-  hangar_sidebar_reload_account (self->sidebar, account);
   hangar_sidebar_select_account (self->sidebar, account, TRUE);
   hangar_window_toast (self, text);
 }
@@ -344,9 +344,9 @@ reconnect_done_cb (GObject      *object,
       return;
     }
 
+  /* The status turning ACTIVE lists its bases again. */
   text = g_strdup_printf (_("Reconnected “%s”"), hangar_account_get_label (account));
   hangar_window_toast (op->self, text);
-  hangar_sidebar_reload_account (op->self->sidebar, account);
 }
 
 static void

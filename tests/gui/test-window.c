@@ -16,6 +16,7 @@
 #include "hangar-account-row.h"
 #include "hangar-add-account-dialog.h"
 #include "hangar-consent.h"
+#include "hangar-record-grid.h"
 #include "hangar-sidebar.h"
 #include "hangar-test-sandbox.h"
 #include "hangar-window.h"
@@ -387,6 +388,17 @@ flag_set (gpointer data)
 static gboolean creds_gone;
 
 static void
+read_text_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(char **) user_data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
 load_creds_gone_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -556,6 +568,19 @@ test_consent_deny (Fixture       *f,
   GtkWindow *consent = start_consent (f, dialog);
   g_autofree char *lower = NULL;
 
+  /* The redirect URL to register can be copied. */
+  {
+    GtkWidget *copy = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "copy_redirect_button");
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (dialog));
+    g_autofree char *text = NULL;
+
+    (void) copy;
+    g_signal_emit_by_name (copy, "clicked");
+    gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &text);
+    wait_until (pointer_set, &text, "the clipboard");
+    g_assert_cmpstr (text, ==, f->sandbox->redirect_uri);
+  }
+
   /* Cancel on the consent page: the sandbox redirects with access_denied. */
   hangar_consent_run_script (consent, "document.querySelector('button[value=cancel]').click();");
   wait_until (dialog_shows_message, dialog, "the cancelled message");
@@ -618,6 +643,30 @@ test_revoke_badge (Fixture       *f,
 
   badge = account_badge (f, account);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (badge), "status-active"));
+
+  /* Bases → tables → the record grid in the content area. */
+  {
+    HangarSidebar *sidebar = hangar_window_get_sidebar (f->window);
+    GListModel *bases = hangar_sidebar_get_account_children (sidebar, account);
+    g_autoptr(GObject) base_node = g_list_model_get_item (bases, 0);
+    g_autoptr(GObject) table_node = NULL;
+    HangarTable *table;
+    SidebarWait w = { sidebar, account, HANGAR_SIDEBAR_NODE (base_node) };
+
+    hangar_sidebar_set_expanded (sidebar, base_node, TRUE);
+    wait_until (tables_listed, &w, "the base's tables");
+    table_node = g_list_model_get_item (hangar_sidebar_get_base_children (sidebar, w.base_node), 0);
+    g_assert_cmpint (hangar_sidebar_node_get_kind (HANGAR_SIDEBAR_NODE (table_node)), ==, HANGAR_SIDEBAR_NODE_TABLE);
+    table = hangar_sidebar_node_get_table (HANGAR_SIDEBAR_NODE (table_node));
+    g_assert_true (hangar_sidebar_select_table (sidebar, account, hangar_table_get_id (table)));
+    g_assert_cmpstr (hangar_window_get_content_page (f->window), ==, "grid");
+    g_assert_true (HANGAR_IS_RECORD_GRID (hangar_window_get_record_grid (f->window)));
+    g_assert_true (hangar_record_grid_get_table (HANGAR_RECORD_GRID (hangar_window_get_record_grid (f->window))) == table);
+
+    /* Back to the account page for the rest. */
+    hangar_sidebar_select_account (sidebar, account, FALSE);
+    g_assert_cmpstr (hangar_window_get_content_page (f->window), ==, "account");
+  }
 
   reply = hangar_test_sandbox_request (f->sandbox, "POST", "/__sandbox/revoke", NULL, "{}", &status);
   g_assert_cmpuint (status, ==, 200);
