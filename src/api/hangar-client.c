@@ -84,6 +84,7 @@ typedef struct
   char         *token;
   GCancellable *op_cancellable;
   GCancellable *caller_cancellable;
+  GCancellable *client_cancellable;   /* the client's at the time (cancel_all replaces it) */
   gulong        caller_cancel_id;
   gulong        client_cancel_id;
 } Call;
@@ -113,7 +114,8 @@ call_free (gpointer data)
   if (call->caller_cancel_id != 0)
     g_cancellable_disconnect (call->caller_cancellable, call->caller_cancel_id);
   if (call->client_cancel_id != 0)
-    g_cancellable_disconnect (call->client->cancellable, call->client_cancel_id);
+    g_cancellable_disconnect (call->client_cancellable, call->client_cancel_id);
+  g_clear_object (&call->client_cancellable);
   g_clear_object (&call->caller_cancellable);
   g_clear_object (&call->op_cancellable);
   g_clear_pointer (&call->token, hangar_token_free);
@@ -608,6 +610,7 @@ client_send_async (HangarClient        *self,
       call->caller_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel_cb),
                                                       call->op_cancellable, NULL);
     }
+  call->client_cancellable = g_object_ref (self->cancellable);
   call->client_cancel_id = g_cancellable_connect (self->cancellable, G_CALLBACK (forward_cancel_cb),
                                                   call->op_cancellable, NULL);
 

@@ -586,6 +586,50 @@ test_invalidated_stops_all (void)
   g_assert_cmpuint (hangar_client_get_n_requests (client), <=, 3);
 }
 
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(TcWait) other = tc_wait_new ();
+  g_autoptr(TcWait) third = tc_wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarWhoami) me = NULL;
+
+  /* a caller's cancellable cancels only its own call */
+  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"delay_ms\": 1500, \"path_prefix\": \"/v0/meta/bases\"}");
+  hangar_client_list_bases_async (f->client, cancellable, tc_wait_cb, f->wait);
+  hangar_client_whoami_async (f->client, NULL, tc_wait_cb, other);
+  tc_spin (100);
+  g_cancellable_cancel (cancellable);
+  g_assert_null (hangar_client_list_bases_finish (f->client, tc_wait_run (f->wait), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  me = hangar_client_whoami_finish (f->client, tc_wait_run (other), &error);
+  g_assert_no_error (error);
+  g_clear_object (&me);
+
+  /* cancel_all stops everything in flight; the client stays usable */
+  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 2, \"delay_ms\": 1500}");
+  hangar_client_list_bases_async (f->client, NULL, tc_wait_cb, f->wait);
+  hangar_client_whoami_async (f->client, NULL, tc_wait_cb, other);
+  tc_spin (100);
+  hangar_client_cancel_all (f->client);
+  g_assert_null (hangar_client_list_bases_finish (f->client, tc_wait_run (f->wait), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (hangar_client_whoami_finish (f->client, tc_wait_run (other), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (hangar_client_get_invalidated (f->client));
+
+  tc_post_control (f->sandbox, "/__sandbox/clear-faults", "{}");
+  hangar_client_whoami_async (f->client, NULL, tc_wait_cb, third);
+  me = hangar_client_whoami_finish (f->client, tc_wait_run (third), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (me);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -601,6 +645,7 @@ main (int   argc,
   ADD ("/hangar/api/client/errors/uncertain-write", test_uncertain_write);
   ADD ("/hangar/api/client/errors/unauthorized-retry", test_unauthorized_retry);
   ADD ("/hangar/api/client/errors/static-token-refused", test_static_token_refused);
+  ADD ("/hangar/api/client/errors/cancel", test_cancel);
   g_test_add_func ("/hangar/api/client/errors/invalidated-stops-all", test_invalidated_stops_all);
 #undef ADD
 
