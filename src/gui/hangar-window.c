@@ -503,6 +503,39 @@ hangar_window_close_request (GtkWindow *window)
 }
 
 static void
+arm_token_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  /* Only to start the source's refresh timer; failures show on the badge. */
+  token = hangar_token_source_get_token_finish (HANGAR_TOKEN_SOURCE (object), result, &error);
+  if (token != NULL)
+    hangar_token_free (token);
+}
+
+/* Saved OAuth accounts: load their tokens now, so the proactive refresh
+ * runs (and a revoked grant shows on the badge) without waiting for a click. */
+static void
+arm_token_sources (HangarWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarAccount) account = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      HangarAccountStatus status = hangar_account_get_status (account);
+
+      if (hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_OAUTH &&
+          (status == HANGAR_ACCOUNT_STATUS_ACTIVE || status == HANGAR_ACCOUNT_STATUS_EXPIRED))
+        hangar_token_source_get_token_async (hangar_account_get_token_source (account),
+                                             self->cancellable, arm_token_cb, NULL);
+    }
+}
+
+static void
 hangar_window_constructed (GObject *object)
 {
   HangarWindow *self = (HangarWindow *)object;
@@ -521,6 +554,7 @@ hangar_window_constructed (GObject *object)
   store_items_changed_cb (G_LIST_MODEL (self->store), 0, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->store)), self);
   update_content (self);
+  arm_token_sources (self);
 }
 
 static void

@@ -781,6 +781,46 @@ test_revoke_proactive (Fixture       *f,
   g_assert_cmpint (hangar_test_sandbox_stat (f->sandbox, "refreshes"), ==, requests_before);
 }
 
+static void
+test_restart_live (Fixture       *f,
+                   gconstpointer  data)
+{
+  HangarAccount *account = connect_through_consent (f);
+  g_autofree char *id = g_strdup (hangar_account_get_id (account));
+  g_autofree char *path = g_strdup (hangar_account_store_get_path (f->store));
+  GtkWindow *weak_window = GTK_WINDOW (f->window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  HangarAccount *reloaded;
+  guint status = 0;
+
+  /* "Quit": the window and the account list go away. */
+  g_assert_true (hangar_account_store_flush (f->store, &error));
+  g_assert_no_error (error);
+  g_object_add_weak_pointer (G_OBJECT (weak_window), (gpointer *) &weak_window);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+  wait_until (weak_is_null, &weak_window, "the first window to be finalized");
+  g_assert_finalize_object (f->store);
+
+  /* "Start again": a new list from the same file, a new window. */
+  f->store = hangar_account_store_new_for_path (path, &error);
+  g_assert_no_error (error);
+  reloaded = hangar_account_store_lookup_by_id (f->store, id);
+  g_assert_nonnull (reloaded);
+  g_assert_cmpint (hangar_account_get_status (reloaded), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  f->window = g_object_ref_sink (hangar_window_new (NULL, f->store));
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_until (widget_mapped, f->window, "the second window to map");
+
+  /* Nobody clicks anything: the restored account's refresh timer runs and
+   * finds the grant gone. */
+  reply = hangar_test_sandbox_request (f->sandbox, "POST", "/__sandbox/revoke", NULL, "{}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  wait_until (account_revoked, reloaded, "the restored account to turn REVOKED");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (account_badge (f, reloaded)), "status-revoked"));
+}
+
 static const char *short_ttl_args[] = { "--access-ttl", "4", NULL };
 
 int
@@ -796,6 +836,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/consent/deny", Fixture, NULL, fixture_setup, test_consent_deny, fixture_teardown);
   g_test_add ("/hangar/gui/window/connect-pat", Fixture, NULL, fixture_setup, test_connect_pat, fixture_teardown);
   g_test_add ("/hangar/gui/window/revoke-proactive", Fixture, short_ttl_args, fixture_setup, test_revoke_proactive, fixture_teardown);
+  g_test_add ("/hangar/gui/window/restart-live", Fixture, short_ttl_args, fixture_setup, test_restart_live, fixture_teardown);
   g_test_add ("/hangar/gui/window/revoke-badge", Fixture, NULL, fixture_setup, test_revoke_badge, fixture_teardown);
 
   return g_test_run ();
