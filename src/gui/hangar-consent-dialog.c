@@ -180,12 +180,14 @@ load_failed_cb (WebKitWebView       *web_view,
                 GError              *error,
                 HangarConsentDialog *self)
 {
-  g_debug ("Consent load failed for %s: %s", failing_uri, error->message);
   /* Ignoring the redirect interrupts that load: expected, not an error. */
   if (g_error_matches (error, WEBKIT_POLICY_ERROR, WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE) ||
       g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
       self->finished || is_redirect (self, failing_uri))
     return TRUE;
+
+  /* The host only: URLs of this flow carry state and codes. */
+  g_debug ("Consent page failed to load from %s: %s", self->host != NULL ? self->host : "?", error->message);
 
   adw_status_page_set_description (self->error_page, error->message);
   gtk_stack_set_visible_child_name (self->stack, "error");
