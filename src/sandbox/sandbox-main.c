@@ -60,9 +60,12 @@ main (int    argc,
   int port = 0;
   g_autofree char *state_dir = NULL;
   gboolean auto_approve = FALSE;
+  gboolean auto_deny = FALSE;
   gboolean no_rate_limit = FALSE;
   gint64 access_ttl = 3600;
   gint64 refresh_ttl = 5184000;
+  gint64 code_ttl = 600;
+  gint64 refresh_grace_ms = 2000;
   double penalty = 30;
   double iterator_ttl = 300;
   g_auto(GStrv) redirect_uris = NULL;
@@ -71,9 +74,12 @@ main (int    argc,
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 = pick a free one; default 0)", "N" },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir, "Keep users, bases, records, tokens and grants in DIR across restarts (default: memory only)", "DIR" },
     { "auto-approve", 0, 0, G_OPTION_ARG_NONE, &auto_approve, "Skip the OAuth consent page: grant every base of the default user", NULL },
+    { "auto-deny", 0, 0, G_OPTION_ARG_NONE, &auto_deny, "Skip the OAuth consent page: answer every valid authorize request with access_denied (wins over --auto-approve)", NULL },
     { "no-rate-limit", 0, 0, G_OPTION_ARG_NONE, &no_rate_limit, "Turn off the 5 req/s per base and 50 req/s per token limits", NULL },
     { "access-ttl", 0, 0, G_OPTION_ARG_INT64, &access_ttl, "OAuth access token lifetime in seconds (default 3600)", "S" },
     { "refresh-ttl", 0, 0, G_OPTION_ARG_INT64, &refresh_ttl, "OAuth refresh token lifetime in seconds (default 5184000 = 60 days)", "S" },
+    { "code-ttl", 0, 0, G_OPTION_ARG_INT64, &code_ttl, "OAuth authorization code lifetime in seconds (default 600)", "S" },
+    { "refresh-grace-ms", 0, 0, G_OPTION_ARG_INT64, &refresh_grace_ms, "Milliseconds after a refresh during which presenting the old refresh token again gets 409 instead of revoking the grant (default 2000)", "MS" },
     { "penalty", 0, 0, G_OPTION_ARG_DOUBLE, &penalty, "Seconds every request fails with 429 after a rate limit is exceeded (default 30; fractions allowed)", "S" },
     { "iterator-ttl", 0, 0, G_OPTION_ARG_DOUBLE, &iterator_ttl, "Idle seconds after which a list-records offset expires (default 300; fractions allowed)", "S" },
     { "redirect-uri", 0, 0, G_OPTION_ARG_STRING_ARRAY, &redirect_uris, "Also register URI for the public demo integration (repeatable); " SANDBOX_DEFAULT_REDIRECT " is always registered", "URI" },
@@ -124,7 +130,8 @@ main (int    argc,
       g_printerr ("hangar-sandbox: %s\n", error->message);
       return 2;
     }
-  if (port < 0 || port > 65535 || access_ttl < 1 || refresh_ttl < 1 || penalty < 0 || iterator_ttl <= 0)
+  if (port < 0 || port > 65535 || access_ttl < 1 || refresh_ttl < 1
+      || code_ttl < 1 || refresh_grace_ms < 1 || penalty < 0 || iterator_ttl <= 0)
     {
       g_printerr ("hangar-sandbox: a numeric option is out of range\n");
       return 2;
@@ -138,6 +145,9 @@ main (int    argc,
   config.rate_limit = !no_rate_limit;
   config.access_ttl_s = access_ttl;
   config.refresh_ttl_s = refresh_ttl;
+  config.code_ttl_s = code_ttl;
+  config.refresh_grace_ms = refresh_grace_ms;
+  config.auto_deny = auto_deny;
   config.penalty_s = penalty;
   config.iterator_ttl_s = iterator_ttl;
   config.redirect_uris = redirect_uris;

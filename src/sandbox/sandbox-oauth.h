@@ -7,23 +7,13 @@
  * personal access tokens, bases and the control API, and asks this module
  * about OAuth bearer tokens.
  *
- * ==== NOTE FOR sbcore (from sboauth) — please wire these, thanks! ====
- *  1. Command-line options filling SandboxOAuthConfig (0 = default):
- *       --code-ttl S          → code_ttl_s        (tests: code expiry)
- *       --refresh-ttl S       → refresh_ttl_s
- *       --refresh-grace-ms MS → refresh_grace_ms  (tests: 409 vs reuse)
- *  2. (done by sbcore: POST /__sandbox/integrations and the
- *     confidential_client_id/_secret in the startup line.)
- *  3. Persistence: call sandbox_oauth_deserialize() BEFORE
- *     sandbox_oauth_add_integration() if you can. add_integration is
- *     idempotent by name, so the demo integration keeps its client id
- *     across restarts with --state-dir. (If you deserialize afterwards, a
- *     same-named integration takes the stored id in place: the pointer you
- *     got stays valid and shows the stored id.)
- *     Optional: --auto-deny → auto_deny (fact sheet §11.3's "deny mode").
- *  4. Bearer dispatch: OAuth access tokens start with "oaa" (refresh "oar");
- *     they never start with "pat".
- * =====================================================================
+ * Wiring (sandbox-server.c / sandbox-main.c): the command line fills
+ * SandboxOAuthConfig — --access-ttl, --refresh-ttl, --code-ttl,
+ * --refresh-grace-ms, --auto-approve, --auto-deny. The core deserializes the
+ * stored OAuth state before it registers the demo integrations
+ * (sandbox_oauth_add_integration() is idempotent by name, so client ids
+ * survive restarts with --state-dir). OAuth access tokens start with "oaa"
+ * (refresh "oar"), never with "pat".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -128,6 +128,9 @@ typedef struct
   gboolean rate_limit;
   gint64   access_ttl_s;
   gint64   refresh_ttl_s;
+  gint64   code_ttl_s;          /* OAuth authorization code lifetime; 0 = 600 */
+  gint64   refresh_grace_ms;    /* duplicate refresh → 409 within this; 0 = 2000 */
+  gboolean auto_deny;           /* authorize answers access_denied (wins over auto_approve) */
   double   penalty_s;
   double   iterator_ttl_s;
   char   **redirect_uris;

@@ -1124,9 +1124,10 @@ sandbox_server_new (const SandboxConfig *config,
 
   oconfig.access_ttl_s = config->access_ttl_s;
   oconfig.refresh_ttl_s = config->refresh_ttl_s;
-  oconfig.code_ttl_s = 600;
-  oconfig.refresh_grace_ms = 2000;
+  oconfig.code_ttl_s = config->code_ttl_s > 0 ? config->code_ttl_s : 600;
+  oconfig.refresh_grace_ms = config->refresh_grace_ms > 0 ? config->refresh_grace_ms : 2000;
   oconfig.auto_approve = config->auto_approve;
+  oconfig.auto_deny = config->auto_deny;
   self->oauth = sandbox_oauth_new (&oconfig, &funcs, self);
 
   if (self->config.state_dir != NULL)

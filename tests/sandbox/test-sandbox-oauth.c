@@ -1931,6 +1931,148 @@ test_process_ttls_and_reuse (void)
   }
 }
 
+/* --code-ttl: a code works inside its lifetime and is invalid_grant after. */
+static void
+test_process_code_ttl (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--auto-approve", "--no-rate-limit",
+                                                               "--code-ttl", "1", NULL);
+  Pkce fresh, stale;
+  g_autofree char *fresh_code = NULL;
+  g_autofree char *stale_code = NULL;
+  g_autoptr(Reply) ok = NULL;
+  g_autoptr(Reply) late = NULL;
+
+  pkce_make (&fresh, 60);
+  fresh_code = get_code (sb->url, sb->client_id, sb->redirect_uri, SCOPES, &fresh);
+  ok = exchange (sb->url, sb->client_id, sb->redirect_uri, fresh_code, fresh.verifier);
+  assert_token_success (ok, SCOPES, 3600, 5184000);
+
+  pkce_make (&stale, 61);
+  stale_code = get_code (sb->url, sb->client_id, sb->redirect_uri, SCOPES, &stale);
+  g_usleep (1500 * 1000);
+  late = exchange (sb->url, sb->client_id, sb->redirect_uri, stale_code, stale.verifier);
+  assert_oauth_error (late, 400, "invalid_grant");
+  g_assert_cmpint (hangar_test_sandbox_stat (sb, "exchanges"), ==, 1);
+}
+
+/* --refresh-grace-ms longer than the default: a duplicate refresh after the
+ * default 2 s still gets 409 and harms nothing; after the window the same
+ * token is reuse: invalid_grant and the whole grant is revoked. */
+static void
+test_process_refresh_grace (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--auto-approve", "--no-rate-limit",
+                                                               "--refresh-grace-ms", "5000", NULL);
+  g_autoptr(Reply) t1 = process_tokens (sb, SCOPES);
+  g_autoptr(Reply) t2 = NULL;
+  g_autoptr(JsonNode) n = NULL;
+  gint64 start_us;
+  guint status = 0;
+
+  t2 = refresh (sb->url, sb->client_id, json_str (t1, "refresh_token"));
+  start_us = g_get_monotonic_time ();
+  assert_token_success (t2, SCOPES, 3600, 5184000);
+
+  g_usleep (2500 * 1000);
+  {
+    g_autoptr(Reply) dup = refresh (sb->url, sb->client_id, json_str (t1, "refresh_token"));
+
+    /* Only meaningful while still inside the 5 s window (a very slow
+     * machine could overshoot it; then the reuse branch below applies). */
+    if (g_get_monotonic_time () - start_us < 4500 * 1000)
+      {
+        g_assert_cmpuint (dup->status, ==, 409);
+        g_assert_nonnull (dup->json);
+        g_assert_cmpstr (json_str (dup, "error"), ==, "conflict");
+        n = api_get (sb, "/v0/meta/whoami", json_str (t2, "access_token"), &status);
+        g_assert_cmpuint (status, ==, 200);
+        g_clear_pointer (&n, json_node_unref);
+      }
+    else
+      g_test_message ("machine too slow for the grace-window half of this test");
+  }
+
+  /* Past the window: reuse of t1's refresh token revokes everything. */
+  while (g_get_monotonic_time () - start_us < 5500 * 1000)
+    g_usleep (100 * 1000);
+  {
+    g_autoptr(Reply) reuse = refresh (sb->url, sb->client_id, json_str (t1, "refresh_token"));
+    g_autoptr(Reply) latest = NULL;
+
+    assert_oauth_error (reuse, 400, "invalid_grant");
+    n = api_get (sb, "/v0/meta/whoami", json_str (t2, "access_token"), &status);
+    g_assert_cmpuint (status, ==, 401);
+    latest = refresh (sb->url, sb->client_id, json_str (t2, "refresh_token"));
+    assert_oauth_error (latest, 400, "invalid_grant");
+  }
+}
+
+/* --auto-deny: no consent page, access_denied with the state, no code;
+ * validation errors still come first; wins over --auto-approve. */
+static void
+test_process_auto_deny (void)
+{
+  const char *variants[][3] = {
+    { "--auto-deny", NULL, NULL },
+    { "--auto-deny", "--auto-approve", NULL },
+  };
+
+  for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_startv (variants[v]);
+      Pkce pkce;
+      g_autofree char *path = NULL;
+      g_autofree char *bad_path = NULL;
+      g_autoptr(Reply) r = NULL;
+      g_autoptr(Reply) bad = NULL;
+      g_autoptr(Reply) unknown = NULL;
+      g_autofree char *unknown_path = NULL;
+
+      pkce_make (&pkce, 70);
+      path = authorize_path (sb->client_id, sb->redirect_uri, SCOPES, &pkce, NULL);
+      r = http (sb->url, "GET", path, NULL, NULL, NULL);
+      assert_redirect_error (r, sb->redirect_uri, "access_denied", STATE);
+
+      bad_path = authorize_path (sb->client_id, sb->redirect_uri, "nope:scope", &pkce, NULL);
+      bad = http (sb->url, "GET", bad_path, NULL, NULL, NULL);
+      assert_redirect_error (bad, sb->redirect_uri, "invalid_scope", STATE);
+
+      /* an unknown client never redirects, deny mode or not */
+      unknown_path = authorize_path ("not-a-client", sb->redirect_uri, SCOPES, &pkce, NULL);
+      unknown = http (sb->url, "GET", unknown_path, NULL, NULL, NULL);
+      assert_error_page (unknown);
+
+      g_assert_cmpint (hangar_test_sandbox_stat (sb, "exchanges"), ==, 0);
+    }
+}
+
+/* Out-of-range values of the new options stop the sandbox with exit 2. */
+static void
+test_process_option_ranges (void)
+{
+  const char *sandbox = g_getenv ("HANGAR_SANDBOX");
+  const char *bad[][2] = {
+    { "--code-ttl", "0" },
+    { "--refresh-grace-ms", "-5" },
+    { "--code-ttl", "soon" },
+  };
+
+  g_assert_nonnull (sandbox);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                   &error, sandbox, "--port", "0", bad[i][0], bad[i][1], NULL);
+
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_wait (p, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (p));
+      g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 2);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1965,6 +2107,10 @@ main (int   argc,
   g_test_add_func ("/hangar/sandbox/oauth/confidential-client", test_process_confidential_client);
   g_test_add_func ("/hangar/sandbox/oauth/restart", test_process_restart);
   g_test_add_func ("/hangar/sandbox/oauth/ttls-and-reuse", test_process_ttls_and_reuse);
+  g_test_add_func ("/hangar/sandbox/oauth/code-ttl", test_process_code_ttl);
+  g_test_add_func ("/hangar/sandbox/oauth/refresh-grace", test_process_refresh_grace);
+  g_test_add_func ("/hangar/sandbox/oauth/auto-deny", test_process_auto_deny);
+  g_test_add_func ("/hangar/sandbox/oauth/option-ranges", test_process_option_ranges);
 
   return g_test_run ();
 }
