@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -436,6 +438,88 @@ hangar_field_to_json (HangarField *self)
 
 /* Value formatting ------------------------------------------------------- */
 
+/* How numbers are written. Plain: machine-readable (`.` decimal point, no
+ * grouping, ratings as numbers), for CSV. Display: the given decimal point
+ * and digit grouping (from the locale, or given by tests), ratings as stars. */
+typedef struct
+{
+  gboolean    display;
+  const char *decimal_point;   /* never NULL or empty */
+  const char *thousands_sep;   /* "" for none */
+  const char *grouping;        /* struct lconv's grouping; NULL or "" for none */
+} FormatStyle;
+
+static const FormatStyle plain_style = { FALSE, ".", "", NULL };
+
+/* Copies @ascii (a number as printed in the C locale: "-1234.5", "12",
+ * "1e+21", "NaN") to @out with @style's decimal point and, when @group,
+ * its digit grouping. Anything that is not plain digits is copied as is. */
+static void
+append_localized (GString           *out,
+                  const char        *ascii,
+                  const FormatStyle *style,
+                  gboolean           group)
+{
+  const char *p = ascii;
+  const char *int_start;
+  gsize int_len;
+  const char *rest;
+
+  if (!style->display || strpbrk (ascii, "eEnN") != NULL)
+    {
+      g_string_append (out, ascii);
+      return;
+    }
+
+  if (*p == '-' || *p == '+')
+    g_string_append_c (out, *p++);
+  int_start = p;
+  while (g_ascii_isdigit (*p))
+    p++;
+  int_len = p - int_start;
+  rest = p;
+
+  if (group && int_len > 0 && style->thousands_sep[0] != '\0' &&
+      style->grouping != NULL && style->grouping[0] != '\0' &&
+      style->grouping[0] != CHAR_MAX && style->grouping[0] > 0)
+    {
+      /* Cut points from the right: sizes from grouping[], the last one
+       * repeating (0 ends the list), CHAR_MAX stops grouping. */
+      g_autofree gboolean *cut_before = g_new0 (gboolean, int_len + 1);
+      const char *g = style->grouping;
+      gsize pos = int_len;
+      int size = *g;
+
+      for (;;)
+        {
+          if (size <= 0 || size == CHAR_MAX || (gsize) size >= pos)
+            break;
+          pos -= size;
+          cut_before[pos] = TRUE;
+          if (g[1] != '\0')
+            {
+              g++;
+              size = *g;
+            }
+        }
+      for (gsize i = 0; i < int_len; i++)
+        {
+          if (cut_before[i])
+            g_string_append (out, style->thousands_sep);
+          g_string_append_c (out, int_start[i]);
+        }
+    }
+  else
+    g_string_append_len (out, int_start, int_len);
+
+  if (*rest == '.')
+    {
+      g_string_append (out, style->decimal_point);
+      rest++;
+    }
+  g_string_append (out, rest);
+}
+
 /* The shortest text that reads back as @value, never in the C locale's
  * way of someone else: "0.1", not "0.10000000000000001". */
 static void
@@ -578,10 +662,11 @@ append_duration (GString    *out,
     }
 }
 
-static void append_value (GString         *out,
-                          HangarFieldType  type,
-                          JsonObject      *options,
-                          JsonNode        *value);
+static void append_value (GString           *out,
+                          HangarFieldType    type,
+                          JsonObject        *options,
+                          JsonNode          *value,
+                          const FormatStyle *style);
 
 /* Formula, rollup and lookup options carry the configuration of their
  * result as a field config: {"type": "...", "options": {...}}. */
@@ -657,14 +742,35 @@ append_object (GString         *out,
   }
 }
 
+/* Rating: as many filled stars as the value, up to the field's max
+ * (default 5), then empty ones: 3 of 5 is "★★★☆☆". */
 static void
-append_number (GString         *out,
-               HangarFieldType  type,
-               JsonObject      *options,
-               JsonNode        *value)
+append_rating (GString    *out,
+               JsonObject *options,
+               double      number)
+{
+  gint64 max = 5;
+  gint64 filled;
+
+  if (options != NULL)
+    _hangar_json_get_int (options, "max", FALSE, "options", &max, NULL);
+  max = CLAMP (max, 1, 10);
+  filled = isnan (number) ? 0 : (gint64) CLAMP (floor (number + 0.5), 0, (double) max);
+  for (gint64 i = 0; i < max; i++)
+    g_string_append (out, i < filled ? "★" : "☆");
+}
+
+static void
+append_number (GString           *out,
+               HangarFieldType    type,
+               JsonObject        *options,
+               JsonNode          *value,
+               const FormatStyle *style)
 {
   double number = 0;
   gint64 precision = option_precision (options);
+  g_autoptr(GString) ascii = g_string_new (NULL);
+  gboolean group = FALSE;
 
   _hangar_json_node_get_number (value, &number);
 
@@ -672,9 +778,10 @@ append_number (GString         *out,
     {
     case HANGAR_FIELD_TYPE_NUMBER:
       if (precision >= 0)
-        append_fixed (out, number, precision);
+        append_fixed (ascii, number, precision);
       else
-        append_number_node (out, value);
+        append_number_node (ascii, value);
+      group = TRUE;
       break;
 
     case HANGAR_FIELD_TYPE_CURRENCY:
@@ -688,39 +795,53 @@ append_number (GString         *out,
           }
         if (symbol != NULL)
           g_string_append (out, symbol);
-        append_fixed (out, number, precision >= 0 ? precision : 2);
+        append_fixed (ascii, number, precision >= 0 ? precision : 2);
+        group = TRUE;
       }
       break;
 
     case HANGAR_FIELD_TYPE_PERCENT:
       if (precision >= 0)
-        append_fixed (out, number * 100.0, precision);
+        append_fixed (ascii, number * 100.0, precision);
       else
         {
           /* 0.123 * 100 is 12.299999999999999: round away the binary noise. */
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
           g_ascii_formatd (buf, sizeof buf, "%.12g", number * 100.0);
-          g_string_append (out, buf);
+          g_string_append (ascii, buf);
         }
+      append_localized (out, ascii->str, style, TRUE);
       g_string_append_c (out, '%');
-      break;
+      return;
 
     case HANGAR_FIELD_TYPE_DURATION:
       append_duration (out, number, option_string (options, "durationFormat"));
+      return;
+
+    case HANGAR_FIELD_TYPE_RATING:
+      if (style->display)
+        {
+          append_rating (out, options, number);
+          return;
+        }
+      append_number_node (ascii, value);
       break;
 
     default:
-      append_number_node (out, value);
+      append_number_node (ascii, value);
       break;
     }
+
+  append_localized (out, ascii->str, style, group);
 }
 
 static void
-append_value (GString         *out,
-              HangarFieldType  type,
-              JsonObject      *options,
-              JsonNode        *value)
+append_value (GString           *out,
+              HangarFieldType    type,
+              JsonObject        *options,
+              JsonNode          *value,
+              const FormatStyle *style)
 {
   if (value == NULL)
     return;
@@ -760,7 +881,7 @@ append_value (GString         *out,
             if (!first)
               g_string_append (out, ", ");
             before = out->len;
-            append_value (out, type, options, element);
+            append_value (out, type, options, element, style);
             /* Skip empty elements (blank lookups) without doubled commas. */
             if (out->len == before && !first)
               g_string_truncate (out, before - 2);
@@ -788,7 +909,7 @@ append_value (GString         *out,
           break;
         case G_TYPE_INT64:
         case G_TYPE_DOUBLE:
-          append_number (out, type, options, value);
+          append_number (out, type, options, value, style);
           break;
         default:
           break;
@@ -800,18 +921,32 @@ append_value (GString         *out,
     }
 }
 
+static char *
+format_with_style (HangarField       *field,
+                   JsonNode          *value,
+                   const FormatStyle *style)
+{
+  GString *out = g_string_new (NULL);
+
+  append_value (out,
+                field != NULL ? field->type : HANGAR_FIELD_TYPE_UNKNOWN,
+                field != NULL ? field->options : NULL,
+                value, style);
+
+  return g_string_free (out, FALSE);
+}
+
 /**
  * hangar_field_format_value:
  * @field: (nullable): the field the value belongs to, for its options
  * @value: (nullable): a cell value as the API returns it (cellFormat json)
  *
- * Text to show for a cell, for CSV output and the record grid: numbers with
- * the field's precision (always with a `.` decimal point), currency with its
- * symbol (`$1.50`), percent scaled (0.123 → `12.3%`), durations as `h:mm`
- * or `h:mm:ss[.S…]` per `durationFormat`, checkbox `true` or empty, select
- * names, arrays joined with `, `, collaborators by name (else email),
- * attachments by file name, barcodes by text, buttons by label, formula
- * errors as `#ERROR!`, dates exactly as given. An empty cell gives "".
+ * Text to show a person for a cell (the record grid, the detail panel):
+ * numbers with the field's precision, written the way the current
+ * `LC_NUMERIC` locale writes them (its decimal point and thousands
+ * grouping, from localeconv(): `$120,000.00` in en_US, `$120.000,00` in
+ * de_DE, `$120000.00` in the C locale), ratings as stars up to the field's
+ * max (`★★★☆☆`). Everything else as hangar_field_format_value_plain().
  *
  * Returns: (transfer full): the display text, never %NULL
  */
@@ -819,14 +954,86 @@ char *
 hangar_field_format_value (HangarField *field,
                            JsonNode    *value)
 {
-  GString *out = g_string_new (NULL);
+  const struct lconv *conv;
+  const char *decimal_point = ".";
+  const char *thousands_sep = "";
+  const char *grouping = NULL;
 
-  g_return_val_if_fail (field == NULL || HANGAR_IS_FIELD (field), g_string_free (out, FALSE));
+  g_return_val_if_fail (field == NULL || HANGAR_IS_FIELD (field), g_strdup (""));
 
-  append_value (out,
-                field != NULL ? field->type : HANGAR_FIELD_TYPE_UNKNOWN,
-                field != NULL ? field->options : NULL,
-                value);
+  /* The strings belong to the C library until the next localeconv() or
+   * setlocale(); they are used right away. */
+  conv = localeconv ();
+  if (conv != NULL)
+    {
+      if (conv->decimal_point != NULL && conv->decimal_point[0] != '\0' &&
+          g_utf8_validate (conv->decimal_point, -1, NULL))
+        decimal_point = conv->decimal_point;
+      if (conv->thousands_sep != NULL && g_utf8_validate (conv->thousands_sep, -1, NULL))
+        thousands_sep = conv->thousands_sep;
+      grouping = conv->grouping;
+    }
 
-  return g_string_free (out, FALSE);
+  return hangar_field_format_value_with_separators (field, value, decimal_point, thousands_sep, grouping);
+}
+
+/**
+ * hangar_field_format_value_with_separators:
+ * @field: (nullable): the field the value belongs to
+ * @value: (nullable): a cell value
+ * @decimal_point: the decimal point, e.g. "." or ","
+ * @thousands_sep: the digit group separator, e.g. "," or "" for none
+ * @grouping: (nullable): group sizes as in `struct lconv` (e.g. "\3" for
+ *   thousands, "\3\2" for 12,34,567); %NULL means "\3"
+ *
+ * hangar_field_format_value() with given separators instead of the
+ * locale's: the same result in every environment (tests, previews).
+ * Grouping applies to number, currency and percent values.
+ *
+ * Returns: (transfer full): the display text, never %NULL
+ */
+char *
+hangar_field_format_value_with_separators (HangarField *field,
+                                           JsonNode    *value,
+                                           const char  *decimal_point,
+                                           const char  *thousands_sep,
+                                           const char  *grouping)
+{
+  FormatStyle style = { TRUE, ".", "", "\3" };
+
+  g_return_val_if_fail (field == NULL || HANGAR_IS_FIELD (field), g_strdup (""));
+
+  if (decimal_point != NULL && decimal_point[0] != '\0')
+    style.decimal_point = decimal_point;
+  if (thousands_sep != NULL)
+    style.thousands_sep = thousands_sep;
+  if (grouping != NULL)
+    style.grouping = grouping;
+
+  return format_with_style (field, value, &style);
+}
+
+/**
+ * hangar_field_format_value_plain:
+ * @field: (nullable): the field the value belongs to, for its options
+ * @value: (nullable): a cell value as the API returns it (cellFormat json)
+ *
+ * Machine-readable text for a cell, the same in every locale (CSV output):
+ * numbers with the field's precision, always with a `.` decimal point and
+ * no grouping, currency with its symbol (`$1.50`), percent scaled (0.123 →
+ * `12.3%`), ratings as their number, durations as `h:mm` or
+ * `h:mm:ss[.S…]` per `durationFormat`, checkbox `true` or empty, select
+ * names, arrays joined with `, `, collaborators by name (else email),
+ * attachments by file name, barcodes by text, buttons by label, formula
+ * errors as `#ERROR!`, dates exactly as given. An empty cell gives "".
+ *
+ * Returns: (transfer full): the text, never %NULL
+ */
+char *
+hangar_field_format_value_plain (HangarField *field,
+                                 JsonNode    *value)
+{
+  g_return_val_if_fail (field == NULL || HANGAR_IS_FIELD (field), g_strdup (""));
+
+  return format_with_style (field, value, &plain_style);
 }

@@ -94,7 +94,17 @@ const char      *hangar_field_get_icon_name         (HangarField     *self);
 char           **hangar_field_dup_choice_names      (HangarField     *self);
 JsonNode        *hangar_field_to_json               (HangarField     *self);
 
+/* For people: the locale's decimal point and grouping, ratings as stars. */
 char            *hangar_field_format_value          (HangarField     *field,
+                                                     JsonNode        *value);
+/* The same with given separators (deterministic: tests, previews). */
+char            *hangar_field_format_value_with_separators (HangarField *field,
+                                                            JsonNode    *value,
+                                                            const char  *decimal_point,
+                                                            const char  *thousands_sep,
+                                                            const char  *grouping);
+/* For machines (CSV): `.` decimal point, no grouping, in every locale. */
+char            *hangar_field_format_value_plain    (HangarField     *field,
                                                      JsonNode        *value);
 
 G_END_DECLS

@@ -77,7 +77,7 @@ print_csv_record (HangarRecord *record,
       /* Listed by id: the record may be keyed by the id as given. */
       if (value == NULL && column->field != NULL)
         value = hangar_record_get_field (record, column->column);
-      g_ptr_array_add (cells, hangar_field_format_value (column->field, value));
+      g_ptr_array_add (cells, hangar_field_format_value_plain (column->field, value));
     }
   hangar_cli_print_csv_row ((const char * const *) cells->pdata, cells->len);
 }

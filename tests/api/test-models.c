@@ -584,7 +584,7 @@ test_format_values (void)
     { "{\"type\":\"duration\",\"options\":{\"durationFormat\":7}}", "3600", "1:00" },
   };
 
-  /* The output must not depend on the user's locale. */
+  /* The plain (CSV) output must not depend on the user's locale. */
   setlocale (LC_NUMERIC, "de_DE.UTF-8");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -604,12 +604,141 @@ test_format_values (void)
           g_assert_no_error (error);
         }
 
-      text = hangar_field_format_value (field, value);
+      text = hangar_field_format_value_plain (field, value);
       g_test_message ("case %u: %s / %s → “%s”", i, cases[i].field, cases[i].value, text);
       g_assert_cmpstr (text, ==, cases[i].expected);
     }
 
   setlocale (LC_NUMERIC, "C");
+}
+
+static HangarField *
+field_from (const char *json)
+{
+  g_autoptr(JsonObject) object = parse_object (json);
+  g_autoptr(GError) error = NULL;
+  HangarField *field;
+
+  json_object_set_string_member (object, "id", "fldX");
+  json_object_set_string_member (object, "name", "X");
+  field = hangar_field_new_from_json (object, &error);
+  g_assert_no_error (error);
+  return field;
+}
+
+/* Display formatting with given separators: the same in every environment. */
+static void
+test_format_display (void)
+{
+  static const struct {
+    const char *decimal_point;
+    const char *thousands_sep;
+    const char *grouping;
+    const char *field;
+    const char *value;
+    const char *expected;
+  } cases[] = {
+    /* en_US-like */
+    { ".", ",", "\3\3", "{\"type\":\"currency\",\"options\":{\"precision\":2,\"symbol\":\"$\"}}", "120000", "$120,000.00" },
+    { ".", ",", "\3\3", "{\"type\":\"currency\",\"options\":{\"precision\":2,\"symbol\":\"$\"}}", "-1234567.5", "-$1,234,567.50" },
+    { ".", ",", "\3\3", "{\"type\":\"currency\",\"options\":{\"precision\":2,\"symbol\":\"$\"}}", "999.999", "$1,000.00" },
+    { ".", ",", "\3\3", "{\"type\":\"currency\",\"options\":{\"precision\":2,\"symbol\":\"$\"}}", "12", "$12.00" },
+    { ".", ",", "\3\3", "{\"type\":\"number\",\"options\":{\"precision\":1}}", "1234567.25", "1,234,567.2" },
+    { ".", ",", "\3\3", "{\"type\":\"number\",\"options\":{\"precision\":0}}", "-1000", "-1,000" },
+    { ".", ",", "\3\3", "{\"type\":\"number\"}", "1234567.125", "1,234,567.125" },
+    { ".", ",", "\3\3", "{\"type\":\"number\"}", "100", "100" },
+    { ".", ",", "\3\3", "{\"type\":\"number\"}", "1e300", "1e+300" },
+    { ".", ",", "\3\3", "{\"type\":\"percent\",\"options\":{\"precision\":1}}", "123.456", "12,345.6%" },
+    { ".", ",", "\3\3", "{\"type\":\"percent\"}", "0.123", "12.3%" },
+    /* de_DE-like */
+    { ",", ".", "\3\3", "{\"type\":\"currency\",\"options\":{\"precision\":2,\"symbol\":\"€\"}}", "120000", "€120.000,00" },
+    { ",", ".", "\3\3", "{\"type\":\"number\",\"options\":{\"precision\":3}}", "-0.5", "-0,500" },
+    { ",", ".", "\3\3", "{\"type\":\"percent\",\"options\":{\"precision\":2}}", "0.12345", "12,35%" },
+    /* fr_FR-like: narrow no-break space */
+    { ",", "\u202f", "\3", "{\"type\":\"number\",\"options\":{\"precision\":2}}", "1234567.891", "1\u202f234\u202f567,89" },
+    /* en_IN-like: 3 then 2s */
+    { ".", ",", "\3\2", "{\"type\":\"number\",\"options\":{\"precision\":0}}", "123456789", "12,34,56,789" },
+    /* One group only, then none */
+    { ".", ",", "\3\177", "{\"type\":\"number\",\"options\":{\"precision\":0}}", "123456789", "123456,789" },
+    /* C-like: no grouping */
+    { ".", "", "", "{\"type\":\"currency\",\"options\":{\"precision\":2,\"symbol\":\"$\"}}", "120000", "$120000.00" },
+    /* Not grouped: durations, autonumbers, text */
+    { ",", ".", "\3", "{\"type\":\"duration\",\"options\":{\"durationFormat\":\"h:mm\"}}", "3725", "1:02" },
+    { ".", ",", "\3", "{\"type\":\"autoNumber\"}", "12345", "12345" },
+    { ".", ",", "\3", "{\"type\":\"singleLineText\"}", "\"1234567\"", "1234567" },
+    /* Results of computed fields follow their result type. */
+    { ".", ",", "\3", "{\"type\":\"formula\",\"options\":{\"result\":{\"type\":\"currency\",\"options\":{\"precision\":2,\"symbol\":\"£\"}}}}",
+      "7000", "£7,000.00" },
+    { ",", ".", "\3", "{\"type\":\"multipleLookupValues\",\"options\":{\"result\":{\"type\":\"number\",\"options\":{\"precision\":1}}}}",
+      "[1500,2.25]", "1.500,0, 2,2" },
+    /* Ratings as stars up to max. */
+    { ".", ",", "\3", "{\"type\":\"rating\",\"options\":{\"max\":5}}", "3", "★★★☆☆" },
+    { ".", ",", "\3", "{\"type\":\"rating\",\"options\":{\"max\":10}}", "10", "★★★★★★★★★★" },
+    { ".", ",", "\3", "{\"type\":\"rating\"}", "1", "★☆☆☆☆" },
+    { ".", ",", "\3", "{\"type\":\"rating\",\"options\":{\"max\":3}}", "7", "★★★" },
+    { ".", ",", "\3", "{\"type\":\"rating\",\"options\":{\"max\":4}}", "0", "☆☆☆☆" },
+    { ".", ",", "\3", "{\"type\":\"rating\",\"options\":{\"max\":5}}", NULL, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(HangarField) field = field_from (cases[i].field);
+      g_autoptr(JsonNode) value = cases[i].value != NULL ? parse (cases[i].value) : NULL;
+      g_autofree char *text = hangar_field_format_value_with_separators (field, value,
+                                                                         cases[i].decimal_point,
+                                                                         cases[i].thousands_sep,
+                                                                         cases[i].grouping);
+
+      g_test_message ("case %u: %s / %s → “%s”", i, cases[i].field, cases[i].value, text);
+      g_assert_cmpstr (text, ==, cases[i].expected);
+    }
+}
+
+/* hangar_field_format_value() takes its separators from the C library's
+ * current LC_NUMERIC, and the plain variant never does. */
+static void
+test_format_locale (void)
+{
+  g_autoptr(HangarField) currency = field_from ("{\"type\":\"currency\",\"options\":{\"precision\":2,\"symbol\":\"$\"}}");
+  g_autoptr(HangarField) rating = field_from ("{\"type\":\"rating\",\"options\":{\"max\":5}}");
+  g_autoptr(JsonNode) value = parse ("120000.5");
+  g_autoptr(JsonNode) stars = parse ("2");
+  const char *locales[] = { "C", "C.UTF-8", "en_US.UTF-8", "de_DE.UTF-8", "fr_FR.UTF-8" };
+  g_autofree char *saved = g_strdup (setlocale (LC_NUMERIC, NULL));
+  guint tried = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (locales); i++)
+    {
+      g_autofree char *shown = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *plain = NULL;
+      g_autofree char *rated = NULL;
+      g_autofree char *rated_plain = NULL;
+      const struct lconv *conv;
+
+      if (setlocale (LC_NUMERIC, locales[i]) == NULL)
+        {
+          g_test_message ("locale %s is not installed", locales[i]);
+          continue;
+        }
+      tried++;
+      conv = localeconv ();
+      expected = hangar_field_format_value_with_separators (currency, value, conv->decimal_point,
+                                                            conv->thousands_sep, conv->grouping);
+      shown = hangar_field_format_value (currency, value);
+      plain = hangar_field_format_value_plain (currency, value);
+      rated = hangar_field_format_value (rating, stars);
+      rated_plain = hangar_field_format_value_plain (rating, stars);
+      g_test_message ("%s: “%s”", locales[i], shown);
+      g_assert_cmpstr (shown, ==, expected);
+      g_assert_cmpstr (plain, ==, "$120000.50");
+      g_assert_cmpstr (rated, ==, "★★☆☆☆");
+      g_assert_cmpstr (rated_plain, ==, "2");
+      if (g_str_equal (locales[i], "C"))
+        g_assert_cmpstr (shown, ==, "$120000.50");
+    }
+  g_assert_cmpuint (tried, >=, 1);
+  setlocale (LC_NUMERIC, saved);
 }
 
 int
@@ -632,6 +761,8 @@ main (int   argc,
   g_test_add_func ("/hangar/models/table/malformed", test_table_malformed);
   g_test_add_func ("/hangar/models/base-whoami-comment", test_base_whoami_comment);
   g_test_add_func ("/hangar/models/format-values", test_format_values);
+  g_test_add_func ("/hangar/models/format-display", test_format_display);
+  g_test_add_func ("/hangar/models/format-locale", test_format_locale);
 
   return g_test_run ();
 }
