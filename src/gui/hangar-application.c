@@ -27,6 +27,7 @@ struct _HangarApplication
   char                  *screenshot_state;
   gboolean               want_sandbox;
   gboolean               sandbox_failed;
+  gboolean               activate_pending;
 };
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
@@ -63,6 +64,66 @@ apply_sandbox (HangarApplication *self)
       hangar_window_set_sandbox (HANGAR_WINDOW (l->data), self->sandbox_integration);
 }
 
+static void hangar_application_activate (GApplication *app);
+
+static gboolean
+is_loopback_url (const char *url)
+{
+  return url != NULL &&
+         (g_str_has_prefix (url, "http://127.0.0.1:") ||
+          g_str_has_prefix (url, "http://localhost:") ||
+          g_str_has_prefix (url, "http://[::1]:"));
+}
+
+/* The sandbox prefers one port but takes any free one when that is busy:
+ * point every saved sandbox account at the URL it really listens on. Its
+ * OAuth state lives in its --state-dir, so the saved tokens stay valid; only
+ * the address moved. Runs before the window exists, so no client was made
+ * with the old URL yet. Returns how many accounts moved. */
+guint
+hangar_application_rebase_sandbox_accounts (HangarAccountStore *store,
+                                            const char         *url)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  guint moved = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarAccount) account = g_list_model_get_item (G_LIST_MODEL (store), i);
+      HangarAccountKind kind = hangar_account_get_kind (account);
+      const char *api_url = hangar_account_get_api_url (account);
+      const char *oauth_url = hangar_account_get_oauth_url (account);
+      const char *user_id = hangar_account_get_user_id (account);
+      g_autofree char *identifier = NULL;
+
+      /* Only accounts of a local sandbox (never a real Airtable one). */
+      if (!is_loopback_url (api_url))
+        continue;
+      if (g_strcmp0 (api_url, url) == 0 &&
+          (kind != HANGAR_ACCOUNT_KIND_OAUTH || g_strcmp0 (oauth_url, url) == 0))
+        continue;
+
+      /* The get-or-create key names the URL too (hangar-account-store.h),
+       * so that signing in again finds this account, not a twin. */
+      if (user_id != NULL && kind == HANGAR_ACCOUNT_KIND_PAT)
+        identifier = g_strdup_printf ("pat|%s|%s", url, user_id);
+      else if (user_id != NULL && hangar_account_get_client_id (account) != NULL)
+        identifier = g_strdup_printf ("oauth|%s|%s|%s", url,
+                                      hangar_account_get_client_id (account), user_id);
+
+      g_object_freeze_notify (G_OBJECT (account));
+      g_object_set (account, "api-url", url, NULL);
+      if (kind == HANGAR_ACCOUNT_KIND_OAUTH)
+        g_object_set (account, "oauth-url", url, NULL);
+      if (identifier != NULL)
+        g_object_set (account, "identifier", identifier, NULL);
+      g_object_thaw_notify (G_OBJECT (account));
+      moved++;
+    }
+
+  return moved;
+}
+
 static void
 sandbox_started_cb (GObject      *object,
                     GAsyncResult *result,
@@ -81,6 +142,9 @@ sandbox_started_cb (GObject      *object,
 
       self->sandbox_failed = TRUE;
       g_printerr ("hangar: %s\n", text);
+      /* The window waited for the sandbox: show it now, with the reason. */
+      if (self->activate_pending)
+        hangar_application_activate (G_APPLICATION (self));
       if ((window = get_window (self)) != NULL)
         hangar_window_toast (window, text);
       if (self->screenshot_dir != NULL)
@@ -97,7 +161,16 @@ sandbox_started_cb (GObject      *object,
                                   NULL);
   /* The URL only, never the demo token. */
   g_printerr ("hangar: sandbox running at %s\n", hangar_sandbox_launcher_get_url (launcher));
+  if (hangar_application_rebase_sandbox_accounts (self->store, hangar_sandbox_launcher_get_url (launcher)) > 0)
+    {
+      g_autoptr(GError) flush_error = NULL;
+
+      if (!hangar_account_store_flush (self->store, &flush_error))
+        g_printerr ("hangar: could not save the account list: %s\n", flush_error->message);
+    }
   apply_sandbox (self);
+  if (self->activate_pending)
+    hangar_application_activate (G_APPLICATION (self));
 
   if (self->screenshot_dir != NULL && (window = get_window (self)) != NULL)
     hangar_screenshots_run (window, self->screenshot_dir, hangar_sandbox_launcher_get_pat (launcher));
@@ -260,6 +333,15 @@ hangar_application_activate (GApplication *app)
 {
   HangarApplication *self = HANGAR_APPLICATION (app);
   HangarWindow *window = get_window (self);
+
+  /* Sandbox mode: the window (and the clients of saved sandbox accounts)
+   * waits until the sandbox says where it listens. */
+  if (window == NULL && self->want_sandbox && self->sandbox_integration == NULL && !self->sandbox_failed)
+    {
+      self->activate_pending = TRUE;
+      return;
+    }
+  self->activate_pending = FALSE;
 
   if (window == NULL)
     {

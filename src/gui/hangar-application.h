@@ -17,4 +17,10 @@ G_DECLARE_FINAL_TYPE (HangarApplication, hangar_application, HANGAR, APPLICATION
 HangarApplication  *hangar_application_new        (void);
 HangarAccountStore *hangar_application_get_store  (HangarApplication *self);
 
+/* Points every saved account of a local sandbox (loopback api-url) at @url,
+ * where the sandbox listens now; returns how many moved. `hangar --sandbox`
+ * does this before its window shows the accounts. */
+guint               hangar_application_rebase_sandbox_accounts (HangarAccountStore *store,
+                                                                const char         *url);
+
 G_END_DECLS
