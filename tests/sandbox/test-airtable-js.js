@@ -1,0 +1,315 @@
+// test-airtable-js.js — the official airtable.js client against a real
+// hangar-sandbox (run by test-airtable-js.sh, which installs the client and
+// starts the sandbox). Every step asserts; any mismatch exits non-zero.
+//
+// Usage: node test-airtable-js.js LINE_FILE   (NODE_PATH points at the install;
+// LINE_FILE holds the sandbox's startup JSON line: url, pat, …)
+//
+// SPDX-License-Identifier: GPL-3.0-or-later
+'use strict';
+
+const assert = require('assert');
+const Airtable = require('airtable');
+
+if (process.argv.length !== 3) {
+  console.error('usage: test-airtable-js.js LINE_FILE');
+  process.exit(2);
+}
+const { url, pat } = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+
+const httpFetch = typeof fetch === 'function' ? fetch : require('node-fetch');
+const airtable = new Airtable({
+  endpointUrl: url,
+  apiKey: pat,
+  noRetryIfRateLimited: true,
+  requestTimeout: 60000,
+});
+
+let steps = 0;
+function ok(what) {
+  steps++;
+  console.log(`ok ${steps} ${what}`);
+}
+
+// The client rejects with an AirtableError {error, message, statusCode}.
+async function expectError(promise, type, status) {
+  let err = null;
+  try {
+    await promise;
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err, `expected ${type}, got success`);
+  assert.strictEqual(err.error, type, `error type: ${JSON.stringify(err)}`);
+  assert.strictEqual(err.statusCode, status, `status: ${JSON.stringify(err)}`);
+  assert.strictEqual(typeof err.message, 'string');
+  return err;
+}
+
+// The generated table's "Row" is an autoNumber: drop it for comparisons.
+function cells(record) {
+  const { Row, ...rest } = record.fields;
+  assert.strictEqual(typeof Row, 'number', 'autoNumber Row present');
+  return rest;
+}
+
+async function api(method, path, body) {
+  const resp = await httpFetch(url + path, {
+    method,
+    headers: { Authorization: `Bearer ${pat}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await resp.json();
+  assert.ok(resp.status >= 200 && resp.status < 300, `${method} ${path}: ${resp.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function main() {
+  const { bases } = await api('GET', '/v0/meta/bases');
+  const bigId = bases.find((b) => b.name === 'Big').id;
+  const roadmapId = bases.find((b) => b.name === 'Product Roadmap').id;
+  const big = airtable.base(bigId);
+  const records = big('Records');
+
+  // --- select().all(): 250 records over three pages -------------------------
+  const all = await records.select().all();
+  assert.strictEqual(all.length, 250);
+  assert.strictEqual(new Set(all.map((r) => r.id)).size, 250);
+  all.forEach((r, i) => {
+    assert.match(r.id, /^rec[A-Za-z0-9]{14}$/);
+    assert.strictEqual(r.get('Row'), i + 1, 'default order is creation order');
+    assert.strictEqual(typeof r.get('Name'), 'string');
+    assert.match(r._rawJson.createdTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+  ok('select().all() returns all 250 records in creation order');
+
+  const pageSizes = [];
+  await records.select({ pageSize: 100 }).eachPage((page, next) => {
+    pageSizes.push(page.length);
+    next();
+  });
+  assert.deepStrictEqual(pageSizes, [100, 100, 50]);
+  ok('eachPage pages 100/100/50 through offsets');
+
+  const pageOf7 = [];
+  await records.select({ pageSize: 7, maxRecords: 20 }).eachPage((page, next) => {
+    pageOf7.push(page.length);
+    next();
+  });
+  assert.deepStrictEqual(pageOf7, [7, 7, 6]);
+  ok('pageSize 7 + maxRecords 20 → 7/7/6');
+
+  // --- filterByFormula + sort + fields --------------------------------------
+  const filtered = await records.select({
+    filterByFormula: "AND({Category} = 'Beta', {Row} <= 120, NOT({Done}))",
+    sort: [{ field: 'Number', direction: 'desc' }],
+    fields: ['Name', 'Number'],
+  }).all();
+  const expected = all
+    .filter((r) => r.get('Category') === 'Beta' && r.get('Row') <= 120 && !r.get('Done'))
+    .sort((a, b) => (b.get('Number') ?? -Infinity) - (a.get('Number') ?? -Infinity));
+  assert.ok(expected.length > 3, 'the filter selects several records');
+  assert.deepStrictEqual(filtered.map((r) => r.id), expected.map((r) => r.id));
+  for (const r of filtered) {
+    const keys = Object.keys(r.fields).sort();
+    assert.ok(keys.every((k) => k === 'Name' || k === 'Number'), `only the asked fields: ${keys}`);
+    assert.strictEqual(r.get('Name'), all.find((x) => x.id === r.id).get('Name'));
+  }
+  ok(`filterByFormula + sort desc + fields[] (${filtered.length} records)`);
+
+  const byName = await records.select({
+    filterByFormula: "FIND('pixel', {Name})",
+    sort: [{ field: 'Name' }, { field: 'Row', direction: 'desc' }],
+    maxRecords: 30,
+  }).all();
+  const expectedByName = all
+    .filter((r) => r.get('Name').includes('pixel'))
+    .sort((a, b) => a.get('Name').toLowerCase().localeCompare(b.get('Name').toLowerCase()) || b.get('Row') - a.get('Row'))
+    .slice(0, 30);
+  assert.deepStrictEqual(byName.map((r) => r.id), expectedByName.map((r) => r.id));
+  ok('FIND() filter, two sort keys, maxRecords');
+
+  // a long formula: airtable.js switches to POST …/listRecords past 15000 chars
+  const longFormula = 'OR(' + all.slice(0, 40).map((r) => `RECORD_ID() = '${r.id}'`).join(', ') +
+    `, FALSE()${', FALSE()'.repeat(2000)})`;
+  assert.ok(longFormula.length > 15000);
+  const viaPost = await records.select({ filterByFormula: longFormula }).all();
+  assert.deepStrictEqual(viaPost.map((r) => r.id), all.slice(0, 40).map((r) => r.id));
+  ok('a > 15000-char formula (POST listRecords)');
+
+  // --- find -------------------------------------------------------------------
+  const one = await records.find(all[41].id);
+  assert.strictEqual(one.id, all[41].id);
+  assert.deepStrictEqual(one.fields, all[41].fields);
+  ok('find(id)');
+  await expectError(records.find('recAAAAAAAAAAAAAA'), 'NOT_FOUND', 404);
+  ok('find(unknown) → NOT_FOUND 404');
+
+  // --- create -----------------------------------------------------------------
+  const single = await records.create({ Name: 'js single', Number: 1.5, Category: 'Gamma', Done: false });
+  assert.match(single.id, /^rec/);
+  assert.deepStrictEqual(cells(single), { Name: 'js single', Number: 1.5, Category: 'Gamma' },
+    'false checkbox omitted');
+  ok('create(single)');
+
+  const ten = await records.create(
+    Array.from({ length: 10 }, (_, i) => ({ fields: { Name: `js batch ${i}`, Number: i } })));
+  assert.strictEqual(ten.length, 10);
+  ten.forEach((r, i) => {
+    assert.strictEqual(r.get('Name'), `js batch ${i}`);
+    assert.strictEqual(r.get('Number'), i);
+  });
+  assert.strictEqual(new Set(ten.map((r) => r.id)).size, 10);
+  assert.deepStrictEqual(ten.map((r) => r.get('Row')), Array.from({ length: 10 }, (_, i) => single.get('Row') + 1 + i),
+    'autoNumber counts on');
+  ok('create([10 records])');
+
+  await expectError(records.create(
+    Array.from({ length: 11 }, (_, i) => ({ fields: { Name: `eleven ${i}` } }))), 'INVALID_RECORDS', 422);
+  ok('create([11]) → INVALID_RECORDS');
+
+  const typecast = await records.create({ Name: 'js typecast', Category: 'Zeta', Number: '12.25' }, { typecast: true });
+  assert.strictEqual(typecast.get('Category'), 'Zeta');
+  assert.strictEqual(typecast.get('Number'), 12.25);
+  ok('create with typecast (new select option, string number)');
+
+  // --- update (PATCH) / replace (PUT) ----------------------------------------
+  const patched = await records.update(single.id, { Number: 42 });
+  assert.deepStrictEqual(cells(patched), { Name: 'js single', Number: 42, Category: 'Gamma' });
+  ok('update(id, fields) keeps the other cells');
+
+  const patchedMany = await records.update([
+    { id: ten[0].id, fields: { Done: true } },
+    { id: ten[1].id, fields: { Notes: 'hello\nworld' } },
+  ]);
+  assert.deepStrictEqual(patchedMany.map((r) => r.id), [ten[0].id, ten[1].id]);
+  assert.strictEqual(patchedMany[0].get('Done'), true);
+  assert.strictEqual(patchedMany[0].get('Name'), 'js batch 0');
+  assert.strictEqual(patchedMany[1].get('Notes'), 'hello\nworld');
+  ok('update([2 records])');
+
+  const replaced = await records.replace(single.id, { Name: 'js replaced' });
+  assert.deepStrictEqual(cells(replaced), { Name: 'js replaced' });
+  assert.strictEqual(replaced.get('Row'), single.get('Row'), 'computed cells survive PUT');
+  const refetched = await records.find(single.id);
+  assert.deepStrictEqual(cells(refetched), { Name: 'js replaced' });
+  ok('replace(id, fields) clears the unnamed cells');
+
+  const replacedMany = await records.replace([
+    { id: ten[2].id, fields: { Name: 'r2' } },
+    { id: ten[3].id, fields: { Name: 'r3', Category: 'Alpha' } },
+  ]);
+  assert.deepStrictEqual(replacedMany.map(cells), [{ Name: 'r2' }, { Name: 'r3', Category: 'Alpha' }]);
+  ok('replace([2 records])');
+
+  // Record object methods
+  const rec = await records.find(ten[4].id);
+  await rec.patchUpdate({ Number: 7.25 });
+  assert.strictEqual(rec.get('Number'), 7.25);
+  await rec.fetch();
+  assert.strictEqual(rec.get('Number'), 7.25);
+  assert.strictEqual(rec.get('Name'), 'js batch 4');
+  ok('record.patchUpdate + record.fetch');
+
+  // --- upsert (performUpsert through update) ---------------------------------
+  const upserted = await records.update([
+    { fields: { Name: 'js batch 5', Number: 555 } },
+    { fields: { Name: 'js upsert new', Number: 1 } },
+  ], { performUpsert: { fieldsToMergeOn: ['Name'] } });
+  assert.strictEqual(upserted.length, 2);
+  assert.strictEqual(upserted[0].id, ten[5].id, 'matched by Name');
+  assert.strictEqual(upserted[0].get('Number'), 555);
+  assert.ok(!ten.some((r) => r.id === upserted[1].id), 'a new record');
+  assert.strictEqual(upserted[1].get('Name'), 'js upsert new');
+  ok('update(..., {performUpsert}) updates one, creates one');
+
+  // --- destroy ----------------------------------------------------------------
+  const gone = await records.destroy(single.id);
+  assert.strictEqual(gone.id, single.id);
+  await expectError(records.find(single.id), 'NOT_FOUND', 404);
+  ok('destroy(id)');
+
+  const goneMany = await records.destroy(ten.map((r) => r.id));
+  assert.deepStrictEqual(goneMany.map((r) => r.id), ten.map((r) => r.id));
+  await expectError(records.destroy([upserted[1].id, 'recAAAAAAAAAAAAAA']), 'ROW_DOES_NOT_EXIST', 422);
+  await records.find(upserted[1].id);
+  await records.destroy([upserted[1].id, typecast.id]);
+  const after = await records.select().all();
+  assert.deepStrictEqual(after.map((r) => r.id), all.map((r) => r.id), 'back to the original 250');
+  ok('destroy([10 ids]); all-or-nothing batch delete');
+
+  // --- errors -------------------------------------------------------------------
+  const unknown = await expectError(records.create({ Name: 'x', Nope: 1 }), 'UNKNOWN_FIELD_NAME', 422);
+  assert.match(unknown.message, /Nope/);
+  ok('unknown field → UNKNOWN_FIELD_NAME 422');
+  await expectError(records.select({ filterByFormula: '{Name' }).all(), 'INVALID_FILTER_BY_FORMULA', 422);
+  ok('bad formula → INVALID_FILTER_BY_FORMULA');
+  await expectError(records.select({ sort: [{ field: 'Nope' }] }).all(), 'UNKNOWN_FIELD_NAME', 422);
+  ok('sort by unknown field → UNKNOWN_FIELD_NAME');
+  await expectError(records.update(all[0].id, { Number: 'abc' }), 'INVALID_VALUE_FOR_COLUMN', 422);
+  ok('wrong cell type → INVALID_VALUE_FOR_COLUMN');
+  const stranger = new Airtable({ endpointUrl: url, apiKey: 'patNOPE.0000', noRetryIfRateLimited: true });
+  await expectError(stranger.base(bigId)('Records').select().firstPage(), 'AUTHENTICATION_REQUIRED', 401);
+  ok('bad token → AUTHENTICATION_REQUIRED 401');
+  await expectError(airtable.base('appAAAAAAAAAAAAAA')('Records').select().firstPage(), 'NOT_AUTHORIZED', 403);
+  ok('unknown base → NOT_AUTHORIZED 403');
+  await expectError(big('No such table').select().firstPage(), 'NOT_FOUND', 404);
+  ok('unknown table → NOT_FOUND 404');
+
+  // --- demo base: table by id, views, returnFieldsByFieldId, cellFormat --------
+  const roadmap = airtable.base(roadmapId);
+  const schema = await api('GET', `/v0/meta/bases/${roadmapId}/tables`);
+  const tasksSchema = schema.tables.find((t) => t.name === 'Tasks');
+  const tasksByName = await roadmap('Tasks').select().all();
+  const tasksById = await roadmap(tasksSchema.id).select().all();
+  assert.ok(tasksByName.length > 0);
+  assert.deepStrictEqual(tasksById.map((r) => r.id), tasksByName.map((r) => r.id));
+  ok(`table by name and by id (${tasksByName.length} tasks)`);
+
+  const open = await roadmap('Tasks').select({ view: 'Open tasks' }).all();
+  assert.ok(open.length > 0 && open.length < tasksByName.length);
+  assert.ok(open.every((r) => !r.get('Done')));
+  ok('view: "Open tasks" filters');
+
+  const titleField = tasksSchema.fields.find((f) => f.name === 'Title');
+  const byFieldId = await roadmap('Tasks').select({ returnFieldsByFieldId: true, maxRecords: 3 }).firstPage();
+  byFieldId.forEach((r, i) => {
+    assert.ok(Object.keys(r.fields).every((k) => /^fld/.test(k)));
+    assert.strictEqual(r.fields[titleField.id], tasksByName[i].get('Title'));
+  });
+  ok('returnFieldsByFieldId');
+
+  const strings = await roadmap('Tasks').select({ cellFormat: 'string', timeZone: 'Europe/Berlin', userLocale: 'en-gb' }).all();
+  assert.strictEqual(strings.length, tasksByName.length);
+  for (const r of strings)
+    for (const v of Object.values(r.fields))
+      assert.strictEqual(typeof v, 'string');
+  ok('cellFormat string + timeZone + userLocale');
+  await expectError(roadmap('Tasks').select({ cellFormat: 'string' }).firstPage(), 'INVALID_REQUEST_UNKNOWN', 422);
+  ok('cellFormat string without timeZone/userLocale → 422');
+
+  const linked = tasksByName.find((r) => Array.isArray(r.get('Project')));
+  assert.ok(linked);
+  const project = await roadmap('Projects').find(linked.get('Project')[0]);
+  assert.ok(project.get('Tasks').includes(linked.id), 'links both ways');
+  ok('linked records both ways');
+
+  // --- a table whose name needs percent-encoding ------------------------------
+  const spaced = 'Reading list: é & ?';
+  await api('POST', `/v0/meta/bases/${bigId}/tables`,
+    { name: spaced, fields: [{ name: 'Title', type: 'singleLineText' }, { name: 'Pages', type: 'number', options: { precision: 0 } }] });
+  const reading = big(spaced);
+  const made = await reading.create([{ fields: { Title: 'Dune', Pages: 412 } }, { fields: { Title: 'Emma', Pages: 474 } }]);
+  const listed = await reading.select({ sort: [{ field: 'Pages', direction: 'desc' }] }).all();
+  assert.deepStrictEqual(listed.map((r) => r.get('Title')), ['Emma', 'Dune']);
+  await reading.destroy(made.map((r) => r.id));
+  assert.strictEqual((await reading.select().all()).length, 0);
+  ok('a table named "Reading list: é & ?" by name');
+
+  console.log(`1..${steps}`);
+}
+
+main().catch((e) => {
+  console.error('FAILED:', e && e.stack ? e.stack : e);
+  process.exit(1);
+});
