@@ -30,6 +30,12 @@
  * so showing a field again needs no reload and the detail panel always has
  * every value.
  *
+ * Records load on demand: the first page at once, then the next page only
+ * when the view is scrolled to within about two screens of the end of what
+ * is loaded (the scrolled window's vertical adjustment), so a table of
+ * 100,000 records costs one request until the user scrolls. The status bar
+ * says "100 records loaded — scroll for more" until the last page came.
+ *
  * The grid owns one #GCancellable per load; a new table, sort, filter,
  * search or view cancels the load in flight, and dispose cancels everything.
  * A 429 pause of the base (#HangarRateState) shows a banner with a live
@@ -59,6 +65,7 @@ struct _HangarRecordGrid
   GtkRevealer        *error_revealer;
   GtkLabel           *error_label;
   GtkStack           *content_stack;
+  GtkScrolledWindow  *scrolled_window;
   GtkColumnView      *column_view;
   AdwStatusPage      *empty_page;
   HangarRecordDetail *detail;
@@ -84,6 +91,7 @@ struct _HangarRecordGrid
   HangarGridModel    *model;         /* records, with edited ones replaced */
   GtkSingleSelection *selection;
   GCancellable       *schema_cancellable;
+  guint               more_idle_id;  /* checks whether to load the next page */
 
   /* rate-limit banner */
   HangarRateState    *rate_state;
@@ -108,6 +116,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void start_load (HangarRecordGrid *self);
+static void queue_load_more_check (HangarRecordGrid *self);
 
 /* ---- helpers ---- */
 
@@ -303,6 +312,9 @@ update_load_state (HangarRecordGrid *self)
     count = g_strdup_printf (g_dngettext (NULL, "Loading… %u record", "Loading… %u records", n), n);
   else if (error != NULL)
     count = g_strdup_printf (g_dngettext (NULL, "%u record (incomplete)", "%u records (incomplete)", n), n);
+  else if (self->records != NULL && !hangar_record_list_get_complete (self->records))
+    count = g_strdup_printf (g_dngettext (NULL, "%u record loaded — scroll for more",
+                                          "%u records loaded — scroll for more", n), n);
   else
     count = g_strdup_printf (g_dngettext (NULL, "%u record", "%u records", n), n);
   gtk_label_set_text (self->count_label, count);
@@ -356,6 +368,63 @@ records_notify_cb (HangarRecordList *records,
                    HangarRecordGrid *self)
 {
   update_load_state (self);
+  /* A page that arrived (or a load that ended) may leave the view still
+   * near the end. */
+  queue_load_more_check (self);
+}
+
+/* ---- loading on demand ---- */
+
+/* Whether the view shows rows within two screens of the end of what is
+ * loaded. Before the first allocation there is no page size: no. */
+static gboolean
+near_end (HangarRecordGrid *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  double value = gtk_adjustment_get_value (adjustment);
+  double upper = gtk_adjustment_get_upper (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+
+  if (page <= 0)
+    return FALSE;
+  return value + page >= upper - 2 * page;
+}
+
+static gboolean
+load_more_idle_cb (gpointer user_data)
+{
+  HangarRecordGrid *self = user_data;
+
+  self->more_idle_id = 0;
+  if (self->records == NULL ||
+      hangar_record_list_get_complete (self->records) ||
+      hangar_record_list_get_loading (self->records) ||
+      hangar_record_list_get_failed (self->records) != NULL ||   /* Retry continues */
+      !gtk_widget_get_mapped (GTK_WIDGET (self->column_view)) ||
+      !near_end (self))
+    return G_SOURCE_REMOVE;
+
+  g_debug ("Scrolled near the end of %u loaded records: loading the next page",
+           hangar_record_list_get_n_loaded (self->records));
+  hangar_record_list_load_more (self->records);
+  update_load_state (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Adjustments change while the view is being allocated: decide (and start
+ * I/O) from an idle, never from inside layout. */
+static void
+queue_load_more_check (HangarRecordGrid *self)
+{
+  if (self->more_idle_id == 0 && self->records != NULL)
+    self->more_idle_id = g_idle_add (load_more_idle_cb, self);
+}
+
+static void
+vadjustment_changed_cb (GtkAdjustment    *adjustment,
+                        HangarRecordGrid *self)
+{
+  queue_load_more_check (self);
 }
 
 static void
@@ -378,6 +447,7 @@ clear_records (HangarRecordGrid *self)
       hangar_record_list_stop (self->records);
       g_clear_object (&self->records);
     }
+  g_clear_handle_id (&self->more_idle_id, g_source_remove);
   if (self->model != NULL)
     hangar_grid_model_set_model (self->model, NULL);
 }
@@ -404,8 +474,8 @@ start_load (HangarRecordGrid *self)
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_items_changed_cb), self,
                            G_CONNECT_AFTER);
   hangar_grid_model_set_model (self->model, G_LIST_MODEL (self->records));
-  /* Page after page: the first page shows at once, the count grows. */
-  hangar_record_list_load_all (self->records);
+  /* The first page now; the next ones when the view nears the end. */
+  hangar_record_list_load_more (self->records);
   update_load_state (self);
 }
 
@@ -797,7 +867,7 @@ retry_action (GtkWidget  *widget,
       !g_error_matches (hangar_record_list_get_failed (self->records),
                         HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_FORMULA))
     {
-      hangar_record_list_load_all (self->records);
+      hangar_record_list_load_more (self->records);
       update_load_state (self);
     }
   else
@@ -965,7 +1035,7 @@ hangar_record_grid_class_init (HangarRecordGridClass *klass)
   /**
    * HangarRecordGrid:loading:
    *
-   * Whether pages are still arriving.
+   * Whether a page of records is in flight.
    */
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
@@ -1011,6 +1081,7 @@ hangar_record_grid_class_init (HangarRecordGridClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, error_label);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, column_view);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, detail);
@@ -1063,6 +1134,12 @@ hangar_record_grid_init (HangarRecordGrid *self)
   g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->view_dropdown, "notify::selected", G_CALLBACK (view_selected_cb), self);
+  {
+    GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+    g_signal_connect_object (vadjustment, "value-changed", G_CALLBACK (vadjustment_changed_cb), self, 0);
+    g_signal_connect_object (vadjustment, "changed", G_CALLBACK (vadjustment_changed_cb), self, 0);
+  }
 
   rebuild_views (self);
   update_query_label (self);
@@ -1344,6 +1421,21 @@ hangar_record_grid_get_rate_text (HangarRecordGrid *self)
   if (!gtk_revealer_get_reveal_child (self->rate_revealer))
     return NULL;
   return gtk_label_get_text (self->rate_label);
+}
+
+/**
+ * hangar_record_grid_get_count_text:
+ * @self: a #HangarRecordGrid
+ *
+ * Returns: the status bar's record count, e.g. "100 records loaded — scroll
+ *   for more", "Loading… 200 records" or "1000 records"
+ */
+const char *
+hangar_record_grid_get_count_text (HangarRecordGrid *self)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD_GRID (self), NULL);
+
+  return gtk_label_get_text (self->count_label);
 }
 
 /**

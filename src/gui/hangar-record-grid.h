@@ -85,6 +85,7 @@ HangarSortEditor   *hangar_record_grid_get_sort_editor   (HangarRecordGrid *self
 HangarFilterEditor *hangar_record_grid_get_filter_editor (HangarRecordGrid *self);
 HangarRecordDetail *hangar_record_grid_get_detail        (HangarRecordGrid *self);
 const char         *hangar_record_grid_get_rate_text     (HangarRecordGrid *self);
+const char         *hangar_record_grid_get_count_text    (HangarRecordGrid *self);
 
 /* The record-changed path (for edits): shows @record in place of the loaded
  * record with the same id. */

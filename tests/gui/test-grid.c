@@ -725,6 +725,143 @@ test_grid_dispose_while_loading (void)
   hangar_test_sandbox_stop (fixture.sandbox);
 }
 
+static gboolean
+grid_has_rows (gpointer data)
+{
+  guint n = 0;
+
+  g_object_get (data, "n-records", &n, NULL);
+  return n > 0 && grid_loaded (data);
+}
+
+typedef struct
+{
+  HangarRecordGrid *grid;
+  guint             n;
+} GrowWait;
+
+static gboolean
+grid_grew (gpointer data)
+{
+  GrowWait *wait = data;
+  guint n = 0;
+
+  g_object_get (wait->grid, "n-records", &n, NULL);
+  return n > wait->n && grid_loaded (wait->grid);
+}
+
+static guint
+grid_n_records (HangarRecordGrid *grid)
+{
+  guint n = 0;
+
+  g_object_get (grid, "n-records", &n, NULL);
+  return n;
+}
+
+/* A big table loads on demand: the first page(s) at once, nothing more in
+ * the background, the next page when the view is scrolled near the end. */
+static void
+test_grid_lazy_paging (void)
+{
+  const char *args[] = { "--no-rate-limit", "--generate", "Lazy:1000", "--quiet", NULL };
+  Fixture fixture = { 0 };
+  g_autofree char *lazy_base = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) tables_node = NULL;
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reset = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GPtrArray) actual = NULL;
+  GtkAdjustment *adjustment;
+  HangarTable *lazy;
+  gint64 requests;
+  gint64 requests_after_scroll;
+  guint n_first;
+  guint status = 0;
+  guint scrolls = 0;
+
+  fixture_set_up_with (&fixture, args);
+  lazy_base = hangar_test_sandbox_base_id (fixture.sandbox, fixture.sandbox->pat, "Lazy");
+  g_assert_nonnull (lazy_base);
+  path = g_strdup_printf ("/v0/meta/bases/%s/tables", lazy_base);
+  tables_node = get_json (&fixture, path);
+  tables = hangar_table_list_from_json (tables_node, &error);
+  g_assert_no_error (error);
+  lazy = hangar_table_list_lookup (tables, "Records");
+  g_assert_nonnull (lazy);
+  reset = hangar_test_sandbox_request (fixture.sandbox, "POST", "/__sandbox/reset-stats", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (hangar_test_sandbox_stat (fixture.sandbox, "requests"), ==, 0);
+
+  hangar_record_grid_show_table_with_client (fixture.grid, fixture.client, lazy_base, lazy);
+  wait_for (grid_has_rows, fixture.grid, "the first page");
+  /* Whatever the view asks for while it fills the screen, then quiet. */
+  spin (1500);
+  wait_reload (fixture.grid);
+  requests = hangar_test_sandbox_stat (fixture.sandbox, "requests");
+  n_first = grid_n_records (fixture.grid);
+  g_test_message ("after show_table: %u records, %" G_GINT64_FORMAT " requests", n_first, requests);
+  g_assert_cmpint (requests, >=, 1);
+  g_assert_cmpint (requests, <=, 4);
+  g_assert_cmpuint (n_first, >=, 100);
+  g_assert_cmpuint (n_first, <=, 300);
+  g_assert_cmpuint (n_first % 100, ==, 0);
+  g_assert_nonnull (strstr (hangar_record_grid_get_count_text (fixture.grid), "scroll for more"));
+
+  /* Nothing keeps loading in the background. */
+  spin (1500);
+  g_assert_cmpint (hangar_test_sandbox_stat (fixture.sandbox, "requests"), ==, requests);
+  g_assert_cmpuint (grid_n_records (fixture.grid), ==, n_first);
+
+  /* Scrolled to the end: the next page comes. */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (hangar_record_grid_get_column_view (fixture.grid)));
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (adjustment), >, 0);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  {
+    GrowWait wait = { fixture.grid, n_first };
+
+    wait_for (grid_grew, &wait, "the next page after scrolling");
+  }
+  spin (300);
+  wait_reload (fixture.grid);
+  requests_after_scroll = hangar_test_sandbox_stat (fixture.sandbox, "requests");
+  g_assert_cmpint (requests_after_scroll, >, requests);
+  g_assert_cmpint (requests_after_scroll, <=, requests + 3);
+  g_assert_cmpuint (grid_n_records (fixture.grid), >, n_first);
+  g_assert_cmpuint (grid_n_records (fixture.grid), <, 1000);
+
+  /* Scrolling on reaches the end of the table: every record, in order. */
+  while (strstr (hangar_record_grid_get_count_text (fixture.grid), "scroll for more") != NULL)
+    {
+      GrowWait wait = { fixture.grid, grid_n_records (fixture.grid) };
+
+      g_assert_cmpuint (++scrolls, <, 20);
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+      wait_for (grid_grew, &wait, "more records after scrolling");
+      spin (100);
+      wait_reload (fixture.grid);
+    }
+  g_assert_cmpuint (grid_n_records (fixture.grid), ==, 1000);
+  g_assert_cmpstr (hangar_record_grid_get_count_text (fixture.grid), ==, "1000 records");
+  {
+    /* direct_ids() lists the fixture's table: point it at this one. */
+    HangarTable *saved_table = fixture.table;
+    char *saved_base = fixture.base_id;
+
+    fixture.table = lazy;
+    fixture.base_id = lazy_base;
+    expected = direct_ids (&fixture, NULL);
+    fixture.table = saved_table;
+    fixture.base_id = saved_base;
+  }
+  actual = grid_ids (fixture.grid);
+  assert_same_ids (expected, actual);
+
+  fixture_tear_down (&fixture, NULL);
+}
+
 static void
 test_grid_empty (void)
 {
@@ -758,6 +895,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/grid/load-failed-retry", Fixture, NULL, fixture_set_up, test_grid_load_failed_retry, fixture_tear_down);
   g_test_add_func ("/hangar/gui/grid/dispose-while-loading", test_grid_dispose_while_loading);
   g_test_add_func ("/hangar/gui/grid/rate-limit-banner", test_grid_rate_limit_banner);
+  g_test_add_func ("/hangar/gui/grid/lazy-paging", test_grid_lazy_paging);
 
   return g_test_run ();
 }
