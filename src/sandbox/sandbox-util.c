@@ -141,42 +141,135 @@ sandbox_parse_time (const char *text,
   return TRUE;
 }
 
-/* json-glib writes a double such as 1e+20 as "1e+20.0", which is not JSON:
- * drop the ".0" after an exponent (outside strings). Returns the new length. */
-static gsize
-fix_exponents (char *text)
+/* Writes @d the way JavaScript's Number.prototype.toString() does (Airtable's
+ * servers speak JSON.stringify): the shortest digits that read back as the
+ * same double, plain notation for 1e-7 < |d| < 1e21, otherwise "1.5e+21",
+ * "1e-7"; integral values without ".0". */
+static void
+append_js_number (GString *out,
+                  double   d)
 {
-  char *out = text;
-  gboolean in_string = FALSE;
-  gboolean in_exponent = FALSE;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char digits[32];
+  int k = 0;
+  int n;
+  const char *e;
 
-  for (const char *p = text; *p; p++)
+  if (d == 0)
     {
+      g_string_append_c (out, '0');
+      return;
+    }
+  for (int precision = 0; precision <= 16; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%de", precision);
+      g_ascii_formatd (buf, sizeof buf, format, d);
+      if (g_ascii_strtod (buf, NULL) == d)
+        break;
+    }
+  /* buf: [-]d[.ddd]e±XX */
+  e = strchr (buf, 'e');
+  for (const char *c = buf; c < e; c++)
+    if (g_ascii_isdigit (*c) && k < (int) sizeof digits - 1)
+      digits[k++] = *c;
+  while (k > 1 && digits[k - 1] == '0')
+    k--;
+  digits[k] = '\0';
+  n = atoi (e + 1) + 1;
+  if (buf[0] == '-')
+    g_string_append_c (out, '-');
+
+  if (k <= n && n <= 21)
+    {
+      g_string_append (out, digits);
+      for (int i = k; i < n; i++)
+        g_string_append_c (out, '0');
+    }
+  else if (0 < n && n <= 21)
+    {
+      g_string_append_len (out, digits, n);
+      g_string_append_c (out, '.');
+      g_string_append (out, digits + n);
+    }
+  else if (-6 < n && n <= 0)
+    {
+      g_string_append (out, "0.");
+      for (int i = 0; i < -n; i++)
+        g_string_append_c (out, '0');
+      g_string_append (out, digits);
+    }
+  else
+    {
+      g_string_append_c (out, digits[0]);
+      if (k > 1)
+        {
+          g_string_append_c (out, '.');
+          g_string_append (out, digits + 1);
+        }
+      g_string_append_printf (out, "e%c%d", n - 1 >= 0 ? '+' : '-', ABS (n - 1));
+    }
+}
+
+/* json-glib writes doubles with 17 significant digits ("8464.1399999999994"),
+ * integral ones as "42.0" and an exponent as "1e+20.0" (not JSON). Rewrites
+ * every double outside strings the way Airtable's JSON.stringify would
+ * ("8464.14", "42", "1e+21"). Integers are left alone. */
+static char *
+tidy_numbers (const char *text,
+              gsize      *out_len)
+{
+  GString *out = g_string_sized_new (strlen (text) + 16);
+  const char *p = text;
+  gboolean in_string = FALSE;
+
+  while (*p != '\0')
+    {
+      const char *start;
+      gsize len;
+      char token[64];
+      gboolean is_double = FALSE;
+
       if (in_string)
         {
-          *out++ = *p;
           if (*p == '\\' && p[1] != '\0')
-            *out++ = *++p;
+            g_string_append_c (out, *p++);
           else if (*p == '"')
             in_string = FALSE;
+          g_string_append_c (out, *p++);
           continue;
         }
       if (*p == '"')
         in_string = TRUE;
-      if ((*p == 'e' || *p == 'E') && p > text && g_ascii_isdigit (p[-1]))
-        in_exponent = TRUE;
-      else if (in_exponent && *p == '.' && p[1] == '0' && !g_ascii_isdigit (p[2]))
+      if (!g_ascii_isdigit (*p) && *p != '-')
         {
-          p++;   /* skip ".0" */
-          in_exponent = FALSE;
+          g_string_append_c (out, *p++);
           continue;
         }
-      else if (!g_ascii_isdigit (*p) && *p != '+' && *p != '-')
-        in_exponent = FALSE;
-      *out++ = *p;
+
+      /* a number token (outside strings only numbers hold digits) */
+      start = p;
+      while (g_ascii_isdigit (*p) || *p == '-' || *p == '+' || *p == '.' || *p == 'e' || *p == 'E')
+        p++;
+      len = p - start;
+      for (gsize i = 0; i < len; i++)
+        if (start[i] == '.' || start[i] == 'e' || start[i] == 'E')
+          is_double = TRUE;
+      if (!is_double || len >= sizeof token)
+        {
+          g_string_append_len (out, start, len);
+          continue;
+        }
+      memcpy (token, start, len);
+      token[len] = '\0';
+      /* "1e+20.0": the ".0" after an exponent is json-glib's, drop it */
+      if (strpbrk (token, "eE") != NULL && g_str_has_suffix (token, ".0"))
+        token[len - 2] = '\0';
+      append_js_number (out, g_ascii_strtod (token, NULL));
     }
-  *out = '\0';
-  return out - text;
+  *out_len = out->len;
+  return g_string_free (out, FALSE);
 }
 
 void
@@ -190,10 +283,11 @@ sandbox_respond_json (SoupServerMessage *msg,
   if (node != NULL)
     {
       g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autofree char *raw = NULL;
 
       json_generator_set_root (gen, node);
-      text = json_generator_to_data (gen, &len);
-      len = fix_exponents (text);
+      raw = json_generator_to_data (gen, NULL);
+      text = tidy_numbers (raw, &len);
     }
   else
     text = g_strdup ("");

@@ -99,6 +99,19 @@ async function main() {
   assert.deepStrictEqual(pageOf7, [7, 7, 6]);
   ok('pageSize 7 + maxRecords 20 → 7/7/6');
 
+  // The raw bytes are what JSON.stringify would write (Airtable is a JS
+  // server): shortest round-trip numbers, no "42.0", no "8464.1399999999994".
+  const rawPage = async (path) => {
+    const resp = await httpFetch(url + path, { headers: { Authorization: `Bearer ${pat}` } });
+    assert.strictEqual(resp.status, 200);
+    return resp.text();
+  };
+  for (const path of [`/v0/${bigId}/Records?pageSize=100`, `/v0/${roadmapId}/Projects`, `/v0/${roadmapId}/Tasks`]) {
+    const raw = await rawPage(path);
+    assert.strictEqual(JSON.stringify(JSON.parse(raw)), raw, `${path} is JSON.stringify's text`);
+  }
+  ok('response bytes equal JSON.stringify(JSON.parse(body))');
+
   // --- filterByFormula + sort + fields --------------------------------------
   const filtered = await records.select({
     filterByFormula: "AND({Category} = 'Beta', {Row} <= 120, NOT({Done}))",
@@ -172,6 +185,18 @@ async function main() {
   assert.strictEqual(typecast.get('Category'), 'Zeta');
   assert.strictEqual(typecast.get('Number'), 12.25);
   ok('create with typecast (new select option, string number)');
+
+  const odd = [0.1 + 0.2, 1e-7, -1.5e-9, 4, 123456789.125, 0.000001, 8464.14];
+  const oddRecs = await records.create(odd.map((n, i) => ({ fields: { Name: `odd ${i}`, Number: n } })));
+  assert.deepStrictEqual(oddRecs.map((r) => r.get('Number')), odd);
+  {
+    const raw = await rawPage(`/v0/${bigId}/Records?filterByFormula=${encodeURIComponent("FIND('odd ', {Name})")}`);
+    assert.strictEqual(JSON.stringify(JSON.parse(raw)), raw);
+    for (const n of odd)
+      assert.ok(raw.includes(`"Number":${JSON.stringify(n)},`), `${n} written as ${JSON.stringify(n)}`);
+  }
+  await records.destroy(oddRecs.map((r) => r.id));
+  ok('awkward numbers round-trip and are written as JSON.stringify does');
 
   // --- update (PATCH) / replace (PUT) ----------------------------------------
   const patched = await records.update(single.id, { Number: 42 });
