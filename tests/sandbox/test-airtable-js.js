@@ -281,6 +281,23 @@ async function main() {
   await expectError(big('No such table').select().firstPage(), 'NOT_FOUND', 404);
   ok('unknown table → NOT_FOUND 404');
 
+  // --- 429: airtable.js retries (backoff with jitter, < 5 s for one) ----------
+  const control = async (path, body) => {
+    const resp = await httpFetch(url + '/__sandbox/' + path, { method: 'POST', body: JSON.stringify(body) });
+    assert.ok(resp.status < 300, `control ${path}: ${resp.status}`);
+  };
+  await control('faults', { count: 1, status: 429 });
+  await expectError(records.select({ maxRecords: 1 }).firstPage(), 'TOO_MANY_REQUESTS', 429);
+  ok('429 without retries → TOO_MANY_REQUESTS');
+  const retrying = new Airtable({ endpointUrl: url, apiKey: pat });
+  await control('faults', { count: 1, status: 429 });
+  const afterRetry = await retrying.base(bigId)('Records').select({ maxRecords: 2 }).firstPage();
+  assert.deepStrictEqual(afterRetry.map((r) => r.id), all.slice(0, 2).map((r) => r.id));
+  ok('429 once, the default client retries and succeeds');
+  await control('faults', { count: 1, status: 503 });
+  await expectError(records.find(all[0].id), 'SERVICE_UNAVAILABLE', 503);
+  ok('503 → SERVICE_UNAVAILABLE');
+
   // --- demo base: table by id, views, returnFieldsByFieldId, cellFormat --------
   const roadmap = airtable.base(roadmapId);
   const schema = await api('GET', `/v0/meta/bases/${roadmapId}/tables`);
@@ -318,6 +335,37 @@ async function main() {
   const project = await roadmap('Projects').find(linked.get('Project')[0]);
   assert.ok(project.get('Tasks').includes(linked.id), 'links both ways');
   ok('linked records both ways');
+
+  // --- collaborators, attachments, dateTime, duration, currency, percent ------
+  const calendarId = bases.find((b) => b.name === 'Content Calendar').id;
+  const posts = airtable.base(calendarId)('Posts');
+  const me = await api('GET', '/v0/meta/whoami');
+  const post = await posts.create({
+    Title: 'From airtable.js',
+    Author: { email: me.email },
+    'Hero image': [{ url: 'https://example.com/hero.png', filename: 'hero.png' }],
+    'Publish at': '2024-03-05T14:30:00.000Z',
+    'Read time': 3600,
+    'Click rate': 0.25,
+    'Ad budget': 12.5,
+  });
+  assert.strictEqual(post.get('Author').id, me.id);
+  assert.strictEqual(post.get('Author').email, me.email);
+  assert.strictEqual(post.get('Hero image').length, 1);
+  assert.match(post.get('Hero image')[0].id, /^att/);
+  assert.strictEqual(post.get('Hero image')[0].filename, 'hero.png');
+  assert.strictEqual(post.get('Publish at'), '2024-03-05T14:30:00.000Z');
+  assert.strictEqual(post.get('Read time'), 3600);
+  assert.strictEqual(post.get('Click rate'), 0.25);
+  assert.strictEqual(post.get('Ad budget'), 12.5);
+  // keeping an attachment by id while adding another
+  const twoPics = await posts.update(post.id, {
+    'Hero image': [{ id: post.get('Hero image')[0].id }, { url: 'https://example.com/b.jpg' }],
+  });
+  assert.strictEqual(twoPics.get('Hero image')[0].id, post.get('Hero image')[0].id);
+  assert.strictEqual(twoPics.get('Hero image').length, 2);
+  await posts.destroy(post.id);
+  ok('collaborator by email, attachments by url and by id, dateTime/duration/percent/currency');
 
   // --- a table whose name needs percent-encoding ------------------------------
   const spaced = 'Reading list: é & ?';
