@@ -65,4 +65,18 @@ void                    _hangar_account_shutdown         (HangarAccount      *se
 typedef struct _HangarOAuthTokenSource HangarOAuthTokenSource;
 gboolean                _hangar_oauth_token_source_is_invalid (HangarOAuthTokenSource *self);
 
+/* The wall clock the token lifecycle uses (Unix µs): g_get_real_time() plus
+ * a skew that only tests set, to make the wall clock jump ahead while the
+ * main loop's monotonic timers stand still — what a suspend looks like to a
+ * process. Token issue times and expiry checks both read it, so they agree. */
+gint64                  _hangar_auth_get_real_time       (void);
+void                    _hangar_auth_set_clock_skew      (gint64 skew_us);
+
+/* Makes every live OAuth token source re-check its expiry now (what the
+ * logind PrepareForSleep(false) handler does after a resume). */
+void                    _hangar_oauth_token_source_recheck_all (void);
+/* TRUE once the resume listener is subscribed on the system bus (FALSE
+ * while connecting, and for good when there is no system bus). */
+gboolean                _hangar_oauth_token_source_resume_watch_active (void);
+
 G_END_DECLS

@@ -34,6 +34,13 @@
 /* A token this close to expiry is not handed out, even if refreshing failed:
  * min(2 s, half the refresh margin). */
 #define MIN_USABLE_US          (2 * G_USEC_PER_SEC)
+/* Airtable's refresh rotates the access token away at once, killing the
+ * requests still on their way with it. So once a token stops being handed
+ * out (at its due time), the refresh waits this long — min(3 s, half the
+ * margin) — for requests that got it just before to reach the server. Every
+ * process stops handing a token out at the same wall-clock moment (they
+ * share the stored expiry), so the wait covers the other processes too. */
+#define MAX_DRAIN_US           (3 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -68,6 +75,8 @@ struct _HangarOAuthTokenSource
   gint64             retry_not_before;
   gint64             backoff_us;
   GError            *last_error;
+
+  guint              drain_id;       /* waiting before sending a refresh */
 };
 
 static void hangar_oauth_token_source_iface_init (HangarTokenSourceInterface *iface);
@@ -83,6 +92,11 @@ static void run_finish       (HangarOAuthTokenSource *self,
 static void run_finish_keep_backoff (HangarOAuthTokenSource *self,
                                      const GError           *error);
 static void schedule_timer   (HangarOAuthTokenSource *self);
+static void resume_watch_ref (void);
+
+/* Every live source, for the resume handler. */
+static GList *live_sources;
+static gint64 clock_skew_us;
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
@@ -107,18 +121,44 @@ get_store (HangarAccount *account)
   return account ? hangar_account_get_store (account) : NULL;
 }
 
+gint64
+_hangar_auth_get_real_time (void)
+{
+  return g_get_real_time () + clock_skew_us;
+}
+
+void
+_hangar_auth_set_clock_skew (gint64 skew_us)
+{
+  clock_skew_us = skew_us;
+}
+
 /**
  * hangar_oauth_token_source_margin_for:
  * @lifetime_us: how long the access token lives, in µs
  *
- * Returns: how long before expiry a refresh is due: min(5 min, lifetime / 4)
+ * Returns: how long before expiry a refresh is due: min(5 min, lifetime / 2)
  */
 gint64
 hangar_oauth_token_source_margin_for (gint64 lifetime_us)
 {
   if (lifetime_us <= 0)
     lifetime_us = G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC;
-  return MIN (MAX_MARGIN_US, lifetime_us / 4);
+  return MIN (MAX_MARGIN_US, lifetime_us / 2);
+}
+
+/**
+ * hangar_oauth_token_source_drain_for:
+ * @lifetime_us: how long the access token lives, in µs
+ *
+ * Returns: how long after a token stopped being handed out its refresh is
+ *   sent, so requests already on their way are not killed by the rotation:
+ *   min(3 s, margin / 2)
+ */
+gint64
+hangar_oauth_token_source_drain_for (gint64 lifetime_us)
+{
+  return MIN (MAX_DRAIN_US, hangar_oauth_token_source_margin_for (lifetime_us) / 2);
 }
 
 static gint64
@@ -143,6 +183,43 @@ refresh_near_end_of (const HangarCredentials *creds)
   return MIN (REFRESH_NEAR_END_US, lifetime / 10);
 }
 
+static gint64
+lifetime_of (const HangarCredentials *creds)
+{
+  if (creds->issued_at > 0 && creds->access_expires_at > creds->issued_at)
+    return creds->access_expires_at - creds->issued_at;
+  return 0;
+}
+
+/* When the access token stops being handed out: its margin before expiry,
+ * or earlier when the refresh token nears its end (refreshing renews it).
+ * G_MAXINT64 for a token that never expires. */
+static gint64
+due_at (const HangarCredentials *creds)
+{
+  gint64 t;
+
+  if (creds->access_token == NULL)
+    return 0;
+  if (creds->access_expires_at == 0)
+    return G_MAXINT64;
+  t = creds->access_expires_at - margin_of (creds);
+  if (creds->refresh_expires_at > 0)
+    t = MIN (t, creds->refresh_expires_at - refresh_near_end_of (creds));
+  return t;
+}
+
+/* When the refresh is sent: the due time plus the drain. */
+static gint64
+send_at (const HangarCredentials *creds)
+{
+  gint64 due = due_at (creds);
+
+  if (due == 0 || due == G_MAXINT64)
+    return due;
+  return due + hangar_oauth_token_source_drain_for (lifetime_of (creds));
+}
+
 static gboolean
 is_pat (HangarOAuthTokenSource *self)
 {
@@ -157,15 +234,7 @@ static gboolean
 refresh_due (const HangarCredentials *creds,
              gint64                   now)
 {
-  if (creds->access_token == NULL)
-    return TRUE;
-  if (creds->access_expires_at == 0)
-    return FALSE;
-  if (now >= creds->access_expires_at - margin_of (creds))
-    return TRUE;
-  if (creds->refresh_expires_at > 0 && now >= creds->refresh_expires_at - refresh_near_end_of (creds))
-    return TRUE;
-  return FALSE;
+  return now >= due_at (creds);
 }
 
 static gboolean
@@ -207,7 +276,7 @@ update_account_after_refresh (HangarOAuthTokenSource *self,
 {
   g_autoptr(HangarAccount) account = dup_account (self);
   g_autofree char *reason = NULL;
-  gint64 now = g_get_real_time ();
+  gint64 now = _hangar_auth_get_real_time ();
 
   if (account == NULL || self->creds == NULL)
     return;
@@ -391,7 +460,7 @@ run_finish (HangarOAuthTokenSource *self,
             const GError           *error)
 {
   g_autoptr(GObject) keep = g_object_ref (G_OBJECT (self));
-  gint64 now = g_get_real_time ();
+  gint64 now = _hangar_auth_get_real_time ();
   Waiter *w;
 
   lock_release (self);
@@ -459,7 +528,7 @@ handle_refresh_failure (HangarOAuthTokenSource *self,
                         const GError           *error)
 {
   g_autoptr(HangarAccount) account = dup_account (self);
-  gint64 now = g_get_real_time ();
+  gint64 now = _hangar_auth_get_real_time ();
 
   if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_GRANT))
     {
@@ -518,7 +587,7 @@ reread_after_conflict_cb (GObject      *object,
   /* Whoever refreshed rotated our access token away too: do not hand it
    * out (it would only meet a 401); wait for the backoff, then re-read. */
   if (self->creds != NULL)
-    self->creds->access_expires_at = MIN (self->creds->access_expires_at, g_get_real_time ());
+    self->creds->access_expires_at = MIN (self->creds->access_expires_at, _hangar_auth_get_real_time ());
   if (error == NULL)
     error = g_error_new (HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CONFLICT, "%s",
                          _("The token was just refreshed elsewhere, but no newer token is stored"));
@@ -597,7 +666,7 @@ start_refresh (HangarOAuthTokenSource *self)
   g_autoptr(HangarAccount) account = dup_account (self);
   HangarAccountStore *store = get_store (account);
   g_autoptr(HangarOAuthIntegration) integration = NULL;
-  gint64 now = g_get_real_time ();
+  gint64 now = _hangar_auth_get_real_time ();
 
   if (store == NULL)
     {
@@ -632,7 +701,7 @@ start_refresh (HangarOAuthTokenSource *self)
 static gboolean
 still_needed (HangarOAuthTokenSource *self)
 {
-  return refresh_due (self->creds, g_get_real_time ()) ||
+  return refresh_due (self->creds, _hangar_auth_get_real_time ()) ||
          any_rejected_equals (self, self->creds->access_token);
 }
 
@@ -683,6 +752,19 @@ run_locked (HangarOAuthTokenSource *self)
                                                reread_locked_cb, g_object_ref (self));
 }
 
+static gboolean
+drain_done_cb (gpointer user_data)
+{
+  HangarOAuthTokenSource *self = user_data;
+
+  self->drain_id = 0;
+  if (self->invalid)
+    run_finish (self, NULL);
+  else
+    lock_acquire (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 run_decide (HangarOAuthTokenSource *self)
 {
@@ -716,6 +798,24 @@ run_decide (HangarOAuthTokenSource *self)
 
       run_finish_keep_backoff (self, last);
       return;
+    }
+  /* Let requests that got the token just before it stopped being handed
+   * out reach the server before the refresh rotates it away. Not after a
+   * 401 (the server already refused it) nor past expiry. */
+  if (!any_rejected_equals (self, self->creds->access_token) &&
+      self->creds->access_token != NULL)
+    {
+      gint64 now = _hangar_auth_get_real_time ();
+      gint64 when = send_at (self->creds);
+
+      if (now < when && now < self->creds->access_expires_at)
+        {
+          guint ms = (guint) ((when - now + 999) / 1000);
+
+          g_clear_handle_id (&self->drain_id, g_source_remove);
+          self->drain_id = g_timeout_add (ms, drain_done_cb, self);
+          return;
+        }
     }
   lock_acquire (self);
 }
@@ -771,27 +871,119 @@ run_start (HangarOAuthTokenSource *self)
 /* ------------------------------------------------------------------------ */
 /* Timer                                                                    */
 
+/* Compares the wall clock with the refresh time: the main loop's timers
+ * run on the monotonic clock, which stands still while the machine
+ * sleeps, so after a resume the wall clock may be far ahead. */
+static void
+recheck (HangarOAuthTokenSource *self)
+{
+  if (self->running || self->invalid)
+    return;
+  if (self->creds != NULL && !is_pat (self) &&
+      _hangar_auth_get_real_time () >= send_at (self->creds) &&
+      g_get_monotonic_time () >= self->retry_not_before)
+    run_start (self);
+  else
+    schedule_timer (self);
+}
+
 static gboolean
 timer_cb (gpointer user_data)
 {
   HangarOAuthTokenSource *self = user_data;
 
   self->timer_id = 0;
-  /* Compare with the wall clock: a suspended machine wakes up late. */
-  if (g_get_real_time () >= self->timer_target && g_get_monotonic_time () >= self->retry_not_before)
-    {
-      if (!self->running)
-        run_start (self);
-    }
-  else
-    schedule_timer (self);
+  recheck (self);
   return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Resume from suspend (logind)                                             */
+
+/* One process-wide subscription to logind's PrepareForSleep on the system
+ * bus. No system bus (tests, containers, Flatpak without the permission):
+ * nothing happens, quietly; the 30 s wall-clock tick still covers a wake. */
+static GDBusConnection *resume_bus;
+static guint resume_subscription;
+static gboolean resume_connecting;
+static gboolean resume_unavailable;
+
+void
+_hangar_oauth_token_source_recheck_all (void)
+{
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* A re-check may finish a run and drop the last reference elsewhere. */
+  for (GList *l = live_sources; l != NULL; l = l->next)
+    g_ptr_array_add (sources, g_object_ref (l->data));
+  for (guint i = 0; i < sources->len; i++)
+    recheck (g_ptr_array_index (sources, i));
+}
+
+gboolean
+_hangar_oauth_token_source_resume_watch_active (void)
+{
+  return resume_subscription != 0;
+}
+
+static void
+prepare_for_sleep_cb (GDBusConnection *connection,
+                      const char      *sender,
+                      const char      *object_path,
+                      const char      *interface,
+                      const char      *signal,
+                      GVariant        *parameters,
+                      gpointer         user_data)
+{
+  gboolean going_to_sleep = TRUE;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
+    return;
+  g_variant_get (parameters, "(b)", &going_to_sleep);
+  if (going_to_sleep)
+    return;
+  g_debug ("Resumed from suspend: re-checking token expiry");
+  _hangar_oauth_token_source_recheck_all ();
+}
+
+static void
+system_bus_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  resume_connecting = FALSE;
+  resume_bus = g_bus_get_finish (result, &error);
+  if (resume_bus == NULL)
+    {
+      g_debug ("No system bus, so no resume notifications: %s", error->message);
+      resume_unavailable = TRUE;
+      return;
+    }
+  /* A sleeping machine must not keep the process alive or exit it. */
+  g_dbus_connection_set_exit_on_close (resume_bus, FALSE);
+  resume_subscription =
+    g_dbus_connection_signal_subscribe (resume_bus, "org.freedesktop.login1",
+                                        "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                        "/org/freedesktop/login1", NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE,
+                                        prepare_for_sleep_cb, NULL, NULL);
+}
+
+static void
+resume_watch_ref (void)
+{
+  if (resume_subscription != 0 || resume_connecting || resume_unavailable)
+    return;
+  resume_connecting = TRUE;
+  g_bus_get (G_BUS_TYPE_SYSTEM, NULL, system_bus_cb, NULL);
 }
 
 static void
 schedule_timer (HangarOAuthTokenSource *self)
 {
-  gint64 now = g_get_real_time ();
+  gint64 now = _hangar_auth_get_real_time ();
   gint64 delay_ms;
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
@@ -799,12 +991,11 @@ schedule_timer (HangarOAuthTokenSource *self)
       self->creds->access_expires_at == 0 || self->creds->refresh_token == NULL)
     return;
 
-  /* Callers that come within the margin refresh first (and wait for it);
-   * the timer, halfway into the margin, covers an idle process. */
-  self->timer_target = self->creds->access_expires_at - margin_of (self->creds) / 2;
-  if (self->creds->refresh_expires_at > 0)
-    self->timer_target = MIN (self->timer_target,
-                              self->creds->refresh_expires_at - refresh_near_end_of (self->creds) / 2);
+  /* Callers that come within the margin wait for the refresh, which is
+   * sent after the drain; the timer, at that moment, covers an idle
+   * process (and is re-checked at least every 30 s against the wall
+   * clock, and at once on resume from suspend). */
+  self->timer_target = send_at (self->creds);
   delay_ms = (self->timer_target - now) / 1000;
   if (self->retry_not_before > 0)
     delay_ms = MAX (delay_ms, (self->retry_not_before - g_get_monotonic_time ()) / 1000 + 1);
@@ -851,7 +1042,7 @@ oauth_get_token_async (HangarTokenSource   *source,
 {
   HangarOAuthTokenSource *self = HANGAR_OAUTH_TOKEN_SOURCE (source);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  gint64 now = g_get_real_time ();
+  gint64 now = _hangar_auth_get_real_time ();
 
   g_task_set_source_tag (task, oauth_get_token_async);
   if (self->invalid)
@@ -902,7 +1093,7 @@ oauth_handle_unauthorized_async (HangarTokenSource   *source,
   /* A newer token already replaced the rejected one: just retry. */
   if (!self->running && self->creds != NULL && self->creds->access_token != NULL &&
       rejected_token != NULL && g_strcmp0 (self->creds->access_token, rejected_token) != 0 &&
-      token_usable (self->creds, g_get_real_time ()))
+      token_usable (self->creds, _hangar_auth_get_real_time ()))
     {
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
@@ -954,7 +1145,9 @@ hangar_oauth_token_source_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (account, account_status_cb, self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->drain_id, g_source_remove);
   lock_release (self);
+  live_sources = g_list_remove (live_sources, self);
 
   G_OBJECT_CLASS (hangar_oauth_token_source_parent_class)->dispose (object);
 }
@@ -990,6 +1183,8 @@ hangar_oauth_token_source_init (HangarOAuthTokenSource *self)
   g_queue_init (&self->waiters);
   self->cancellable = g_cancellable_new ();
   self->lock_fd = -1;
+  live_sources = g_list_prepend (live_sources, self);
+  resume_watch_ref ();
 }
 
 /**

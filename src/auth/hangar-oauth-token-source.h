@@ -14,10 +14,15 @@ G_BEGIN_DECLS
 /*
  * HangarOAuthTokenSource: hands out the account's access token.
  *
- * For an OAuth account it refreshes proactively (a timer at expiry minus a
- * margin: min(5 min, 25 % of the access token's lifetime), re-checked against
- * the wall clock at least every 30 s and on every get_token, so a suspended
- * machine refreshes on wake), single-flight in the process (concurrent callers
+ * For an OAuth account it refreshes proactively: a token is handed out only
+ * until its expiry minus a margin (min(5 min, half its lifetime)); the
+ * refresh is then sent after a short drain (min(3 s, half the margin)) so
+ * requests that got the old token just before can reach the server before
+ * the rotation kills it. A timer at that moment covers an idle process; it
+ * is re-checked against the wall clock at least every 30 s, on every
+ * get_token, and at once when logind reports a resume from suspend
+ * (PrepareForSleep(false) on the system bus; skipped quietly without one).
+ * Single-flight in the process (concurrent callers
  * wait for the one refresh) and across processes (an flock()ed lock file per
  * account in $XDG_RUNTIME_DIR/hangar, polled from the main loop; after taking
  * it the stored tokens are re-read and refreshed only if still needed). The new
@@ -41,9 +46,11 @@ G_DECLARE_FINAL_TYPE (HangarOAuthTokenSource, hangar_oauth_token_source, HANGAR,
  * keeps a weak pointer to @account. */
 HangarTokenSource *hangar_oauth_token_source_new              (HangarAccount          *account);
 HangarAccount     *hangar_oauth_token_source_get_account      (HangarOAuthTokenSource *self);
-/* The margin before expiry at which a refresh starts, for a token that lives
- * @lifetime_us: min(5 min, lifetime / 4). */
+/* The margin before expiry at which a token stops being handed out, for a
+ * token that lives @lifetime_us: min(5 min, lifetime / 2). */
 gint64             hangar_oauth_token_source_margin_for       (gint64                  lifetime_us);
+/* How long after that the refresh is sent: min(3 s, margin / 2). */
+gint64             hangar_oauth_token_source_drain_for        (gint64                  lifetime_us);
 /* Forgets the cached tokens: the next get_token re-reads the keyring. */
 void               hangar_oauth_token_source_forget           (HangarOAuthTokenSource *self);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "hangar-account-private.h"
 #include "hangar-auth-error.h"
 #include "hangar-oauth.h"
 #include "hangar-scopes.h"
@@ -775,7 +776,7 @@ send_token_request (GTask                        *task,
 
   req = g_new0 (TokenRequest, 1);
   req->msg = g_object_ref (msg);
-  req->started_at = g_get_real_time ();
+  req->started_at = _hangar_auth_get_real_time ();
   req->old_refresh_token = g_strdup (old_refresh_token);
   req->session = session ? g_object_ref (session) : soup_session_new_with_options ("timeout", 30, NULL);
   g_task_set_task_data (task, req, (GDestroyNotify) token_request_free);

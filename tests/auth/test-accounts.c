@@ -415,38 +415,6 @@ test_pat (void)
 
 /* ------------------------------------------------------------------------ */
 
-static void
-test_refresh_proactive (void)
-{
-  g_autoptr(HangarTestSandbox) sandbox =
-    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "4", "--no-rate-limit", "-q", NULL);
-  g_autoptr(HangarAccountStore) store = ta_new_store ();
-  HangarAccount *account = ta_connect_oauth (store, sandbox, "ttl", NULL);
-  gint64 end = g_get_monotonic_time () + 11 * G_USEC_PER_SEC;
-  guint calls = 0;
-  gint64 refreshes;
-
-  remember_account_tokens (store, account);
-  /* A long run of calls, a little apart, over nearly three lifetimes. */
-  while (g_get_monotonic_time () < end)
-    {
-      g_autoptr(GError) error = ta_client_whoami (account);
-
-      g_assert_no_error (error);
-      calls++;
-      if (calls % 5 == 0)
-        remember_account_tokens (store, account);
-      ta_spin (40);
-    }
-  refreshes = stat_of (sandbox, "refreshes");
-  g_test_message ("%u calls, %" G_GINT64_FORMAT " refreshes, %" G_GINT64_FORMAT " × 401",
-                  calls, refreshes, stat_of (sandbox, "by_status.401"));
-  g_assert_cmpint (stat_of (sandbox, "by_status.401"), ==, 0);
-  g_assert_cmpint (refreshes, >=, 2);
-  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
-  g_assert_cmpint (hangar_account_get_last_refresh (account), >, hangar_account_get_connected_at (account));
-}
-
 typedef struct
 {
   guint  pending;
@@ -468,6 +436,47 @@ many_whoami_cb (GObject      *object,
       m->failures++;
     }
   m->pending--;
+}
+
+static void
+test_refresh_proactive (void)
+{
+  /* An 8 s token: handed out for 4 s, refreshed 2 s later (the drain). */
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "8", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  HangarAccount *account = ta_connect_oauth (store, sandbox, "ttl", NULL);
+  gint64 end = g_get_monotonic_time () + 14 * G_USEC_PER_SEC;
+  guint calls = 0;
+  gint64 refreshes;
+
+  remember_account_tokens (store, account);
+  /* A long run of calls over nearly two lifetimes: one at a time, then
+   * three at once, so requests are in flight when the refresh timer fires
+   * or another caller finds the token due. */
+  while (g_get_monotonic_time () < end)
+    {
+      g_autoptr(GError) error = ta_client_whoami (account);
+      Many m = { 3, 0 };
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < 3; i++)
+        hangar_client_whoami_async (hangar_account_get_client (account), NULL, many_whoami_cb, &m);
+      while (m.pending > 0)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (m.failures, ==, 0);
+      calls += 4;
+      if (calls % 20 == 0)
+        remember_account_tokens (store, account);
+      ta_spin (30);
+    }
+  refreshes = stat_of (sandbox, "refreshes");
+  g_test_message ("%u calls, %" G_GINT64_FORMAT " refreshes, %" G_GINT64_FORMAT " × 401",
+                  calls, refreshes, stat_of (sandbox, "by_status.401"));
+  g_assert_cmpint (stat_of (sandbox, "by_status.401"), ==, 0);
+  g_assert_cmpint (refreshes, >=, 2);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  g_assert_cmpint (hangar_account_get_last_refresh (account), >, hangar_account_get_connected_at (account));
 }
 
 static void

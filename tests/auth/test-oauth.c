@@ -241,11 +241,16 @@ test_credentials_json (void)
 static void
 test_margin (void)
 {
-  /* 5 minutes for Airtable's hour; a quarter of a short sandbox TTL. */
+  /* 5 minutes for Airtable's hour; half of a short sandbox TTL. */
   g_assert_cmpint (hangar_oauth_token_source_margin_for (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC), ==,
                    300 * G_USEC_PER_SEC);
-  g_assert_cmpint (hangar_oauth_token_source_margin_for (20 * G_USEC_PER_SEC), ==, 5 * G_USEC_PER_SEC);
-  g_assert_cmpint (hangar_oauth_token_source_margin_for (4 * G_USEC_PER_SEC), ==, G_USEC_PER_SEC);
+  g_assert_cmpint (hangar_oauth_token_source_margin_for (20 * G_USEC_PER_SEC), ==, 10 * G_USEC_PER_SEC);
+  g_assert_cmpint (hangar_oauth_token_source_margin_for (4 * G_USEC_PER_SEC), ==, 2 * G_USEC_PER_SEC);
+  /* The drain before a refresh: 3 s at most, half the margin for short ones. */
+  g_assert_cmpint (hangar_oauth_token_source_drain_for (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC), ==,
+                   3 * G_USEC_PER_SEC);
+  g_assert_cmpint (hangar_oauth_token_source_drain_for (4 * G_USEC_PER_SEC), ==, G_USEC_PER_SEC);
+  g_assert_cmpint (hangar_oauth_token_source_drain_for (8 * G_USEC_PER_SEC), ==, 2 * G_USEC_PER_SEC);
 }
 
 int
