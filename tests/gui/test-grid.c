@@ -862,6 +862,158 @@ test_grid_lazy_paging (void)
   fixture_tear_down (&fixture, NULL);
 }
 
+/* Icon-only buttons (a GtkImage child, no text): in the toolbar and in the
+ * sort and filter editors. Each must have an accessible label. */
+static void
+assert_icon_buttons_named (GtkWidget *widget,
+                           guint     *n_checked)
+{
+  if (GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (widget) &&
+      GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (widget))))
+    {
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("An icon-only %s (%s) has no accessible label", G_OBJECT_TYPE_NAME (widget),
+                 gtk_widget_get_tooltip_text (widget));
+      (*n_checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    assert_icon_buttons_named (child, n_checked);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_visible (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+popover_closed (gpointer data)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET (data));
+}
+
+static gboolean
+popover_open (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+/* Keyboard access: Tab reaches every toolbar control, icon-only buttons
+ * have accessible names, Escape closes the toolbar's popovers. */
+static void
+test_grid_keyboard (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkWidget *toolbar = gtk_widget_get_first_child (GTK_WIDGET (fixture->grid));
+  g_autoptr(GPtrArray) controls = g_ptr_array_new ();
+  g_autoptr(GHashTable) reached = g_hash_table_new (NULL, NULL);
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  guint n_named = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (toolbar); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      g_ptr_array_add (controls, child);
+  /* View, Sort, Filter, Fields, search, reload, details. */
+  g_assert_cmpuint (controls->len, ==, 7);
+
+  /* Tab, as the Tab key moves focus, from the start of the window. */
+  gtk_window_set_focus (fixture->window, NULL);
+  for (guint i = 0; i < 60 && g_hash_table_size (reached) < controls->len; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (GTK_WIDGET (fixture->window), GTK_DIR_TAB_FORWARD))
+        gtk_window_set_focus (fixture->window, NULL);   /* wrapped around */
+      focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+      for (guint c = 0; c < controls->len && focus != NULL; c++)
+        if (focus == g_ptr_array_index (controls, c) ||
+            gtk_widget_is_ancestor (focus, g_ptr_array_index (controls, c)))
+          g_hash_table_add (reached, g_ptr_array_index (controls, c));
+    }
+  for (guint c = 0; c < controls->len; c++)
+    if (!g_hash_table_contains (reached, g_ptr_array_index (controls, c)))
+      g_error ("Tab never reaches the toolbar's %s (%s)",
+               G_OBJECT_TYPE_NAME (g_ptr_array_index (controls, c)),
+               gtk_widget_get_tooltip_text (g_ptr_array_index (controls, c)));
+
+  /* Accessible names: toolbar, and editor rows with their icon buttons. */
+  hangar_sort_editor_add_sort (hangar_record_grid_get_sort_editor (fixture->grid), "Points", TRUE);
+  wait_reload (fixture->grid);
+  hangar_sort_editor_add_sort (hangar_record_grid_get_sort_editor (fixture->grid), "Title", FALSE);
+  wait_reload (fixture->grid);
+  hangar_filter_editor_add_condition (hangar_record_grid_get_filter_editor (fixture->grid), "Points",
+                                      HANGAR_FILTER_GT, "1");
+  assert_icon_buttons_named (toolbar, &n_named);
+  g_assert_cmpuint (n_named, >=, 2);   /* reload, details */
+  assert_icon_buttons_named (GTK_WIDGET (hangar_record_grid_get_sort_editor (fixture->grid)), &n_named);
+  assert_icon_buttons_named (GTK_WIDGET (hangar_record_grid_get_filter_editor (fixture->grid)), &n_named);
+  g_assert_cmpuint (n_named, >=, 2 + 6 + 1);
+  for (guint c = 0; c < controls->len; c++)
+    {
+      GtkWidget *control = g_ptr_array_index (controls, c);
+
+      /* Menu buttons are named by their visible label; the rest by a label. */
+      if (!GTK_IS_MENU_BUTTON (control))
+        g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (control), GTK_ACCESSIBLE_PROPERTY_LABEL));
+    }
+
+  /* Escape closes each popover: a real key press through the X server. */
+  if (xdotool == NULL)
+    {
+      g_test_message ("xdotool is not installed: Escape not pressed");
+      return;
+    }
+  for (guint c = 0; c < controls->len; c++)
+    {
+      GtkWidget *control = g_ptr_array_index (controls, c);
+      GtkPopover *popover;
+      g_autoptr(GError) error = NULL;
+      int wait_status = 0;
+      const char *argv[] = { xdotool, "key", "Escape", NULL };
+
+      if (!GTK_IS_MENU_BUTTON (control))
+        continue;
+      popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (control));
+      gtk_menu_button_popup (GTK_MENU_BUTTON (control));
+      wait_for (popover_open, popover, "the popover to open");
+      spin (300);
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                                   &wait_status, &error));
+      g_assert_no_error (error);
+      wait_for (popover_closed, popover, "Escape to close the popover");
+      g_test_message ("Escape closed the popover of %s", gtk_widget_get_tooltip_text (control));
+
+      /* The filter popover again, typing in a condition's value entry. */
+      if (gtk_menu_button_get_popover (GTK_MENU_BUTTON (control)) ==
+          GTK_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (hangar_record_grid_get_filter_editor (fixture->grid)),
+                                                GTK_TYPE_POPOVER)))
+        {
+          GtkWidget *entry = find_widget (GTK_WIDGET (hangar_record_grid_get_filter_editor (fixture->grid)),
+                                          GTK_TYPE_ENTRY);
+
+          g_assert_nonnull (entry);
+          gtk_menu_button_popup (GTK_MENU_BUTTON (control));
+          wait_for (popover_open, popover, "the popover to open");
+          g_assert_true (gtk_widget_grab_focus (entry));
+          spin (300);
+          g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                                       &wait_status, &error));
+          wait_for (popover_closed, popover, "Escape in the value entry to close the popover");
+          g_test_message ("Escape in a condition's value entry closed the filter popover");
+        }
+    }
+}
+
 static void
 test_grid_empty (void)
 {
@@ -896,6 +1048,7 @@ main (int   argc,
   g_test_add_func ("/hangar/gui/grid/dispose-while-loading", test_grid_dispose_while_loading);
   g_test_add_func ("/hangar/gui/grid/rate-limit-banner", test_grid_rate_limit_banner);
   g_test_add_func ("/hangar/gui/grid/lazy-paging", test_grid_lazy_paging);
+  g_test_add ("/hangar/gui/grid/keyboard", Fixture, NULL, fixture_set_up, test_grid_keyboard, fixture_tear_down);
 
   return g_test_run ();
 }
