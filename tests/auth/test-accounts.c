@@ -9,9 +9,12 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
+#include "hangar-account-private.h"
+
 /* Every token the tests saw, to scan files and logs for at the end. */
 static GPtrArray *seen_tokens;
 static GString *log_text;
+static GString *warning_text;
 
 static void
 remember_token (const char *token)
@@ -39,7 +42,11 @@ capture_writer (GLogLevelFlags   level,
 {
   for (gsize i = 0; i < n_fields; i++)
     if (fields[i].length < 0)
-      g_string_append_printf (log_text, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
+      {
+        g_string_append_printf (log_text, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
+        if (level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
+          g_string_append_printf (warning_text, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
+      }
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
@@ -1034,6 +1041,34 @@ scan_tree (const char *dir,
     }
 }
 
+/* Every test here ran without a system bus (main points the library at a
+ * socket that does not exist): no resume notifications, and not a word
+ * above debug level about it. */
+static void
+test_resume_no_system_bus (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  HangarAccount *account = ta_connect_oauth (store, sandbox, "nobus", NULL);
+
+  remember_account_tokens (store, account);
+  g_assert_no_error (ta_client_whoami (account));
+  ta_spin (100);
+  g_assert_false (_hangar_oauth_token_source_resume_watch_active ());
+  g_assert_nonnull (strstr (log_text->str, "No system bus"));
+  g_assert_null (strstr (warning_text->str, "bus"));
+  /* A re-check with nothing due changes nothing and sends nothing. */
+  {
+    gint64 requests = stat_of (sandbox, "requests");
+
+    _hangar_oauth_token_source_recheck_all ();
+    ta_spin (50);
+    g_assert_cmpint (stat_of (sandbox, "requests") - requests, <=, 1);  /* the stat request */
+    g_assert_cmpint (stat_of (sandbox, "refreshes"), ==, 0);
+  }
+  g_assert_no_error (ta_client_whoami (account));
+}
+
 static void
 test_no_token_leaks (void)
 {
@@ -1062,6 +1097,13 @@ main (int   argc,
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
   seen_tokens = g_ptr_array_new_with_free_func (g_free);
   log_text = g_string_new (NULL);
+  warning_text = g_string_new (NULL);
+  {
+    g_autofree char *nowhere = g_build_filename (g_get_user_runtime_dir (), "no-system-bus", NULL);
+    g_autofree char *address = g_strconcat ("unix:path=", nowhere, NULL);
+
+    g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
+  }
   g_log_set_writer_func (capture_writer, NULL, NULL);
 
   g_test_add_func ("/hangar/auth/store/basics", test_store_basics);
@@ -1081,6 +1123,7 @@ main (int   argc,
   g_test_add_func ("/hangar/auth/revoke", test_revoke);
   g_test_add_func ("/hangar/auth/two-users", test_two_users);
   g_test_add_func ("/hangar/auth/scopes", test_scopes);
+  g_test_add_func ("/hangar/auth/resume/no-system-bus", test_resume_no_system_bus);
   g_test_add_func ("/hangar/auth/zz/no-token-leaks", test_no_token_leaks);
 
   return g_test_run ();

@@ -1,0 +1,141 @@
+/* test-resume.c — a resume from suspend (logind's PrepareForSleep(false) on
+ * the system bus) makes the token sources re-check their expiry at once.
+ *
+ * The "system bus" is a private dbus-daemon (GTestDBus) that the library
+ * finds through DBUS_SYSTEM_BUS_ADDRESS; the test owns org.freedesktop.login1
+ * on it and emits the real signal. A suspend is what a process sees as the
+ * wall clock jumping ahead while the main loop's (monotonic) timers stand
+ * still: the test moves the accounts layer's wall clock on by 15 s, so the
+ * refresh timer, armed on the monotonic clock, does not fire for another
+ * ~13 s, and only the resume signal can explain a refresh before that.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "test-auth-common.h"
+
+#include "hangar-account-private.h"
+
+static GTestDBus *bus;
+
+static GDBusConnection *
+login1_connection (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GDBusConnection *conn;
+  guint32 result = 0;
+
+  conn = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
+                                                 G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                 G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                 NULL, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (conn, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.login1", 4 /* DO_NOT_QUEUE */),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1 /* PRIMARY_OWNER */);
+  return conn;
+}
+
+static void
+emit_prepare_for_sleep (GDBusConnection *conn,
+                        gboolean         sleeping)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_dbus_connection_emit_signal (conn, NULL, "/org/freedesktop/login1",
+                                 "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                 g_variant_new ("(b)", sleeping), &error);
+  g_assert_no_error (error);
+  g_dbus_connection_flush_sync (conn, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_resume_rechecks (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "20", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  g_autoptr(GDBusConnection) login1 = login1_connection ();
+  HangarAccount *account;
+  gint64 before, last_refresh;
+  gint64 started = g_get_monotonic_time ();
+
+  account = ta_connect_oauth (store, sandbox, "sleepy", NULL);
+  /* Loads the tokens and arms the refresh timer: 20 s token, handed out
+   * for 10 s, refreshed 3 s after that (13 s from now, monotonic). */
+  g_assert_no_error (ta_client_whoami (account));
+  for (guint i = 0; i < 200 && !_hangar_oauth_token_source_resume_watch_active (); i++)
+    ta_spin (10);
+  g_assert_true (_hangar_oauth_token_source_resume_watch_active ());
+  before = hangar_test_sandbox_stat (sandbox, "refreshes");
+  last_refresh = hangar_account_get_last_refresh (account);
+
+  /* Going to sleep changes nothing. */
+  emit_prepare_for_sleep (login1, TRUE);
+  ta_spin (200);
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes"), ==, before);
+
+  /* 15 s of sleep: the token is past its refresh time by the wall clock,
+   * but nothing in the main loop knows yet. */
+  _hangar_auth_set_clock_skew (15 * G_USEC_PER_SEC);
+  ta_spin (300);
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes"), ==, before);
+
+  /* Wake-up: refreshed at once. The signal is sent again until it is seen,
+   * since the bus may route it before the library's match rule is in. */
+  for (guint i = 0; i < 40 && hangar_test_sandbox_stat (sandbox, "refreshes") == before; i++)
+    {
+      emit_prepare_for_sleep (login1, FALSE);
+      ta_spin (100);
+    }
+  /* Only conclusive long before the (monotonic) refresh timer could have
+   * fired by itself; a machine that slow cannot tell the two apart. */
+  if (g_get_monotonic_time () - started > 12 * G_USEC_PER_SEC)
+    {
+      _hangar_auth_set_clock_skew (0);
+      g_test_incomplete ("too slow to tell the resume signal from the refresh timer");
+      return;
+    }
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes") - before, ==, 1);
+  for (guint i = 0; i < 100 && hangar_account_get_last_refresh (account) == last_refresh; i++)
+    ta_spin (20);
+  g_assert_cmpint (hangar_account_get_last_refresh (account), >, last_refresh);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+
+  /* The fresh token works; no request was refused on the way. */
+  g_assert_no_error (ta_client_whoami (account));
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes") - before, ==, 1);
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "by_status.401"), ==, 0);
+  _hangar_auth_set_clock_skew (0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  ta_init_environment ();
+  if (daemon == NULL)
+    {
+      g_printerr ("dbus-daemon missing: skipping\n");
+      return 77;
+    }
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_test_dbus_get_bus_address (bus), TRUE);
+
+  g_test_add_func ("/hangar/auth/resume/rechecks", test_resume_rechecks);
+  ret = g_test_run ();
+
+  g_test_dbus_down (bus);
+  g_clear_object (&bus);
+  return ret;
+}
