@@ -252,35 +252,6 @@ format_links (HangarField     *field,
   return g_string_free (out, FALSE);
 }
 
-static char *
-format_rating (JsonObject *options,
-               JsonNode   *value)
-{
-  GString *out = g_string_new (NULL);
-  gint64 max = 0;
-  gint64 n;
-
-  if (!JSON_NODE_HOLDS_VALUE (value) ||
-      (json_node_get_value_type (value) != G_TYPE_INT64 &&
-       json_node_get_value_type (value) != G_TYPE_DOUBLE))
-    return g_string_free (out, FALSE);
-  n = json_node_get_value_type (value) == G_TYPE_INT64
-    ? json_node_get_int (value)
-    : (gint64) json_node_get_double (value);
-  n = CLAMP (n, 0, 10);
-  max = n;
-  if (options != NULL && json_object_has_member (options, "max"))
-    {
-      JsonNode *node = json_object_get_member (options, "max");
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
-        max = CLAMP (json_node_get_int (node), n, 10);
-    }
-  for (gint64 i = 0; i < max; i++)
-    g_string_append (out, i < n ? "★" : "☆");
-  return g_string_free (out, FALSE);
-}
-
 /**
  * hangar_grid_format_cell:
  * @field: the field
@@ -318,9 +289,6 @@ hangar_grid_format_cell (HangarField     *field,
       if (hangar_field_get_field_type (field) == HANGAR_FIELD_TYPE_MULTIPLE_RECORD_LINKS)
         return format_links (field, value, links);
       break;
-
-    case HANGAR_FIELD_TYPE_RATING:
-      return format_rating (options, value);
 
     case HANGAR_FIELD_TYPE_CHECKBOX:
       if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_BOOLEAN)
