@@ -252,10 +252,12 @@ JsonNode      *sandbox_record_get_cell   (SandboxServer *self, SandboxTable *tab
                                           SandboxField *field);
 char          *sandbox_cell_to_string    (SandboxServer *self, SandboxTable *table, SandboxField *field,
                                           JsonNode *value, GTimeZone *zone);
+char          *sandbox_cell_to_display   (SandboxServer *self, SandboxTable *table, SandboxField *field,
+                                          JsonNode *value, GTimeZone *zone, const char *user_locale);
 JsonObject    *sandbox_attachment_new    (const char *url, const char *filename, const char *mime, gint64 size);
 JsonObject    *sandbox_record_to_json    (SandboxServer *self, SandboxTable *table, SandboxRecord *record,
                                           GPtrArray *only_fields, gboolean by_id, gboolean comment_count,
-                                          GTimeZone *string_zone);
+                                          GTimeZone *string_zone, const char *string_locale);
 JsonObject    *sandbox_field_to_json     (SandboxField *field);
 JsonObject    *sandbox_table_to_json     (SandboxTable *table, gboolean visible_field_ids);
 gboolean       sandbox_field_resolve_cb  (const char *name_or_id, const char **out_id, const char **out_type, gpointer table);

@@ -842,7 +842,7 @@ handle_list (SandboxServer     *self,
   records = json_array_new ();
   for (guint i = 0; i < page->len; i++)
     json_array_add_object_element (records, sandbox_record_to_json (self, table, page->pdata[i], p.fields, p.by_id,
-                                                                    p.comment_count, zone));
+                                                                    p.comment_count, zone, p.user_locale));
   json_object_set_array_member (reply, "records", records);
   if (iter != NULL && start < total)
     {
@@ -1061,7 +1061,7 @@ handle_create (SandboxServer     *self,
           WritePlan *plan = plans->pdata[i];
 
           apply_plan (self, table, plan, FALSE);
-          json_array_add_object_element (out, sandbox_record_to_json (self, table, plan->record, NULL, by_id, FALSE, NULL));
+          json_array_add_object_element (out, sandbox_record_to_json (self, table, plan->record, NULL, by_id, FALSE, NULL, NULL));
         }
       json_object_set_array_member (reply, "records", out);
       sandbox_server_changed (self);
@@ -1077,7 +1077,7 @@ handle_create (SandboxServer     *self,
     if (!plan_fields (self, msg, table, json_object_get_member (body, "fields"), typecast, plan))
       return;
     apply_plan (self, table, plan, FALSE);
-    reply = sandbox_record_to_json (self, table, plan->record, NULL, by_id, FALSE, NULL);
+    reply = sandbox_record_to_json (self, table, plan->record, NULL, by_id, FALSE, NULL, NULL);
     sandbox_server_changed (self);
     sandbox_respond_object (msg, 200, reply);
   }
@@ -1261,7 +1261,7 @@ handle_update_batch (SandboxServer     *self,
       WritePlan *plan = plans->pdata[i];
 
       apply_plan (self, table, plan, destructive);
-      json_array_add_object_element (out, sandbox_record_to_json (self, table, plan->record, NULL, by_id, FALSE, NULL));
+      json_array_add_object_element (out, sandbox_record_to_json (self, table, plan->record, NULL, by_id, FALSE, NULL, NULL));
       if (merge != NULL)
         json_array_add_string_element (plan->created ? created : updated, plan->record->id);
     }
@@ -1300,7 +1300,7 @@ handle_update_one (SandboxServer     *self,
   if (!plan_fields (self, msg, table, json_object_get_member (body, "fields"), typecast, plan))
     return;
   apply_plan (self, table, plan, destructive);
-  reply = sandbox_record_to_json (self, table, record, NULL, by_id, FALSE, NULL);
+  reply = sandbox_record_to_json (self, table, record, NULL, by_id, FALSE, NULL, NULL);
   sandbox_server_changed (self);
   sandbox_respond_object (msg, 200, reply);
 }
@@ -1830,7 +1830,8 @@ sandbox_records_handle (SandboxServer     *self,
             sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN", "Invalid cellFormat: \"%s\"", cell_format);
             return;
           }
-        reply = sandbox_record_to_json (self, table, record, NULL, by_id, FALSE, zone);
+        reply = sandbox_record_to_json (self, table, record, NULL, by_id, FALSE, zone,
+                                        sandbox_query_get (query, "userLocale"));
         sandbox_respond_object (msg, 200, reply);
         return;
       }

@@ -287,7 +287,7 @@ test_query_options (void)
     g_autoptr(JsonObject) reply = sb_call (sb, "GET", p, sb->pat, NULL, 200);
     JsonObject *fields = sb_fields (json_array_get_object_element (sb_records (reply), 0));
 
-    g_assert_cmpstr (json_object_get_string_member (fields, "Budget"), ==, "$120000.00");
+    g_assert_cmpstr (json_object_get_string_member (fields, "Budget"), ==, "$120,000.00");
     g_assert_cmpstr (json_object_get_string_member (fields, "Progress"), ==, "40%");
     g_assert_cmpstr (json_object_get_string_member (fields, "Tags"), ==, "Mobile, Growth");
     g_assert_cmpstr (json_object_get_string_member (fields, "Owner"), ==, "Priya Patel");
@@ -849,6 +849,160 @@ test_upload_attachment (void)
   }
 }
 
+/* cellFormat=string follows userLocale (separators, "local" and "friendly"
+ * dates, the default clock) and the fields' own formats and time zones. */
+static const char *
+string_cell (HangarTestSandbox *sb,
+             const char        *base,
+             const char        *table,
+             const char        *record_id,
+             const char        *locale,
+             const char        *zone,
+             const char        *field)
+{
+  static char value[256];
+  g_autofree char *p = g_strdup_printf ("/v0/%s/%s/%s?cellFormat=string&timeZone=%s&userLocale=%s",
+                                        base, table, record_id, zone, locale);
+  g_autoptr(JsonObject) reply = sb_call (sb, "GET", p, sb->pat, NULL, 200);
+  JsonObject *fields = sb_fields (reply);
+  JsonNode *node = json_object_get_member (fields, field);
+
+  if (node == NULL)
+    return NULL;
+  g_assert_cmpint (json_node_get_value_type (node), ==, G_TYPE_STRING);
+  g_strlcpy (value, json_node_get_string (node), sizeof value);
+  return value;
+}
+
+static void
+test_string_locales (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--no-rate-limit", NULL);
+  g_autofree char *base = sb_demo_base (sb);
+  g_autofree char *tables = g_strdup_printf ("/v0/meta/bases/%s/tables", base);
+  g_autofree char *records = g_strdup_printf ("/v0/%s/Formats", base);
+  g_autoptr(JsonObject) created = NULL;
+  g_autoptr(JsonObject) rec = NULL;
+  g_autoptr(JsonObject) neg = NULL;
+  g_autoptr(JsonObject) list = NULL;
+  const char *id;
+  const char *neg_id;
+  static const struct
+  {
+    const char *locale, *field, *expected;
+  } cases[] = {
+    /* number grouping and decimal mark */
+    { "en-us", "Amount", "1,234,567.89" },
+    { "en-gb", "Amount", "1,234,567.89" },
+    { "de-de", "Amount", "1.234.567,89" },
+    { "de-AT", "Amount", "1.234.567,89" },
+    { "fr-fr", "Amount", "1\u202f234\u202f567,89" },
+    { "ja-jp", "Amount", "1,234,567.89" },      /* unlisted → en-us */
+    { "en-us", "Small", "42.50" },
+    { "de-de", "Small", "42,50" },
+    { "en-us", "Price", "€9,999.50" },
+    { "de-de", "Price", "€9.999,50" },
+    { "en-us", "Rate", "12.5%" },
+    { "fr-fr", "Rate", "12,5%" },
+    { "en-us", "Count", "7" },
+    /* "local" date order */
+    { "en-us", "Day", "3/5/2024" },
+    { "en-gb", "Day", "5/3/2024" },
+    { "en-au", "Day", "5/3/2024" },
+    { "de-de", "Day", "5.3.2024" },
+    { "fr-fr", "Day", "5/3/2024" },
+    /* fixed formats ignore the locale; "friendly" names the month */
+    { "en-gb", "Iso", "2024-03-05" },
+    { "de-de", "Us", "3/5/2024" },
+    { "en-us", "European", "5/3/2024" },
+    { "en-us", "Friendly", "March 5, 2024" },
+    { "en-gb", "Friendly", "5 March 2024" },
+    { "de-de", "Friendly", "5. März 2024" },
+    { "fr-fr", "Friendly", "5 mars 2024" },
+    /* dateTime: "client" zone = the request's (Europe/Berlin, +1 in March) */
+    { "en-us", "When", "3/5/2024 3:30pm" },
+    { "en-gb", "When", "5/3/2024 3:30pm" },
+    { "de-de", "When 24", "5.3.2024 15:30" },
+    { "en-us", "When 24", "3/5/2024 15:30" },
+    /* a field with its own zone and clock */
+    { "de-de", "Tokyo", "2024-03-05 23:30" },
+    { "en-us", "Tokyo", "2024-03-05 23:30" },
+    /* durations follow durationFormat */
+    { "en-us", "Dur", "1:02:03" },
+    { "en-us", "Short dur", "1:02" },
+    { "en-us", "Precise dur", "1:02:03.5" },
+  };
+
+  created = sb_call (sb, "POST", tables, sb->pat,
+                     "{\"name\":\"Formats\",\"fields\":["
+                     "{\"name\":\"Name\",\"type\":\"singleLineText\"},"
+                     "{\"name\":\"Amount\",\"type\":\"number\",\"options\":{\"precision\":2}},"
+                     "{\"name\":\"Small\",\"type\":\"number\",\"options\":{\"precision\":2}},"
+                     "{\"name\":\"Count\",\"type\":\"number\",\"options\":{\"precision\":0}},"
+                     "{\"name\":\"Price\",\"type\":\"currency\",\"options\":{\"precision\":2,\"symbol\":\"€\"}},"
+                     "{\"name\":\"Rate\",\"type\":\"percent\",\"options\":{\"precision\":1}},"
+                     "{\"name\":\"Day\",\"type\":\"date\",\"options\":{\"dateFormat\":{\"name\":\"local\"}}},"
+                     "{\"name\":\"Iso\",\"type\":\"date\",\"options\":{\"dateFormat\":{\"name\":\"iso\"}}},"
+                     "{\"name\":\"Us\",\"type\":\"date\",\"options\":{\"dateFormat\":{\"name\":\"us\"}}},"
+                     "{\"name\":\"European\",\"type\":\"date\",\"options\":{\"dateFormat\":{\"name\":\"european\"}}},"
+                     "{\"name\":\"Friendly\",\"type\":\"date\",\"options\":{\"dateFormat\":{\"name\":\"friendly\"}}},"
+                     "{\"name\":\"When\",\"type\":\"dateTime\",\"options\":{\"dateFormat\":{\"name\":\"local\"},"
+                     "\"timeFormat\":{\"name\":\"12hour\"},\"timeZone\":\"client\"}},"
+                     "{\"name\":\"When 24\",\"type\":\"dateTime\",\"options\":{\"dateFormat\":{\"name\":\"local\"},"
+                     "\"timeFormat\":{\"name\":\"24hour\"},\"timeZone\":\"client\"}},"
+                     "{\"name\":\"Tokyo\",\"type\":\"dateTime\",\"options\":{\"dateFormat\":{\"name\":\"iso\"},"
+                     "\"timeFormat\":{\"name\":\"24hour\"},\"timeZone\":\"Asia/Tokyo\"}},"
+                     "{\"name\":\"Dur\",\"type\":\"duration\",\"options\":{\"durationFormat\":\"h:mm:ss\"}},"
+                     "{\"name\":\"Short dur\",\"type\":\"duration\",\"options\":{\"durationFormat\":\"h:mm\"}},"
+                     "{\"name\":\"Precise dur\",\"type\":\"duration\",\"options\":{\"durationFormat\":\"h:mm:ss.S\"}}"
+                     "]}", 200);
+  rec = sb_call (sb, "POST", records, sb->pat,
+                 "{\"fields\":{\"Name\":\"one\",\"Amount\":1234567.891,\"Small\":42.5,\"Count\":7,\"Price\":9999.5,"
+                 "\"Rate\":0.125,\"Day\":\"2024-03-05\",\"Iso\":\"2024-03-05\",\"Us\":\"2024-03-05\","
+                 "\"European\":\"2024-03-05\",\"Friendly\":\"2024-03-05\",\"When\":\"2024-03-05T14:30:00.000Z\",\"When 24\":\"2024-03-05T14:30:00.000Z\","
+                 "\"Tokyo\":\"2024-03-05T14:30:00.000Z\",\"Dur\":3723,\"Short dur\":3723,\"Precise dur\":3723.5}}", 200);
+  id = json_object_get_string_member (rec, "id");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *got = string_cell (sb, base, "Formats", id, cases[i].locale, "Europe%2FBerlin", cases[i].field);
+
+      if (g_strcmp0 (got, cases[i].expected) != 0)
+        g_error ("%s in %s: expected \"%s\", got \"%s\"", cases[i].field, cases[i].locale, cases[i].expected, got);
+    }
+  /* the request's zone moves a "client" dateTime, not a fixed one */
+  g_assert_cmpstr (string_cell (sb, base, "Formats", id, "en-us", "America%2FNew_York", "When"), ==, "3/5/2024 9:30am");
+  g_assert_cmpstr (string_cell (sb, base, "Formats", id, "en-us", "America%2FNew_York", "Tokyo"), ==, "2024-03-05 23:30");
+
+  /* negatives and the list endpoint (GET and POST) */
+  neg = sb_call (sb, "POST", records, sb->pat,
+                 "{\"fields\":{\"Name\":\"neg\",\"Amount\":-1234.5,\"Price\":-1000}}", 200);
+  neg_id = json_object_get_string_member (neg, "id");
+  g_assert_cmpstr (string_cell (sb, base, "Formats", neg_id, "en-us", "UTC", "Amount"), ==, "-1,234.50");
+  g_assert_cmpstr (string_cell (sb, base, "Formats", neg_id, "de-de", "UTC", "Price"), ==, "-€1.000,00");
+  {
+    g_autofree char *p = g_strdup_printf ("/v0/%s/Formats/listRecords?timeZone=UTC&userLocale=de-de", base);
+
+    list = sb_call (sb, "POST", p, sb->pat,
+                    "{\"cellFormat\":\"string\",\"sort\":[{\"field\":\"Name\"}],\"fields\":[\"Name\",\"Amount\",\"Day\"]}", 200);
+    g_assert_cmpuint (json_array_get_length (sb_records (list)), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (sb_fields (json_array_get_object_element (sb_records (list), 0)), "Amount"),
+                     ==, "-1.234,50");
+    g_assert_cmpstr (json_object_get_string_member (sb_fields (json_array_get_object_element (sb_records (list), 1)), "Amount"),
+                     ==, "1.234.567,89");
+    g_assert_cmpstr (json_object_get_string_member (sb_fields (json_array_get_object_element (sb_records (list), 1)), "Day"),
+                     ==, "5.3.2024");
+  }
+  /* the JSON format is untouched */
+  {
+    g_autofree char *p = g_strdup_printf ("/v0/%s/Formats/%s", base, id);
+    g_autoptr(JsonObject) plain = sb_call (sb, "GET", p, sb->pat, NULL, 200);
+
+    g_assert_cmpfloat (json_object_get_double_member (sb_fields (plain), "Amount"), ==, 1234567.891);
+    g_assert_cmpstr (json_object_get_string_member (sb_fields (plain), "Day"), ==, "2024-03-05");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -868,5 +1022,6 @@ main (int    argc,
   g_test_add_func ("/hangar/sandbox/records/delete", test_delete);
   g_test_add_func ("/hangar/sandbox/records/comments", test_comments);
   g_test_add_func ("/hangar/sandbox/records/upload-attachment", test_upload_attachment);
+  g_test_add_func ("/hangar/sandbox/records/string-locales", test_string_locales);
   return g_test_run ();
 }
