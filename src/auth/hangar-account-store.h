@@ -18,6 +18,9 @@ G_BEGIN_DECLS
  * and old items stop matching). */
 #define HANGAR_SECRET_SCHEMA_NAME "io.github.tablehangar.Hangar.Account"
 #define HANGAR_SECRET_GENERATION  "1"
+/* Saved integrations' client secrets: attributes "integration" (its name)
+ * and "generation". */
+#define HANGAR_INTEGRATION_SCHEMA_NAME "io.github.tablehangar.Hangar.Integration"
 
 /*
  * HangarAccountStore: a GListModel of HangarAccount.
@@ -143,6 +146,48 @@ void                hangar_account_store_connect_oauth_async  (HangarAccountStor
 HangarAccount      *hangar_account_store_connect_oauth_finish (HangarAccountStore  *self,
                                                                GAsyncResult        *result,
                                                                GError             **error);
+
+/* --- Saved OAuth integrations --------------------------------------------- */
+
+/* Bring your own integration once, connect several accounts with it. The
+ * settings are kept in integrations.json next to the accounts file (0600,
+ * no secret), the client secret in its own keyring item. A connected account
+ * keeps its own copy, so editing or removing a saved integration never
+ * breaks it (reconnect it to pick up a new secret). */
+char                  **hangar_account_store_list_integrations  (HangarAccountStore *self);
+/* Without the client secret; @has_secret tells whether one is kept. */
+HangarOAuthIntegration *hangar_account_store_lookup_integration (HangarAccountStore *self,
+                                                                 const char         *name,
+                                                                 gboolean           *has_secret);
+/* Validates @integration, then saves (or replaces) it under @name. */
+void                    hangar_account_store_save_integration_async   (HangarAccountStore           *self,
+                                                                       const char                   *name,
+                                                                       const HangarOAuthIntegration *integration,
+                                                                       GCancellable                 *cancellable,
+                                                                       GAsyncReadyCallback           callback,
+                                                                       gpointer                      user_data);
+gboolean                hangar_account_store_save_integration_finish  (HangarAccountStore  *self,
+                                                                       GAsyncResult        *result,
+                                                                       GError             **error);
+/* With the client secret from the keyring; HANGAR_AUTH_ERROR_NOT_FOUND
+ * when nothing is saved under @name. */
+void                    hangar_account_store_load_named_integration_async  (HangarAccountStore  *self,
+                                                                            const char          *name,
+                                                                            GCancellable        *cancellable,
+                                                                            GAsyncReadyCallback  callback,
+                                                                            gpointer             user_data);
+HangarOAuthIntegration *hangar_account_store_load_named_integration_finish (HangarAccountStore  *self,
+                                                                            GAsyncResult        *result,
+                                                                            GError             **error);
+/* Forgets the integration and clears its secret. */
+void                    hangar_account_store_remove_integration_async  (HangarAccountStore  *self,
+                                                                        const char          *name,
+                                                                        GCancellable        *cancellable,
+                                                                        GAsyncReadyCallback  callback,
+                                                                        gpointer             user_data);
+gboolean                hangar_account_store_remove_integration_finish (HangarAccountStore  *self,
+                                                                        GAsyncResult        *result,
+                                                                        GError             **error);
 
 /* The HTTP session the accounts layer uses for the token endpoint and whoami
  * (one per store; no cookie jar). */

@@ -112,13 +112,62 @@ account_to_json (HangarAccount *account)
 }
 
 static int
+list_integrations (HangarAccountStore *store,
+                   gboolean            jsonl)
+{
+  g_auto(GStrv) names = hangar_account_store_list_integrations (store);
+
+  if (names[0] == NULL && !jsonl)
+    printf ("No saved integrations. Save one with: hangar-cli connect LABEL --oauth --client-id ID "
+            "--save-integration NAME\n");
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      gboolean has_secret = FALSE;
+      g_autoptr(HangarOAuthIntegration) integ =
+        hangar_account_store_lookup_integration (store, names[i], &has_secret);
+      g_autofree char *scopes = NULL;
+
+      if (integ == NULL)
+        continue;
+      scopes = g_strjoinv (" ", integ->scopes);
+      if (jsonl)
+        {
+          g_autoptr(JsonObject) obj = json_object_new ();
+          g_autoptr(JsonNode) node = NULL;
+          JsonArray *array = json_array_new ();
+
+          json_object_set_string_member (obj, "name", names[i]);
+          json_object_set_string_member (obj, "client_id", integ->client_id);
+          json_object_set_string_member (obj, "redirect_uri", integ->redirect_uri);
+          json_object_set_string_member (obj, "api_url", integ->api_url);
+          json_object_set_string_member (obj, "oauth_url", integ->oauth_url);
+          for (guint j = 0; integ->scopes[j] != NULL; j++)
+            json_array_add_string_element (array, integ->scopes[j]);
+          json_object_set_array_member (obj, "scopes", array);
+          json_object_set_boolean_member (obj, "client_secret_stored", has_secret);
+          node = json_node_init_object (json_node_alloc (), obj);
+          hangar_cli_print_json_line (node);
+          continue;
+        }
+      printf ("%s\n", names[i]);
+      printf ("  client id:      %s%s\n", integ->client_id, has_secret ? " (client secret in the keyring)" : "");
+      printf ("  redirect uri:   %s\n", integ->redirect_uri);
+      printf ("  api / oauth:    %s  %s\n", integ->api_url, integ->oauth_url);
+      printf ("  scopes:         %s\n", scopes);
+    }
+  return HANGAR_CLI_EXIT_OK;
+}
+
+static int
 run_list (int    argc,
           char **argv)
 {
   g_autofree char *format = NULL;
   g_autofree char *api_url = NULL;
+  gboolean integrations = FALSE;
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format: text (default) or jsonl", "FORMAT" },
+    { "integrations", 0, 0, G_OPTION_ARG_NONE, &integrations, "List the saved OAuth integrations instead (never their secrets)", NULL },
     { "api-url", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &api_url, NULL, "URL" },
     { NULL }
   };
@@ -133,6 +182,8 @@ run_list (int    argc,
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown format “%s” (text or jsonl)", format);
 
   store = open_store ();
+  if (integrations)
+    return list_integrations (store, format != NULL && g_str_equal (format, "jsonl"));
   n = g_list_model_get_n_items (G_LIST_MODEL (store));
 
   if (format != NULL && g_str_equal (format, "jsonl"))
@@ -307,7 +358,8 @@ run_oauth_flow (HangarAccountStore     *store,
                 const char             *label,
                 HangarOAuthIntegration *integration,
                 gboolean                no_browser,
-                int                     timeout_s)
+                int                     timeout_s,
+                const char             *save_as)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GUri) redirect = NULL;
@@ -406,6 +458,19 @@ run_oauth_flow (HangarAccountStore     *store,
               hangar_account_get_user_id (l.account),
               status_nick (hangar_account_get_status (l.account)));
       status = HANGAR_CLI_EXIT_OK;
+      if (save_as != NULL)
+        {
+          g_autoptr(GAsyncResult) result = NULL;
+          g_autoptr(GError) save_error = NULL;
+
+          hangar_account_store_save_integration_async (store, save_as, integration, NULL,
+                                                       hangar_cli_wait_callback, &result);
+          if (!hangar_account_store_save_integration_finish (store, hangar_cli_wait (&result), &save_error))
+            status = hangar_cli_report_error (save_error);
+          else
+            printf ("Saved the integration as “%s”: connect more accounts with --oauth --integration %s\n",
+                    save_as, save_as);
+        }
     }
 
 out:
@@ -465,6 +530,8 @@ run_connect (int       argc,
   g_autofree char *client_id = NULL;
   g_autofree char *secret_env = NULL;
   g_autofree char *redirect_uri = NULL;
+  g_autofree char *integration_name = NULL;
+  g_autofree char *save_integration = NULL;
   g_auto(GStrv) scopes = NULL;
   gboolean oauth = FALSE;
   gboolean no_browser = FALSE;
@@ -472,6 +539,8 @@ run_connect (int       argc,
   GOptionEntry entries[] = {
     { "pat-env", 0, 0, G_OPTION_ARG_STRING, &pat_env, "Connect with the personal access token in environment variable VAR", "VAR" },
     { "oauth", 0, 0, G_OPTION_ARG_NONE, &oauth, "Connect with OAuth (your own integration)", NULL },
+    { "integration", 0, 0, G_OPTION_ARG_STRING, &integration_name, "Use the saved OAuth integration NAME (see accounts --integrations)", "NAME" },
+    { "save-integration", 0, 0, G_OPTION_ARG_STRING, &save_integration, "After connecting, save these OAuth settings (and the secret, in the keyring) as NAME", "NAME" },
     { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, "OAuth client id (default: $HANGAR_OAUTH_CLIENT_ID)", "ID" },
     { "client-secret-env", 0, 0, G_OPTION_ARG_STRING, &secret_env, "Read the OAuth client secret from VAR (kept in the keyring)", "VAR" },
     { "redirect-uri", 0, 0, G_OPTION_ARG_STRING, &redirect_uri, "Registered loopback redirect URI (default " DEFAULT_REDIRECT_URI ")", "URI" },
@@ -522,17 +591,45 @@ run_connect (int       argc,
           g_strfreev (integration->scopes);
           integration->scopes = g_steal_pointer (&scopes);
         }
-      return run_oauth_flow (store, label, integration, no_browser, timeout_s);
+      return run_oauth_flow (store, label, integration, no_browser, timeout_s, NULL);
     }
 
   if (existing != NULL && hangar_account_get_status (existing) != HANGAR_ACCOUNT_STATUS_PENDING)
     return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
                             "an account labelled “%s” exists already (use reconnect, or disconnect it first)", label);
+  if (integration_name != NULL && pat_env == NULL)
+    oauth = TRUE;  /* --integration NAME implies --oauth */
   if ((pat_env != NULL) == oauth)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "connect needs either --pat-env VAR or --oauth");
+  if (pat_env != NULL && (integration_name != NULL || save_integration != NULL))
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--integration and --save-integration go with --oauth");
 
   if (pat_env != NULL)
     return connect_pat (store, label, api_url, pat_env);
+
+  if (integration_name != NULL)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HangarOAuthIntegration) integration = NULL;
+
+      if (client_id != NULL || secret_env != NULL || redirect_uri != NULL || api_url != NULL ||
+          oauth_url != NULL || save_integration != NULL)
+        return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE,
+                                "--integration takes its settings from the saved integration; "
+                                "only --scope, --no-browser and --timeout go with it");
+      hangar_account_store_load_named_integration_async (store, integration_name, NULL,
+                                                         hangar_cli_wait_callback, &result);
+      integration = hangar_account_store_load_named_integration_finish (store, hangar_cli_wait (&result), &error);
+      if (integration == NULL)
+        return hangar_cli_report_error (error);
+      if (scopes != NULL)
+        {
+          g_strfreev (integration->scopes);
+          integration->scopes = g_steal_pointer (&scopes);
+        }
+      return run_oauth_flow (store, label, integration, no_browser, timeout_s, NULL);
+    }
 
   {
     g_autoptr(HangarOAuthIntegration) integration = NULL;
@@ -553,7 +650,7 @@ run_connect (int       argc,
     integration = hangar_oauth_integration_new (api_url, the_oauth_url, client_id, secret,
                                                 redirect_uri ? redirect_uri : DEFAULT_REDIRECT_URI,
                                                 (const char * const *) scopes);
-    return run_oauth_flow (store, label, integration, no_browser, timeout_s);
+    return run_oauth_flow (store, label, integration, no_browser, timeout_s, save_integration);
   }
 }
 
@@ -562,8 +659,10 @@ run_disconnect (int    argc,
                 char **argv)
 {
   g_autofree char *api_url = NULL;
+  g_autofree char *integration_name = NULL;
   GOptionEntry entries[] = {
     { "api-url", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &api_url, NULL, "URL" },
+    { "integration", 0, 0, G_OPTION_ARG_STRING, &integration_name, "Forget the saved OAuth integration NAME and its secret instead (no LABEL)", "NAME" },
     { NULL }
   };
   g_autoptr(GAsyncResult) result = NULL;
@@ -574,6 +673,18 @@ run_disconnect (int    argc,
 
   if (!hangar_cli_parse_options (entries, "LABEL — forget an account, its tokens and its cache", &argc, &argv))
     return HANGAR_CLI_EXIT_USAGE;
+  if (integration_name != NULL)
+    {
+      if (argc != 1)
+        return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "disconnect --integration NAME takes no LABEL");
+      store = open_store ();
+      hangar_account_store_remove_integration_async (store, integration_name, NULL,
+                                                     hangar_cli_wait_callback, &result);
+      if (!hangar_account_store_remove_integration_finish (store, hangar_cli_wait (&result), &error))
+        return hangar_cli_report_error (error);
+      printf ("Forgot the integration “%s” (accounts connected with it keep working)\n", integration_name);
+      return HANGAR_CLI_EXIT_OK;
+    }
   if (argc != 2)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "disconnect needs exactly one LABEL");
 

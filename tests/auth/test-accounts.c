@@ -1041,6 +1041,141 @@ scan_tree (const char *dir,
     }
 }
 
+/* A saved integration (confidential, so with a secret) connects two
+ * accounts of two users; it survives a second store ("process") and its
+ * removal leaves the accounts working. */
+static void
+test_integrations (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  g_autoptr(HangarAccountStore) other = NULL;
+  const char *cid = json_object_get_string_member (sandbox->info, "confidential_client_id");
+  const char *secret = json_object_get_string_member (sandbox->info, "confidential_client_secret");
+  const char *scopes[] = { "data.records:read", "schema.bases:read", "user.email:read", NULL };
+  g_autoptr(HangarOAuthIntegration) integration =
+    hangar_oauth_integration_new (sandbox->url, sandbox->url, cid, secret, sandbox->redirect_uri, scopes);
+  g_autoptr(HangarOAuthIntegration) bad =
+    hangar_oauth_integration_new (sandbox->url, sandbox->url, cid, NULL, "http://example.com/cb", NULL);
+  g_autoptr(HangarOAuthIntegration) plain = NULL;
+  g_autoptr(HangarOAuthIntegration) loaded = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) names = NULL;
+  HangarAccount *accounts[2];
+  const char *uid2;
+  gboolean has_secret = FALSE;
+  GStatBuf st;
+
+  remember_token (secret);
+  ta_sandbox_user (sandbox, 1, &uid2, NULL);
+
+  /* Bad settings and names are refused before anything is written. */
+  hangar_account_store_save_integration_async (store, "bad", bad, NULL, ta_wait_cb, &result);
+  g_assert_false (hangar_account_store_save_integration_finish (store, ta_wait (&result), &error));
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  hangar_account_store_save_integration_async (store, "a|b", integration, NULL, ta_wait_cb, &result);
+  g_assert_false (hangar_account_store_save_integration_finish (store, ta_wait (&result), &error));
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  hangar_account_store_save_integration_async (store, "Team app", integration, NULL, ta_wait_cb, &result);
+  g_assert_true (hangar_account_store_save_integration_finish (store, ta_wait (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* Listed, 0600 in a 0700 dir, without the secret. */
+  names = hangar_account_store_list_integrations (store);
+  g_assert_cmpstrv (names, ((const char *[]) { "Team app", NULL }));
+  path = g_build_filename (g_get_user_config_dir (), "hangar", "integrations.json", NULL);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, secret));
+  g_assert_nonnull (strstr (contents, cid));
+  plain = hangar_account_store_lookup_integration (store, "Team app", &has_secret);
+  g_assert_nonnull (plain);
+  g_assert_true (has_secret);
+  g_assert_null (plain->client_secret);
+  g_assert_cmpstrv (plain->scopes, scopes);
+  g_assert_null (hangar_account_store_lookup_integration (store, "nope", NULL));
+
+  /* Another store (process) loads it with its secret from the keyring. */
+  other = ta_new_store ();
+  hangar_account_store_load_named_integration_async (other, "Team app", NULL, ta_wait_cb, &result);
+  loaded = hangar_account_store_load_named_integration_finish (other, ta_wait (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpstr (loaded->client_secret, ==, secret);
+  g_assert_cmpstr (loaded->client_id, ==, cid);
+  g_assert_cmpstr (loaded->redirect_uri, ==, sandbox->redirect_uri);
+
+  /* Two users connect with it (Basic auth with the stored secret). */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(HangarOAuthFlow) flow = hangar_oauth_flow_new (loaded);
+      g_autofree char *redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow),
+                                              i == 0 ? NULL : uid2, FALSE);
+      g_autofree char *code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
+      g_autofree char *label = g_strdup_printf ("team %u", i);
+
+      g_assert_no_error (error);
+      hangar_account_store_connect_oauth_async (store, label, flow, code, NULL, ta_wait_cb, &result);
+      accounts[i] = hangar_account_store_connect_oauth_finish (store, ta_wait (&result), &error);
+      g_assert_no_error (error);
+      g_clear_object (&result);
+      remember_account_tokens (store, accounts[i]);
+      g_assert_cmpstr (hangar_account_get_client_id (accounts[i]), ==, cid);
+    }
+  g_assert_cmpstr (hangar_account_get_user_id (accounts[1]), ==, uid2);
+  g_assert_cmpstr (hangar_account_get_user_id (accounts[0]), !=, uid2);
+
+  /* Removing it clears its secret; the accounts keep their own copy. */
+  hangar_account_store_remove_integration_async (store, "Team app", NULL, ta_wait_cb, &result);
+  g_assert_true (hangar_account_store_remove_integration_finish (store, ta_wait (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_clear_pointer (&names, g_strfreev);
+  names = hangar_account_store_list_integrations (other);
+  g_assert_cmpuint (g_strv_length (names), ==, 0);
+  hangar_account_store_remove_integration_async (store, "Team app", NULL, ta_wait_cb, &result);
+  g_assert_false (hangar_account_store_remove_integration_finish (store, ta_wait (&result), &error));
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  {
+    /* The keyring item is gone: saved again without a secret, none is found. */
+    g_autoptr(HangarOAuthIntegration) again = NULL;
+
+    g_clear_pointer (&integration->client_secret, hangar_token_free);
+    integration->client_secret = NULL;
+    hangar_account_store_save_integration_async (store, "Team app", integration, NULL, ta_wait_cb, &result);
+    g_assert_true (hangar_account_store_save_integration_finish (store, ta_wait (&result), &error));
+    g_clear_object (&result);
+    hangar_account_store_load_named_integration_async (store, "Team app", NULL, ta_wait_cb, &result);
+    again = hangar_account_store_load_named_integration_finish (store, ta_wait (&result), &error);
+    g_assert_no_error (error);
+    g_clear_object (&result);
+    g_assert_null (again->client_secret);
+  }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(HangarOAuthIntegration) own = NULL;
+
+      hangar_account_store_load_integration_async (store, accounts[i], NULL, ta_wait_cb, &result);
+      own = hangar_account_store_load_integration_finish (store, ta_wait (&result), &error);
+      g_assert_no_error (error);
+      g_clear_object (&result);
+      g_assert_cmpstr (own->client_secret, ==, secret);
+      g_assert_no_error (ta_client_whoami (accounts[i]));
+    }
+}
+
 /* Every test here ran without a system bus (main points the library at a
  * socket that does not exist): no resume notifications, and not a word
  * above debug level about it. */
@@ -1123,6 +1258,7 @@ main (int   argc,
   g_test_add_func ("/hangar/auth/revoke", test_revoke);
   g_test_add_func ("/hangar/auth/two-users", test_two_users);
   g_test_add_func ("/hangar/auth/scopes", test_scopes);
+  g_test_add_func ("/hangar/auth/integrations", test_integrations);
   g_test_add_func ("/hangar/auth/resume/no-system-bus", test_resume_no_system_bus);
   g_test_add_func ("/hangar/auth/zz/no-token-leaks", test_no_token_leaks);
 

@@ -135,6 +135,10 @@ register_integration (HangarTestSandbox  *sandbox,
 /* hangar-cli connect LABEL --oauth --no-browser …; the test plays the
  * browser: opens the printed URL (auto-approve or the consent page as
  * @user_id) and follows the redirect to the CLI's loopback listener. */
+static CliRun *cli_oauth_args (HangarTestSandbox  *sandbox,
+                               const char * const *args,
+                               const char         *user_id);
+
 static CliRun *
 cli_connect_oauth (HangarTestSandbox *sandbox,
                    const char        *command,
@@ -143,6 +147,28 @@ cli_connect_oauth (HangarTestSandbox *sandbox,
 {
   g_autofree char *client_id = NULL;
   g_autofree char *redirect = NULL;
+
+  register_integration (sandbox, &client_id, &redirect);
+  if (g_str_equal (command, "connect"))
+    {
+      const char *args[] = { "connect", label, "--oauth", "--api-url", sandbox->url, "--client-id", client_id,
+                             "--redirect-uri", redirect, "--no-browser", "--timeout", "60", NULL };
+      return cli_oauth_args (sandbox, args, user_id);
+    }
+  else
+    {
+      const char *args[] = { "reconnect", label, "--no-browser", "--timeout", "60", NULL };
+      return cli_oauth_args (sandbox, args, user_id);
+    }
+}
+
+/* Runs hangar-cli with @args (a connect that prints the authorization URL)
+ * and plays the browser for it. */
+static CliRun *
+cli_oauth_args (HangarTestSandbox  *sandbox,
+                const char * const *args,
+                const char         *user_id)
+{
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(GError) error = NULL;
@@ -151,18 +177,7 @@ cli_connect_oauth (HangarTestSandbox *sandbox,
   g_autoptr(TaResponse) page = NULL;
   CliRun *r;
 
-  register_integration (sandbox, &client_id, &redirect);
-  if (g_str_equal (command, "connect"))
-    {
-      const char *args[] = { "connect", label, "--oauth", "--api-url", sandbox->url, "--client-id", client_id,
-                             "--redirect-uri", redirect, "--no-browser", "--timeout", "60", NULL };
-      proc = cli_spawn (args);
-    }
-  else
-    {
-      const char *args[] = { "reconnect", label, "--no-browser", "--timeout", "60", NULL };
-      proc = cli_spawn (args);
-    }
+  proc = cli_spawn (args);
 
   /* The first stdout line is the authorization URL. */
   in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
@@ -415,6 +430,86 @@ test_revoked (void)
   }
 }
 
+/* connect --save-integration once, then connect another user's account
+ * with --integration NAME; list and forget the saved integration. */
+static void
+test_integration (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "-q", NULL);
+  g_autofree char *client_id = NULL;
+  g_autofree char *redirect = NULL;
+  g_autoptr(CliRun) first = NULL;
+  g_autoptr(CliRun) second = NULL;
+  g_autoptr(CliRun) listed = NULL;
+  g_autoptr(CliRun) mixed = NULL;
+  g_autoptr(CliRun) forgot = NULL;
+  g_autoptr(CliRun) empty = NULL;
+  g_autoptr(CliRun) gone = NULL;
+  g_autoptr(CliRun) bases = NULL;
+  g_autoptr(JsonObject) acc1 = NULL;
+  g_autoptr(JsonObject) acc2 = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(HangarAccountStore) store = NULL;
+  JsonObject *obj;
+  const char *uid1, *uid2;
+
+  ta_sandbox_user (sandbox, 0, &uid1, NULL);
+  ta_sandbox_user (sandbox, 1, &uid2, NULL);
+  register_integration (sandbox, &client_id, &redirect);
+  {
+    const char *args[] = { "connect", "team-1", "--oauth", "--api-url", sandbox->url, "--client-id", client_id,
+                           "--redirect-uri", redirect, "--scope", "data.records:read", "--scope", "schema.bases:read",
+                           "--save-integration", "team", "--no-browser", "--timeout", "60", NULL };
+    first = cli_oauth_args (sandbox, args, NULL);
+  }
+  g_assert_cmpint (first->status, ==, 0);
+  g_assert_nonnull (strstr (first->out, "Saved the integration as “team”"));
+
+  listed = cli ("accounts", "--integrations", "--format", "jsonl", NULL);
+  g_assert_cmpint (listed->status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, listed->out, -1, NULL));
+  obj = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (obj, "name"), ==, "team");
+  g_assert_cmpstr (json_object_get_string_member (obj, "client_id"), ==, client_id);
+  g_assert_cmpstr (json_object_get_string_member (obj, "redirect_uri"), ==, redirect);
+  g_assert_false (json_object_get_boolean_member (obj, "client_secret_stored"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "scopes")), ==, 2);
+
+  /* Settings come from the saved integration only. */
+  mixed = cli ("connect", "x", "--integration", "team", "--client-id", "other", NULL);
+  g_assert_cmpint (mixed->status, ==, 2);
+
+  {
+    const char *args[] = { "connect", "team-2", "--integration", "team", "--no-browser", "--timeout", "60", NULL };
+    second = cli_oauth_args (sandbox, args, uid2);
+  }
+  g_assert_cmpint (second->status, ==, 0);
+  acc1 = cli_account ("team-1");
+  acc2 = cli_account ("team-2");
+  g_assert_cmpstr (json_object_get_string_member (acc1, "user_id"), ==, uid1);
+  g_assert_cmpstr (json_object_get_string_member (acc2, "user_id"), ==, uid2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (acc2, "scopes")), ==, 2);
+
+  /* Forgetting the integration leaves its accounts working. */
+  forgot = cli ("disconnect", "--integration", "team", NULL);
+  g_assert_cmpint (forgot->status, ==, 0);
+  empty = cli ("accounts", "--integrations", "--format", "jsonl", NULL);
+  g_assert_cmpint (empty->status, ==, 0);
+  g_assert_cmpstr (empty->out, ==, "");
+  gone = cli ("connect", "team-3", "--integration", "team", "--no-browser", NULL);
+  g_assert_cmpint (gone->status, ==, 1);
+  bases = cli ("-a", "team-2", "bases", NULL);
+  g_assert_cmpint (bases->status, ==, 0);
+
+  store = hangar_account_store_new (NULL);
+  assert_no_tokens_in_output (store, NULL);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CliRun) off = cli ("disconnect", i == 0 ? "team-1" : "team-2", NULL);
+      g_assert_cmpint (off->status, ==, 0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -427,6 +522,7 @@ main (int   argc,
   g_test_add_func ("/hangar/cli/accounts/oauth", test_oauth);
   g_test_add_func ("/hangar/cli/accounts/two-processes-refresh", test_two_processes_refresh);
   g_test_add_func ("/hangar/cli/accounts/revoked", test_revoked);
+  g_test_add_func ("/hangar/cli/accounts/integration", test_integration);
 
   return g_test_run ();
 }
