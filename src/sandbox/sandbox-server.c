@@ -1004,6 +1004,38 @@ got_chunk_cb (SoupServerMessage *msg,
     }
 }
 
+/* libsoup answers a request it cannot parse (a bad %-escape or a NUL in the
+ * URL, a broken request line or header, an unknown Transfer-Encoding) by
+ * itself: it sets 400 (or 501) and writes the response without calling any
+ * handler or signal in between. But "request-started" comes before the
+ * parse, and whatever response body and headers the message holds by then
+ * are what libsoup sends. So every message starts with an Airtable-style
+ * error body (no status: a status would skip the handlers), and a request
+ * that parses drops it again in "got-headers". */
+static const char unparsable_body[] =
+  "{\"error\":{\"type\":\"INVALID_REQUEST_UNKNOWN\",\"message\":\"Invalid request: "
+  "the request line, URL or headers could not be parsed.\"}}";
+
+static void
+drop_prefilled_body_cb (SoupServerMessage *msg,
+                        gpointer           data)
+{
+  if (soup_server_message_get_status (msg) != 0)
+    return;   /* an early handler already answered (413) */
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
+  soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Content-Type");
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_STATIC,
+                                    unparsable_body, sizeof unparsable_body - 1);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (drop_prefilled_body_cb), NULL);
+}
+
 /* Runs after the headers, before the body is read: an announced oversized
  * body is refused without reading (and buffering) it. */
 static void
@@ -1205,6 +1237,7 @@ sandbox_server_start (SandboxServer *self,
   self->soup = soup_server_new ("server-header", "hangar-sandbox", NULL);
   soup_server_add_early_handler (self->soup, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, server_cb, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
   /* libsoup reports a 5xx answer (it closes the connection after it) and
    * a dropped connection as "aborted": both are requests too */

@@ -460,17 +460,51 @@ test_raw_http (void)
     "GET /v0/meta/whoami?x=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     "GET /v0/meta/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     "GARBAGE\r\n\r\n",
-    "GET /v0/meta/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\nConnection: close\r\n\r\n",
+    "GET /v0/meta/whoami HTTP/1.1\r\nHost: 127.0.0.1/x\r\nConnection: close\r\n\r\n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
     {
       g_autofree char *reply = raw_exchange (sb, requests[i]);
+      const char *body = strstr (reply, "\r\n\r\n");
 
       g_test_message ("raw %u: %.40s", i, reply);
-      /* an HTTP error status, or the connection closed: never a crash */
-      g_assert_true (*reply == '\0' || g_str_has_prefix (reply, "HTTP/1.1 4") || g_str_has_prefix (reply, "HTTP/1.0 4"));
+      /* libsoup refuses these itself (no handler runs); the answer still
+       * carries an Airtable-style JSON error */
+      g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 400") || g_str_has_prefix (reply, "HTTP/1.0 400"));
+      g_assert_nonnull (body);
+      g_assert_nonnull (strstr (reply, "Content-Type: application/json"));
+      {
+        g_autoptr(JsonParser) parser = json_parser_new ();
+        g_autoptr(GError) error = NULL;
+        JsonObject *error_obj;
+
+        json_parser_load_from_data (parser, body + 4, -1, &error);
+        g_assert_no_error (error);
+        error_obj = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "error");
+        g_assert_nonnull (error_obj);
+        g_assert_cmpstr (json_object_get_string_member (error_obj, "type"), ==, "INVALID_REQUEST_UNKNOWN");
+        g_assert_nonnull (json_object_get_string_member (error_obj, "message"));
+      }
     }
+  /* a negative Content-Length: an HTTP error status, never a crash */
+  {
+    g_autofree char *reply = raw_exchange (sb, "GET /v0/meta/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                               "Content-Length: -5\r\nConnection: close\r\n\r\n");
+
+    g_assert_true (*reply == '\0' || g_str_has_prefix (reply, "HTTP/1.1 4"));
+  }
+  /* a request that parses never carries that body: not a redirect, not an
+   * empty answer, not a second request on the same connection */
+  {
+    g_autofree char *reply = raw_exchange (sb,
+      "GET /oauth2/v1/authorize?client_id=nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+      "GET /v0/meta/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+
+    g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 400"));
+    g_assert_null (strstr (reply, "could not be parsed"));
+    g_assert_nonnull (strstr (reply, "HTTP/1.1 401"));
+  }
   /* a chunked body past 2 MB (no Content-Length to refuse it early) */
   {
     g_autoptr(GString) request = g_string_new (NULL);
