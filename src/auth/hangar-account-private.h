@@ -72,6 +72,11 @@ gboolean                _hangar_oauth_token_source_is_invalid (HangarOAuthTokenS
 gint64                  _hangar_auth_get_real_time       (void);
 void                    _hangar_auth_set_clock_skew      (gint64 skew_us);
 
+/* Creates @dir (mode 0700) and, when it is Hangar's own directory (named
+ * "hangar", owned by us), takes away any group/other access it had. */
+gboolean                _hangar_auth_ensure_private_dir  (const char  *dir,
+                                                          GError     **error);
+
 /* Makes every live OAuth token source re-check its expiry now (what the
  * logind PrepareForSleep(false) handler does after a resume). */
 void                    _hangar_oauth_token_source_recheck_all (void);

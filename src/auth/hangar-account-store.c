@@ -10,6 +10,8 @@
 #include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hangar-account-private.h"
 #include "hangar-account-store.h"
@@ -40,6 +42,36 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HangarAccountStore, hangar_account_store, G_TYPE_
 #define FILE_FORMAT_VERSION 1
 
 static HangarAccountStore *default_store;
+
+/* ------------------------------------------------------------------------ */
+/* Files                                                                    */
+
+gboolean
+_hangar_auth_ensure_private_dir (const char  *dir,
+                                 GError     **error)
+{
+  g_autofree char *base = g_path_get_basename (dir);
+  GStatBuf st;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Could not create %s: %s", dir, g_strerror (errsv));
+      return FALSE;
+    }
+  /* An older or hand-made directory may be readable by others. */
+  if (g_str_equal (base, "hangar") && g_stat (dir, &st) == 0 &&
+      st.st_uid == getuid () && (st.st_mode & 077) != 0 &&
+      g_chmod (dir, 0700) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Could not make %s private: %s", dir, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
 
 /* ------------------------------------------------------------------------ */
 /* Keyring                                                                  */
@@ -212,13 +244,8 @@ write_file (HangarAccountStore  *self,
   g_autoptr(JsonArray) foreign = json_array_new ();
   g_autofree char *contents = NULL;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int errsv = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Could not create %s: %s", dir, g_strerror (errsv));
-      return FALSE;
-    }
+  if (!_hangar_auth_ensure_private_dir (dir, error))
+    return FALSE;
 
   /* Keep accounts another process added since we last read the file. */
   if (g_file_get_contents (self->path, &on_disk, NULL, NULL) &&
@@ -511,7 +538,10 @@ hangar_account_store_new_for_path (const char  *path,
   self->path = g_strdup (path);
   {
     g_autofree char *dir = g_path_get_dirname (path);
-    g_mkdir_with_parents (dir, 0700);
+    g_autoptr(GError) dir_error = NULL;
+
+    if (!_hangar_auth_ensure_private_dir (dir, &dir_error))
+      g_debug ("%s", dir_error->message);
   }
   if (!hangar_account_store_reload (self, error))
     return NULL;
@@ -1602,13 +1632,8 @@ write_integrations (HangarAccountStore  *self,
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autofree char *contents = NULL;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int errsv = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Could not create %s: %s", dir, g_strerror (errsv));
-      return FALSE;
-    }
+  if (!_hangar_auth_ensure_private_dir (dir, error))
+    return FALSE;
   json_object_set_int_member (root, "version", FILE_FORMAT_VERSION);
   json_object_set_array_member (root, "integrations", json_array_ref (entries));
   node = json_node_init_object (json_node_alloc (), root);

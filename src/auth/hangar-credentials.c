@@ -67,6 +67,26 @@ hangar_credentials_free (HangarCredentials *self)
   g_free (self);
 }
 
+/* json-glib keeps its own copies of string values: wipe them before the
+ * nodes are freed. */
+static void
+wipe_strings (JsonObject *obj)
+{
+  GList *members = json_object_get_members (obj);
+
+  for (GList *m = members; m != NULL; m = m->next)
+    {
+      JsonNode *node = json_object_get_member (obj, m->data);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          const char *s = json_node_get_string (node);
+          explicit_bzero ((char *) s, strlen (s));
+        }
+    }
+  g_list_free (members);
+}
+
 /**
  * hangar_credentials_to_json:
  * @self: credentials
@@ -79,6 +99,7 @@ hangar_credentials_to_json (const HangarCredentials *self)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
+  char *payload;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -108,7 +129,9 @@ hangar_credentials_to_json (const HangarCredentials *self)
 
   root = json_builder_get_root (builder);
   json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  payload = json_generator_to_data (gen, NULL);
+  wipe_strings (json_node_get_object (root));
+  return payload;
 }
 
 static char *
@@ -178,21 +201,7 @@ hangar_credentials_from_json (const char  *json,
   creds->issued_at = get_int_member (obj, "issued_at");
 
   /* The parser holds copies of the strings; wipe them before it frees them. */
-  {
-    GList *members = json_object_get_members (obj);
-
-    for (GList *m = members; m != NULL; m = m->next)
-      {
-        JsonNode *node = json_object_get_member (obj, m->data);
-
-        if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-          {
-            const char *s = json_node_get_string (node);
-            explicit_bzero ((char *) s, strlen (s));
-          }
-      }
-    g_list_free (members);
-  }
+  wipe_strings (obj);
 
   return g_steal_pointer (&creds);
 }

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hangar-account-private.h"
@@ -397,6 +398,7 @@ lock_acquire (HangarOAuthTokenSource *self)
   g_autoptr(HangarAccount) account = dup_account (self);
   g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
+  g_autoptr(GError) dir_error = NULL;
 
   if (account == NULL)
     {
@@ -406,8 +408,9 @@ lock_acquire (HangarOAuthTokenSource *self)
     }
   path = lock_path (account);
   dir = g_path_get_dirname (path);
-  g_mkdir_with_parents (dir, 0700);
-  self->lock_fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (!_hangar_auth_ensure_private_dir (dir, &dir_error))
+    g_debug ("%s", dir_error->message);
+  self->lock_fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (self->lock_fd < 0)
     {
       int errsv = errno;
@@ -417,6 +420,9 @@ lock_acquire (HangarOAuthTokenSource *self)
       run_finish (self, error);
       return;
     }
+  /* A lock file left by an older version may have looser permissions. */
+  if (fchmod (self->lock_fd, 0600) != 0)
+    g_debug ("Could not restrict the lock file: %s", g_strerror (errno));
   if (lock_try (self))
     {
       run_locked (self);

@@ -216,8 +216,9 @@ hangar_oauth_integration_new_from_sandbox_line (const char  *json_line,
   JsonNode *root;
   JsonNode *node;
 
-  if (!json_parser_load_from_data (parser, json_line, -1, error))
-    return NULL;
+  /* json-glib's parse errors may quote the input, which carries a token. */
+  if (!json_parser_load_from_data (parser, json_line, -1, NULL))
+    goto bad;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     goto bad;
@@ -236,7 +237,7 @@ hangar_oauth_integration_new_from_sandbox_line (const char  *json_line,
 
 bad:
   g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS,
-               "%s", "The sandbox line lacks url, client_id or redirect_uri");
+               "%s", "The sandbox line is not a JSON object with url, client_id and redirect_uri");
   return NULL;
 }
 
@@ -502,6 +503,7 @@ hangar_oauth_parse_redirect (const char  *redirect_uri,
 {
   g_autoptr(GUri) parsed = NULL;
   g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GHashTable) repeated = NULL;
   const char *query;
   const char *state, *code, *err, *desc;
 
@@ -515,19 +517,39 @@ hangar_oauth_parse_redirect (const char  *redirect_uri,
     }
   parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
   query = g_uri_get_query (parsed);
+  params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) hangar_token_free);
+  repeated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (query != NULL)
-    params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
-  if (params == NULL)
-    params = g_hash_table_new (g_str_hash, g_str_equal);
+    {
+      GUriParamsIter iter;
+      char *name = NULL, *value = NULL;
+
+      /* A repeated parameter is never Airtable's answer: someone is
+       * playing games with which copy we read. */
+      g_uri_params_iter_init (&iter, query, -1, "&", G_URI_PARAMS_WWW_FORM);
+      while (g_uri_params_iter_next (&iter, &name, &value, NULL))
+        {
+          if (g_hash_table_contains (params, name))
+            g_hash_table_add (repeated, g_strdup (name));
+          g_hash_table_replace (params, name, value);
+          name = value = NULL;
+        }
+    }
 
   state = g_hash_table_lookup (params, "state");
-  if (!hangar_oauth_secure_equal (state, expected_state))
+  if (g_hash_table_contains (repeated, "state") || !hangar_oauth_secure_equal (state, expected_state))
     {
       g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_STATE_MISMATCH,
                    "%s", "The authorization answer does not belong to this sign-in (state mismatch)");
       return NULL;
     }
 
+  if (g_hash_table_size (repeated) > 0)
+    {
+      g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                   "%s", "The authorization answer repeats a parameter");
+      return NULL;
+    }
   err = g_hash_table_lookup (params, "error");
   desc = g_hash_table_lookup (params, "error_description");
   if (err != NULL)
@@ -634,6 +656,7 @@ typedef struct
   SoupMessage *msg;
   gint64       started_at;
   char        *old_refresh_token;
+  GPtrArray   *sent_secrets;  /* what the request carried, to keep out of error text */
 } TokenRequest;
 
 static void
@@ -642,7 +665,36 @@ token_request_free (TokenRequest *req)
   g_clear_object (&req->msg);
   g_clear_object (&req->session);
   hangar_token_free (req->old_refresh_token);
+  g_clear_pointer (&req->sent_secrets, g_ptr_array_unref);
   g_free (req);
+}
+
+static void
+remember_secret (GPtrArray  *secrets,
+                 const char *secret)
+{
+  /* Too short to be a secret worth scrubbing, and would mangle the text. */
+  if (secret == NULL || strlen (secret) < 8)
+    return;
+  g_ptr_array_add (secrets, g_strdup (secret));
+  g_ptr_array_add (secrets, g_uri_escape_string (secret, NULL, FALSE));
+}
+
+/* Server text (error, error_description) goes into GError messages, and
+ * from there to logs, the CLI and the UI. A broken or hostile endpoint may
+ * echo what we sent: never let that be a token, code, verifier or secret. */
+static char *
+redact (const char *text,
+        GPtrArray  *secrets)
+{
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+  out = g_string_new (text);
+  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
+    g_string_replace (out, g_ptr_array_index (secrets, i), "[redacted]", 0);
+  return g_string_free (out, FALSE);
 }
 
 static void
@@ -658,6 +710,8 @@ token_response_cb (GObject      *object,
   g_autoptr(HangarCredentials) creds = NULL;
   guint status;
   const char *access, *refresh, *err, *desc, *scope;
+  g_autofree char *safe_err = NULL;
+  g_autofree char *safe_desc = NULL;
   gint64 expires_in = 0, refresh_expires_in = 0;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
@@ -685,6 +739,10 @@ token_response_cb (GObject      *object,
     {
       err = obj ? string_member (obj, "error") : NULL;
       desc = obj ? string_member (obj, "error_description") : NULL;
+      safe_err = redact (err, req->sent_secrets);
+      safe_desc = redact (desc, req->sent_secrets);
+      err = safe_err;
+      desc = safe_desc;
       if (err != NULL && g_str_equal (err, "invalid_grant"))
         g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_GRANT,
                                  "The grant was refused (invalid_grant)%s%s",
@@ -742,6 +800,7 @@ send_token_request (GTask                        *task,
   g_autoptr(GBytes) body = NULL;
   char *encoded;
   TokenRequest *req;
+  g_autoptr(GPtrArray) sent_secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) hangar_token_free);
 
   msg = soup_message_new ("POST", endpoint);
   if (msg == NULL)
@@ -759,6 +818,7 @@ send_token_request (GTask                        *task,
       g_autofree char *header = g_strconcat ("Basic ", b64, NULL);
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+      remember_secret (sent_secrets, b64);
       explicit_bzero (pair, strlen (pair));
       explicit_bzero (b64, strlen (b64));
       explicit_bzero (header, strlen (header));
@@ -778,6 +838,11 @@ send_token_request (GTask                        *task,
   req->msg = g_object_ref (msg);
   req->started_at = _hangar_auth_get_real_time ();
   req->old_refresh_token = g_strdup (old_refresh_token);
+  req->sent_secrets = g_steal_pointer (&sent_secrets);
+  remember_secret (req->sent_secrets, old_refresh_token);
+  remember_secret (req->sent_secrets, g_hash_table_lookup (form, "code"));
+  remember_secret (req->sent_secrets, g_hash_table_lookup (form, "code_verifier"));
+  remember_secret (req->sent_secrets, integration->client_secret);
   req->session = session ? g_object_ref (session) : soup_session_new_with_options ("timeout", 30, NULL);
   g_task_set_task_data (task, req, (GDestroyNotify) token_request_free);
 

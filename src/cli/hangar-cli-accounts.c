@@ -15,6 +15,10 @@
 
 static gboolean flush_registered;
 
+/* A string wiped when freed (g_autoptr (HangarSecretString)). */
+typedef char HangarSecretString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarSecretString, hangar_token_free)
+
 /* Metadata changes (last refresh, expiry, status) are written from an idle;
  * a short-lived CLI process writes them on exit. */
 static void
@@ -299,9 +303,10 @@ listener_cb (SoupServer        *server,
              gpointer           user_data)
 {
   Listener *l = user_data;
-  g_autofree char *uri = g_uri_to_string (soup_server_message_get_uri (msg));
+  /* Both carry the authorization code: wiped when freed. */
+  g_autoptr(HangarSecretString) uri = g_uri_to_string (soup_server_message_get_uri (msg));
   g_autoptr(GError) error = NULL;
-  g_autofree char *code = NULL;
+  g_autoptr(HangarSecretString) code = NULL;
 
   if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
     {

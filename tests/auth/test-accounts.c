@@ -100,6 +100,20 @@ test_store_basics (void)
   g_assert_no_error (error);
   g_assert_cmpint (g_stat (hangar_account_store_get_path (store), &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  {
+    /* Its directory is private too, even if it was not before. */
+    g_autofree char *dir = g_path_get_dirname (hangar_account_store_get_path (store));
+
+    g_assert_cmpint (g_stat (dir, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+    g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+    hangar_account_set_label (a, "one again");
+    g_assert_true (hangar_account_store_flush (store, &error));
+    g_assert_cmpint (g_stat (dir, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+    hangar_account_set_label (a, "one");
+    g_assert_true (hangar_account_store_flush (store, &error));
+  }
 
   /* Another "process" (a second store on the same file) sees it… */
   other = hangar_account_store_new_for_path (hangar_account_store_get_path (store), &error);
@@ -533,6 +547,19 @@ test_refresh_single_flight (void)
   g_assert_cmpint (stat_of (sandbox, "refreshes") - before, ==, 1);
   g_assert_cmpint (stat_of (sandbox, "by_status.401"), >=, 1);
   remember_account_tokens (store, account);
+
+  /* The lock file is private, in a private directory. */
+  {
+    g_autofree char *name = g_strconcat (hangar_account_get_id (account), ".lock", NULL);
+    g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "hangar", NULL);
+    g_autofree char *lock = g_build_filename (dir, name, NULL);
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (lock, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_assert_cmpint (g_stat (dir, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  }
 }
 
 static void

@@ -121,6 +121,19 @@ test_redirect_matching (void)
   g_assert_false (hangar_oauth_redirect_matches (reg, "http://evil@localhost:4000/airtable-oauth"));
   g_assert_false (hangar_oauth_redirect_matches (reg, "http://127.0.0.1:4000/airtable-oauth"));
   g_assert_false (hangar_oauth_redirect_matches (reg, "not a uri"));
+  /* Equivalent spellings of the same host, port and path are the same… */
+  g_assert_true (hangar_oauth_redirect_matches (reg, "HTTP://localhost:04000/airtable-oauth"));
+  g_assert_true (hangar_oauth_redirect_matches ("http://localhost/cb", "http://localhost:80/cb"));
+  g_assert_true (hangar_oauth_redirect_matches ("http://[::1]:9/cb", "http://[::1]:9/cb?code=1"));
+  /* …other hosts in disguise are not. */
+  g_assert_false (hangar_oauth_redirect_matches (reg, "http://localhost.:4000/airtable-oauth"));
+  g_assert_false (hangar_oauth_redirect_matches (reg, "http://[::1]:4000/airtable-oauth"));
+  g_assert_false (hangar_oauth_redirect_matches (reg, "http://localhost:4000@evil.example/airtable-oauth"));
+  g_assert_false (hangar_oauth_redirect_matches (reg, "http://evil.example#@localhost:4000/airtable-oauth"));
+  g_assert_false (hangar_oauth_redirect_matches (reg, "http://user:pw@localhost:4000/airtable-oauth"));
+  g_assert_false (hangar_oauth_redirect_matches (reg, "http://localhost:4000/Airtable-oauth"));
+  g_assert_false (hangar_oauth_redirect_matches (reg, "http://localhost:4000"));
+  g_assert_false (hangar_oauth_redirect_matches (reg, "//localhost:4000/airtable-oauth"));
 }
 
 static void
@@ -167,6 +180,17 @@ test_redirect_parsing (void)
   g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_AUTHORIZATION);
   g_assert_nonnull (strstr (error->message, "invalid_scope"));
   g_assert_nonnull (strstr (error->message, "Bad scope x"));
+  g_clear_error (&error);
+  /* A repeated state is never ours; a repeated code with our state is refused. */
+  tmp = hangar_oauth_parse_redirect (reg, state, "http://127.0.0.1:8471/oauth/callback?code=c0de"
+                                     "&state=s-123_abc.DEF&state=s-123_abc.DEF", &error);
+  g_assert_null (tmp);
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_STATE_MISMATCH);
+  g_clear_error (&error);
+  tmp = hangar_oauth_parse_redirect (reg, state, "http://127.0.0.1:8471/oauth/callback?code=c0de"
+                                     "&state=s-123_abc.DEF&code=evil", &error);
+  g_assert_null (tmp);
+  g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE);
   g_clear_error (&error);
   /* An error with a forged state is a state mismatch, not a cancel. */
   tmp = hangar_oauth_parse_redirect (reg, state, "http://127.0.0.1:8471/oauth/callback?error=access_denied&state=zzz", &error);
@@ -253,6 +277,121 @@ test_margin (void)
   g_assert_cmpint (hangar_oauth_token_source_drain_for (8 * G_USEC_PER_SEC), ==, 2 * G_USEC_PER_SEC);
 }
 
+/* ---- A token endpoint that echoes what it was sent --------------------- */
+
+typedef struct
+{
+  guint  status;
+  char  *body_format;  /* "@@" stands for the posted form and Authorization header */
+} Echo;
+
+static void
+echo_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  Echo *echo = user_data;
+  SoupMessageBody *req = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (req);
+  g_autofree char *form = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+  g_autofree char *both = g_strdup_printf ("%s %s", form, auth ? auth : "");
+  g_autoptr(GString) body = g_string_new (echo->body_format);
+
+  /* Quote-safe enough for JSON: the form has no quotes or backslashes. */
+  g_string_replace (body, "@@", both, 0);
+  soup_server_message_set_status (msg, echo->status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body->str, body->len);
+}
+
+static char *
+start_echo (SoupServer *server,
+            Echo       *echo)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  char *url;
+
+  soup_server_add_handler (server, "/oauth2/v1/token", echo_cb, echo, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* no trailing slash */
+  if (g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  return url;
+}
+
+static void
+assert_clean (const GError *error,
+              const char   *what,
+              const char   *secret)
+{
+  g_autofree char *escaped = g_uri_escape_string (secret, NULL, FALSE);
+
+  g_assert_nonnull (error);
+  g_test_message ("%s: %s", what, error->message);
+  g_assert_null (strstr (error->message, secret));
+  g_assert_null (strstr (error->message, escaped));
+}
+
+static void
+test_token_errors_redacted (void)
+{
+  const char *refresh = "oarREFRESH-TOKEN.must/never+leak";
+  const char *secret = "CLIENT-SECRET-never-leak";
+  const char *formats[] = {
+    "{\"error\":\"invalid_grant\",\"error_description\":\"bad: @@\"}",
+    "{\"error\":\"invalid_request\",\"error_description\":\"echo @@\"}",
+    "{\"error\":\"@@\"}",
+    "not json at all: @@",
+    "{\"access_token\": @@",
+  };
+  guint statuses[] = { 400, 400, 401, 500, 200 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+      Echo echo = { statuses[i], (char *) formats[i] };
+      g_autofree char *url = start_echo (server, &echo);
+      g_autoptr(HangarOAuthIntegration) integration =
+        hangar_oauth_integration_new (url, url, "client-id-1", secret, "http://127.0.0.1:9/cb", NULL);
+      g_autoptr(HangarOAuthFlow) flow = hangar_oauth_flow_new (integration);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HangarCredentials) creds = NULL;
+      const char *code = "CODE-from-the-redirect-123";
+      g_autofree char *pair = g_strconcat ("client-id-1:", secret, NULL);
+      g_autofree char *basic = g_base64_encode ((const guchar *) pair, strlen (pair));
+
+      hangar_oauth_refresh_async (NULL, integration, refresh, NULL, ta_wait_cb, &result);
+      creds = hangar_oauth_refresh_finish (ta_wait (&result), &error);
+      g_assert_null (creds);
+      assert_clean (error, "refresh", refresh);
+      assert_clean (error, "refresh", secret);
+      assert_clean (error, "refresh", basic);
+      g_clear_error (&error);
+      g_clear_object (&result);
+
+      hangar_oauth_flow_exchange_code_async (flow, NULL, code, NULL, ta_wait_cb, &result);
+      creds = hangar_oauth_flow_exchange_code_finish (flow, ta_wait (&result), &error);
+      g_assert_null (creds);
+      assert_clean (error, "exchange", code);
+      assert_clean (error, "exchange", secret);
+      assert_clean (error, "exchange", basic);
+      /* The verifier went out too: where it is echoed, it is redacted. */
+      if (strstr (error->message, "code_verifier=") != NULL)
+        g_assert_nonnull (strstr (error->message, "code_verifier=[redacted]"));
+      if (i < 2)
+        g_assert_nonnull (strstr (error->message, "[redacted]"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -269,6 +408,7 @@ main (int   argc,
   g_test_add_func ("/hangar/auth/integration/validate", test_integration_validate);
   g_test_add_func ("/hangar/auth/credentials/json", test_credentials_json);
   g_test_add_func ("/hangar/auth/refresh/margin", test_margin);
+  g_test_add_func ("/hangar/auth/token-errors-redacted", test_token_errors_redacted);
 
   return g_test_run ();
 }
