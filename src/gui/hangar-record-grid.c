@@ -33,8 +33,11 @@
  * Records load on demand: the first page at once, then the next page only
  * when the view is scrolled to within about two screens of the end of what
  * is loaded (the scrolled window's vertical adjustment), so a table of
- * 100,000 records costs one request until the user scrolls. The status bar
- * says "100 records loaded — scroll for more" until the last page came.
+ * 100,000 records costs a request or two (the list model also fetches a page
+ * ahead when the view asks for rows near its end) until the user scrolls.
+ * The status bar says "100 records loaded — scroll for more" until the last
+ * page came. An operation that needs every record (none yet; "select all"
+ * would) calls hangar_record_list_load_all_async() on the list.
  *
  * The grid owns one #GCancellable per load; a new table, sort, filter,
  * search or view cancels the load in flight, and dispose cancels everything.
