@@ -135,9 +135,15 @@ register_integration (HangarTestSandbox  *sandbox,
 /* hangar-cli connect LABEL --oauth --no-browser …; the test plays the
  * browser: opens the printed URL (auto-approve or the consent page as
  * @user_id) and follows the redirect to the CLI's loopback listener. */
+typedef void (*Probe) (const char *url);
+
 static CliRun *cli_oauth_args (HangarTestSandbox  *sandbox,
                                const char * const *args,
                                const char         *user_id);
+static CliRun *cli_oauth_args_probe (HangarTestSandbox  *sandbox,
+                                     const char * const *args,
+                                     const char         *user_id,
+                                     Probe               probe);
 
 static CliRun *
 cli_connect_oauth (HangarTestSandbox *sandbox,
@@ -169,6 +175,17 @@ cli_oauth_args (HangarTestSandbox  *sandbox,
                 const char * const *args,
                 const char         *user_id)
 {
+  return cli_oauth_args_probe (sandbox, args, user_id, NULL);
+}
+
+/* Same, with @probe called with the authorization URL while the CLI waits
+ * for the answer. */
+static CliRun *
+cli_oauth_args_probe (HangarTestSandbox  *sandbox,
+                      const char * const *args,
+                      const char         *user_id,
+                      Probe               probe)
+{
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(GError) error = NULL;
@@ -187,6 +204,8 @@ cli_oauth_args (HangarTestSandbox  *sandbox,
   g_string_append_printf (all_output, "%s\n", url);
   g_assert_true (g_str_has_prefix (url, sandbox->url));
   g_assert_nonnull (strstr (url, "code_challenge_method=S256"));
+  if (probe != NULL)
+    probe (url);
 
   location = ta_consent (sandbox, url, user_id, FALSE);
   page = ta_http ("GET", location, NULL);
@@ -430,6 +449,93 @@ test_revoked (void)
   }
 }
 
+/* One raw HTTP/1.1 GET to @address:@port with @host as Host header;
+ * returns the status code, or 0 when the connection is refused. */
+static guint
+raw_get (const char *address,
+         guint       port,
+         const char *host,
+         const char *path)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
+                                              path, host);
+  char buf[64] = { 0 };
+  gsize got = 0;
+  guint status = 0;
+
+  conn = g_socket_client_connect_to_host (client, address, port, NULL, &error);
+  if (conn == NULL)
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+      return 0;
+    }
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                                            request, strlen (request), NULL, NULL, &error));
+  g_assert_true (g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
+                                          buf, sizeof buf - 1, &got, NULL, &error));
+  g_assert_true (g_str_has_prefix (buf, "HTTP/1.1 "));
+  status = (guint) g_ascii_strtoull (buf + 9, NULL, 10);
+  return status;
+}
+
+/* While hangar-cli waits on its loopback redirect URI: only 127.0.0.1,
+ * only GET on the exact path with the right Host, only our state. */
+static void
+probe_listener (const char *url)
+{
+  g_autoptr(GUri) authorize = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GHashTable) params = g_uri_parse_params (g_uri_get_query (authorize), -1, "&",
+                                                     G_URI_PARAMS_WWW_FORM, NULL);
+  g_autoptr(GUri) redirect = g_uri_parse (g_hash_table_lookup (params, "redirect_uri"), G_URI_FLAGS_ENCODED, NULL);
+  guint port = (guint) g_uri_get_port (redirect);
+  const char *path = g_uri_get_path (redirect);
+  g_autofree char *good_host = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autofree char *base = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autofree char *other = g_strconcat (base, path, "/more?code=x&state=y", NULL);
+  g_autofree char *forged = g_strconcat (path, "?code=forged&state=not-ours", NULL);
+  g_autofree char *right = g_strconcat (base, path, NULL);
+
+  /* Another loopback address is not listened on (0.0.0.0 would be). */
+  g_assert_cmpuint (raw_get ("127.0.0.2", port, good_host, path), ==, 0);
+  {
+    g_autoptr(TaResponse) r = ta_http ("GET", other, NULL);
+    g_assert_cmpuint (r->status, ==, 404);
+  }
+  {
+    g_autoptr(TaResponse) r = ta_http ("POST", right, "code=x&state=y");
+    g_assert_cmpuint (r->status, ==, 405);
+  }
+  /* A page of another site pointed at our port (DNS rebinding). */
+  g_assert_cmpuint (raw_get ("127.0.0.1", port, "evil.example", forged), ==, 404);
+  /* A forged answer is refused, and the real one is still awaited. */
+  g_assert_cmpuint (raw_get ("127.0.0.1", port, good_host, forged), ==, 400);
+}
+
+static void
+test_listener (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "-q", NULL);
+  g_autofree char *client_id = NULL;
+  g_autofree char *redirect = NULL;
+  g_autoptr(CliRun) r = NULL;
+
+  register_integration (sandbox, &client_id, &redirect);
+  {
+    const char *args[] = { "connect", "probed", "--oauth", "--api-url", sandbox->url, "--client-id", client_id,
+                           "--redirect-uri", redirect, "--no-browser", "--timeout", "60", NULL };
+    r = cli_oauth_args_probe (sandbox, args, NULL, probe_listener);
+  }
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, "Connected “probed”"));
+  {
+    g_autoptr(CliRun) off = cli ("disconnect", "probed", NULL);
+    g_assert_cmpint (off->status, ==, 0);
+  }
+}
+
 /* connect --save-integration once, then connect another user's account
  * with --integration NAME; list and forget the saved integration. */
 static void
@@ -523,6 +629,7 @@ main (int   argc,
   g_test_add_func ("/hangar/cli/accounts/two-processes-refresh", test_two_processes_refresh);
   g_test_add_func ("/hangar/cli/accounts/revoked", test_revoked);
   g_test_add_func ("/hangar/cli/accounts/integration", test_integration);
+  g_test_add_func ("/hangar/cli/accounts/listener", test_listener);
 
   return g_test_run ();
 }
