@@ -46,7 +46,9 @@ if [ "$installed" != "$AIRTABLE_JS_VERSION" ]; then
   if ! npm install --prefix "$prefix" --cache "$prefix/cache" --no-audit --no-fund \
         --no-save --no-package-lock "airtable@$AIRTABLE_JS_VERSION" > "$prefix/install.log" 2>&1; then
     cat "$prefix/install.log"
-    if grep -Eq 'ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|proxy' "$prefix/install.log"; then
+    # no route, no DNS, no proxy, or no TLS trust to the registry: skip;
+    # anything else (a missing version, a broken npm) is a failure
+    if grep -Eq 'ENOTFOUND|EAI_AGAIN|EAI_FAIL|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ESOCKETTIMEDOUT|ENETUNREACH|EHOSTUNREACH|ECONNABORTED|EPROTO|CERT_|_CERT|certificate|network|proxy' "$prefix/install.log"; then
       echo "SKIP: npm cannot reach the registry (see the log above)"
       exit 77
     fi
@@ -71,7 +73,8 @@ trap 'exit 1' INT TERM HUP
 "$sandbox" --port 0 --no-rate-limit --quiet --generate Big:250 > "$tmp/line" 2> "$tmp/stderr" &
 pid=$!
 i=0
-while [ ! -s "$tmp/line" ]; do
+# wait for the whole JSON line (it ends with "}")
+while ! grep -q '}$' "$tmp/line" 2>/dev/null; do
   i=$((i + 1))
   if [ $i -gt 300 ] || ! kill -0 "$pid" 2>/dev/null; then
     echo "hangar-sandbox did not start:" >&2
@@ -80,8 +83,6 @@ while [ ! -s "$tmp/line" ]; do
   fi
   sleep 0.1
 done
-# the line is written and flushed at once; wait for its newline
-while ! grep -q '}$' "$tmp/line"; do sleep 0.05; done
 
 NODE_PATH="$prefix/node_modules" node "$here/test-airtable-js.js" "$tmp/line"
 status=$?
