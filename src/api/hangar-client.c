@@ -501,8 +501,9 @@ call_send (GTask *task)
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (call->body != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/json", call->body);
-  if (call->idempotent)
-    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  /* No SOUP_MESSAGE_IDEMPOTENT: our own retry policy decides what is re-sent
+   * (and libsoup 3.2 crashed restarting a message whose connection the
+   * server had dropped). */
 
   g_object_set_data_full (G_OBJECT (task), "hangar-message", g_object_ref (msg), g_object_unref);
   self->n_requests++;
