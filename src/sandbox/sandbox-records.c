@@ -217,6 +217,8 @@ parse_list_query (SoupServerMessage *msg,
   g_autoptr(GHashTable) sort_dirs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   guint max_sort = 0;
   gboolean any_sort = FALSE;
+  gboolean page_size_given = FALSE;
+  const char *legacy_limit = NULL;
 
   for (guint i = 0; i + 1 < query->len; i += 2)
     {
@@ -250,7 +252,10 @@ parse_list_query (SoupServerMessage *msg,
               sandbox_respond_error (msg, 422, "INVALID_PAGE_SIZE", "Invalid pageSize: \"%s\" (must be from 1 to 100)", value);
               return FALSE;
             }
+          page_size_given = TRUE;
         }
+      else if (g_str_equal (key, "limit"))
+        legacy_limit = value;   /* the old name of pageSize: airtable.js's deprecated list()/forEach() */
       else if (sscanf (key, "sort[%u][%15[a-z]]", &n, what) == 2 && n < 100)
         {
           any_sort = TRUE;
@@ -297,6 +302,15 @@ parse_list_query (SoupServerMessage *msg,
           p->offset = g_strdup (value);
         }
       /* anything else (includeDateDependencyMetadata, unknown keys) is ignored */
+    }
+
+  if (legacy_limit != NULL && !page_size_given)
+    {
+      if (!parse_int (legacy_limit, &p->page_size) || p->page_size < 1 || p->page_size > 100)
+        {
+          sandbox_respond_error (msg, 422, "INVALID_PAGE_SIZE", "Invalid pageSize: \"%s\" (must be from 1 to 100)", legacy_limit);
+          return FALSE;
+        }
     }
 
   if (any_sort)

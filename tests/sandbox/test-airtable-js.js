@@ -112,6 +112,20 @@ async function main() {
   }
   ok('response bytes equal JSON.stringify(JSON.parse(body))');
 
+  // deprecated list()/forEach() send the old `limit` name for the page size
+  console.warn = () => {};   // silence the client's deprecation notices
+  const listPage = (size, offset) => new Promise((resolve, reject) =>
+    records.list(size, offset, {}, (err, recs, next) => (err ? reject(err) : resolve([recs, next]))));
+  const [first5, after5] = await listPage(5);
+  assert.deepStrictEqual(first5.map((r) => r.id), all.slice(0, 5).map((r) => r.id));
+  assert.match(after5, /^itr/);
+  const [next5] = await listPage(5, after5);
+  assert.deepStrictEqual(next5.map((r) => r.id), all.slice(5, 10).map((r) => r.id));
+  let seen = 0;
+  await new Promise((resolve, reject) => records.forEach({}, () => seen++, (err) => (err ? reject(err) : resolve())));
+  assert.strictEqual(seen, 250);
+  ok('deprecated list(limit, offset) and forEach()');
+
   // --- filterByFormula + sort + fields --------------------------------------
   const filtered = await records.select({
     filterByFormula: "AND({Category} = 'Beta', {Row} <= 120, NOT({Done}))",
@@ -329,6 +343,19 @@ async function main() {
   ok('cellFormat string + timeZone + userLocale');
   await expectError(roadmap('Tasks').select({ cellFormat: 'string' }).firstPage(), 'INVALID_REQUEST_UNKNOWN', 422);
   ok('cellFormat string without timeZone/userLocale → 422');
+
+  const withCounts = await roadmap('Projects').select({ recordMetadata: ['commentCount'] }).all();
+  assert.ok(withCounts.every((r) => Number.isInteger(r._rawJson.commentCount)));
+  const commented = withCounts.find((r) => r._rawJson.commentCount > 0);
+  assert.ok(commented, 'the demo data has a comment');
+  const comments = await roadmap.makeRequest({ path: `/Projects/${commented.id}/comments` });
+  assert.strictEqual(comments.body.comments.length, commented._rawJson.commentCount);
+  const posted = await roadmap.makeRequest({ method: 'POST', path: `/Projects/${commented.id}/comments`, body: { text: 'from airtable.js' } });
+  assert.strictEqual(posted.body.text, 'from airtable.js');
+  assert.match(posted.body.id, /^com/);
+  const recounted = await roadmap('Projects').select({ recordMetadata: ['commentCount'], filterByFormula: `RECORD_ID() = '${commented.id}'` }).firstPage();
+  assert.strictEqual(recounted[0]._rawJson.commentCount, commented._rawJson.commentCount + 1);
+  ok('recordMetadata commentCount; comments through base.makeRequest');
 
   const linked = tasksByName.find((r) => Array.isArray(r.get('Project')));
   assert.ok(linked);
