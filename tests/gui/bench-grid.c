@@ -2,6 +2,8 @@
  *
  *   bench-grid [--records N] [--screenshot FILE.png] [--table NAME]
  *
+ * --screenshot with --records N shows a generated table of N records.
+ *
  * Without --screenshot: starts hangar-sandbox with a generated table of N
  * records (default 100000) and no rate limit, opens it in a record grid and
  * prints the time from hangar_record_grid_show_table_with_client() to the
@@ -188,6 +190,7 @@ rate_limited (HangarRecordGrid *grid)
 }
 
 static int shot_width = 1280;
+static char *shot_generate;   /* "Bench:N" with --screenshot --records N */
 
 static int
 screenshot (const char *path,
@@ -196,7 +199,8 @@ screenshot (const char *path,
             gboolean    paused,
             gboolean    hide_detail)
 {
-  const char *args[] = { paused ? "--penalty" : "--no-rate-limit", paused ? "30" : "--quiet", "--quiet", NULL };
+  const char *args[] = { paused ? "--penalty" : "--no-rate-limit", paused ? "30" : "--quiet", "--quiet",
+                         shot_generate != NULL ? "--generate" : NULL, shot_generate, NULL };
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_startv (args);
   g_autoptr(HangarTokenSource) source = hangar_static_token_source_new (sandbox->pat);
   g_autoptr(HangarClient) client = hangar_client_new (sandbox->url, source);
@@ -314,6 +318,9 @@ main (int   argc,
   g_autoptr(JsonNode) reset = NULL;
   gboolean dummy = FALSE;
 
+  int argc_before = argc;
+  g_auto(GStrv) argv_before = g_strdupv (argv);
+
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -326,7 +333,18 @@ main (int   argc,
   adw_init ();
 
   if (shot != NULL)
-    return screenshot (shot, table_name != NULL ? table_name : "Tasks", popovers, paused, hide_detail);
+    {
+      /* --records N with --screenshot: a generated table of N records
+       * (its status bar shows how many are loaded so far). */
+      for (int i = 1; i < argc_before; i++)
+        if (g_str_has_prefix (argv_before[i], "--records"))
+          {
+            shot_generate = g_strdup_printf ("Bench:%d", n_records);
+            g_clear_pointer (&table_name, g_free);
+            table_name = g_strdup ("Records");
+          }
+      return screenshot (shot, table_name != NULL ? table_name : "Tasks", popovers, paused, hide_detail);
+    }
 
   spec = g_strdup_printf ("Bench:%d", n_records);
   args[0] = "--no-rate-limit";
