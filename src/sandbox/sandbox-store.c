@@ -1519,6 +1519,39 @@ typecast_number (JsonNode *value,
   return FALSE;
 }
 
+/* typecast of a duration written as the UI shows it: "1:30" (h:mm),
+ * "1:30:15" or "1:30:15.5" (h:mm:ss[.S…]) → seconds. */
+static gboolean
+typecast_duration (const char *text,
+                   double     *out)
+{
+  g_auto(GStrv) parts = NULL;
+  guint n;
+  double total = 0;
+
+  if (strchr (text, ':') == NULL)
+    return FALSE;
+  parts = g_strsplit (text, ":", -1);
+  n = g_strv_length (parts);
+  if (n < 2 || n > 3)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      char *end = NULL;
+      double v;
+
+      g_strstrip (parts[i]);
+      if (parts[i][0] == '\0' || !g_ascii_isdigit (parts[i][0]))
+        return FALSE;
+      v = g_ascii_strtod (parts[i], &end);
+      if (end == NULL || *end != '\0' || (i < n - 1 && v != floor (v)) || (i > 0 && v >= 60))
+        return FALSE;
+      total += v * (i == 0 ? 3600 : i == 1 ? 60 : 1);
+    }
+  *out = total;
+  return TRUE;
+}
+
 static JsonArray *
 field_choices (SandboxField *field)
 {
@@ -1785,6 +1818,9 @@ cell_convert_full (SandboxServer *self,
 
       if (node_is_number (value))
         v = node_number (value);
+      else if (typecast && g_str_equal (t, "duration") && node_is_string (value)
+               && typecast_duration (json_node_get_string (value), &v))
+        ;
       else if (!typecast || !typecast_number (value, &v))
         return bad_value (field, type, message);
       if (!isfinite (v) || fabs (v) > 9e15)   /* beyond exact doubles: refused, see README */

@@ -357,6 +357,14 @@ async function main() {
   assert.strictEqual(recounted[0]._rawJson.commentCount, commented._rawJson.commentCount + 1);
   ok('recordMetadata commentCount; comments through base.makeRequest');
 
+  const typecastTask = await roadmap('Tasks').create(
+    { Title: 'typecast from js', Project: ['Mobile app 2.0'], Estimate: '1:30', Labels: 'feature, js-new' }, { typecast: true });
+  assert.strictEqual(typecastTask.get('Estimate'), 5400);
+  assert.deepStrictEqual(typecastTask.get('Labels'), ['feature', 'js-new']);
+  assert.strictEqual(typecastTask.get('Project').length, 1);
+  await roadmap('Tasks').destroy(typecastTask.id);
+  ok('typecast: link by primary name, "1:30" duration, comma-separated selects');
+
   const linked = tasksByName.find((r) => Array.isArray(r.get('Project')));
   assert.ok(linked);
   const project = await roadmap('Projects').find(linked.get('Project')[0]);

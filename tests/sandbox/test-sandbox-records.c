@@ -674,6 +674,23 @@ test_typecast (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (fields, "Project")), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (fields, "Due"), ==, "2026-03-04");
 
+  /* durations as the UI shows them: h:mm and h:mm:ss[.S] */
+  {
+    g_autoptr(JsonObject) a = sb_call (sb, "POST", table, sb->pat,
+                                       "{\"typecast\":true,\"fields\":{\"Title\":\"d1\",\"Estimate\":\"1:30\"}}", 200);
+    g_autoptr(JsonObject) b = sb_call (sb, "POST", table, sb->pat,
+                                       "{\"typecast\":true,\"fields\":{\"Title\":\"d2\",\"Estimate\":\"2:00:30.5\"}}", 200);
+    g_autoptr(JsonObject) c = sb_call (sb, "POST", table, sb->pat,
+                                       "{\"typecast\":true,\"fields\":{\"Title\":\"d3\",\"Estimate\":\"1:75\"}}", 422);
+    g_autoptr(JsonObject) d = sb_call (sb, "POST", table, sb->pat,
+                                       "{\"fields\":{\"Title\":\"d4\",\"Estimate\":\"1:30\"}}", 422);
+
+    g_assert_cmpfloat (json_object_get_double_member (sb_fields (a), "Estimate"), ==, 5400);
+    g_assert_cmpfloat (json_object_get_double_member (sb_fields (b), "Estimate"), ==, 7230.5);
+    sb_assert_error (c, "INVALID_VALUE_FOR_COLUMN");
+    sb_assert_error (d, "INVALID_VALUE_FOR_COLUMN");
+  }
+
   /* the new option now exists in the schema */
   {
     g_autoptr(JsonObject) reply = sb_call (sb, "GET", schema, sb->pat, NULL, 200);
