@@ -1165,9 +1165,9 @@ display_zone (JsonObject *options,
 }
 
 static void
-append_duration (GString    *s,
+append_duration (GString      *s,
                  SandboxField *field,
-                 double      seconds)
+                 double        seconds)
 {
   const char *format = option_string (field, "durationFormat");
   double whole;
