@@ -18,6 +18,21 @@ if (process.argv.length !== 3) {
 const { url, pat } = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
 
 const httpFetch = typeof fetch === 'function' ? fetch : require('node-fetch');
+
+// airtable.js reads every response through node-fetch's Response.json():
+// check there that the bytes are exactly what JSON.stringify would write
+// (Airtable is a JavaScript server), then parse as usual.
+let bodiesChecked = 0;
+{
+  const { Response } = require('node-fetch');
+  Response.prototype.json = async function () {
+    const text = await this.text();
+    const parsed = JSON.parse(text);
+    assert.strictEqual(JSON.stringify(parsed), text, `response bytes differ from JSON.stringify: ${text.slice(0, 200)}`);
+    bodiesChecked++;
+    return parsed;
+  };
+}
 const airtable = new Airtable({
   endpointUrl: url,
   apiKey: pat,
@@ -414,6 +429,8 @@ async function main() {
   assert.strictEqual((await reading.select().all()).length, 0);
   ok('a table named "Reading list: é & ?" by name');
 
+  assert.ok(bodiesChecked > 50, `checked ${bodiesChecked} bodies`);
+  console.log(`# ${bodiesChecked} response bodies equal JSON.stringify's text`);
   console.log(`1..${steps}`);
 }
 
