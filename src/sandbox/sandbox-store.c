@@ -1142,9 +1142,14 @@ append_locale_time (GString            *s,
 {
   const char *name = format_name (options, "timeFormat");
   gboolean h24 = name != NULL ? g_str_equal (name, "24hour") : loc->h24;
-  g_autofree char *text = g_date_time_format (dt, h24 ? "%H:%M" : "%-I:%M%P");
+  int hour = g_date_time_get_hour (dt);
+  int minute = g_date_time_get_minute (dt);
 
-  g_string_append (s, text);
+  /* by hand: %P follows the process's LC_TIME ("" in de_DE) */
+  if (h24)
+    g_string_append_printf (s, "%02d:%02d", hour, minute);
+  else
+    g_string_append_printf (s, "%d:%02d%s", hour % 12 == 0 ? 12 : hour % 12, minute, hour < 12 ? "am" : "pm");
 }
 
 /* A dateTime field's own time zone wins over the request's ("utc" or an
@@ -1391,9 +1396,11 @@ cell_to_string (SandboxServer      *self,
         {
           g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
           g_autoptr(GDateTime) local = zone != NULL ? g_date_time_to_timezone (utc, zone) : g_date_time_ref (utc);
-          g_autofree char *f = g_date_time_format (local, "%-m/%-d/%Y %-I:%M%P");
+          g_autofree char *f = g_date_time_format (local, "%-m/%-d/%Y");
+          int hour = g_date_time_get_hour (local);
 
-          g_string_append (s, f);
+          g_string_append_printf (s, "%s %d:%02d%s", f, hour % 12 == 0 ? 12 : hour % 12,
+                                  g_date_time_get_minute (local), hour < 12 ? "am" : "pm");
         }
       else if (g_str_equal (field->type, "date") && sandbox_parse_time (text, NULL, &ms, &date_only))
         {
