@@ -70,7 +70,7 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-"$sandbox" --port 0 --no-rate-limit --quiet --generate Big:250 > "$tmp/line" 2> "$tmp/stderr" &
+"$sandbox" --port 0 --no-rate-limit --auto-approve --quiet --generate Big:250 > "$tmp/line" 2> "$tmp/stderr" &
 pid=$!
 i=0
 # wait for the whole JSON line (it ends with "}")
