@@ -1210,6 +1210,28 @@ append_locale_scalar (GString            *s,
                       JsonNode           *value,
                       GTimeZone          *zone)
 {
+  SandboxField result_view;
+  JsonNode *result = NULL;
+
+  /* formula, rollup and lookup values are shown as their result type */
+  if (field->options != NULL
+      && type_in (field->type, (const char * const[]) { "formula", "rollup", "multipleLookupValues", NULL }))
+    result = json_object_get_member (field->options, "result");
+  if (result != NULL && JSON_NODE_HOLDS_OBJECT (result))
+    {
+      JsonObject *r = json_node_get_object (result);
+      const char *rtype = json_object_get_string_member_with_default (r, "type", NULL);
+      JsonNode *roptions = json_object_get_member (r, "options");
+
+      if (rtype != NULL)
+        {
+          result_view = *field;
+          result_view.type = (char *) rtype;
+          result_view.options = roptions != NULL && JSON_NODE_HOLDS_OBJECT (roptions) ? json_node_get_object (roptions) : NULL;
+          field = &result_view;
+        }
+    }
+
   if (node_is_number (value))
     {
       double v = node_number (value);

@@ -291,6 +291,8 @@ test_query_options (void)
     g_assert_cmpstr (json_object_get_string_member (fields, "Progress"), ==, "40%");
     g_assert_cmpstr (json_object_get_string_member (fields, "Tags"), ==, "Mobile, Growth");
     g_assert_cmpstr (json_object_get_string_member (fields, "Owner"), ==, "Priya Patel");
+    /* a rollup of durations shows as its result type (h:mm) */
+    g_assert_cmpstr (json_object_get_string_member (fields, "Total estimate"), ==, "21:00");
   }
 
   /* a table by its percent-encoded name and by its id */
