@@ -43,7 +43,7 @@ export HOME npm_config_cache npm_config_userconfig npm_config_update_notifier \
 installed=$(node -e "try{process.stdout.write(require('$prefix/node_modules/airtable/package.json').version)}catch(e){}" 2>/dev/null)
 if [ "$installed" != "$AIRTABLE_JS_VERSION" ]; then
   echo "installing airtable@$AIRTABLE_JS_VERSION into $prefix"
-  if ! npm install --prefix "$prefix" --cache "$prefix/cache" --no-audit --no-fund \
+  if ! npm install --prefix "$prefix" --cache "$prefix/cache" --prefer-offline --no-audit --no-fund \
         --no-save --no-package-lock "airtable@$AIRTABLE_JS_VERSION" > "$prefix/install.log" 2>&1; then
     cat "$prefix/install.log"
     # no route, no DNS, no proxy, or no TLS trust to the registry: skip;
