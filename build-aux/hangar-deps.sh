@@ -19,6 +19,12 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# Node.js + npm drive one fidelity test (the official airtable.js client
+# against hangar-sandbox); any installed node will do.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "hangar-deps: everything is installed"
   exit 0
