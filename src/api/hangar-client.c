@@ -1705,6 +1705,20 @@ hangar_client_get_rate_state (HangarClient *self,
 }
 
 /**
+ * hangar_client_get_token_rate_state:
+ * @self: a #HangarClient
+ *
+ * Returns: (transfer none): the pacing state of this client's token (pauses
+ *   after a 429 to a call that is not per base)
+ */
+HangarRateState *
+hangar_client_get_token_rate_state (HangarClient *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CLIENT (self), NULL);
+  return hangar_scheduler_get_token_state (self->scheduler, self->token_source);
+}
+
+/**
  * hangar_client_get_n_requests:
  * @self: a #HangarClient
  *

@@ -61,6 +61,7 @@ gboolean           hangar_client_get_invalidated     (HangarClient        *self)
 const GError      *hangar_client_get_invalidated_error (HangarClient      *self);
 HangarRateState   *hangar_client_get_rate_state      (HangarClient        *self,
                                                       const char          *base_id);
+HangarRateState   *hangar_client_get_token_rate_state (HangarClient       *self);
 void               hangar_client_cancel_all          (HangarClient        *self);
 guint64            hangar_client_get_n_requests      (HangarClient        *self);
 

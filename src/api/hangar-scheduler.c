@@ -620,6 +620,24 @@ hangar_scheduler_get_base_state (HangarScheduler *self,
   return get_base_bucket (self, base_id)->state;
 }
 
+/**
+ * hangar_scheduler_get_token_state:
+ * @self: a #HangarScheduler
+ * @token_key: (type GObject): the token's key (a client's token source)
+ *
+ * Returns: (transfer none): the state of the token's bucket, which pauses
+ *   after a 429 to a call that is not per base (whoami, list bases)
+ */
+HangarRateState *
+hangar_scheduler_get_token_state (HangarScheduler *self,
+                                  gpointer         token_key)
+{
+  g_return_val_if_fail (HANGAR_IS_SCHEDULER (self), NULL);
+  g_return_val_if_fail (G_IS_OBJECT (token_key), NULL);
+
+  return get_token_bucket (self, token_key)->state;
+}
+
 double
 hangar_scheduler_get_base_rate (HangarScheduler *self)
 {

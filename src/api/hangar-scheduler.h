@@ -33,6 +33,8 @@ void             hangar_scheduler_report_rate_limited (HangarScheduler    *self,
 
 HangarRateState *hangar_scheduler_get_base_state     (HangarScheduler     *self,
                                                       const char          *base_id);
+HangarRateState *hangar_scheduler_get_token_state    (HangarScheduler     *self,
+                                                      gpointer             token_key);
 
 double           hangar_scheduler_get_base_rate      (HangarScheduler     *self);
 void             hangar_scheduler_set_base_rate      (HangarScheduler     *self,

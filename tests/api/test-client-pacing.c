@@ -150,6 +150,11 @@ test_scheduler_pause (void)
   g_assert_cmpstr (result, ==, "paused,Q1,resumed,P1");
   g_assert_false (hangar_rate_state_get_paused (state));
   g_assert_cmpint (hangar_rate_state_get_paused_until (state), ==, 0);
+
+  /* a 429 to a call that is not per base pauses the token's bucket */
+  hangar_scheduler_report_rate_limited (scheduler, NULL, token);
+  g_assert_true (hangar_rate_state_get_paused (hangar_scheduler_get_token_state (scheduler, token)));
+  g_assert_false (hangar_rate_state_get_paused (state));
 }
 
 /* ---- against the sandbox ---- */
