@@ -297,6 +297,32 @@ test_cancel_load_all (Fixture       *f,
   g_assert_null (hangar_record_list_get_failed (list));
 }
 
+static void
+test_many_pages (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "--quiet",
+                                                                    "--generate", "Many:2345", NULL);
+  g_autoptr(HangarClient) client = tc_client_new (sandbox, NULL, NULL, FALSE);
+  g_autofree char *base_id = tc_find_base (client, "Many");
+  g_autoptr(HangarRecordList) list = hangar_record_list_new (client, base_id, "Records", NULL);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(GError) error = NULL;
+
+  hangar_record_list_load_all_async (list, NULL, tc_wait_cb, wait);
+  g_assert_true (hangar_record_list_load_all_finish (list, tc_wait_run (wait), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hangar_record_list_get_n_pages (list), ==, 24);
+  assert_unique (G_LIST_MODEL (list), 2345);
+
+  /* the same through the all-pages call */
+  all = tc_list_all (client, base_id, "Records", NULL);
+  g_assert_cmpuint (all->len, ==, 2345);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_true (g_hash_table_add (ids, (gpointer) hangar_record_get_id (g_ptr_array_index (all, i))));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -309,6 +335,7 @@ main (int   argc,
               test_load_more_and_stop, fixture_teardown);
   g_test_add ("/hangar/api/client/list/iterator-restart", Fixture, "0.5", fixture_setup,
               test_iterator_restart, fixture_teardown);
+  g_test_add_func ("/hangar/api/client/list/many-pages", test_many_pages);
   g_test_add ("/hangar/api/client/list/failed", Fixture, NULL, fixture_setup, test_failed, fixture_teardown);
   g_test_add ("/hangar/api/client/list/cancel-load-all", Fixture, NULL, fixture_setup,
               test_cancel_load_all, fixture_teardown);

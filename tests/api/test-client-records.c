@@ -411,6 +411,14 @@ test_list_options (Fixture       *f,
   g_clear_pointer (&records, g_ptr_array_unref);
   g_clear_pointer (&options, hangar_list_options_free);
 
+  /* a view by name (the default grid view shows every record) */
+  options = hangar_list_options_new ();
+  hangar_list_options_set_view (options, "Grid view");
+  records = tc_list_all (f->client, f->base_id, f->table_id, options);
+  g_assert_cmpuint (records->len, ==, 12);
+  g_clear_pointer (&records, g_ptr_array_unref);
+  g_clear_pointer (&options, hangar_list_options_free);
+
   /* the same through POST listRecords */
   options = hangar_list_options_new ();
   hangar_list_options_set_force_post (options, TRUE);
