@@ -308,6 +308,14 @@ listener_cb (SoupServer        *server,
   g_autoptr(GError) error = NULL;
   g_autoptr(HangarSecretString) code = NULL;
 
+  /* Nothing but the exact redirect URI (scheme, Host, port, path) is
+   * answered: not another path, nor a page of another site that points its
+   * own host name at this port. */
+  if (!hangar_oauth_flow_is_redirect (l->flow, uri))
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+    }
   if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
     {
       soup_server_message_set_status (msg, 405, NULL);

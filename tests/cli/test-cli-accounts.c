@@ -505,6 +505,10 @@ probe_listener (const char *url)
     g_assert_cmpuint (r->status, ==, 404);
   }
   {
+    g_autoptr(TaResponse) r = ta_http ("POST", other, "code=x&state=y");
+    g_assert_cmpuint (r->status, ==, 404);
+  }
+  {
     g_autoptr(TaResponse) r = ta_http ("POST", right, "code=x&state=y");
     g_assert_cmpuint (r->status, ==, 405);
   }
