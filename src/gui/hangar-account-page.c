@@ -197,12 +197,21 @@ update (HangarAccountPage *self)
   reason = hangar_account_get_status_reason (account);
 
   hangar_status_badge_update (self->status_badge, status);
+  /* The badge names the status; the row says what it means. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row),
-                                 hangar_account_status_to_string (status));
+                                 status == HANGAR_ACCOUNT_STATUS_ACTIVE ? _("Connected and working")
+                                 : status == HANGAR_ACCOUNT_STATUS_PENDING ? _("Not signed in yet")
+                                 : status == HANGAR_ACCOUNT_STATUS_ERROR ? _("Something went wrong")
+                                 : _("Needs you to sign in again"));
   adw_action_row_set_subtitle (self->status_row,
                                reason != NULL ? reason
-                               : status == HANGAR_ACCOUNT_STATUS_ACTIVE ? _("Connected and working")
+                               : status == HANGAR_ACCOUNT_STATUS_ACTIVE ? _("Tokens work and are refreshed before they expire")
                                : "");
+  /* Reconnect is the thing to do only when the account is not working. */
+  if (status == HANGAR_ACCOUNT_STATUS_ACTIVE)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->reconnect_button), "suggested-action");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->reconnect_button), "suggested-action");
 
   adw_action_row_set_subtitle (self->kind_row,
                                hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_OAUTH

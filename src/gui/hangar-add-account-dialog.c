@@ -18,8 +18,12 @@ struct _HangarAddAccountDialog
 {
   AdwWindow               parent_instance;
 
+  AdwToastOverlay        *toast_overlay;
   GtkButton              *back_button;
   AdwWindowTitle         *window_title;
+  GtkScrolledWindow      *oauth_scroller;
+  GtkScrolledWindow      *pat_scroller;
+  AdwPreferencesGroup    *register_group;
   GtkStack               *stack;
   GtkLabel               *sandbox_hint;
   AdwActionRow           *oauth_row;
@@ -86,12 +90,34 @@ dup_entry_text (gpointer editable)
   return g_steal_pointer (&text);
 }
 
+static gboolean
+scroll_to_end_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (widget));
+  int frames = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (widget), "hangar-scroll-frames"));
+
+  /* The message and the button under it sit at the end of the page. A new
+   * message is laid out a frame later: follow for a few frames (counted
+   * from 1 in the scroller's data, NULL when not scrolling). */
+  gtk_adjustment_set_value (adjustment,
+                            gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  g_object_set_data (G_OBJECT (widget), "hangar-scroll-frames", GINT_TO_POINTER (frames + 1));
+  if (frames < 3)
+    return G_SOURCE_CONTINUE;
+  g_object_set_data (G_OBJECT (widget), "hangar-scroll-frames", NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_message (HangarAddAccountDialog *self,
              GtkLabel               *label,
              const char             *text,
              gboolean                is_error)
 {
+  GtkWidget *scroller;
+
   g_free (self->message);
   self->message = g_strdup (text);
 
@@ -106,6 +132,14 @@ set_message (HangarAddAccountDialog *self,
   /* Plain text: the message may carry the server's words. */
   gtk_label_set_text (label, text);
   gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
+
+  /* Make sure it is seen, also when the page was scrolled up. */
+  scroller = gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_SCROLLED_WINDOW);
+  if (scroller != NULL && g_object_get_data (G_OBJECT (scroller), "hangar-scroll-frames") == NULL)
+    {
+      g_object_set_data (G_OBJECT (scroller), "hangar-scroll-frames", GINT_TO_POINTER (1));
+      gtk_widget_add_tick_callback (scroller, scroll_to_end_cb, NULL, NULL);
+    }
 }
 
 static void
@@ -116,7 +150,8 @@ update_scopes_row (HangarAddAccountDialog *self)
 
   if (scopes == NULL)
     scopes = hangar_scopes_default ();
-  joined = g_strjoinv ("  ", (char **) scopes);
+  /* One per line, as they are ticked one by one. */
+  joined = g_strjoinv ("\n", (char **) scopes);
   adw_action_row_set_subtitle (self->scopes_row, joined);
 }
 
@@ -166,13 +201,19 @@ connect_oauth_cb (GObject      *object,
   if (account == NULL)
     {
       back_from_progress (self);
-      if (hangar_connect_error_is_cancel (error))
+      if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED))
+        /* Cancel or deny on the consent page itself (access_denied). */
+        set_message (self, self->oauth_message,
+                     _("Sign-in was cancelled on the consent page, so no access was granted. Nothing was connected."),
+                     FALSE);
+      else if (hangar_connect_error_is_cancel (error))
         set_message (self, self->oauth_message, _("Sign-in was cancelled. Nothing was connected."), FALSE);
       else
         {
-          g_autofree char *text = g_strdup_printf (_("Could not connect: %s"), error->message);
+          g_autofree char *text = hangar_connect_describe_error (_("Could not connect"), error);
           set_message (self, self->oauth_message, text, TRUE);
         }
+      gtk_widget_grab_focus (GTK_WIDGET (self->oauth_button));
       return;
     }
 
@@ -201,9 +242,10 @@ connect_pat_cb (GObject      *object,
         set_message (self, self->pat_message, _("Airtable refused this token. Check that it was copied whole and has not been deleted."), TRUE);
       else
         {
-          g_autofree char *text = g_strdup_printf (_("Could not connect: %s"), error->message);
+          g_autofree char *text = hangar_connect_describe_error (_("Could not connect"), error);
           set_message (self, self->pat_message, text, TRUE);
         }
+      gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
       return;
     }
 
@@ -249,6 +291,7 @@ copy_redirect_clicked_cb (HangarAddAccountDialog *self)
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
 
   gdk_clipboard_set_text (clipboard, gtk_editable_get_text (GTK_EDITABLE (self->redirect_row)));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Redirect URL copied")));
 }
 
 static void
@@ -368,7 +411,11 @@ hangar_add_account_dialog_class_init (HangarAddAccountDialogClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, HANGAR_TYPE_ACCOUNT);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tablehangar/Hangar/hangar-add-account-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, back_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, oauth_scroller);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, pat_scroller);
+  gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, register_group);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, sandbox_hint);
@@ -445,6 +492,11 @@ hangar_add_account_dialog_new (GtkWindow                    *parent,
       gtk_editable_set_text (GTK_EDITABLE (self->pat_api_url_row), sandbox->api_url);
       adw_expander_row_set_subtitle (self->server_row, _("Local sandbox"));
       gtk_widget_set_visible (GTK_WIDGET (self->sandbox_hint), TRUE);
+      adw_preferences_group_set_description (self->register_group,
+                                             _("With Airtable you register your own OAuth integration at "
+                                               "airtable.com/create/oauth, with the redirect URL and the scopes "
+                                               "below. The local sandbox has registered one for you: its details "
+                                               "are filled in, so just continue."));
       update_scopes_row (self);
     }
   else
@@ -476,15 +528,33 @@ hangar_add_account_dialog_show_page (HangarAddAccountDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->back_button),
                           g_strcmp0 (page, "oauth") == 0 || g_strcmp0 (page, "pat") == 0);
 
+  /* Keyboard: Enter in any field continues; focus goes where typing
+   * starts (the first empty field, else the button). */
   if (g_strcmp0 (page, "oauth") == 0)
     {
       adw_window_title_set_subtitle (self->window_title, _("Sign in with Airtable"));
       gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->oauth_button));
+      if (*gtk_editable_get_text (GTK_EDITABLE (self->label_row)) == '\0')
+        gtk_widget_grab_focus (GTK_WIDGET (self->label_row));
+      else if (*gtk_editable_get_text (GTK_EDITABLE (self->client_id_row)) == '\0')
+        gtk_widget_grab_focus (GTK_WIDGET (self->client_id_row));
+      else
+        gtk_widget_grab_focus (GTK_WIDGET (self->oauth_button));
     }
   else if (g_strcmp0 (page, "pat") == 0)
     {
       adw_window_title_set_subtitle (self->window_title, _("Personal access token"));
       gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->pat_button));
+      if (*gtk_editable_get_text (GTK_EDITABLE (self->pat_label_row)) == '\0')
+        gtk_widget_grab_focus (GTK_WIDGET (self->pat_label_row));
+      else
+        gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
+    }
+  else if (g_strcmp0 (page, "choose") == 0)
+    {
+      adw_window_title_set_subtitle (self->window_title, NULL);
+      gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
+      gtk_widget_grab_focus (GTK_WIDGET (self->oauth_row));
     }
   else
     adw_window_title_set_subtitle (self->window_title, NULL);

@@ -32,6 +32,34 @@ hangar_connect_error_is_cancel (const GError *error)
          g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED);
 }
 
+char *
+hangar_connect_describe_error (const char   *prefix,
+                               const GError *error)
+{
+  if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_KEYRING))
+    /* Tokens live only in the Secret Service: without one nothing can be
+     * saved, so say what to do instead of libsecret's D-Bus words alone. */
+    return g_strdup_printf (_("%s: Hangar keeps sign-in tokens only in your keyring, and no keyring "
+                              "(Secret Service) could be used. Make sure one, such as GNOME Keyring, "
+                              "is running and unlocked, then try again. (%s)"),
+                            prefix, error->message);
+  if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED))
+    return g_strdup_printf (_("%s: access was not granted on the consent page."), prefix);
+  if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_STATE_MISMATCH) ||
+      g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_REDIRECT_MISMATCH))
+    return g_strdup_printf (_("%s: the answer from the sign-in page did not belong to this sign-in, "
+                              "so it was refused for your safety. Try again. (%s)"),
+                            prefix, error->message);
+  if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_CLIENT))
+    return g_strdup_printf (_("%s: the server does not know this client ID and secret. "
+                              "Check them against your integration. (%s)"),
+                            prefix, error->message);
+  if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NETWORK))
+    return g_strdup_printf (_("%s: the server could not be reached. Check your connection. (%s)"),
+                            prefix, error->message);
+  return g_strdup_printf ("%s: %s", prefix, error->message);
+}
+
 static gboolean
 match_redirect (const char *uri,
                 gpointer    user_data)

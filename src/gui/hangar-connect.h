@@ -30,4 +30,10 @@ HangarAccount *hangar_connect_oauth_finish  (GAsyncResult                 *resul
 /* Whether @error only means the user cancelled. */
 gboolean       hangar_connect_error_is_cancel (const GError *error);
 
+/* A sentence for the user about a failed connect, reconnect or disconnect:
+ * @prefix ("Could not connect") plus what to do about it where we know
+ * (a missing or locked keyring, a refused consent, a tampered redirect). */
+char          *hangar_connect_describe_error  (const char   *prefix,
+                                               const GError *error);
+
 G_END_DECLS

@@ -388,6 +388,21 @@ row_expanded_cb (GtkTreeListRow *row,
     }
 }
 
+/* The full name as a tooltip only when the label cut it short. */
+static gboolean
+label_query_tooltip_cb (GtkLabel   *label,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard_mode,
+                        GtkTooltip *tooltip,
+                        gpointer    user_data)
+{
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, gtk_label_get_text (label));
+  return TRUE;
+}
+
 static GtkWidget *
 make_node_widget (HangarSidebarNode *node)
 {
@@ -424,7 +439,8 @@ make_node_widget (HangarSidebarNode *node)
 
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), label);
-  gtk_widget_set_tooltip_text (box, hangar_sidebar_node_get_text (node));
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (label_query_tooltip_cb), NULL);
   return box;
 }
 

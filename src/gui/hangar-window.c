@@ -24,6 +24,7 @@ struct _HangarWindow
   GtkBox                 *content_box;
   AdwWindowTitle         *sidebar_title;
   AdwWindowTitle         *content_title;
+  GtkButton              *back_button;
   GtkStack               *content_stack;
   AdwStatusPage          *empty_page;
   AdwStatusPage          *select_page;
@@ -339,7 +340,7 @@ reconnect_done_cb (GObject      *object,
       if (hangar_connect_error_is_cancel (error))
         text = g_strdup (_("Reconnect cancelled"));
       else
-        text = g_strdup_printf (_("Could not reconnect: %s"), error->message);
+        text = hangar_connect_describe_error (_("Could not reconnect"), error);
       hangar_window_toast (op->self, text);
       return;
     }
@@ -361,7 +362,7 @@ load_integration_cb (GObject      *object,
   integration = hangar_account_store_load_integration_finish (HANGAR_ACCOUNT_STORE (object), result, &error);
   if (integration == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Could not reconnect: %s"), error->message);
+      g_autofree char *text = hangar_connect_describe_error (_("Could not reconnect"), error);
       hangar_window_toast (op->self, text);
       return;
     }
@@ -406,7 +407,7 @@ remove_done_cb (GObject      *object,
   g_autofree char *text = NULL;
 
   if (!hangar_account_store_remove_finish (HANGAR_ACCOUNT_STORE (object), result, &error))
-    text = g_strdup_printf (_("Could not disconnect: %s"), error->message);
+    text = hangar_connect_describe_error (_("Could not disconnect"), error);
   else
     text = g_strdup_printf (_("Disconnected “%s”"), hangar_account_get_label (op->account));
   hangar_window_toast (op->self, text);
@@ -663,6 +664,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_box);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, select_page);

@@ -821,6 +821,85 @@ test_restart_live (Fixture       *f,
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (account_badge (f, reloaded)), "status-revoked"));
 }
 
+static gboolean
+leaflet_folded (gpointer data)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (data));
+}
+
+static gboolean
+leaflet_unfolded (gpointer data)
+{
+  return !adw_leaflet_get_folded (ADW_LEAFLET (data));
+}
+
+static gboolean
+window_at_most_400 (gpointer data)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (data));
+
+  return width > 0 && width <= 400;
+}
+
+/* The compact layout: at 400 px the leaflet folds; choosing an item shows
+ * the content with a Back button, Back shows the sidebar again. */
+static void
+test_narrow (Fixture       *f,
+             gconstpointer  data)
+{
+  AdwLeaflet *leaflet = ADW_LEAFLET (gtk_widget_get_template_child (GTK_WIDGET (f->window), HANGAR_TYPE_WINDOW, "leaflet"));
+  GtkWidget *sidebar_box = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (f->window), HANGAR_TYPE_WINDOW, "sidebar_box");
+  GtkWidget *content_box = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (f->window), HANGAR_TYPE_WINDOW, "content_box");
+  GtkWidget *back = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (f->window), HANGAR_TYPE_WINDOW, "back_button");
+  HangarSidebar *sidebar = hangar_window_get_sidebar (f->window);
+  HangarAccount *account;
+  g_autoptr(GObject) base_node = NULL;
+  g_autoptr(GObject) table_node = NULL;
+  SidebarWait w;
+
+  g_assert_false (adw_leaflet_get_folded (leaflet));
+  g_assert_false (gtk_widget_get_visible (back));
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 700);
+  wait_until (leaflet_folded, leaflet, "the leaflet to fold");
+  wait_until (window_at_most_400, f->window, "the window to be 400 px wide");
+
+  /* Connecting selects the account: its page, with a way back. */
+  account = connect_through_consent (f);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == content_box);
+  g_assert_true (gtk_widget_get_visible (back));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (back)), ==, "win.go-back");
+  /* The account page fits the narrow window. */
+  wait_until (window_at_most_400, f->window, "the account page to fit 400 px");
+
+  /* Back (the button's action) shows the sidebar. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.go-back", NULL));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == sidebar_box);
+
+  /* A table chosen in the sidebar opens the grid, Back returns again. */
+  w.sidebar = sidebar;
+  w.account = account;
+  base_node = g_list_model_get_item (hangar_sidebar_get_account_children (sidebar, account), 0);
+  hangar_sidebar_set_expanded (sidebar, base_node, TRUE);
+  w.base_node = HANGAR_SIDEBAR_NODE (base_node);
+  wait_until (tables_listed, &w, "the base's tables");
+  table_node = g_list_model_get_item (hangar_sidebar_get_base_children (sidebar, w.base_node), 0);
+  g_assert_cmpint (hangar_sidebar_node_get_kind (HANGAR_SIDEBAR_NODE (table_node)), ==, HANGAR_SIDEBAR_NODE_TABLE);
+  g_assert_true (hangar_sidebar_select_table (sidebar, account,
+                                              hangar_table_get_id (hangar_sidebar_node_get_table (HANGAR_SIDEBAR_NODE (table_node)))));
+  g_assert_cmpstr (hangar_window_get_content_page (f->window), ==, "grid");
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == content_box);
+  g_assert_true (gtk_widget_get_visible (back));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.go-back", NULL));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == sidebar_box);
+
+  /* Wide again: side by side, no Back button. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
+  wait_until (leaflet_unfolded, leaflet, "the content beside the sidebar");
+  g_assert_true (gtk_widget_get_mapped (content_box) && gtk_widget_get_mapped (sidebar_box));
+  g_assert_false (gtk_widget_get_visible (back));
+}
+
 static const char *short_ttl_args[] = { "--access-ttl", "4", NULL };
 
 int
@@ -838,6 +917,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/window/revoke-proactive", Fixture, short_ttl_args, fixture_setup, test_revoke_proactive, fixture_teardown);
   g_test_add ("/hangar/gui/window/restart-live", Fixture, short_ttl_args, fixture_setup, test_restart_live, fixture_teardown);
   g_test_add ("/hangar/gui/window/revoke-badge", Fixture, NULL, fixture_setup, test_revoke_badge, fixture_teardown);
+  g_test_add ("/hangar/gui/window/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
 
   return g_test_run ();
 }
