@@ -181,7 +181,7 @@ refresh_near_end_of (const HangarCredentials *creds)
     lifetime = creds->refresh_expires_at - creds->issued_at;
   if (lifetime <= 0)
     return REFRESH_NEAR_END_US;
-  return MIN (REFRESH_NEAR_END_US, lifetime / 10);
+  return MIN (REFRESH_NEAR_END_US, lifetime / 5);
 }
 
 static gint64
@@ -210,15 +210,23 @@ due_at (const HangarCredentials *creds)
   return t;
 }
 
-/* When the refresh is sent: the due time plus the drain. */
+/* When the refresh is sent: the due time plus the drain, but never more
+ * than a quarter of the way from there to the end that made it due (the access token's
+ * expiry, or the refresh token's end for a short-lived refresh token). */
 static gint64
 send_at (const HangarCredentials *creds)
 {
   gint64 due = due_at (creds);
+  gint64 end = creds->access_expires_at;
+  gint64 drain;
 
   if (due == 0 || due == G_MAXINT64)
     return due;
-  return due + hangar_oauth_token_source_drain_for (lifetime_of (creds));
+  if (creds->refresh_expires_at > 0 &&
+      creds->refresh_expires_at - refresh_near_end_of (creds) <= creds->access_expires_at - margin_of (creds))
+    end = creds->refresh_expires_at;
+  drain = MIN (hangar_oauth_token_source_drain_for (lifetime_of (creds)), (end - due) / 4);
+  return due + MAX (drain, 0);
 }
 
 static gboolean

@@ -631,6 +631,49 @@ test_refresh_token_expired (void)
   g_assert_cmpint (stat_of (sandbox, "token_requests"), ==, token_requests);
 }
 
+/* A refresh token near its end is renewed early, while the access token
+ * still has most of its minute; when renewing fails the account stays
+ * usable but says when the sign-in ends. */
+static void
+test_refresh_token_near_end (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox =
+    hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "60", "--refresh-ttl", "6", "--no-rate-limit", "-q", NULL);
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  HangarAccount *account = ta_connect_oauth (store, sandbox, "ending", NULL);
+  g_autoptr(HangarCredentials) first = NULL;
+  g_autoptr(HangarCredentials) renewed = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  guint status = 0;
+
+  remember_account_tokens (store, account);
+  g_assert_no_error (ta_client_whoami (account));
+  g_assert_null (hangar_account_get_status_reason (account));
+  first = ta_load_credentials (store, account);
+
+  /* 1 s before the refresh token's end (in its last fifth): renewed. */
+  g_usleep (5000 * 1000);
+  g_assert_no_error (ta_client_whoami (account));
+  g_assert_cmpint (stat_of (sandbox, "refreshes"), ==, 1);
+  renewed = ta_load_credentials (store, account);
+  g_assert_cmpstr (renewed->refresh_token, !=, first->refresh_token);
+  g_assert_cmpint (renewed->refresh_expires_at, >, first->refresh_expires_at);
+  g_assert_null (hangar_account_get_status_reason (account));
+  remember_account_tokens (store, account);
+
+  /* Next time the renewal fails (503): still ACTIVE, with the end date. */
+  reply = hangar_test_sandbox_request (sandbox, "POST", "/__sandbox/faults", NULL,
+                                       "{\"count\":1,\"status\":503,\"path_prefix\":\"/oauth2/v1/token\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_usleep (5000 * 1000);
+  g_assert_no_error (ta_client_whoami (account));
+  g_assert_cmpint (stat_of (sandbox, "by_status.503"), ==, 1);
+  g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
+  g_assert_nonnull (hangar_account_get_status_reason (account));
+  g_test_message ("near its end: %s", hangar_account_get_status_reason (account));
+  g_assert_nonnull (strstr (hangar_account_get_status_reason (account), "could not be renewed"));
+}
+
 static void
 test_refresh_network_failure (void)
 {
@@ -1280,6 +1323,7 @@ main (int   argc,
   g_test_add_func ("/hangar/auth/refresh/single-flight", test_refresh_single_flight);
   g_test_add_func ("/hangar/auth/refresh/two-stores", test_refresh_two_stores);
   g_test_add_func ("/hangar/auth/refresh/token-expired", test_refresh_token_expired);
+  g_test_add_func ("/hangar/auth/refresh/token-near-end", test_refresh_token_near_end);
   g_test_add_func ("/hangar/auth/refresh/network-failure", test_refresh_network_failure);
   g_test_add_func ("/hangar/auth/refresh/conflict", test_refresh_conflict);
   g_test_add_func ("/hangar/auth/revoke", test_revoke);
