@@ -161,6 +161,10 @@ sandbox_started_cb (GObject      *object,
                                   NULL);
   /* The URL only, never the demo token. */
   g_printerr ("hangar: sandbox running at %s\n", hangar_sandbox_launcher_get_url (launcher));
+  if (self->screenshot_dir == NULL &&
+      !g_str_has_suffix (hangar_sandbox_launcher_get_url (launcher), ":" G_STRINGIFY (SANDBOX_PREFERRED_PORT)))
+    g_printerr ("hangar: port %d was busy, so the sandbox took another one; saved sandbox accounts follow it\n",
+                SANDBOX_PREFERRED_PORT);
   if (hangar_application_rebase_sandbox_accounts (self->store, hangar_sandbox_launcher_get_url (launcher)) > 0)
     {
       g_autoptr(GError) flush_error = NULL;

@@ -15,6 +15,7 @@
 #include "hangar-account-page.h"
 #include "hangar-account-row.h"
 #include "hangar-add-account-dialog.h"
+#include "hangar-connect.h"
 #include "hangar-consent.h"
 #include "hangar-record-grid.h"
 #include "hangar-sidebar.h"
@@ -902,6 +903,26 @@ test_narrow (Fixture       *f,
 
 static const char *short_ttl_args[] = { "--access-ttl", "4", NULL };
 
+/* What the add-account dialog and the reconnect toast say about failures. */
+static void
+test_describe_error (void)
+{
+  g_autoptr(GError) keyring = g_error_new_literal (HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_KEYRING,
+                                                   "The name org.freedesktop.secrets was not provided");
+  g_autoptr(GError) denied = g_error_new_literal (HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED, "x");
+  g_autoptr(GError) other = g_error_new_literal (HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_FAILED, "Boom");
+  g_autofree char *a = hangar_connect_describe_error ("Could not connect", keyring);
+  g_autofree char *b = hangar_connect_describe_error ("Could not reconnect", denied);
+  g_autofree char *c = hangar_connect_describe_error ("Could not connect", other);
+
+  /* A missing Secret Service says what to do, and keeps the detail. */
+  g_assert_true (g_str_has_prefix (a, "Could not connect: "));
+  g_assert_nonnull (strstr (a, "GNOME Keyring"));
+  g_assert_nonnull (strstr (a, "org.freedesktop.secrets"));
+  g_assert_nonnull (strstr (b, "not granted"));
+  g_assert_cmpstr (c, ==, "Could not connect: Boom");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -910,6 +931,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/hangar/gui/window/account-row-badge", test_account_row_badge);
+  g_test_add_func ("/hangar/gui/window/describe-error", test_describe_error);
   g_test_add ("/hangar/gui/window/empty", Fixture, NULL, fixture_setup, test_window_empty, fixture_teardown);
   g_test_add ("/hangar/gui/consent/grant", Fixture, NULL, fixture_setup, test_consent_grant, fixture_teardown);
   g_test_add ("/hangar/gui/consent/deny", Fixture, NULL, fixture_setup, test_consent_deny, fixture_teardown);
