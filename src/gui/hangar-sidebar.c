@@ -128,6 +128,7 @@ struct _HangarSidebar
   GHashTable         *base_children;     /* HangarSidebarNode* → GListStore (tables) */
   GHashTable         *account_rows;      /* HangarAccount* → HangarAccountRow* (not owned) */
   GCancellable       *cancellable;
+  gboolean            keyboard_moving;   /* an arrow key is moving the selection */
 };
 
 G_DEFINE_FINAL_TYPE (HangarSidebar, hangar_sidebar, GTK_TYPE_WIDGET)
@@ -141,6 +142,7 @@ enum {
 
 enum {
   LOAD_FAILED,
+  ITEM_OPENED,
   N_SIGNALS
 };
 
@@ -529,9 +531,67 @@ activate_cb (GtkListView   *list_view,
 {
   g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
 
-  /* Activating an expandable row (Enter / double click) toggles it. */
-  if (row != NULL && gtk_tree_list_row_is_expandable (row))
+  /* Activating a row (Enter / double click): a base toggles, an account
+   * or a table is opened (the compact layout then shows it). */
+  g_autoptr(GObject) item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+
+  if (item == NULL)
+    return;
+  if (HANGAR_IS_ACCOUNT (item))
+    {
+      /* An account opens its page (and shows its bases); "+" and "-"
+       * expand and collapse like any tree row. */
+      gtk_tree_list_row_set_expanded (row, TRUE);
+      g_signal_emit (self, signals[ITEM_OPENED], 0);
+    }
+  else if (gtk_tree_list_row_is_expandable (row))
     gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
+  else
+    g_signal_emit (self, signals[ITEM_OPENED], 0);
+}
+
+static gboolean
+clear_keyboard_moving_cb (gpointer user_data)
+{
+  HangarSidebar *self = user_data;
+
+  self->keyboard_moving = FALSE;
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Arrow keys move the selection; remember that while it happens, so the
+ * compact layout does not leave the sidebar at every key press. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                HangarSidebar         *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Up: case GDK_KEY_KP_Up:
+    case GDK_KEY_Down: case GDK_KEY_KP_Down:
+    case GDK_KEY_Home: case GDK_KEY_KP_Home:
+    case GDK_KEY_End: case GDK_KEY_KP_End:
+    case GDK_KEY_Page_Up: case GDK_KEY_KP_Page_Up:
+    case GDK_KEY_Page_Down: case GDK_KEY_KP_Page_Down:
+      if (!self->keyboard_moving)
+        g_idle_add_full (G_PRIORITY_HIGH, clear_keyboard_moving_cb, g_object_ref (self), NULL);
+      self->keyboard_moving = TRUE;
+      break;
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+gboolean
+hangar_sidebar_is_keyboard_moving (HangarSidebar *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), FALSE);
+  return self->keyboard_moving;
 }
 
 static void
@@ -666,6 +726,10 @@ hangar_sidebar_class_init (HangarSidebarClass *klass)
   signals[LOAD_FAILED] =
     g_signal_new ("load-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, HANGAR_TYPE_ACCOUNT, G_TYPE_STRING);
+  /* Enter or a double click on an item that does not expand. */
+  signals[ITEM_OPENED] =
+    g_signal_new ("item-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hangarsidebar");
@@ -693,6 +757,13 @@ hangar_sidebar_init (HangarSidebar *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Accounts, bases and tables"),
                                   -1);
   g_signal_connect (self->list_view, "activate", G_CALLBACK (activate_cb), self);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
+  }
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),

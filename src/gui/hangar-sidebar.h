@@ -44,6 +44,9 @@ void        hangar_sidebar_select_account     (HangarSidebar      *self,
 gboolean    hangar_sidebar_select_table       (HangarSidebar      *self,
                                                HangarAccount      *account,
                                                const char         *table_id);
+/* TRUE while an arrow key is moving the selection (the compact layout then
+ * stays on the sidebar until the item is opened: Enter, "item-opened"). */
+gboolean    hangar_sidebar_is_keyboard_moving (HangarSidebar      *self);
 /* Expands or collapses the row of @item (an account or a base node). */
 void        hangar_sidebar_set_expanded       (HangarSidebar      *self,
                                                gpointer            item,

@@ -155,7 +155,18 @@ update_content (HangarWindow *self)
         }
     }
 
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  /* Compact layout: show the content, unless an arrow key is only moving
+   * through the sidebar (Enter opens the item then). */
+  if (!hangar_sidebar_is_keyboard_moving (self->sidebar))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+item_opened_cb (HangarSidebar *sidebar,
+                HangarWindow  *self)
+{
+  if (hangar_sidebar_get_selected_item (sidebar) != NULL)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 static void
@@ -550,6 +561,7 @@ hangar_window_constructed (GObject *object)
   gtk_box_append (self->sidebar_box, GTK_WIDGET (self->sidebar));
   g_signal_connect (self->sidebar, "notify::selected-item", G_CALLBACK (selected_item_cb), self);
   g_signal_connect (self->sidebar, "load-failed", G_CALLBACK (load_failed_cb), self);
+  g_signal_connect (self->sidebar, "item-opened", G_CALLBACK (item_opened_cb), self);
 
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_items_changed_cb), self, 0);
   store_items_changed_cb (G_LIST_MODEL (self->store), 0, 0,
