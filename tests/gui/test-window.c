@@ -894,6 +894,20 @@ test_narrow (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.go-back", NULL));
   g_assert_true (adw_leaflet_get_visible_child (leaflet) == sidebar_box);
 
+  /* Enter (the list's activate-item) on the selected table opens it again. */
+  {
+    GtkWidget *scroller = gtk_widget_get_first_child (GTK_WIDGET (sidebar));
+    GtkWidget *list = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+    GtkSingleSelection *model = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+    guint position = gtk_single_selection_get_selected (model);
+
+    g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+    g_assert_true (gtk_widget_activate_action (list, "list.activate-item", "u", position));
+    g_assert_true (adw_leaflet_get_visible_child (leaflet) == content_box);
+    g_assert_cmpstr (hangar_window_get_content_page (f->window), ==, "grid");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.go-back", NULL));
+  }
+
   /* Wide again: side by side, no Back button. */
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
   wait_until (leaflet_unfolded, leaflet, "the content beside the sidebar");
