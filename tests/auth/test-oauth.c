@@ -226,6 +226,16 @@ test_integration_validate (void)
   g_assert_false (hangar_oauth_integration_validate (no_id, &error));
   g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS);
   g_clear_error (&error);
+  {
+    /* A broken line (it carries the demo PAT) fails without quoting it. */
+    g_autoptr(GError) bad_error = NULL;
+    g_autoptr(HangarOAuthIntegration) broken =
+      hangar_oauth_integration_new_from_sandbox_line ("{\"pat\":patSECRETDEMO.0123456789}", &bad_error);
+
+    g_assert_null (broken);
+    g_assert_error (bad_error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS);
+    g_assert_null (strstr (bad_error->message, "patSECRET"));
+  }
   g_assert_cmpstr (sandbox->oauth_url, ==, "http://127.0.0.1:5");
   g_assert_cmpstr (sandbox->client_id, ==, "c");
   g_assert_true (hangar_oauth_integration_validate (sandbox, &error));
