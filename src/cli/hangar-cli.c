@@ -17,22 +17,44 @@
 static const char *token_env_in_use;
 
 static const char usage_text[] =
-  "Usage: hangar-cli [--api-url URL] [--token-env VAR | -a ACCOUNT] COMMAND …\n"
+  "Usage: hangar-cli [OPTION…] COMMAND [ARG…]\n"
+  "       hangar-cli help [COMMAND [SUBCOMMAND]]   (the options of one command)\n"
   "\n"
-  "Data commands:\n"
+  "Data commands (the token: --token-env VAR, default " DEFAULT_TOKEN_ENV ", or -a A):\n"
   "  bases [--format jsonl|csv]                 list the bases the token can use\n"
-  "  schema BASE                                tables, fields and views as JSON\n"
+  "  schema BASE [--compact]                    tables, fields and views as JSON\n"
   "  records list BASE TABLE [--formula F] [--where FIELD=VALUE]…\n"
   "               [--sort FIELD | --sort -FIELD]… [--field F]… [--view V]\n"
-  "               [--max N] [--format jsonl|csv]\n"
+  "               [--max N] [--page-size N] [--format jsonl|csv]\n"
   "  records get BASE TABLE RECORD\n"
-  "  records create|update|replace|upsert BASE TABLE [--merge-on FIELD]… [--typecast]\n"
+  "  records create|update|replace|upsert BASE TABLE [--merge-on FIELD]…\n"
+  "               [--typecast] [--continue-on-error]\n"
   "               JSON lines on stdin: a fields object (create, upsert) or\n"
   "               {\"id\":…,\"fields\":…} (update, replace); results as JSON lines\n"
   "  records delete BASE TABLE RECORD…\n"
-  "  request METHOD PATH [--param K=V]… [--data JSON|-]\n"
+  "  request METHOD PATH [-p|--param K=V]… [-d|--data JSON|-] [--compact]\n"
   "\n"
-  "Account commands: accounts, connect, reconnect, disconnect\n"
+  "Account commands (tokens and client secrets are kept in the keyring):\n"
+  "  accounts [--format text|jsonl] [--integrations]\n"
+  "               list the connected accounts, or the saved OAuth integrations\n"
+  "               (never their tokens or secrets)\n"
+  "  connect LABEL --pat-env VAR [--api-url URL]\n"
+  "               connect with the personal access token in variable VAR\n"
+  "  connect LABEL --oauth [--client-id ID] [--client-secret-env VAR]\n"
+  "               [--redirect-uri URI] [--scope SCOPE]… [--api-url URL]\n"
+  "               [--oauth-url URL] [--no-browser] [--timeout S]\n"
+  "               [--save-integration NAME]\n"
+  "               sign in in the browser with your own OAuth integration\n"
+  "               (client id default: $HANGAR_OAUTH_CLIENT_ID; the defaults of\n"
+  "               the others: hangar-cli help connect)\n"
+  "  connect LABEL --integration NAME [--scope SCOPE]… [--no-browser]\n"
+  "               [--timeout S]\n"
+  "               sign in with a saved OAuth integration (implies --oauth)\n"
+  "  reconnect LABEL [--pat-env VAR] [--scope SCOPE]… [--no-browser]\n"
+  "               [--timeout S]\n"
+  "               sign in again (a token account needs --pat-env VAR)\n"
+  "  disconnect LABEL                           forget an account and its tokens\n"
+  "  disconnect --integration NAME              forget a saved OAuth integration\n"
   "\n"
   "Options:\n"
   "  --api-url URL    API base URL (default " HANGAR_DEFAULT_API_URL ")\n"
@@ -40,6 +62,8 @@ static const char usage_text[] =
   "                   (default " DEFAULT_TOKEN_ENV "); it is never printed\n"
   "  -a, --account A  use the connected account labelled A\n"
   "  --no-pacing      do not pace requests (5/s per base); for local servers\n"
+  "  -h, --help       show this text\n"
+  "  --version        show the version\n"
   "\n"
   "Exit status: 0 success, 1 error, 2 bad usage or input (nothing sent),\n"
   "3 a batch write stopped part way (see stderr for what was written).\n";
@@ -408,6 +432,7 @@ main (int   argc,
       char *argv[])
 {
   HangarCliGlobals globals = { NULL, NULL, NULL, FALSE };
+  g_autoptr(GPtrArray) help_args = NULL;
   const char *command;
   int i;
   int status;
@@ -460,6 +485,26 @@ main (int   argc,
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "use either --token-env or -a, not both");
 
   command = argv[i];
+  if (g_str_equal (command, "help"))
+    {
+      /* "help" alone prints the usage; "help COMMAND [SUB]" runs
+       * "COMMAND [SUB] --help", which lists that command's options. */
+      if (i + 1 >= argc || (i + 2 == argc && g_str_equal (argv[i + 1], "records")))
+        {
+          fputs (usage_text, stdout);
+          return HANGAR_CLI_EXIT_OK;
+        }
+      help_args = g_ptr_array_new ();
+      g_ptr_array_add (help_args, argv[0]);
+      for (int j = i + 1; j < argc; j++)
+        g_ptr_array_add (help_args, argv[j]);
+      g_ptr_array_add (help_args, (char *) "--help");
+      g_ptr_array_add (help_args, NULL);
+      argc = help_args->len - 1;
+      argv = (char **) help_args->pdata;
+      i = 1;
+      command = argv[i];
+    }
   if (g_str_equal (command, "bases"))
     status = hangar_cli_bases_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "schema"))

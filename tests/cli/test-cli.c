@@ -641,6 +641,121 @@ test_list_iterator_expired (void)
   g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "by_status.422"), >=, 1);
 }
 
+/* Runs hangar-cli with @args alone (no sandbox, no token); returns stdout. */
+static char *
+run_plain (int                *status,
+           const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  g_ptr_array_add (argv, (char *) HANGAR_CLI_PATH);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  *status = g_subprocess_get_exit_status (process);
+  return out;
+}
+
+/* True when @text has @word with no letter, digit or '-' right around it. */
+static gboolean
+mentions (const char *text,
+          const char *word)
+{
+  gsize len = strlen (word);
+
+  for (const char *p = strstr (text, word); p != NULL; p = strstr (p + 1, word))
+    {
+      char before = p > text ? p[-1] : ' ';
+      char after = p[len];
+
+      if (!g_ascii_isalnum (before) && before != '-' && !g_ascii_isalnum (after) && after != '-')
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* "--help" and "help" list every command and subcommand, and every option
+ * that any command's own --help shows (so an option added to a command but
+ * not to the usage text fails here). */
+static void
+test_help (void)
+{
+  static const char * const commands[][2] = {
+    { "bases", NULL }, { "schema", NULL }, { "request", NULL },
+    { "records", "list" }, { "records", "get" }, { "records", "create" },
+    { "records", "update" }, { "records", "replace" }, { "records", "upsert" },
+    { "records", "delete" },
+    { "accounts", NULL }, { "connect", NULL }, { "reconnect", NULL }, { "disconnect", NULL },
+  };
+  const char * const help_args[] = { "--help", NULL };
+  const char * const help_cmd[] = { "help", NULL };
+  g_autofree char *usage = NULL;
+  g_autofree char *usage2 = NULL;
+  g_autoptr(GRegex) option_re = g_regex_new ("^\\s+(?:-[a-zA-Z], )?(--[a-z][a-z-]*)", G_REGEX_MULTILINE, 0, NULL);
+  int status;
+  guint n_options = 0;
+
+  usage = run_plain (&status, help_args);
+  g_assert_cmpint (status, ==, 0);
+  usage2 = run_plain (&status, help_cmd);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (usage, ==, usage2);
+  g_assert_true (mentions (usage, "help"));
+  g_assert_true (mentions (usage, "--version"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const char * const args[] = { "help", commands[i][0], commands[i][1], NULL };
+      g_autoptr(GMatchInfo) match = NULL;
+      g_autofree char *own = NULL;
+
+      g_test_message ("command %s %s", commands[i][0], commands[i][1] ? commands[i][1] : "");
+      g_assert_true (mentions (usage, commands[i][0]));
+      if (commands[i][1] != NULL)
+        g_assert_true (mentions (usage, commands[i][1]));
+
+      /* the command exists, and its own help lists its options */
+      own = run_plain (&status, args);
+      g_assert_cmpint (status, ==, 0);
+      g_assert_nonnull (strstr (own, "Usage:"));
+      if (strstr (own, "Application Options:") == NULL)
+        continue;  /* records get, records delete: no options */
+      g_regex_match (option_re, strstr (own, "Application Options:"), 0, &match);
+      while (g_match_info_matches (match))
+        {
+          g_autofree char *option = g_match_info_fetch (match, 1);
+
+          g_test_message ("  option %s", option);
+          g_assert_true (mentions (usage, option));
+          n_options++;
+          g_match_info_next (match, NULL);
+        }
+    }
+  /* the regex did find the options (connect alone has a dozen) */
+  g_assert_cmpuint (n_options, >=, 30);
+
+  /* the options named in the brief of the accounts commands, spelled out */
+  {
+    static const char * const account_options[] = {
+      "--pat-env", "--oauth", "--client-id", "--client-secret-env", "--redirect-uri", "--scope",
+      "--api-url", "--oauth-url", "--no-browser", "--save-integration", "--integration",
+      "--integrations", "--format", "--timeout",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (account_options); i++)
+      g_assert_true (mentions (usage, account_options[i]));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -648,6 +763,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   hangar_test_isolate_home ();
 
+  g_test_add_func ("/hangar/cli/help", test_help);
   g_test_add ("/hangar/cli/bases-schema", Fixture, NULL, fixture_set_up, test_bases_schema, fixture_tear_down);
   g_test_add ("/hangar/cli/records/list", Fixture, NULL, fixture_set_up, test_list, fixture_tear_down);
   g_test_add_func ("/hangar/cli/records/list-iterator-expired", test_list_iterator_expired);
