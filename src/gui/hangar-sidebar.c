@@ -129,6 +129,7 @@ struct _HangarSidebar
   GHashTable         *account_rows;      /* HangarAccount* → HangarAccountRow* (not owned) */
   GCancellable       *cancellable;
   gboolean            keyboard_moving;   /* an arrow key is moving the selection */
+  gboolean            was_mapped;        /* the startup selection is made */
 };
 
 G_DEFINE_FINAL_TYPE (HangarSidebar, hangar_sidebar, GTK_TYPE_WIDGET)
@@ -644,6 +645,33 @@ hangar_sidebar_set_store (HangarSidebar      *self,
   g_signal_connect_object (store, "items-changed", G_CALLBACK (store_items_changed_cb), self, 0);
 }
 
+/* Like Settings or Files, the sidebar has a current row from the start:
+ * when it first shows and nothing is selected, the first account is. The
+ * list's focus then starts on that row, so the focus ring is visible at
+ * the first Tab or arrow key instead of appearing only after a click.
+ * It is made as if by the arrow keys, so it does not move the compact
+ * layout from one pane to the other. */
+static void
+hangar_sidebar_map (GtkWidget *widget)
+{
+  HangarSidebar *self = HANGAR_SIDEBAR (widget);
+
+  GTK_WIDGET_CLASS (hangar_sidebar_parent_class)->map (widget);
+
+  if (self->was_mapped || self->selection == NULL)
+    return;
+  self->was_mapped = TRUE;
+  if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    {
+      gboolean moving = self->keyboard_moving;
+
+      self->keyboard_moving = TRUE;
+      gtk_single_selection_set_selected (self->selection, 0);
+      self->keyboard_moving = moving;
+    }
+}
+
 static void
 hangar_sidebar_dispose (GObject *object)
 {
@@ -714,6 +742,7 @@ hangar_sidebar_class_init (HangarSidebarClass *klass)
   object_class->dispose = hangar_sidebar_dispose;
   object_class->get_property = hangar_sidebar_get_property;
   object_class->set_property = hangar_sidebar_set_property;
+  widget_class->map = hangar_sidebar_map;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, HANGAR_TYPE_ACCOUNT_STORE,
