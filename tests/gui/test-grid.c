@@ -1024,6 +1024,167 @@ test_grid_empty (void)
   g_assert_finalize_object (grid);
 }
 
+static GtkWidget *
+grid_child (Fixture    *fixture,
+            const char *name)
+{
+  GtkWidget *child = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (fixture->grid),
+                                                                 HANGAR_TYPE_RECORD_GRID, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static gboolean
+grid_at_most_360 (gpointer data)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (data));
+
+  return width > 0 && width <= 360;
+}
+
+static gboolean
+grid_at_least_1100 (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (data)) >= 1100;
+}
+
+/* @child is shown, mapped, and lies inside the grid's width. */
+static void
+assert_reachable (Fixture    *fixture,
+                  const char *name)
+{
+  GtkWidget *child = grid_child (fixture, name);
+  graphene_rect_t bounds;
+
+  g_test_message ("reachable: %s", name);
+  g_assert_true (gtk_widget_get_visible (child));
+  g_assert_true (gtk_widget_get_mapped (child));
+  g_assert_true (gtk_widget_get_sensitive (child) || g_str_equal (name, "view_dropdown"));
+  g_assert_true (gtk_widget_compute_bounds (child, GTK_WIDGET (fixture->grid), &bounds));
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.size.width, >, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (fixture->grid)));
+}
+
+static gboolean
+popover_visible (gpointer data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (data));
+}
+
+/* Narrow (360 px): the grid asks for no more than that, the toolbar is
+ * icon-only with every control still there, the detail panel is hidden
+ * and opens in place of the grid, search is a toggle; wide (1200 px) the
+ * labelled toolbar, the entry and the detail panel are back. */
+static void
+test_grid_narrow (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const char * const buttons[] = { "sort_button", "filter_button", "fields_button" };
+  static const char * const contents[] = { "sort_content", "filter_content", "fields_content" };
+  static const char * const controls[] = {
+    "view_dropdown", "sort_button", "filter_button", "fields_button", "search_toggle",
+    "reload_button", "detail_button",
+  };
+  GtkWidget *detail = GTK_WIDGET (hangar_record_grid_get_detail (fixture->grid));
+  GtkWidget *entry = grid_child (fixture, "search_entry");
+  GtkWidget *content = grid_child (fixture, "content_stack");
+  GtkWidget *sort_popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (grid_child (fixture, "sort_button"))));
+  guint n_all;
+  int min = 0, nat = 0;
+
+  /* Wide, as the fixture opens it. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->grid)), >, 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    g_assert_true (gtk_menu_button_get_child (GTK_MENU_BUTTON (grid_child (fixture, buttons[i]))) ==
+                   grid_child (fixture, contents[i]));
+  g_assert_true (gtk_widget_get_mapped (entry));
+  g_assert_false (gtk_widget_get_visible (grid_child (fixture, "search_toggle")));
+  g_assert_true (gtk_widget_get_mapped (detail));
+  /* The wide layout needs more than a phone's width... */
+  gtk_widget_measure (grid_child (fixture, "toolbar"), GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  g_test_message ("wide toolbar: min %d", min);
+  g_assert_cmpint (min + gtk_widget_get_width (detail), >, 360);
+
+  /* ...yet the window goes down to 360 px. */
+  gtk_window_set_default_size (fixture->window, 360, 800);
+  wait_for (grid_at_most_360, fixture->grid, "the grid to be 360 px wide");
+  spin (100);
+  gtk_widget_measure (GTK_WIDGET (fixture->grid), GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  g_test_message ("narrow grid: min %d, nat %d", min, nat);
+  g_assert_cmpint (min, <=, 360);
+  gtk_widget_measure (GTK_WIDGET (fixture->window), GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (min, <=, 360);
+
+  /* Icon-only buttons, each with a tooltip; everything in reach. */
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      GtkMenuButton *button = GTK_MENU_BUTTON (grid_child (fixture, buttons[i]));
+
+      g_assert_nonnull (gtk_menu_button_get_icon_name (button));
+      g_assert_false (gtk_widget_get_parent (grid_child (fixture, contents[i])) == GTK_WIDGET (button));
+      g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (button)));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    assert_reachable (fixture, controls[i]);
+  g_assert_nonnull (gtk_widget_get_tooltip_text (grid_child (fixture, "view_dropdown")));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (grid_child (fixture, "search_toggle")));
+  g_assert_false (gtk_widget_get_visible (entry));
+  g_assert_false (gtk_widget_get_visible (detail));
+  g_assert_true (gtk_widget_get_mapped (content));
+
+  /* The sort popover still opens. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.show-sort", NULL));
+  wait_for (popover_visible, sort_popover, "the sort popover");
+  gtk_popover_popdown (GTK_POPOVER (sort_popover));
+
+  /* The detail panel opens in place of the grid, and closes again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.toggle-detail", NULL));
+  spin (100);
+  g_assert_true (gtk_widget_get_mapped (detail));
+  g_assert_false (gtk_widget_get_visible (content));
+  assert_reachable (fixture, "detail");
+  assert_reachable (fixture, "detail_button");
+  g_assert_nonnull (hangar_record_detail_get_record (HANGAR_RECORD_DETAIL (detail)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.toggle-detail", NULL));
+  spin (100);
+  g_assert_false (gtk_widget_get_visible (detail));
+  g_assert_true (gtk_widget_get_mapped (content));
+
+  /* Ctrl+F's action: the entry takes the toolbar's place and searches. */
+  n_all = g_list_model_get_n_items (G_LIST_MODEL (hangar_record_grid_get_model (fixture->grid)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.focus-search", NULL));
+  spin (100);
+  assert_reachable (fixture, "search_entry");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (grid_child (fixture, "search_toggle"))));
+  g_assert_false (gtk_widget_get_visible (grid_child (fixture, "sort_button")));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Crash");
+  spin (400); /* the entry's 300 ms debounce */
+  wait_reload (fixture->grid);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hangar_record_grid_get_model (fixture->grid))), <, n_all);
+  /* Escape gives the toolbar back; the search stays applied. */
+  g_signal_emit_by_name (entry, "stop-search");
+  spin (100);
+  g_assert_false (gtk_widget_get_visible (entry));
+  for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
+    assert_reachable (fixture, controls[i]);
+
+  /* Wide again. */
+  gtk_window_set_default_size (fixture->window, 1200, 800);
+  wait_for (grid_at_least_1100, fixture->grid, "the grid to be 1200 px wide");
+  spin (100);
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    g_assert_true (gtk_menu_button_get_child (GTK_MENU_BUTTON (grid_child (fixture, buttons[i]))) ==
+                   grid_child (fixture, contents[i]));
+  g_assert_true (gtk_widget_get_mapped (entry));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Crash");
+  g_assert_false (gtk_widget_get_visible (grid_child (fixture, "search_toggle")));
+  g_assert_true (gtk_widget_get_mapped (detail));
+  g_assert_true (gtk_widget_get_mapped (content));
+  assert_reachable (fixture, "detail");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1048,6 +1209,7 @@ main (int   argc,
   g_test_add_func ("/hangar/gui/grid/dispose-while-loading", test_grid_dispose_while_loading);
   g_test_add_func ("/hangar/gui/grid/rate-limit-banner", test_grid_rate_limit_banner);
   g_test_add_func ("/hangar/gui/grid/lazy-paging", test_grid_lazy_paging);
+  g_test_add ("/hangar/gui/grid/narrow", Fixture, NULL, fixture_set_up, test_grid_narrow, fixture_tear_down);
   g_test_add ("/hangar/gui/grid/keyboard", Fixture, NULL, fixture_set_up, test_grid_keyboard, fixture_tear_down);
 
   return g_test_run ();
