@@ -190,6 +190,8 @@ rate_limited (HangarRecordGrid *grid)
 }
 
 static int shot_width = 1280;
+static gboolean shot_show_detail;  /* open the detail panel (narrow: in place of the grid) */
+static char *shot_search;          /* search for this, through the search button when narrow */
 static char *shot_generate;   /* "Bench:N" with --screenshot --records N */
 
 static int
@@ -243,6 +245,20 @@ screenshot (const char *path,
   /* Linked names and the first frame. */
   g_timeout_add (800, timeout_cb, &settled);
   spin_until (&settled, 2000);
+  if (shot_show_detail && !gtk_widget_get_visible (GTK_WIDGET (hangar_record_grid_get_detail (HANGAR_RECORD_GRID (grid)))))
+    {
+      gtk_widget_activate_action (grid, "grid.toggle-detail", NULL);
+      settle (500);
+    }
+  if (shot_search != NULL)
+    {
+      gtk_widget_activate_action (grid, "grid.focus-search", NULL);
+      hangar_record_grid_set_search (HANGAR_RECORD_GRID (grid), shot_search);
+      settle (400);
+      while (!loaded (HANGAR_RECORD_GRID (grid)))
+        g_main_context_iteration (NULL, TRUE);
+      settle (500);
+    }
 
   if (!hangar_compat_save_widget_png (window, path, &error))
     g_error ("%s", error->message);
@@ -296,6 +312,8 @@ main (int   argc,
     { "rate-limited", 0, 0, G_OPTION_ARG_NONE, &paused, "With --screenshot: show the 429 pause banner", NULL },
     { "width", 0, 0, G_OPTION_ARG_INT, &shot_width, "With --screenshot: window width (default 1280)", "PX" },
     { "hide-detail", 0, 0, G_OPTION_ARG_NONE, &hide_detail, "With --screenshot: hide the detail panel", NULL },
+    { "show-detail", 0, 0, G_OPTION_ARG_NONE, &shot_show_detail, "With --screenshot: open the detail panel", NULL },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &shot_search, "With --screenshot: search for TEXT", "TEXT" },
     { "popovers", 0, 0, G_OPTION_ARG_NONE, &popovers, "With --screenshot: also sort, filter and save the popovers", NULL },
     { NULL }
   };
