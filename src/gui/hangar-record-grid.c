@@ -1007,6 +1007,7 @@ update_compact_visibility (HangarRecordGrid *self)
   gtk_widget_set_visible (GTK_WIDGET (self->search_toggle), self->compact);
   /* Narrow: an open detail panel replaces the grid. */
   gtk_widget_set_visible (GTK_WIDGET (self->content_stack), !(self->compact && detail));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "grid.close-detail", self->compact && detail);
 }
 
 static void
@@ -1028,7 +1029,7 @@ set_compact (HangarRecordGrid *self,
 
   if (compact)
     {
-      gtk_widget_add_css_class (GTK_WIDGET (self->toolbar), "compact");
+      gtk_widget_add_css_class (GTK_WIDGET (self), "narrow");
       self->detail_when_wide = gtk_toggle_button_get_active (self->detail_button);
       gtk_toggle_button_set_active (self->detail_button, FALSE);
       /* A search in progress stays in view. */
@@ -1038,7 +1039,7 @@ set_compact (HangarRecordGrid *self,
     }
   else
     {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->toolbar), "compact");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "narrow");
       if (self->detail_when_wide)
         gtk_toggle_button_set_active (self->detail_button, TRUE);
       gtk_toggle_button_set_active (self->search_toggle, FALSE);
@@ -1068,6 +1069,19 @@ static void
 detail_toggled_cb (HangarRecordGrid *self)
 {
   update_compact_visibility (self);
+}
+
+/* Escape, narrow, with the detail panel in the grid's place: back to the
+ * grid. The action is disabled otherwise, so the key goes on to others. */
+static void
+close_detail_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HangarRecordGrid *self = HANGAR_RECORD_GRID (widget);
+
+  gtk_toggle_button_set_active (self->detail_button, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }
 
 static void
@@ -1345,6 +1359,7 @@ hangar_record_grid_class_init (HangarRecordGridClass *klass)
   gtk_widget_class_install_action (widget_class, "grid.show-all-fields", NULL, show_all_fields_action);
   gtk_widget_class_install_action (widget_class, "grid.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "grid.toggle-detail", NULL, toggle_detail_action);
+  gtk_widget_class_install_action (widget_class, "grid.close-detail", NULL, close_detail_action);
   gtk_widget_class_install_action (widget_class, "grid.show-sort", NULL, popup_action);
   gtk_widget_class_install_action (widget_class, "grid.show-filter", NULL, popup_action);
 
@@ -1352,6 +1367,7 @@ hangar_record_grid_class_init (HangarRecordGridClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "grid.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "grid.focus-search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "grid.toggle-detail", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "grid.close-detail", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "grid.show-sort", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -1397,6 +1413,7 @@ hangar_record_grid_init (HangarRecordGrid *self)
   gtk_drop_down_set_list_factory (self->view_dropdown, self->view_label_factory);
   g_signal_connect_swapped (self->view_dropdown, "notify::selected-item", G_CALLBACK (view_tooltip_cb), self);
   g_signal_connect_swapped (self->detail_button, "notify::active", G_CALLBACK (detail_toggled_cb), self);
+  update_compact_visibility (self);
   {
     GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
 

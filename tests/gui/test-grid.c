@@ -1151,6 +1151,19 @@ test_grid_narrow (Fixture       *fixture,
   spin (100);
   g_assert_false (gtk_widget_get_visible (detail));
   g_assert_true (gtk_widget_get_mapped (content));
+  /* Enter on a row opens it the same way; Escape goes back to the grid. */
+  g_signal_emit_by_name (grid_child (fixture, "column_view"), "activate", 1);
+  spin (100);
+  g_assert_true (gtk_widget_get_mapped (detail));
+  g_assert_false (gtk_widget_get_visible (content));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.close-detail", NULL));
+  spin (100);
+  g_assert_false (gtk_widget_get_visible (detail));
+  g_assert_true (gtk_widget_get_mapped (content));
+  /* (Escape's action is off when there is nothing to close.) */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.close-detail", NULL);
+  g_assert_false (gtk_widget_get_visible (detail));
+  g_assert_true (gtk_widget_get_mapped (content));
 
   /* Ctrl+F's action: the entry takes the toolbar's place and searches. */
   n_all = g_list_model_get_n_items (G_LIST_MODEL (hangar_record_grid_get_model (fixture->grid)));
@@ -1183,6 +1196,9 @@ test_grid_narrow (Fixture       *fixture,
   g_assert_true (gtk_widget_get_mapped (detail));
   g_assert_true (gtk_widget_get_mapped (content));
   assert_reachable (fixture, "detail");
+  /* Wide, Escape does not close the panel beside the grid. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.close-detail", NULL);
+  g_assert_true (gtk_widget_get_visible (detail));
 }
 
 int
