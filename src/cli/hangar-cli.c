@@ -579,12 +579,28 @@ hangar_cli_parse_options (GOptionEntry   *entries,
                           int            *argc,
                           char         ***argv)
 {
+  static const char * const records_commands[] = {
+    "list", "get", "create", "update", "replace", "upsert", "delete", NULL,
+  };
   g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
   g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup (g_get_prgname ());
+  g_autofree char *command_name = NULL;
+  gboolean ok;
 
+  /* --help's "Usage:" line names the command ("hangar-cli records list"),
+   * not just the program. */
+  if (*argc > 0)
+    command_name = g_strdup_printf ("hangar-cli %s%s",
+                                    g_strv_contains (records_commands, (*argv)[0]) ? "records " : "",
+                                    (*argv)[0]);
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_help_enabled (context, TRUE);
-  if (!g_option_context_parse (context, argc, argv, &error))
+  if (command_name != NULL)
+    g_set_prgname (command_name);
+  ok = g_option_context_parse (context, argc, argv, &error);
+  g_set_prgname (prgname);
+  if (!ok)
     {
       hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s", error->message);
       return FALSE;

@@ -727,6 +727,11 @@ test_help (void)
       own = run_plain (&status, args);
       g_assert_cmpint (status, ==, 0);
       g_assert_nonnull (strstr (own, "Usage:"));
+      {
+        g_autofree char *name = g_strjoin (" ", "hangar-cli", commands[i][0], commands[i][1], NULL);
+
+        g_assert_nonnull (strstr (own, name));
+      }
       if (strstr (own, "Application Options:") == NULL)
         continue;  /* records get, records delete: no options */
       g_regex_match (option_re, strstr (own, "Application Options:"), 0, &match);
