@@ -64,7 +64,7 @@ fault_free (SandboxFault *fault)
 static void
 bucket_free (SandboxBucket *bucket)
 {
-  g_queue_clear (&bucket->stamps);
+  g_queue_clear_full (&bucket->stamps, g_free);
   g_free (bucket);
 }
 
