@@ -189,7 +189,11 @@ load_failed_cb (WebKitWebView       *web_view,
   /* The host only: URLs of this flow carry state and codes. */
   g_debug ("Consent page failed to load from %s: %s", self->host != NULL ? self->host : "?", error->message);
 
-  adw_status_page_set_description (self->error_page, error->message);
+  {
+    /* The description is markup; WebKit's message may quote a URL or server text. */
+    g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+    adw_status_page_set_description (self->error_page, escaped);
+  }
   gtk_stack_set_visible_child_name (self->stack, "error");
   return TRUE;
 }

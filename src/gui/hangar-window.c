@@ -64,7 +64,10 @@ show_toast_full (HangarWindow *self,
                  const char   *action_name,
                  GVariant     *target)
 {
-  AdwToast *toast = adw_toast_new (title);
+  /* libadwaita 1.2 always parses toast titles as markup, and titles carry
+   * server text (error messages, base and account names): escape them. */
+  g_autofree char *escaped = g_markup_escape_text (title, -1);
+  AdwToast *toast = adw_toast_new (escaped);
 
   g_free (self->last_toast);
   self->last_toast = g_strdup (title);
@@ -150,7 +153,10 @@ update_content (HangarWindow *self)
       else if (base != NULL)
         {
           adw_status_page_set_title (self->select_page, _("Select a Table"));
-          adw_status_page_set_description (self->select_page, hangar_base_get_name (base));
+          g_autofree char *base_name = g_markup_escape_text (hangar_base_get_name (base), -1);
+
+          /* A status page's description is markup; the base name is server text. */
+          adw_status_page_set_description (self->select_page, base_name);
           show_content (self, "select", hangar_base_get_name (base), NULL);
         }
     }

@@ -415,6 +415,54 @@ load_creds_gone_cb (GObject      *object,
 
 /* --- tests ------------------------------------------------------------------ */
 
+static GtkLabel *
+find_label_containing (GtkWidget  *root,
+                       const char *needle)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), needle) != NULL)
+    return GTK_LABEL (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label_containing (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *needle;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *w = data;
+
+  return find_label_containing (w->root, w->needle) != NULL;
+}
+
+/* Server text (error messages, base names) must show as typed: libadwaita
+ * 1.2 parses toast titles as markup, so the window escapes them. */
+static void
+test_server_text_plain (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *hostile = "R&D <b>base</b> 5 < 6 &amp;";
+  LabelWait w = { GTK_WIDGET (f->window), "R&D" };
+  GtkLabel *label;
+
+  hangar_window_toast (f->window, hostile);
+  wait_until (label_shown, &w, "the toast to show");
+  label = find_label_containing (GTK_WIDGET (f->window), "R&D");
+  g_assert_cmpstr (gtk_label_get_text (label), ==, hostile);
+  g_assert_cmpstr (hangar_window_get_last_toast (f->window), ==, hostile);
+}
+
 static void
 test_window_empty (Fixture       *f,
                    gconstpointer  data)
@@ -954,6 +1002,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/window/restart-live", Fixture, short_ttl_args, fixture_setup, test_restart_live, fixture_teardown);
   g_test_add ("/hangar/gui/window/revoke-badge", Fixture, NULL, fixture_setup, test_revoke_badge, fixture_teardown);
   g_test_add ("/hangar/gui/window/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
+  g_test_add ("/hangar/gui/window/server-text-plain", Fixture, NULL, fixture_setup, test_server_text_plain, fixture_teardown);
 
   return g_test_run ();
 }
