@@ -8,6 +8,7 @@
 
 #include "hangar-error.h"
 #include "hangar-token-source.h"
+#include "hangar-redact.h"
 
 G_DEFINE_INTERFACE (HangarTokenSource, hangar_token_source, G_TYPE_OBJECT)
 
@@ -63,6 +64,9 @@ hangar_token_source_get_token_async (HangarTokenSource   *self,
  * @result: the #GAsyncResult
  * @error: return location for a #GError
  *
+ * Every token handed out is registered with hangar_redact_add_secret(), so
+ * no message can quote it whichever source it came from.
+ *
  * Returns: (transfer full): the token; free it with hangar_token_free()
  */
 char *
@@ -70,9 +74,13 @@ hangar_token_source_get_token_finish (HangarTokenSource  *self,
                                       GAsyncResult       *result,
                                       GError            **error)
 {
+  char *token;
+
   g_return_val_if_fail (HANGAR_IS_TOKEN_SOURCE (self), NULL);
 
-  return HANGAR_TOKEN_SOURCE_GET_IFACE (self)->get_token_finish (self, result, error);
+  token = HANGAR_TOKEN_SOURCE_GET_IFACE (self)->get_token_finish (self, result, error);
+  hangar_redact_add_secret (token);
+  return token;
 }
 
 /**
@@ -256,5 +264,6 @@ hangar_static_token_source_new (const char *token)
 
   self = g_object_new (HANGAR_TYPE_STATIC_TOKEN_SOURCE, NULL);
   self->token = g_strdup (token);
+  hangar_redact_add_secret (token);
   return HANGAR_TOKEN_SOURCE (self);
 }
