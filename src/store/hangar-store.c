@@ -481,6 +481,65 @@ hangar_store_open (const char       *path,
   return g_steal_pointer (&self);
 }
 
+/* path → HangarStore, weak: a database closes when its last user lets go. */
+static GHashTable *shared_stores;
+
+static void
+shared_store_gone (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  g_hash_table_remove (shared_stores, data);
+}
+
+HangarStore *
+hangar_store_get_for_account (const char       *account_id,
+                              HangarStoreKind   kind,
+                              GError          **error)
+{
+  g_autofree char *path = hangar_store_path_for_account (account_id, kind);
+  HangarStore *store;
+  char *key;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (shared_stores == NULL)
+    shared_stores = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  store = g_hash_table_lookup (shared_stores, path);
+  if (store != NULL)
+    return g_object_ref (store);
+
+  store = hangar_store_open (path, kind, error);
+  if (store == NULL)
+    return NULL;
+  key = g_strdup (path);
+  g_hash_table_insert (shared_stores, key, store);
+  /* Removing the entry frees @key, after which the notify touches nothing. */
+  g_object_weak_ref (G_OBJECT (store), shared_store_gone, key);
+  return store;
+}
+
+gboolean
+hangar_store_delete_account (const char  *account_id,
+                             GError     **error)
+{
+  HangarStoreKind kinds[] = { HANGAR_STORE_CACHE, HANGAR_STORE_STATE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *path = hangar_store_path_for_account (account_id, kinds[i]);
+
+      if (shared_stores != NULL && g_hash_table_contains (shared_stores, path))
+        {
+          g_set_error (error, HANGAR_STORE_ERROR, HANGAR_STORE_ERROR_FAILED,
+                       "The database %s is still in use", path);
+          return FALSE;
+        }
+      if (!hangar_store_delete_files (path, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 const char *
 hangar_store_get_path (HangarStore *self)
 {

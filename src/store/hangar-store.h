@@ -52,6 +52,18 @@ GQuark        hangar_store_error_quark         (void);
 char         *hangar_store_path_for_account    (const char       *account_id,
                                                 HangarStoreKind   kind);
 
+/* The process's one open database of @kind for @account_id, opened on first
+ * use (see hangar_store_open()) and shared by every component after that;
+ * main thread only. Returns a new reference. */
+HangarStore  *hangar_store_get_for_account     (const char       *account_id,
+                                                HangarStoreKind   kind,
+                                                GError          **error);
+
+/* Deletes both databases of @account_id (when the account is removed). The
+ * shared instances must have been released by everyone first. */
+gboolean      hangar_store_delete_account      (const char       *account_id,
+                                                GError          **error);
+
 /* Opens (creating it, its directory and its parents as needed) the database
  * at @path. A file that is not a database or fails SQLite's quick check is
  * recovered according to @kind — a cache is recreated empty, a state

@@ -442,6 +442,41 @@ run_writer (const char *path)
   return 0;
 }
 
+static void
+test_shared (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarStore) a = hangar_store_get_for_account ("shared-acct", HANGAR_STORE_STATE, &error);
+  g_autoptr(HangarStore) b = hangar_store_get_for_account ("shared-acct", HANGAR_STORE_STATE, &error);
+  g_autoptr(HangarStore) c = hangar_store_get_for_account ("shared-acct", HANGAR_STORE_CACHE, &error);
+  g_autofree char *state_path = hangar_store_path_for_account ("shared-acct", HANGAR_STORE_STATE);
+  HangarStore *again;
+
+  g_assert_no_error (error);
+  g_assert_true (a == b);
+  g_assert_true (a != c);
+  g_assert_cmpint (hangar_store_get_kind (c), ==, HANGAR_STORE_CACHE);
+
+  /* Still open: not deleted. */
+  g_assert_false (hangar_store_delete_account ("shared-acct", &error));
+  g_assert_error (error, HANGAR_STORE_ERROR, HANGAR_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (state_path, G_FILE_TEST_EXISTS));
+
+  g_clear_object (&a);
+  g_clear_object (&b);
+  g_clear_object (&c);
+  g_assert_true (hangar_store_delete_account ("shared-acct", &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (state_path, G_FILE_TEST_EXISTS));
+
+  /* A new instance after the old one went away. */
+  again = hangar_store_get_for_account ("shared-acct", HANGAR_STORE_STATE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (state_path, G_FILE_TEST_EXISTS));
+  g_object_unref (again);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,6 +495,7 @@ main (int   argc,
   g_test_add_func ("/hangar/store/worker", test_worker);
   g_test_add_func ("/hangar/store/worker-outlives", test_worker_outlives);
   g_test_add_func ("/hangar/store/two-processes", test_two_processes);
+  g_test_add_func ("/hangar/store/shared", test_shared);
 
   return g_test_run ();
 }
