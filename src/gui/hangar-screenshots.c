@@ -15,7 +15,7 @@
 #include "hangar-connect.h"
 #include "hangar-consent.h"
 #include "hangar-screenshots.h"
-#include "hangar-sidebar.h"
+#include "hangar-sidebar-private.h"
 
 #define POLL_MS      100
 #define SETTLE_TICKS 8        /* frames to let animations end before a shot */

@@ -20,7 +20,7 @@
 #include "hangar-add-account-dialog.h"
 #include "hangar-application.h"
 #include "hangar-consent.h"
-#include "hangar-sidebar.h"
+#include "hangar-sidebar-private.h"
 #include "hangar-test-sandbox.h"
 #include "hangar-window.h"
 

@@ -18,7 +18,7 @@
 #include "hangar-connect.h"
 #include "hangar-consent.h"
 #include "hangar-record-grid.h"
-#include "hangar-sidebar.h"
+#include "hangar-sidebar-private.h"
 #include "hangar-test-sandbox.h"
 #include "hangar-window.h"
 
