@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 #include <gmodule.h>
 
-#include "hangar-consent.h"
+#include "hangar-consent-private.h"
 
 #define CONSENT_MODULE_NAME "libhangar-consent.so"
 

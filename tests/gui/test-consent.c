@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "hangar-connect.h"
-#include "hangar-consent.h"
+#include "hangar-consent-private.h"
 #include "hangar-test-sandbox.h"
 
 typedef struct

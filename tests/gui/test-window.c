@@ -16,11 +16,11 @@
 #include "hangar-account-row.h"
 #include "hangar-add-account-dialog.h"
 #include "hangar-connect.h"
-#include "hangar-consent.h"
+#include "hangar-consent-private.h"
 #include "hangar-record-grid.h"
 #include "hangar-sidebar-private.h"
 #include "hangar-test-sandbox.h"
-#include "hangar-window.h"
+#include "hangar-window-private.h"
 
 #define WAIT_TIMEOUT_S 60
 
