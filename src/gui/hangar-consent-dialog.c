@@ -710,16 +710,3 @@ hangar_consent_module_get_dialog_type (void)
 {
   return HANGAR_TYPE_CONSENT_DIALOG;
 }
-
-G_MODULE_EXPORT void
-hangar_consent_module_run_script (GtkWidget  *dialog,
-                                  const char *script)
-{
-  HangarConsentDialog *self;
-
-  g_return_if_fail (HANGAR_IS_CONSENT_DIALOG (dialog));
-  self = HANGAR_CONSENT_DIALOG (dialog);
-
-  if (self->web_view != NULL)
-    webkit_web_view_evaluate_javascript (self->web_view, script, -1, NULL, NULL, NULL, NULL, NULL);
-}

@@ -29,9 +29,5 @@ G_DECLARE_FINAL_TYPE (HangarConsentDialog, hangar_consent_dialog, HANGAR, CONSEN
 
 /* The entry points the loader looks up (G_MODULE_EXPORT). */
 GType hangar_consent_module_get_dialog_type (void);
-/* Runs @script in the page (tests and tools submit the consent form
- * this way); nothing is injected in a normal flow. */
-void  hangar_consent_module_run_script      (GtkWidget  *dialog,
-                                             const char *script);
 
 G_END_DECLS

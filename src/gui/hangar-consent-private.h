@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 GtkWindow *hangar_consent_get_dialog     (void);
 /* Whether the dialog's page finished loading (not loading, some URI). */
 gboolean   hangar_consent_dialog_is_loaded (GtkWindow  *dialog);
-/* Runs @script in the dialog's page (to submit a form as a user would). */
-void       hangar_consent_run_script     (GtkWindow  *dialog,
-                                          const char *script);
+/* To act in the page as a user would, tests and tools link WebKitGTK
+ * themselves and run scripts in the dialog's "web-view"
+ * (tests/gui/hangar-test-consent.h): the application has no such hook. */
 
 G_END_DECLS

@@ -129,19 +129,3 @@ _hangar_record_grid_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "grid.show-filter", NULL);
 }
-
-HangarSortEditor *
-hangar_record_grid_get_sort_editor (HangarRecordGrid *self)
-{
-  g_return_val_if_fail (HANGAR_IS_RECORD_GRID (self), NULL);
-
-  return self->sort_editor;
-}
-
-HangarFilterEditor *
-hangar_record_grid_get_filter_editor (HangarRecordGrid *self)
-{
-  g_return_val_if_fail (HANGAR_IS_RECORD_GRID (self), NULL);
-
-  return self->filter_editor;
-}

@@ -15,7 +15,7 @@
 
 HangarField *
 _hangar_record_grid_lookup_field (HangarRecordGrid *self,
-              const char       *name)
+                                  const char       *name)
 {
   for (guint i = 0; self->fields != NULL && i < self->fields->len; i++)
     if (g_strcmp0 (hangar_field_get_name (g_ptr_array_index (self->fields, i)), name) == 0)

@@ -577,3 +577,19 @@ hangar_record_grid_get_count_text (HangarRecordGrid *self)
 
   return gtk_label_get_text (self->count_label);
 }
+
+HangarSortEditor *
+hangar_record_grid_get_sort_editor (HangarRecordGrid *self)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD_GRID (self), NULL);
+
+  return self->sort_editor;
+}
+
+HangarFilterEditor *
+hangar_record_grid_get_filter_editor (HangarRecordGrid *self)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD_GRID (self), NULL);
+
+  return self->filter_editor;
+}

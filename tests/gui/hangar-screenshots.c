@@ -21,11 +21,12 @@
 
 #include "hangar-account-page.h"
 #include "hangar-add-account-dialog.h"
+#include "hangar-application-private.h"
 #include "hangar-compat.h"
 #include "hangar-connect.h"
-#include "hangar-application-private.h"
 #include "hangar-consent-private.h"
 #include "hangar-sidebar-private.h"
+#include "hangar-test-consent.h"
 #include "hangar-window-private.h"
 
 #define POLL_MS      100
@@ -333,9 +334,9 @@ step_grant (Shots *shots)
 
   save (shots, GTK_WIDGET (dialog), "consent");
   /* Submit the real consent page, as a user would. */
-  hangar_consent_run_script (dialog,
-                             "document.querySelectorAll('input[name=base]').forEach(function (c) { c.checked = true; });"
-                             "document.querySelector('button[value=grant]').click();");
+  hangar_test_consent_run_script (dialog,
+                                  "document.querySelectorAll('input[name=base]').forEach(function (c) { c.checked = true; });"
+                                  "document.querySelector('button[value=grant]').click();");
 }
 
 static void

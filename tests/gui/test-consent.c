@@ -22,6 +22,7 @@
 
 #include "hangar-connect.h"
 #include "hangar-consent-private.h"
+#include "hangar-test-consent.h"
 #include "hangar-test-sandbox.h"
 
 typedef struct
@@ -196,7 +197,7 @@ navigate (const char *uri)
 {
   g_autofree char *script = g_strdup_printf ("window.location.href = '%s';", uri);
 
-  hangar_consent_run_script (hangar_consent_get_dialog (), script);
+  hangar_test_consent_run_script (hangar_consent_get_dialog (), script);
 }
 
 static void
@@ -596,7 +597,7 @@ test_hostile_pages (Fixture       *f,
   wait_until (page_loaded_at, (gpointer) "/authorize?client_id=hostile&state=the-real-state", "the page");
 
   /* 1. A link with a download attribute, clicked. */
-  hangar_consent_run_script (hangar_consent_get_dialog (), "document.getElementById('dl').click();");
+  hangar_test_consent_run_script (hangar_consent_get_dialog (), "document.getElementById('dl').click();");
   expect_refusal ("the link's download to be refused", "never saves files");
 
   /* 2. A response that asks to be saved (Content-Disposition: attachment). */
@@ -676,9 +677,9 @@ test_hostile_pages (Fixture       *f,
   /* And a real sign-in through the sandbox's consent page still completes. */
   hangar_connect_oauth_async (NULL, f->store, "Consent", f->integration, NULL, connected_cb, f);
   wait_until (consent_loaded, NULL, "the sandbox's consent page");
-  hangar_consent_run_script (hangar_consent_get_dialog (),
-                             "document.querySelectorAll('input[name=base]').forEach(function (c) { c.checked = true; });"
-                             "document.querySelector('button[value=grant]').click();");
+  hangar_test_consent_run_script (hangar_consent_get_dialog (),
+                                  "document.querySelectorAll('input[name=base]').forEach(function (c) { c.checked = true; });"
+                                  "document.querySelector('button[value=grant]').click();");
   wait_until (flow_done, f, "the real sign-in");
   g_assert_no_error (f->error);
   g_assert_nonnull (f->account);

@@ -21,6 +21,7 @@
 #include "hangar-application-private.h"
 #include "hangar-consent-private.h"
 #include "hangar-sidebar-private.h"
+#include "hangar-test-consent.h"
 #include "hangar-test-sandbox.h"
 #include "hangar-window-private.h"
 
@@ -234,7 +235,7 @@ connect_account (Run *run)
   widget = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "oauth_button");
   g_signal_emit_by_name (widget, "clicked");
   wait_until (consent_loaded, NULL, "the sandbox's consent page");
-  hangar_consent_run_script (hangar_consent_get_dialog (), grant_script);
+  hangar_test_consent_run_script (hangar_consent_get_dialog (), grant_script);
   wait_until (dialog_gone, NULL, "the add-account dialog to finish");
 }
 
