@@ -476,8 +476,9 @@ scan_everywhere (void)
   if (g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD) != NULL)
     scan (g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD), 6, found);
   scan (cwd, 2, found);
-  /* Shared with other processes: only its first levels. */
-  scan (g_get_tmp_dir (), 1, found);
+  /* Shared with other processes (other runs of this test keep their homes
+   * there): only the files right in it. */
+  scan (g_get_tmp_dir (), 0, found);
   return found;
 }
 
@@ -574,21 +575,29 @@ test_hostile_pages (Fixture       *f,
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *authorize = NULL;
   g_autofree char *forged = NULL;
-  g_autofree char *decoy_home = g_build_filename (g_get_home_dir (), HOSTILE_PREFIX "attach.txt", NULL);
-  g_autofree char *decoy_downloads = NULL;
+  const char *suggested[] = { HOSTILE_PREFIX "link.txt", HOSTILE_PREFIX "attach.txt", HOSTILE_PREFIX "unknown.bin" };
+  g_autoptr(GPtrArray) decoys = g_ptr_array_new_with_free_func (g_free);
   HostileFlow flow = { 0 };
   guint ignored;
 
-  /* The user's own files with the names a page suggests: a download must
-   * neither write next to them nor replace them. */
-  g_assert_true (g_file_set_contents (decoy_home, DECOY_BODY, -1, NULL));
-  if (g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD) != NULL)
+  /* This process's own home (see main()), never the real one. */
+  g_assert_nonnull (strstr (g_get_home_dir (), "hangar-test-"));
+
+  /* The user's own files with the names the pages suggest, where WebKit
+   * downloads (the download folder, else HOME): a download must neither
+   * write next to them nor replace them. */
+  for (guint i = 0; i < G_N_ELEMENTS (suggested); i++)
     {
-      decoy_downloads = g_build_filename (g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD),
-                                          HOSTILE_PREFIX "link.txt", NULL);
-      g_mkdir_with_parents (g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD), 0700);
-      g_assert_true (g_file_set_contents (decoy_downloads, DECOY_BODY, -1, NULL));
+      g_ptr_array_add (decoys, g_build_filename (g_get_home_dir (), suggested[i], NULL));
+      if (g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD) != NULL)
+        {
+          g_mkdir_with_parents (g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD), 0700);
+          g_ptr_array_add (decoys, g_build_filename (g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD),
+                                                     suggested[i], NULL));
+        }
     }
+  for (guint i = 0; i < decoys->len; i++)
+    g_assert_true (g_file_set_contents (g_ptr_array_index (decoys, i), DECOY_BODY, -1, NULL));
   before = scan_everywhere ();
 
   authorize = g_strdup_printf ("%s/authorize?client_id=hostile&state=the-real-state", page->origin);
@@ -660,17 +669,11 @@ test_hostile_pages (Fixture       *f,
       }
     g_assert_cmpuint (g_hash_table_size (after), ==, g_hash_table_size (before));
   }
-  {
-    g_autofree char *contents = NULL;
-
-    g_assert_true (g_file_get_contents (decoy_home, &contents, NULL, NULL));
-    g_assert_cmpstr (contents, ==, DECOY_BODY);
-  }
-  if (decoy_downloads != NULL)
+  for (guint i = 0; i < decoys->len; i++)
     {
       g_autofree char *contents = NULL;
 
-      g_assert_true (g_file_get_contents (decoy_downloads, &contents, NULL, NULL));
+      g_assert_true (g_file_get_contents (g_ptr_array_index (decoys, i), &contents, NULL, NULL));
       g_assert_cmpstr (contents, ==, DECOY_BODY);
     }
 
@@ -686,9 +689,8 @@ test_hostile_pages (Fixture       *f,
   g_assert_cmpint (hangar_account_get_status (f->account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
   g_assert_cmpuint (f->redirect_hits, ==, 0);
 
-  g_unlink (decoy_home);
-  if (decoy_downloads != NULL)
-    g_unlink (decoy_downloads);
+  for (guint i = 0; i < decoys->len; i++)
+    g_unlink (g_ptr_array_index (decoys, i));
   hostile_free (page);
   hostile_free (elsewhere);
 }
@@ -700,6 +702,11 @@ main (int   argc,
   /* Before anything logs: counts the dialog's ignored redirects. */
   g_log_set_writer_func (log_writer, NULL, NULL);
   g_log_set_debug_enabled (TRUE);
+  /* A home of this process's own before GTK starts: GLib keeps the first
+   * answer of g_get_home_dir() and the XDG dirs, and WebKit downloads to
+   * those; the hostile test must look there, never in the real HOME nor in
+   * a directory another run of this test shares. */
+  hangar_test_isolate_home ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

@@ -990,6 +990,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* A home of this process's own before GTK starts: GLib keeps the first
+   * answer of g_get_home_dir() and the XDG dirs for the whole process. */
+  hangar_test_isolate_home ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
