@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 build="${1:-_build}"
 out="${2:-data/screenshots}"
 
-if [ ! -x "$build/src/gui/hangar" ]; then
-  echo "hangar-screenshots: $build/src/gui/hangar is not built" >&2
+tool="$build/tests/gui/hangar-screenshots"
+if [ ! -x "$tool" ]; then
+  echo "hangar-screenshots: $tool is not built" >&2
   exit 1
 fi
 
@@ -25,10 +26,13 @@ export XDG_RUNTIME_DIR="$tmp/runtime"
 export SECRET_BACKEND=file SECRET_FILE_TEST_PATH="$tmp/keyring" SECRET_FILE_TEST_PASSWORD=screenshots
 export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$PWD/$build/data"
 export HANGAR_SANDBOX="$PWD/$build/src/sandbox/hangar-sandbox"
+# The tool is not next to the consent module as `hangar` is: name it.
+export HANGAR_CONSENT_MODULE="$PWD/$build/src/gui/libhangar-consent.so"
 export LANG=C.UTF-8 NO_AT_BRIDGE=1
 
+# The tool runs the application as `hangar --sandbox` does (tests/gui/hangar-screenshots.c).
 xvfb-run -a -s "-screen 0 1280x900x24" \
-  dbus-run-session -- "$build/src/gui/hangar" --screenshot-dir "$tmp/shots"
+  dbus-run-session -- "$tool" "$tmp/shots"
 
 for name in main-empty add-account consent account grid; do
   if [ ! -s "$tmp/shots/$name.png" ]; then

@@ -8,10 +8,9 @@
 #include <glib-unix.h>
 #include <signal.h>
 
-#include "hangar-application.h"
+#include "hangar-application-private.h"
 #include "hangar-compat.h"
 #include "hangar-sandbox-launcher.h"
-#include "hangar-screenshots.h"
 #include "hangar-window.h"
 
 #define SANDBOX_PREFERRED_PORT 8470
@@ -23,8 +22,7 @@ struct _HangarApplication
   HangarAccountStore    *store;
   HangarSandboxLauncher *sandbox;
   HangarOAuthIntegration *sandbox_integration;
-  char                  *screenshot_dir;
-  char                  *screenshot_state;
+  guint                  sandbox_port;
   gboolean               want_sandbox;
   gboolean               sandbox_failed;
   gboolean               activate_pending;
@@ -35,8 +33,6 @@ G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION
 static const GOptionEntry option_entries[] = {
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Run against a local hangar-sandbox with demo data (no Airtable account needed)"), NULL },
-  { "screenshot-dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
-    N_("Render the main views to PNG files in DIR against the sandbox, then quit"), N_("DIR") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
   { NULL }
 };
@@ -147,8 +143,6 @@ sandbox_started_cb (GObject      *object,
         hangar_application_activate (G_APPLICATION (self));
       if ((window = get_window (self)) != NULL)
         hangar_window_toast (window, text);
-      if (self->screenshot_dir != NULL)
-        g_application_quit (G_APPLICATION (self));
       return;
     }
 
@@ -161,7 +155,7 @@ sandbox_started_cb (GObject      *object,
                                   NULL);
   /* The URL only, never the demo token. */
   g_printerr ("hangar: sandbox running at %s\n", hangar_sandbox_launcher_get_url (launcher));
-  if (self->screenshot_dir == NULL &&
+  if (self->sandbox_port == SANDBOX_PREFERRED_PORT &&
       !g_str_has_suffix (hangar_sandbox_launcher_get_url (launcher), ":" G_STRINGIFY (SANDBOX_PREFERRED_PORT)))
     g_printerr ("hangar: port %d was busy, so the sandbox took another one; saved sandbox accounts follow it\n",
                 SANDBOX_PREFERRED_PORT);
@@ -175,29 +169,21 @@ sandbox_started_cb (GObject      *object,
   apply_sandbox (self);
   if (self->activate_pending)
     hangar_application_activate (G_APPLICATION (self));
-
-  if (self->screenshot_dir != NULL && (window = get_window (self)) != NULL)
-    hangar_screenshots_run (window, self->screenshot_dir, hangar_sandbox_launcher_get_pat (launcher));
 }
 
 static void
 start_sandbox (HangarApplication *self)
 {
-  g_autofree char *state_dir = NULL;
-
   if (self->sandbox != NULL)
     return;
 
   self->sandbox = hangar_sandbox_launcher_new ();
-  if (self->screenshot_dir != NULL)
-    state_dir = g_build_filename (self->screenshot_state, "sandbox", NULL);
 
   /* Keep the application alive while the sandbox starts. */
   g_application_hold (G_APPLICATION (self));
-  /* A fixed port keeps saved sandbox accounts working across runs; the
-   * screenshot run takes any free one. */
-  hangar_sandbox_launcher_start_async (self->sandbox, state_dir,
-                                       self->screenshot_dir != NULL ? 0 : SANDBOX_PREFERRED_PORT,
+  /* A fixed port keeps saved sandbox accounts working across runs (the
+   * sandbox takes any free one when it is busy). */
+  hangar_sandbox_launcher_start_async (self->sandbox, NULL, self->sandbox_port,
                                        NULL, NULL,
                                        sandbox_started_cb, g_object_ref (self));
 }
@@ -261,24 +247,17 @@ hangar_application_handle_local_options (GApplication *app,
                                          GVariantDict *options)
 {
   HangarApplication *self = HANGAR_APPLICATION (app);
-  const char *dir = NULL;
-
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("hangar %s\n", PACKAGE_VERSION);
       return 0;
     }
 
-  if (g_variant_dict_lookup (options, "screenshot-dir", "^&ay", &dir))
-    {
-      self->screenshot_dir = g_canonicalize_filename (dir, NULL);
-      self->want_sandbox = TRUE;
-    }
   if (g_variant_dict_contains (options, "sandbox"))
     self->want_sandbox = TRUE;
 
-  /* A sandbox or screenshot run is its own instance, never a remote call
-   * into an already running Hangar. */
+  /* A sandbox run is its own instance, never a remote call into an
+   * already running Hangar. */
   if (self->want_sandbox)
     g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
 
@@ -305,18 +284,8 @@ hangar_application_startup (GApplication *app)
       /* Sandbox accounts live apart from real ones (their metadata in the
        * config dir like the real ones; the sandbox's own state under the
        * data dir). */
-      g_autofree char *path = NULL;
+      g_autofree char *path = g_build_filename (g_get_user_config_dir (), "hangar", "sandbox", "accounts.json", NULL);
 
-      if (self->screenshot_dir != NULL)
-        {
-          /* A throw-away sandbox and account list, never next to the PNGs. */
-          self->screenshot_state = g_dir_make_tmp ("hangar-screenshots-XXXXXX", &error);
-          if (self->screenshot_state == NULL)
-            g_error ("hangar: %s", error->message);
-          path = g_build_filename (self->screenshot_state, "accounts.json", NULL);
-        }
-      else
-        path = g_build_filename (g_get_user_config_dir (), "hangar", "sandbox", "accounts.json", NULL);
       self->store = hangar_account_store_new_for_path (path, &error);
     }
   else
@@ -350,9 +319,6 @@ hangar_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = hangar_window_new (GTK_APPLICATION (self), self->store);
-      /* Screenshots have one size, whatever was saved. */
-      if (self->screenshot_dir != NULL)
-        gtk_window_set_default_size (GTK_WINDOW (window), 1240, 780);
       if (self->sandbox_integration != NULL)
         hangar_window_set_sandbox (window, self->sandbox_integration);
     }
@@ -386,24 +352,12 @@ hangar_application_dispose (GObject *object)
 }
 
 static void
-hangar_application_finalize (GObject *object)
-{
-  HangarApplication *self = (HangarApplication *)object;
-
-  g_free (self->screenshot_dir);
-  g_free (self->screenshot_state);
-
-  G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
-}
-
-static void
 hangar_application_class_init (HangarApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = hangar_application_dispose;
-  object_class->finalize = hangar_application_finalize;
   app_class->handle_local_options = hangar_application_handle_local_options;
   app_class->startup = hangar_application_startup;
   app_class->activate = hangar_application_activate;
@@ -413,6 +367,7 @@ hangar_application_class_init (HangarApplicationClass *klass)
 static void
 hangar_application_init (HangarApplication *self)
 {
+  self->sandbox_port = SANDBOX_PREFERRED_PORT;
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
 }
 
@@ -431,4 +386,24 @@ hangar_application_get_store (HangarApplication *self)
 {
   g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
   return self->store;
+}
+
+/* For tests and tools (hangar-application-private.h). */
+
+void
+_hangar_application_set_sandbox_port (HangarApplication *self,
+                                      guint              port)
+{
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+  g_return_if_fail (self->sandbox == NULL);
+
+  self->sandbox_port = port;
+}
+
+HangarSandboxLauncher *
+_hangar_application_get_sandbox (HangarApplication *self)
+{
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
+
+  return self->sandbox;
 }

@@ -4,6 +4,22 @@
  * so no cookie of one Airtable login reaches the next flow. The redirect URI
  * is recognised in decide-policy and never loaded: no local server is needed.
  *
+ * The view is only for signing in, so it refuses whatever else a page may
+ * try (a page of the OAuth host or of anywhere it links to):
+ *  - downloads: every response it cannot show or that asks to be saved
+ *    (Content-Disposition: attachment) is ignored, and any download that
+ *    starts anyway is cancelled before it has a destination, so nothing is
+ *    ever written to the download folder;
+ *  - other sites: only the authorize URL's origin (scheme, host, port) may
+ *    load, in any frame; another origin or a new window is refused with a
+ *    message and an "Open in Browser" choice;
+ *  - forged answers: only a navigation to the redirect URI that carries the
+ *    authorize URL's `state` ends the sign-in; one with another state, or
+ *    one that would open a new window, is ignored and the dialog keeps
+ *    waiting, as the CLI's loopback listener does. WebKitGTK does not tell
+ *    which frame a navigation is for, so a frame can only be one of the
+ *    OAuth origin, which knows the state anyway.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -25,10 +41,16 @@ struct _HangarConsentDialog
   GtkStack              *stack;
   GtkBox                *web_box;
   AdwStatusPage         *error_page;
+  AdwStatusPage         *refused_page;
+  GtkWidget             *open_button;
 
   WebKitNetworkSession  *session;
   WebKitWebView         *web_view;
   char                  *authorize_uri;
+  char                  *origin;          /* of authorize_uri: scheme://host:port */
+  char                  *state;           /* of authorize_uri */
+  char                  *refused_uri;     /* what "Open in Browser" opens */
+  char                  *refusal;         /* the message shown, or NULL */
   char                  *host;
   gboolean               secure;
   gboolean               finished;
@@ -42,6 +64,7 @@ enum {
   PROP_HOST,
   PROP_SECURE,
   PROP_WEB_VIEW,
+  PROP_REFUSAL,
   N_PROPS
 };
 
@@ -54,6 +77,131 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+/* "scheme://host:port" with the scheme's default port filled in, or NULL
+ * for a URI without a host. */
+static char *
+origin_of (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autofree char *host = NULL;
+  const char *scheme;
+  int port;
+
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
+    return NULL;
+  scheme = g_uri_get_scheme (parsed);
+  port = g_uri_get_port (parsed);
+  if (port < 0)
+    port = g_ascii_strcasecmp (scheme, "https") == 0 ? 443 : g_ascii_strcasecmp (scheme, "http") == 0 ? 80 : 0;
+  host = g_ascii_strdown (g_uri_get_host (parsed), -1);
+  return g_strdup_printf ("%s://%s:%d", scheme, host, port);
+}
+
+/* The value of @name in @uri's query, or NULL. */
+static char *
+query_param (const char *uri,
+             const char *name)
+{
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL) : NULL;
+  g_autoptr(GHashTable) params = NULL;
+
+  if (parsed == NULL || g_uri_get_query (parsed) == NULL)
+    return NULL;
+  params = g_uri_parse_params (g_uri_get_query (parsed), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  if (params == NULL)
+    return NULL;
+  return g_strdup (g_hash_table_lookup (params, name));
+}
+
+/* Whether a frame of the view may load @uri: the OAuth origin, or an empty
+ * document. */
+static gboolean
+is_allowed (HangarConsentDialog *self,
+            const char          *uri)
+{
+  g_autofree char *origin = NULL;
+
+  if (uri == NULL)
+    return FALSE;
+  if (g_str_equal (uri, "about:blank") || g_str_equal (uri, "about:srcdoc"))
+    return TRUE;
+  origin = origin_of (uri);
+  return origin != NULL && self->origin != NULL && g_str_equal (origin, self->origin);
+}
+
+/* Shows why something was refused in place of the page (which stays as it
+ * was: "Back to Sign-In" shows it again). @uri, when http(s), is offered to
+ * the user's browser. */
+static void
+refuse (HangarConsentDialog *self,
+        const char          *message,
+        const char          *uri)
+{
+  gboolean openable = uri != NULL && (g_str_has_prefix (uri, "https://") || g_str_has_prefix (uri, "http://"));
+
+  g_free (self->refused_uri);
+  self->refused_uri = openable ? g_strdup (uri) : NULL;
+  g_free (self->refusal);
+  self->refusal = g_strdup (message);
+  {
+    /* The description is markup in libadwaita 1.2; the host is page text. */
+    g_autofree char *escaped = g_markup_escape_text (message, -1);
+
+    adw_status_page_set_description (self->refused_page, escaped);
+  }
+  gtk_widget_set_visible (self->open_button, openable);
+  gtk_stack_set_visible_child_name (self->stack, "refused");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFUSAL]);
+}
+
+/* "host:port" of @uri for messages (never the path or query: they may
+ * carry codes). */
+static char *
+display_host (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL)
+    return g_strdup (_("another kind of page"));
+  if (g_uri_get_port (parsed) > 0)
+    return g_strdup_printf ("%s:%d", g_uri_get_host (parsed), g_uri_get_port (parsed));
+  return g_strdup (g_uri_get_host (parsed));
+}
+
+static void
+refuse_navigation (HangarConsentDialog *self,
+                   const char          *uri,
+                   gboolean             new_window)
+{
+  g_autofree char *host = display_host (uri);
+  g_autofree char *home = display_host (self->authorize_uri);
+  g_autofree char *message = NULL;
+
+  if (new_window)
+    message = g_strdup_printf (_("The page tried to open a new window on %s. This window only shows the "
+                                 "sign-in pages of %s; you can open that page in your browser instead."),
+                               host, home);
+  else
+    message = g_strdup_printf (_("The page tried to go to %s, which is not part of signing in to %s. "
+                                 "You can open that page in your browser instead."),
+                               host, home);
+  g_debug ("Consent view: refused a %s to %s", new_window ? "new window" : "navigation", host);
+  refuse (self, message, uri);
+}
+
+static void
+refuse_download (HangarConsentDialog *self,
+                 const char          *uri)
+{
+  g_autofree char *host = display_host (uri);
+
+  g_debug ("Consent view: refused a download from %s", host);
+  refuse (self,
+          _("The page offered a file to download. This window never saves files; "
+            "you can open that page in your browser instead."),
+          uri);
+}
 
 static gboolean
 is_redirect (HangarConsentDialog *self,
@@ -118,6 +266,42 @@ update_location (HangarConsentDialog *self)
                                   -1);
 }
 
+/* Whether a response may be shown in the view: one WebKit can display and
+ * that does not ask to be saved. */
+static gboolean
+is_displayable (WebKitResponsePolicyDecision *decision)
+{
+  WebKitURIResponse *response = webkit_response_policy_decision_get_response (decision);
+  SoupMessageHeaders *headers = webkit_uri_response_get_http_headers (response);
+  g_autofree char *disposition = NULL;
+
+  if (!webkit_response_policy_decision_is_mime_type_supported (decision))
+    return FALSE;
+  if (headers != NULL && soup_message_headers_get_content_disposition (headers, &disposition, NULL) &&
+      disposition != NULL && g_ascii_strcasecmp (disposition, "inline") != 0)
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+decide_response (HangarConsentDialog          *self,
+                 WebKitResponsePolicyDecision *decision)
+{
+  WebKitURIResponse *response = webkit_response_policy_decision_get_response (decision);
+  const char *uri = webkit_uri_response_get_uri (response);
+
+  if (is_displayable (decision))
+    return FALSE;
+
+  /* WebKit would download it: never. */
+  webkit_policy_decision_ignore (WEBKIT_POLICY_DECISION (decision));
+  if (webkit_response_policy_decision_is_main_frame_main_resource (decision))
+    refuse_download (self, uri);
+  else
+    g_debug ("Consent view: refused a download in a frame");
+  return TRUE;
+}
+
 static gboolean
 decide_policy_cb (WebKitWebView            *web_view,
                   WebKitPolicyDecision     *decision,
@@ -129,7 +313,7 @@ decide_policy_cb (WebKitWebView            *web_view,
   const char *uri;
 
   if (type == WEBKIT_POLICY_DECISION_TYPE_RESPONSE)
-    return FALSE;
+    return decide_response (self, WEBKIT_RESPONSE_POLICY_DECISION (decision));
 
   action = webkit_navigation_policy_decision_get_navigation_action (WEBKIT_NAVIGATION_POLICY_DECISION (decision));
   request = webkit_navigation_action_get_request (action);
@@ -138,29 +322,69 @@ decide_policy_cb (WebKitWebView            *web_view,
   if (is_redirect (self, uri))
     {
       g_autofree char *redirect = g_strdup (uri);
+      g_autofree char *state = query_param (uri, "state");
 
       /* Never fetch the redirect URI: it carries the code and nothing
        * listens there. */
       webkit_policy_decision_ignore (decision);
-      if (!self->finished)
+      if (self->finished)
+        return TRUE;
+      if (type != WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION || g_strcmp0 (state, self->state) != 0)
         {
-          self->finished = TRUE;
-          g_signal_emit (self, signals[REDIRECTED], 0, redirect);
-          gtk_window_destroy (GTK_WINDOW (self));
+          /* Not the answer to this sign-in: keep waiting for it. */
+          g_debug ("Consent view: ignored a navigation to the redirect URI (%s)",
+                   type != WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION ? "new window" : "wrong state");
+          return TRUE;
         }
+      self->finished = TRUE;
+      g_signal_emit (self, signals[REDIRECTED], 0, redirect);
+      gtk_window_destroy (GTK_WINDOW (self));
       return TRUE;
     }
 
   if (type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
     {
-      /* Links such as "Terms" go to the user's browser, not a second view. */
-      if (uri != NULL && (g_str_has_prefix (uri, "https://") || g_str_has_prefix (uri, "http://")))
-        hangar_compat_show_uri (GTK_WINDOW (self), uri);
       webkit_policy_decision_ignore (decision);
+      refuse_navigation (self, uri, TRUE);
+      return TRUE;
+    }
+
+  if (!is_allowed (self, uri))
+    {
+      webkit_policy_decision_ignore (decision);
+      refuse_navigation (self, uri, FALSE);
       return TRUE;
     }
 
   return FALSE;
+}
+
+static gboolean
+download_decide_destination_cb (WebKitDownload *download,
+                                const char     *suggested_filename,
+                                gpointer        user_data)
+{
+  /* Handled without a destination: the download cannot go on (it was
+   * cancelled already). */
+  webkit_download_cancel (download);
+  return TRUE;
+}
+
+static void
+download_started_cb (WebKitNetworkSession *session,
+                     WebKitDownload       *download,
+                     HangarConsentDialog  *self)
+{
+  WebKitURIRequest *request = webkit_download_get_request (download);
+
+  /* Responses that would download are refused in decide-policy; this
+   * catches the rest (a link with a download attribute) before a
+   * destination is chosen, so no file is created or replaced. */
+  webkit_download_set_allow_overwrite (download, FALSE);
+  g_signal_connect (download, "decide-destination", G_CALLBACK (download_decide_destination_cb), NULL);
+  webkit_download_cancel (download);
+  if (!self->finished)
+    refuse_download (self, request != NULL ? webkit_uri_request_get_uri (request) : NULL);
 }
 
 static void
@@ -234,6 +458,30 @@ create_cb (WebKitWebView          *web_view,
 }
 
 static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  HangarConsentDialog *self = HANGAR_CONSENT_DIALOG (widget);
+
+  g_clear_pointer (&self->refusal, g_free);
+  g_clear_pointer (&self->refused_uri, g_free);
+  gtk_stack_set_visible_child_name (self->stack, "web");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFUSAL]);
+}
+
+static void
+open_in_browser_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  HangarConsentDialog *self = HANGAR_CONSENT_DIALOG (widget);
+
+  if (self->refused_uri != NULL)
+    hangar_compat_show_uri (GTK_WINDOW (self), self->refused_uri);
+}
+
+static void
 reload_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -267,7 +515,11 @@ hangar_consent_dialog_constructed (GObject *object)
   G_OBJECT_CLASS (hangar_consent_dialog_parent_class)->constructed (object);
 
   if (self->authorize_uri != NULL)
-    webkit_web_view_load_uri (self->web_view, self->authorize_uri);
+    {
+      self->origin = origin_of (self->authorize_uri);
+      self->state = query_param (self->authorize_uri, "state");
+      webkit_web_view_load_uri (self->web_view, self->authorize_uri);
+    }
 }
 
 static void
@@ -291,6 +543,8 @@ hangar_consent_dialog_dispose (GObject *object)
     }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_CONSENT_DIALOG);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (hangar_consent_dialog_parent_class)->dispose (object);
@@ -302,6 +556,10 @@ hangar_consent_dialog_finalize (GObject *object)
   HangarConsentDialog *self = (HangarConsentDialog *)object;
 
   g_free (self->authorize_uri);
+  g_free (self->origin);
+  g_free (self->state);
+  g_free (self->refused_uri);
+  g_free (self->refusal);
   g_free (self->host);
 
   G_OBJECT_CLASS (hangar_consent_dialog_parent_class)->finalize (object);
@@ -328,6 +586,9 @@ hangar_consent_dialog_get_property (GObject    *object,
       break;
     case PROP_WEB_VIEW:
       g_value_set_object (value, self->web_view);
+      break;
+    case PROP_REFUSAL:
+      g_value_set_string (value, self->refusal);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -380,6 +641,11 @@ hangar_consent_dialog_class_init (HangarConsentDialogClass *klass)
   properties[PROP_WEB_VIEW] =
     g_param_spec_object ("web-view", NULL, NULL, GTK_TYPE_WIDGET,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* What the view refused (a download, another site, a new window), as
+   * shown to the user; NULL while the sign-in page shows. */
+  properties[PROP_REFUSAL] =
+    g_param_spec_string ("refusal", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[DECIDE_REDIRECT] =
@@ -400,8 +666,12 @@ hangar_consent_dialog_class_init (HangarConsentDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, web_box);
   gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, error_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, refused_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, open_button);
 
   gtk_widget_class_install_action (widget_class, "consent.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "consent.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "consent.open-in-browser", NULL, open_in_browser_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -425,6 +695,7 @@ hangar_consent_dialog_init (HangarConsentDialog *self)
   webkit_settings_set_javascript_can_open_windows_automatically (settings, FALSE);
   gtk_box_append (self->web_box, GTK_WIDGET (self->web_view));
 
+  g_signal_connect (self->session, "download-started", G_CALLBACK (download_started_cb), self);
   g_signal_connect (self->web_view, "decide-policy", G_CALLBACK (decide_policy_cb), self);
   g_signal_connect (self->web_view, "load-changed", G_CALLBACK (load_changed_cb), self);
   g_signal_connect (self->web_view, "load-failed", G_CALLBACK (load_failed_cb), self);
@@ -438,17 +709,4 @@ G_MODULE_EXPORT GType
 hangar_consent_module_get_dialog_type (void)
 {
   return HANGAR_TYPE_CONSENT_DIALOG;
-}
-
-G_MODULE_EXPORT void
-hangar_consent_module_run_script (GtkWidget  *dialog,
-                                  const char *script)
-{
-  HangarConsentDialog *self;
-
-  g_return_if_fail (HANGAR_IS_CONSENT_DIALOG (dialog));
-  self = HANGAR_CONSENT_DIALOG (dialog);
-
-  if (self->web_view != NULL)
-    webkit_web_view_evaluate_javascript (self->web_view, script, -1, NULL, NULL, NULL, NULL, NULL);
 }

@@ -21,16 +21,13 @@ G_DECLARE_FINAL_TYPE (HangarConsentDialog, hangar_consent_dialog, HANGAR, CONSEN
 /* Signals (see class_init):
  *   gboolean decide-redirect (const char *uri): TRUE when @uri is the
  *       registered redirect URI (the handler decides by parsed components).
- *   void redirected (const char *uri): the redirect was intercepted (never
- *       loaded); the dialog then closes.
+ *   void redirected (const char *uri): the redirect, with the authorize
+ *       URI's state, was intercepted (never loaded); the dialog then closes.
  *   void cancelled (void): the user closed the dialog first.
- * Properties: "authorize-uri" (construct), "host", "secure", "web-view". */
+ * Properties: "authorize-uri" (construct), "host", "secure", "web-view",
+ * "refusal" (what the view refused, as the message shown, or NULL). */
 
 /* The entry points the loader looks up (G_MODULE_EXPORT). */
 GType hangar_consent_module_get_dialog_type (void);
-/* Runs @script in the page (tests and screenshots submit the consent form
- * this way); nothing is injected in a normal flow. */
-void  hangar_consent_module_run_script      (GtkWidget  *dialog,
-                                             const char *script);
 
 G_END_DECLS

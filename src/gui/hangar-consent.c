@@ -7,15 +7,13 @@
 #include <glib/gi18n.h>
 #include <gmodule.h>
 
-#include "hangar-consent.h"
+#include "hangar-consent-private.h"
 
 #define CONSENT_MODULE_NAME "libhangar-consent.so"
 
 typedef GType (*GetTypeFunc) (void);
-typedef void (*RunScriptFunc) (GtkWidget *dialog, const char *script);
 
 static GType consent_dialog_type;
-static RunScriptFunc run_script_func;
 static GtkWindow *current_dialog;
 
 typedef struct
@@ -102,9 +100,6 @@ hangar_consent_ensure_module (GError **error)
       g_module_close (module);
       return FALSE;
     }
-
-  if (!g_module_symbol (module, "hangar_consent_module_run_script", (gpointer *) &run_script_func))
-    run_script_func = NULL;
 
   /* It registers a GType: it can never be unloaded. */
   g_module_make_resident (module);
@@ -275,14 +270,4 @@ hangar_consent_dialog_is_loaded (GtkWindow *dialog)
     return FALSE;
   g_object_get (view, "is-loading", &loading, "uri", &uri, NULL);
   return !loading && uri != NULL && *uri != '\0';
-}
-
-void
-hangar_consent_run_script (GtkWindow  *dialog,
-                           const char *script)
-{
-  g_return_if_fail (GTK_IS_WINDOW (dialog));
-  g_return_if_fail (run_script_func != NULL);
-
-  run_script_func (GTK_WIDGET (dialog), script);
 }

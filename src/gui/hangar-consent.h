@@ -36,12 +36,4 @@ void       hangar_consent_run_async      (GtkWindow               *parent,
 char      *hangar_consent_run_finish     (GAsyncResult            *result,
                                           GError                 **error);
 
-/* The dialog of the flow in progress, if any (for tests and screenshots). */
-GtkWindow *hangar_consent_get_dialog     (void);
-/* Whether the dialog's page finished loading (not loading, some URI). */
-gboolean   hangar_consent_dialog_is_loaded (GtkWindow  *dialog);
-/* Runs @script in the dialog's page (tests, screenshots). */
-void       hangar_consent_run_script     (GtkWindow  *dialog,
-                                          const char *script);
-
 G_END_DECLS

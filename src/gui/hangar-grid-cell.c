@@ -10,8 +10,8 @@
 #include "hangar-record.h"
 
 /* Cells are created per visible row and per column, so each one is a single
- * cheap widget (GtkInscription for text, style rule 12); only select chips and
- * attachments use a small box. bind() never connects anything that unbind()
+ * cheap widget (GtkInscription for text: it measures and draws without a
+ * label's layout per row); only select chips and attachments use a small box. bind() never connects anything that unbind()
  * does not disconnect. Editors will be created on activation, dispatched by
  * the same CellKind. */
 

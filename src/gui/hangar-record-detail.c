@@ -236,7 +236,8 @@ hangar_record_detail_set_fields (HangarRecordDetail *self,
         }
       gtk_box_append (GTK_BOX (box), header);
 
-      /* Plain text only: server text is never markup (style rule 13). */
+      /* Plain text only: a value from the server is never parsed as Pango
+       * markup (a "<" in it would break or restyle the label). */
       gtk_label_set_use_markup (GTK_LABEL (value), FALSE);
       gtk_label_set_xalign (GTK_LABEL (value), 0);
       gtk_label_set_wrap (GTK_LABEL (value), TRUE);

@@ -38,7 +38,8 @@ gboolean               hangar_sandbox_launcher_get_running      (HangarSandboxLa
 const char            *hangar_sandbox_launcher_get_url          (HangarSandboxLauncher *self);
 const char            *hangar_sandbox_launcher_get_client_id    (HangarSandboxLauncher *self);
 const char            *hangar_sandbox_launcher_get_redirect_uri (HangarSandboxLauncher *self);
-/* The demo personal access token (for screenshots; never shown or logged). */
+/* The demo personal access token (tools connect with it when OAuth is not
+ * wanted; never shown or logged). */
 const char            *hangar_sandbox_launcher_get_pat          (HangarSandboxLauncher *self);
 
 /* Finds the hangar-sandbox executable; NULL when none is found. */

@@ -7,127 +7,30 @@
 #include <glib/gi18n.h>
 
 #include "hangar-account-row.h"
-#include "hangar-client.h"
-#include "hangar-sidebar.h"
+#include "hangar-sidebar-model.h"
+#include "hangar-sidebar-private.h"
 
-/* --- HangarSidebarNode ----------------------------------------------------- */
-
-struct _HangarSidebarNode
-{
-  GObject                parent_instance;
-
-  HangarSidebarNodeKind  kind;
-  HangarAccount         *account;
-  HangarBase            *base;
-  HangarTable           *table;
-  char                  *text;
-};
-
-G_DEFINE_FINAL_TYPE (HangarSidebarNode, hangar_sidebar_node, G_TYPE_OBJECT)
-
-static void
-hangar_sidebar_node_finalize (GObject *object)
-{
-  HangarSidebarNode *self = (HangarSidebarNode *)object;
-
-  g_clear_object (&self->account);
-  g_clear_object (&self->base);
-  g_clear_object (&self->table);
-  g_free (self->text);
-
-  G_OBJECT_CLASS (hangar_sidebar_node_parent_class)->finalize (object);
-}
-
-static void
-hangar_sidebar_node_class_init (HangarSidebarNodeClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = hangar_sidebar_node_finalize;
-}
-
-static void
-hangar_sidebar_node_init (HangarSidebarNode *self)
-{
-}
-
-static HangarSidebarNode *
-node_new (HangarSidebarNodeKind  kind,
-          HangarAccount         *account,
-          HangarBase            *base,
-          HangarTable           *table,
-          const char            *text)
-{
-  HangarSidebarNode *self = g_object_new (HANGAR_TYPE_SIDEBAR_NODE, NULL);
-
-  self->kind = kind;
-  self->account = account != NULL ? g_object_ref (account) : NULL;
-  self->base = base != NULL ? g_object_ref (base) : NULL;
-  self->table = table != NULL ? g_object_ref (table) : NULL;
-  self->text = g_strdup (text);
-  return self;
-}
-
-HangarSidebarNodeKind
-hangar_sidebar_node_get_kind (HangarSidebarNode *self)
-{
-  g_return_val_if_fail (HANGAR_IS_SIDEBAR_NODE (self), 0);
-  return self->kind;
-}
-
-HangarAccount *
-hangar_sidebar_node_get_account (HangarSidebarNode *self)
-{
-  g_return_val_if_fail (HANGAR_IS_SIDEBAR_NODE (self), NULL);
-  return self->account;
-}
-
-HangarBase *
-hangar_sidebar_node_get_base (HangarSidebarNode *self)
-{
-  g_return_val_if_fail (HANGAR_IS_SIDEBAR_NODE (self), NULL);
-  return self->base;
-}
-
-HangarTable *
-hangar_sidebar_node_get_table (HangarSidebarNode *self)
-{
-  g_return_val_if_fail (HANGAR_IS_SIDEBAR_NODE (self), NULL);
-  return self->table;
-}
-
-const char *
-hangar_sidebar_node_get_text (HangarSidebarNode *self)
-{
-  g_return_val_if_fail (HANGAR_IS_SIDEBAR_NODE (self), NULL);
-
-  switch (self->kind)
-    {
-    case HANGAR_SIDEBAR_NODE_BASE:
-      return hangar_base_get_name (self->base);
-    case HANGAR_SIDEBAR_NODE_TABLE:
-      return hangar_table_get_name (self->table);
-    case HANGAR_SIDEBAR_NODE_LOADING:
-    case HANGAR_SIDEBAR_NODE_MESSAGE:
-    default:
-      return self->text;
-    }
-}
-
-/* --- HangarSidebar --------------------------------------------------------- */
+/**
+ * HangarSidebar:
+ *
+ * The accounts, each with its bases and their tables below, in a tree list
+ * (#HangarSidebarModel lists the children when a row is first expanded).
+ * An account row is a #HangarAccountRow; bases, tables and notes are a
+ * small icon-and-label row made here.
+ */
 
 struct _HangarSidebar
 {
   GtkWidget           parent_instance;
 
+  /* template */
   GtkWidget          *scroller;
   GtkListView        *list_view;
-  GtkTreeListModel   *tree;
-  GtkSingleSelection *selection;
 
   HangarAccountStore *store;
-  GHashTable         *account_children;  /* HangarAccount* → GListStore (bases) */
-  GHashTable         *base_children;     /* HangarSidebarNode* → GListStore (tables) */
+  HangarSidebarModel *model;
+  GtkSingleSelection *selection;
   GHashTable         *account_rows;      /* HangarAccount* → HangarAccountRow* (not owned) */
-  GCancellable       *cancellable;
   gboolean            keyboard_moving;   /* an arrow key is moving the selection */
   gboolean            was_mapped;        /* the startup selection is made */
 };
@@ -150,235 +53,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-typedef struct
-{
-  HangarSidebar *self;   /* weak */
-  GListStore    *store;
-  HangarAccount *account;
-  HangarBase    *base;
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_clear_weak_pointer (&data->self);
-  g_clear_object (&data->store);
-  g_clear_object (&data->account);
-  g_clear_object (&data->base);
-  g_free (data);
-}
-
-static LoadData *
-load_data_new (HangarSidebar *self,
-               GListStore    *store,
-               HangarAccount *account,
-               HangarBase    *base)
-{
-  LoadData *data = g_new0 (LoadData, 1);
-
-  g_set_weak_pointer (&data->self, self);
-  data->store = g_object_ref (store);
-  data->account = g_object_ref (account);
-  data->base = base != NULL ? g_object_ref (base) : NULL;
-  return data;
-}
-
-static void
-show_message (LoadData   *data,
-              const char *text)
-{
-  g_autoptr(HangarSidebarNode) node = node_new (HANGAR_SIDEBAR_NODE_MESSAGE, data->account, NULL, NULL, text);
-  gpointer items[] = { node };
-
-  g_list_store_splice (data->store, 0, g_list_model_get_n_items (G_LIST_MODEL (data->store)), items, 1);
-  if (data->self != NULL)
-    g_signal_emit (data->self, signals[LOAD_FAILED], 0, data->account, text);
-}
-
-static void
-list_tables_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  LoadData *data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) tables = NULL;
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
-
-  tables = hangar_client_get_base_schema_finish (HANGAR_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      load_data_free (data);
-      return;
-    }
-
-  if (tables == NULL)
-    {
-      /* A 403 is explained as the scope or base grant that is missing. */
-      g_autofree char *explained = hangar_scopes_explain_forbidden (data->account, HANGAR_CAPABILITY_SCHEMA_READ,
-                                                                    hangar_base_get_name (data->base), error);
-      g_autofree char *text = explained != NULL ? g_steal_pointer (&explained)
-                                                : g_strdup_printf (_("Could not list tables: %s"), error->message);
-      show_message (data, text);
-      load_data_free (data);
-      return;
-    }
-
-  for (guint i = 0; i < tables->len; i++)
-    g_ptr_array_add (nodes, node_new (HANGAR_SIDEBAR_NODE_TABLE, data->account, data->base,
-                                      g_ptr_array_index (tables, i), NULL));
-  if (nodes->len == 0)
-    g_ptr_array_add (nodes, node_new (HANGAR_SIDEBAR_NODE_MESSAGE, data->account, NULL, NULL,
-                                      _("No tables")));
-
-  g_list_store_splice (data->store, 0, g_list_model_get_n_items (G_LIST_MODEL (data->store)),
-                       nodes->pdata, nodes->len);
-  load_data_free (data);
-}
-
-static void
-list_bases_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  LoadData *data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) bases = NULL;
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
-
-  bases = hangar_client_list_bases_finish (HANGAR_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      load_data_free (data);
-      return;
-    }
-
-  if (bases == NULL)
-    {
-      g_autofree char *explained = hangar_scopes_explain_forbidden (data->account, HANGAR_CAPABILITY_SCHEMA_READ,
-                                                                    NULL, error);
-      g_autofree char *text = explained != NULL ? g_steal_pointer (&explained)
-                                                : g_strdup_printf (_("Could not list bases: %s"), error->message);
-      show_message (data, text);
-      load_data_free (data);
-      return;
-    }
-
-  for (guint i = 0; i < bases->len; i++)
-    g_ptr_array_add (nodes, node_new (HANGAR_SIDEBAR_NODE_BASE, data->account,
-                                      g_ptr_array_index (bases, i), NULL, NULL));
-  if (nodes->len == 0)
-    g_ptr_array_add (nodes, node_new (HANGAR_SIDEBAR_NODE_MESSAGE, data->account, NULL, NULL,
-                                      _("No bases granted")));
-
-  g_list_store_splice (data->store, 0, g_list_model_get_n_items (G_LIST_MODEL (data->store)),
-                       nodes->pdata, nodes->len);
-  load_data_free (data);
-}
-
-static void
-load_bases (HangarSidebar *self,
-            HangarAccount *account,
-            GListStore    *store)
-{
-  g_autoptr(HangarSidebarNode) loading = node_new (HANGAR_SIDEBAR_NODE_LOADING, account, NULL, NULL,
-                                                   _("Loading bases…"));
-  gpointer items[] = { loading };
-
-  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items, 1);
-  hangar_client_list_bases_async (hangar_account_get_client (account), self->cancellable,
-                                  list_bases_cb, load_data_new (self, store, account, NULL));
-}
-
-static void
-load_tables (HangarSidebar     *self,
-             HangarSidebarNode *base_node,
-             GListStore        *store)
-{
-  g_autoptr(HangarSidebarNode) loading = node_new (HANGAR_SIDEBAR_NODE_LOADING, base_node->account,
-                                                   NULL, NULL, _("Loading tables…"));
-  gpointer items[] = { loading };
-
-  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items, 1);
-  hangar_client_get_base_schema_async (hangar_account_get_client (base_node->account),
-                                       hangar_base_get_id (base_node->base),
-                                       self->cancellable, list_tables_cb,
-                                       load_data_new (self, store, base_node->account, base_node->base));
-}
-
-/* Children are listed on first expansion, not when the tree merely asks
- * whether a row can expand (it does that for every row it shows). */
-#define LOADED_KEY "hangar-sidebar-loaded"
-
-static GListStore *
-new_child_store (HangarAccount *account,
-                 const char    *text)
-{
-  GListStore *store = g_list_store_new (HANGAR_TYPE_SIDEBAR_NODE);
-  g_autoptr(HangarSidebarNode) placeholder = node_new (HANGAR_SIDEBAR_NODE_LOADING, account, NULL, NULL, text);
-
-  g_list_store_append (store, placeholder);
-  return store;
-}
-
-static void
-ensure_loaded (HangarSidebar *self,
-               gpointer       item)
-{
-  GListStore *store = NULL;
-
-  if (HANGAR_IS_ACCOUNT (item))
-    store = g_hash_table_lookup (self->account_children, item);
-  else if (HANGAR_IS_SIDEBAR_NODE (item))
-    store = g_hash_table_lookup (self->base_children, item);
-
-  if (store == NULL || g_object_get_data (G_OBJECT (store), LOADED_KEY) != NULL)
-    return;
-  /* A PENDING account has no tokens yet: asking would only fail (and mark
-   * it as broken). It is listed once it turns ACTIVE. */
-  if (HANGAR_IS_ACCOUNT (item) &&
-      hangar_account_get_status (item) == HANGAR_ACCOUNT_STATUS_PENDING)
-    return;
-  g_object_set_data (G_OBJECT (store), LOADED_KEY, GINT_TO_POINTER (TRUE));
-
-  if (HANGAR_IS_ACCOUNT (item))
-    load_bases (self, item, store);
-  else
-    load_tables (self, item, store);
-}
-
-static GListModel *
-create_child_model (gpointer item,
-                    gpointer user_data)
-{
-  HangarSidebar *self = user_data;
-  GListStore *store;
-
-  if (HANGAR_IS_ACCOUNT (item))
-    {
-      store = g_hash_table_lookup (self->account_children, item);
-      if (store == NULL)
-        {
-          store = new_child_store (item, _("Loading bases…"));
-          g_hash_table_insert (self->account_children, g_object_ref (item), store);
-        }
-      return G_LIST_MODEL (g_object_ref (store));
-    }
-
-  if (HANGAR_IS_SIDEBAR_NODE (item) && HANGAR_SIDEBAR_NODE (item)->kind == HANGAR_SIDEBAR_NODE_BASE)
-    {
-      store = g_hash_table_lookup (self->base_children, item);
-      if (store == NULL)
-        {
-          store = new_child_store (HANGAR_SIDEBAR_NODE (item)->account, _("Loading tables…"));
-          g_hash_table_insert (self->base_children, g_object_ref (item), store);
-        }
-      return G_LIST_MODEL (g_object_ref (store));
-    }
-
-  return NULL;
-}
-
 static void
 row_expanded_cb (GtkTreeListRow *row,
                  GParamSpec     *pspec,
@@ -387,7 +61,7 @@ row_expanded_cb (GtkTreeListRow *row,
   if (gtk_tree_list_row_get_expanded (row))
     {
       g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
-      ensure_loaded (self, item);
+      hangar_sidebar_model_ensure_loaded (self->model, item);
     }
 }
 
@@ -418,7 +92,7 @@ make_node_widget (HangarSidebarNode *node)
   gtk_widget_set_margin_top (box, 3);
   gtk_widget_set_margin_bottom (box, 3);
 
-  switch (node->kind)
+  switch (hangar_sidebar_node_get_kind (node))
     {
     case HANGAR_SIDEBAR_NODE_BASE:
       icon = gtk_image_new_from_icon_name ("folder-symbolic");
@@ -470,7 +144,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
   g_signal_connect (row, "notify::expanded", G_CALLBACK (row_expanded_cb), self);
   if (gtk_tree_list_row_get_expanded (row))
-    ensure_loaded (self, item);
+    hangar_sidebar_model_ensure_loaded (self->model, item);
 
   if (HANGAR_IS_ACCOUNT (item))
     {
@@ -482,8 +156,8 @@ bind_cb (GtkSignalListItemFactory *factory,
       HangarSidebarNode *node = item;
 
       child = make_node_widget (node);
-      gtk_list_item_set_selectable (list_item, node->kind == HANGAR_SIDEBAR_NODE_BASE ||
-                                               node->kind == HANGAR_SIDEBAR_NODE_TABLE);
+      gtk_list_item_set_selectable (list_item, hangar_sidebar_node_get_kind (node) == HANGAR_SIDEBAR_NODE_BASE ||
+                                               hangar_sidebar_node_get_kind (node) == HANGAR_SIDEBAR_NODE_TABLE);
       gtk_list_item_set_activatable (list_item, gtk_list_item_get_selectable (list_item));
     }
 
@@ -530,7 +204,7 @@ activate_cb (GtkListView   *list_view,
              guint          position,
              HangarSidebar *self)
 {
-  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (hangar_sidebar_model_get_tree (self->model)), position);
 
   /* Activating a row (Enter / double click): a base toggles, an account
    * or a table is opened (the compact layout then shows it). */
@@ -596,32 +270,12 @@ hangar_sidebar_is_keyboard_moving (HangarSidebar *self)
 }
 
 static void
-store_items_changed_cb (GListModel    *model,
-                        guint          position,
-                        guint          removed,
-                        guint          added,
-                        HangarSidebar *self)
+load_failed_cb (HangarSidebarModel *model,
+                HangarAccount      *account,
+                const char         *message,
+                HangarSidebar      *self)
 {
-  GHashTableIter iter;
-  gpointer key;
-
-  /* Forget the children of accounts that left the store. */
-  if (removed == 0)
-    return;
-
-  g_hash_table_iter_init (&iter, self->account_children);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      gboolean present = FALSE;
-
-      for (guint i = 0; i < g_list_model_get_n_items (model) && !present; i++)
-        {
-          g_autoptr(GObject) item = g_list_model_get_item (model, i);
-          present = item == key;
-        }
-      if (!present)
-        g_hash_table_iter_remove (&iter);
-    }
+  g_signal_emit (self, signals[LOAD_FAILED], 0, account, message);
 }
 
 static void
@@ -634,15 +288,14 @@ hangar_sidebar_set_store (HangarSidebar      *self,
     return;
 
   self->store = g_object_ref (store);
-  self->tree = gtk_tree_list_model_new (G_LIST_MODEL (g_object_ref (store)), FALSE, FALSE,
-                                        create_child_model, self, NULL);
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->tree)));
+  self->model = hangar_sidebar_model_new (store);
+  g_signal_connect_object (self->model, "load-failed", G_CALLBACK (load_failed_cb), self, 0);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (hangar_sidebar_model_get_tree (self->model))));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
-  g_signal_connect_object (store, "items-changed", G_CALLBACK (store_items_changed_cb), self, 0);
 }
 
 /* Like Settings or Files, the sidebar has a current row from the start:
@@ -677,19 +330,15 @@ hangar_sidebar_dispose (GObject *object)
 {
   HangarSidebar *self = (HangarSidebar *)object;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_object (&self->selection);
-  g_clear_object (&self->tree);
-  g_clear_pointer (&self->account_children, g_hash_table_unref);
-  g_clear_pointer (&self->base_children, g_hash_table_unref);
+  g_clear_object (&self->model);
   g_clear_pointer (&self->account_rows, g_hash_table_unref);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_SIDEBAR);
 
   G_OBJECT_CLASS (hangar_sidebar_parent_class)->dispose (object);
 }
@@ -760,6 +409,15 @@ hangar_sidebar_class_init (HangarSidebarClass *klass)
     g_signal_new ("item-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tablehangar/Hangar/hangar-sidebar.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarSidebar, scroller);
+  gtk_widget_class_bind_template_child (widget_class, HangarSidebar, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, key_pressed_cb);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hangarsidebar");
 }
@@ -767,38 +425,8 @@ hangar_sidebar_class_init (HangarSidebarClass *klass)
 static void
 hangar_sidebar_init (HangarSidebar *self)
 {
-  GtkListItemFactory *factory;
-
-  self->cancellable = g_cancellable_new ();
-  self->account_children = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
-  self->base_children = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
   self->account_rows = g_hash_table_new (NULL, NULL);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
-
-  self->list_view = GTK_LIST_VIEW (gtk_list_view_new (NULL, factory));
-  gtk_list_view_set_single_click_activate (self->list_view, FALSE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->list_view), "navigation-sidebar");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Accounts, bases and tables"),
-                                  -1);
-  g_signal_connect (self->list_view, "activate", G_CALLBACK (activate_cb), self);
-  {
-    GtkEventController *keys = gtk_event_controller_key_new ();
-
-    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-    g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-    gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
-  }
-
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->list_view));
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -830,11 +458,11 @@ static guint
 find_position (HangarSidebar *self,
                gpointer       wanted)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (hangar_sidebar_model_get_tree (self->model)));
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), i);
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (hangar_sidebar_model_get_tree (self->model)), i);
       g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
 
       if (item == wanted)
@@ -858,9 +486,9 @@ hangar_sidebar_select_account (HangarSidebar *self,
 
   if (expand)
     {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (hangar_sidebar_model_get_tree (self->model)), position);
       gtk_tree_list_row_set_expanded (row, TRUE);
-      ensure_loaded (self, account);
+      hangar_sidebar_model_ensure_loaded (self->model, account);
     }
   gtk_single_selection_set_selected (self->selection, position);
 }
@@ -874,18 +502,19 @@ hangar_sidebar_select_table (HangarSidebar *self,
 
   g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), FALSE);
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
+  n = g_list_model_get_n_items (G_LIST_MODEL (hangar_sidebar_model_get_tree (self->model)));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), i);
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (hangar_sidebar_model_get_tree (self->model)), i);
       g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
 
       if (HANGAR_IS_SIDEBAR_NODE (item))
         {
           HangarSidebarNode *node = HANGAR_SIDEBAR_NODE (item);
 
-          if (node->account == account && node->kind == HANGAR_SIDEBAR_NODE_TABLE &&
-              g_strcmp0 (hangar_table_get_id (node->table), table_id) == 0)
+          if (hangar_sidebar_node_get_account (node) == account &&
+              hangar_sidebar_node_get_kind (node) == HANGAR_SIDEBAR_NODE_TABLE &&
+              g_strcmp0 (hangar_table_get_id (hangar_sidebar_node_get_table (node)), table_id) == 0)
             {
               gtk_single_selection_set_selected (self->selection, i);
               return TRUE;
@@ -907,10 +536,10 @@ hangar_sidebar_set_expanded (HangarSidebar *self,
   position = find_position (self, item);
   if (position != GTK_INVALID_LIST_POSITION)
     {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (hangar_sidebar_model_get_tree (self->model)), position);
       gtk_tree_list_row_set_expanded (row, expanded);
       if (expanded)
-        ensure_loaded (self, item);
+        hangar_sidebar_model_ensure_loaded (self->model, item);
     }
 }
 
@@ -918,33 +547,10 @@ void
 hangar_sidebar_reload_account (HangarSidebar *self,
                                HangarAccount *account)
 {
-  GListStore *store;
-
   g_return_if_fail (HANGAR_IS_SIDEBAR (self));
 
-  /* Only what was listed before: the rest loads on expansion anyway. */
-  store = g_hash_table_lookup (self->account_children, account);
-  if (store != NULL && hangar_account_get_status (account) != HANGAR_ACCOUNT_STATUS_PENDING)
-    {
-      g_object_set_data (G_OBJECT (store), LOADED_KEY, GINT_TO_POINTER (TRUE));
-      load_bases (self, account, store);
-    }
-}
-
-GListModel *
-hangar_sidebar_get_account_children (HangarSidebar *self,
-                                     HangarAccount *account)
-{
-  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), NULL);
-  return g_hash_table_lookup (self->account_children, account);
-}
-
-GListModel *
-hangar_sidebar_get_base_children (HangarSidebar     *self,
-                                  HangarSidebarNode *base_node)
-{
-  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), NULL);
-  return g_hash_table_lookup (self->base_children, base_node);
+  if (self->model != NULL)
+    hangar_sidebar_model_reload_account (self->model, account);
 }
 
 GtkWidget *
@@ -953,4 +559,26 @@ hangar_sidebar_get_account_row (HangarSidebar *self,
 {
   g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), NULL);
   return g_hash_table_lookup (self->account_rows, account);
+}
+
+GListModel *
+hangar_sidebar_get_account_children (HangarSidebar *self,
+                                     HangarAccount *account)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), NULL);
+
+  if (self->model == NULL)
+    return NULL;
+  return hangar_sidebar_model_get_account_children (self->model, account);
+}
+
+GListModel *
+hangar_sidebar_get_base_children (HangarSidebar     *self,
+                                  HangarSidebarNode *base_node)
+{
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), NULL);
+
+  if (self->model == NULL)
+    return NULL;
+  return hangar_sidebar_model_get_base_children (self->model, base_node);
 }

@@ -12,7 +12,7 @@
 #include "hangar-connect.h"
 #include "hangar-record-grid.h"
 #include "hangar-sidebar.h"
-#include "hangar-window.h"
+#include "hangar-window-private.h"
 
 struct _HangarWindow
 {
@@ -40,7 +40,6 @@ struct _HangarWindow
   GCancellable           *cancellable;
   char                   *last_toast;
   char                   *last_toast_action;
-  gboolean                first_frame_seen;
 };
 
 G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -464,44 +463,6 @@ disconnect_account_action (GtkWidget  *widget,
                          disconnect_confirmed_cb, account_op_new (self, account));
 }
 
-static void
-after_paint_cb (GdkFrameClock *clock,
-                HangarWindow  *self)
-{
-  if (self->first_frame_seen)
-    return;
-  self->first_frame_seen = TRUE;
-  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, self);
-
-  /* For tests/gui/bench-startup.sh: CLOCK_MONOTONIC in µs, same clock as
-   * Python's time.monotonic(). */
-  if (g_strcmp0 (g_getenv ("HANGAR_BENCH"), "1") == 0)
-    g_printerr ("hangar-bench: first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
-}
-
-static void
-hangar_window_realize (GtkWidget *widget)
-{
-  GdkFrameClock *clock;
-
-  GTK_WIDGET_CLASS (hangar_window_parent_class)->realize (widget);
-
-  clock = gtk_widget_get_frame_clock (widget);
-  if (clock != NULL)
-    g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), widget);
-}
-
-static void
-hangar_window_unrealize (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-
-  if (clock != NULL)
-    g_signal_handlers_disconnect_by_func (clock, after_paint_cb, widget);
-
-  GTK_WIDGET_CLASS (hangar_window_parent_class)->unrealize (widget);
-}
-
 static gboolean
 hangar_window_close_request (GtkWindow *window)
 {
@@ -664,8 +625,6 @@ hangar_window_class_init (HangarWindowClass *klass)
   object_class->finalize = hangar_window_finalize;
   object_class->get_property = hangar_window_get_property;
   object_class->set_property = hangar_window_set_property;
-  widget_class->realize = hangar_window_realize;
-  widget_class->unrealize = hangar_window_unrealize;
   window_class->close_request = hangar_window_close_request;
 
   properties[PROP_STORE] =

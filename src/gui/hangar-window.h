@@ -14,9 +14,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HangarWindow, hangar_window, HANGAR, WINDOW, AdwApplicationWindow)
 
-typedef struct _HangarSidebar     HangarSidebar;
-typedef struct _HangarAccountPage HangarAccountPage;
-
 /* @application may be NULL (tests). */
 HangarWindow       *hangar_window_new                   (GtkApplication               *application,
                                                          HangarAccountStore           *store);
@@ -30,15 +27,5 @@ void                hangar_window_toast                 (HangarWindow           
                                                          const char                   *message);
 /* Opens the add-account dialog (also the win.add-account action). */
 GtkWindow          *hangar_window_add_account           (HangarWindow                 *self);
-
-/* For tests and screenshots. */
-const char         *hangar_window_get_content_page      (HangarWindow                 *self);
-HangarSidebar      *hangar_window_get_sidebar           (HangarWindow                 *self);
-HangarAccountPage  *hangar_window_get_account_page      (HangarWindow                 *self);
-GtkWidget          *hangar_window_get_record_grid       (HangarWindow                 *self);
-/* Title of the last toast shown (NULL before any). */
-const char         *hangar_window_get_last_toast        (HangarWindow                 *self);
-/* The toast's button action, e.g. "win.reconnect-account", or NULL. */
-const char         *hangar_window_get_last_toast_action (HangarWindow                 *self);
 
 G_END_DECLS

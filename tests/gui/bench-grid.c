@@ -28,7 +28,7 @@
 #include "hangar-compat.h"
 #include "hangar-filter-editor.h"
 #include "hangar-sort-editor.h"
-#include "hangar-record-grid.h"
+#include "hangar-record-grid-private.h"
 #include "hangar-test-sandbox.h"
 
 typedef struct
@@ -349,6 +349,14 @@ main (int   argc,
   hangar_test_isolate_home ();
   gtk_init ();
   adw_init ();
+  {
+    /* The application's stylesheet, as AdwApplication would load it. */
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/io/github/tablehangar/Hangar/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   if (shot != NULL)
     {

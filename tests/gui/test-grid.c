@@ -10,7 +10,7 @@
 #include "hangar-client.h"
 #include "hangar-filter-editor.h"
 #include "hangar-record-detail.h"
-#include "hangar-record-grid.h"
+#include "hangar-record-grid-private.h"
 #include "hangar-sort-editor.h"
 #include "hangar-test-sandbox.h"
 

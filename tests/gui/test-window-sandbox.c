@@ -18,13 +18,13 @@
 #include <string.h>
 
 #include "hangar-add-account-dialog.h"
-#include "hangar-application.h"
-#include "hangar-consent.h"
-#include "hangar-sidebar.h"
+#include "hangar-application-private.h"
+#include "hangar-consent-private.h"
+#include "hangar-sidebar-private.h"
+#include "hangar-test-consent.h"
 #include "hangar-test-sandbox.h"
-#include "hangar-window.h"
+#include "hangar-window-private.h"
 
-#define SANDBOX_PREFERRED_PORT 8470
 
 static gboolean
 timeout_cb (gpointer data)
@@ -211,6 +211,7 @@ typedef struct
   HangarApplication *app;
   HangarWindow      *window;
   gboolean           connect;      /* run 1: add an account; run 2: use it */
+  guint              port;         /* the sandbox's preferred port, 0: the app's own */
   char              *url;          /* where the sandbox listened */
   char              *account_id;
   guint              n_bases;
@@ -234,7 +235,7 @@ connect_account (Run *run)
   widget = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "oauth_button");
   g_signal_emit_by_name (widget, "clicked");
   wait_until (consent_loaded, NULL, "the sandbox's consent page");
-  hangar_consent_run_script (hangar_consent_get_dialog (), grant_script);
+  hangar_test_consent_run_script (hangar_consent_get_dialog (), grant_script);
   wait_until (dialog_gone, NULL, "the add-account dialog to finish");
 }
 
@@ -297,6 +298,8 @@ run_app (Run *run)
   int status;
 
   run->app = hangar_application_new ();
+  if (run->port != 0)
+    _hangar_application_set_sandbox_port (run->app, run->port);
   g_signal_connect (run->app, "window-added", G_CALLBACK (window_added_cb), run);
   status = g_application_run (G_APPLICATION (run->app), 2, argv);
   g_assert_cmpint (status, ==, 0);
@@ -312,6 +315,24 @@ url_port (const char *url)
 
   g_assert_nonnull (colon);
   return (guint) g_ascii_strtoull (colon + 1, NULL, 10);
+}
+
+/* Holds a free port of 127.0.0.1 (any: port 0), so that no one else, the
+ * sandbox included, can take it; returns the port. */
+static GSocketListener *
+occupy_free_port (guint *out_port)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
+  g_assert_no_error (error);
+  *out_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  return g_steal_pointer (&listener);
 }
 
 /* Holds 127.0.0.1:@port so the sandbox cannot take it (NULL when something
@@ -336,15 +357,18 @@ occupy_port (guint port)
 static void
 test_sandbox_port_moves (void)
 {
-  g_autoptr(GSocketListener) preferred = occupy_port (SANDBOX_PREFERRED_PORT);
+  guint preferred_port = 0;
+  /* A preferred port of the test's own, held for the whole test: the
+   * usual 8470 may be taken and freed at any time by another run. */
+  g_autoptr(GSocketListener) preferred = occupy_free_port (&preferred_port);
   g_autoptr(GSocketListener) first_port = NULL;
-  Run first = { .connect = TRUE };
-  Run second = { .connect = FALSE };
+  Run first = { .connect = TRUE, .port = preferred_port };
+  Run second = { .connect = FALSE, .port = preferred_port };
 
   /* Run 1: the preferred port is busy, so the sandbox takes another one;
    * connect an account through the consent page there. */
   run_app (&first);
-  g_assert_cmpuint (url_port (first.url), !=, SANDBOX_PREFERRED_PORT);
+  g_assert_cmpuint (url_port (first.url), !=, preferred_port);
   g_assert_cmpuint (first.n_bases, >, 0);
 
   /* Run 2, same XDG dirs: the first run's port is busy now too, so the
@@ -353,7 +377,7 @@ test_sandbox_port_moves (void)
   first_port = occupy_port (url_port (first.url));
   run_app (&second);
   g_assert_cmpstr (second.url, !=, first.url);
-  g_assert_cmpuint (url_port (second.url), !=, SANDBOX_PREFERRED_PORT);
+  g_assert_cmpuint (url_port (second.url), !=, preferred_port);
   g_assert_cmpstr (second.account_id, ==, first.account_id);
   g_assert_cmpuint (second.n_bases, ==, first.n_bases);
 

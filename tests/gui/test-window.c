@@ -16,11 +16,12 @@
 #include "hangar-account-row.h"
 #include "hangar-add-account-dialog.h"
 #include "hangar-connect.h"
-#include "hangar-consent.h"
+#include "hangar-consent-private.h"
 #include "hangar-record-grid.h"
-#include "hangar-sidebar.h"
+#include "hangar-sidebar-private.h"
+#include "hangar-test-consent.h"
 #include "hangar-test-sandbox.h"
-#include "hangar-window.h"
+#include "hangar-window-private.h"
 
 #define WAIT_TIMEOUT_S 60
 
@@ -272,7 +273,7 @@ connect_through_consent (Fixture *f)
 
   /* Submit the real page as a user would: tick the bases, press Grant. The
    * sandbox then redirects to the redirect URI, which the dialog intercepts. */
-  hangar_consent_run_script (consent, grant_script);
+  hangar_test_consent_run_script (consent, grant_script);
   wait_until (dialog_gone, NULL, "the add-account dialog to finish");
   g_assert_null (hangar_consent_get_dialog ());
 
@@ -631,7 +632,7 @@ test_consent_deny (Fixture       *f,
   }
 
   /* Cancel on the consent page: the sandbox redirects with access_denied. */
-  hangar_consent_run_script (consent, "document.querySelector('button[value=cancel]').click();");
+  hangar_test_consent_run_script (consent, "document.querySelector('button[value=cancel]').click();");
   wait_until (dialog_shows_message, dialog, "the cancelled message");
   g_assert_null (hangar_consent_get_dialog ());
   g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "oauth");
@@ -743,7 +744,7 @@ test_revoke_badge (Fixture       *f,
                                                hangar_account_get_id (account)));
     wait_until (consent_loaded, NULL, "the consent page for the reconnect");
     consent = hangar_consent_get_dialog ();
-    hangar_consent_run_script (consent, grant_script);
+    hangar_test_consent_run_script (consent, grant_script);
     wait_until (account_active, account, "the account to be ACTIVE again");
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 1);
 
@@ -989,6 +990,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* A home of this process's own before GTK starts: GLib keeps the first
+   * answer of g_get_home_dir() and the XDG dirs for the whole process. */
+  hangar_test_isolate_home ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

@@ -1,4 +1,12 @@
-/* hangar-screenshots.c
+/* hangar-screenshots.c — renders Hangar's main views to PNG (a tool, not a test)
+ *
+ *   hangar-screenshots DIR
+ *
+ * Runs the application as `hangar --sandbox` does, in a throw-away home
+ * (config, data, cache and a file keyring in a new temporary directory),
+ * with the sandbox on any free port, and walks its window through the main
+ * views: main-empty, add-account, consent, account, grid → DIR/<view>.png.
+ * build-aux/hangar-screenshots.sh runs it under Xvfb.
  *
  * A small state machine: each step waits (polling the main loop, never
  * sleeping) until the view it needs is ready, saves it, then goes on.
@@ -8,14 +16,18 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
 
 #include "hangar-account-page.h"
 #include "hangar-add-account-dialog.h"
+#include "hangar-application-private.h"
 #include "hangar-compat.h"
 #include "hangar-connect.h"
-#include "hangar-consent.h"
-#include "hangar-screenshots.h"
-#include "hangar-sidebar.h"
+#include "hangar-consent-private.h"
+#include "hangar-sidebar-private.h"
+#include "hangar-test-consent.h"
+#include "hangar-window-private.h"
 
 #define POLL_MS      100
 #define SETTLE_TICKS 8        /* frames to let animations end before a shot */
@@ -52,6 +64,8 @@ shots_free (Shots *shots)
   g_free (shots);
 }
 
+static int exit_status;
+
 static void
 finish (Shots *shots)
 {
@@ -59,6 +73,8 @@ finish (Shots *shots)
 
   /* build-aux/hangar-screenshots.sh checks that every file was written. */
   g_printerr ("hangar-screenshots: done (%u failed)\n", shots->failures);
+  if (shots->failures > 0)
+    exit_status = 1;
   shots_free (shots);
   if (app != NULL)
     g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
@@ -133,18 +149,52 @@ dialog_ready (Shots *shots)
   return shots->dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (shots->dialog));
 }
 
+/* Whether @widget shows more than one colour: the web process paints the
+ * page some time after the load ended, and under load that may take long. */
+static gboolean
+has_drawn (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  GskRenderer *renderer;
+
+  if (native == NULL || (renderer = gtk_native_get_renderer (native)) == NULL || width <= 0 || height <= 0)
+    return FALSE;
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return FALSE;
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  for (gsize i = 4; i < (gsize) width * height * 4; i += 4)
+    if (memcmp (pixels + i, pixels, 4) != 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 consent_ready (Shots *shots)
 {
   GtkWindow *dialog = hangar_consent_get_dialog ();
-  static guint loaded_ticks;
+  g_autoptr(GtkWidget) web_view = NULL;
 
   if (dialog == NULL || !gtk_widget_get_mapped (GTK_WIDGET (dialog)) ||
       !hangar_consent_dialog_is_loaded (dialog))
     return FALSE;
 
-  /* The web process paints a little after the load ends. */
-  return ++loaded_ticks > 20;
+  g_object_get (dialog, "web-view", &web_view, NULL);
+  return web_view != NULL && has_drawn (web_view);
 }
 
 static gboolean
@@ -284,9 +334,9 @@ step_grant (Shots *shots)
 
   save (shots, GTK_WIDGET (dialog), "consent");
   /* Submit the real consent page, as a user would. */
-  hangar_consent_run_script (dialog,
-                             "document.querySelectorAll('input[name=base]').forEach(function (c) { c.checked = true; });"
-                             "document.querySelector('button[value=grant]').click();");
+  hangar_test_consent_run_script (dialog,
+                                  "document.querySelectorAll('input[name=base]').forEach(function (c) { c.checked = true; });"
+                                  "document.querySelector('button[value=grant]').click();");
 }
 
 static void
@@ -312,17 +362,144 @@ step_add_account (Shots *shots)
   wait_then (shots, dialog_ready, step_consent);
 }
 
-void
-hangar_screenshots_run (HangarWindow *window,
-                        const char   *dir,
-                        const char   *pat)
-{
-  Shots *shots = g_new0 (Shots, 1);
+static char *shots_dir;
 
+static void
+start (HangarWindow *window)
+{
+  GApplication *app = g_application_get_default ();
+  HangarSandboxLauncher *sandbox = _hangar_application_get_sandbox (HANGAR_APPLICATION (app));
+  Shots *shots;
+
+  /* In sandbox mode the window waits for the sandbox: no URL now means it
+   * could not start (the window says why). */
+  if (sandbox == NULL || hangar_sandbox_launcher_get_url (sandbox) == NULL)
+    {
+      g_printerr ("hangar-screenshots: the sandbox did not start\n");
+      exit_status = 1;
+      g_application_quit (app);
+      return;
+    }
+
+  shots = g_new0 (Shots, 1);
   shots->window = g_object_ref (window);
-  shots->dir = g_strdup (dir);
-  shots->pat = g_strdup (pat);
-  g_mkdir_with_parents (dir, 0755);
+  shots->dir = g_strdup (shots_dir);
+  /* Only used when OAuth fails: the account is then connected with it. */
+  shots->pat = g_strdup (hangar_sandbox_launcher_get_pat (sandbox));
+  g_mkdir_with_parents (shots->dir, 0755);
 
   wait_then (shots, window_ready, step_add_account);
+}
+
+static gboolean
+start_idle_cb (gpointer user_data)
+{
+  g_autoptr(HangarWindow) window = user_data;
+
+  start (window);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+window_added_cb (GtkApplication *app,
+                 GtkWindow      *window,
+                 gpointer        user_data)
+{
+  static gboolean started;
+
+  if (!HANGAR_IS_WINDOW (window) || started)
+    return;
+  started = TRUE;
+  /* Screenshots have one size, whatever the settings say. */
+  gtk_window_set_default_size (window, 1240, 780);
+  /* After the application has handed the window its sandbox. */
+  g_idle_add (start_idle_cb, g_object_ref (window));
+}
+
+/* A private home for the run: the account list, the sandbox's state and
+ * the keyring never touch the user's own. */
+static char *
+isolate_home (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *home = g_dir_make_tmp ("hangar-screenshots-XXXXXX", &error);
+  const char *dirs[][2] = {
+    { "XDG_CONFIG_HOME", "config" }, { "XDG_DATA_HOME", "data" },
+    { "XDG_CACHE_HOME", "cache" }, { "XDG_STATE_HOME", "state" },
+  };
+
+  if (home == NULL)
+    g_error ("hangar-screenshots: %s", error->message);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (home, dirs[i][1], NULL);
+
+      g_mkdir_with_parents (dir, 0700);
+      g_setenv (dirs[i][0], dir, TRUE);
+    }
+  {
+    g_autofree char *keyring = g_build_filename (home, "keyring", NULL);
+
+    g_setenv ("SECRET_BACKEND", "file", TRUE);
+    g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
+    g_setenv ("SECRET_FILE_TEST_PASSWORD", "screenshots", TRUE);
+  }
+  return home;
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                               NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+
+      remove_tree (child);
+      g_object_unref (info);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(HangarApplication) app = NULL;
+  g_autofree char *home = NULL;
+  char *app_argv[] = { (char *) "hangar", (char *) "--sandbox", NULL };
+  int status;
+
+  if (argc != 2)
+    {
+      g_printerr ("Usage: hangar-screenshots DIR\n");
+      return 2;
+    }
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  shots_dir = g_canonicalize_filename (argv[1], NULL);
+  home = isolate_home ();
+
+  app = hangar_application_new ();
+  /* Any free port: a running `hangar --sandbox` may hold the usual one. */
+  _hangar_application_set_sandbox_port (app, 0);
+  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), NULL);
+  status = g_application_run (G_APPLICATION (app), 2, app_argv);
+  g_clear_object (&app);
+
+  {
+    g_autoptr(GFile) dir = g_file_new_for_path (home);
+
+    remove_tree (dir);
+  }
+  g_free (shots_dir);
+  return status != 0 ? status : exit_status;
 }
