@@ -109,8 +109,8 @@ hangar_test_gui_init (int    *argc,
     {
       g_autofree char *name = g_path_get_basename ((*argv)[0]);
 
-      g_printerr ("%s: SKIP: no display — neither $DISPLAY nor $WAYLAND_DISPLAY names a display "
-                  "server that accepts a connection. Run the GUI tests with "
+      g_printerr ("%s: SKIP: no display (neither $DISPLAY nor $WAYLAND_DISPLAY names a display "
+                  "server that accepts a connection). Run the GUI tests with "
                   "`meson test --setup headless` (a private Xvfb and D-Bus session) or under xvfb-run.\n",
                   name);
       exit (77);
