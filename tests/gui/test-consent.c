@@ -14,7 +14,7 @@
 
 #include "hangar-connect.h"
 #include "hangar-consent.h"
-#include "hangar-test-sandbox.h"
+#include "hangar-test-gui.h"
 
 typedef struct
 {
@@ -29,29 +29,6 @@ typedef struct
   HangarAccount          *account;
   GError                 *error;
 } Fixture;
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (gboolean  (*cond) (gpointer),
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (20, tick_cb, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
 
 static void
 redirect_handler (SoupServer        *server,
@@ -74,15 +51,10 @@ fixture_setup (Fixture       *f,
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *body = NULL;
   g_autofree char *store_path = NULL;
-  g_autofree char *keyring = NULL;
   GSList *uris;
-  guint status = 0;
 
   hangar_test_isolate_home ();
-  keyring = g_build_filename (g_getenv ("HOME"), "test.keyring", NULL);
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  hangar_test_use_file_keyring (NULL);
 
   /* Something really listens at the redirect URI, to catch any load. */
   f->redirect_server = soup_server_new (NULL, NULL);
@@ -95,8 +67,7 @@ fixture_setup (Fixture       *f,
 
   f->sandbox = hangar_test_sandbox_start ((const char *) data, NULL);
   body = g_strdup_printf ("{\"name\": \"Consent test\", \"redirect_uris\": [\"%s\"]}", f->redirect_uri);
-  reply = hangar_test_sandbox_request (f->sandbox, "POST", "/__sandbox/integrations", NULL, body, &status);
-  g_assert_cmpuint (status, ==, 200);
+  reply = hangar_test_sandbox_control_json (f->sandbox, "/__sandbox/integrations", body);
 
   f->integration = hangar_oauth_integration_new (f->sandbox->url, f->sandbox->url,
                                                  json_object_get_string_member (json_node_get_object (reply), "client_id"),
@@ -177,7 +148,7 @@ test_redirect_not_loaded (Fixture       *f,
 {
   /* --auto-approve: the sandbox redirects at once with a code. */
   hangar_connect_oauth_async (NULL, f->store, "Consent", f->integration, NULL, connected_cb, f);
-  wait_until (flow_done, f, "the flow");
+  hangar_test_wait_until (flow_done, f, "the flow");
 
   g_assert_no_error (f->error);
   g_assert_nonnull (f->account);
@@ -195,9 +166,9 @@ test_state_mismatch (Fixture       *f,
   g_autofree char *forged = g_strdup_printf ("%s?code=stolen&state=forged0000000000000000", f->redirect_uri);
 
   hangar_connect_oauth_async (NULL, f->store, "Consent", f->integration, NULL, connected_cb, f);
-  wait_until (consent_loaded, NULL, "the consent page");
+  hangar_test_wait_until (consent_loaded, NULL, "the consent page");
   navigate (forged);
-  wait_until (flow_done, f, "the flow");
+  hangar_test_wait_until (flow_done, f, "the flow");
 
   g_assert_error (f->error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_STATE_MISMATCH);
   g_assert_false (hangar_connect_error_is_cancel (f->error));
@@ -215,12 +186,12 @@ test_error_redirect (Fixture       *f,
   g_autofree char *error_uri = NULL;
 
   hangar_connect_oauth_async (NULL, f->store, "Consent", f->integration, NULL, connected_cb, f);
-  wait_until (consent_loaded, NULL, "the consent page");
+  hangar_test_wait_until (consent_loaded, NULL, "the consent page");
   state = dup_flow_state ();
   error_uri = g_strdup_printf ("%s?error=invalid_scope&error_description=Scope+not+enabled&state=%s",
                                f->redirect_uri, state);
   navigate (error_uri);
-  wait_until (flow_done, f, "the flow");
+  hangar_test_wait_until (flow_done, f, "the flow");
 
   /* A clear message with the server's description; not a "cancel". */
   g_assert_error (f->error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_AUTHORIZATION);
@@ -237,9 +208,9 @@ test_cancellable_closes (Fixture       *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
   hangar_connect_oauth_async (NULL, f->store, "Consent", f->integration, cancellable, connected_cb, f);
-  wait_until (consent_loaded, NULL, "the consent page");
+  hangar_test_wait_until (consent_loaded, NULL, "the consent page");
   g_cancellable_cancel (cancellable);
-  wait_until (flow_done, f, "the flow");
+  hangar_test_wait_until (flow_done, f, "the flow");
 
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (hangar_connect_error_is_cancel (f->error));
@@ -276,12 +247,12 @@ test_load_error (Fixture       *f,
   unreachable->oauth_url = g_strdup_printf ("http://127.0.0.1:%u", port);
 
   hangar_connect_oauth_async (NULL, f->store, "Consent", unreachable, NULL, connected_cb, f);
-  wait_until (error_page_shown, NULL, "the load error page");
+  hangar_test_wait_until (error_page_shown, NULL, "the load error page");
   g_assert_false (f->done);
 
   /* The user gives up: a cancel, nothing stored. */
   gtk_window_close (hangar_consent_get_dialog ());
-  wait_until (flow_done, f, "the flow");
+  hangar_test_wait_until (flow_done, f, "the flow");
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 0);
 }
@@ -290,8 +261,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  hangar_test_gui_init (&argc, &argv);
 
   g_test_add ("/hangar/gui/consent/redirect-not-loaded", Fixture, "--auto-approve",
               fixture_setup, test_redirect_not_loaded, fixture_teardown);
