@@ -198,6 +198,43 @@ hangar_test_gui_collect_texts (GtkWidget *root,
 }
 
 gboolean
+hangar_test_gui_shows_text (GtkWidget  *root,
+                            const char *text)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  hangar_test_gui_collect_texts (root, texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (texts, i), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} TextWait;
+
+static gboolean
+text_shown (gpointer data)
+{
+  TextWait *wait = data;
+
+  return hangar_test_gui_shows_text (wait->root, wait->text);
+}
+
+void
+hangar_test_gui_wait_for_text (GtkWidget  *root,
+                               const char *text)
+{
+  TextWait wait = { root, text };
+  g_autofree char *what = g_strdup_printf ("\"%s\" to be shown in a %s", text, G_OBJECT_TYPE_NAME (root));
+
+  hangar_test_wait_until (text_shown, &wait, what);
+}
+
+gboolean
 hangar_test_gui_widget_mapped (gpointer widget)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (widget));
@@ -207,6 +244,28 @@ gboolean
 hangar_test_gui_widget_hidden (gpointer widget)
 {
   return !gtk_widget_get_visible (GTK_WIDGET (widget));
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+void
+hangar_test_gui_wait_for_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong handler;
+
+  g_assert_nonnull (clock);   /* the widget is realized */
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT | GDK_FRAME_CLOCK_PHASE_PAINT);
+  hangar_test_wait_until (hangar_test_flag_is_set, &painted, "a new frame to be painted");
+  g_signal_handler_disconnect (clock, handler);
 }
 
 /* --- rendering ------------------------------------------------------------ */

@@ -44,6 +44,19 @@ GtkLabel   *hangar_test_gui_find_label        (GtkWidget    *root,
 void        hangar_test_gui_collect_texts     (GtkWidget    *root,
                                                GPtrArray    *texts);
 
+/* TRUE when a label or inscription in @root's tree shows exactly @text. */
+gboolean    hangar_test_gui_shows_text        (GtkWidget    *root,
+                                               const char   *text);
+
+/* Waits until a label or inscription in @root's tree shows exactly @text. */
+void        hangar_test_gui_wait_for_text     (GtkWidget    *root,
+                                               const char   *text);
+
+/* Asks for a new frame of @widget's window and waits until it has been
+ * laid out and painted: what a test needs after a change before it looks
+ * at sizes, positions or what is on screen. */
+void        hangar_test_gui_wait_for_frame    (GtkWidget    *widget);
+
 /* Conditions for hangar_test_wait_until(). */
 gboolean    hangar_test_gui_widget_mapped     (gpointer      widget);
 gboolean    hangar_test_gui_widget_hidden     (gpointer      widget);   /* not visible */
