@@ -543,6 +543,21 @@ tally_cb (GObject      *object,
     g_main_loop_quit (tally->loop);
 }
 
+typedef struct
+{
+  HangarClient *client;
+  guint64       n;
+} SentWait;
+
+/* The client has handed at least @n requests to libsoup. */
+static gboolean
+client_sent (gpointer data)
+{
+  SentWait *w = data;
+
+  return hangar_client_get_n_requests (w->client) >= w->n;
+}
+
 static void
 test_invalidated_stops_all (void)
 {
@@ -555,6 +570,7 @@ test_invalidated_stops_all (void)
   g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autofree char *base_id = tc_find_base (client, NULL);
   Tally tally = { 0, 0, 0, loop };
+  SentWait sent;
   gint64 before;
 
   /* one request stuck in the server, nine queued behind the base's pacing */
@@ -565,7 +581,9 @@ test_invalidated_stops_all (void)
       tally.pending++;
       hangar_client_list_records_page_async (client, base_id, "Anything", NULL, NULL, NULL, tally_cb, &tally);
     }
-  hangar_test_run_for (300);
+  sent.client = client;
+  sent.n = (guint64) before + 1;
+  hangar_test_wait_until (client_sent, &sent, "the first request on the wire");
 
   hangar_token_source_emit_invalidated (hangar_client_get_token_source (client), reason);
   g_main_loop_run (loop);
@@ -576,14 +594,23 @@ test_invalidated_stops_all (void)
   /* at most what was already on the wire (one, maybe two paced ones) left */
   g_assert_cmpint ((gint64) hangar_client_get_n_requests (client) - before, <=, 2);
 
-  /* later calls fail at once, without a request */
-  hangar_test_run_for (3500);   /* let the delayed ones finish on the server side */
-  before = hangar_test_sandbox_stat (sandbox, "requests");
+  /* later calls fail at once, without a request: a whoami reaching the
+   * sandbox would take the trap set for it (the delayed requests still on
+   * the server keep their own fault) */
+  hangar_test_sandbox_control (sandbox, "/__sandbox/clear-faults", "{}");
+  hangar_test_sandbox_control (sandbox, "/__sandbox/faults",
+                               "{\"count\": 1, \"status\": 418, \"path_prefix\": \"/v0/meta/whoami\"}");
   hangar_client_whoami_async (client, NULL, hangar_test_wait_cb, wait);
   g_assert_null (hangar_client_whoami_finish (client, hangar_test_wait_run (wait), &error));
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_REVOKED);
-  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "requests"), ==, before);
   g_assert_cmpuint (hangar_client_get_n_requests (client), <=, 3);
+  {
+    guint status = 0;
+    g_autoptr(JsonNode) trap = hangar_test_sandbox_request (sandbox, "GET", "/v0/meta/whoami", sandbox->pat,
+                                                            NULL, &status);
+
+    g_assert_cmpuint (status, ==, 418);
+  }
 }
 
 static void
@@ -595,12 +622,14 @@ test_cancel (Fixture       *f,
   g_autoptr(HangarTestWait) third = hangar_test_wait_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(HangarWhoami) me = NULL;
+  SentWait sent = { f->client, 0 };
 
   /* a caller's cancellable cancels only its own call */
   hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"delay_ms\": 1500, \"path_prefix\": \"/v0/meta/bases\"}");
+  sent.n = hangar_client_get_n_requests (f->client) + 2;
   hangar_client_list_bases_async (f->client, cancellable, hangar_test_wait_cb, f->wait);
   hangar_client_whoami_async (f->client, NULL, hangar_test_wait_cb, other);
-  hangar_test_run_for (100);
+  hangar_test_wait_until (client_sent, &sent, "both requests on the wire");
   g_cancellable_cancel (cancellable);
   g_assert_null (hangar_client_list_bases_finish (f->client, hangar_test_wait_run (f->wait), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -611,9 +640,10 @@ test_cancel (Fixture       *f,
 
   /* cancel_all stops everything in flight; the client stays usable */
   hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 2, \"delay_ms\": 1500}");
+  sent.n = hangar_client_get_n_requests (f->client) + 2;
   hangar_client_list_bases_async (f->client, NULL, hangar_test_wait_cb, f->wait);
   hangar_client_whoami_async (f->client, NULL, hangar_test_wait_cb, other);
-  hangar_test_run_for (100);
+  hangar_test_wait_until (client_sent, &sent, "both requests on the wire");
   hangar_client_cancel_all (f->client);
   g_assert_null (hangar_client_list_bases_finish (f->client, hangar_test_wait_run (f->wait), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
