@@ -137,7 +137,7 @@ test_store_basics (void)
   hangar_account_set_label (a, "watched");
   g_assert_true (hangar_account_store_flush (store, &error));
   for (guint i = 0; i < 100 && g_strcmp0 (hangar_account_get_label (seen), "watched") != 0; i++)
-    ta_spin (30);
+    hangar_test_run_for (30);
   g_assert_cmpstr (hangar_account_get_label (seen), ==, "watched");
 
   /* Accounts added by the other store survive this store's next write. */
@@ -169,8 +169,8 @@ test_store_secrets_and_remove (void)
   creds->access_token = g_strdup ("oaaSECRETACCESS");
   creds->refresh_token = g_strdup ("oarSECRETREFRESH");
   creds->client_secret = g_strdup ("CLIENTSECRET");
-  hangar_account_store_save_credentials_async (store, account, creds, NULL, ta_wait_cb, &result);
-  g_assert_true (hangar_account_store_save_credentials_finish (store, ta_wait (&result), &error));
+  hangar_account_store_save_credentials_async (store, account, creds, NULL, hangar_test_result_cb, &result);
+  g_assert_true (hangar_account_store_save_credentials_finish (store, hangar_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
@@ -186,8 +186,8 @@ test_store_secrets_and_remove (void)
   cached_file = g_build_filename (cache, "bases.json", NULL);
   g_assert_true (g_file_set_contents (cached_file, "[]", -1, NULL));
 
-  hangar_account_store_remove_async (store, account, NULL, ta_wait_cb, &result);
-  g_assert_true (hangar_account_store_remove_finish (store, ta_wait (&result), &error));
+  hangar_account_store_remove_async (store, account, NULL, hangar_test_result_cb, &result);
+  g_assert_true (hangar_account_store_remove_finish (store, hangar_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
@@ -203,8 +203,8 @@ test_store_secrets_and_remove (void)
   {
     g_autoptr(HangarCredentials) none = NULL;
 
-    hangar_account_store_load_credentials_async (store, account, NULL, ta_wait_cb, &result);
-    none = hangar_account_store_load_credentials_finish (store, ta_wait (&result), &error);
+    hangar_account_store_load_credentials_async (store, account, NULL, hangar_test_result_cb, &result);
+    none = hangar_account_store_load_credentials_finish (store, hangar_test_wait_result (&result), &error);
     g_assert_null (none);
     g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NOT_FOUND);
   }
@@ -223,7 +223,7 @@ test_flow_full (void)
   HangarAccount *account;
   const char *uid;
 
-  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  uid = hangar_test_sandbox_user (sandbox, 0, "id");
   account = ta_connect_oauth (store, sandbox, "Work", NULL);
   g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
   g_assert_false (hangar_account_get_needs_attention (account));
@@ -279,7 +279,7 @@ test_flow_denied (void)
   g_autofree char *code = NULL;
   g_autoptr(GError) error = NULL;
 
-  redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, TRUE);
+  redirect = hangar_test_sandbox_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, TRUE);
   g_assert_true (hangar_oauth_flow_is_redirect (flow, redirect));
   g_assert_nonnull (strstr (redirect, "error=access_denied"));
   code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
@@ -313,7 +313,7 @@ test_flow_state_and_foreign_redirect (void)
   g_autoptr(HangarOAuthIntegration) integration = ta_sandbox_integration (sandbox);
   g_autoptr(HangarOAuthFlow) flow = hangar_oauth_flow_new (integration);
   g_autoptr(HangarOAuthFlow) other_flow = hangar_oauth_flow_new (integration);
-  g_autofree char *redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
+  g_autofree char *redirect = hangar_test_sandbox_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
   g_autofree char *forged = replace_param (redirect, "state", hangar_oauth_flow_get_state (other_flow));
   g_autofree char *foreign = NULL;
   g_autoptr(GError) error = NULL;
@@ -350,7 +350,7 @@ test_flow_code_reuse (void)
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "-q", NULL);
   g_autoptr(HangarOAuthIntegration) integration = ta_sandbox_integration (sandbox);
   g_autoptr(HangarOAuthFlow) flow = hangar_oauth_flow_new (integration);
-  g_autofree char *redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
+  g_autofree char *redirect = hangar_test_sandbox_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
   g_autofree char *code = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -360,16 +360,16 @@ test_flow_code_reuse (void)
   code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
   g_assert_no_error (error);
 
-  hangar_oauth_flow_exchange_code_async (flow, NULL, code, NULL, ta_wait_cb, &result);
-  first = hangar_oauth_flow_exchange_code_finish (flow, ta_wait (&result), &error);
+  hangar_oauth_flow_exchange_code_async (flow, NULL, code, NULL, hangar_test_result_cb, &result);
+  first = hangar_oauth_flow_exchange_code_finish (flow, hangar_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (first->access_token);
   remember_token (first->access_token);
   remember_token (first->refresh_token);
   g_clear_object (&result);
 
-  hangar_oauth_flow_exchange_code_async (flow, NULL, code, NULL, ta_wait_cb, &result);
-  second = hangar_oauth_flow_exchange_code_finish (flow, ta_wait (&result), &error);
+  hangar_oauth_flow_exchange_code_async (flow, NULL, code, NULL, hangar_test_result_cb, &result);
+  second = hangar_oauth_flow_exchange_code_finish (flow, hangar_test_wait_result (&result), &error);
   g_assert_null (second);
   g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_GRANT);
 }
@@ -396,7 +396,7 @@ test_pat (void)
   guint invalidated = 0;
   const char *uid;
 
-  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  uid = hangar_test_sandbox_user (sandbox, 0, "id");
   remember_token (sandbox->pat);
   account = ta_connect_pat (store, sandbox, "pat", sandbox->pat);
   g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
@@ -408,20 +408,20 @@ test_pat (void)
 
   /* A refused token leaves no account behind. */
   hangar_account_store_connect_pat_async (store, "bad", sandbox->url, "patNOTAREALTOKEN.0000", NULL,
-                                          ta_wait_cb, &result);
-  bad = hangar_account_store_connect_pat_finish (store, ta_wait (&result), &error);
+                                          hangar_test_result_cb, &result);
+  bad = hangar_account_store_connect_pat_finish (store, hangar_test_wait_result (&result), &error);
   g_assert_null (bad);
   g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_UNAUTHORIZED);
   g_clear_error (&error);
   g_clear_object (&result);
-  ta_spin (50);
+  hangar_test_run_for (50);
   g_assert_null (hangar_account_store_lookup_by_label (store, "bad"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
 
   /* A PAT that stops working: 401 → REVOKED with a reason, source invalidated. */
   bogus->access_token = g_strdup ("patREVOKEDTOKEN.1111");
-  hangar_account_store_save_credentials_async (store, account, bogus, NULL, ta_wait_cb, &result);
-  g_assert_true (hangar_account_store_save_credentials_finish (store, ta_wait (&result), &error));
+  hangar_account_store_save_credentials_async (store, account, bogus, NULL, hangar_test_result_cb, &result);
+  g_assert_true (hangar_account_store_save_credentials_finish (store, hangar_test_wait_result (&result), &error));
   g_clear_object (&result);
   hangar_oauth_token_source_forget (HANGAR_OAUTH_TOKEN_SOURCE (hangar_account_get_token_source (account)));
   g_signal_connect (hangar_account_get_token_source (account), "invalidated",
@@ -489,7 +489,7 @@ test_refresh_proactive (void)
       calls += 4;
       if (calls % 20 == 0)
         remember_account_tokens (store, account);
-      ta_spin (30);
+      hangar_test_run_for (30);
     }
   refreshes = stat_of (sandbox, "refreshes");
   g_test_message ("%u calls, %" G_GINT64_FORMAT " refreshes, %" G_GINT64_FORMAT " × 401",
@@ -712,7 +712,7 @@ test_refresh_network_failure (void)
   g_assert_cmpint (stat_of (sandbox, "token_requests"), ==, token_requests);
   /* After the backoff the timer retries by itself, and all is well. */
   for (guint i = 0; i < 100 && hangar_account_get_status (account) != HANGAR_ACCOUNT_STATUS_ACTIVE; i++)
-    ta_spin (50);
+    hangar_test_run_for (50);
   g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
   g_assert_null (hangar_account_get_status_reason (account));
   g_assert_no_error (ta_client_whoami (account));
@@ -742,7 +742,7 @@ test_refresh_conflict (void)
     g_autofree char *cid = g_uri_escape_string (sandbox->client_id, NULL, TRUE);
     g_autofree char *form = g_strdup_printf ("grant_type=refresh_token&refresh_token=%s&client_id=%s", rt, cid);
     g_autofree char *url = g_strconcat (sandbox->url, "/oauth2/v1/token", NULL);
-    g_autoptr(TaResponse) r = ta_http ("POST", url, form);
+    g_autoptr(HangarTestHttp) r = hangar_test_http ("POST", url, form);
 
     g_assert_cmpuint (r->status, ==, 200);
     stolen = hangar_credentials_new ();
@@ -781,12 +781,12 @@ test_confidential_client (void)
   gint64 before;
 
   remember_token (secret);
-  redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
+  redirect = hangar_test_sandbox_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
   code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
   g_assert_no_error (error);
   /* Basic auth with the secret (the sandbox refuses a confidential client without it). */
-  hangar_account_store_connect_oauth_async (store, "confidential", flow, code, NULL, ta_wait_cb, &result);
-  account = hangar_account_store_connect_oauth_finish (store, ta_wait (&result), &error);
+  hangar_account_store_connect_oauth_async (store, "confidential", flow, code, NULL, hangar_test_result_cb, &result);
+  account = hangar_account_store_connect_oauth_finish (store, hangar_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   remember_account_tokens (store, account);
@@ -798,8 +798,8 @@ test_confidential_client (void)
   g_assert_true (g_file_get_contents (hangar_account_store_get_path (store), &metadata, NULL, NULL));
   g_assert_null (strstr (metadata, secret));
   g_assert_nonnull (strstr (metadata, cid));
-  hangar_account_store_load_integration_async (store, account, NULL, ta_wait_cb, &result);
-  loaded = hangar_account_store_load_integration_finish (store, ta_wait (&result), &error);
+  hangar_account_store_load_integration_async (store, account, NULL, hangar_test_result_cb, &result);
+  loaded = hangar_account_store_load_integration_finish (store, hangar_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (loaded->client_secret, ==, secret);
   g_assert_cmpstr (loaded->client_id, ==, cid);
@@ -830,7 +830,7 @@ test_revoke (void)
   gint64 user_requests, all_requests;
   const char *uid;
 
-  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  uid = hangar_test_sandbox_user (sandbox, 0, "id");
   user_stat = g_strdup_printf ("by_user.%s", uid);
   remember_account_tokens (store, account);
   g_signal_connect (hangar_account_get_token_source (account), "invalidated",
@@ -861,7 +861,7 @@ test_revoke (void)
       g_assert_nonnull (error);
       g_clear_error (&error);
     }
-  ta_spin (100);
+  hangar_test_run_for (100);
   g_assert_cmpint (stat_of (sandbox, user_stat), ==, user_requests);
   /* (the stats request itself is the only one counted in between) */
   g_assert_cmpint (stat_of (sandbox, "requests") - all_requests, <=, 2);
@@ -895,8 +895,8 @@ list_base_ids (HangarAccount *account)
   g_autoptr(GPtrArray) bases = NULL;
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
 
-  hangar_client_list_bases_async (client, NULL, ta_wait_cb, &result);
-  bases = hangar_client_list_bases_finish (client, ta_wait (&result), &error);
+  hangar_client_list_bases_async (client, NULL, hangar_test_result_cb, &result);
+  bases = hangar_client_list_bases_finish (client, hangar_test_wait_result (&result), &error);
   g_assert_no_error (error);
   for (guint i = 0; i < bases->len; i++)
     g_ptr_array_add (ids, g_strdup (hangar_base_get_id (g_ptr_array_index (bases, i))));
@@ -955,8 +955,9 @@ test_two_users (void)
   g_autoptr(GPtrArray) gotp2 = NULL;
   guint only_theirs = 0;
 
-  ta_sandbox_user (sandbox, 0, &uid1, NULL);
-  ta_sandbox_user (sandbox, 1, &uid2, &pat2);
+  uid1 = hangar_test_sandbox_user (sandbox, 0, "id");
+  uid2 = hangar_test_sandbox_user (sandbox, 1, "id");
+  pat2 = hangar_test_sandbox_user (sandbox, 1, "pat");
   remember_token (pat2);
 
   /* OAuth as the default user, OAuth as the second user (switched on the
@@ -1024,11 +1025,11 @@ test_scopes (void)
   g_strfreev (integration->scopes);
   integration->scopes = g_strdupv ((char **) few);
   flow = hangar_oauth_flow_new (integration);
-  redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
+  redirect = hangar_test_sandbox_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow), NULL, FALSE);
   code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
   g_assert_no_error (error);
-  hangar_account_store_connect_oauth_async (store, "narrow", flow, code, NULL, ta_wait_cb, &result);
-  narrow = hangar_account_store_connect_oauth_finish (store, ta_wait (&result), &error);
+  hangar_account_store_connect_oauth_async (store, "narrow", flow, code, NULL, hangar_test_result_cb, &result);
+  narrow = hangar_account_store_connect_oauth_finish (store, hangar_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   remember_account_tokens (store, narrow);
@@ -1041,8 +1042,8 @@ test_scopes (void)
 
   /* A real 403 for the missing scope, explained. */
   client = hangar_account_get_client (narrow);
-  hangar_client_list_bases_async (client, NULL, ta_wait_cb, &result);
-  bases = hangar_client_list_bases_finish (client, ta_wait (&result), &forbidden);
+  hangar_client_list_bases_async (client, NULL, hangar_test_result_cb, &result);
+  bases = hangar_client_list_bases_finish (client, hangar_test_wait_result (&result), &forbidden);
   g_clear_object (&result);
   g_assert_null (bases);
   g_assert_error (forbidden, HANGAR_API_ERROR, HANGAR_API_ERROR_PERMISSION_DENIED);
@@ -1055,7 +1056,7 @@ test_scopes (void)
   remember_account_tokens (store, wide);
   bases = list_base_ids (wide);
   g_assert_cmpuint (bases->len, >, 0);
-  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  uid = hangar_test_sandbox_user (sandbox, 0, "id");
   body = g_strdup_printf ("{\"user\":\"%s\",\"base\":\"%s\"}", uid, (char *) bases->pdata[0]);
   reply = hangar_test_sandbox_request (sandbox, "POST", "/__sandbox/remove-base", NULL, body, NULL);
   {
@@ -1063,8 +1064,8 @@ test_scopes (void)
     g_autoptr(GError) denied = NULL;
 
     client = hangar_account_get_client (wide);
-    hangar_client_get_base_schema_async (client, bases->pdata[0], NULL, ta_wait_cb, &result);
-    tables = hangar_client_get_base_schema_finish (client, ta_wait (&result), &denied);
+    hangar_client_get_base_schema_async (client, bases->pdata[0], NULL, hangar_test_result_cb, &result);
+    tables = hangar_client_get_base_schema_finish (client, hangar_test_wait_result (&result), &denied);
     g_assert_null (tables);
     g_assert_error (denied, HANGAR_API_ERROR, HANGAR_API_ERROR_PERMISSION_DENIED);
     text = hangar_scopes_explain_forbidden (wide, HANGAR_CAPABILITY_SCHEMA_READ, "Roadmap", denied);
@@ -1140,22 +1141,22 @@ test_integrations (void)
   GStatBuf st;
 
   remember_token (secret);
-  ta_sandbox_user (sandbox, 1, &uid2, NULL);
+  uid2 = hangar_test_sandbox_user (sandbox, 1, "id");
 
   /* Bad settings and names are refused before anything is written. */
-  hangar_account_store_save_integration_async (store, "bad", bad, NULL, ta_wait_cb, &result);
-  g_assert_false (hangar_account_store_save_integration_finish (store, ta_wait (&result), &error));
+  hangar_account_store_save_integration_async (store, "bad", bad, NULL, hangar_test_result_cb, &result);
+  g_assert_false (hangar_account_store_save_integration_finish (store, hangar_test_wait_result (&result), &error));
   g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS);
   g_clear_error (&error);
   g_clear_object (&result);
-  hangar_account_store_save_integration_async (store, "a|b", integration, NULL, ta_wait_cb, &result);
-  g_assert_false (hangar_account_store_save_integration_finish (store, ta_wait (&result), &error));
+  hangar_account_store_save_integration_async (store, "a|b", integration, NULL, hangar_test_result_cb, &result);
+  g_assert_false (hangar_account_store_save_integration_finish (store, hangar_test_wait_result (&result), &error));
   g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS);
   g_clear_error (&error);
   g_clear_object (&result);
 
-  hangar_account_store_save_integration_async (store, "Team app", integration, NULL, ta_wait_cb, &result);
-  g_assert_true (hangar_account_store_save_integration_finish (store, ta_wait (&result), &error));
+  hangar_account_store_save_integration_async (store, "Team app", integration, NULL, hangar_test_result_cb, &result);
+  g_assert_true (hangar_account_store_save_integration_finish (store, hangar_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
@@ -1177,8 +1178,8 @@ test_integrations (void)
 
   /* Another store (process) loads it with its secret from the keyring. */
   other = ta_new_store ();
-  hangar_account_store_load_named_integration_async (other, "Team app", NULL, ta_wait_cb, &result);
-  loaded = hangar_account_store_load_named_integration_finish (other, ta_wait (&result), &error);
+  hangar_account_store_load_named_integration_async (other, "Team app", NULL, hangar_test_result_cb, &result);
+  loaded = hangar_account_store_load_named_integration_finish (other, hangar_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_cmpstr (loaded->client_secret, ==, secret);
@@ -1189,14 +1190,14 @@ test_integrations (void)
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(HangarOAuthFlow) flow = hangar_oauth_flow_new (loaded);
-      g_autofree char *redirect = ta_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow),
+      g_autofree char *redirect = hangar_test_sandbox_consent (sandbox, hangar_oauth_flow_get_authorize_uri (flow),
                                               i == 0 ? NULL : uid2, FALSE);
       g_autofree char *code = hangar_oauth_flow_parse_redirect (flow, redirect, &error);
       g_autofree char *label = g_strdup_printf ("team %u", i);
 
       g_assert_no_error (error);
-      hangar_account_store_connect_oauth_async (store, label, flow, code, NULL, ta_wait_cb, &result);
-      accounts[i] = hangar_account_store_connect_oauth_finish (store, ta_wait (&result), &error);
+      hangar_account_store_connect_oauth_async (store, label, flow, code, NULL, hangar_test_result_cb, &result);
+      accounts[i] = hangar_account_store_connect_oauth_finish (store, hangar_test_wait_result (&result), &error);
       g_assert_no_error (error);
       g_clear_object (&result);
       remember_account_tokens (store, accounts[i]);
@@ -1206,15 +1207,15 @@ test_integrations (void)
   g_assert_cmpstr (hangar_account_get_user_id (accounts[0]), !=, uid2);
 
   /* Removing it clears its secret; the accounts keep their own copy. */
-  hangar_account_store_remove_integration_async (store, "Team app", NULL, ta_wait_cb, &result);
-  g_assert_true (hangar_account_store_remove_integration_finish (store, ta_wait (&result), &error));
+  hangar_account_store_remove_integration_async (store, "Team app", NULL, hangar_test_result_cb, &result);
+  g_assert_true (hangar_account_store_remove_integration_finish (store, hangar_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_clear_pointer (&names, g_strfreev);
   names = hangar_account_store_list_integrations (other);
   g_assert_cmpuint (g_strv_length (names), ==, 0);
-  hangar_account_store_remove_integration_async (store, "Team app", NULL, ta_wait_cb, &result);
-  g_assert_false (hangar_account_store_remove_integration_finish (store, ta_wait (&result), &error));
+  hangar_account_store_remove_integration_async (store, "Team app", NULL, hangar_test_result_cb, &result);
+  g_assert_false (hangar_account_store_remove_integration_finish (store, hangar_test_wait_result (&result), &error));
   g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_clear_object (&result);
@@ -1224,11 +1225,11 @@ test_integrations (void)
 
     g_clear_pointer (&integration->client_secret, hangar_token_free);
     integration->client_secret = NULL;
-    hangar_account_store_save_integration_async (store, "Team app", integration, NULL, ta_wait_cb, &result);
-    g_assert_true (hangar_account_store_save_integration_finish (store, ta_wait (&result), &error));
+    hangar_account_store_save_integration_async (store, "Team app", integration, NULL, hangar_test_result_cb, &result);
+    g_assert_true (hangar_account_store_save_integration_finish (store, hangar_test_wait_result (&result), &error));
     g_clear_object (&result);
-    hangar_account_store_load_named_integration_async (store, "Team app", NULL, ta_wait_cb, &result);
-    again = hangar_account_store_load_named_integration_finish (store, ta_wait (&result), &error);
+    hangar_account_store_load_named_integration_async (store, "Team app", NULL, hangar_test_result_cb, &result);
+    again = hangar_account_store_load_named_integration_finish (store, hangar_test_wait_result (&result), &error);
     g_assert_no_error (error);
     g_clear_object (&result);
     g_assert_null (again->client_secret);
@@ -1237,8 +1238,8 @@ test_integrations (void)
     {
       g_autoptr(HangarOAuthIntegration) own = NULL;
 
-      hangar_account_store_load_integration_async (store, accounts[i], NULL, ta_wait_cb, &result);
-      own = hangar_account_store_load_integration_finish (store, ta_wait (&result), &error);
+      hangar_account_store_load_integration_async (store, accounts[i], NULL, hangar_test_result_cb, &result);
+      own = hangar_account_store_load_integration_finish (store, hangar_test_wait_result (&result), &error);
       g_assert_no_error (error);
       g_clear_object (&result);
       g_assert_cmpstr (own->client_secret, ==, secret);
@@ -1258,7 +1259,7 @@ test_resume_no_system_bus (void)
 
   remember_account_tokens (store, account);
   g_assert_no_error (ta_client_whoami (account));
-  ta_spin (100);
+  hangar_test_run_for (100);
   g_assert_false (_hangar_oauth_token_source_resume_watch_active ());
   g_assert_nonnull (strstr (log_text->str, "No system bus"));
   g_assert_null (strstr (warning_text->str, "bus"));
@@ -1267,7 +1268,7 @@ test_resume_no_system_bus (void)
     gint64 requests = stat_of (sandbox, "requests");
 
     _hangar_oauth_token_source_recheck_all ();
-    ta_spin (50);
+    hangar_test_run_for (50);
     g_assert_cmpint (stat_of (sandbox, "requests") - requests, <=, 1);  /* the stat request */
     g_assert_cmpint (stat_of (sandbox, "refreshes"), ==, 0);
   }

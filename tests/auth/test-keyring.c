@@ -134,8 +134,8 @@ test_real_keyring (void)
   scan_for (g_get_home_dir (), after->refresh_token);
 
   /* Removal clears the item. */
-  hangar_account_store_remove_async (store, account, NULL, ta_wait_cb, &result);
-  g_assert_true (hangar_account_store_remove_finish (store, ta_wait (&result), &error));
+  hangar_account_store_remove_async (store, account, NULL, hangar_test_result_cb, &result);
+  g_assert_true (hangar_account_store_remove_finish (store, hangar_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_pointer (&raw, secret_password_free);
   raw = lookup_raw (id);

@@ -70,20 +70,20 @@ test_resume_rechecks (void)
    * for 10 s, refreshed 3 s after that (13 s from now, monotonic). */
   g_assert_no_error (ta_client_whoami (account));
   for (guint i = 0; i < 200 && !_hangar_oauth_token_source_resume_watch_active (); i++)
-    ta_spin (10);
+    hangar_test_run_for (10);
   g_assert_true (_hangar_oauth_token_source_resume_watch_active ());
   before = hangar_test_sandbox_stat (sandbox, "refreshes");
   last_refresh = hangar_account_get_last_refresh (account);
 
   /* Going to sleep changes nothing. */
   emit_prepare_for_sleep (login1, TRUE);
-  ta_spin (200);
+  hangar_test_run_for (200);
   g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes"), ==, before);
 
   /* 15 s of sleep: the token is past its refresh time by the wall clock,
    * but nothing in the main loop knows yet. */
   _hangar_auth_set_clock_skew (15 * G_USEC_PER_SEC);
-  ta_spin (300);
+  hangar_test_run_for (300);
   g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes"), ==, before);
 
   /* Wake-up: refreshed at once. The signal is sent again until it is seen,
@@ -91,7 +91,7 @@ test_resume_rechecks (void)
   for (guint i = 0; i < 40 && hangar_test_sandbox_stat (sandbox, "refreshes") == before; i++)
     {
       emit_prepare_for_sleep (login1, FALSE);
-      ta_spin (100);
+      hangar_test_run_for (100);
     }
   /* Only conclusive long before the (monotonic) refresh timer could have
    * fired by itself; a machine that slow cannot tell the two apart. */
@@ -103,7 +103,7 @@ test_resume_rechecks (void)
     }
   g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes") - before, ==, 1);
   for (guint i = 0; i < 100 && hangar_account_get_last_refresh (account) == last_refresh; i++)
-    ta_spin (20);
+    hangar_test_run_for (20);
   g_assert_cmpint (hangar_account_get_last_refresh (account), >, last_refresh);
   g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
 

@@ -191,7 +191,7 @@ cli_oauth_args_probe (HangarTestSandbox  *sandbox,
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *location = NULL;
-  g_autoptr(TaResponse) page = NULL;
+  g_autoptr(HangarTestHttp) page = NULL;
   CliRun *r;
 
   proc = cli_spawn (args);
@@ -207,8 +207,8 @@ cli_oauth_args_probe (HangarTestSandbox  *sandbox,
   if (probe != NULL)
     probe (url);
 
-  location = ta_consent (sandbox, url, user_id, FALSE);
-  page = ta_http ("GET", location, NULL);
+  location = hangar_test_sandbox_consent (sandbox, url, user_id, FALSE);
+  page = hangar_test_http ("GET", location, NULL);
   g_assert_cmpuint (page->status, ==, 200);
   g_assert_nonnull (strstr (page->body, "Connected"));
 
@@ -276,7 +276,7 @@ test_pat (void)
   g_autoptr(GPtrArray) secrets = g_ptr_array_new ();
   const char *uid;
 
-  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  uid = hangar_test_sandbox_user (sandbox, 0, "id");
   g_setenv ("TEST_PAT", sandbox->pat, TRUE);
   g_ptr_array_add (secrets, sandbox->pat);
 
@@ -335,7 +335,7 @@ test_oauth (void)
   g_autoptr(HangarAccountStore) store = NULL;
   const char *uid;
 
-  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  uid = hangar_test_sandbox_user (sandbox, 0, "id");
   r = cli_connect_oauth (sandbox, "connect", "oa", NULL);
   g_assert_cmpint (r->status, ==, 0);
   g_assert_nonnull (strstr (r->out, "Connected “oa”"));
@@ -421,7 +421,7 @@ test_revoked (void)
   const char *uid;
   gint64 before;
 
-  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  uid = hangar_test_sandbox_user (sandbox, 0, "id");
   user_stat = g_strdup_printf ("by_user.%s", uid);
   r = cli_connect_oauth (sandbox, "connect", "rv", NULL);
   g_assert_cmpint (r->status, ==, 0);
@@ -501,15 +501,15 @@ probe_listener (const char *url)
   /* Another loopback address is not listened on (0.0.0.0 would be). */
   g_assert_cmpuint (raw_get ("127.0.0.2", port, good_host, path), ==, 0);
   {
-    g_autoptr(TaResponse) r = ta_http ("GET", other, NULL);
+    g_autoptr(HangarTestHttp) r = hangar_test_http ("GET", other, NULL);
     g_assert_cmpuint (r->status, ==, 404);
   }
   {
-    g_autoptr(TaResponse) r = ta_http ("POST", other, "code=x&state=y");
+    g_autoptr(HangarTestHttp) r = hangar_test_http ("POST", other, "code=x&state=y");
     g_assert_cmpuint (r->status, ==, 404);
   }
   {
-    g_autoptr(TaResponse) r = ta_http ("POST", right, "code=x&state=y");
+    g_autoptr(HangarTestHttp) r = hangar_test_http ("POST", right, "code=x&state=y");
     g_assert_cmpuint (r->status, ==, 405);
   }
   /* A page of another site pointed at our port (DNS rebinding). */
@@ -563,8 +563,8 @@ test_integration (void)
   JsonObject *obj;
   const char *uid1, *uid2;
 
-  ta_sandbox_user (sandbox, 0, &uid1, NULL);
-  ta_sandbox_user (sandbox, 1, &uid2, NULL);
+  uid1 = hangar_test_sandbox_user (sandbox, 0, "id");
+  uid2 = hangar_test_sandbox_user (sandbox, 1, "id");
   register_integration (sandbox, &client_id, &redirect);
   {
     const char *args[] = { "connect", "team-1", "--oauth", "--api-url", sandbox->url, "--client-id", client_id,
