@@ -12,16 +12,14 @@
 #include "hangar-account-private.h"
 
 /* Every token the tests saw, to scan files and logs for at the end. */
-static GPtrArray *seen_tokens;
+static HangarTestSecrets *seen_tokens;
 static GString *log_text;
 static GString *warning_text;
 
 static void
 remember_token (const char *token)
 {
-  if (token != NULL && *token != '\0' &&
-      !g_ptr_array_find_with_equal_func (seen_tokens, token, g_str_equal, NULL))
-    g_ptr_array_add (seen_tokens, g_strdup (token));
+  hangar_test_secrets_add (seen_tokens, token);
 }
 
 static void
@@ -1077,41 +1075,6 @@ test_scopes (void)
 
 /* ------------------------------------------------------------------------ */
 
-static void
-scan_file (const char *path,
-           guint      *files)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    return;
-  (*files)++;
-  for (guint i = 0; i < seen_tokens->len; i++)
-    if (memmem (contents, len, seen_tokens->pdata[i], strlen (seen_tokens->pdata[i])) != NULL)
-      g_error ("a token was found in %s", path);
-}
-
-static void
-scan_tree (const char *dir,
-           guint      *files)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        scan_tree (path, files);
-      else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        scan_file (path, files);
-    }
-}
-
 /* A saved integration (confidential, so with a secret) connects two
  * accounts of two users; it survives a second store ("process") and its
  * removal leaves the accounts working. */
@@ -1281,16 +1244,12 @@ test_no_token_leaks (void)
   guint files = 0;
 
   /* Runs last: every token the other tests handled. */
-  g_assert_cmpuint (seen_tokens->len, >=, 10);
-  scan_tree (g_get_user_config_dir (), &files);
-  scan_tree (g_get_user_cache_dir (), &files);
-  scan_tree (g_get_user_data_dir (), &files);
-  scan_tree (g_get_user_runtime_dir (), &files);
-  g_test_message ("%u files scanned for %u tokens", files, seen_tokens->len);
+  g_assert_cmpuint (hangar_test_secrets_get_n (seen_tokens), >=, 10);
+  files = hangar_test_secrets_assert_not_in_xdg_dirs (seen_tokens);
+  g_test_message ("%u files scanned for %u tokens", files, hangar_test_secrets_get_n (seen_tokens));
   g_assert_cmpuint (files, >, 0);
   g_assert_cmpuint (log_text->len, >, 0);
-  for (guint i = 0; i < seen_tokens->len; i++)
-    g_assert_null (strstr (log_text->str, seen_tokens->pdata[i]));
+  hangar_test_secrets_assert_not_in_text (seen_tokens, "the library's log", log_text->str);
 }
 
 int
@@ -1301,7 +1260,7 @@ main (int   argc,
   ta_init_environment ();
   /* Record everything the library logs (debug included) to scan it later. */
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  seen_tokens = g_ptr_array_new_with_free_func (g_free);
+  seen_tokens = hangar_test_secrets_new ();
   log_text = g_string_new (NULL);
   warning_text = g_string_new (NULL);
   {
