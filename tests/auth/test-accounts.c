@@ -486,6 +486,12 @@ many_whoami_cb (GObject      *object,
   m->pending--;
 }
 
+static gboolean
+many_done (gpointer data)
+{
+  return ((Many *) data)->pending == 0;
+}
+
 static void
 test_refresh_proactive (void)
 {
@@ -511,8 +517,7 @@ test_refresh_proactive (void)
       g_assert_no_error (error);
       for (guint i = 0; i < 3; i++)
         hangar_client_whoami_async (hangar_account_get_client (account), NULL, many_whoami_cb, &m);
-      while (m.pending > 0)
-        g_main_context_iteration (NULL, TRUE);
+      hangar_test_wait_until (many_done, &m, "the concurrent whoami calls");
       g_assert_cmpuint (m.failures, ==, 0);
       calls += 4;
       if (calls % 20 == 0)
@@ -536,8 +541,7 @@ run_concurrent_whoami (HangarAccount *account,
 
   for (guint i = 0; i < n; i++)
     hangar_client_whoami_async (hangar_account_get_client (account), NULL, many_whoami_cb, &m);
-  while (m.pending > 0)
-    g_main_context_iteration (NULL, TRUE);
+  hangar_test_wait_until (many_done, &m, "the concurrent whoami calls");
   g_assert_cmpuint (m.failures, ==, 0);
 }
 
@@ -623,8 +627,7 @@ test_refresh_two_stores (void)
         hangar_client_whoami_async (hangar_account_get_client (account), NULL, many_whoami_cb, &m);
         hangar_client_whoami_async (hangar_account_get_client (twin), NULL, many_whoami_cb, &m);
       }
-    while (m.pending > 0)
-      g_main_context_iteration (NULL, TRUE);
+    hangar_test_wait_until (many_done, &m, "the concurrent whoami calls");
     g_assert_cmpuint (m.failures, ==, 0);
   }
   g_assert_cmpint (stat_of (sandbox, "refreshes") - before, ==, 1);
