@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start, part 2: install what is missing, build, and run every test
-# headless: a virtual X server and a private D-Bus session are started here.
+# headless: the "headless" test setup gives each test its own virtual X
+# server and D-Bus session (tests/lib/hangar-headless.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,12 +9,10 @@ bash build-aux/hangar-deps.sh
 bash build-aux/hangar-build.sh
 
 status=0
-xvfb-run -a -s "-screen 0 1280x900x24" \
-  dbus-run-session -- \
-  meson test -C _build --print-errorlogs --num-processes 2 "$@" || status=$?
+meson test -C _build --setup headless --print-errorlogs --num-processes 2 "$@" || status=$?
 
 # One plain closing line that any reader can count.
-python3 - "$PWD/_build/meson-logs/testlog.json" <<'PY' || true
+python3 - "$PWD/_build/meson-logs/testlog-headless.json" <<'PY' || true
 import json, sys
 passed = failed = skipped = 0
 try:

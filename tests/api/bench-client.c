@@ -50,13 +50,13 @@ fetch_all (HangarClient *client,
            const char   *base_id,
            double       *seconds)
 {
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autoptr(GError) error = NULL;
   HangarRecordList *list = hangar_record_list_new (client, base_id, "Records", NULL);
   gint64 start = g_get_monotonic_time ();
 
-  hangar_record_list_load_all_async (list, NULL, tc_wait_cb, wait);
-  if (!hangar_record_list_load_all_finish (list, tc_wait_run (wait), &error))
+  hangar_record_list_load_all_async (list, NULL, hangar_test_wait_cb, wait);
+  if (!hangar_record_list_load_all_finish (list, hangar_test_wait_run (wait), &error))
     g_error ("fetch failed: %s", error->message);
   *seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   return list;
@@ -73,7 +73,7 @@ paced (guint n)
   double seconds = 0, rate;
 
   /* let the meta calls' slot pass so the fetch starts from a quiet base */
-  tc_spin (300);
+  hangar_test_run_for (300);
   list = fetch_all (client, base_id, &seconds);
   rate = g_list_model_get_n_items (G_LIST_MODEL (list)) / seconds;
   g_print ("1. paced fetch, default sandbox limits\n");
@@ -123,13 +123,13 @@ fetch_table (HangarClient *client,
              const char   *table_id,
              double       *seconds)
 {
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autoptr(GError) error = NULL;
   HangarRecordList *list = hangar_record_list_new (client, base_id, table_id, NULL);
   gint64 start = g_get_monotonic_time ();
 
-  hangar_record_list_load_all_async (list, NULL, tc_wait_cb, wait);
-  if (!hangar_record_list_load_all_finish (list, tc_wait_run (wait), &error))
+  hangar_record_list_load_all_async (list, NULL, hangar_test_wait_cb, wait);
+  if (!hangar_record_list_load_all_finish (list, hangar_test_wait_run (wait), &error))
     g_error ("fetch failed: %s", error->message);
   *seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   return list;
@@ -154,7 +154,7 @@ ten_fields (guint n)
     "{\"name\": \"Due\", \"type\": \"date\", \"options\": {\"dateFormat\": {\"name\": \"iso\"}}},"
     "{\"name\": \"Stage\", \"type\": \"singleSelect\", \"options\": {\"choices\": [{\"name\": \"Todo\"}, {\"name\": \"Doing\"}, {\"name\": \"Done\"}]}}"
     "]}");
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autoptr(HangarTable) table = NULL;
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(HangarBatchResult) result = NULL;
@@ -165,8 +165,8 @@ ten_fields (guint n)
   double seconds = 0, fill_seconds;
   guint got;
 
-  hangar_client_create_table_async (client, base_id, spec, NULL, tc_wait_cb, wait);
-  table = hangar_client_create_table_finish (client, tc_wait_run (wait), &error);
+  hangar_client_create_table_async (client, base_id, spec, NULL, hangar_test_wait_cb, wait);
+  table = hangar_client_create_table_finish (client, hangar_test_wait_run (wait), &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < n; i++)
@@ -191,8 +191,8 @@ ten_fields (guint n)
     }
   start = g_get_monotonic_time ();
   hangar_client_create_records_async (client, base_id, hangar_table_get_id (table), fields,
-                                      HANGAR_WRITE_NONE, NULL, tc_wait_cb, wait);
-  result = hangar_client_create_records_finish (client, tc_wait_run (wait), &error);
+                                      HANGAR_WRITE_NONE, NULL, hangar_test_wait_cb, wait);
+  result = hangar_client_create_records_finish (client, hangar_test_wait_run (wait), &error);
   g_assert_no_error (error);
   fill_seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   if (!hangar_batch_result_is_complete (result))

@@ -9,88 +9,7 @@
 #include <string.h>
 
 #include "hangar-api.h"
-#include "hangar-test-sandbox.h"
-
-/* Waiting for one async result on a GMainLoop. */
-typedef struct
-{
-  GMainLoop    *loop;
-  GAsyncResult *result;
-  gboolean      consumed;   /* the result was handed out by tc_wait_run */
-} TcWait;
-
-static inline void
-tc_wait_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  TcWait *wait = user_data;
-
-  /* a result already handed out belongs to an earlier operation */
-  if (wait->consumed)
-    {
-      g_clear_object (&wait->result);
-      wait->consumed = FALSE;
-    }
-  g_assert_null (wait->result);
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static inline TcWait *
-tc_wait_new (void)
-{
-  TcWait *wait = g_new0 (TcWait, 1);
-
-  wait->loop = g_main_loop_new (NULL, FALSE);
-  return wait;
-}
-
-/* Runs the loop until the callback fired; returns the result (owned by @wait
- * until the next tc_wait_run or tc_wait_free). */
-static inline GAsyncResult *
-tc_wait_run (TcWait *wait)
-{
-  if (wait->result == NULL || wait->consumed)
-    g_main_loop_run (wait->loop);
-  g_assert_nonnull (wait->result);
-  wait->consumed = TRUE;
-  return wait->result;
-}
-
-static inline void
-tc_wait_reset (TcWait *wait)
-{
-  g_clear_object (&wait->result);
-  wait->consumed = FALSE;
-}
-
-static inline void
-tc_wait_free (TcWait *wait)
-{
-  g_clear_object (&wait->result);
-  g_main_loop_unref (wait->loop);
-  g_free (wait);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TcWait, tc_wait_free)
-
-static inline gboolean
-tc_quit_cb (gpointer loop)
-{
-  g_main_loop_quit (loop);
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets the main loop run for @ms (never blocks the loop). */
-static inline void
-tc_spin (guint ms)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-
-  g_timeout_add (ms, tc_quit_cb, loop);
-  g_main_loop_run (loop);
-}
+#include "hangar-test.h"
 
 /* A client for @sandbox with its own scheduler (so tests do not share pacing
  * state) unless @scheduler is given. */
@@ -116,12 +35,12 @@ static inline char *
 tc_find_base (HangarClient *client,
               const char   *name)
 {
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autoptr(GPtrArray) bases = NULL;
   g_autoptr(GError) error = NULL;
 
-  hangar_client_list_bases_async (client, NULL, tc_wait_cb, wait);
-  bases = hangar_client_list_bases_finish (client, tc_wait_run (wait), &error);
+  hangar_client_list_bases_async (client, NULL, hangar_test_wait_cb, wait);
+  bases = hangar_client_list_bases_finish (client, hangar_test_wait_run (wait), &error);
   g_assert_no_error (error);
   g_assert_nonnull (bases);
   for (guint i = 0; i < bases->len; i++)
@@ -141,7 +60,7 @@ tc_create_table (HangarClient *client,
                  const char   *base_id,
                  const char   *name)
 {
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(HangarTable) table = NULL;
   g_autoptr(GError) error = NULL;
@@ -155,8 +74,8 @@ tc_create_table (HangarClient *client,
   json_parser_load_from_data (parser, spec, -1, &error);
   g_assert_no_error (error);
   hangar_client_create_table_async (client, base_id, json_node_get_object (json_parser_get_root (parser)),
-                                    NULL, tc_wait_cb, wait);
-  table = hangar_client_create_table_finish (client, tc_wait_run (wait), &error);
+                                    NULL, hangar_test_wait_cb, wait);
+  table = hangar_client_create_table_finish (client, hangar_test_wait_run (wait), &error);
   g_assert_no_error (error);
   g_assert_nonnull (table);
   return g_strdup (hangar_table_get_id (table));
@@ -202,25 +121,13 @@ tc_list_all (HangarClient            *client,
              const char              *table,
              const HangarListOptions *options)
 {
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autoptr(GError) error = NULL;
   GPtrArray *records;
 
-  hangar_client_list_records_async (client, base_id, table, options, NULL, tc_wait_cb, wait);
-  records = hangar_client_list_records_finish (client, tc_wait_run (wait), &error);
+  hangar_client_list_records_async (client, base_id, table, options, NULL, hangar_test_wait_cb, wait);
+  records = hangar_client_list_records_finish (client, hangar_test_wait_run (wait), &error);
   g_assert_no_error (error);
   g_assert_nonnull (records);
   return records;
-}
-
-static inline void
-tc_post_control (HangarTestSandbox *sandbox,
-                 const char        *path,
-                 const char        *json)
-{
-  g_autoptr(JsonNode) reply = NULL;
-  guint status = 0;
-
-  reply = hangar_test_sandbox_request (sandbox, "POST", path, NULL, json, &status);
-  g_assert_cmpuint (status, ==, 200);
 }

@@ -106,7 +106,7 @@ typedef struct
   HangarClient      *client;
   char              *base_id;
   char              *table_id;
-  TcWait            *wait;
+  HangarTestWait            *wait;
 } Fixture;
 
 static void
@@ -117,14 +117,14 @@ fixture_setup (Fixture       *f,
   f->client = tc_client_new (f->sandbox, NULL, NULL, TRUE);
   f->base_id = tc_find_base (f->client, NULL);
   f->table_id = tc_create_table (f->client, f->base_id, "Errors");
-  f->wait = tc_wait_new ();
+  f->wait = hangar_test_wait_new ();
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  tc_wait_free (f->wait);
+  hangar_test_wait_free (f->wait);
   g_free (f->table_id);
   g_free (f->base_id);
   g_clear_object (&f->client);
@@ -225,9 +225,9 @@ generic (Fixture            *f,
       g_assert_true (json_parser_load_from_data (parser, body, -1, NULL));
       body_node = json_parser_get_root (parser);
     }
-  tc_wait_reset (f->wait);
-  hangar_client_request_async (f->client, method, path, query, body_node, NULL, tc_wait_cb, f->wait);
-  return hangar_client_request_finish (f->client, tc_wait_run (f->wait), status, error);
+  hangar_test_wait_reset (f->wait);
+  hangar_client_request_async (f->client, method, path, query, body_node, NULL, hangar_test_wait_cb, f->wait);
+  return hangar_client_request_finish (f->client, hangar_test_wait_run (f->wait), status, error);
 }
 
 static void
@@ -265,10 +265,10 @@ test_real_shapes (Fixture       *f,
   g_clear_error (&error);
 
   /* a base the token cannot see */
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_list_records_page_async (f->client, "appNoSuchBase0000", "Table", NULL, NULL, NULL,
-                                         tc_wait_cb, f->wait);
-  page = hangar_client_list_records_page_finish (f->client, tc_wait_run (f->wait), NULL, &error);
+                                         hangar_test_wait_cb, f->wait);
+  page = hangar_client_list_records_page_finish (f->client, hangar_test_wait_run (f->wait), NULL, &error);
   g_assert_null (page);
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_PERMISSION_DENIED);
   g_assert_cmpstr (hangar_api_error_get_server_type (error), ==, "INVALID_PERMISSIONS_OR_MODEL_NOT_FOUND");
@@ -278,29 +278,29 @@ test_real_shapes (Fixture       *f,
 
   /* a formula that does not parse */
   hangar_list_options_set_formula (options, "AND({Name}, ");
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_list_records_page_async (f->client, f->base_id, f->table_id, options, NULL, NULL,
-                                         tc_wait_cb, f->wait);
-  page = hangar_client_list_records_page_finish (f->client, tc_wait_run (f->wait), NULL, &error);
+                                         hangar_test_wait_cb, f->wait);
+  page = hangar_client_list_records_page_finish (f->client, hangar_test_wait_run (f->wait), NULL, &error);
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_FORMULA);
   g_assert_cmpstr (hangar_api_error_get_server_type (error), ==, "INVALID_FILTER_BY_FORMULA");
   g_clear_error (&error);
 
   /* a garbage offset */
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_list_records_page_async (f->client, f->base_id, f->table_id, NULL, "10", NULL,
-                                         tc_wait_cb, f->wait);
-  page = hangar_client_list_records_page_finish (f->client, tc_wait_run (f->wait), NULL, &error);
+                                         hangar_test_wait_cb, f->wait);
+  page = hangar_client_list_records_page_finish (f->client, hangar_test_wait_run (f->wait), NULL, &error);
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_UNPROCESSABLE);
   g_assert_cmpstr (hangar_api_error_get_server_type (error), ==, "INVALID_OFFSET_VALUE");
   g_clear_error (&error);
 
   /* a 2xx body that is not JSON */
-  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"malformed\": true}");
-  tc_wait_reset (f->wait);
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"malformed\": true}");
+  hangar_test_wait_reset (f->wait);
   hangar_client_list_records_page_async (f->client, f->base_id, f->table_id, NULL, NULL, NULL,
-                                         tc_wait_cb, f->wait);
-  page = hangar_client_list_records_page_finish (f->client, tc_wait_run (f->wait), NULL, &error);
+                                         hangar_test_wait_cb, f->wait);
+  page = hangar_client_list_records_page_finish (f->client, hangar_test_wait_run (f->wait), NULL, &error);
   g_assert_null (page);
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE);
   g_clear_error (&error);
@@ -313,7 +313,7 @@ test_network_error (void)
   g_autoptr(HangarTokenSource) source = hangar_static_token_source_new (sandbox->pat);
   g_autoptr(HangarClient) client = NULL;
   g_autoptr(HangarScheduler) scheduler = hangar_scheduler_new ();
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autoptr(JsonObject) fields = tc_object ("{\"Name\": \"x\"}");
   g_autoptr(GError) error = NULL;
   g_autofree char *url = g_strdup (sandbox->url);
@@ -323,8 +323,8 @@ test_network_error (void)
   client = g_object_new (HANGAR_TYPE_CLIENT, "api-url", url, "token-source", source,
                          "scheduler", scheduler, NULL);
 
-  hangar_client_whoami_async (client, NULL, tc_wait_cb, wait);
-  g_assert_null (hangar_client_whoami_finish (client, tc_wait_run (wait), &error));
+  hangar_client_whoami_async (client, NULL, hangar_test_wait_cb, wait);
+  g_assert_null (hangar_client_whoami_finish (client, hangar_test_wait_run (wait), &error));
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_NETWORK);
   g_assert_cmpuint (hangar_api_error_get_http_status (error), ==, 0);
   g_assert_nonnull (strstr (error->message, "Could not reach Airtable: "));
@@ -332,10 +332,10 @@ test_network_error (void)
   g_clear_error (&error);
 
   /* refused before sending: a create is a plain network error, not uncertain */
-  tc_wait_reset (wait);
+  hangar_test_wait_reset (wait);
   hangar_client_create_record_async (client, "appAAAAAAAAAAAAAA", "T", fields, HANGAR_WRITE_NONE,
-                                     NULL, tc_wait_cb, wait);
-  g_assert_null (hangar_client_create_record_finish (client, tc_wait_run (wait), &error));
+                                     NULL, hangar_test_wait_cb, wait);
+  g_assert_null (hangar_client_create_record_finish (client, hangar_test_wait_run (wait), &error));
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_NETWORK);
 }
 
@@ -359,21 +359,21 @@ test_retries (Fixture       *f,
   gint64 before;
 
   /* an idempotent read survives two 500s (three tries) */
-  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 2, \"status\": 500}");
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 2, \"status\": 500}");
   before = (gint64) hangar_client_get_n_requests (f->client);
-  hangar_client_whoami_async (f->client, NULL, tc_wait_cb, f->wait);
-  me = hangar_client_whoami_finish (f->client, tc_wait_run (f->wait), &error);
+  hangar_client_whoami_async (f->client, NULL, hangar_test_wait_cb, f->wait);
+  me = hangar_client_whoami_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_nonnull (me);
   g_assert_cmpint ((gint64) hangar_client_get_n_requests (f->client) - before, ==, 3);
 
   /* ... but not three */
-  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 3, \"status\": 500}");
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 3, \"status\": 500}");
   before = (gint64) hangar_client_get_n_requests (f->client);
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_list_records_page_async (f->client, f->base_id, f->table_id, NULL, NULL, NULL,
-                                         tc_wait_cb, f->wait);
-  page = hangar_client_list_records_page_finish (f->client, tc_wait_run (f->wait), NULL, &error);
+                                         hangar_test_wait_cb, f->wait);
+  page = hangar_client_list_records_page_finish (f->client, hangar_test_wait_run (f->wait), NULL, &error);
   g_assert_null (page);
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_SERVER_ERROR);
   g_assert_cmpuint (hangar_api_error_get_http_status (error), ==, 500);
@@ -381,21 +381,21 @@ test_retries (Fixture       *f,
   g_clear_error (&error);
 
   /* a dropped connection on a read is retried */
-  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"drop\": true}");
-  tc_wait_reset (f->wait);
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"drop\": true}");
+  hangar_test_wait_reset (f->wait);
   hangar_client_list_records_page_async (f->client, f->base_id, f->table_id, NULL, NULL, NULL,
-                                         tc_wait_cb, f->wait);
-  page = hangar_client_list_records_page_finish (f->client, tc_wait_run (f->wait), NULL, &error);
+                                         hangar_test_wait_cb, f->wait);
+  page = hangar_client_list_records_page_finish (f->client, hangar_test_wait_run (f->wait), NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (page);
 
   /* 503 with Retry-After: safe to repeat even a create */
-  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"status\": 503, \"retry_after\": 1}");
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"status\": 503, \"retry_after\": 1}");
   before = (gint64) hangar_client_get_n_requests (f->client);
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_create_record_async (f->client, f->base_id, f->table_id, fields, HANGAR_WRITE_NONE,
-                                     NULL, tc_wait_cb, f->wait);
-  record = hangar_client_create_record_finish (f->client, tc_wait_run (f->wait), &error);
+                                     NULL, hangar_test_wait_cb, f->wait);
+  record = hangar_client_create_record_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_nonnull (record);
   g_assert_cmpint ((gint64) hangar_client_get_n_requests (f->client) - before, ==, 2);
@@ -413,10 +413,10 @@ test_uncertain_write (Fixture       *f,
   g_autoptr(HangarBatchResult) batch = NULL;
 
   /* the connection drops after the create was sent: never re-sent */
-  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"drop\": true}");
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"drop\": true}");
   hangar_client_create_record_async (f->client, f->base_id, f->table_id, fields, HANGAR_WRITE_NONE,
-                                     NULL, tc_wait_cb, f->wait);
-  record = hangar_client_create_record_finish (f->client, tc_wait_run (f->wait), &error);
+                                     NULL, hangar_test_wait_cb, f->wait);
+  record = hangar_client_create_record_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_null (record);
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_UNCERTAIN_WRITE);
   g_assert_nonnull (strstr (error->message, "not re-sent"));
@@ -425,22 +425,22 @@ test_uncertain_write (Fixture       *f,
   g_assert_cmpuint (count_records (f), ==, 0);
 
   /* a 500 to a create: the same */
-  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"status\": 500}");
-  tc_wait_reset (f->wait);
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"status\": 500}");
+  hangar_test_wait_reset (f->wait);
   hangar_client_create_record_async (f->client, f->base_id, f->table_id, fields, HANGAR_WRITE_NONE,
-                                     NULL, tc_wait_cb, f->wait);
-  g_assert_null (hangar_client_create_record_finish (f->client, tc_wait_run (f->wait), &error));
+                                     NULL, hangar_test_wait_cb, f->wait);
+  g_assert_null (hangar_client_create_record_finish (f->client, hangar_test_wait_run (f->wait), &error));
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_UNCERTAIN_WRITE);
   g_assert_cmpuint (hangar_api_error_get_http_status (error), ==, 500);
   g_clear_error (&error);
   g_assert_cmpuint (count_records (f), ==, 0);
 
   /* in a batch: the first chunk is uncertain, the rest is not sent */
-  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"drop\": true}");
-  tc_wait_reset (f->wait);
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"drop\": true}");
+  hangar_test_wait_reset (f->wait);
   hangar_client_create_records_async (f->client, f->base_id, f->table_id, many, HANGAR_WRITE_NONE,
-                                      NULL, tc_wait_cb, f->wait);
-  batch = hangar_client_create_records_finish (f->client, tc_wait_run (f->wait), &error);
+                                      NULL, hangar_test_wait_cb, f->wait);
+  batch = hangar_client_create_records_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpint (hangar_batch_result_get_status (batch, 0), ==, HANGAR_BATCH_ITEM_UNCERTAIN);
   g_assert_cmpint (hangar_batch_result_get_status (batch, 9), ==, HANGAR_BATCH_ITEM_UNCERTAIN);
@@ -470,8 +470,8 @@ test_unauthorized_retry (Fixture       *f,
                          "scheduler", scheduler, NULL);
 
   before = 0;
-  hangar_client_whoami_async (client, NULL, tc_wait_cb, f->wait);
-  me = hangar_client_whoami_finish (client, tc_wait_run (f->wait), &error);
+  hangar_client_whoami_async (client, NULL, hangar_test_wait_cb, f->wait);
+  me = hangar_client_whoami_finish (client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_nonnull (me);
   g_assert_cmpuint (source->n_unauthorized, ==, 1);
@@ -484,9 +484,9 @@ test_unauthorized_retry (Fixture       *f,
   client2 = g_object_new (HANGAR_TYPE_CLIENT, "api-url", f->sandbox->url, "token-source", stubborn,
                           "scheduler", scheduler, NULL);
   before = 0;
-  tc_wait_reset (f->wait);
-  hangar_client_whoami_async (client2, NULL, tc_wait_cb, f->wait);
-  g_assert_null (hangar_client_whoami_finish (client2, tc_wait_run (f->wait), &error));
+  hangar_test_wait_reset (f->wait);
+  hangar_client_whoami_async (client2, NULL, hangar_test_wait_cb, f->wait);
+  g_assert_null (hangar_client_whoami_finish (client2, hangar_test_wait_run (f->wait), &error));
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_AUTHENTICATION_REQUIRED);
   g_assert_cmpstr (hangar_api_error_get_server_type (error), ==, "AUTHENTICATION_REQUIRED");
   g_assert_cmpuint (stubborn->n_unauthorized, ==, 1);
@@ -499,20 +499,20 @@ test_static_token_refused (Fixture       *f,
 {
   g_autoptr(HangarClient) client = tc_client_new (f->sandbox, "patWrongToken0000.0000", NULL, TRUE);
   g_autoptr(GError) error = NULL;
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   gint64 before;
 
-  hangar_client_whoami_async (client, NULL, tc_wait_cb, wait);
-  g_assert_null (hangar_client_whoami_finish (client, tc_wait_run (wait), &error));
+  hangar_client_whoami_async (client, NULL, hangar_test_wait_cb, wait);
+  g_assert_null (hangar_client_whoami_finish (client, hangar_test_wait_run (wait), &error));
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_AUTHENTICATION_REQUIRED);
   g_assert_true (hangar_client_get_invalidated (client));
   g_clear_error (&error);
 
   /* no request leaves any more */
   before = hangar_test_sandbox_stat (f->sandbox, "requests");
-  tc_wait_reset (wait);
-  hangar_client_list_bases_async (client, NULL, tc_wait_cb, wait);
-  g_assert_null (hangar_client_list_bases_finish (client, tc_wait_run (wait), &error));
+  hangar_test_wait_reset (wait);
+  hangar_client_list_bases_async (client, NULL, hangar_test_wait_cb, wait);
+  g_assert_null (hangar_client_list_bases_finish (client, hangar_test_wait_run (wait), &error));
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_AUTHENTICATION_REQUIRED);
   g_assert_cmpint (hangar_test_sandbox_stat (f->sandbox, "requests"), ==, before);
 }
@@ -543,6 +543,21 @@ tally_cb (GObject      *object,
     g_main_loop_quit (tally->loop);
 }
 
+typedef struct
+{
+  HangarClient *client;
+  guint64       n;
+} SentWait;
+
+/* The client has handed at least @n requests to libsoup. */
+static gboolean
+client_sent (gpointer data)
+{
+  SentWait *w = data;
+
+  return hangar_client_get_n_requests (w->client) >= w->n;
+}
+
 static void
 test_invalidated_stops_all (void)
 {
@@ -552,20 +567,23 @@ test_invalidated_stops_all (void)
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) reason = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_REVOKED, "Access was revoked");
   g_autoptr(GError) error = NULL;
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autofree char *base_id = tc_find_base (client, NULL);
   Tally tally = { 0, 0, 0, loop };
+  SentWait sent;
   gint64 before;
 
   /* one request stuck in the server, nine queued behind the base's pacing */
-  tc_post_control (sandbox, "/__sandbox/faults", "{\"count\": 10, \"delay_ms\": 3000}");
+  hangar_test_sandbox_control (sandbox, "/__sandbox/faults", "{\"count\": 10, \"delay_ms\": 3000}");
   before = (gint64) hangar_client_get_n_requests (client);
   for (guint i = 0; i < 10; i++)
     {
       tally.pending++;
       hangar_client_list_records_page_async (client, base_id, "Anything", NULL, NULL, NULL, tally_cb, &tally);
     }
-  tc_spin (300);
+  sent.client = client;
+  sent.n = (guint64) before + 1;
+  hangar_test_wait_until (client_sent, &sent, "the first request on the wire");
 
   hangar_token_source_emit_invalidated (hangar_client_get_token_source (client), reason);
   g_main_loop_run (loop);
@@ -576,14 +594,23 @@ test_invalidated_stops_all (void)
   /* at most what was already on the wire (one, maybe two paced ones) left */
   g_assert_cmpint ((gint64) hangar_client_get_n_requests (client) - before, <=, 2);
 
-  /* later calls fail at once, without a request */
-  tc_spin (3500);   /* let the delayed ones finish on the server side */
-  before = hangar_test_sandbox_stat (sandbox, "requests");
-  hangar_client_whoami_async (client, NULL, tc_wait_cb, wait);
-  g_assert_null (hangar_client_whoami_finish (client, tc_wait_run (wait), &error));
+  /* later calls fail at once, without a request: a whoami reaching the
+   * sandbox would take the trap set for it (the delayed requests still on
+   * the server keep their own fault) */
+  hangar_test_sandbox_control (sandbox, "/__sandbox/clear-faults", "{}");
+  hangar_test_sandbox_control (sandbox, "/__sandbox/faults",
+                               "{\"count\": 1, \"status\": 418, \"path_prefix\": \"/v0/meta/whoami\"}");
+  hangar_client_whoami_async (client, NULL, hangar_test_wait_cb, wait);
+  g_assert_null (hangar_client_whoami_finish (client, hangar_test_wait_run (wait), &error));
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_REVOKED);
-  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "requests"), ==, before);
   g_assert_cmpuint (hangar_client_get_n_requests (client), <=, 3);
+  {
+    guint status = 0;
+    g_autoptr(JsonNode) trap = hangar_test_sandbox_request (sandbox, "GET", "/v0/meta/whoami", sandbox->pat,
+                                                            NULL, &status);
+
+    g_assert_cmpuint (status, ==, 418);
+  }
 }
 
 static void
@@ -591,41 +618,44 @@ test_cancel (Fixture       *f,
              gconstpointer  data)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(TcWait) other = tc_wait_new ();
-  g_autoptr(TcWait) third = tc_wait_new ();
+  g_autoptr(HangarTestWait) other = hangar_test_wait_new ();
+  g_autoptr(HangarTestWait) third = hangar_test_wait_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(HangarWhoami) me = NULL;
+  SentWait sent = { f->client, 0 };
 
   /* a caller's cancellable cancels only its own call */
-  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"delay_ms\": 1500, \"path_prefix\": \"/v0/meta/bases\"}");
-  hangar_client_list_bases_async (f->client, cancellable, tc_wait_cb, f->wait);
-  hangar_client_whoami_async (f->client, NULL, tc_wait_cb, other);
-  tc_spin (100);
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 1, \"delay_ms\": 1500, \"path_prefix\": \"/v0/meta/bases\"}");
+  sent.n = hangar_client_get_n_requests (f->client) + 2;
+  hangar_client_list_bases_async (f->client, cancellable, hangar_test_wait_cb, f->wait);
+  hangar_client_whoami_async (f->client, NULL, hangar_test_wait_cb, other);
+  hangar_test_wait_until (client_sent, &sent, "both requests on the wire");
   g_cancellable_cancel (cancellable);
-  g_assert_null (hangar_client_list_bases_finish (f->client, tc_wait_run (f->wait), &error));
+  g_assert_null (hangar_client_list_bases_finish (f->client, hangar_test_wait_run (f->wait), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
-  me = hangar_client_whoami_finish (f->client, tc_wait_run (other), &error);
+  me = hangar_client_whoami_finish (f->client, hangar_test_wait_run (other), &error);
   g_assert_no_error (error);
   g_clear_object (&me);
 
   /* cancel_all stops everything in flight; the client stays usable */
-  tc_post_control (f->sandbox, "/__sandbox/faults", "{\"count\": 2, \"delay_ms\": 1500}");
-  hangar_client_list_bases_async (f->client, NULL, tc_wait_cb, f->wait);
-  hangar_client_whoami_async (f->client, NULL, tc_wait_cb, other);
-  tc_spin (100);
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", "{\"count\": 2, \"delay_ms\": 1500}");
+  sent.n = hangar_client_get_n_requests (f->client) + 2;
+  hangar_client_list_bases_async (f->client, NULL, hangar_test_wait_cb, f->wait);
+  hangar_client_whoami_async (f->client, NULL, hangar_test_wait_cb, other);
+  hangar_test_wait_until (client_sent, &sent, "both requests on the wire");
   hangar_client_cancel_all (f->client);
-  g_assert_null (hangar_client_list_bases_finish (f->client, tc_wait_run (f->wait), &error));
+  g_assert_null (hangar_client_list_bases_finish (f->client, hangar_test_wait_run (f->wait), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
-  g_assert_null (hangar_client_whoami_finish (f->client, tc_wait_run (other), &error));
+  g_assert_null (hangar_client_whoami_finish (f->client, hangar_test_wait_run (other), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_false (hangar_client_get_invalidated (f->client));
 
-  tc_post_control (f->sandbox, "/__sandbox/clear-faults", "{}");
-  hangar_client_whoami_async (f->client, NULL, tc_wait_cb, third);
-  me = hangar_client_whoami_finish (f->client, tc_wait_run (third), &error);
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/clear-faults", "{}");
+  hangar_client_whoami_async (f->client, NULL, hangar_test_wait_cb, third);
+  me = hangar_client_whoami_finish (f->client, hangar_test_wait_run (third), &error);
   g_assert_no_error (error);
   g_assert_nonnull (me);
 }

@@ -264,7 +264,7 @@ test_pause_after_429 (void)
   g_autoptr(HangarClient) rude = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *base_id = NULL;
@@ -292,8 +292,8 @@ test_pause_after_429 (void)
   g_assert_cmpuint (tally.other, ==, 0);
 
   /* the paced client meets the penalty, pauses the base and re-sends after it */
-  hangar_client_list_records_page_async (paced, base_id, table_id, NULL, NULL, NULL, tc_wait_cb, wait);
-  page = hangar_client_list_records_page_finish (paced, tc_wait_run (wait), NULL, &error);
+  hangar_client_list_records_page_async (paced, base_id, table_id, NULL, NULL, NULL, hangar_test_wait_cb, wait);
+  page = hangar_client_list_records_page_finish (paced, hangar_test_wait_run (wait), NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (page);
   g_assert_cmpuint (hangar_rate_state_get_n_rate_limited (state), >=, 1);

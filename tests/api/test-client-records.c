@@ -10,7 +10,7 @@ typedef struct
   HangarClient      *client;
   char              *base_id;
   char              *table_id;
-  TcWait            *wait;
+  HangarTestWait            *wait;
 } Fixture;
 
 static void
@@ -21,14 +21,14 @@ fixture_setup (Fixture       *f,
   f->client = tc_client_new (f->sandbox, NULL, NULL, TRUE);
   f->base_id = tc_find_base (f->client, NULL);
   f->table_id = tc_create_table (f->client, f->base_id, "Client test");
-  f->wait = tc_wait_new ();
+  f->wait = hangar_test_wait_new ();
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  tc_wait_free (f->wait);
+  hangar_test_wait_free (f->wait);
   g_free (f->table_id);
   g_free (f->base_id);
   while (g_main_context_iteration (NULL, FALSE))
@@ -56,10 +56,10 @@ create_many (Fixture    *f,
   g_autoptr(GError) error = NULL;
   HangarBatchResult *result;
 
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_create_records_async (f->client, f->base_id, f->table_id, fields, flags,
-                                      NULL, tc_wait_cb, f->wait);
-  result = hangar_client_create_records_finish (f->client, tc_wait_run (f->wait), &error);
+                                      NULL, hangar_test_wait_cb, f->wait);
+  result = hangar_client_create_records_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
   return result;
@@ -82,25 +82,25 @@ test_single_crud (Fixture       *f,
   JsonNode *count;
 
   hangar_client_create_record_async (f->client, f->base_id, f->table_id, fields, HANGAR_WRITE_NONE,
-                                     NULL, tc_wait_cb, f->wait);
-  created = hangar_client_create_record_finish (f->client, tc_wait_run (f->wait), &error);
+                                     NULL, hangar_test_wait_cb, f->wait);
+  created = hangar_client_create_record_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   id = g_strdup (hangar_record_get_id (created));
   g_assert_true (g_str_has_prefix (id, "rec"));
   g_assert_cmpstr (string_field (created, "Name"), ==, "Ada");
 
-  tc_wait_reset (f->wait);
-  hangar_client_get_record_async (f->client, f->base_id, f->table_id, id, NULL, NULL, tc_wait_cb, f->wait);
-  got = hangar_client_get_record_finish (f->client, tc_wait_run (f->wait), &error);
+  hangar_test_wait_reset (f->wait);
+  hangar_client_get_record_async (f->client, f->base_id, f->table_id, id, NULL, NULL, hangar_test_wait_cb, f->wait);
+  got = hangar_client_get_record_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hangar_record_get_id (got), ==, id);
   g_assert_cmpstr (string_field (got, "Email"), ==, "ada@example.com");
 
   /* PATCH keeps the other fields */
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_update_record_async (f->client, f->base_id, f->table_id, id, patch, HANGAR_WRITE_NONE,
-                                     NULL, tc_wait_cb, f->wait);
-  patched = hangar_client_update_record_finish (f->client, tc_wait_run (f->wait), &error);
+                                     NULL, hangar_test_wait_cb, f->wait);
+  patched = hangar_client_update_record_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   count = hangar_record_get_field (patched, "Count");
   g_assert_nonnull (count);
@@ -108,23 +108,23 @@ test_single_crud (Fixture       *f,
   g_assert_cmpstr (string_field (patched, "Name"), ==, "Ada");
 
   /* PUT clears what is not sent */
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_update_record_async (f->client, f->base_id, f->table_id, id, put, HANGAR_WRITE_REPLACE,
-                                     NULL, tc_wait_cb, f->wait);
-  replaced = hangar_client_update_record_finish (f->client, tc_wait_run (f->wait), &error);
+                                     NULL, hangar_test_wait_cb, f->wait);
+  replaced = hangar_client_update_record_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (string_field (replaced, "Name"), ==, "Ada L.");
   g_assert_false (hangar_record_has_field (replaced, "Email"));
   g_assert_false (hangar_record_has_field (replaced, "Count"));
 
-  tc_wait_reset (f->wait);
-  hangar_client_delete_record_async (f->client, f->base_id, f->table_id, id, NULL, tc_wait_cb, f->wait);
-  g_assert_true (hangar_client_delete_record_finish (f->client, tc_wait_run (f->wait), &error));
+  hangar_test_wait_reset (f->wait);
+  hangar_client_delete_record_async (f->client, f->base_id, f->table_id, id, NULL, hangar_test_wait_cb, f->wait);
+  g_assert_true (hangar_client_delete_record_finish (f->client, hangar_test_wait_run (f->wait), &error));
   g_assert_no_error (error);
 
-  tc_wait_reset (f->wait);
-  hangar_client_get_record_async (f->client, f->base_id, f->table_id, id, NULL, NULL, tc_wait_cb, f->wait);
-  missing = hangar_client_get_record_finish (f->client, tc_wait_run (f->wait), &error);
+  hangar_test_wait_reset (f->wait);
+  hangar_client_get_record_async (f->client, f->base_id, f->table_id, id, NULL, NULL, hangar_test_wait_cb, f->wait);
+  missing = hangar_client_get_record_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_null (missing);
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_NOT_FOUND);
   g_assert_cmpuint (hangar_api_error_get_http_status (error), ==, 404);
@@ -177,8 +177,8 @@ test_chunking (Fixture       *f,
 
   before = hangar_test_sandbox_stat (f->sandbox, "requests");
   hangar_client_update_records_async (f->client, f->base_id, f->table_id, updates, HANGAR_WRITE_NONE,
-                                      NULL, tc_wait_cb, f->wait);
-  updated = hangar_client_update_records_finish (f->client, tc_wait_run (f->wait), &error);
+                                      NULL, hangar_test_wait_cb, f->wait);
+  updated = hangar_client_update_records_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpint (hangar_test_sandbox_stat (f->sandbox, "requests") - before, ==, 3);
   g_assert_true (hangar_batch_result_is_complete (updated));
@@ -192,11 +192,11 @@ test_chunking (Fixture       *f,
     }
 
   g_ptr_array_add (id_list, NULL);
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   before = hangar_test_sandbox_stat (f->sandbox, "requests");
   hangar_client_delete_records_async (f->client, f->base_id, f->table_id,
-                                      (const char * const *) id_list->pdata, NULL, tc_wait_cb, f->wait);
-  deleted = hangar_client_delete_records_finish (f->client, tc_wait_run (f->wait), &error);
+                                      (const char * const *) id_list->pdata, NULL, hangar_test_wait_cb, f->wait);
+  deleted = hangar_client_delete_records_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpint (hangar_test_sandbox_stat (f->sandbox, "requests") - before, ==, 3);
   g_assert_true (hangar_batch_result_is_complete (deleted));
@@ -282,8 +282,8 @@ test_upsert (Fixture       *f,
   g_ptr_array_add (records, tc_object ("{\"fields\": {\"Email\": \"new2@example.com\", \"Name\": \"New 2\"}}"));
 
   hangar_client_upsert_records_async (f->client, f->base_id, f->table_id, merge, records,
-                                      HANGAR_WRITE_NONE, NULL, tc_wait_cb, f->wait);
-  upserted = hangar_client_upsert_records_finish (f->client, tc_wait_run (f->wait), &error);
+                                      HANGAR_WRITE_NONE, NULL, hangar_test_wait_cb, f->wait);
+  upserted = hangar_client_upsert_records_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_true (hangar_batch_result_is_complete (upserted));
   g_assert_false (hangar_batch_result_get_created (upserted, 0));
@@ -302,26 +302,26 @@ test_upsert (Fixture       *f,
   /* refused before anything is sent */
   before = hangar_test_sandbox_stat (f->sandbox, "requests");
   g_ptr_array_add (records, tc_object ("{\"fields\": {\"Name\": \"no email\"}}"));
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_upsert_records_async (f->client, f->base_id, f->table_id, merge, records,
-                                      HANGAR_WRITE_NONE, NULL, tc_wait_cb, f->wait);
-  refused = hangar_client_upsert_records_finish (f->client, tc_wait_run (f->wait), &error);
+                                      HANGAR_WRITE_NONE, NULL, hangar_test_wait_cb, f->wait);
+  refused = hangar_client_upsert_records_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_null (refused);
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_REQUEST);
   g_assert_nonnull (strstr (error->message, "Record 5"));
   g_clear_error (&error);
 
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_upsert_records_async (f->client, f->base_id, f->table_id, too_many, records,
-                                      HANGAR_WRITE_NONE, NULL, tc_wait_cb, f->wait);
-  g_assert_null (hangar_client_upsert_records_finish (f->client, tc_wait_run (f->wait), &error));
+                                      HANGAR_WRITE_NONE, NULL, hangar_test_wait_cb, f->wait);
+  g_assert_null (hangar_client_upsert_records_finish (f->client, hangar_test_wait_run (f->wait), &error));
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_REQUEST);
   g_clear_error (&error);
 
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_upsert_records_async (f->client, f->base_id, f->table_id, none, records,
-                                      HANGAR_WRITE_NONE, NULL, tc_wait_cb, f->wait);
-  g_assert_null (hangar_client_upsert_records_finish (f->client, tc_wait_run (f->wait), &error));
+                                      HANGAR_WRITE_NONE, NULL, hangar_test_wait_cb, f->wait);
+  g_assert_null (hangar_client_upsert_records_finish (f->client, hangar_test_wait_run (f->wait), &error));
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_REQUEST);
   g_assert_cmpint (hangar_test_sandbox_stat (f->sandbox, "requests"), ==, before);
 }
@@ -365,8 +365,8 @@ test_list_options (Fixture       *f,
   hangar_list_options_set_page_size (options, 5);
   hangar_list_options_add_sort (options, "Count", FALSE);
   hangar_client_list_records_page_async (f->client, f->base_id, f->table_id, options, NULL,
-                                         NULL, tc_wait_cb, f->wait);
-  page = hangar_client_list_records_page_finish (f->client, tc_wait_run (f->wait), &offset, &error);
+                                         NULL, hangar_test_wait_cb, f->wait);
+  page = hangar_client_list_records_page_finish (f->client, hangar_test_wait_run (f->wait), &offset, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (page->len, ==, 5);
   g_assert_nonnull (offset);
@@ -475,28 +475,28 @@ test_comments (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   hangar_client_create_record_async (f->client, f->base_id, f->table_id, fields, HANGAR_WRITE_NONE,
-                                     NULL, tc_wait_cb, f->wait);
-  record = hangar_client_create_record_finish (f->client, tc_wait_run (f->wait), &error);
+                                     NULL, hangar_test_wait_cb, f->wait);
+  record = hangar_client_create_record_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
 
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_create_comment_async (f->client, f->base_id, f->table_id, hangar_record_get_id (record),
-                                      "First <b>comment</b>", NULL, NULL, tc_wait_cb, f->wait);
-  first = hangar_client_create_comment_finish (f->client, tc_wait_run (f->wait), &error);
+                                      "First <b>comment</b>", NULL, NULL, hangar_test_wait_cb, f->wait);
+  first = hangar_client_create_comment_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hangar_comment_get_text (first), ==, "First <b>comment</b>");
 
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_create_comment_async (f->client, f->base_id, f->table_id, hangar_record_get_id (record),
-                                      "A reply", hangar_comment_get_id (first), NULL, tc_wait_cb, f->wait);
-  reply = hangar_client_create_comment_finish (f->client, tc_wait_run (f->wait), &error);
+                                      "A reply", hangar_comment_get_id (first), NULL, hangar_test_wait_cb, f->wait);
+  reply = hangar_client_create_comment_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hangar_comment_get_parent_comment_id (reply), ==, hangar_comment_get_id (first));
 
-  tc_wait_reset (f->wait);
+  hangar_test_wait_reset (f->wait);
   hangar_client_list_comments_async (f->client, f->base_id, f->table_id, hangar_record_get_id (record),
-                                     NULL, tc_wait_cb, f->wait);
-  comments = hangar_client_list_comments_finish (f->client, tc_wait_run (f->wait), &error);
+                                     NULL, hangar_test_wait_cb, f->wait);
+  comments = hangar_client_list_comments_finish (f->client, hangar_test_wait_run (f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (comments->len, ==, 2);
 }

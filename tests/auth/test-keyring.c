@@ -41,36 +41,9 @@ lookup_raw (const char *account_id)
 static int
 cli_status (const char * const *argv)
 {
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarTestRun) run = hangar_test_run (argv, NULL, NULL);
 
-  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait (proc, NULL, &error);
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (proc);
-}
-
-static void
-scan_for (const char *dir,
-          const char *needle)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize len = 0;
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        scan_for (path, needle);
-      else if (g_file_get_contents (path, &contents, &len, NULL))
-        g_assert_null (memmem (contents, len, needle, strlen (needle)));
-    }
+  return run->status;
 }
 
 static void
@@ -86,6 +59,7 @@ test_real_keyring (void)
   g_autofree char *raw = NULL;
   g_autofree char *id = NULL;
   const char *cli_args[] = { HANGAR_CLI_PATH, "-a", "real", "bases", NULL };
+  g_autoptr(HangarTestSecrets) secrets = hangar_test_secrets_new ();
   HangarAccount *account;
   gint64 before;
 
@@ -101,21 +75,20 @@ test_real_keyring (void)
   g_assert_nonnull (strstr (raw, creds->refresh_token));
   g_assert_no_error (ta_client_whoami (account));
 
-  /* Two processes at expiry: one refresh, through the daemon. */
+  /* Two processes at expiry: one refresh, through the daemon. The other
+   * processes read the real clock, so real time has to pass for the token
+   * to reach its refresh margin (2 s of its 4); this process's main loop
+   * stays stopped meanwhile, so its own refresh timer keeps out of it. */
   before = hangar_test_sandbox_stat (sandbox, "refreshes");
   g_usleep (3400 * 1000);
   {
-    g_autoptr(GSubprocess) p1 = NULL;
-    g_autoptr(GSubprocess) p2 = NULL;
+    g_autoptr(GSubprocess) p1 = hangar_test_spawn (cli_args, NULL, FALSE);
+    g_autoptr(GSubprocess) p2 = hangar_test_spawn (cli_args, NULL, FALSE);
+    g_autoptr(HangarTestRun) r1 = hangar_test_finish (p1, NULL);
+    g_autoptr(HangarTestRun) r2 = hangar_test_finish (p2, NULL);
 
-    p1 = g_subprocess_newv (cli_args, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
-    g_assert_no_error (error);
-    p2 = g_subprocess_newv (cli_args, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
-    g_assert_no_error (error);
-    g_subprocess_wait (p1, NULL, &error);
-    g_subprocess_wait (p2, NULL, &error);
-    g_assert_cmpint (g_subprocess_get_exit_status (p1), ==, 0);
-    g_assert_cmpint (g_subprocess_get_exit_status (p2), ==, 0);
+    g_assert_cmpint (r1->status, ==, 0);
+    g_assert_cmpint (r2->status, ==, 0);
   }
   g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes") - before, ==, 1);
   g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "by_status.409"), ==, 0);
@@ -130,12 +103,13 @@ test_real_keyring (void)
   g_assert_cmpint (cli_status (cli_args), ==, 0);
 
   /* No token on disk in clear (the daemon's keyring file is encrypted). */
-  scan_for (g_get_home_dir (), after->access_token);
-  scan_for (g_get_home_dir (), after->refresh_token);
+  hangar_test_secrets_add (secrets, after->access_token);
+  hangar_test_secrets_add (secrets, after->refresh_token);
+  g_assert_cmpuint (hangar_test_secrets_assert_not_in_dir (secrets, g_get_home_dir ()), >, 0);
 
   /* Removal clears the item. */
-  hangar_account_store_remove_async (store, account, NULL, ta_wait_cb, &result);
-  g_assert_true (hangar_account_store_remove_finish (store, ta_wait (&result), &error));
+  hangar_account_store_remove_async (store, account, NULL, hangar_test_result_cb, &result);
+  g_assert_true (hangar_account_store_remove_finish (store, hangar_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_pointer (&raw, secret_password_free);
   raw = lookup_raw (id);

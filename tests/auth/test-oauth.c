@@ -379,8 +379,8 @@ test_token_errors_redacted (void)
       g_autofree char *pair = g_strconcat ("client-id-1:", secret, NULL);
       g_autofree char *basic = g_base64_encode ((const guchar *) pair, strlen (pair));
 
-      hangar_oauth_refresh_async (NULL, integration, refresh, NULL, ta_wait_cb, &result);
-      creds = hangar_oauth_refresh_finish (ta_wait (&result), &error);
+      hangar_oauth_refresh_async (NULL, integration, refresh, NULL, hangar_test_result_cb, &result);
+      creds = hangar_oauth_refresh_finish (hangar_test_wait_result (&result), &error);
       g_assert_null (creds);
       assert_clean (error, "refresh", refresh);
       assert_clean (error, "refresh", secret);
@@ -388,8 +388,8 @@ test_token_errors_redacted (void)
       g_clear_error (&error);
       g_clear_object (&result);
 
-      hangar_oauth_flow_exchange_code_async (flow, NULL, code, NULL, ta_wait_cb, &result);
-      creds = hangar_oauth_flow_exchange_code_finish (flow, ta_wait (&result), &error);
+      hangar_oauth_flow_exchange_code_async (flow, NULL, code, NULL, hangar_test_result_cb, &result);
+      creds = hangar_oauth_flow_exchange_code_finish (flow, hangar_test_wait_result (&result), &error);
       g_assert_null (creds);
       assert_clean (error, "exchange", code);
       assert_clean (error, "exchange", secret);

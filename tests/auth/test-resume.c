@@ -54,6 +54,50 @@ emit_prepare_for_sleep (GDBusConnection *conn,
   g_assert_no_error (error);
 }
 
+static gboolean
+resume_watch_active (gpointer data)
+{
+  return _hangar_oauth_token_source_resume_watch_active ();
+}
+
+typedef struct
+{
+  GDBusConnection   *login1;
+  HangarTestSandbox *sandbox;
+  gint64             before;
+  gint64             sent_at;
+} WakeWait;
+
+/* Sends PrepareForSleep(false) every 100 ms until a refresh was seen. */
+static gboolean
+woken_and_refreshed (gpointer data)
+{
+  WakeWait *w = data;
+
+  if (hangar_test_sandbox_stat (w->sandbox, "refreshes") != w->before)
+    return TRUE;
+  if (g_get_monotonic_time () - w->sent_at >= 100 * 1000)
+    {
+      emit_prepare_for_sleep (w->login1, FALSE);
+      w->sent_at = g_get_monotonic_time ();
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  HangarAccount *account;
+  gint64         last_refresh;
+} RefreshWait;
+
+static gboolean
+last_refresh_moved (gpointer data)
+{
+  RefreshWait *w = data;
+
+  return hangar_account_get_last_refresh (w->account) > w->last_refresh;
+}
+
 static void
 test_resume_rechecks (void)
 {
@@ -69,30 +113,28 @@ test_resume_rechecks (void)
   /* Loads the tokens and arms the refresh timer: 20 s token, handed out
    * for 10 s, refreshed 3 s after that (13 s from now, monotonic). */
   g_assert_no_error (ta_client_whoami (account));
-  for (guint i = 0; i < 200 && !_hangar_oauth_token_source_resume_watch_active (); i++)
-    ta_spin (10);
-  g_assert_true (_hangar_oauth_token_source_resume_watch_active ());
+  hangar_test_wait_until (resume_watch_active, NULL, "the resume watch on the system bus");
   before = hangar_test_sandbox_stat (sandbox, "refreshes");
   last_refresh = hangar_account_get_last_refresh (account);
 
-  /* Going to sleep changes nothing. */
+  /* Going to sleep changes nothing (for a while: real time is the point). */
   emit_prepare_for_sleep (login1, TRUE);
-  ta_spin (200);
+  hangar_test_run_for (200);
   g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes"), ==, before);
 
   /* 15 s of sleep: the token is past its refresh time by the wall clock,
    * but nothing in the main loop knows yet. */
   _hangar_auth_set_clock_skew (15 * G_USEC_PER_SEC);
-  ta_spin (300);
+  hangar_test_run_for (300);   /* (nothing happens meanwhile) */
   g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes"), ==, before);
 
   /* Wake-up: refreshed at once. The signal is sent again until it is seen,
    * since the bus may route it before the library's match rule is in. */
-  for (guint i = 0; i < 40 && hangar_test_sandbox_stat (sandbox, "refreshes") == before; i++)
-    {
-      emit_prepare_for_sleep (login1, FALSE);
-      ta_spin (100);
-    }
+  {
+    WakeWait w = { login1, sandbox, before, 0 };
+
+    hangar_test_wait_until (woken_and_refreshed, &w, "a refresh after the resume signal");
+  }
   /* Only conclusive long before the (monotonic) refresh timer could have
    * fired by itself; a machine that slow cannot tell the two apart. */
   if (g_get_monotonic_time () - started > 12 * G_USEC_PER_SEC)
@@ -102,9 +144,11 @@ test_resume_rechecks (void)
       return;
     }
   g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "refreshes") - before, ==, 1);
-  for (guint i = 0; i < 100 && hangar_account_get_last_refresh (account) == last_refresh; i++)
-    ta_spin (20);
-  g_assert_cmpint (hangar_account_get_last_refresh (account), >, last_refresh);
+  {
+    RefreshWait w = { account, last_refresh };
+
+    hangar_test_wait_until (last_refresh_moved, &w, "the account's last refresh to move");
+  }
   g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
 
   /* The fresh token works; no request was refused on the way. */

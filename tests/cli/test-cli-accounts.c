@@ -10,55 +10,29 @@
 
 static GString *all_output;  /* every byte any hangar-cli printed */
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliRun;
-
-static void
-cli_run_free (CliRun *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-  g_free (r);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliRun, cli_run_free)
-
 static GSubprocess *
 cli_spawn (const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  GSubprocess *proc;
 
   g_ptr_array_add (argv, (char *) HANGAR_CLI_PATH);
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  return proc;
+  return hangar_test_spawn ((const char * const *) argv->pdata, NULL, FALSE);
 }
 
-static CliRun *
+static HangarTestRun *
 cli_finish (GSubprocess *proc)
 {
-  g_autoptr(GError) error = NULL;
-  CliRun *r = g_new0 (CliRun, 1);
+  HangarTestRun *r = hangar_test_finish (proc, NULL);
 
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_exit_status (proc);
-  g_string_append (all_output, r->out ? r->out : "");
-  g_string_append (all_output, r->err ? r->err : "");
+  g_string_append (all_output, r->out);
+  g_string_append (all_output, r->err);
   return r;
 }
 
-static CliRun *
+static HangarTestRun *
 cli (const char *first,
      ...)
 {
@@ -79,7 +53,7 @@ cli (const char *first,
 static JsonObject *
 cli_account (const char *label)
 {
-  g_autoptr(CliRun) r = cli ("accounts", "--format", "jsonl", NULL);
+  g_autoptr(HangarTestRun) r = cli ("accounts", "--format", "jsonl", NULL);
   g_auto(GStrv) lines = NULL;
 
   g_assert_cmpint (r->status, ==, 0);
@@ -137,15 +111,15 @@ register_integration (HangarTestSandbox  *sandbox,
  * @user_id) and follows the redirect to the CLI's loopback listener. */
 typedef void (*Probe) (const char *url);
 
-static CliRun *cli_oauth_args (HangarTestSandbox  *sandbox,
+static HangarTestRun *cli_oauth_args (HangarTestSandbox  *sandbox,
                                const char * const *args,
                                const char         *user_id);
-static CliRun *cli_oauth_args_probe (HangarTestSandbox  *sandbox,
+static HangarTestRun *cli_oauth_args_probe (HangarTestSandbox  *sandbox,
                                      const char * const *args,
                                      const char         *user_id,
                                      Probe               probe);
 
-static CliRun *
+static HangarTestRun *
 cli_connect_oauth (HangarTestSandbox *sandbox,
                    const char        *command,
                    const char        *label,
@@ -170,7 +144,7 @@ cli_connect_oauth (HangarTestSandbox *sandbox,
 
 /* Runs hangar-cli with @args (a connect that prints the authorization URL)
  * and plays the browser for it. */
-static CliRun *
+static HangarTestRun *
 cli_oauth_args (HangarTestSandbox  *sandbox,
                 const char * const *args,
                 const char         *user_id)
@@ -180,7 +154,7 @@ cli_oauth_args (HangarTestSandbox  *sandbox,
 
 /* Same, with @probe called with the authorization URL while the CLI waits
  * for the answer. */
-static CliRun *
+static HangarTestRun *
 cli_oauth_args_probe (HangarTestSandbox  *sandbox,
                       const char * const *args,
                       const char         *user_id,
@@ -191,8 +165,8 @@ cli_oauth_args_probe (HangarTestSandbox  *sandbox,
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autofree char *location = NULL;
-  g_autoptr(TaResponse) page = NULL;
-  CliRun *r;
+  g_autoptr(HangarTestHttp) page = NULL;
+  HangarTestRun *r;
 
   proc = cli_spawn (args);
 
@@ -207,8 +181,8 @@ cli_oauth_args_probe (HangarTestSandbox  *sandbox,
   if (probe != NULL)
     probe (url);
 
-  location = ta_consent (sandbox, url, user_id, FALSE);
-  page = ta_http ("GET", location, NULL);
+  location = hangar_test_sandbox_consent (sandbox, url, user_id, FALSE);
+  page = hangar_test_http ("GET", location, NULL);
   g_assert_cmpuint (page->status, ==, 200);
   g_assert_nonnull (strstr (page->body, "Connected"));
 
@@ -225,7 +199,7 @@ cli_oauth_args_probe (HangarTestSandbox  *sandbox,
     g_assert_no_error (error);
     g_subprocess_wait (proc, NULL, &error);
     g_assert_no_error (error);
-    r = g_new0 (CliRun, 1);
+    r = g_new0 (HangarTestRun, 1);
     r->status = g_subprocess_get_exit_status (proc);
     r->out = g_string_free (g_steal_pointer (&rest), FALSE);
     {
@@ -247,17 +221,19 @@ static void
 assert_no_tokens_in_output (HangarAccountStore *store,
                             GPtrArray          *extra)
 {
+  g_autoptr(HangarTestSecrets) secrets = hangar_test_secrets_new ();
+
   for (guint i = 0; extra != NULL && i < extra->len; i++)
-    g_assert_null (strstr (all_output->str, extra->pdata[i]));
+    hangar_test_secrets_add (secrets, extra->pdata[i]);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
     {
       g_autoptr(HangarAccount) account = g_list_model_get_item (G_LIST_MODEL (store), i);
       g_autoptr(HangarCredentials) creds = ta_load_credentials (store, account);
 
-      g_assert_null (strstr (all_output->str, creds->access_token));
-      if (creds->refresh_token != NULL)
-        g_assert_null (strstr (all_output->str, creds->refresh_token));
+      hangar_test_secrets_add (secrets, creds->access_token);
+      hangar_test_secrets_add (secrets, creds->refresh_token);
     }
+  hangar_test_secrets_assert_not_in_text (secrets, "hangar-cli's output", all_output->str);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -266,17 +242,17 @@ static void
 test_pat (void)
 {
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("-q", NULL);
-  g_autoptr(CliRun) connect = NULL;
-  g_autoptr(CliRun) bases = NULL;
-  g_autoptr(CliRun) dup = NULL;
-  g_autoptr(CliRun) bad = NULL;
-  g_autoptr(CliRun) gone = NULL;
-  g_autoptr(CliRun) list = NULL;
+  g_autoptr(HangarTestRun) connect = NULL;
+  g_autoptr(HangarTestRun) bases = NULL;
+  g_autoptr(HangarTestRun) dup = NULL;
+  g_autoptr(HangarTestRun) bad = NULL;
+  g_autoptr(HangarTestRun) gone = NULL;
+  g_autoptr(HangarTestRun) list = NULL;
   g_autoptr(JsonObject) acc = NULL;
   g_autoptr(GPtrArray) secrets = g_ptr_array_new ();
   const char *uid;
 
-  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  uid = hangar_test_sandbox_user (sandbox, 0, "id");
   g_setenv ("TEST_PAT", sandbox->pat, TRUE);
   g_ptr_array_add (secrets, sandbox->pat);
 
@@ -303,7 +279,7 @@ test_pat (void)
   gone = cli ("-a", "nobody", "bases", NULL);
   g_assert_cmpint (gone->status, ==, 1);
   {
-    g_autoptr(CliRun) foreign = cli ("--api-url", "https://elsewhere.example", "-a", "mine", "bases", NULL);
+    g_autoptr(HangarTestRun) foreign = cli ("--api-url", "https://elsewhere.example", "-a", "mine", "bases", NULL);
     g_assert_cmpint (foreign->status, ==, 1);
   }
 
@@ -314,7 +290,7 @@ test_pat (void)
   g_assert_nonnull (strstr (list->out, "active"));
 
   {
-    g_autoptr(CliRun) off = cli ("disconnect", "mine", NULL);
+    g_autoptr(HangarTestRun) off = cli ("disconnect", "mine", NULL);
     g_autoptr(HangarAccountStore) store = NULL;
 
     g_assert_cmpint (off->status, ==, 0);
@@ -328,14 +304,14 @@ static void
 test_oauth (void)
 {
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "-q", NULL);
-  g_autoptr(CliRun) r = NULL;
-  g_autoptr(CliRun) again = NULL;
-  g_autoptr(CliRun) bases = NULL;
+  g_autoptr(HangarTestRun) r = NULL;
+  g_autoptr(HangarTestRun) again = NULL;
+  g_autoptr(HangarTestRun) bases = NULL;
   g_autoptr(JsonObject) acc = NULL;
   g_autoptr(HangarAccountStore) store = NULL;
   const char *uid;
 
-  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  uid = hangar_test_sandbox_user (sandbox, 0, "id");
   r = cli_connect_oauth (sandbox, "connect", "oa", NULL);
   g_assert_cmpint (r->status, ==, 0);
   g_assert_nonnull (strstr (r->out, "Connected “oa”"));
@@ -358,7 +334,7 @@ test_oauth (void)
   store = hangar_account_store_new (NULL);
   assert_no_tokens_in_output (store, NULL);
   {
-    g_autoptr(CliRun) off = cli ("disconnect", "oa", NULL);
+    g_autoptr(HangarTestRun) off = cli ("disconnect", "oa", NULL);
     g_assert_cmpint (off->status, ==, 0);
   }
 }
@@ -368,7 +344,7 @@ test_two_processes_refresh (void)
 {
   g_autoptr(HangarTestSandbox) sandbox =
     hangar_test_sandbox_start ("--auto-approve", "--access-ttl", "4", "--no-rate-limit", "-q", NULL);
-  g_autoptr(CliRun) r = NULL;
+  g_autoptr(HangarTestRun) r = NULL;
   g_autoptr(HangarAccountStore) store = NULL;
 
   r = cli_connect_oauth (sandbox, "connect", "busy", NULL);
@@ -380,11 +356,12 @@ test_two_processes_refresh (void)
       const char *args[] = { "-a", "busy", "bases", NULL };
       g_autoptr(GSubprocess) p1 = NULL;
       g_autoptr(GSubprocess) p2 = NULL;
-      g_autoptr(CliRun) r1 = NULL;
-      g_autoptr(CliRun) r2 = NULL;
+      g_autoptr(HangarTestRun) r1 = NULL;
+      g_autoptr(HangarTestRun) r2 = NULL;
 
       /* Let the access token reach its refresh margin, then two processes
-       * need a refresh at the same moment. */
+       * need a refresh at the same moment. (They read the real clock: real
+       * time is the behaviour here.) */
       g_usleep (3400 * 1000);
       p1 = cli_spawn (args);
       p2 = cli_spawn (args);
@@ -402,7 +379,7 @@ test_two_processes_refresh (void)
   store = hangar_account_store_new (NULL);
   assert_no_tokens_in_output (store, NULL);
   {
-    g_autoptr(CliRun) off = cli ("disconnect", "busy", NULL);
+    g_autoptr(HangarTestRun) off = cli ("disconnect", "busy", NULL);
     g_assert_cmpint (off->status, ==, 0);
   }
 }
@@ -411,9 +388,9 @@ static void
 test_revoked (void)
 {
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "--no-rate-limit", "-q", NULL);
-  g_autoptr(CliRun) r = NULL;
-  g_autoptr(CliRun) fail1 = NULL;
-  g_autoptr(CliRun) fail2 = NULL;
+  g_autoptr(HangarTestRun) r = NULL;
+  g_autoptr(HangarTestRun) fail1 = NULL;
+  g_autoptr(HangarTestRun) fail2 = NULL;
   g_autoptr(JsonObject) acc = NULL;
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *user_stat = NULL;
@@ -421,7 +398,7 @@ test_revoked (void)
   const char *uid;
   gint64 before;
 
-  ta_sandbox_user (sandbox, 0, &uid, NULL);
+  uid = hangar_test_sandbox_user (sandbox, 0, "id");
   user_stat = g_strdup_printf ("by_user.%s", uid);
   r = cli_connect_oauth (sandbox, "connect", "rv", NULL);
   g_assert_cmpint (r->status, ==, 0);
@@ -444,7 +421,7 @@ test_revoked (void)
   g_assert_nonnull (strstr (fail2->err, "reconnect"));
   g_assert_cmpint (hangar_test_sandbox_stat (sandbox, user_stat), ==, before);
   {
-    g_autoptr(CliRun) off = cli ("disconnect", "rv", NULL);
+    g_autoptr(HangarTestRun) off = cli ("disconnect", "rv", NULL);
     g_assert_cmpint (off->status, ==, 0);
   }
 }
@@ -501,15 +478,15 @@ probe_listener (const char *url)
   /* Another loopback address is not listened on (0.0.0.0 would be). */
   g_assert_cmpuint (raw_get ("127.0.0.2", port, good_host, path), ==, 0);
   {
-    g_autoptr(TaResponse) r = ta_http ("GET", other, NULL);
+    g_autoptr(HangarTestHttp) r = hangar_test_http ("GET", other, NULL);
     g_assert_cmpuint (r->status, ==, 404);
   }
   {
-    g_autoptr(TaResponse) r = ta_http ("POST", other, "code=x&state=y");
+    g_autoptr(HangarTestHttp) r = hangar_test_http ("POST", other, "code=x&state=y");
     g_assert_cmpuint (r->status, ==, 404);
   }
   {
-    g_autoptr(TaResponse) r = ta_http ("POST", right, "code=x&state=y");
+    g_autoptr(HangarTestHttp) r = hangar_test_http ("POST", right, "code=x&state=y");
     g_assert_cmpuint (r->status, ==, 405);
   }
   /* A page of another site pointed at our port (DNS rebinding). */
@@ -524,7 +501,7 @@ test_listener (void)
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--auto-approve", "-q", NULL);
   g_autofree char *client_id = NULL;
   g_autofree char *redirect = NULL;
-  g_autoptr(CliRun) r = NULL;
+  g_autoptr(HangarTestRun) r = NULL;
 
   register_integration (sandbox, &client_id, &redirect);
   {
@@ -535,7 +512,7 @@ test_listener (void)
   g_assert_cmpint (r->status, ==, 0);
   g_assert_nonnull (strstr (r->out, "Connected “probed”"));
   {
-    g_autoptr(CliRun) off = cli ("disconnect", "probed", NULL);
+    g_autoptr(HangarTestRun) off = cli ("disconnect", "probed", NULL);
     g_assert_cmpint (off->status, ==, 0);
   }
 }
@@ -548,14 +525,14 @@ test_integration (void)
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "-q", NULL);
   g_autofree char *client_id = NULL;
   g_autofree char *redirect = NULL;
-  g_autoptr(CliRun) first = NULL;
-  g_autoptr(CliRun) second = NULL;
-  g_autoptr(CliRun) listed = NULL;
-  g_autoptr(CliRun) mixed = NULL;
-  g_autoptr(CliRun) forgot = NULL;
-  g_autoptr(CliRun) empty = NULL;
-  g_autoptr(CliRun) gone = NULL;
-  g_autoptr(CliRun) bases = NULL;
+  g_autoptr(HangarTestRun) first = NULL;
+  g_autoptr(HangarTestRun) second = NULL;
+  g_autoptr(HangarTestRun) listed = NULL;
+  g_autoptr(HangarTestRun) mixed = NULL;
+  g_autoptr(HangarTestRun) forgot = NULL;
+  g_autoptr(HangarTestRun) empty = NULL;
+  g_autoptr(HangarTestRun) gone = NULL;
+  g_autoptr(HangarTestRun) bases = NULL;
   g_autoptr(JsonObject) acc1 = NULL;
   g_autoptr(JsonObject) acc2 = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -563,8 +540,8 @@ test_integration (void)
   JsonObject *obj;
   const char *uid1, *uid2;
 
-  ta_sandbox_user (sandbox, 0, &uid1, NULL);
-  ta_sandbox_user (sandbox, 1, &uid2, NULL);
+  uid1 = hangar_test_sandbox_user (sandbox, 0, "id");
+  uid2 = hangar_test_sandbox_user (sandbox, 1, "id");
   register_integration (sandbox, &client_id, &redirect);
   {
     const char *args[] = { "connect", "team-1", "--oauth", "--api-url", sandbox->url, "--client-id", client_id,
@@ -615,7 +592,7 @@ test_integration (void)
   assert_no_tokens_in_output (store, NULL);
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(CliRun) off = cli ("disconnect", i == 0 ? "team-1" : "team-2", NULL);
+      g_autoptr(HangarTestRun) off = cli ("disconnect", i == 0 ? "team-1" : "team-2", NULL);
       g_assert_cmpint (off->status, ==, 0);
     }
 }

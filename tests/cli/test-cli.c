@@ -10,7 +10,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "hangar-test-sandbox.h"
+#include "hangar-test.h"
 
 typedef struct
 {
@@ -19,47 +19,22 @@ typedef struct
   char              *table_id;
 } Fixture;
 
-typedef struct
-{
-  int    status;
-  char  *out;
-  char  *err;
-  char **lines;  /* stdout split in lines, without the last empty one */
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_strfreev (run->lines);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
 /* Runs hangar-cli with the sandbox's URL and token (through --token-env)
  * and @input on stdin. Asserts that the token appears in neither stdout nor
  * stderr. */
-static Run *
+static HangarTestRun *
 run_cli_full (Fixture    *fixture,
               const char *token,
               const char *input,
               const char *first_arg,
               ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Run *run = g_new0 (Run, 1);
-  gsize n;
+  g_autoptr(HangarTestSecrets) secrets = hangar_test_secrets_new ();
+  g_autofree char *token_env = g_strconcat ("HANGAR_TEST_TOKEN=", token, NULL);
+  const char *env[] = { token_env, "AIRTABLE_TOKEN", NULL };
+  HangarTestRun *run;
   va_list ap;
-
-  g_subprocess_launcher_setenv (launcher, "HANGAR_TEST_TOKEN", token, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "AIRTABLE_TOKEN");
 
   g_ptr_array_add (argv, (char *) HANGAR_CLI_PATH);
   g_ptr_array_add (argv, (char *) "--api-url");
@@ -72,22 +47,12 @@ run_cli_full (Fixture    *fixture,
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  run = hangar_test_run ((const char * const *) argv->pdata, env, input);
 
-  g_assert_null (strstr (run->out, token));
-  g_assert_null (strstr (run->err, token));
-  g_assert_null (strstr (run->out, fixture->sandbox->pat));
-  g_assert_null (strstr (run->err, fixture->sandbox->pat));
-
-  run->lines = g_strsplit (run->out, "\n", -1);
-  n = g_strv_length (run->lines);
-  if (n > 0 && run->lines[n - 1][0] == '\0')
-    g_clear_pointer (&run->lines[n - 1], g_free);
+  hangar_test_secrets_add (secrets, token);
+  hangar_test_secrets_add (secrets, fixture->sandbox->pat);
+  hangar_test_secrets_assert_not_in_text (secrets, "hangar-cli's stdout", run->out);
+  hangar_test_secrets_assert_not_in_text (secrets, "hangar-cli's stderr", run->err);
 
   g_test_message ("exit %d; stderr: %s", run->status, run->err);
   return run;
@@ -112,31 +77,13 @@ static guint
 count_records (Fixture    *fixture,
                const char *formula)
 {
-  g_autofree char *offset = NULL;
-  guint total = 0;
+  g_autofree char *encoded = formula != NULL ? g_uri_escape_string (formula, NULL, FALSE) : NULL;
+  g_autofree char *query = g_strdup_printf ("pageSize=100%s%s", encoded ? "&filterByFormula=" : "",
+                                            encoded ? encoded : "");
+  g_autoptr(GPtrArray) ids = hangar_test_sandbox_list_ids (fixture->sandbox, fixture->base_id,
+                                                          fixture->table_id, query);
 
-  do
-    {
-      g_autofree char *encoded = formula != NULL ? g_uri_escape_string (formula, NULL, FALSE) : NULL;
-      g_autofree char *enc_offset = offset != NULL ? g_uri_escape_string (offset, NULL, FALSE) : NULL;
-      g_autofree char *path = g_strdup_printf ("/v0/%s/%s?pageSize=100%s%s%s%s", fixture->base_id, fixture->table_id,
-                                               encoded ? "&filterByFormula=" : "", encoded ? encoded : "",
-                                               enc_offset ? "&offset=" : "", enc_offset ? enc_offset : "");
-      g_autoptr(JsonNode) page = NULL;
-      JsonObject *object;
-      guint status = 0;
-
-      page = hangar_test_sandbox_request (fixture->sandbox, "GET", path, fixture->sandbox->pat, NULL, &status);
-      g_assert_cmpuint (status, ==, 200);
-      object = json_node_get_object (page);
-      total += json_array_get_length (json_object_get_array_member (object, "records"));
-      g_free (offset);
-      offset = json_object_has_member (object, "offset")
-               ? g_strdup (json_object_get_string_member (object, "offset")) : NULL;
-    }
-  while (offset != NULL);
-
-  return total;
+  return ids->len;
 }
 
 static void
@@ -193,7 +140,7 @@ create_records (Fixture *fixture,
                 guint    n)
 {
   g_autoptr(GString) input = g_string_new (NULL);
-  g_autoptr(Run) run = NULL;
+  g_autoptr(HangarTestRun) run = NULL;
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
 
   for (guint i = 0; i < n; i++)
@@ -219,9 +166,9 @@ static void
 test_bases_schema (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(Run) bases = run_cli (fixture, NULL, "bases");
-  g_autoptr(Run) csv = run_cli (fixture, NULL, "bases", "--format", "csv");
-  g_autoptr(Run) schema = run_cli (fixture, NULL, "schema", fixture->base_id);
+  g_autoptr(HangarTestRun) bases = run_cli (fixture, NULL, "bases");
+  g_autoptr(HangarTestRun) csv = run_cli (fixture, NULL, "bases", "--format", "csv");
+  g_autoptr(HangarTestRun) schema = run_cli (fixture, NULL, "schema", fixture->base_id);
   g_autoptr(JsonNode) node = NULL;
   gboolean found = FALSE;
   JsonArray *tables;
@@ -272,13 +219,13 @@ test_list (Fixture       *fixture,
            gconstpointer  data)
 {
   g_auto(GStrv) ids = create_records (fixture, 235);
-  g_autoptr(Run) all = NULL;
-  g_autoptr(Run) paged = NULL;
-  g_autoptr(Run) max = NULL;
-  g_autoptr(Run) sorted = NULL;
-  g_autoptr(Run) fields = NULL;
-  g_autoptr(Run) formula = NULL;
-  g_autoptr(Run) where = NULL;
+  g_autoptr(HangarTestRun) all = NULL;
+  g_autoptr(HangarTestRun) paged = NULL;
+  g_autoptr(HangarTestRun) max = NULL;
+  g_autoptr(HangarTestRun) sorted = NULL;
+  g_autoptr(HangarTestRun) fields = NULL;
+  g_autoptr(HangarTestRun) formula = NULL;
+  g_autoptr(HangarTestRun) where = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_assert_cmpuint (count_records (fixture, NULL), ==, 235);
@@ -346,10 +293,10 @@ static void
 test_csv (Fixture       *fixture,
           gconstpointer  data)
 {
-  g_autoptr(Run) created = NULL;
-  g_autoptr(Run) csv = NULL;
-  g_autoptr(Run) some = NULL;
-  g_autoptr(Run) where = NULL;
+  g_autoptr(HangarTestRun) created = NULL;
+  g_autoptr(HangarTestRun) csv = NULL;
+  g_autoptr(HangarTestRun) some = NULL;
+  g_autoptr(HangarTestRun) where = NULL;
 
   created = run_cli (fixture,
                      "{\"Name\":\"Plain\",\"Num\":2.25,\"Share\":0.5,\"Done\":true}\n"
@@ -390,11 +337,11 @@ test_get_update_replace_delete (Fixture       *fixture,
 {
   g_auto(GStrv) ids = create_records (fixture, 25);
   g_autoptr(GString) updates = g_string_new (NULL);
-  g_autoptr(Run) get = NULL;
-  g_autoptr(Run) update = NULL;
-  g_autoptr(Run) replace = NULL;
-  g_autoptr(Run) del = NULL;
-  g_autoptr(Run) gone = NULL;
+  g_autoptr(HangarTestRun) get = NULL;
+  g_autoptr(HangarTestRun) update = NULL;
+  g_autoptr(HangarTestRun) replace = NULL;
+  g_autoptr(HangarTestRun) del = NULL;
+  g_autoptr(HangarTestRun) gone = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *replace_input = NULL;
   JsonObject *fields;
@@ -446,9 +393,9 @@ test_upsert (Fixture       *fixture,
 {
   g_auto(GStrv) ids = create_records (fixture, 5);
   g_autoptr(GString) input = g_string_new (NULL);
-  g_autoptr(Run) upsert = NULL;
-  g_autoptr(Run) no_merge = NULL;
-  g_autoptr(Run) missing = NULL;
+  g_autoptr(HangarTestRun) upsert = NULL;
+  g_autoptr(HangarTestRun) no_merge = NULL;
+  g_autoptr(HangarTestRun) missing = NULL;
 
   /* 5 existing emails (updated) + 8 new (created): 13 lines, two chunks */
   for (guint i = 0; i < 13; i++)
@@ -478,13 +425,13 @@ test_errors (Fixture       *fixture,
              gconstpointer  data)
 {
   g_autoptr(GString) partial_input = g_string_new (NULL);
-  g_autoptr(Run) formula = NULL;
-  g_autoptr(Run) bad_lines = NULL;
-  g_autoptr(Run) partial = NULL;
-  g_autoptr(Run) bad_token = NULL;
-  g_autoptr(Run) unknown_table = NULL;
-  g_autoptr(Run) usage = NULL;
-  g_autoptr(Run) bad_update = NULL;
+  g_autoptr(HangarTestRun) formula = NULL;
+  g_autoptr(HangarTestRun) bad_lines = NULL;
+  g_autoptr(HangarTestRun) partial = NULL;
+  g_autoptr(HangarTestRun) bad_token = NULL;
+  g_autoptr(HangarTestRun) unknown_table = NULL;
+  g_autoptr(HangarTestRun) usage = NULL;
+  g_autoptr(HangarTestRun) bad_update = NULL;
   g_auto(GStrv) err_lines = NULL;
 
   formula = run_cli (fixture, NULL, "records", "list", fixture->base_id, fixture->table_id, "--formula", "{Num}=(");
@@ -543,12 +490,12 @@ test_request (Fixture       *fixture,
               gconstpointer  data)
 {
   g_autofree char *path = g_strdup_printf ("/v0/%s/%s", fixture->base_id, fixture->table_id);
-  g_autoptr(Run) whoami = run_cli (fixture, NULL, "request", "GET", "/v0/meta/whoami");
-  g_autoptr(Run) post = NULL;
-  g_autoptr(Run) get = NULL;
-  g_autoptr(Run) stdin_post = NULL;
-  g_autoptr(Run) bad = NULL;
-  g_autoptr(Run) not_json = NULL;
+  g_autoptr(HangarTestRun) whoami = run_cli (fixture, NULL, "request", "GET", "/v0/meta/whoami");
+  g_autoptr(HangarTestRun) post = NULL;
+  g_autoptr(HangarTestRun) get = NULL;
+  g_autoptr(HangarTestRun) stdin_post = NULL;
+  g_autoptr(HangarTestRun) bad = NULL;
+  g_autoptr(HangarTestRun) not_json = NULL;
   g_autoptr(JsonNode) node = NULL;
 
   g_assert_cmpint (whoami->status, ==, 0);
@@ -581,6 +528,20 @@ test_request (Fixture       *fixture,
   g_assert_cmpint (not_json->status, ==, 2);
 }
 
+typedef struct
+{
+  HangarTestSandbox *sandbox;
+  gint64             iterators;
+} IteratorWait;
+
+static gboolean
+iterators_are (gpointer data)
+{
+  IteratorWait *w = data;
+
+  return hangar_test_sandbox_stat (w->sandbox, "iterators") == w->iterators;
+}
+
 /* An iterator that expires while the CLI is blocked writing its output:
  * the listing restarts and prints every record exactly once. */
 static void
@@ -589,41 +550,38 @@ test_list_iterator_expired (void)
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "-q",
                                                                      "--generate", "Big:1500",
                                                                      "--iterator-ttl", "0.3", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(JsonNode) bases = NULL;
+  g_autoptr(HangarTestRun) run = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  g_autofree char *base_id = hangar_test_sandbox_base_id (sandbox, sandbox->pat, "Big");
+  g_autofree char *token_env = g_strconcat ("HANGAR_TEST_TOKEN=", sandbox->pat, NULL);
+  const char *env[] = { token_env, NULL };
+  const char *out;
   g_auto(GStrv) lines = NULL;
-  const char *base_id = NULL;
-  guint status = 0;
   guint n = 0;
-  JsonArray *array;
 
-  bases = hangar_test_sandbox_request (sandbox, "GET", "/v0/meta/bases", sandbox->pat, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
-  array = json_object_get_array_member (json_node_get_object (bases), "bases");
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (array, i), "name"), "Big"))
-      base_id = json_object_get_string_member (json_array_get_object_element (array, i), "id");
   g_assert_nonnull (base_id);
+  {
+    const char *argv[] = { HANGAR_CLI_PATH, "--api-url", sandbox->url, "--token-env", "HANGAR_TEST_TOKEN",
+                           "--no-pacing", "records", "list", base_id, "Records", NULL };
 
-  g_subprocess_launcher_setenv (launcher, "HANGAR_TEST_TOKEN", sandbox->pat, TRUE);
-  process = g_subprocess_launcher_spawn (launcher, &error, HANGAR_CLI_PATH, "--api-url", sandbox->url,
-                                         "--token-env", "HANGAR_TEST_TOKEN", "--no-pacing",
-                                         "records", "list", base_id, "Records", NULL);
-  g_assert_no_error (error);
+    process = hangar_test_spawn (argv, env, FALSE);
+  }
 
-  /* 1500 records are far more than a pipe holds: the CLI blocks part way
-   * and its iterator expires meanwhile. */
-  g_usleep (1500 * 1000);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  g_assert_cmpstr (err, ==, "");
+  /* 1500 records are far more than a pipe holds: the CLI blocks part way,
+   * its listing open; idle past the TTL, the sandbox drops the listing
+   * (its sweep runs every 2 s). */
+  {
+    IteratorWait open = { sandbox, 1 };
+    IteratorWait dropped = { sandbox, 0 };
+
+    hangar_test_wait_until (iterators_are, &open, "the CLI's listing to start");
+    hangar_test_wait_until (iterators_are, &dropped, "the blocked listing to expire");
+  }
+  run = hangar_test_finish (process, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (run->err, ==, "");
+  out = run->out;
 
   lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -647,22 +605,16 @@ run_plain (int                *status,
            const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
+  g_autoptr(HangarTestRun) run = NULL;
 
   g_ptr_array_add (argv, (char *) HANGAR_CLI_PATH);
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  *status = g_subprocess_get_exit_status (process);
-  return out;
+  run = hangar_test_run ((const char * const *) argv->pdata, NULL, NULL);
+  g_assert_cmpint (run->status, >=, 0);
+  *status = run->status;
+  return g_steal_pointer (&run->out);
 }
 
 /* True when @text has @word with no letter, digit or '-' right around it. */

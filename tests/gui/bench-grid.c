@@ -25,11 +25,10 @@
 #include <string.h>
 
 #include "hangar-client.h"
-#include "hangar-compat.h"
 #include "hangar-filter-editor.h"
 #include "hangar-sort-editor.h"
 #include "hangar-record-grid-private.h"
-#include "hangar-test-sandbox.h"
+#include "hangar-test-gui.h"
 
 typedef struct
 {
@@ -40,25 +39,13 @@ typedef struct
   gboolean done;
 } Timing;
 
-static JsonNode *
-get_json (HangarTestSandbox *sandbox,
-          const char        *path)
-{
-  guint status = 0;
-  JsonNode *node = hangar_test_sandbox_request (sandbox, "GET", path, sandbox->pat, NULL, &status);
-
-  if (status != 200 || node == NULL)
-    g_error ("GET %s answered %u", path, status);
-  return node;
-}
-
 static HangarTable *
 find_table (HangarTestSandbox  *sandbox,
             const char         *base_name,
             const char         *table_name,
             char              **out_base_id)
 {
-  g_autoptr(JsonNode) bases = get_json (sandbox, "/v0/meta/bases");
+  g_autoptr(JsonNode) bases = hangar_test_sandbox_get (sandbox, "/v0/meta/bases");
   JsonArray *array = json_object_get_array_member (json_node_get_object (bases), "bases");
   g_autoptr(GError) error = NULL;
 
@@ -73,7 +60,7 @@ find_table (HangarTestSandbox  *sandbox,
 
       if (base_name != NULL && g_strcmp0 (json_object_get_string_member (base, "name"), base_name) != 0)
         continue;
-      tables_node = get_json (sandbox, path);
+      tables_node = hangar_test_sandbox_get (sandbox, path);
       tables = hangar_table_list_from_json (tables_node, &error);
       g_assert_no_error (error);
       table = hangar_table_list_lookup (tables, table_name);
@@ -171,7 +158,7 @@ save_popover (GtkWidget  *grid,
 
           gtk_menu_button_popup (GTK_MENU_BUTTON (child));
           settle (500);
-          if (!hangar_compat_save_widget_png (GTK_WIDGET (popover), file, &error))
+          if (!hangar_test_gui_save_png (GTK_WIDGET (popover), file, &error))
             g_error ("%s", error->message);
           g_print ("saved %s\n", file);
           gtk_popover_popdown (popover);
@@ -230,7 +217,7 @@ screenshot (const char *path,
       while (!rate_limited (HANGAR_RECORD_GRID (grid)))
         g_main_context_iteration (NULL, TRUE);
       settle (1500);
-      if (!hangar_compat_save_widget_png (window, path, &error))
+      if (!hangar_test_gui_save_png (window, path, &error))
         g_error ("%s", error->message);
       g_print ("saved %s\n", path);
       gtk_window_destroy (GTK_WINDOW (window));
@@ -260,7 +247,7 @@ screenshot (const char *path,
       settle (500);
     }
 
-  if (!hangar_compat_save_widget_png (window, path, &error))
+  if (!hangar_test_gui_save_png (window, path, &error))
     g_error ("%s", error->message);
   g_print ("saved %s\n", path);
 
@@ -286,7 +273,7 @@ screenshot (const char *path,
         g_autofree char *base = g_strndup (path, strlen (path) - 4);
         g_autofree char *file = g_strdup_printf ("%s-sorted-filtered.png", base);
 
-        if (!hangar_compat_save_widget_png (window, file, &error))
+        if (!hangar_test_gui_save_png (window, file, &error))
           g_error ("%s", error->message);
         g_print ("saved %s\n", file);
       }

@@ -23,7 +23,7 @@
 #include "hangar-connect.h"
 #include "hangar-consent-private.h"
 #include "hangar-test-consent.h"
-#include "hangar-test-sandbox.h"
+#include "hangar-test-gui.h"
 
 typedef struct
 {
@@ -59,29 +59,6 @@ log_writer (GLogLevelFlags   level,
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (gboolean  (*cond) (gpointer),
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (20, tick_cb, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
 static void
 redirect_handler (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -103,15 +80,10 @@ fixture_setup (Fixture       *f,
   g_autoptr(JsonNode) reply = NULL;
   g_autofree char *body = NULL;
   g_autofree char *store_path = NULL;
-  g_autofree char *keyring = NULL;
   GSList *uris;
-  guint status = 0;
 
   hangar_test_isolate_home ();
-  keyring = g_build_filename (g_getenv ("HOME"), "test.keyring", NULL);
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  hangar_test_use_file_keyring (NULL);
 
   /* Something really listens at the redirect URI, to catch any load. */
   f->redirect_server = soup_server_new (NULL, NULL);
@@ -124,8 +96,7 @@ fixture_setup (Fixture       *f,
 
   f->sandbox = hangar_test_sandbox_start ((const char *) data, NULL);
   body = g_strdup_printf ("{\"name\": \"Consent test\", \"redirect_uris\": [\"%s\"]}", f->redirect_uri);
-  reply = hangar_test_sandbox_request (f->sandbox, "POST", "/__sandbox/integrations", NULL, body, &status);
-  g_assert_cmpuint (status, ==, 200);
+  reply = hangar_test_sandbox_control_json (f->sandbox, "/__sandbox/integrations", body);
 
   f->integration = hangar_oauth_integration_new (f->sandbox->url, f->sandbox->url,
                                                  json_object_get_string_member (json_node_get_object (reply), "client_id"),
@@ -206,7 +177,7 @@ test_redirect_not_loaded (Fixture       *f,
 {
   /* --auto-approve: the sandbox redirects at once with a code. */
   hangar_connect_oauth_async (NULL, f->store, "Consent", f->integration, NULL, connected_cb, f);
-  wait_until (flow_done, f, "the flow");
+  hangar_test_wait_until (flow_done, f, "the flow");
 
   g_assert_no_error (f->error);
   g_assert_nonnull (f->account);
@@ -231,9 +202,9 @@ test_state_mismatch (Fixture       *f,
   guint ignored = n_ignored_redirects;
 
   hangar_connect_oauth_async (NULL, f->store, "Consent", f->integration, NULL, connected_cb, f);
-  wait_until (consent_loaded, NULL, "the consent page");
+  hangar_test_wait_until (consent_loaded, NULL, "the consent page");
   navigate (forged);
-  wait_until (redirect_ignored, GUINT_TO_POINTER (ignored), "the forged redirect to be ignored");
+  hangar_test_wait_until (redirect_ignored, GUINT_TO_POINTER (ignored), "the forged redirect to be ignored");
 
   /* Not the answer to this sign-in: the dialog keeps waiting for it. */
   g_assert_false (f->done);
@@ -241,7 +212,7 @@ test_state_mismatch (Fixture       *f,
   g_assert_cmpuint (f->redirect_hits, ==, 0);
 
   gtk_window_close (hangar_consent_get_dialog ());
-  wait_until (flow_done, f, "the flow");
+  hangar_test_wait_until (flow_done, f, "the flow");
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (f->account);
   g_assert_cmpuint (f->redirect_hits, ==, 0);
@@ -257,12 +228,12 @@ test_error_redirect (Fixture       *f,
   g_autofree char *error_uri = NULL;
 
   hangar_connect_oauth_async (NULL, f->store, "Consent", f->integration, NULL, connected_cb, f);
-  wait_until (consent_loaded, NULL, "the consent page");
+  hangar_test_wait_until (consent_loaded, NULL, "the consent page");
   state = dup_flow_state ();
   error_uri = g_strdup_printf ("%s?error=invalid_scope&error_description=Scope+not+enabled&state=%s",
                                f->redirect_uri, state);
   navigate (error_uri);
-  wait_until (flow_done, f, "the flow");
+  hangar_test_wait_until (flow_done, f, "the flow");
 
   /* A clear message with the server's description; not a "cancel". */
   g_assert_error (f->error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_AUTHORIZATION);
@@ -279,9 +250,9 @@ test_cancellable_closes (Fixture       *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
   hangar_connect_oauth_async (NULL, f->store, "Consent", f->integration, cancellable, connected_cb, f);
-  wait_until (consent_loaded, NULL, "the consent page");
+  hangar_test_wait_until (consent_loaded, NULL, "the consent page");
   g_cancellable_cancel (cancellable);
-  wait_until (flow_done, f, "the flow");
+  hangar_test_wait_until (flow_done, f, "the flow");
 
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (hangar_connect_error_is_cancel (f->error));
@@ -318,12 +289,12 @@ test_load_error (Fixture       *f,
   unreachable->oauth_url = g_strdup_printf ("http://127.0.0.1:%u", port);
 
   hangar_connect_oauth_async (NULL, f->store, "Consent", unreachable, NULL, connected_cb, f);
-  wait_until (error_page_shown, NULL, "the load error page");
+  hangar_test_wait_until (error_page_shown, NULL, "the load error page");
   g_assert_false (f->done);
 
   /* The user gives up: a cancel, nothing stored. */
   gtk_window_close (hangar_consent_get_dialog ());
-  wait_until (flow_done, f, "the flow");
+  hangar_test_wait_until (flow_done, f, "the flow");
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 0);
 }
@@ -542,7 +513,7 @@ expect_refusal (const char *what,
 {
   g_autofree char *refusal = NULL;
 
-  wait_until (refused, NULL, what);
+  hangar_test_wait_until (refused, NULL, what);
   refusal = dup_refusal ();
   g_assert_nonnull (strstr (refusal, wording));
   gtk_widget_activate_action (GTK_WIDGET (hangar_consent_get_dialog ()), "consent.back", NULL);
@@ -603,7 +574,7 @@ test_hostile_pages (Fixture       *f,
   authorize = g_strdup_printf ("%s/authorize?client_id=hostile&state=the-real-state", page->origin);
   hangar_consent_run_async (NULL, authorize, match_redirect_cb, f->redirect_uri, NULL, NULL,
                             hostile_flow_cb, &flow);
-  wait_until (page_loaded_at, (gpointer) "/authorize?client_id=hostile&state=the-real-state", "the page");
+  hangar_test_wait_until (page_loaded_at, (gpointer) "/authorize?client_id=hostile&state=the-real-state", "the page");
 
   /* 1. A link with a download attribute, clicked. */
   hangar_test_consent_run_script (hangar_consent_get_dialog (), "document.getElementById('dl').click();");
@@ -632,13 +603,13 @@ test_hostile_pages (Fixture       *f,
   ignored = n_ignored_redirects;
   forged = g_strdup_printf ("%s?code=forged&state=not-the-real-state", f->redirect_uri);
   navigate (forged);
-  wait_until (redirect_ignored, GUINT_TO_POINTER (ignored), "the page's forged redirect to be ignored");
+  hangar_test_wait_until (redirect_ignored, GUINT_TO_POINTER (ignored), "the page's forged redirect to be ignored");
   g_assert_false (flow.done);
 
   /* 6. The same from a frame of the page. */
   ignored = n_ignored_redirects;
   navigate ("/framed");
-  wait_until (redirect_ignored, GUINT_TO_POINTER (ignored), "the frame's forged redirect to be ignored");
+  hangar_test_wait_until (redirect_ignored, GUINT_TO_POINTER (ignored), "the frame's forged redirect to be ignored");
   g_assert_cmpuint (hostile_hits (page, "/frame"), ==, 1);
   g_assert_false (flow.done);
   g_assert_nonnull (hangar_consent_get_dialog ());
@@ -649,7 +620,7 @@ test_hostile_pages (Fixture       *f,
 
   /* The user gives up on this page. */
   gtk_window_close (hangar_consent_get_dialog ());
-  wait_until (hostile_flow_done, &flow, "the hostile flow");
+  hangar_test_wait_until (hostile_flow_done, &flow, "the hostile flow");
   g_assert_error (flow.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (flow.uri);
   g_clear_error (&flow.error);
@@ -679,11 +650,11 @@ test_hostile_pages (Fixture       *f,
 
   /* And a real sign-in through the sandbox's consent page still completes. */
   hangar_connect_oauth_async (NULL, f->store, "Consent", f->integration, NULL, connected_cb, f);
-  wait_until (consent_loaded, NULL, "the sandbox's consent page");
+  hangar_test_wait_until (consent_loaded, NULL, "the sandbox's consent page");
   hangar_test_consent_run_script (hangar_consent_get_dialog (),
                                   "document.querySelectorAll('input[name=base]').forEach(function (c) { c.checked = true; });"
                                   "document.querySelector('button[value=grant]').click();");
-  wait_until (flow_done, f, "the real sign-in");
+  hangar_test_wait_until (flow_done, f, "the real sign-in");
   g_assert_no_error (f->error);
   g_assert_nonnull (f->account);
   g_assert_cmpint (hangar_account_get_status (f->account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
@@ -706,9 +677,7 @@ main (int   argc,
    * answer of g_get_home_dir() and the XDG dirs, and WebKit downloads to
    * those; the hostile test must look there, never in the real HOME nor in
    * a directory another run of this test shares. */
-  hangar_test_isolate_home ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  hangar_test_gui_init (&argc, &argv);
 
   g_test_add ("/hangar/gui/consent/redirect-not-loaded", Fixture, "--auto-approve",
               fixture_setup, test_redirect_not_loaded, fixture_teardown);

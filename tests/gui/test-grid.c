@@ -12,9 +12,7 @@
 #include "hangar-record-detail.h"
 #include "hangar-record-grid-private.h"
 #include "hangar-sort-editor.h"
-#include "hangar-test-sandbox.h"
-
-#define WAIT_TIMEOUT_S 20
+#include "hangar-test-gui.h"
 
 typedef struct
 {
@@ -29,43 +27,6 @@ typedef struct
 /* ---- helpers ---- */
 
 static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_TIMEOUT_S, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (id);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &done);
-
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-  (void) id;
-}
-
-static gboolean
 grid_loaded (gpointer data)
 {
   HangarRecordGrid *grid = data;
@@ -76,27 +37,42 @@ grid_loaded (gpointer data)
   return !loading;
 }
 
-/* Waits until a load started by the caller has finished: the grid notifies
- * "loading" TRUE first and then FALSE. */
+typedef struct
+{
+  HangarRecordGrid *grid;
+  gboolean          started;
+} ReloadWait;
+
+static void
+loading_notify_cb (GObject    *grid,
+                   GParamSpec *pspec,
+                   gpointer    data)
+{
+  ReloadWait *wait = data;
+
+  if (hangar_record_grid_get_loading (wait->grid))
+    wait->started = TRUE;
+}
+
+static gboolean
+reload_done (gpointer data)
+{
+  ReloadWait *wait = data;
+
+  return wait->started && !hangar_record_grid_get_loading (wait->grid);
+}
+
+/* Waits until a load started by the caller has finished: most actions start
+ * it at once, the search entry after its debounce, so the load is seen
+ * starting ("loading" TRUE, now or later) and then ending. */
 static void
 wait_reload (HangarRecordGrid *grid)
 {
-  spin (50);
-  wait_for (grid_loaded, grid, "the grid to load");
-}
+  ReloadWait wait = { grid, hangar_record_grid_get_loading (grid) };
+  gulong handler = g_signal_connect (grid, "notify::loading", G_CALLBACK (loading_notify_cb), &wait);
 
-static JsonNode *
-get_json (Fixture    *fixture,
-          const char *path)
-{
-  guint status = 0;
-  JsonNode *node = hangar_test_sandbox_request (fixture->sandbox, "GET", path, fixture->sandbox->pat,
-                                                NULL, &status);
-
-  if (status != 200)
-    g_error ("GET %s answered %u", path, status);
-  g_assert_nonnull (node);
-  return node;
+  hangar_test_wait_until (reload_done, &wait, "the grid to load");
+  g_signal_handler_disconnect (grid, handler);
 }
 
 /* Every record id of a direct listing (all pages) with @query appended. */
@@ -104,31 +80,8 @@ static GPtrArray *
 direct_ids (Fixture    *fixture,
             const char *query)
 {
-  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *offset = NULL;
-
-  do
-    {
-      g_autofree char *path = NULL;
-      g_autoptr(JsonNode) node = NULL;
-      JsonObject *object;
-      JsonArray *records;
-
-      path = g_strdup_printf ("/v0/%s/%s?%s%s%s", fixture->base_id, hangar_table_get_id (fixture->table),
-                              query != NULL ? query : "",
-                              offset != NULL ? "&offset=" : "", offset != NULL ? offset : "");
-      node = get_json (fixture, path);
-      object = json_node_get_object (node);
-      records = json_object_get_array_member (object, "records");
-      for (guint i = 0; i < json_array_get_length (records); i++)
-        g_ptr_array_add (ids, g_strdup (json_object_get_string_member (json_array_get_object_element (records, i), "id")));
-      g_clear_pointer (&offset, g_free);
-      if (json_object_has_member (object, "offset"))
-        offset = g_uri_escape_string (json_object_get_string_member (object, "offset"), NULL, TRUE);
-    }
-  while (offset != NULL);
-
-  return ids;
+  return hangar_test_sandbox_list_ids (fixture->sandbox, fixture->base_id,
+                                       hangar_table_get_id (fixture->table), query);
 }
 
 static GPtrArray *
@@ -161,18 +114,6 @@ escape (const char *text)
   return g_uri_escape_string (text, NULL, TRUE);
 }
 
-static void
-collect_inscriptions (GtkWidget *widget,
-                      GPtrArray *texts)
-{
-  if (GTK_IS_INSCRIPTION (widget) && gtk_inscription_get_text (GTK_INSCRIPTION (widget)) != NULL)
-    g_ptr_array_add (texts, g_strdup (gtk_inscription_get_text (GTK_INSCRIPTION (widget))));
-  if (GTK_IS_LABEL (widget))
-    g_ptr_array_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect_inscriptions (child, texts);
-}
-
 static gboolean
 texts_contain (GPtrArray  *texts,
                const char *text)
@@ -199,7 +140,7 @@ fixture_set_up_with (Fixture           *fixture,
 
   fixture->sandbox = hangar_test_sandbox_startv (args);
 
-  bases = get_json (fixture, "/v0/meta/bases");
+  bases = hangar_test_sandbox_get (fixture->sandbox, "/v0/meta/bases");
   array = json_object_get_array_member (json_node_get_object (bases), "bases");
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -211,7 +152,7 @@ fixture_set_up_with (Fixture           *fixture,
   g_assert_nonnull (fixture->base_id);
 
   path = g_strdup_printf ("/v0/meta/bases/%s/tables", fixture->base_id);
-  tables_node = get_json (fixture, path);
+  tables_node = hangar_test_sandbox_get (fixture->sandbox, path);
   tables = hangar_table_list_from_json (tables_node, &error);
   g_assert_no_error (error);
   fixture->table = g_object_ref (hangar_table_list_lookup (tables, "Tasks"));
@@ -242,10 +183,14 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  HangarRecordGrid *weak_grid = fixture->grid;
+
   gtk_window_destroy (fixture->window);
-  /* Let answers in flight (link names, schema) come back and drop their refs. */
-  spin (300);
-  g_assert_finalize_object (fixture->grid);
+  /* Answers in flight (link names, schema) may hold it a moment; then it
+   * must go. */
+  g_object_add_weak_pointer (G_OBJECT (weak_grid), (gpointer *) &weak_grid);
+  g_clear_object (&fixture->grid);
+  hangar_test_wait_until (hangar_test_pointer_is_null, &weak_grid, "the grid to be finalized");
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->table);
   g_clear_pointer (&fixture->base_id, g_free);
@@ -262,7 +207,6 @@ test_grid_shows_table (Fixture       *fixture,
   GPtrArray *fields = hangar_table_get_fields (fixture->table);
   g_autoptr(GPtrArray) expected = direct_ids (fixture, NULL);
   g_autoptr(GPtrArray) actual = grid_ids (fixture->grid);
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonNode) first = NULL;
   g_autofree char *path = NULL;
   g_autofree char *error = NULL;
@@ -290,13 +234,11 @@ test_grid_shows_table (Fixture       *fixture,
   /* The first row's primary value is on screen. */
   path = g_strdup_printf ("/v0/%s/%s/%s", fixture->base_id, hangar_table_get_id (fixture->table),
                           (char *) g_ptr_array_index (expected, 0));
-  first = get_json (fixture, path);
+  first = hangar_test_sandbox_get (fixture->sandbox, path);
   title = json_object_get_string_member (json_object_get_object_member (json_node_get_object (first), "fields"),
                                          hangar_field_get_name (hangar_table_get_primary_field (fixture->table)));
   g_assert_nonnull (title);
-  spin (100);
-  collect_inscriptions (GTK_WIDGET (view), texts);
-  g_assert_true (texts_contain (texts, title));
+  hangar_test_gui_wait_for_text (GTK_WIDGET (view), title);
 }
 
 static void
@@ -308,7 +250,6 @@ test_grid_links_show_names (Fixture       *fixture,
   GListModel *model = G_LIST_MODEL (hangar_record_grid_get_model (fixture->grid));
   g_autoptr(HangarRecord) record = g_list_model_get_item (model, 0);
   JsonNode *links = hangar_record_get_field (record, "Project");
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonNode) linked = NULL;
   g_autofree char *path = NULL;
   const char *linked_id;
@@ -321,21 +262,13 @@ test_grid_links_show_names (Fixture       *fixture,
   options = hangar_field_get_options (project);
   path = g_strdup_printf ("/v0/%s/%s/%s", fixture->base_id,
                           json_object_get_string_member (options, "linkedTableId"), linked_id);
-  linked = get_json (fixture, path);
+  linked = hangar_test_sandbox_get (fixture->sandbox, path);
   linked_name = json_object_get_string_member (json_object_get_object_member (json_node_get_object (linked), "fields"),
                                                "Name");
 
   /* The cell first shows the id, then the linked record's primary value once
    * the link cache has fetched it. */
-  for (guint tries = 0; tries < 100; tries++)
-    {
-      g_ptr_array_set_size (texts, 0);
-      collect_inscriptions (GTK_WIDGET (view), texts);
-      if (texts_contain (texts, linked_name))
-        break;
-      spin (50);
-    }
-  g_assert_true (texts_contain (texts, linked_name));
+  hangar_test_gui_wait_for_text (GTK_WIDGET (view), linked_name);
 }
 
 static void
@@ -475,13 +408,11 @@ test_grid_search (Fixture       *fixture,
   g_assert_cmpuint (local->len, <, all->len);
 
   hangar_record_grid_set_search (fixture->grid, needle);
-  spin (400); /* the entry's 300 ms debounce */
-  wait_reload (fixture->grid);
+  wait_reload (fixture->grid);   /* after the entry's debounce */
   actual = grid_ids (fixture->grid);
   assert_same_ids (local, actual);
 
   hangar_record_grid_set_search (fixture->grid, NULL);
-  spin (400);
   wait_reload (fixture->grid);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, all->len);
 }
@@ -599,9 +530,8 @@ test_grid_replace_record (Fixture       *fixture,
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, 1);
   g_assert_cmpstr (hangar_record_detail_get_value_text (detail, "Title"), ==, "Renamed by the test");
 
-  spin (100);
-  collect_inscriptions (GTK_WIDGET (view), texts);
-  g_assert_true (texts_contain (texts, "Renamed by the test"));
+  hangar_test_gui_wait_for_text (GTK_WIDGET (view), "Renamed by the test");
+  hangar_test_gui_collect_texts (GTK_WIDGET (view), texts);
   g_assert_false (texts_contain (texts, json_node_get_string (hangar_record_get_field (before, "Title"))));
 }
 
@@ -656,42 +586,51 @@ grid_not_rate_limited (gpointer data)
 static void
 test_grid_rate_limit_banner (void)
 {
-  const char *args[] = { "--penalty", "2", NULL };
+  const char *args[] = { "--no-rate-limit", NULL };
   Fixture fixture = { 0 };
   g_autoptr(GPtrArray) expected = NULL;
   g_autoptr(GPtrArray) actual = NULL;
+  g_autofree char *fault = NULL;
   const char *text;
-  guint status = 0;
 
   fixture_set_up_with (&fixture, args);
-  /* The client waits 2 s (not Airtable's 30) after a 429, like the sandbox. */
+  /* The client pauses the base for 2 s (not Airtable's 30) after a 429. */
   hangar_scheduler_set_penalty_ms (hangar_client_get_scheduler (fixture.client), 2000);
   expected = direct_ids (&fixture, NULL);
-  spin (1200);
 
-  /* A burst of direct requests over 5/s puts the base in its penalty window. */
-  for (guint i = 0; i < 12; i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/v0/%s/%s?pageSize=1", fixture.base_id,
-                                               hangar_table_get_id (fixture.table));
-      g_autoptr(JsonNode) node = hangar_test_sandbox_request (fixture.sandbox, "GET", path,
-                                                              fixture.sandbox->pat, NULL, &status);
-    }
-  g_assert_cmpuint (status, ==, 429);
+  /* Airtable's 429 (the sandbox's own body for it) to the grid's first
+   * request for the records. */
+  fault = g_strdup_printf ("{\"count\":1,\"status\":429,\"path_prefix\":\"/v0/%s/%s\"}",
+                           fixture.base_id, hangar_table_get_id (fixture.table));
+  hangar_test_sandbox_control (fixture.sandbox, "/__sandbox/faults", fault);
 
   hangar_record_grid_show_table_with_client (fixture.grid, fixture.client, fixture.base_id, fixture.table);
-  wait_for (grid_rate_limited, fixture.grid, "the rate-limit banner");
+  hangar_test_wait_until (grid_rate_limited, fixture.grid, "the rate-limit banner");
   text = hangar_record_grid_get_rate_text (fixture.grid);
   g_assert_nonnull (text);
   g_assert_nonnull (strstr (text, "resuming in"));
 
   /* The pause ends by itself, the banner goes and the records arrive. */
-  wait_for (grid_not_rate_limited, fixture.grid, "the end of the pause");
+  hangar_test_wait_until (grid_not_rate_limited, fixture.grid, "the end of the pause");
   wait_reload (fixture.grid);
   actual = grid_ids (fixture.grid);
   assert_same_ids (expected, actual);
 
   fixture_tear_down (&fixture, NULL);
+}
+
+static gboolean
+client_sent_one (gpointer data)
+{
+  return hangar_client_get_n_requests (HANGAR_CLIENT (data)) > 0;
+}
+
+/* Every request in flight holds the client; when they have all come back
+ * (cancelled), only the test's reference is left. */
+static gboolean
+client_released (gpointer data)
+{
+  return G_OBJECT (data)->ref_count == 1;
 }
 
 static void
@@ -710,14 +649,14 @@ test_grid_dispose_while_loading (void)
   g_assert_cmpuint (status, ==, 200);
 
   hangar_record_grid_show_table_with_client (fixture.grid, fixture.client, fixture.base_id, fixture.table);
-  spin (100);
+  hangar_test_wait_until (client_sent_one, fixture.client, "the first request on the wire");
   g_assert_true (hangar_record_grid_get_loading (fixture.grid));
 
   gtk_window_destroy (fixture.window);
   /* Nothing in flight keeps the grid alive; dispose cancels the loads. */
   g_assert_finalize_object (fixture.grid);
-  /* The cancelled answers arrive later and touch nothing. */
-  spin (2000);
+  /* The cancelled requests come back later and touch nothing. */
+  hangar_test_wait_until (client_released, fixture.client, "the cancelled requests to come back");
 
   g_clear_object (&fixture.client);
   g_clear_object (&fixture.table);
@@ -759,6 +698,25 @@ grid_n_records (HangarRecordGrid *grid)
   return n;
 }
 
+/* Lets the view lay out what it has and ask for what it needs (the grid
+ * loads more from an idle after a layout near the end), until a frame
+ * passes in which it asked for nothing. */
+static void
+wait_settled (HangarRecordGrid *grid)
+{
+  guint n;
+
+  do
+    {
+      n = grid_n_records (grid);
+      hangar_test_gui_wait_for_frame (GTK_WIDGET (grid));
+      for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+        ;
+      hangar_test_wait_until (grid_loaded, grid, "the grid to load what the view asked for");
+    }
+  while (grid_n_records (grid) != n);
+}
+
 /* A big table loads on demand: the first page(s) at once, nothing more in
  * the background, the next page when the view is scrolled near the end. */
 static void
@@ -771,7 +729,6 @@ test_grid_lazy_paging (void)
   g_autoptr(JsonNode) tables_node = NULL;
   g_autoptr(GPtrArray) tables = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reset = NULL;
   g_autoptr(GPtrArray) expected = NULL;
   g_autoptr(GPtrArray) actual = NULL;
   GtkAdjustment *adjustment;
@@ -779,27 +736,24 @@ test_grid_lazy_paging (void)
   gint64 requests;
   gint64 requests_after_scroll;
   guint n_first;
-  guint status = 0;
   guint scrolls = 0;
 
   fixture_set_up_with (&fixture, args);
   lazy_base = hangar_test_sandbox_base_id (fixture.sandbox, fixture.sandbox->pat, "Lazy");
   g_assert_nonnull (lazy_base);
   path = g_strdup_printf ("/v0/meta/bases/%s/tables", lazy_base);
-  tables_node = get_json (&fixture, path);
+  tables_node = hangar_test_sandbox_get (fixture.sandbox, path);
   tables = hangar_table_list_from_json (tables_node, &error);
   g_assert_no_error (error);
   lazy = hangar_table_list_lookup (tables, "Records");
   g_assert_nonnull (lazy);
-  reset = hangar_test_sandbox_request (fixture.sandbox, "POST", "/__sandbox/reset-stats", NULL, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
+  hangar_test_sandbox_control (fixture.sandbox, "/__sandbox/reset-stats", NULL);
   g_assert_cmpint (hangar_test_sandbox_stat (fixture.sandbox, "requests"), ==, 0);
 
   hangar_record_grid_show_table_with_client (fixture.grid, fixture.client, lazy_base, lazy);
-  wait_for (grid_has_rows, fixture.grid, "the first page");
-  /* Whatever the view asks for while it fills the screen, then quiet. */
-  spin (1500);
-  wait_reload (fixture.grid);
+  hangar_test_wait_until (grid_has_rows, fixture.grid, "the first page");
+  /* Whatever the view asks for while it fills the screen. */
+  wait_settled (fixture.grid);
   requests = hangar_test_sandbox_stat (fixture.sandbox, "requests");
   n_first = grid_n_records (fixture.grid);
   g_test_message ("after show_table: %u records, %" G_GINT64_FORMAT " requests", n_first, requests);
@@ -810,8 +764,9 @@ test_grid_lazy_paging (void)
   g_assert_cmpuint (n_first % 100, ==, 0);
   g_assert_nonnull (strstr (hangar_record_grid_get_count_text (fixture.grid), "scroll for more"));
 
-  /* Nothing keeps loading in the background. */
-  spin (1500);
+  /* Nothing keeps loading in the background: no request for a while (real
+   * time is the behaviour here). */
+  hangar_test_run_for (1500);
   g_assert_cmpint (hangar_test_sandbox_stat (fixture.sandbox, "requests"), ==, requests);
   g_assert_cmpuint (grid_n_records (fixture.grid), ==, n_first);
 
@@ -822,10 +777,9 @@ test_grid_lazy_paging (void)
   {
     GrowWait wait = { fixture.grid, n_first };
 
-    wait_for (grid_grew, &wait, "the next page after scrolling");
+    hangar_test_wait_until (grid_grew, &wait, "the next page after scrolling");
   }
-  spin (300);
-  wait_reload (fixture.grid);
+  wait_settled (fixture.grid);
   requests_after_scroll = hangar_test_sandbox_stat (fixture.sandbox, "requests");
   g_assert_cmpint (requests_after_scroll, >, requests);
   g_assert_cmpint (requests_after_scroll, <=, requests + 3);
@@ -839,9 +793,8 @@ test_grid_lazy_paging (void)
 
       g_assert_cmpuint (++scrolls, <, 20);
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
-      wait_for (grid_grew, &wait, "more records after scrolling");
-      spin (100);
-      wait_reload (fixture.grid);
+      hangar_test_wait_until (grid_grew, &wait, "more records after scrolling");
+      wait_settled (fixture.grid);
     }
   g_assert_cmpuint (grid_n_records (fixture.grid), ==, 1000);
   g_assert_cmpstr (hangar_record_grid_get_count_text (fixture.grid), ==, "1000 records");
@@ -878,34 +831,6 @@ assert_icon_buttons_named (GtkWidget *widget,
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     assert_icon_buttons_named (child, n_checked);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_visible (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-popover_closed (gpointer data)
-{
-  return !gtk_widget_get_visible (GTK_WIDGET (data));
-}
-
-static gboolean
-popover_open (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
 /* Keyboard access: Tab reaches every toolbar control, icon-only buttons
@@ -985,12 +910,14 @@ test_grid_keyboard (Fixture       *fixture,
         continue;
       popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (control));
       gtk_menu_button_popup (GTK_MENU_BUTTON (control));
-      wait_for (popover_open, popover, "the popover to open");
-      spin (300);
+      hangar_test_wait_until (hangar_test_gui_widget_mapped, popover, "the popover to open");
+      /* On screen, and the X server has seen it, before the key goes there. */
+      hangar_test_gui_wait_for_frame (GTK_WIDGET (popover));
+      gdk_display_sync (gtk_widget_get_display (GTK_WIDGET (popover)));
       g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
                                    &wait_status, &error));
       g_assert_no_error (error);
-      wait_for (popover_closed, popover, "Escape to close the popover");
+      hangar_test_wait_until (hangar_test_gui_widget_hidden, popover, "Escape to close the popover");
       g_test_message ("Escape closed the popover of %s", gtk_widget_get_tooltip_text (control));
 
       /* The filter popover again, typing in a condition's value entry. */
@@ -998,17 +925,18 @@ test_grid_keyboard (Fixture       *fixture,
           GTK_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (hangar_record_grid_get_filter_editor (fixture->grid)),
                                                 GTK_TYPE_POPOVER)))
         {
-          GtkWidget *entry = find_widget (GTK_WIDGET (hangar_record_grid_get_filter_editor (fixture->grid)),
+          GtkWidget *entry = hangar_test_gui_find_widget (GTK_WIDGET (hangar_record_grid_get_filter_editor (fixture->grid)),
                                           GTK_TYPE_ENTRY);
 
           g_assert_nonnull (entry);
           gtk_menu_button_popup (GTK_MENU_BUTTON (control));
-          wait_for (popover_open, popover, "the popover to open");
+          hangar_test_wait_until (hangar_test_gui_widget_mapped, popover, "the popover to open");
           g_assert_true (gtk_widget_grab_focus (entry));
-          spin (300);
+          hangar_test_gui_wait_for_frame (GTK_WIDGET (popover));
+          gdk_display_sync (gtk_widget_get_display (GTK_WIDGET (popover)));
           g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
                                        &wait_status, &error));
-          wait_for (popover_closed, popover, "Escape in the value entry to close the popover");
+          hangar_test_wait_until (hangar_test_gui_widget_hidden, popover, "Escape in the value entry to close the popover");
           g_test_message ("Escape in a condition's value entry closed the filter popover");
         }
     }
@@ -1067,12 +995,6 @@ assert_reachable (Fixture    *fixture,
   g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (fixture->grid)));
 }
 
-static gboolean
-popover_visible (gpointer data)
-{
-  return gtk_widget_get_visible (GTK_WIDGET (data));
-}
-
 /* Narrow (360 px): the grid asks for no more than that, the toolbar is
  * icon-only with every control still there, the detail panel is hidden
  * and opens in place of the grid, search is a toggle; wide (1200 px) the
@@ -1109,8 +1031,8 @@ test_grid_narrow (Fixture       *fixture,
 
   /* ...yet the window goes down to 360 px. */
   gtk_window_set_default_size (fixture->window, 360, 800);
-  wait_for (grid_at_most_360, fixture->grid, "the grid to be 360 px wide");
-  spin (100);
+  hangar_test_wait_until (grid_at_most_360, fixture->grid, "the grid to be 360 px wide");
+  hangar_test_gui_wait_for_frame (GTK_WIDGET (fixture->grid));
   gtk_widget_measure (GTK_WIDGET (fixture->grid), GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
   g_test_message ("narrow grid: min %d, nat %d", min, nat);
   g_assert_cmpint (min, <=, 360);
@@ -1136,28 +1058,28 @@ test_grid_narrow (Fixture       *fixture,
 
   /* The sort popover still opens. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.show-sort", NULL));
-  wait_for (popover_visible, sort_popover, "the sort popover");
+  hangar_test_wait_until (hangar_test_gui_widget_mapped, sort_popover, "the sort popover");
   gtk_popover_popdown (GTK_POPOVER (sort_popover));
 
   /* The detail panel opens in place of the grid, and closes again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.toggle-detail", NULL));
-  spin (100);
+  hangar_test_gui_wait_for_frame (GTK_WIDGET (fixture->grid));
   g_assert_true (gtk_widget_get_mapped (detail));
   g_assert_false (gtk_widget_get_visible (content));
   assert_reachable (fixture, "detail");
   assert_reachable (fixture, "detail_button");
   g_assert_nonnull (hangar_record_detail_get_record (HANGAR_RECORD_DETAIL (detail)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.toggle-detail", NULL));
-  spin (100);
+  hangar_test_gui_wait_for_frame (GTK_WIDGET (fixture->grid));
   g_assert_false (gtk_widget_get_visible (detail));
   g_assert_true (gtk_widget_get_mapped (content));
   /* Enter on a row opens it the same way; Escape goes back to the grid. */
   g_signal_emit_by_name (grid_child (fixture, "column_view"), "activate", 1);
-  spin (100);
+  hangar_test_gui_wait_for_frame (GTK_WIDGET (fixture->grid));
   g_assert_true (gtk_widget_get_mapped (detail));
   g_assert_false (gtk_widget_get_visible (content));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.close-detail", NULL));
-  spin (100);
+  hangar_test_gui_wait_for_frame (GTK_WIDGET (fixture->grid));
   g_assert_false (gtk_widget_get_visible (detail));
   g_assert_true (gtk_widget_get_mapped (content));
   /* (Escape's action is off when there is nothing to close.) */
@@ -1168,25 +1090,24 @@ test_grid_narrow (Fixture       *fixture,
   /* Ctrl+F's action: the entry takes the toolbar's place and searches. */
   n_all = g_list_model_get_n_items (G_LIST_MODEL (hangar_record_grid_get_model (fixture->grid)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->grid), "grid.focus-search", NULL));
-  spin (100);
+  hangar_test_gui_wait_for_frame (GTK_WIDGET (fixture->grid));
   assert_reachable (fixture, "search_entry");
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (grid_child (fixture, "search_toggle"))));
   g_assert_false (gtk_widget_get_visible (grid_child (fixture, "sort_button")));
   gtk_editable_set_text (GTK_EDITABLE (entry), "Crash");
-  spin (400); /* the entry's 300 ms debounce */
-  wait_reload (fixture->grid);
+  wait_reload (fixture->grid);   /* after the entry's debounce */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hangar_record_grid_get_model (fixture->grid))), <, n_all);
   /* Escape gives the toolbar back; the search stays applied. */
   g_signal_emit_by_name (entry, "stop-search");
-  spin (100);
+  hangar_test_gui_wait_for_frame (GTK_WIDGET (fixture->grid));
   g_assert_false (gtk_widget_get_visible (entry));
   for (guint i = 0; i < G_N_ELEMENTS (controls); i++)
     assert_reachable (fixture, controls[i]);
 
   /* Wide again. */
   gtk_window_set_default_size (fixture->window, 1200, 800);
-  wait_for (grid_at_least_1100, fixture->grid, "the grid to be 1200 px wide");
-  spin (100);
+  hangar_test_wait_until (grid_at_least_1100, fixture->grid, "the grid to be 1200 px wide");
+  hangar_test_gui_wait_for_frame (GTK_WIDGET (fixture->grid));
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
     g_assert_true (gtk_menu_button_get_child (GTK_MENU_BUTTON (grid_child (fixture, buttons[i]))) ==
                    grid_child (fixture, contents[i]));
@@ -1208,8 +1129,7 @@ main (int   argc,
 
   hangar_test_isolate_home ();
   g_setenv ("TZ", "UTC", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  hangar_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/hangar/gui/grid/empty", test_grid_empty);
   g_test_add ("/hangar/gui/grid/shows-table", Fixture, NULL, fixture_set_up, test_grid_shows_table, fixture_tear_down);

@@ -22,16 +22,9 @@
 #include "hangar-consent-private.h"
 #include "hangar-sidebar-private.h"
 #include "hangar-test-consent.h"
-#include "hangar-test-sandbox.h"
+#include "hangar-test-gui.h"
 #include "hangar-window-private.h"
 
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  g_error ("Timed out: %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
 
 static guint
 http_status (const char *url)
@@ -73,10 +66,8 @@ test_sandbox_mode (void)
   g_autofree char *maps = NULL;
   g_autofree char *state_dir = NULL;
   gboolean done = FALSE;
-  guint guard;
 
   g_assert_nonnull (binary);
-  guard = g_timeout_add_seconds (60, timeout_cb, (gpointer) "hangar --sandbox");
 
   app = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, binary, "--sandbox", NULL);
   g_assert_no_error (error);
@@ -113,64 +104,13 @@ test_sandbox_mode (void)
   /* Quitting (SIGTERM is handled as app.quit) stops the sandbox. */
   g_subprocess_send_signal (app, SIGTERM);
   g_subprocess_wait_async (app, NULL, wait_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  hangar_test_wait_until (hangar_test_flag_is_set, &done, "hangar --sandbox to exit after SIGTERM");
   g_assert_true (g_subprocess_get_if_exited (app));
   g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 0);
   g_assert_cmpuint (http_status (stats), ==, 0);
-
-  g_source_remove (guard);
 }
 
 /* --- the sandbox on another port: saved accounts follow it ---------------- */
-
-typedef gboolean (*CondFunc) (gpointer data);
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates the main context until @cond holds (a hang guard, not a timing
- * assertion). */
-static void
-wait_until (CondFunc    cond,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (20, tick_cb, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
-static gboolean
-widget_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
 
 static gboolean
 consent_loaded (gpointer data)
@@ -184,7 +124,7 @@ consent_loaded (gpointer data)
 static gboolean
 dialog_gone (gpointer data)
 {
-  return find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG) == NULL;
+  return hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG) == NULL;
 }
 
 typedef struct
@@ -228,15 +168,15 @@ connect_account (Run *run)
   GtkWidget *widget;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (run->window), "win.add-account", NULL));
-  dialog = HANGAR_ADD_ACCOUNT_DIALOG (find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG));
+  dialog = HANGAR_ADD_ACCOUNT_DIALOG (hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG));
   g_assert_nonnull (dialog);
   widget = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "oauth_row");
   g_signal_emit_by_name (widget, "activated");
   widget = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "oauth_button");
   g_signal_emit_by_name (widget, "clicked");
-  wait_until (consent_loaded, NULL, "the sandbox's consent page");
+  hangar_test_wait_until (consent_loaded, NULL, "the sandbox's consent page");
   hangar_test_consent_run_script (hangar_consent_get_dialog (), grant_script);
-  wait_until (dialog_gone, NULL, "the add-account dialog to finish");
+  hangar_test_wait_until (dialog_gone, NULL, "the add-account dialog to finish");
 }
 
 static gboolean
@@ -248,7 +188,7 @@ run_script_cb (gpointer data)
   g_autoptr(HangarAccount) account = NULL;
   BasesWait w;
 
-  wait_until (widget_mapped, run->window, "the window to map");
+  hangar_test_wait_until (hangar_test_gui_widget_mapped, run->window, "the window to map");
   /* The window appears once the sandbox runs, with its integration. */
   sandbox = hangar_window_get_sandbox (run->window);
   g_assert_nonnull (sandbox);
@@ -272,7 +212,7 @@ run_script_cb (gpointer data)
   w.sidebar = hangar_window_get_sidebar (run->window);
   w.account = account;
   hangar_sidebar_select_account (w.sidebar, account, TRUE);
-  wait_until (bases_listed, &w, "the account's bases in the sidebar");
+  hangar_test_wait_until (bases_listed, &w, "the account's bases in the sidebar");
   run->n_bases = g_list_model_get_n_items (hangar_sidebar_get_account_children (w.sidebar, account));
   g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
 
@@ -404,14 +344,8 @@ main (int   argc,
   /* Fresh dirs before GTK starts: GLib keeps the first g_get_user_*_dir()
    * answer for the process, and both in-process runs must share them. */
   hangar_test_isolate_home ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  {
-    g_autofree char *keyring = g_build_filename (g_getenv ("HOME"), "test.keyring", NULL);
-    g_setenv ("SECRET_BACKEND", "file", TRUE);
-    g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
-    g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
-  }
+  hangar_test_gui_init (&argc, &argv);
+  hangar_test_use_file_keyring (NULL);
   g_assert_cmpstr (g_get_user_config_dir (), ==, g_getenv ("XDG_CONFIG_HOME"));
 
   g_test_add_func ("/hangar/gui/window/sandbox-mode", test_sandbox_mode);

@@ -20,12 +20,8 @@
 #include "hangar-record-grid.h"
 #include "hangar-sidebar-private.h"
 #include "hangar-test-consent.h"
-#include "hangar-test-sandbox.h"
+#include "hangar-test-gui.h"
 #include "hangar-window-private.h"
-
-#define WAIT_TIMEOUT_S 60
-
-typedef gboolean (*CondFunc) (gpointer data);
 
 typedef struct
 {
@@ -35,73 +31,16 @@ typedef struct
   HangarWindow           *window;
 } Fixture;
 
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates the main context until @cond holds; fails the test after
- * WAIT_TIMEOUT_S (a hang guard, not a timing assertion). */
-static void
-wait_until (CondFunc    cond,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (20, tick_cb, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
-static gboolean
-widget_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
-weak_is_null (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *store_path = NULL;
-  g_autofree char *keyring = NULL;
 
   hangar_test_isolate_home ();
   /* The keyring file sits in HOME, outside the XDG dirs the leak scan reads. */
-  /* (GLib caches g_get_*_dir() per process: read the fresh variables.) */
-  keyring = g_build_filename (g_getenv ("HOME"), "test.keyring", NULL);
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", keyring, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  hangar_test_use_file_keyring (NULL);
 
   /* @data: extra sandbox arguments ("--access-ttl", "4"), or none. */
   {
@@ -124,7 +63,7 @@ fixture_setup (Fixture       *f,
   f->window = g_object_ref_sink (hangar_window_new (NULL, f->store));
   hangar_window_set_sandbox (f->window, f->integration);
   gtk_window_present (GTK_WINDOW (f->window));
-  wait_until (widget_mapped, f->window, "the window to map");
+  hangar_test_wait_until (hangar_test_gui_widget_mapped, f->window, "the window to map");
 }
 
 static void
@@ -134,14 +73,14 @@ fixture_teardown (Fixture       *f,
   GtkWindow *weak_window = GTK_WINDOW (f->window);
   GtkWindow *dialog;
 
-  while ((dialog = find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG)) != NULL)
+  while ((dialog = hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG)) != NULL)
     gtk_window_destroy (dialog);
 
   g_object_add_weak_pointer (G_OBJECT (weak_window), (gpointer *) &weak_window);
   gtk_window_destroy (GTK_WINDOW (f->window));
   g_clear_object (&f->window);
   /* Pending callbacks may hold it a moment; then it must go. */
-  wait_until (weak_is_null, &weak_window, "the window to be finalized");
+  hangar_test_wait_until (hangar_test_pointer_is_null, &weak_window, "the window to be finalized");
 
   hangar_account_store_flush (f->store, NULL);
   g_clear_object (&f->store);
@@ -158,7 +97,7 @@ open_oauth_page (Fixture *f)
   GtkWidget *oauth_row;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-account", NULL));
-  dialog = HANGAR_ADD_ACCOUNT_DIALOG (find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG));
+  dialog = HANGAR_ADD_ACCOUNT_DIALOG (hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "choose");
 
@@ -200,7 +139,7 @@ start_consent (Fixture                *f,
   g_assert_true (gtk_widget_is_sensitive (button) && gtk_widget_get_visible (button));
   g_signal_emit_by_name (button, "clicked");
   g_assert_cmpstr (hangar_add_account_dialog_get_message (dialog), ==, NULL);
-  wait_until (consent_loaded, NULL, "the consent page to load");
+  hangar_test_wait_until (consent_loaded, NULL, "the consent page to load");
   consent = hangar_consent_get_dialog ();
 
   /* WebKit is loaded now (and only now) through the module. */
@@ -216,7 +155,7 @@ start_consent (Fixture                *f,
 static gboolean
 dialog_gone (gpointer data)
 {
-  return find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG) == NULL;
+  return hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG) == NULL;
 }
 
 static gboolean
@@ -274,7 +213,7 @@ connect_through_consent (Fixture *f)
   /* Submit the real page as a user would: tick the bases, press Grant. The
    * sandbox then redirects to the redirect URI, which the dialog intercepts. */
   hangar_test_consent_run_script (consent, grant_script);
-  wait_until (dialog_gone, NULL, "the add-account dialog to finish");
+  hangar_test_wait_until (dialog_gone, NULL, "the add-account dialog to finish");
   g_assert_null (hangar_consent_get_dialog ());
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 1);
@@ -290,7 +229,7 @@ connect_through_consent (Fixture *f)
   g_assert_true (hangar_account_page_get_account (hangar_window_get_account_page (f->window)) == account);
   w.sidebar = hangar_window_get_sidebar (f->window);
   w.account = account;
-  wait_until (bases_listed, &w, "the account's bases in the sidebar");
+  hangar_test_wait_until (bases_listed, &w, "the account's bases in the sidebar");
   {
     GListModel *bases = hangar_sidebar_get_account_children (w.sidebar, account);
     g_autoptr(GObject) first = g_list_model_get_item (bases, 0);
@@ -314,41 +253,8 @@ account_badge (Fixture       *f,
 {
   SidebarWait w = { hangar_window_get_sidebar (f->window), account, NULL };
 
-  wait_until (row_visible, &w, "the account row");
+  hangar_test_wait_until (row_visible, &w, "the account row");
   return hangar_account_row_get_badge (HANGAR_ACCOUNT_ROW (hangar_sidebar_get_account_row (w.sidebar, account)));
-}
-
-/* --- leak scan ------------------------------------------------------------- */
-
-static void
-scan_dir_for (const char  *dir,
-              const char  *needle,
-              guint       *n_files)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize len = 0;
-
-      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        continue;
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          scan_dir_for (path, needle, n_files);
-          continue;
-        }
-      if (!g_file_get_contents (path, &contents, &len, NULL))
-        continue;
-      (*n_files)++;
-      if (memmem (contents, len, needle, strlen (needle)) != NULL)
-        g_error ("A token was written to %s", path);
-    }
 }
 
 static void
@@ -364,12 +270,6 @@ load_creds_cb (GObject      *object,
 }
 
 static gboolean
-pointer_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-static gboolean
 store_empty (gpointer data)
 {
   return g_list_model_get_n_items (G_LIST_MODEL (data)) == 0;
@@ -379,12 +279,6 @@ static gboolean
 content_is_empty (gpointer data)
 {
   return g_strcmp0 (hangar_window_get_content_page (HANGAR_WINDOW (data)), "empty") == 0;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
 }
 
 static gboolean creds_gone;
@@ -416,23 +310,6 @@ load_creds_gone_cb (GObject      *object,
 
 /* --- tests ------------------------------------------------------------------ */
 
-static GtkLabel *
-find_label_containing (GtkWidget  *root,
-                       const char *needle)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), needle) != NULL)
-    return GTK_LABEL (root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found = find_label_containing (child, needle);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 typedef struct
 {
   GtkWidget  *root;
@@ -444,7 +321,7 @@ label_shown (gpointer data)
 {
   LabelWait *w = data;
 
-  return find_label_containing (w->root, w->needle) != NULL;
+  return hangar_test_gui_find_label (w->root, w->needle) != NULL;
 }
 
 /* Server text (error messages, base names) must show as typed: libadwaita
@@ -458,8 +335,8 @@ test_server_text_plain (Fixture       *f,
   GtkLabel *label;
 
   hangar_window_toast (f->window, hostile);
-  wait_until (label_shown, &w, "the toast to show");
-  label = find_label_containing (GTK_WIDGET (f->window), "R&D");
+  hangar_test_wait_until (label_shown, &w, "the toast to show");
+  label = hangar_test_gui_find_label (GTK_WIDGET (f->window), "R&D");
   g_assert_cmpstr (gtk_label_get_text (label), ==, hostile);
   g_assert_cmpstr (hangar_window_get_last_toast (f->window), ==, hostile);
 }
@@ -475,7 +352,7 @@ test_window_empty (Fixture       *f,
 
   /* WebKit is not loaded just by opening the window or the add dialog. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-account", NULL));
-  dialog = find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG);
+  dialog = hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_false (hangar_consent_module_loaded ());
   gtk_window_destroy (dialog);
@@ -499,7 +376,7 @@ test_consent_grant (Fixture       *f,
   HangarAccount *account = connect_through_consent (f);
   HangarCredentials *creds = NULL;
   GtkLabel *badge = account_badge (f, account);
-  guint n_files = 0;
+  g_autoptr(HangarTestSecrets) secrets = hangar_test_secrets_new ();
 
   g_assert_cmpstr (gtk_label_get_text (badge), ==, hangar_account_status_to_string (HANGAR_ACCOUNT_STATUS_ACTIVE));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (badge), "status-active"));
@@ -507,17 +384,13 @@ test_consent_grant (Fixture       *f,
   /* No token in any file under the XDG dirs (the metadata file included). */
   hangar_account_store_flush (f->store, NULL);
   hangar_account_store_load_credentials_async (f->store, account, NULL, load_creds_cb, &creds);
-  wait_until (pointer_set, &creds, "the stored credentials");
+  hangar_test_wait_until (hangar_test_pointer_is_set, &creds, "the stored credentials");
   g_assert_nonnull (creds->access_token);
   g_assert_nonnull (creds->refresh_token);
-  scan_dir_for (g_getenv ("XDG_CONFIG_HOME"), creds->access_token, &n_files);
-  scan_dir_for (g_getenv ("XDG_DATA_HOME"), creds->access_token, &n_files);
-  scan_dir_for (g_getenv ("XDG_CACHE_HOME"), creds->access_token, &n_files);
-  scan_dir_for (g_getenv ("XDG_CONFIG_HOME"), creds->refresh_token, &n_files);
-  scan_dir_for (g_getenv ("XDG_DATA_HOME"), creds->refresh_token, &n_files);
-  scan_dir_for (g_getenv ("XDG_CACHE_HOME"), creds->refresh_token, &n_files);
+  hangar_test_secrets_add (secrets, creds->access_token);
+  hangar_test_secrets_add (secrets, creds->refresh_token);
   /* The scan really read something: at least the account list. */
-  g_assert_cmpuint (n_files, >, 0);
+  g_assert_cmpuint (hangar_test_secrets_assert_not_in_xdg_dirs (secrets), >, 0);
   hangar_credentials_free (creds);
 
   /* A base taken out of the grant: its tables cannot be listed, and the
@@ -537,7 +410,7 @@ test_consent_grant (Fixture       *f,
     g_assert_cmpuint (status, ==, 200);
     hangar_sidebar_set_expanded (sidebar, base_node, TRUE);
     w.base_node = HANGAR_SIDEBAR_NODE (base_node);
-    wait_until (tables_listed, &w, "the base's tables (or why not)");
+    hangar_test_wait_until (tables_listed, &w, "the base's tables (or why not)");
     first = g_list_model_get_item (hangar_sidebar_get_base_children (sidebar, w.base_node), 0);
     g_assert_cmpint (hangar_sidebar_node_get_kind (HANGAR_SIDEBAR_NODE (first)), ==, HANGAR_SIDEBAR_NODE_MESSAGE);
     g_assert_nonnull (strstr (hangar_sidebar_node_get_text (HANGAR_SIDEBAR_NODE (first)), hangar_base_get_name (base)));
@@ -552,15 +425,15 @@ test_consent_grant (Fixture       *f,
     g_autoptr(HangarAccount) keep = g_object_ref (account);
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.disconnect-account", "s", id));
-    confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+    confirm = hangar_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
     g_assert_nonnull (confirm);
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "confirm");
-    wait_until (store_empty, f->store, "the account to be removed");
-    wait_until (content_is_empty, f->window, "the empty state");
+    hangar_test_wait_until (store_empty, f->store, "the account to be removed");
+    hangar_test_wait_until (content_is_empty, f->window, "the empty state");
     g_assert_null (hangar_account_store_lookup_by_id (f->store, id));
 
     hangar_account_store_load_credentials_async (f->store, keep, NULL, load_creds_gone_cb, &creds_gone);
-    wait_until (flag_set, &creds_gone, "the keyring lookup");
+    hangar_test_wait_until (hangar_test_flag_is_set, &creds_gone, "the keyring lookup");
   }
 }
 
@@ -573,7 +446,7 @@ test_connect_pat (Fixture       *f,
   HangarAccount *account;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-account", NULL));
-  dialog = HANGAR_ADD_ACCOUNT_DIALOG (find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG));
+  dialog = HANGAR_ADD_ACCOUNT_DIALOG (hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG));
   pat_row = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "pat_row");
   g_signal_emit_by_name (pat_row, "activated");
   g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "pat");
@@ -584,7 +457,7 @@ test_connect_pat (Fixture       *f,
   /* A token Airtable (the sandbox) refuses: an error, no account. */
   gtk_editable_set_text (GTK_EDITABLE (token_row), "patNOTREAL00000.0000000000000000000000000000000000000000000000000000000000000000");
   g_signal_emit_by_name (button, "clicked");
-  wait_until (dialog_shows_message, dialog, "the refused-token message");
+  hangar_test_wait_until (dialog_shows_message, dialog, "the refused-token message");
   g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "pat");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 0);
   /* The entry does not keep the token. */
@@ -593,7 +466,7 @@ test_connect_pat (Fixture       *f,
   /* The sandbox's real token: validated with whoami, ACTIVE. */
   gtk_editable_set_text (GTK_EDITABLE (token_row), f->sandbox->pat);
   g_signal_emit_by_name (button, "clicked");
-  wait_until (dialog_gone, NULL, "the add-account dialog to finish");
+  hangar_test_wait_until (dialog_gone, NULL, "the add-account dialog to finish");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 1);
   account = g_list_model_get_item (G_LIST_MODEL (f->store), 0);
   g_object_unref (account);
@@ -627,13 +500,13 @@ test_consent_deny (Fixture       *f,
     (void) copy;
     g_signal_emit_by_name (copy, "clicked");
     gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &text);
-    wait_until (pointer_set, &text, "the clipboard");
+    hangar_test_wait_until (hangar_test_pointer_is_set, &text, "the clipboard");
     g_assert_cmpstr (text, ==, f->sandbox->redirect_uri);
   }
 
   /* Cancel on the consent page: the sandbox redirects with access_denied. */
   hangar_test_consent_run_script (consent, "document.querySelector('button[value=cancel]').click();");
-  wait_until (dialog_shows_message, dialog, "the cancelled message");
+  hangar_test_wait_until (dialog_shows_message, dialog, "the cancelled message");
   g_assert_null (hangar_consent_get_dialog ());
   g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "oauth");
   lower = g_utf8_strdown (hangar_add_account_dialog_get_message (dialog), -1);
@@ -654,7 +527,7 @@ test_consent_deny (Fixture       *f,
   g_clear_pointer (&lower, g_free);
   consent = start_consent (f, dialog);
   gtk_window_close (consent);
-  wait_until (dialog_shows_message, dialog, "the cancelled message");
+  hangar_test_wait_until (dialog_shows_message, dialog, "the cancelled message");
   lower = g_utf8_strdown (hangar_add_account_dialog_get_message (dialog), -1);
   g_assert_nonnull (strstr (lower, "cancelled"));
   g_assert_null (hangar_consent_get_dialog ());
@@ -704,7 +577,7 @@ test_revoke_badge (Fixture       *f,
     SidebarWait w = { sidebar, account, HANGAR_SIDEBAR_NODE (base_node) };
 
     hangar_sidebar_set_expanded (sidebar, base_node, TRUE);
-    wait_until (tables_listed, &w, "the base's tables");
+    hangar_test_wait_until (tables_listed, &w, "the base's tables");
     table_node = g_list_model_get_item (hangar_sidebar_get_base_children (sidebar, w.base_node), 0);
     g_assert_cmpint (hangar_sidebar_node_get_kind (HANGAR_SIDEBAR_NODE (table_node)), ==, HANGAR_SIDEBAR_NODE_TABLE);
     table = hangar_sidebar_node_get_table (HANGAR_SIDEBAR_NODE (table_node));
@@ -723,7 +596,7 @@ test_revoke_badge (Fixture       *f,
 
   /* The next call notices: 401, the refresh is refused, REVOKED. */
   hangar_account_page_test_connection (hangar_window_get_account_page (f->window));
-  wait_until (account_revoked, account, "the account to turn REVOKED");
+  hangar_test_wait_until (account_revoked, account, "the account to turn REVOKED");
 
   badge = account_badge (f, account);
   g_assert_cmpstr (gtk_label_get_text (badge), ==, hangar_account_status_to_string (HANGAR_ACCOUNT_STATUS_REVOKED));
@@ -742,10 +615,10 @@ test_revoke_badge (Fixture       *f,
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.reconnect-account", "s",
                                                hangar_account_get_id (account)));
-    wait_until (consent_loaded, NULL, "the consent page for the reconnect");
+    hangar_test_wait_until (consent_loaded, NULL, "the consent page for the reconnect");
     consent = hangar_consent_get_dialog ();
     hangar_test_consent_run_script (consent, grant_script);
-    wait_until (account_active, account, "the account to be ACTIVE again");
+    hangar_test_wait_until (account_active, account, "the account to be ACTIVE again");
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, 1);
 
     badge = account_badge (f, account);
@@ -754,7 +627,7 @@ test_revoke_badge (Fixture       *f,
     /* And it works: whoami through the account's client. */
     hangar_account_page_set_account (page, account);
     hangar_account_page_test_connection (page);
-    wait_until (test_finished, page, "the connection test");
+    hangar_test_wait_until (test_finished, page, "the connection test");
     g_assert_true (g_str_has_prefix (hangar_account_page_get_test_result (page), "Works"));
   }
 }
@@ -823,7 +696,7 @@ test_revoke_proactive (Fixture       *f,
   reply = hangar_test_sandbox_request (f->sandbox, "POST", "/__sandbox/revoke", NULL, "{}", &status);
   g_assert_cmpuint (status, ==, 200);
   requests_before = hangar_test_sandbox_stat (f->sandbox, "refreshes");
-  wait_until (account_revoked, account, "the proactive refresh to find the grant revoked");
+  hangar_test_wait_until (account_revoked, account, "the proactive refresh to find the grant revoked");
 
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (account_badge (f, account)), "status-revoked"));
   g_assert_cmpstr (hangar_window_get_last_toast_action (f->window), ==, "win.reconnect-account");
@@ -850,8 +723,16 @@ test_restart_live (Fixture       *f,
   g_object_add_weak_pointer (G_OBJECT (weak_window), (gpointer *) &weak_window);
   gtk_window_destroy (GTK_WINDOW (f->window));
   g_clear_object (&f->window);
-  wait_until (weak_is_null, &weak_window, "the first window to be finalized");
-  g_assert_finalize_object (f->store);
+  hangar_test_wait_until (hangar_test_pointer_is_null, &weak_window, "the first window to be finalized");
+  /* The short-lived token may be in the middle of its refresh, which holds
+   * the list until it is stored; then it must go. */
+  {
+    HangarAccountStore *weak_store = f->store;
+
+    g_object_add_weak_pointer (G_OBJECT (weak_store), (gpointer *) &weak_store);
+    g_clear_object (&f->store);
+    hangar_test_wait_until (hangar_test_pointer_is_null, &weak_store, "the first account list to be finalized");
+  }
 
   /* "Start again": a new list from the same file, a new window. */
   f->store = hangar_account_store_new_for_path (path, &error);
@@ -861,13 +742,13 @@ test_restart_live (Fixture       *f,
   g_assert_cmpint (hangar_account_get_status (reloaded), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
   f->window = g_object_ref_sink (hangar_window_new (NULL, f->store));
   gtk_window_present (GTK_WINDOW (f->window));
-  wait_until (widget_mapped, f->window, "the second window to map");
+  hangar_test_wait_until (hangar_test_gui_widget_mapped, f->window, "the second window to map");
 
   /* Nobody clicks anything: the restored account's refresh timer runs and
    * finds the grant gone. */
   reply = hangar_test_sandbox_request (f->sandbox, "POST", "/__sandbox/revoke", NULL, "{}", &status);
   g_assert_cmpuint (status, ==, 200);
-  wait_until (account_revoked, reloaded, "the restored account to turn REVOKED");
+  hangar_test_wait_until (account_revoked, reloaded, "the restored account to turn REVOKED");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (account_badge (f, reloaded)), "status-revoked"));
 }
 
@@ -911,8 +792,8 @@ test_narrow (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (back));
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 400, 700);
-  wait_until (leaflet_folded, leaflet, "the leaflet to fold");
-  wait_until (window_at_most_400, f->window, "the window to be 400 px wide");
+  hangar_test_wait_until (leaflet_folded, leaflet, "the leaflet to fold");
+  hangar_test_wait_until (window_at_most_400, f->window, "the window to be 400 px wide");
 
   /* Connecting selects the account: its page, with a way back. */
   account = connect_through_consent (f);
@@ -920,7 +801,7 @@ test_narrow (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (back));
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (back)), ==, "win.go-back");
   /* The account page fits the narrow window. */
-  wait_until (window_at_most_400, f->window, "the account page to fit 400 px");
+  hangar_test_wait_until (window_at_most_400, f->window, "the account page to fit 400 px");
 
   /* Back (the button's action) shows the sidebar. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.go-back", NULL));
@@ -932,7 +813,7 @@ test_narrow (Fixture       *f,
   base_node = g_list_model_get_item (hangar_sidebar_get_account_children (sidebar, account), 0);
   hangar_sidebar_set_expanded (sidebar, base_node, TRUE);
   w.base_node = HANGAR_SIDEBAR_NODE (base_node);
-  wait_until (tables_listed, &w, "the base's tables");
+  hangar_test_wait_until (tables_listed, &w, "the base's tables");
   table_node = g_list_model_get_item (hangar_sidebar_get_base_children (sidebar, w.base_node), 0);
   g_assert_cmpint (hangar_sidebar_node_get_kind (HANGAR_SIDEBAR_NODE (table_node)), ==, HANGAR_SIDEBAR_NODE_TABLE);
   g_assert_true (hangar_sidebar_select_table (sidebar, account,
@@ -959,7 +840,7 @@ test_narrow (Fixture       *f,
 
   /* Wide again: side by side, no Back button. */
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
-  wait_until (leaflet_unfolded, leaflet, "the content beside the sidebar");
+  hangar_test_wait_until (leaflet_unfolded, leaflet, "the content beside the sidebar");
   g_assert_true (gtk_widget_get_mapped (content_box) && gtk_widget_get_mapped (sidebar_box));
   g_assert_false (gtk_widget_get_visible (back));
 }
@@ -992,9 +873,7 @@ main (int   argc,
 {
   /* A home of this process's own before GTK starts: GLib keeps the first
    * answer of g_get_home_dir() and the XDG dirs for the whole process. */
-  hangar_test_isolate_home ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  hangar_test_gui_init (&argc, &argv);
 
   g_test_add_func ("/hangar/gui/window/account-row-badge", test_account_row_badge);
   g_test_add_func ("/hangar/gui/window/describe-error", test_describe_error);

@@ -27,6 +27,18 @@ hangar_test_isolate_home (void)
     }
 }
 
+void
+hangar_test_use_file_keyring (const char *path)
+{
+  g_autofree char *in_home = NULL;
+
+  if (path == NULL)
+    path = in_home = g_build_filename (g_getenv ("HOME"), "test.keyring", NULL);
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+}
+
 HangarTestSandbox *
 hangar_test_sandbox_startv (const char * const *args)
 {
@@ -266,4 +278,190 @@ hangar_test_sandbox_user (HangarTestSandbox *sandbox,
   g_assert_nonnull (users);
   g_assert_cmpuint (index, <, json_array_get_length (users));
   return json_object_get_string_member (json_array_get_object_element (users, index), member);
+}
+
+JsonNode *
+hangar_test_sandbox_control_json (HangarTestSandbox *sandbox,
+                                  const char        *path,
+                                  const char        *json_body)
+{
+  JsonNode *reply;
+  guint status = 0;
+
+  reply = hangar_test_sandbox_request (sandbox, "POST", path, NULL, json_body, &status);
+  if (status != 200)
+    {
+      g_autofree char *text = reply != NULL ? json_to_string (reply, FALSE) : g_strdup ("(no JSON body)");
+
+      g_error ("POST %s answered %u: %s", path, status, text);
+    }
+  return reply;
+}
+
+void
+hangar_test_sandbox_control (HangarTestSandbox *sandbox,
+                             const char        *path,
+                             const char        *json_body)
+{
+  g_autoptr(JsonNode) reply = hangar_test_sandbox_control_json (sandbox, path, json_body);
+}
+
+JsonNode *
+hangar_test_sandbox_get (HangarTestSandbox *sandbox,
+                         const char        *path_and_query)
+{
+  guint status = 0;
+  JsonNode *node = hangar_test_sandbox_request (sandbox, "GET", path_and_query, sandbox->pat, NULL, &status);
+
+  if (status != 200 || node == NULL)
+    g_error ("GET %s answered %u%s", path_and_query, status, node == NULL ? " without a JSON body" : "");
+  return node;
+}
+
+GPtrArray *
+hangar_test_sandbox_list_ids (HangarTestSandbox *sandbox,
+                              const char        *base_id,
+                              const char        *table,
+                              const char        *query)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *table_part = g_uri_escape_string (table, NULL, TRUE);
+  g_autofree char *offset = NULL;
+
+  do
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *object;
+      JsonArray *records;
+
+      path = g_strdup_printf ("/v0/%s/%s?%s%s%s", base_id, table_part,
+                              query != NULL ? query : "",
+                              offset != NULL ? "&offset=" : "", offset != NULL ? offset : "");
+      node = hangar_test_sandbox_get (sandbox, path);
+      object = json_node_get_object (node);
+      records = json_object_get_array_member (object, "records");
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        g_ptr_array_add (ids, g_strdup (json_object_get_string_member (json_array_get_object_element (records, i), "id")));
+      g_clear_pointer (&offset, g_free);
+      if (json_object_has_member (object, "offset"))
+        offset = g_uri_escape_string (json_object_get_string_member (object, "offset"), NULL, TRUE);
+    }
+  while (offset != NULL);
+
+  return ids;
+}
+
+/* --- the consent page ----------------------------------------------------- */
+
+HangarTestHttp *
+hangar_test_http (const char *method,
+                  const char *url,
+                  const char *form)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarTestHttp *r = g_new0 (HangarTestHttp, 1);
+  const char *location;
+
+  g_assert_nonnull (msg);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  if (form != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+    }
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  r->status = soup_message_get_status (msg);
+  location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+  r->location = g_strdup (location);
+  r->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return r;
+}
+
+void
+hangar_test_http_free (HangarTestHttp *response)
+{
+  if (response == NULL)
+    return;
+  g_free (response->location);
+  g_free (response->body);
+  g_free (response);
+}
+
+/* Every value="…" that follows @marker in @html. */
+static GPtrArray *
+html_values (const char *html,
+             const char *marker)
+{
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+  const char *p = html;
+
+  while ((p = strstr (p, marker)) != NULL)
+    {
+      const char *v = strstr (p, "value=\"");
+      const char *end;
+
+      if (v == NULL)
+        break;
+      v += strlen ("value=\"");
+      end = strchr (v, '"');
+      g_assert_nonnull (end);
+      g_ptr_array_add (values, g_strndup (v, end - v));
+      p = end;
+    }
+  return values;
+}
+
+char *
+hangar_test_sandbox_consent (HangarTestSandbox *sandbox,
+                             const char        *authorize_url,
+                             const char        *user_id,
+                             gboolean           cancel)
+{
+  g_autoptr(HangarTestHttp) page = hangar_test_http ("GET", authorize_url, NULL);
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GPtrArray) bases = NULL;
+  g_autofree char *decision = g_strconcat (sandbox->url, "/oauth2/v1/authorize/decision", NULL);
+  g_autoptr(HangarTestHttp) answer = NULL;
+  g_autoptr(GString) form = g_string_new (NULL);
+
+  if (page->status == 302)
+    return g_strdup (page->location);  /* --auto-approve */
+  g_assert_cmpuint (page->status, ==, 200);
+  tokens = html_values (page->body, "name=\"form_token\"");
+  g_assert_cmpuint (tokens->len, ==, 1);
+
+  if (user_id != NULL)
+    {
+      g_autofree char *f = g_strdup_printf ("form_token=%s&user=%s&action=switch",
+                                            (char *) tokens->pdata[0], user_id);
+      g_autoptr(HangarTestHttp) switched = hangar_test_http ("POST", decision, f);
+
+      g_assert_cmpuint (switched->status, ==, 200);
+      g_ptr_array_unref (tokens);
+      tokens = html_values (switched->body, "name=\"form_token\"");
+      g_assert_cmpuint (tokens->len, ==, 1);
+      g_free (page->body);
+      page->body = g_strdup (switched->body);
+    }
+
+  g_string_append_printf (form, "form_token=%s", (char *) tokens->pdata[0]);
+  if (cancel)
+    g_string_append (form, "&action=cancel");
+  else
+    {
+      bases = html_values (page->body, "name=\"base\"");
+      g_assert_cmpuint (bases->len, >, 0);
+      for (guint i = 0; i < bases->len; i++)
+        g_string_append_printf (form, "&base=%s", (char *) bases->pdata[i]);
+      g_string_append (form, "&action=grant");
+    }
+  answer = hangar_test_http ("POST", decision, form->str);
+  g_assert_cmpuint (answer->status, ==, 302);
+  g_assert_nonnull (answer->location);
+  return g_strdup (answer->location);
 }
