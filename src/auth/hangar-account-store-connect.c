@@ -85,24 +85,15 @@ apply_connected (HangarAccountStore *self,
 
   g_object_freeze_notify (G_OBJECT (account));
   _hangar_account_set_kind (account, c->kind);
-  g_object_set (account,
-                "identifier", identifier,
-                "user-id", c->identity->user_id,
-                "email", c->identity->email,
-                "scopes", granted,
-                "api-url", c->integration->api_url,
-                "connected-at", now,
-                "last-refresh", now,
-                "access-expires-at", c->creds->access_expires_at / G_USEC_PER_SEC,
-                "refresh-expires-at", c->creds->refresh_expires_at / G_USEC_PER_SEC,
-                NULL);
-  if (c->kind == HANGAR_ACCOUNT_KIND_OAUTH)
-    g_object_set (account,
-                  "oauth-url", c->integration->oauth_url,
-                  "client-id", c->integration->client_id,
-                  "redirect-uri", c->integration->redirect_uri,
-                  "requested-scopes", c->integration->scopes,
-                  NULL);
+  _hangar_account_set_identifier (account, identifier);
+  _hangar_account_set_identity (account, c->identity->user_id, c->identity->email);
+  _hangar_account_set_scopes (account, (const char * const *) granted);
+  _hangar_account_set_integration (account, c->integration);
+  _hangar_account_set_connected_at (account, now);
+  _hangar_account_set_last_refresh (account, now);
+  _hangar_account_set_expiry (account,
+                              c->creds->access_expires_at / G_USEC_PER_SEC,
+                              c->creds->refresh_expires_at / G_USEC_PER_SEC);
   hangar_account_set_status (account, HANGAR_ACCOUNT_STATUS_ACTIVE, NULL);
   g_object_thaw_notify (G_OBJECT (account));
 
@@ -330,14 +321,7 @@ connect_store_and_verify (GTask *task)
     HangarAccount *account = hangar_account_store_get_or_create (self, pending, c->label, c->kind);
 
     c->account = g_object_ref (account);
-    g_object_set (account, "api-url", c->integration->api_url, NULL);
-    if (c->kind == HANGAR_ACCOUNT_KIND_OAUTH)
-      g_object_set (account,
-                    "oauth-url", c->integration->oauth_url,
-                    "client-id", c->integration->client_id,
-                    "redirect-uri", c->integration->redirect_uri,
-                    "requested-scopes", c->integration->scopes,
-                    NULL);
+    _hangar_account_set_integration (account, c->integration);
   }
   hangar_account_store_save_credentials_async (self, c->account, c->creds,
                                                g_task_get_cancellable (task), connect_stored_cb, task);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "hangar-account-store-private.h"
 #include "hangar-auth-error.h"
@@ -342,11 +343,9 @@ hangar_account_store_get_or_create (HangarAccountStore *self,
 
   id = new_account_id ();
   account = _hangar_account_new (id);
-  g_object_set (account,
-                "identifier", identifier,
-                "label", label ? label : identifier,
-                "kind", kind,
-                NULL);
+  _hangar_account_set_identifier (account, identifier);
+  hangar_account_set_label (account, label ? label : identifier);
+  _hangar_account_set_kind (account, kind);
   hangar_account_set_status (account, HANGAR_ACCOUNT_STATUS_PENDING, _("Not authorized yet"));
   _hangar_account_store_add (self, account);
   g_list_model_items_changed (G_LIST_MODEL (self), self->accounts->len - 1, 0, 1);
@@ -471,3 +470,84 @@ hangar_account_store_remove_finish (HangarAccountStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+
+/* ------------------------------------------------------------------------ */
+/* The sandbox on another port                                              */
+
+static gboolean
+is_loopback_http_url (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+
+  if (url == NULL || (uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL)) == NULL)
+    return FALSE;
+  host = g_uri_get_host (uri);
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0 &&
+         g_uri_get_port (uri) > 0 &&
+         host != NULL &&
+         (g_str_equal (host, "127.0.0.1") ||
+          g_ascii_strcasecmp (host, "localhost") == 0 ||
+          g_str_equal (host, "::1"));
+}
+
+/**
+ * hangar_account_store_move_sandbox_accounts:
+ * @self: the store
+ * @url: where the local sandbox listens now (`http://127.0.0.1:PORT`)
+ *
+ * See the header.
+ *
+ * Returns: how many accounts moved
+ */
+guint
+hangar_account_store_move_sandbox_accounts (HangarAccountStore *self,
+                                            const char         *url)
+{
+  g_autofree char *target = NULL;
+  gsize len;
+  guint moved = 0;
+
+  g_return_val_if_fail (HANGAR_IS_ACCOUNT_STORE (self), 0);
+
+  if (!is_loopback_http_url (url))
+    return 0;
+  target = g_strdup (url);
+  len = strlen (target);
+  while (len > 0 && target[len - 1] == '/')
+    target[--len] = '\0';
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      HangarAccount *account = g_ptr_array_index (self->accounts, i);
+      HangarAccountKind kind = hangar_account_get_kind (account);
+      const char *user_id = hangar_account_get_user_id (account);
+      const char *client_id = hangar_account_get_client_id (account);
+      g_autofree char *identifier = NULL;
+
+      if (!is_loopback_http_url (hangar_account_get_api_url (account)))
+        continue;
+      if (g_strcmp0 (hangar_account_get_api_url (account), target) == 0 &&
+          (kind != HANGAR_ACCOUNT_KIND_OAUTH || g_strcmp0 (hangar_account_get_oauth_url (account), target) == 0))
+        continue;
+
+      /* The identifier names the URL too, so that signing in again finds
+       * this account rather than making a twin. A pending account keeps
+       * its "pending|label" one. */
+      if (user_id != NULL && (kind == HANGAR_ACCOUNT_KIND_PAT || client_id != NULL))
+        identifier = _hangar_account_store_make_identifier (kind, target, target, client_id, user_id);
+
+      g_object_freeze_notify (G_OBJECT (account));
+      _hangar_account_set_api_url (account, target);
+      if (kind == HANGAR_ACCOUNT_KIND_OAUTH)
+        _hangar_account_set_oauth_url (account, target);
+      if (identifier != NULL)
+        _hangar_account_set_identifier (account, identifier);
+      /* A client made for the old address would keep using it. */
+      _hangar_account_shutdown (account);
+      g_object_thaw_notify (G_OBJECT (account));
+      moved++;
+    }
+
+  return moved;
+}

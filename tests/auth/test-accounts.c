@@ -199,7 +199,6 @@ test_store_secrets_and_remove (void)
 
   /* The secret is gone too: an account object with the same id finds nothing. */
   account = hangar_account_store_get_or_create (store, "pending|sec2", "sec2", HANGAR_ACCOUNT_KIND_OAUTH);
-  g_object_set (account, "identifier", "pending|sec2", NULL);
   {
     g_autoptr(HangarCredentials) none = NULL;
 
