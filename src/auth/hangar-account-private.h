@@ -89,6 +89,20 @@ gboolean                _hangar_oauth_token_source_is_invalid (HangarOAuthTokenS
 gint64                  _hangar_auth_get_real_time       (void);
 void                    _hangar_auth_set_clock_skew      (gint64 skew_us);
 
+/* Members of the JSON objects the accounts layer keeps (accounts.json,
+ * integrations.json, keyring payloads), read with hangar-json's typed
+ * getters: NULL / 0 when missing or of another type. A time is a
+ * non-negative integer (anything else: 0, unknown). */
+const char             *_hangar_auth_json_string         (JsonObject  *obj,
+                                                          const char  *member);
+gint64                  _hangar_auth_json_time           (JsonObject  *obj,
+                                                          const char  *member);
+char                  **_hangar_auth_json_strv           (JsonObject  *obj,
+                                                          const char  *member);
+/* json-glib keeps its own copies of string values: wipe those that held
+ * secrets before the nodes are freed. */
+void                    _hangar_auth_wipe_json_strings   (JsonObject  *obj);
+
 /* Creates @dir (mode 0700) and, when it is Hangar's own directory (named
  * "hangar", owned by us), takes away any group/other access it had. */
 gboolean                _hangar_auth_ensure_private_dir  (const char  *dir,

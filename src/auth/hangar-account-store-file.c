@@ -10,20 +10,89 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hangar-account-store-private.h"
 #include "hangar-auth-error.h"
 #include "hangar-error.h"
+#include "hangar-json.h"
 #include "hangar-token-source.h"
+
+gboolean
+_hangar_account_store_read_file (const char  *path,
+                                 char       **out_contents,
+                                 gsize       *out_length,
+                                 GError     **error)
+{
+  g_autofree char *contents = NULL;
+  struct stat st;
+  gsize done = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+                   "Could not open %s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) ||
+      st.st_size > HANGAR_ACCOUNT_STORE_MAX_FILE_BYTES)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                   "%s is not a regular file of at most %d bytes", path, HANGAR_ACCOUNT_STORE_MAX_FILE_BYTES);
+      close (fd);
+      return FALSE;
+    }
+  /* One byte more than the size: a file still growing is caught too. */
+  contents = g_malloc ((gsize) st.st_size + 2);
+  while (done <= (gsize) st.st_size)
+    {
+      ssize_t n = read (fd, contents + done, (gsize) st.st_size + 1 - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int errsv = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+                       "Could not read %s: %s", path, g_strerror (errsv));
+          close (fd);
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      done += (gsize) n;
+    }
+  close (fd);
+  if (done > (gsize) st.st_size)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                   "%s changed while it was read", path);
+      return FALSE;
+    }
+  contents[done] = '\0';
+  *out_contents = g_steal_pointer (&contents);
+  if (out_length != NULL)
+    *out_length = done;
+  return TRUE;
+}
 
 static char *
 serialize (HangarAccountStore *self,
            JsonArray          *foreign)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
@@ -39,22 +108,30 @@ serialize (HangarAccountStore *self,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return hangar_json_to_string (root, 2);
 }
 
 static JsonArray *
 parse_accounts (const char  *contents,
+                gsize        length,
                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root, *accounts;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  g_auto(GStrv) notes = NULL;
+  JsonNode *accounts;
 
-  if (!json_parser_load_from_data (parser, contents, -1, error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+  root = hangar_json_parse (contents, length, HANGAR_ACCOUNT_STORE_MAX_FILE_BYTES, &notes, &parse_error);
+  if (root == NULL)
+    {
+      g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_FAILED,
+                   "The accounts file is not valid: %s", parse_error->message);
+      return NULL;
+    }
+  /* We never write such values; someone edited the file. */
+  for (guint i = 0; notes != NULL && notes[i] != NULL; i++)
+    g_warning ("The accounts file: %s", notes[i]);
+  if (!JSON_NODE_HOLDS_OBJECT (root) ||
       (accounts = json_object_get_member (json_node_get_object (root), "accounts")) == NULL ||
       !JSON_NODE_HOLDS_ARRAY (accounts))
     {
@@ -68,18 +145,12 @@ parse_accounts (const char  *contents,
 static const char *
 entry_id (JsonNode *entry)
 {
-  JsonNode *id;
-
-  if (!JSON_NODE_HOLDS_OBJECT (entry))
-    return NULL;
-  id = json_object_get_member (json_node_get_object (entry), "id");
-  if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (id);
+  return JSON_NODE_HOLDS_OBJECT (entry) ? _hangar_auth_json_string (json_node_get_object (entry), "id") : NULL;
 }
 
 static gboolean apply_contents (HangarAccountStore  *self,
                                 const char          *contents,
+                                gsize                length,
                                 GError             **error);
 
 gboolean
@@ -88,6 +159,7 @@ _hangar_account_store_write_file (HangarAccountStore  *self,
 {
   g_autofree char *dir = g_path_get_dirname (self->path);
   g_autofree char *on_disk = NULL;
+  gsize on_disk_len = 0;
   g_autoptr(JsonArray) disk_accounts = NULL;
   g_autoptr(JsonArray) foreign = json_array_new ();
   g_autofree char *contents = NULL;
@@ -96,8 +168,8 @@ _hangar_account_store_write_file (HangarAccountStore  *self,
     return FALSE;
 
   /* Keep accounts another process added since we last read the file. */
-  if (g_file_get_contents (self->path, &on_disk, NULL, NULL) &&
-      (disk_accounts = parse_accounts (on_disk, NULL)) != NULL)
+  if (_hangar_account_store_read_file (self->path, &on_disk, &on_disk_len, NULL) &&
+      (disk_accounts = parse_accounts (on_disk, on_disk_len, NULL)) != NULL)
     {
       for (guint i = 0; i < json_array_get_length (disk_accounts); i++)
         {
@@ -115,7 +187,7 @@ _hangar_account_store_write_file (HangarAccountStore  *self,
   if (on_disk != NULL && g_str_equal (on_disk, contents))
     {
       if (json_array_get_length (foreign) > 0)
-        apply_contents (self, contents, NULL);
+        apply_contents (self, contents, strlen (contents), NULL);
       g_free (self->last_contents);
       self->last_contents = g_steal_pointer (&contents);
       return TRUE;
@@ -126,7 +198,7 @@ _hangar_account_store_write_file (HangarAccountStore  *self,
     return FALSE;
   /* Show the accounts another process added here too. */
   if (json_array_get_length (foreign) > 0)
-    apply_contents (self, contents, NULL);
+    apply_contents (self, contents, strlen (contents), NULL);
   g_free (self->last_contents);
   self->last_contents = g_steal_pointer (&contents);
   return TRUE;
@@ -157,12 +229,13 @@ _hangar_account_store_schedule_save (HangarAccountStore *self)
 static gboolean
 apply_contents (HangarAccountStore  *self,
                 const char          *contents,
+                gsize                length,
                 GError             **error)
 {
   g_autoptr(JsonArray) entries = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  entries = parse_accounts (contents, error);
+  entries = parse_accounts (contents, length, error);
   if (entries == NULL)
     return FALSE;
 
@@ -223,10 +296,11 @@ hangar_account_store_reload (HangarAccountStore  *self,
 {
   g_autofree char *contents = NULL;
   g_autoptr(GError) local_error = NULL;
+  gsize length = 0;
 
   g_return_val_if_fail (HANGAR_IS_ACCOUNT_STORE (self), FALSE);
 
-  if (!g_file_get_contents (self->path, &contents, NULL, &local_error))
+  if (!_hangar_account_store_read_file (self->path, &contents, &length, &local_error))
     {
       if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
@@ -234,10 +308,11 @@ hangar_account_store_reload (HangarAccountStore  *self,
           return FALSE;
         }
       contents = g_strdup ("{\"version\":1,\"accounts\":[]}");
+      length = strlen (contents);
     }
   if (self->last_contents != NULL && g_str_equal (self->last_contents, contents))
     return TRUE;
-  if (!apply_contents (self, contents, error))
+  if (!apply_contents (self, contents, length, error))
     return FALSE;
   g_free (self->last_contents);
   self->last_contents = g_steal_pointer (&contents);

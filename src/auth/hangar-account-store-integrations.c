@@ -17,6 +17,7 @@
 
 #include "hangar-account-store-private.h"
 #include "hangar-auth-error.h"
+#include "hangar-json.h"
 #include "hangar-token-source.h"
 
 static char *
@@ -54,25 +55,30 @@ read_integrations (HangarAccountStore  *self,
   g_autofree char *path = integrations_path (self);
   g_autofree char *contents = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root, *list;
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) notes = NULL;
+  JsonNode *list;
+  gsize length = 0;
 
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+  if (!_hangar_account_store_read_file (path, &contents, &length, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return json_array_new ();
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, contents, -1, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+  root = hangar_json_parse (contents, length, HANGAR_ACCOUNT_STORE_MAX_FILE_BYTES, &notes, &local_error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
       (list = json_object_get_member (json_node_get_object (root), "integrations")) == NULL ||
       !JSON_NODE_HOLDS_ARRAY (list))
     {
       g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_FAILED,
-                   _("The file %s is not a list of integrations"), path);
+                   _("The file %s is not a list of integrations%s%s"), path,
+                   local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
       return NULL;
     }
+  for (guint i = 0; notes != NULL && notes[i] != NULL; i++)
+    g_warning ("%s: %s", path, notes[i]);
   return json_array_ref (json_node_get_array (list));
 }
 
@@ -85,7 +91,6 @@ write_integrations (HangarAccountStore  *self,
   g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(JsonObject) root = json_object_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autofree char *contents = NULL;
 
   if (!_hangar_auth_ensure_private_dir (dir, error))
@@ -93,23 +98,10 @@ write_integrations (HangarAccountStore  *self,
   json_object_set_int_member (root, "version", HANGAR_ACCOUNT_STORE_FILE_VERSION);
   json_object_set_array_member (root, "integrations", json_array_ref (entries));
   node = json_node_init_object (json_node_alloc (), root);
-  json_generator_set_root (gen, node);
-  json_generator_set_pretty (gen, TRUE);
-  contents = json_generator_to_data (gen, NULL);
+  contents = hangar_json_to_string (node, 2);
   return g_file_set_contents_full (path, contents, -1,
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
                                    0600, error);
-}
-
-static const char *
-entry_string (JsonObject *obj,
-              const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 static gint
@@ -121,7 +113,7 @@ find_integration (JsonArray  *entries,
       JsonNode *entry = json_array_get_element (entries, i);
 
       if (JSON_NODE_HOLDS_OBJECT (entry) &&
-          g_strcmp0 (entry_string (json_node_get_object (entry), "name"), name) == 0)
+          g_strcmp0 (_hangar_auth_json_string (json_node_get_object (entry), "name"), name) == 0)
         return (gint) i;
     }
   return -1;
@@ -130,29 +122,14 @@ find_integration (JsonArray  *entries,
 static HangarOAuthIntegration *
 integration_from_entry (JsonObject *obj)
 {
-  JsonNode *scopes = json_object_get_member (obj, "scopes");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) strv = NULL;
+  g_auto(GStrv) scopes = _hangar_auth_json_strv (obj, "scopes");
 
-  if (scopes != NULL && JSON_NODE_HOLDS_ARRAY (scopes))
-    {
-      JsonArray *array = json_node_get_array (scopes);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *item = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (item));
-        }
-    }
-  strv = g_strv_builder_end (builder);
-  return hangar_oauth_integration_new (entry_string (obj, "api_url"),
-                                       entry_string (obj, "oauth_url"),
-                                       entry_string (obj, "client_id"),
+  return hangar_oauth_integration_new (_hangar_auth_json_string (obj, "api_url"),
+                                       _hangar_auth_json_string (obj, "oauth_url"),
+                                       _hangar_auth_json_string (obj, "client_id"),
                                        NULL,
-                                       entry_string (obj, "redirect_uri"),
-                                       strv[0] != NULL ? (const char * const *) strv : NULL);
+                                       _hangar_auth_json_string (obj, "redirect_uri"),
+                                       scopes != NULL && scopes[0] != NULL ? (const char * const *) scopes : NULL);
 }
 
 /**
@@ -174,7 +151,7 @@ hangar_account_store_list_integrations (HangarAccountStore *self)
   for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
     {
       JsonNode *entry = json_array_get_element (entries, i);
-      const char *name = JSON_NODE_HOLDS_OBJECT (entry) ? entry_string (json_node_get_object (entry), "name") : NULL;
+      const char *name = JSON_NODE_HOLDS_OBJECT (entry) ? _hangar_auth_json_string (json_node_get_object (entry), "name") : NULL;
 
       if (name != NULL)
         g_strv_builder_add (builder, name);

@@ -42,6 +42,10 @@ struct _HangarAccountStore
 
 /* The "version" member of accounts.json and integrations.json. */
 #define HANGAR_ACCOUNT_STORE_FILE_VERSION 1
+/* An account takes about 1 KB of accounts.json and an integration less of
+ * integrations.json: 4 MiB is thousands of them. A larger file is not ours
+ * and is refused before it is read. */
+#define HANGAR_ACCOUNT_STORE_MAX_FILE_BYTES (4 * 1024 * 1024)
 
 /* --- hangar-account-store.c ---------------------------------------------- */
 
@@ -60,6 +64,13 @@ void      _hangar_account_store_drop_at         (HangarAccountStore  *self,
 
 /* --- hangar-account-store-file.c ----------------------------------------- */
 
+/* Reads a metadata file of at most HANGAR_ACCOUNT_STORE_MAX_FILE_BYTES
+ * (NUL-terminated; the length excludes the NUL). A missing file fails with
+ * G_FILE_ERROR_NOENT. */
+gboolean  _hangar_account_store_read_file       (const char          *path,
+                                                 char               **out_contents,
+                                                 gsize               *out_length,
+                                                 GError             **error);
 /* Writes accounts.json now, keeping accounts another process added. */
 gboolean  _hangar_account_store_write_file      (HangarAccountStore  *self,
                                                  GError             **error);

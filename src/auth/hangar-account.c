@@ -508,82 +508,38 @@ _hangar_account_to_json (HangarAccount *self)
   return json_builder_get_root (builder);
 }
 
-static const char *
-json_string (JsonObject *obj,
-             const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-json_int (JsonObject *obj,
-          const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return MAX (json_node_get_int (node), 0);
-}
-
-static char **
-json_strv (JsonObject *obj,
-           const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-  g_autoptr(GStrvBuilder) builder = NULL;
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  array = json_node_get_array (node);
-  builder = g_strv_builder_new ();
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *item = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
-        g_strv_builder_add (builder, json_node_get_string (item));
-    }
-  return g_strv_builder_end (builder);
-}
-
 /* Applies one accounts.json entry; notifies only what changed. */
 gboolean
 _hangar_account_update_from_json (HangarAccount *self,
                                   JsonObject    *obj)
 {
-  g_auto(GStrv) scopes = json_strv (obj, "scopes");
-  g_auto(GStrv) requested = json_strv (obj, "requested_scopes");
+  g_auto(GStrv) scopes = _hangar_auth_json_strv (obj, "scopes");
+  g_auto(GStrv) requested = _hangar_auth_json_strv (obj, "requested_scopes");
   int kind = HANGAR_ACCOUNT_KIND_OAUTH;
   int status = HANGAR_ACCOUNT_STATUS_ERROR;
 
-  if (g_strcmp0 (json_string (obj, "id"), self->id) != 0)
+  if (g_strcmp0 (_hangar_auth_json_string (obj, "id"), self->id) != 0)
     return FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_string_prop (self, PROP_LABEL, json_string (obj, "label"));
-  set_string_prop (self, PROP_IDENTIFIER, json_string (obj, "identifier"));
-  if (enum_from_nick (HANGAR_TYPE_ACCOUNT_KIND, json_string (obj, "kind"), &kind))
+  set_string_prop (self, PROP_LABEL, _hangar_auth_json_string (obj, "label"));
+  set_string_prop (self, PROP_IDENTIFIER, _hangar_auth_json_string (obj, "identifier"));
+  if (enum_from_nick (HANGAR_TYPE_ACCOUNT_KIND, _hangar_auth_json_string (obj, "kind"), &kind))
     _hangar_account_set_kind (self, kind);
-  enum_from_nick (HANGAR_TYPE_ACCOUNT_STATUS, json_string (obj, "status"), &status);
-  hangar_account_set_status (self, status, json_string (obj, "status_reason"));
-  set_string_prop (self, PROP_USER_ID, json_string (obj, "user_id"));
-  set_string_prop (self, PROP_EMAIL, json_string (obj, "email"));
+  enum_from_nick (HANGAR_TYPE_ACCOUNT_STATUS, _hangar_auth_json_string (obj, "status"), &status);
+  hangar_account_set_status (self, status, _hangar_auth_json_string (obj, "status_reason"));
+  set_string_prop (self, PROP_USER_ID, _hangar_auth_json_string (obj, "user_id"));
+  set_string_prop (self, PROP_EMAIL, _hangar_auth_json_string (obj, "email"));
   set_strv_prop (self, PROP_SCOPES, (const char * const *) scopes);
   set_strv_prop (self, PROP_REQUESTED_SCOPES, (const char * const *) requested);
-  set_string_prop (self, PROP_API_URL, json_string (obj, "api_url"));
-  set_string_prop (self, PROP_OAUTH_URL, json_string (obj, "oauth_url"));
-  set_string_prop (self, PROP_CLIENT_ID, json_string (obj, "client_id"));
-  set_string_prop (self, PROP_REDIRECT_URI, json_string (obj, "redirect_uri"));
-  set_int_prop (self, PROP_CONNECTED_AT, json_int (obj, "connected_at"));
-  set_int_prop (self, PROP_LAST_REFRESH, json_int (obj, "last_refresh"));
-  set_int_prop (self, PROP_ACCESS_EXPIRES_AT, json_int (obj, "access_expires_at"));
-  set_int_prop (self, PROP_REFRESH_EXPIRES_AT, json_int (obj, "refresh_expires_at"));
+  set_string_prop (self, PROP_API_URL, _hangar_auth_json_string (obj, "api_url"));
+  set_string_prop (self, PROP_OAUTH_URL, _hangar_auth_json_string (obj, "oauth_url"));
+  set_string_prop (self, PROP_CLIENT_ID, _hangar_auth_json_string (obj, "client_id"));
+  set_string_prop (self, PROP_REDIRECT_URI, _hangar_auth_json_string (obj, "redirect_uri"));
+  set_int_prop (self, PROP_CONNECTED_AT, _hangar_auth_json_time (obj, "connected_at"));
+  set_int_prop (self, PROP_LAST_REFRESH, _hangar_auth_json_time (obj, "last_refresh"));
+  set_int_prop (self, PROP_ACCESS_EXPIRES_AT, _hangar_auth_json_time (obj, "access_expires_at"));
+  set_int_prop (self, PROP_REFRESH_EXPIRES_AT, _hangar_auth_json_time (obj, "refresh_expires_at"));
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }

@@ -1,4 +1,8 @@
-/* hangar-oauth.c — OAuth 2.0 authorization code + PKCE (fact sheet §1)
+/* hangar-oauth.c — OAuth 2.0 authorization code + PKCE
+ *
+ * As Airtable describes it in https://airtable.com/developers/web/api/oauth-reference
+ * (RFC 6749 with RFC 7636 PKCE, S256 only); what Hangar does on top is in
+ * src/auth/README.md.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +15,7 @@
 
 #include "hangar-account-private.h"
 #include "hangar-auth-error.h"
+#include "hangar-json.h"
 #include "hangar-oauth.h"
 #include "hangar-scopes.h"
 #include "hangar-token-source.h"
@@ -28,6 +33,13 @@ G_DEFINE_FINAL_TYPE (HangarOAuthFlow, hangar_oauth_flow, G_TYPE_OBJECT)
 
 G_DEFINE_BOXED_TYPE (HangarOAuthIntegration, hangar_oauth_integration,
                      hangar_oauth_integration_copy, hangar_oauth_integration_free)
+
+/* The token endpoint's and whoami's answers are well under 2 KB; a longer
+ * one is refused once this much has come (the network is not trusted to
+ * end it). */
+#define MAX_ANSWER_BYTES (64 * 1024)
+/* hangar-sandbox's start line: its URL, client ids, users and their tokens. */
+#define MAX_SANDBOX_LINE_BYTES (1024 * 1024)
 
 /* RFC 7636 unreserved minus '~', which Airtable does not accept. */
 static const char url_safe_alphabet[] =
@@ -210,28 +222,20 @@ HangarOAuthIntegration *
 hangar_oauth_integration_new_from_sandbox_line (const char  *json_line,
                                                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) notes = NULL;
   const char *url = NULL, *client_id = NULL, *redirect_uri = NULL;
   JsonObject *obj;
-  JsonNode *root;
-  JsonNode *node;
 
-  /* json-glib's parse errors may quote the input, which carries a token. */
-  if (!json_parser_load_from_data (parser, json_line, -1, NULL))
-    goto bad;
-  root = json_parser_get_root (parser);
+  /* Any parse error is replaced by one sentence below: the line carries
+   * tokens, and no message should point into it. */
+  root = hangar_json_parse (json_line, -1, MAX_SANDBOX_LINE_BYTES, &notes, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     goto bad;
   obj = json_node_get_object (root);
-#define GET_STR(var, name) \
-  node = json_object_get_member (obj, name); \
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING) \
-    var = json_node_get_string (node);
-  GET_STR (url, "url");
-  GET_STR (client_id, "client_id");
-  GET_STR (redirect_uri, "redirect_uri");
-#undef GET_STR
-  if (url == NULL || client_id == NULL || redirect_uri == NULL)
+  if (!_hangar_json_get_string (obj, "url", TRUE, "the sandbox line", &url, NULL) ||
+      !_hangar_json_get_string (obj, "client_id", TRUE, "the sandbox line", &client_id, NULL) ||
+      !_hangar_json_get_string (obj, "redirect_uri", TRUE, "the sandbox line", &redirect_uri, NULL))
     goto bad;
   return hangar_oauth_integration_new (url, url, client_id, NULL, redirect_uri, NULL);
 
@@ -576,67 +580,142 @@ hangar_oauth_parse_redirect (const char  *redirect_uri,
 /* ------------------------------------------------------------------------ */
 /* Token endpoint                                                           */
 
-static const char *
-string_member (JsonObject *obj,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-int_member (JsonObject *obj,
-            const char *name,
-            gint64     *out)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *out = json_node_get_int (node);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    *out = (gint64) json_node_get_double (node);
-  else
-    return FALSE;
-  return TRUE;
-}
-
+/* An answer of the token endpoint or of whoami as a JSON object, or NULL
+ * when it is anything else. */
 static JsonObject *
 parse_object (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  gsize len = 0;
-  const char *data = g_bytes_get_data (body, &len);
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) notes = NULL;
 
-  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
+  if (body == NULL || g_bytes_get_size (body) == 0)
     return NULL;
-  root = json_parser_get_root (parser);
+  root = hangar_json_parse_bytes (body, MAX_ANSWER_BYTES, &notes, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   return json_object_ref (json_node_get_object (root));
 }
 
-static void
-wipe_json_strings (JsonObject *obj)
+/* ------------------------------------------------------------------------ */
+/* Reading an answer, at most MAX_ANSWER_BYTES of it                        */
+
+typedef struct
 {
-  GList *members = json_object_get_members (obj);
+  SoupSession  *session;
+  GInputStream *stream;
+  GByteArray   *data;
+} CappedRead;
 
-  for (GList *m = members; m != NULL; m = m->next)
+static void
+capped_read_free (CappedRead *read)
+{
+  g_clear_object (&read->session);
+  g_clear_object (&read->stream);
+  if (read->data != NULL)
     {
-      JsonNode *node = json_object_get_member (obj, m->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          const char *s = json_node_get_string (node);
-          explicit_bzero ((char *) s, strlen (s));
-        }
+      explicit_bzero (read->data->data, read->data->len);
+      g_byte_array_unref (read->data);
     }
-  g_list_free (members);
+  g_free (read);
+}
+
+static void capped_read_next (GTask *task);
+
+static void
+capped_chunk_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CappedRead *read = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+  gsize len = 0;
+  const guint8 *bytes;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  bytes = g_bytes_get_data (chunk, &len);
+  if (len == 0)
+    {
+      GByteArray *data = g_steal_pointer (&read->data);
+
+      g_input_stream_close (read->stream, NULL, NULL);
+      g_task_return_pointer (task, g_byte_array_free_to_bytes (data), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if (read->data->len + len > MAX_ANSWER_BYTES)
+    {
+      explicit_bzero ((guint8 *) bytes, len);
+      g_input_stream_close (read->stream, NULL, NULL);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                               "The answer is larger than %d bytes", MAX_ANSWER_BYTES);
+      return;
+    }
+  g_byte_array_append (read->data, bytes, len);
+  /* The chunk may hold a token: wipe it before it is freed. */
+  explicit_bzero ((guint8 *) bytes, len);
+  capped_read_next (g_steal_pointer (&task));
+}
+
+static void
+capped_read_next (GTask *task)
+{
+  CappedRead *read = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (read->stream, 8192, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), capped_chunk_cb, task);
+}
+
+static void
+capped_sent_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  CappedRead *read = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  read->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (read->stream == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  capped_read_next (task);
+}
+
+/* soup_session_send_and_read_async(), but an answer longer than
+ * MAX_ANSWER_BYTES fails with G_IO_ERROR_MESSAGE_TOO_LARGE as soon as that
+ * many bytes came, instead of filling memory with whatever a broken or
+ * hostile server sends. */
+static void
+capped_send_and_read_async (SoupSession         *session,
+                            SoupMessage         *msg,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (session, cancellable, callback, user_data);
+  CappedRead *read = g_new0 (CappedRead, 1);
+
+  g_task_set_source_tag (task, capped_send_and_read_async);
+  read->session = g_object_ref (session);
+  read->data = g_byte_array_new ();
+  g_task_set_task_data (task, read, (GDestroyNotify) capped_read_free);
+  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, cancellable, capped_sent_cb, task);
+}
+
+static GBytes *
+capped_send_and_read_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -714,11 +793,14 @@ token_response_cb (GObject      *object,
   g_autofree char *safe_desc = NULL;
   gint64 expires_in = 0, refresh_expires_in = 0;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  body = capped_send_and_read_finish (result, &error);
   if (body == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                                 "The token endpoint's answer is larger than %d bytes", MAX_ANSWER_BYTES);
       else
         g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NETWORK,
                                  "Could not reach the token endpoint: %s", error->message);
@@ -737,8 +819,8 @@ token_response_cb (GObject      *object,
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      err = obj ? string_member (obj, "error") : NULL;
-      desc = obj ? string_member (obj, "error_description") : NULL;
+      err = obj ? _hangar_auth_json_string (obj, "error") : NULL;
+      desc = obj ? _hangar_auth_json_string (obj, "error_description") : NULL;
       safe_err = redact (err, req->sent_secrets);
       safe_desc = redact (desc, req->sent_secrets);
       err = safe_err;
@@ -761,16 +843,16 @@ token_response_cb (GObject      *object,
       goto out;
     }
 
-  access = obj ? string_member (obj, "access_token") : NULL;
-  if (access == NULL || *access == '\0' || !int_member (obj, "expires_in", &expires_in) || expires_in <= 0)
+  access = obj ? _hangar_auth_json_string (obj, "access_token") : NULL;
+  if (access == NULL || *access == '\0' || !_hangar_json_get_int (obj, "expires_in", TRUE, "the token endpoint's answer", &expires_in, NULL) || expires_in <= 0)
     {
       g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
                                "%s", "The token endpoint's answer lacks access_token or expires_in");
       goto out;
     }
-  refresh = string_member (obj, "refresh_token");
-  scope = string_member (obj, "scope");
-  int_member (obj, "refresh_expires_in", &refresh_expires_in);
+  refresh = _hangar_auth_json_string (obj, "refresh_token");
+  scope = _hangar_auth_json_string (obj, "scope");
+  _hangar_json_get_int (obj, "refresh_expires_in", FALSE, "the token endpoint's answer", &refresh_expires_in, NULL);
 
   creds = hangar_credentials_new ();
   creds->access_token = g_strdup (access);
@@ -785,7 +867,7 @@ token_response_cb (GObject      *object,
 
 out:
   if (obj != NULL)
-    wipe_json_strings (obj);
+    _hangar_auth_wipe_json_strings (obj);
 }
 
 static void
@@ -846,9 +928,7 @@ send_token_request (GTask                        *task,
   req->session = session ? g_object_ref (session) : soup_session_new_with_options ("timeout", 30, NULL);
   g_task_set_task_data (task, req, (GDestroyNotify) token_request_free);
 
-  soup_session_send_and_read_async (req->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task),
-                                    token_response_cb, task);
+  capped_send_and_read_async (req->session, msg, g_task_get_cancellable (task), token_response_cb, task);
 }
 
 /**
@@ -918,15 +998,18 @@ whoami_cb (GObject      *object,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) obj = NULL;
   g_autoptr(HangarOAuthIdentity) identity = NULL;
-  JsonNode *scopes;
+  JsonArray *scopes = NULL;
   const char *id;
   guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  body = capped_send_and_read_finish (result, &error);
   if (body == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                                 "whoami's answer is larger than %d bytes", MAX_ANSWER_BYTES);
       else
         g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NETWORK,
                                  "Could not reach the API: %s", error->message);
@@ -947,7 +1030,7 @@ whoami_cb (GObject      *object,
       return;
     }
   obj = parse_object (body);
-  id = obj ? string_member (obj, "id") : NULL;
+  id = obj ? _hangar_auth_json_string (obj, "id") : NULL;
   if (id == NULL || *id == '\0')
     {
       g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
@@ -956,11 +1039,10 @@ whoami_cb (GObject      *object,
     }
   identity = g_new0 (HangarOAuthIdentity, 1);
   identity->user_id = g_strdup (id);
-  identity->email = g_strdup (string_member (obj, "email"));
-  scopes = json_object_get_member (obj, "scopes");
-  if (scopes != NULL && JSON_NODE_HOLDS_ARRAY (scopes))
+  identity->email = g_strdup (_hangar_auth_json_string (obj, "email"));
+  if (_hangar_json_get_array (obj, "scopes", FALSE, "whoami", &scopes, NULL) && scopes != NULL)
     {
-      JsonArray *array = json_node_get_array (scopes);
+      JsonArray *array = scopes;
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
       for (guint i = 0; i < json_array_get_length (array); i++)
@@ -984,7 +1066,8 @@ whoami_cb (GObject      *object,
  * @callback: called with the result
  * @user_data: data for @callback
  *
- * Asks who the token belongs to (fact sheet §7).
+ * Asks who the token belongs to: GET /v0/meta/whoami
+ * (https://airtable.com/developers/web/api/get-user-id-scopes).
  */
 void
 hangar_oauth_whoami_async (SoupSession         *session,
@@ -1018,7 +1101,7 @@ hangar_oauth_whoami_async (SoupSession         *session,
       session = soup_session_new_with_options ("timeout", 30, NULL);
       g_object_set_data_full (G_OBJECT (msg), "hangar-session", session, g_object_unref);
     }
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, cancellable, whoami_cb, task);
+  capped_send_and_read_async (session, msg, cancellable, whoami_cb, task);
 }
 
 /**

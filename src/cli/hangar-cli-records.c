@@ -6,8 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-#include <gio/gunixinputstream.h>
+#include <unistd.h>
 
 #include "hangar-cli.h"
 
@@ -496,6 +495,17 @@ report_batch (HangarBatchResult  *result,
   return written->len > 0 || uncertain->len > 0 ? HANGAR_CLI_EXIT_PARTIAL : HANGAR_CLI_EXIT_ERROR;
 }
 
+/* Only JSON whitespace (a line of it is skipped). */
+static gboolean
+is_blank (const char *text,
+          gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
+      return FALSE;
+  return TRUE;
+}
+
 /* Reads JSON lines from stdin and checks them for @kind. Every bad line is
  * reported with its number; on any error nothing is returned (and nothing
  * will be sent). */
@@ -505,26 +515,24 @@ read_input (WriteKind            kind,
             GArray              *line_numbers,
             gboolean            *ok)
 {
-  g_autoptr(GInputStream) raw = g_unix_input_stream_new (0, FALSE);
-  g_autoptr(GDataInputStream) in = g_data_input_stream_new (raw);
+  g_autoptr(HangarCliLineReader) in = hangar_cli_line_reader_new (STDIN_FILENO, HANGAR_CLI_MAX_INPUT_BYTES);
+  g_autoptr(GString) line = g_string_new (NULL);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   guint line_no = 0;
   guint n_errors = 0;
 
   *ok = TRUE;
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
 
   for (;;)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonNode) node = NULL;
-      g_autofree char *line = NULL;
+      g_auto(GStrv) notes = NULL;
       g_autofree char *problem = NULL;
+      gboolean too_long = FALSE;
       JsonObject *object;
-      gsize length;
 
-      line = g_data_input_stream_read_line (in, &length, NULL, &error);
-      if (line == NULL)
+      if (!hangar_cli_line_reader_next (in, line, &too_long, &error))
         {
           if (error != NULL)
             {
@@ -535,15 +543,18 @@ read_input (WriteKind            kind,
         }
       line_no++;
 
-      if (g_strstrip (line)[0] == '\0')
+      if (too_long)
+        problem = g_strdup_printf ("longer than %d bytes, more than Airtable accepts in one request",
+                                   HANGAR_CLI_MAX_INPUT_BYTES);
+      else if (is_blank (line->str, line->len))
         continue;
-
-      if (strlen (line) != length || !g_utf8_validate (line, -1, NULL))
-        problem = g_strdup ("not valid UTF-8 text");
-      else if (!(node = hangar_cli_parse_json (line, &error)))
+      else if (!(node = hangar_cli_parse_json (line->str, line->len, &notes, &error)))
         problem = g_strdup_printf ("not JSON: %s", error->message);
       else if (!JSON_NODE_HOLDS_OBJECT (node))
         problem = g_strdup ("not a JSON object");
+
+      for (guint i = 0; problem == NULL && notes != NULL && notes[i] != NULL; i++)
+        hangar_cli_fail (0, "stdin line %u: %s", line_no, notes[i]);
 
       if (problem == NULL)
         {

@@ -4,10 +4,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
-#include <math.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hangar-cli.h"
 
@@ -156,172 +157,15 @@ hangar_cli_wait (GAsyncResult **slot)
   return *slot;
 }
 
-/* JSON output. json-glib 1.6 writes doubles with 17 digits (0.4 becomes
- * 0.40000000000000002); this writer uses the shortest text that reads back
- * to the same number. */
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        case '\b':
-          g_string_append (out, "\\b");
-          break;
-        case '\f':
-          g_string_append (out, "\\f");
-          break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, (char) *p);
-          break;
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_json_double (GString *out,
-                    double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  for (int digits = 15; digits <= 17; digits++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  g_string_append (out, buf);
-}
-
-static void
-append_indent (GString *out,
-               int      indent,
-               int      depth)
-{
-  if (indent < 0)
-    return;
-  g_string_append_c (out, '\n');
-  for (int i = 0; i < indent * depth; i++)
-    g_string_append_c (out, ' ');
-}
-
-static void
-append_json (GString  *out,
-             JsonNode *node,
-             int       indent,
-             int       depth)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-        gboolean first = TRUE;
-
-        g_string_append_c (out, '{');
-        json_object_iter_init_ordered (&iter, json_node_get_object (node));
-        while (json_object_iter_next_ordered (&iter, &name, &member))
-          {
-            if (!first)
-              g_string_append_c (out, ',');
-            first = FALSE;
-            append_indent (out, indent, depth + 1);
-            append_json_string (out, name);
-            g_string_append (out, indent >= 0 ? ": " : ":");
-            append_json (out, member, indent, depth + 1);
-          }
-        if (!first)
-          append_indent (out, indent, depth);
-        g_string_append_c (out, '}');
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            append_indent (out, indent, depth + 1);
-            append_json (out, json_array_get_element (array, i), indent, depth + 1);
-          }
-        if (n > 0)
-          append_indent (out, indent, depth);
-        g_string_append_c (out, ']');
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          append_json_string (out, json_node_get_string (node));
-          break;
-        case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-          break;
-        case G_TYPE_DOUBLE:
-          append_json_double (out, json_node_get_double (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        default:
-          g_string_append (out, "null");
-          break;
-        }
-      break;
-
-    case JSON_NODE_NULL:
-    default:
-      g_string_append (out, "null");
-      break;
-    }
-}
-
 static void
 print_json (JsonNode *node,
             gboolean  pretty)
 {
   GString *out = g_string_new (NULL);
 
-  append_json (out, node, pretty ? 2 : -1, 0);
+  /* The shortest text that reads back as the same number (json-glib 1.6
+   * writes 0.4 as 0.40000000000000002), every control character escaped. */
+  hangar_json_append (out, node, pretty ? 2 : -1);
   g_string_append_c (out, '\n');
   fwrite (out->str, 1, out->len, stdout);
   g_string_free (out, TRUE);
@@ -340,21 +184,180 @@ hangar_cli_print_json_pretty (JsonNode *node)
 }
 
 JsonNode *
-hangar_cli_parse_json (const char  *text,
-                       GError     **error)
+hangar_cli_parse_json (const char   *text,
+                       gsize         length,
+                       char       ***out_notes,
+                       GError      **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  return hangar_json_parse (text, length, HANGAR_CLI_MAX_INPUT_BYTES, out_notes, error);
+}
 
-  if (!json_parser_load_from_data (parser, text, -1, error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL)
+/* Reading stdin ----------------------------------------------------------- */
+
+#define READ_CHUNK (64 * 1024)
+
+struct _HangarCliLineReader
+{
+  int      fd;
+  gsize    max_line;
+  guint8  *chunk;
+  gsize    chunk_len;
+  gsize    chunk_pos;
+  gboolean eof;
+};
+
+HangarCliLineReader *
+hangar_cli_line_reader_new (int   fd,
+                            gsize max_line)
+{
+  HangarCliLineReader *self = g_new0 (HangarCliLineReader, 1);
+
+  self->fd = fd;
+  self->max_line = max_line;
+  self->chunk = g_malloc (READ_CHUNK);
+  return self;
+}
+
+void
+hangar_cli_line_reader_free (HangarCliLineReader *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->chunk);
+  g_free (self);
+}
+
+/* Refills the chunk; FALSE at the end of the input or on an error. */
+static gboolean
+fill_chunk (HangarCliLineReader  *self,
+            GError              **error)
+{
+  ssize_t n;
+
+  if (self->eof)
+    return FALSE;
+  do
+    n = read (self->fd, self->chunk, READ_CHUNK);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
     {
-      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "empty input");
-      return NULL;
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s", g_strerror (errsv));
+      self->eof = TRUE;
+      return FALSE;
     }
-  return json_node_copy (root);
+  if (n == 0)
+    {
+      self->eof = TRUE;
+      return FALSE;
+    }
+  self->chunk_len = (gsize) n;
+  self->chunk_pos = 0;
+  return TRUE;
+}
+
+gboolean
+hangar_cli_line_reader_next (HangarCliLineReader  *self,
+                             GString              *line,
+                             gboolean             *too_long,
+                             GError              **error)
+{
+  gboolean any = FALSE;
+
+  g_string_truncate (line, 0);
+  *too_long = FALSE;
+
+  for (;;)
+    {
+      const guint8 *start, *newline;
+      gsize avail;
+
+      if (self->chunk_pos >= self->chunk_len)
+        {
+          GError *local_error = NULL;
+
+          if (!fill_chunk (self, &local_error))
+            {
+              if (local_error != NULL)
+                {
+                  g_propagate_error (error, local_error);
+                  return FALSE;
+                }
+              break;
+            }
+        }
+      any = TRUE;
+      start = self->chunk + self->chunk_pos;
+      avail = self->chunk_len - self->chunk_pos;
+      newline = memchr (start, '\n', avail);
+      if (newline != NULL)
+        avail = newline - start;
+      /* Past the limit the rest of the line is read and dropped, never
+       * kept: memory stays bounded whatever the input. */
+      if (!*too_long && line->len + avail > self->max_line + 1)
+        {
+          *too_long = TRUE;
+          g_string_truncate (line, 0);
+        }
+      if (!*too_long)
+        g_string_append_len (line, (const char *) start, avail);
+      self->chunk_pos += avail;
+      if (newline != NULL)
+        {
+          self->chunk_pos++;
+          break;
+        }
+    }
+
+  if (!any)
+    return FALSE;
+  /* A CRLF line end counts as one. */
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  if (!*too_long && line->len > self->max_line)
+    {
+      *too_long = TRUE;
+      g_string_truncate (line, 0);
+    }
+  return TRUE;
+}
+
+char *
+hangar_cli_read_stdin (gsize    max_bytes,
+                       gsize   *out_length,
+                       GError **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree guint8 *chunk = g_malloc (READ_CHUNK);
+
+  for (;;)
+    {
+      ssize_t n;
+
+      do
+        n = read (STDIN_FILENO, chunk, READ_CHUNK);
+      while (n < 0 && errno == EINTR);
+      if (n < 0)
+        {
+          int errsv = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s", g_strerror (errsv));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      /* Stop at once: nothing past the limit is read. */
+      if (text->len + (gsize) n > max_bytes)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       "the input is larger than the limit of %" G_GSIZE_FORMAT " bytes", max_bytes);
+          return NULL;
+        }
+      g_string_append_len (text, (const char *) chunk, n);
+    }
+  *out_length = text->len;
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 HangarClient *
