@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -581,18 +582,33 @@ hangar_oauth_parse_redirect (const char  *redirect_uri,
 /* Token endpoint                                                           */
 
 /* An answer of the token endpoint or of whoami as a JSON object, or NULL
- * when it is anything else. */
+ * when it is anything else; then @problem says why, in words that never
+ * quote the answer (it may hold a token). */
 static JsonObject *
-parse_object (GBytes *body)
+parse_object (GBytes  *body,
+              char   **problem)
 {
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
   g_auto(GStrv) notes = NULL;
 
+  *problem = NULL;
   if (body == NULL || g_bytes_get_size (body) == 0)
-    return NULL;
-  root = hangar_json_parse_bytes (body, MAX_ANSWER_BYTES, &notes, NULL);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
+    {
+      *problem = g_strdup ("it is empty");
+      return NULL;
+    }
+  root = hangar_json_parse_bytes (body, MAX_ANSWER_BYTES, &notes, &error);
+  if (root == NULL)
+    {
+      *problem = g_strdup (error->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      *problem = g_strdup_printf ("it is %s", _hangar_json_node_type_name (root));
+      return NULL;
+    }
   return json_object_ref (json_node_get_object (root));
 }
 
@@ -604,11 +620,21 @@ typedef struct
   SoupSession  *session;
   GInputStream *stream;
   GByteArray   *data;
+  /* The message's own: cancelling it ends the exchange and drops the
+   * connection at once, where closing the stream would first read on. */
+  GCancellable *cancel;
+  GCancellable *caller_cancellable;
+  gulong        caller_handler;
 } CappedRead;
 
 static void
 capped_read_free (CappedRead *read)
 {
+  if (read->caller_handler != 0)
+    g_cancellable_disconnect (read->caller_cancellable, read->caller_handler);
+  g_clear_object (&read->caller_cancellable);
+  g_clear_object (&read->stream);
+  g_clear_object (&read->cancel);
   g_clear_object (&read->session);
   g_clear_object (&read->stream);
   if (read->data != NULL)
@@ -651,7 +677,7 @@ capped_chunk_cb (GObject      *object,
   if (read->data->len + len > MAX_ANSWER_BYTES)
     {
       explicit_bzero ((guint8 *) bytes, len);
-      g_input_stream_close (read->stream, NULL, NULL);
+      g_cancellable_cancel (read->cancel);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
                                "The answer is larger than %d bytes", MAX_ANSWER_BYTES);
       return;
@@ -668,7 +694,7 @@ capped_read_next (GTask *task)
   CappedRead *read = g_task_get_task_data (task);
 
   g_input_stream_read_bytes_async (read->stream, 8192, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), capped_chunk_cb, task);
+                                   read->cancel, capped_chunk_cb, task);
 }
 
 static void
@@ -707,8 +733,15 @@ capped_send_and_read_async (SoupSession         *session,
   g_task_set_source_tag (task, capped_send_and_read_async);
   read->session = g_object_ref (session);
   read->data = g_byte_array_new ();
+  read->cancel = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      read->caller_cancellable = g_object_ref (cancellable);
+      read->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
+                                                    g_object_ref (read->cancel), g_object_unref);
+    }
   g_task_set_task_data (task, read, (GDestroyNotify) capped_read_free);
-  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, cancellable, capped_sent_cb, task);
+  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, read->cancel, capped_sent_cb, task);
 }
 
 static GBytes *
@@ -776,6 +809,53 @@ redact (const char *text,
   return g_string_free (out, FALSE);
 }
 
+/* A lifetime in seconds from the token endpoint's answer. A whole positive
+ * number; above @max_s it is taken as @max_s (see hangar-oauth.h), so that
+ * no expiry computed from it can overflow. Missing is fine unless
+ * @required (then 0 = unknown); anything else is the server's mistake. */
+static gboolean
+get_lifetime (JsonObject  *obj,
+              const char  *member,
+              gboolean     required,
+              gint64       max_s,
+              gint64      *out_s,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+  double value;
+
+  *out_s = 0;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!required)
+        return TRUE;
+      g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                   "The token endpoint's answer has no %s", member);
+      return FALSE;
+    }
+  if (!_hangar_json_node_get_number (node, &value) || value != floor (value))
+    {
+      g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                   "The token endpoint's %s is %s, not a whole number of seconds", member,
+                   _hangar_json_node_type_name (node));
+      return FALSE;
+    }
+  if (value <= 0)
+    {
+      g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                   "The token endpoint's %s is %g: a token must live a positive number of seconds",
+                   member, value);
+      return FALSE;
+    }
+  if (value > (double) max_s)
+    {
+      g_debug ("The token endpoint's %s of %g s is taken as %" G_GINT64_FORMAT " s", member, value, max_s);
+      value = (double) max_s;
+    }
+  *out_s = (gint64) value;
+  return TRUE;
+}
+
 static void
 token_response_cb (GObject      *object,
                    GAsyncResult *result,
@@ -792,6 +872,7 @@ token_response_cb (GObject      *object,
   g_autofree char *safe_err = NULL;
   g_autofree char *safe_desc = NULL;
   gint64 expires_in = 0, refresh_expires_in = 0;
+  g_autofree char *problem = NULL;
 
   body = capped_send_and_read_finish (result, &error);
   if (body == NULL)
@@ -808,7 +889,7 @@ token_response_cb (GObject      *object,
     }
 
   status = soup_message_get_status (req->msg);
-  obj = parse_object (body);
+  obj = parse_object (body, &problem);
   wipe_bytes (body);
 
   if (status == 409)
@@ -843,16 +924,28 @@ token_response_cb (GObject      *object,
       goto out;
     }
 
-  access = obj ? _hangar_auth_json_string (obj, "access_token") : NULL;
-  if (access == NULL || *access == '\0' || !_hangar_json_get_int (obj, "expires_in", TRUE, "the token endpoint's answer", &expires_in, NULL) || expires_in <= 0)
+  if (obj == NULL)
     {
       g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
-                               "%s", "The token endpoint's answer lacks access_token or expires_in");
+                               "The token endpoint's answer is not a JSON object (%s)", problem);
+      goto out;
+    }
+  access = _hangar_auth_json_string (obj, "access_token");
+  if (access == NULL || *access == '\0')
+    {
+      g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                               "%s", "The token endpoint's answer has no access_token");
+      goto out;
+    }
+  if (!get_lifetime (obj, "expires_in", TRUE, HANGAR_OAUTH_MAX_ACCESS_LIFETIME_S, &expires_in, &error) ||
+      !get_lifetime (obj, "refresh_expires_in", FALSE, HANGAR_OAUTH_MAX_REFRESH_LIFETIME_S,
+                     &refresh_expires_in, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
       goto out;
     }
   refresh = _hangar_auth_json_string (obj, "refresh_token");
   scope = _hangar_auth_json_string (obj, "scope");
-  _hangar_json_get_int (obj, "refresh_expires_in", FALSE, "the token endpoint's answer", &refresh_expires_in, NULL);
 
   creds = hangar_credentials_new ();
   creds->access_token = g_strdup (access);
@@ -999,6 +1092,7 @@ whoami_cb (GObject      *object,
   g_autoptr(JsonObject) obj = NULL;
   g_autoptr(HangarOAuthIdentity) identity = NULL;
   JsonArray *scopes = NULL;
+  g_autofree char *problem = NULL;
   const char *id;
   guint status;
 
@@ -1029,8 +1123,14 @@ whoami_cb (GObject      *object,
                                "whoami answered HTTP %u", status);
       return;
     }
-  obj = parse_object (body);
-  id = obj ? _hangar_auth_json_string (obj, "id") : NULL;
+  obj = parse_object (body, &problem);
+  if (obj == NULL)
+    {
+      g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                               "whoami's answer is not a JSON object (%s)", problem);
+      return;
+    }
+  id = _hangar_auth_json_string (obj, "id");
   if (id == NULL || *id == '\0')
     {
       g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
