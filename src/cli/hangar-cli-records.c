@@ -212,6 +212,7 @@ records_list (HangarCliGlobals  *globals,
   g_autoptr(HangarListOptions) options = hangar_list_options_new ();
   g_autoptr(GPtrArray) columns = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *offset = NULL;
   g_autofree char *full_formula = NULL;
@@ -219,6 +220,7 @@ records_list (HangarCliGlobals  *globals,
   gboolean csv;
   guint printed = 0;
   guint restarts = 0;
+  guint relisted = 0;
 
   if (!hangar_cli_parse_options (entries, "BASE TABLE — print records as JSON lines or CSV", &argc, &argv))
     return HANGAR_CLI_EXIT_USAGE;
@@ -276,12 +278,20 @@ records_list (HangarCliGlobals  *globals,
 
   /* Page by page, printing each page as it arrives. When the server's
    * iterator expires the listing starts over; records already printed are
-   * skipped, so nothing is duplicated or lost. */
+   * skipped, so nothing is duplicated or lost.
+   *
+   * A server that never lets the listing end — the same offset again, or
+   * new offsets with nothing new — is told apart from that restart: every
+   * page must bring a record not printed yet, except right after a
+   * restart, while the records listed again are no more than those
+   * printed. Otherwise the listing stops with an error rather than ask
+   * forever. */
   for (;;)
     {
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GPtrArray) page = NULL;
       g_autofree char *next = NULL;
+      guint new_records = 0;
 
       hangar_client_list_records_page_async (client, base, table, options, offset, NULL,
                                              hangar_cli_wait_callback, &result);
@@ -292,8 +302,10 @@ records_list (HangarCliGlobals  *globals,
               restarts < MAX_LIST_RESTARTS)
             {
               restarts++;
+              relisted = 0;
               g_clear_error (&error);
               g_clear_pointer (&offset, g_free);
+              g_hash_table_remove_all (offsets);
               continue;
             }
           return hangar_cli_report_error (error);
@@ -304,18 +316,33 @@ records_list (HangarCliGlobals  *globals,
           HangarRecord *record = g_ptr_array_index (page, i);
 
           if (!g_hash_table_add (seen, g_strdup (hangar_record_get_id (record))))
-            continue;
+            {
+              relisted++;
+              continue;
+            }
+          new_records++;
           if (csv)
             print_csv_record (record, columns);
           else
             print_record (record);
-          if (max > 0 && ++printed >= (guint) max)
+          printed++;
+          if (max > 0 && printed >= (guint) max)
             return HANGAR_CLI_EXIT_OK;
         }
       fflush (stdout);
 
       if (next == NULL)
         break;
+      if (g_hash_table_contains (offsets, next))
+        return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
+                                "the server returned a listing offset it had returned before, so the "
+                                "listing would never end; stopped after %u records", printed);
+      if (new_records == 0 && (restarts == 0 || relisted > g_hash_table_size (seen)))
+        return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
+                                "the server returned a page with no record not listed already, and "
+                                "another offset, so the listing would never end; stopped after %u records",
+                                printed);
+      g_hash_table_add (offsets, g_strdup (next));
       g_free (offset);
       offset = g_steal_pointer (&next);
     }
