@@ -16,6 +16,7 @@
 #include "hangar-account-store-private.h"
 #include "hangar-auth-error.h"
 #include "hangar-oauth-token-source.h"
+#include "hangar-redact.h"
 
 typedef struct
 {
@@ -388,6 +389,8 @@ hangar_account_store_connect_pat_async (HangarAccountStore  *self,
   c->kind = HANGAR_ACCOUNT_KIND_PAT;
   c->integration = hangar_oauth_integration_new (api_url, NULL, "", NULL, "", NULL);
   c->creds = hangar_credentials_new ();
+  /* A personal access token enters the process here. */
+  hangar_redact_add_secret (token);
   c->creds->access_token = g_strdup (token);
   c->creds->issued_at = g_get_real_time ();
   g_task_set_task_data (task, c, (GDestroyNotify) connect_free);

@@ -18,6 +18,7 @@
 #include "hangar-account-store-private.h"
 #include "hangar-auth-error.h"
 #include "hangar-json.h"
+#include "hangar-redact.h"
 #include "hangar-token-source.h"
 
 static char *
@@ -297,6 +298,7 @@ named_secret_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  hangar_redact_add_secret (secret);
   hangar_token_free (integration->client_secret);
   integration->client_secret = secret;
   g_task_return_pointer (task, hangar_oauth_integration_copy (integration),

@@ -11,6 +11,7 @@
 #include "hangar-auth-error.h"
 #include "hangar-credentials.h"
 #include "hangar-json.h"
+#include "hangar-redact.h"
 #include "hangar-token-source.h"
 
 /* A stored item is about 1 KB (two tokens, a secret, three numbers); one
@@ -167,6 +168,12 @@ hangar_credentials_from_json (const char  *json,
 
   /* The parser holds copies of the strings; wipe them before it frees them. */
   _hangar_auth_wipe_json_strings (obj);
+
+  /* Secrets from the keyring enter the process here: no message shows
+   * them, in any spelling, from now on. */
+  hangar_redact_add_secret (creds->access_token);
+  hangar_redact_add_secret (creds->refresh_token);
+  hangar_redact_add_secret (creds->client_secret);
 
   return g_steal_pointer (&creds);
 }

@@ -18,6 +18,7 @@
 #include "hangar-auth-error.h"
 #include "hangar-json.h"
 #include "hangar-oauth.h"
+#include "hangar-redact.h"
 #include "hangar-scopes.h"
 #include "hangar-token-source.h"
 
@@ -85,6 +86,9 @@ hangar_oauth_integration_new (const char         *api_url,
   self->oauth_url = strip_trailing_slash (oauth_url ? oauth_url : "https://airtable.com");
   self->client_id = g_strdup (client_id);
   self->client_secret = (client_secret && *client_secret) ? g_strdup (client_secret) : NULL;
+  /* However it came (keyring, environment, command line, a form), a client
+   * secret is kept out of every message from here on. */
+  hangar_redact_add_secret (self->client_secret);
   self->redirect_uri = g_strdup (redirect_uri);
   self->scopes = g_strdupv ((char **) (scopes ? scopes : hangar_scopes_default ()));
   return self;
@@ -575,6 +579,8 @@ hangar_oauth_parse_redirect (const char  *redirect_uri,
                    "%s", "The authorization answer has neither a code nor an error");
       return NULL;
     }
+  /* The code is as good as a token until it is exchanged. */
+  hangar_redact_add_secret (code);
   return g_strdup (code);
 }
 
@@ -768,7 +774,6 @@ typedef struct
   SoupMessage *msg;
   gint64       started_at;
   char        *old_refresh_token;
-  GPtrArray   *sent_secrets;  /* what the request carried, to keep out of error text */
 } TokenRequest;
 
 static void
@@ -777,36 +782,7 @@ token_request_free (TokenRequest *req)
   g_clear_object (&req->msg);
   g_clear_object (&req->session);
   hangar_token_free (req->old_refresh_token);
-  g_clear_pointer (&req->sent_secrets, g_ptr_array_unref);
   g_free (req);
-}
-
-static void
-remember_secret (GPtrArray  *secrets,
-                 const char *secret)
-{
-  /* Too short to be a secret worth scrubbing, and would mangle the text. */
-  if (secret == NULL || strlen (secret) < 8)
-    return;
-  g_ptr_array_add (secrets, g_strdup (secret));
-  g_ptr_array_add (secrets, g_uri_escape_string (secret, NULL, FALSE));
-}
-
-/* Server text (error, error_description) goes into GError messages, and
- * from there to logs, the CLI and the UI. A broken or hostile endpoint may
- * echo what we sent: never let that be a token, code, verifier or secret. */
-static char *
-redact (const char *text,
-        GPtrArray  *secrets)
-{
-  GString *out;
-
-  if (text == NULL)
-    return NULL;
-  out = g_string_new (text);
-  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
-    g_string_replace (out, g_ptr_array_index (secrets, i), "[redacted]", 0);
-  return g_string_free (out, FALSE);
 }
 
 /* A lifetime in seconds from the token endpoint's answer. A whole positive
@@ -902,8 +878,13 @@ token_response_cb (GObject      *object,
     {
       err = obj ? _hangar_auth_json_string (obj, "error") : NULL;
       desc = obj ? _hangar_auth_json_string (obj, "error_description") : NULL;
-      safe_err = redact (err, req->sent_secrets);
-      safe_desc = redact (desc, req->sent_secrets);
+      /* Server text goes into GError messages, and from there to logs, the
+       * CLI and the UI. A broken or hostile endpoint may echo what we sent:
+       * every secret the request carried (refresh token, code, verifier,
+       * client secret) was registered with hangar_redact_add_secret() when
+       * it entered the process, so no spelling of one survives this. */
+      safe_err = hangar_redact (err);
+      safe_desc = hangar_redact (desc);
       err = safe_err;
       desc = safe_desc;
       if (err != NULL && g_str_equal (err, "invalid_grant"))
@@ -947,6 +928,9 @@ token_response_cb (GObject      *object,
   refresh = _hangar_auth_json_string (obj, "refresh_token");
   scope = _hangar_auth_json_string (obj, "scope");
 
+  /* New secrets: from now on no message shows them. */
+  hangar_redact_add_secret (access);
+  hangar_redact_add_secret (refresh);
   creds = hangar_credentials_new ();
   creds->access_token = g_strdup (access);
   creds->refresh_token = g_strdup (refresh ? refresh : req->old_refresh_token);
@@ -975,7 +959,6 @@ send_token_request (GTask                        *task,
   g_autoptr(GBytes) body = NULL;
   char *encoded;
   TokenRequest *req;
-  g_autoptr(GPtrArray) sent_secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) hangar_token_free);
 
   msg = soup_message_new ("POST", endpoint);
   if (msg == NULL)
@@ -993,7 +976,6 @@ send_token_request (GTask                        *task,
       g_autofree char *header = g_strconcat ("Basic ", b64, NULL);
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
-      remember_secret (sent_secrets, b64);
       explicit_bzero (pair, strlen (pair));
       explicit_bzero (b64, strlen (b64));
       explicit_bzero (header, strlen (header));
@@ -1013,11 +995,12 @@ send_token_request (GTask                        *task,
   req->msg = g_object_ref (msg);
   req->started_at = _hangar_auth_get_real_time ();
   req->old_refresh_token = g_strdup (old_refresh_token);
-  req->sent_secrets = g_steal_pointer (&sent_secrets);
-  remember_secret (req->sent_secrets, old_refresh_token);
-  remember_secret (req->sent_secrets, g_hash_table_lookup (form, "code"));
-  remember_secret (req->sent_secrets, g_hash_table_lookup (form, "code_verifier"));
-  remember_secret (req->sent_secrets, integration->client_secret);
+  /* Registered where they entered the process already; once more here,
+   * for callers that built the integration or form by hand. */
+  hangar_redact_add_secret (old_refresh_token);
+  hangar_redact_add_secret (g_hash_table_lookup (form, "code"));
+  hangar_redact_add_secret (g_hash_table_lookup (form, "code_verifier"));
+  hangar_redact_add_secret (integration->client_secret);
   req->session = session ? g_object_ref (session) : soup_session_new_with_options ("timeout", 30, NULL);
   g_task_set_task_data (task, req, (GDestroyNotify) token_request_free);
 
@@ -1264,6 +1247,7 @@ hangar_oauth_flow_new (const HangarOAuthIntegration *integration)
   self = g_object_new (HANGAR_TYPE_OAUTH_FLOW, NULL);
   self->integration = hangar_oauth_integration_copy (integration);
   self->verifier = hangar_oauth_generate_verifier (128);
+  hangar_redact_add_secret (self->verifier);
   self->state = hangar_oauth_generate_state ();
   challenge = hangar_oauth_challenge_s256 (self->verifier);
   self->authorize_uri = hangar_oauth_build_authorize_uri (self->integration, self->state, challenge);

@@ -14,9 +14,6 @@
 
 #define DEFAULT_TOKEN_ENV "AIRTABLE_TOKEN"
 
-/* The variable the token came from, so that messages can be scrubbed of it. */
-static const char *token_env_in_use;
-
 static const char usage_text[] =
   "Usage: hangar-cli [OPTION…] COMMAND [ARG…]\n"
   "       hangar-cli help [COMMAND [SUBCOMMAND]]   (the options of one command)\n"
@@ -69,27 +66,6 @@ static const char usage_text[] =
   "Exit status: 0 success, 1 error, 2 bad usage or input (nothing sent),\n"
   "3 a batch write stopped part way (see stderr for what was written).\n";
 
-/* Replaces every occurrence of the token and every newline, so an error
- * is one line and never shows a secret. */
-static char *
-sanitize (const char *text)
-{
-  const char *token = token_env_in_use != NULL ? g_getenv (token_env_in_use) : NULL;
-  g_autofree char *scrubbed = NULL;
-  GString *out;
-
-  if (text == NULL)
-    return g_strdup ("");
-
-  out = g_string_new (text);
-  if (token != NULL && strlen (token) >= 4)
-    g_string_replace (out, token, "[token]", 0);
-  g_string_replace (out, "\r\n", " ", 0);
-  g_string_replace (out, "\n", " ", 0);
-  g_string_replace (out, "\r", " ", 0);
-  return g_string_free (out, FALSE);
-}
-
 int
 hangar_cli_fail (int         status,
                  const char *format,
@@ -103,10 +79,30 @@ hangar_cli_fail (int         status,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  clean = sanitize (message);
+  /* Server text may be in it: no secret in any spelling, no control
+   * character (a server must not retitle or recolour the terminal, nor
+   * forge a line of ours), and one line. */
+  clean = hangar_redact_for_terminal (message, FALSE);
   fflush (stdout);
   fprintf (stderr, "hangar-cli: %s\n", clean);
   return status;
+}
+
+void
+hangar_cli_print_line (const char *format,
+                       ...)
+{
+  g_autofree char *line = NULL;
+  g_autofree char *clean = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  clean = hangar_redact_for_terminal (line, FALSE);
+  fputs (clean, stdout);
+  fputc ('\n', stdout);
 }
 
 /**
@@ -386,7 +382,8 @@ hangar_cli_open_client (HangarCliGlobals  *globals,
                    var);
       return NULL;
     }
-  token_env_in_use = var;
+  /* From now on no message shows it, in any spelling. */
+  hangar_redact_add_secret (token);
 
   source = hangar_static_token_source_new (token);
   client = hangar_client_new (globals->api_url != NULL ? globals->api_url : HANGAR_DEFAULT_API_URL,
@@ -442,6 +439,9 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   g_set_prgname ("hangar-cli");
+  /* Log lines (ours and the libraries') may quote a server: redacted and
+   * made terminal-safe like everything else on stderr. */
+  g_log_set_writer_func (hangar_redact_log_writer, NULL, NULL);
 
   for (i = 1; i < argc && argv[i][0] == '-'; i++)
     {
@@ -544,6 +544,16 @@ main (int   argc,
   return status;
 }
 
+static gboolean
+stdout_is_terminal (void)
+{
+  static int terminal = -1;
+
+  if (terminal < 0)
+    terminal = isatty (STDOUT_FILENO) ? 1 : 0;
+  return terminal == 1;
+}
+
 void
 hangar_cli_print_csv_row (const char * const *cells,
                           guint               n_cells)
@@ -552,7 +562,13 @@ hangar_cli_print_csv_row (const char * const *cells,
 
   for (guint i = 0; i < n_cells; i++)
     {
+      g_autofree char *visible = NULL;
       const char *cell = cells[i] != NULL ? cells[i] : "";
+
+      /* On a terminal, control characters in a cell are shown ("\x1b"),
+       * never obeyed; into a file or a pipe the data goes exactly. */
+      if (stdout_is_terminal ())
+        cell = visible = hangar_redact_for_terminal (cell, TRUE);
 
       if (i > 0)
         g_string_append_c (line, ',');

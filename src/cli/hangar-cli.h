@@ -46,10 +46,17 @@ HangarClient *hangar_cli_open_client         (HangarCliGlobals *globals,
 /* Prints one line "hangar-cli: TYPE: message" to stderr (no token, ever)
  * and returns HANGAR_CLI_EXIT_ERROR. */
 int           hangar_cli_report_error        (const GError     *error);
-/* Prints "hangar-cli: " + a printf message on one line; returns @status. */
+/* Prints "hangar-cli: " + a printf message on one line of stderr, through
+ * hangar_redact_for_terminal(): every registered secret in any spelling
+ * becomes [token], control characters and newlines are shown as escapes.
+ * Returns @status. */
 int           hangar_cli_fail                (int               status,
                                               const char       *format,
                                               ...) G_GNUC_PRINTF (2, 3);
+/* A line of human-readable text on stdout, made safe the same way (the
+ * newline is added). */
+void          hangar_cli_print_line          (const char       *format,
+                                              ...) G_GNUC_PRINTF (1, 2);
 /* Spins the default main context until the async call that was given
  * hangar_cli_wait_callback and @slot completes; returns the result. */
 void          hangar_cli_wait_callback       (GObject          *source,
@@ -98,7 +105,9 @@ char         *hangar_cli_read_stdin          (gsize             max_bytes,
                                               gsize            *out_length,
                                               GError          **error);
 
-/* Writes one CSV row (RFC 4180: quoted when needed, CRLF-free "\n" end). */
+/* Writes one CSV row (RFC 4180: quoted when needed, CRLF-free "\n" end).
+ * When stdout is a terminal, control characters in cells are shown as
+ * escapes (and secrets redacted); otherwise the cells are written exactly. */
 void          hangar_cli_print_csv_row       (const char * const *cells,
                                               guint               n_cells);
 /* Parses a subcommand's options; on error prints it and returns FALSE. */
