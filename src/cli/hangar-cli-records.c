@@ -336,12 +336,12 @@ records_list (HangarCliGlobals  *globals,
       if (g_hash_table_contains (offsets, next))
         return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
                                 "the server returned a listing offset it had returned before, so the "
-                                "listing would never end; stopped after %u records", printed);
+                                "listing would never end; stopped after %u record%s", printed, printed == 1 ? "" : "s");
       if (new_records == 0 && (restarts == 0 || relisted > g_hash_table_size (seen)))
         return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
                                 "the server returned a page with no record not listed already, and "
-                                "another offset, so the listing would never end; stopped after %u records",
-                                printed);
+                                "another offset, so the listing would never end; stopped after %u record%s",
+                                printed, printed == 1 ? "" : "s");
       g_hash_table_add (offsets, g_strdup (next));
       g_free (offset);
       offset = g_steal_pointer (&next);
