@@ -9,6 +9,7 @@
 
 #include "hangar-client.h"
 #include "hangar-error.h"
+#include "hangar-ids.h"
 #include "hangar-record-list.h"
 
 /*
@@ -45,6 +46,7 @@ struct _HangarClient
   GCancellable      *cancellable;      /* cancelled by invalidation or cancel_all */
   gulong             invalidated_id;
   GError            *invalid_error;
+  GError            *url_error;        /* the api-url failed hangar_check_api_url() */
   guint              timeout;
   gboolean           pacing;
   guint64            n_requests;
@@ -485,7 +487,9 @@ call_send (GTask *task)
   g_autofree char *auth = NULL;
   SoupMessageHeaders *headers;
 
-  uri = g_strconcat (self->api_url, call->path, call->query ? "?" : "", call->query ? call->query : "", NULL);
+  uri = g_strconcat (self->api_url, call->path,
+                     call->query ? (strchr (call->path, '?') ? "&" : "?") : "",
+                     call->query ? call->query : "", NULL);
   msg = soup_message_new (call->method, uri);
   if (msg == NULL)
     {
@@ -599,6 +603,11 @@ client_send_async (HangarClient        *self,
   call->op_cancellable = g_cancellable_new ();
   g_task_set_task_data (task, call, call_free);
 
+  if (self->url_error != NULL)
+    {
+      g_task_return_error (task, g_error_copy (self->url_error));
+      return;
+    }
   if (self->invalid_error != NULL)
     {
       g_task_return_error (task, g_error_copy (self->invalid_error));
@@ -648,7 +657,36 @@ client_send_finish (HangarClient  *self,
 static char *
 escape_segment (const char *segment)
 {
-  return g_uri_escape_string (segment, NULL, FALSE);
+  return hangar_escape_segment (segment);
+}
+
+/* Checks (what, value) pairs, NULL-terminated, with hangar_check_path_segment(). */
+static gboolean
+check_ids (GError     **error,
+           const char  *what,
+           ...)
+{
+  va_list args;
+  gboolean ok = TRUE;
+
+  va_start (args, what);
+  for (; what != NULL && ok; what = va_arg (args, const char *))
+    ok = hangar_check_path_segment (what, va_arg (args, const char *), error);
+  va_end (args);
+  return ok;
+}
+
+static void
+fail_early (HangarClient        *self,
+            gpointer             source_tag,
+            GError              *error,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_return_error (task, error);
 }
 
 static char *
@@ -1337,19 +1375,6 @@ run_batch (HangarClient        *self,
   batch_send_next (task);
 }
 
-static void
-fail_early (HangarClient        *self,
-            gpointer             source_tag,
-            GError              *error,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_return_error (task, error);
-}
-
 static GPtrArray *
 copy_objects (GPtrArray *objects)
 {
@@ -1434,6 +1459,10 @@ hangar_client_constructed (GObject *object)
     self->api_url = g_strdup (HANGAR_DEFAULT_API_URL);
   while (g_str_has_suffix (self->api_url, "/"))
     self->api_url[strlen (self->api_url) - 1] = '\0';
+  /* Every call fails with this instead of sending anything (the token
+   * included) to a URL that is not safe to use. */
+  if (!hangar_check_api_url (self->api_url, &self->url_error))
+    g_debug ("Refusing the API URL: %s", self->url_error->message);
 
   if (self->scheduler == NULL)
     self->scheduler = g_object_ref (hangar_scheduler_get_default ());
@@ -1471,6 +1500,7 @@ hangar_client_finalize (GObject *object)
   g_clear_object (&self->scheduler);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->invalid_error);
+  g_clear_error (&self->url_error);
   g_free (self->api_url);
 
   G_OBJECT_CLASS (hangar_client_parent_class)->finalize (object);
@@ -1816,12 +1846,18 @@ hangar_client_list_records_page_async (HangarClient            *self,
                                        gpointer                 user_data)
 {
   g_autofree char *query = NULL;
+  GError *error = NULL;
   char *path;
   Call *call;
 
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL);
 
+  if (!check_ids (&error, "base", base_id, "table", table, NULL))
+    {
+      fail_early (self, hangar_client_list_records_page_async, error, callback, user_data);
+      return;
+    }
   path = records_path (base_id, table, NULL, "");
   query = _hangar_list_options_to_query (options, offset);
 
@@ -1962,11 +1998,17 @@ hangar_client_get_record_async (HangarClient            *self,
                                 GAsyncReadyCallback      callback,
                                 gpointer                 user_data)
 {
+  GError *error = NULL;
   Call *call;
 
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && record_id != NULL);
 
+  if (!check_ids (&error, "base", base_id, "table", table, "record", record_id, NULL))
+    {
+      fail_early (self, hangar_client_get_record_async, error, callback, user_data);
+      return;
+    }
   call = call_new ("GET", records_path (base_id, table, record_id, ""),
                    _hangar_list_options_to_record_query (options), NULL, base_id, TRUE);
   run_simple (self, call, hangar_client_get_record_async, parse_record, g_object_unref,
@@ -2007,11 +2049,17 @@ hangar_client_create_record_async (HangarClient        *self,
                                    gpointer             user_data)
 {
   g_autoptr(JsonObject) body = json_object_new ();
+  GError *error = NULL;
   Call *call;
 
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && fields != NULL);
 
+  if (!check_ids (&error, "base", base_id, "table", table, NULL))
+    {
+      fail_early (self, hangar_client_create_record_async, error, callback, user_data);
+      return;
+    }
   json_object_set_object_member (body, "fields", json_object_ref (fields));
   add_write_flags (body, flags);
   call = call_new ("POST", records_path (base_id, table, NULL, ""), NULL,
@@ -2053,11 +2101,17 @@ hangar_client_update_record_async (HangarClient        *self,
                                    gpointer             user_data)
 {
   g_autoptr(JsonObject) body = json_object_new ();
+  GError *error = NULL;
   Call *call;
 
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && record_id != NULL && fields != NULL);
 
+  if (!check_ids (&error, "base", base_id, "table", table, "record", record_id, NULL))
+    {
+      fail_early (self, hangar_client_update_record_async, error, callback, user_data);
+      return;
+    }
   json_object_set_object_member (body, "fields", json_object_ref (fields));
   add_write_flags (body, flags);
   call = call_new ((flags & HANGAR_WRITE_REPLACE) ? "PUT" : "PATCH",
@@ -2095,11 +2149,17 @@ hangar_client_delete_record_async (HangarClient        *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
+  GError *error = NULL;
   Call *call;
 
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && record_id != NULL);
 
+  if (!check_ids (&error, "base", base_id, "table", table, "record", record_id, NULL))
+    {
+      fail_early (self, hangar_client_delete_record_async, error, callback, user_data);
+      return;
+    }
   call = call_new ("DELETE", records_path (base_id, table, record_id, ""), NULL, NULL, base_id, TRUE);
   run_simple (self, call, hangar_client_delete_record_async, parse_deleted, NULL,
               cancellable, callback, user_data);
@@ -2138,11 +2198,17 @@ hangar_client_create_records_async (HangarClient        *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
+  GError *error = NULL;
   BatchOp *op;
 
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && fields != NULL);
 
+  if (!check_ids (&error, "base", base_id, "table", table, NULL))
+    {
+      fail_early (self, hangar_client_create_records_async, error, callback, user_data);
+      return;
+    }
   for (guint i = 0; i < fields->len; i++)
     if (g_ptr_array_index (fields, i) == NULL)
       {
@@ -2198,7 +2264,8 @@ hangar_client_update_records_async (HangarClient        *self,
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && records != NULL);
 
-  if (!validate_records (records, TRUE, &error))
+  if (!check_ids (&error, "base", base_id, "table", table, NULL) ||
+      !validate_records (records, TRUE, &error))
     {
       fail_early (self, hangar_client_update_records_async, error, callback, user_data);
       return;
@@ -2257,6 +2324,11 @@ hangar_client_upsert_records_async (HangarClient        *self,
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && records != NULL);
 
+  if (!check_ids (&error, "base", base_id, "table", table, NULL))
+    {
+      fail_early (self, hangar_client_upsert_records_async, error, callback, user_data);
+      return;
+    }
   n_merge = merge_fields != NULL ? g_strv_length ((char **) merge_fields) : 0;
   if (n_merge < 1 || n_merge > 3)
     {
@@ -2339,10 +2411,26 @@ hangar_client_delete_records_async (HangarClient        *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
+  GError *error = NULL;
   BatchOp *op;
 
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && record_ids != NULL);
+
+  if (!check_ids (&error, "base", base_id, "table", table, NULL))
+    {
+      fail_early (self, hangar_client_delete_records_async, error, callback, user_data);
+      return;
+    }
+  /* The ids go into the query, where they could not change the endpoint,
+   * but an id that is not one is refused before anything is deleted. */
+  for (guint i = 0; record_ids[i] != NULL; i++)
+    if (!hangar_check_path_segment ("record", record_ids[i], &error))
+      {
+        g_prefix_error (&error, "Record %u: ", i + 1);
+        fail_early (self, hangar_client_delete_records_async, error, callback, user_data);
+        return;
+      }
 
   op = g_new0 (BatchOp, 1);
   op->kind = BATCH_DELETE;
@@ -2384,9 +2472,16 @@ hangar_client_list_comments_async (HangarClient        *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
+  GError *error = NULL;
+
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && record_id != NULL);
 
+  if (!check_ids (&error, "base", base_id, "table", table, "record", record_id, NULL))
+    {
+      fail_early (self, hangar_client_list_comments_async, error, callback, user_data);
+      return;
+    }
   run_paged (self, records_path (base_id, table, record_id, "/comments"), base_id,
              hangar_comment_list_from_json, hangar_client_list_comments_async,
              cancellable, callback, user_data);
@@ -2425,10 +2520,17 @@ hangar_client_create_comment_async (HangarClient        *self,
                                     gpointer             user_data)
 {
   g_autoptr(JsonObject) body = json_object_new ();
+  GError *error = NULL;
   Call *call;
 
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && record_id != NULL && text != NULL);
+
+  if (!check_ids (&error, "base", base_id, "table", table, "record", record_id, NULL))
+    {
+      fail_early (self, hangar_client_create_comment_async, error, callback, user_data);
+      return;
+    }
 
   json_object_set_string_member (body, "text", text);
   if (parent_comment_id != NULL)
@@ -2542,9 +2644,16 @@ hangar_client_get_base_schema_async (HangarClient        *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
+  GError *error = NULL;
+
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL);
 
+  if (!check_ids (&error, "base", base_id, NULL))
+    {
+      fail_early (self, hangar_client_get_base_schema_async, error, callback, user_data);
+      return;
+    }
   run_simple (self, call_new ("GET", meta_base_path (base_id, NULL, NULL, NULL), NULL, NULL, base_id, TRUE),
               hangar_client_get_base_schema_async, parse_tables, (GDestroyNotify) g_ptr_array_unref,
               cancellable, callback, user_data);
@@ -2567,8 +2676,16 @@ hangar_client_create_table_async (HangarClient        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  GError *error = NULL;
+
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && spec != NULL);
+
+  if (!check_ids (&error, "base", base_id, NULL))
+    {
+      fail_early (self, hangar_client_create_table_async, error, callback, user_data);
+      return;
+    }
 
   run_simple (self, call_new ("POST", meta_base_path (base_id, NULL, NULL, NULL), NULL,
                               object_to_bytes (spec), base_id, FALSE),
@@ -2594,8 +2711,16 @@ hangar_client_update_table_async (HangarClient        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  GError *error = NULL;
+
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL && changes != NULL);
+
+  if (!check_ids (&error, "base", base_id, "table", table, NULL))
+    {
+      fail_early (self, hangar_client_update_table_async, error, callback, user_data);
+      return;
+    }
 
   run_simple (self, call_new ("PATCH", meta_base_path (base_id, table, NULL, NULL), NULL,
                               object_to_bytes (changes), base_id, TRUE),
@@ -2621,8 +2746,16 @@ hangar_client_create_field_async (HangarClient        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  GError *error = NULL;
+
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table_id != NULL && spec != NULL);
+
+  if (!check_ids (&error, "base", base_id, "table", table_id, NULL))
+    {
+      fail_early (self, hangar_client_create_field_async, error, callback, user_data);
+      return;
+    }
 
   run_simple (self, call_new ("POST", meta_base_path (base_id, table_id, "/fields", NULL), NULL,
                               object_to_bytes (spec), base_id, FALSE),
@@ -2649,8 +2782,16 @@ hangar_client_update_field_async (HangarClient        *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  GError *error = NULL;
+
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table_id != NULL && field_id != NULL && changes != NULL);
+
+  if (!check_ids (&error, "base", base_id, "table", table_id, "field", field_id, NULL))
+    {
+      fail_early (self, hangar_client_update_field_async, error, callback, user_data);
+      return;
+    }
 
   run_simple (self, call_new ("PATCH", meta_base_path (base_id, table_id, "/fields", field_id), NULL,
                               object_to_bytes (changes), base_id, TRUE),
@@ -2673,7 +2814,8 @@ hangar_client_update_field_finish (HangarClient  *self,
 static char *
 base_of_path (const char *path)
 {
-  g_auto(GStrv) parts = g_strsplit (path, "/", 6);
+  g_autofree char *bare = g_strndup (path, strcspn (path, "?"));
+  g_auto(GStrv) parts = g_strsplit (bare, "/", 6);
   guint n = g_strv_length (parts);
 
   /* parts[0] is "" (leading slash), parts[1] "v0" */
@@ -2683,6 +2825,54 @@ base_of_path (const char *path)
       g_str_has_prefix (parts[4], "app"))
     return g_uri_unescape_string (parts[4], NULL);
   return NULL;
+}
+
+/* The path of a generic request names exactly the endpoint it spells: no
+ * "." or ".." segment (in any spelling, since URL normalisation would fold
+ * them), no fragment, no raw control characters or spaces, and well-formed
+ * percent escapes. A query may follow the path after "?". */
+static gboolean
+check_request_path (const char  *path,
+                    GError     **error)
+{
+  g_autofree char *bare = g_strndup (path, strcspn (path, "?"));
+  g_auto(GStrv) segments = NULL;
+
+  for (const char *p = path; *p != '\0'; p++)
+    if ((guchar) *p <= 0x20 || *p == 0x7f || *p == '#')
+      {
+        g_set_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_ARGUMENT,
+                     "%s", *p == '#'
+                     ? "The request path cannot contain a fragment (“#”)"
+                     : "The request path contains a space or a control character: percent-encode it");
+        return FALSE;
+      }
+  if (strlen (path) > URL_LIMIT)
+    {
+      g_set_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_ARGUMENT,
+                   "The request path is longer than %d characters", URL_LIMIT);
+      return FALSE;
+    }
+
+  segments = g_strsplit (bare + 1, "/", -1);
+  for (guint i = 0; segments[i] != NULL; i++)
+    {
+      g_autofree char *decoded = g_uri_unescape_string (segments[i], NULL);
+
+      if (decoded == NULL)
+        {
+          g_set_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_ARGUMENT,
+                       "%s", "The request path has a malformed percent escape");
+          return FALSE;
+        }
+      if (g_str_equal (decoded, ".") || g_str_equal (decoded, ".."))
+        {
+          g_set_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_ARGUMENT,
+                       "%s", "The request path contains a “.” or “..” segment, which would name another endpoint");
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 static void
@@ -2735,8 +2925,9 @@ hangar_client_request_async (HangarClient        *self,
   g_autoptr(GTask) task = NULL;
   g_autofree char *base_id = NULL;
   g_autofree char *upper = NULL;
-  GString *q = g_string_new (NULL);
+  GString *q;
   gboolean idempotent;
+  GError *error = NULL;
   Call *call;
 
   g_return_if_fail (HANGAR_IS_CLIENT (self));
@@ -2745,6 +2936,13 @@ hangar_client_request_async (HangarClient        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hangar_client_request_async);
   g_task_set_check_cancellable (task, FALSE);
+
+  if (!check_request_path (path, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  q = g_string_new (NULL);
 
   for (guint i = 0; query != NULL && query[i] != NULL; i += 2)
     {
