@@ -505,9 +505,20 @@ call_send (GTask *task)
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (call->body != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/json", call->body);
-  /* No SOUP_MESSAGE_IDEMPOTENT: our own retry policy decides what is re-sent
-   * (and libsoup 3.2 crashed restarting a message whose connection the
-   * server had dropped). */
+  /* Never let libsoup restart a message by itself. libsoup 3.2 re-sends a
+   * GET/PUT/DELETE when a reused connection fails before the answer; when
+   * that failure is detected in the iteration that started the read, its
+   * GTask result arrives from an idle *after* the restarted attempt began,
+   * run_until_read_done() (soup-session.c) takes the stale error for the new
+   * attempt's and finishes the message, and the new attempt's own result
+   * then reads the message's NULL I/O data: SIGSEGV. A connection of its
+   * own for every attempt, closed after the answer, means libsoup never
+   * meets a failing reused connection (src/api/README.md, "libsoup
+   * restarts"). Our retry policy, with a fresh SoupMessage per attempt,
+   * decides what is re-sent. No redirects either: Airtable's API does not
+   * redirect, and a redirect must not carry the token elsewhere. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION | SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_headers_replace (headers, "Connection", "close");
 
   g_object_set_data_full (G_OBJECT (task), "hangar-message", g_object_ref (msg), g_object_unref);
   self->n_requests++;
@@ -1472,6 +1483,9 @@ hangar_client_constructed (GObject *object)
                                                  "idle-timeout", 60,
                                                  "max-conns-per-host", 8,
                                                  NULL);
+  /* A 401 is ours to handle (one refresh, one retry); libsoup's own
+   * authentication would re-queue the message inside libsoup. */
+  soup_session_remove_feature_by_type (self->session, SOUP_TYPE_AUTH_MANAGER);
 
   g_return_if_fail (self->token_source != NULL);
   self->invalidated_id = g_signal_connect (self->token_source, "invalidated",
