@@ -15,6 +15,7 @@
 
 #include "hangar-account-store-private.h"
 #include "hangar-auth-error.h"
+#include "hangar-ids.h"
 #include "hangar-oauth-token-source.h"
 #include "hangar-redact.h"
 
@@ -355,6 +356,20 @@ connect_check_label (HangarAccountStore  *self,
   return TRUE;
 }
 
+/* Before the token is stored or sent: https, or plain http to this machine
+ * only (src/api/hangar-ids.h). */
+static gboolean
+connect_check_api_url (Connect  *c,
+                       GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (hangar_check_api_url (c->integration->api_url, &local_error))
+    return TRUE;
+  g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS, "%s", local_error->message);
+  return FALSE;
+}
+
 /**
  * hangar_account_store_connect_pat_async:
  * @self: the store
@@ -402,7 +417,7 @@ hangar_account_store_connect_pat_async (HangarAccountStore  *self,
       g_object_unref (task);
       return;
     }
-  if (!connect_check_label (self, c, &error))
+  if (!connect_check_label (self, c, &error) || !connect_check_api_url (c, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);

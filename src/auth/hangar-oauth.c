@@ -16,6 +16,7 @@
 
 #include "hangar-account-private.h"
 #include "hangar-auth-error.h"
+#include "hangar-ids.h"
 #include "hangar-json.h"
 #include "hangar-oauth.h"
 #include "hangar-redact.h"
@@ -181,6 +182,23 @@ check_http_url (const char  *what,
   return TRUE;
 }
 
+/* The API and OAuth base URLs get the same check as every API URL
+ * (src/api/hangar-ids.h): tokens go only over https, or plain http to this
+ * machine. */
+static gboolean
+check_base_url (const char  *what,
+                const char  *url,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (hangar_check_api_url (url, &local_error))
+    return TRUE;
+  g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS,
+               "The %s: %s", what, local_error->message);
+  return FALSE;
+}
+
 /**
  * hangar_oauth_integration_validate:
  * @self: an integration
@@ -203,8 +221,8 @@ hangar_oauth_integration_validate (const HangarOAuthIntegration  *self,
                    "%s", "The OAuth client id is missing");
       return FALSE;
     }
-  if (!check_http_url ("API URL", self->api_url, FALSE, error) ||
-      !check_http_url ("OAuth URL", self->oauth_url, FALSE, error) ||
+  if (!check_base_url ("API URL", self->api_url, error) ||
+      !check_base_url ("OAuth URL", self->oauth_url, error) ||
       !check_http_url ("redirect URI", self->redirect_uri, TRUE, error))
     return FALSE;
   if (self->scopes == NULL || self->scopes[0] == NULL)
@@ -957,9 +975,18 @@ send_token_request (GTask                        *task,
   g_autofree char *endpoint = hangar_oauth_integration_dup_token_endpoint (integration);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
   char *encoded;
   TokenRequest *req;
 
+  /* A refresh token or a code never goes over plain http to another
+   * machine, whatever the stored settings say. */
+  if (!check_base_url ("OAuth URL", integration->oauth_url, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
   msg = soup_message_new ("POST", endpoint);
   if (msg == NULL)
     {
@@ -1163,9 +1190,17 @@ hangar_oauth_whoami_async (SoupSession         *session,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_autofree char *url = g_strconcat (api_url, "/v0/meta/whoami", NULL);
   g_autofree char *header = NULL;
+  g_autoptr(GError) error = NULL;
   SoupMessage *msg;
 
   g_task_set_source_tag (task, hangar_oauth_whoami_async);
+  /* The token goes only over https, or plain http to this machine. */
+  if (!check_base_url ("API URL", api_url, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
   msg = soup_message_new ("GET", url);
   if (msg == NULL)
     {

@@ -97,6 +97,8 @@ hangar_cli_schema_run (HangarCliGlobals  *globals,
     return HANGAR_CLI_EXIT_USAGE;
   if (argc != 2)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: schema BASE");
+  if (!hangar_cli_check_ids ("base", argv[1], NULL))
+    return HANGAR_CLI_EXIT_USAGE;
 
   if (!(client = hangar_cli_open_client (globals, &error)))
     return hangar_cli_report_error (error);

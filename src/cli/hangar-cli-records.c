@@ -228,6 +228,8 @@ records_list (HangarCliGlobals  *globals,
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: records list BASE TABLE [options]");
   base = argv[1];
   table = argv[2];
+  if (!hangar_cli_check_ids ("base", base, "table", table, NULL))
+    return HANGAR_CLI_EXIT_USAGE;
 
   if (format != NULL && !g_str_equal (format, "jsonl") && !g_str_equal (format, "csv"))
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown format “%s” (jsonl or csv)", format);
@@ -367,6 +369,8 @@ records_get (HangarCliGlobals  *globals,
     return HANGAR_CLI_EXIT_USAGE;
   if (argc != 4)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: records get BASE TABLE RECORD");
+  if (!hangar_cli_check_ids ("base", argv[1], "table", argv[2], "record", argv[3], NULL))
+    return HANGAR_CLI_EXIT_USAGE;
 
   if (!(client = hangar_cli_open_client (globals, &error)))
     return hangar_cli_report_error (error);
@@ -596,6 +600,8 @@ read_input (WriteKind            kind,
               if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING ||
                   json_node_get_string (id)[0] == '\0')
                 problem = g_strdup ("needs {\"id\": \"rec…\", \"fields\": {…}}: “id” is missing or not a string");
+              else if (!hangar_check_path_segment ("record", json_node_get_string (id), &error))
+                problem = g_strdup (error->message);
               else if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields))
                 problem = g_strdup ("needs {\"id\": \"rec…\", \"fields\": {…}}: “fields” is missing or not an object");
               else
@@ -680,6 +686,9 @@ records_write (HangarCliGlobals  *globals,
     return HANGAR_CLI_EXIT_USAGE;
   if (argc != 3)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: records %s BASE TABLE < records.jsonl", argv[0]);
+  /* Before stdin is read: nothing is sent, so nothing needs reading. */
+  if (!hangar_cli_check_ids ("base", argv[1], "table", argv[2], NULL))
+    return HANGAR_CLI_EXIT_USAGE;
 
   n_merge = merge_on != NULL ? g_strv_length (merge_on) : 0;
   if (kind == WRITE_UPSERT && (n_merge < 1 || n_merge > 3))
@@ -751,10 +760,12 @@ records_delete (HangarCliGlobals  *globals,
   if (argc < 4)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: records delete BASE TABLE RECORD…");
 
+  if (!hangar_cli_check_ids ("base", argv[1], "table", argv[2], NULL))
+    return HANGAR_CLI_EXIT_USAGE;
   for (int i = 3; i < argc; i++)
     {
-      if (argv[i][0] == '\0')
-        return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "empty record id");
+      if (!hangar_cli_check_ids ("record", argv[i], NULL))
+        return HANGAR_CLI_EXIT_USAGE;
       g_ptr_array_add (ids, argv[i]);
     }
   g_ptr_array_add (ids, NULL);

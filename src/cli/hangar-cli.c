@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hangar-auth-error.h"
 #include "hangar-cli.h"
 
 #define DEFAULT_TOKEN_ENV "AIRTABLE_TOKEN"
@@ -88,6 +89,29 @@ hangar_cli_fail (int         status,
   return status;
 }
 
+gboolean
+hangar_cli_check_ids (const char *first_what,
+                      ...)
+{
+  va_list args;
+  gboolean ok = TRUE;
+
+  va_start (args, first_what);
+  for (const char *what = first_what; what != NULL && ok; what = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+      g_autoptr(GError) error = NULL;
+
+      if (!hangar_check_path_segment (what, value, &error))
+        {
+          hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s; nothing was sent", error->message);
+          ok = FALSE;
+        }
+    }
+  va_end (args);
+  return ok;
+}
+
 void
 hangar_cli_print_line (const char *format,
                        ...)
@@ -110,12 +134,18 @@ hangar_cli_print_line (const char *format,
  *
  * One line on stderr: `hangar-cli: TYPE: message` for errors the API
  * answered (Airtable's type and message), `hangar-cli: message` otherwise.
+ * Returns 2 for what was refused before anything was sent (a bad id, name
+ * or URL, bad settings), 1 otherwise.
  */
 int
 hangar_cli_report_error (const GError *error)
 {
   const char *type = NULL;
   const char *server_message = NULL;
+
+  if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_ARGUMENT) ||
+      g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS))
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s; nothing was sent", error->message);
 
   if (error->domain == HANGAR_API_ERROR)
     {
@@ -486,6 +516,15 @@ main (int   argc,
 
   if (globals.account != NULL && globals.token_env != NULL)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "use either --token-env or -a, not both");
+  if (globals.api_url != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Before any token goes anywhere: https, or plain http to this
+       * machine only; nothing but http(s). */
+      if (!hangar_check_api_url (globals.api_url, &error))
+        return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--api-url: %s", error->message);
+    }
 
   command = argv[i];
   if (g_str_equal (command, "help"))

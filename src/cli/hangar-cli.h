@@ -8,6 +8,7 @@
 
 #include "hangar-api.h"
 #include "hangar-client.h"
+#include "hangar-ids.h"
 #include "hangar-json.h"
 #include "hangar-redact.h"
 
@@ -53,6 +54,13 @@ int           hangar_cli_report_error        (const GError     *error);
 int           hangar_cli_fail                (int               status,
                                               const char       *format,
                                               ...) G_GNUC_PRINTF (2, 3);
+/* Checks identifiers the user named (pairs of what and value: "base",
+ * argv[1], "table", argv[2], …, NULL) with hangar_check_path_segment():
+ * "." and ".." would be folded by URL normalisation into another endpoint.
+ * On the first bad one prints why and returns FALSE (then exit 2: nothing
+ * was sent). */
+gboolean      hangar_cli_check_ids           (const char       *first_what,
+                                              ...) G_GNUC_NULL_TERMINATED;
 /* A line of human-readable text on stdout, made safe the same way (the
  * newline is added). */
 void          hangar_cli_print_line          (const char       *format,

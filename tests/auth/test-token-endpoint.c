@@ -1,6 +1,7 @@
 /* test-token-endpoint.c — a broken or hostile OAuth token endpoint:
  * lifetimes that are absurd, negative, zero or not whole numbers; answers
- * that are too deep, too large or never end.
+ * that are too deep, too large or never end; settings that would send a
+ * secret in clear text.
  *
  * The endpoint is a SoupServer in this process, on 127.0.0.1 only; the
  * keyring is libsecret's file backend.
@@ -291,6 +292,53 @@ test_connect_with_absurd_lifetime (void)
   g_assert_cmpint (hangar_account_get_status (account), ==, HANGAR_ACCOUNT_STATUS_ACTIVE);
 }
 
+/* Tokens, codes and secrets go over https, or plain http to this machine:
+ * settings that say otherwise (a typo, an edited accounts.json) are refused
+ * before anything is stored or sent. */
+static void
+test_unsafe_urls_refused (void)
+{
+  g_autoptr(HangarAccountStore) store = ta_new_store ();
+  const char *urls[] = { "http://example.com", "http://10.1.2.3:8470", "ftp://127.0.0.1:21", "http://[bad" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(HangarOAuthIntegration) integration =
+        hangar_oauth_integration_new (urls[i], urls[i], "client-id-1", NULL, "http://127.0.0.1:9/cb", NULL);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HangarCredentials) creds = NULL;
+      g_autoptr(HangarOAuthIdentity) identity = NULL;
+      HangarAccount *account;
+
+      hangar_account_store_connect_pat_async (store, "unsafe", urls[i], "patUNSAFE0123456789", NULL,
+                                              ta_wait_cb, &result);
+      account = hangar_account_store_connect_pat_finish (store, ta_wait (&result), &error);
+      g_assert_null (account);
+      g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS);
+      g_test_message ("%s: %s", urls[i], error->message);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+      g_clear_error (&error);
+      g_clear_object (&result);
+
+      hangar_oauth_refresh_async (NULL, integration, "oarUNSAFE0123456789", NULL, ta_wait_cb, &result);
+      creds = hangar_oauth_refresh_finish (ta_wait (&result), &error);
+      g_assert_null (creds);
+      g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS);
+      g_clear_error (&error);
+      g_clear_object (&result);
+
+      hangar_oauth_whoami_async (NULL, urls[i], "oaaUNSAFE0123456789", NULL, ta_wait_cb, &result);
+      identity = hangar_oauth_whoami_finish (ta_wait (&result), &error);
+      g_assert_null (identity);
+      g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS);
+      g_clear_error (&error);
+
+      g_assert_false (hangar_oauth_integration_validate (integration, &error));
+      g_assert_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,6 +350,7 @@ main (int   argc,
   g_test_add_func ("/hangar/auth/token-endpoint/lifetimes-refused", test_lifetimes_refused);
   g_test_add_func ("/hangar/auth/token-endpoint/answers-hostile", test_answers_hostile);
   g_test_add_func ("/hangar/auth/token-endpoint/connect-absurd-lifetime", test_connect_with_absurd_lifetime);
+  g_test_add_func ("/hangar/auth/token-endpoint/unsafe-urls-refused", test_unsafe_urls_refused);
 
   return g_test_run ();
 }

@@ -304,7 +304,9 @@ test_pat (void)
   g_assert_cmpint (gone->status, ==, 1);
   {
     g_autoptr(CliRun) foreign = cli ("--api-url", "https://elsewhere.example", "-a", "mine", "bases", NULL);
-    g_assert_cmpint (foreign->status, ==, 1);
+    /* Refused before anything is sent: bad usage. */
+    g_assert_cmpint (foreign->status, ==, 2);
+    g_assert_nonnull (strstr (foreign->err, "its token is not sent to https://elsewhere.example"));
   }
 
   /* The human listing has no token either. */

@@ -236,6 +236,118 @@ test_whitespace_and_crlf (void)
   }
 }
 
+/* "." and ".." (and anything else that is no identifier) as BASE, TABLE
+ * or RECORD: URL normalisation would send the request to another endpoint
+ * ("records delete appX .. recA" would be DELETE /v0/?records[]=recA).
+ * Refused with exit 2 before anything is sent or read. */
+static void
+test_dot_segments (void)
+{
+  const char *bad[] = { ".", "..", "", "tab\tle", "new\nline" };
+  gint64 before = requests ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      struct { const char *args[8]; const char *what; } cases[] = {
+        { { "schema", bad[i], NULL }, "base" },
+        { { "records", "list", base_id, bad[i], NULL }, "table" },
+        { { "records", "list", bad[i], "People", NULL }, "base" },
+        { { "records", "get", base_id, "People", bad[i], NULL }, "record" },
+        { { "records", "create", base_id, bad[i], NULL }, "table" },
+        { { "records", "upsert", bad[i], "People", "--merge-on", "Name", NULL }, "base" },
+        { { "records", "delete", base_id, "People", "recAAAAAAAAAAAAAA", bad[i], NULL }, "record" },
+        { { "records", "delete", base_id, bad[i], "recAAAAAAAAAAAAAA", NULL }, "table" },
+      };
+
+      for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+        {
+          const char *env[] = { "HANGAR_TEST_TOKEN", sandbox->pat, NULL };
+          g_autoptr(GPtrArray) args = g_ptr_array_new ();
+          CliOptions opts = { .input = "{\"Name\":\"never sent\"}\n", .env = env };
+          g_autoptr(CliRun) run = NULL;
+
+          g_ptr_array_add (args, (char *) "--api-url");
+          g_ptr_array_add (args, sandbox->url);
+          g_ptr_array_add (args, (char *) "--token-env");
+          g_ptr_array_add (args, (char *) "HANGAR_TEST_TOKEN");
+          for (guint a = 0; cases[c].args[a] != NULL; a++)
+            g_ptr_array_add (args, (char *) cases[c].args[a]);
+          g_ptr_array_add (args, NULL);
+          run = cli_runv (&opts, (const char * const *) args->pdata);
+          g_assert_cmpint (run->status, ==, 2);
+          g_assert_nonnull (strstr (run->err, cases[c].what));
+          g_assert_nonnull (strstr (run->err, "nothing was sent"));
+          g_assert_false (has_raw_control (run->err, "\n\t"));
+        }
+    }
+
+  /* The generic request: the path is checked by the client library. */
+  {
+    const char *paths[] = { "/v0/appX/../meta/whoami", "/v0/%2e%2e/meta/whoami", "/v0/./meta/bases" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        g_autoptr(CliRun) run = run_cli (NULL, "request", "GET", paths[i], NULL);
+
+        g_assert_cmpint (run->status, ==, 2);
+        g_assert_nonnull (strstr (run->err, "segment"));
+      }
+  }
+  /* An update line whose id is no record id. */
+  {
+    CliOptions opts = { .input = "{\"id\":\"..\",\"fields\":{\"Name\":\"x\"}}\n" };
+    g_autoptr(CliRun) run = run_cli (&opts, "records", "update", base_id, "People", NULL);
+
+    g_assert_cmpint (run->status, ==, 2);
+    g_assert_nonnull (strstr (run->err, "stdin line 1"));
+  }
+  g_assert_cmpint (requests (), ==, before);
+}
+
+/* A token goes over https, or plain http to this machine; nothing but
+ * http(s) is a URL for the API. Refused with exit 2, nothing sent. */
+static void
+test_api_url (void)
+{
+  const char *bad[] = {
+    "http://example.com", "http://10.0.0.1:8470", "http://[bad", "ftp://127.0.0.1:21",
+    "file:///etc/passwd", "javascript:alert(1)", "https://user:pw@example.com",
+    "https://example.com/?q=1", "https://example.com/#x", "example.com", "", "http://127.0.0.1:99999",
+  };
+  const char *env[] = { "HANGAR_TEST_TOKEN", sandbox->pat, "HANGAR_TEST_PAT", sandbox->pat, NULL };
+  gint64 before = requests ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char *data_args[] = { "--api-url", bad[i], "--token-env", "HANGAR_TEST_TOKEN", "bases", NULL };
+      const char *connect_args[] = { "--api-url", bad[i], "connect", "never", "--pat-env", "HANGAR_TEST_PAT", NULL };
+      CliOptions opts = { .env = env };
+      g_autoptr(CliRun) data = cli_runv (&opts, data_args);
+      g_autoptr(CliRun) connect = cli_runv (&opts, connect_args);
+
+      g_assert_cmpint (data->status, ==, 2);
+      g_assert_nonnull (strstr (data->err, "--api-url"));
+      g_assert_cmpint (connect->status, ==, 2);
+      g_assert_null (strstr (data->err, sandbox->pat));
+    }
+  /* Loopback http is fine (this is how the sandbox is reached). */
+  {
+    g_autoptr(CliRun) run = run_cli (NULL, "bases", NULL);
+
+    g_assert_cmpint (run->status, ==, 0);
+    before++;
+  }
+  g_assert_cmpint (requests (), ==, before);
+  /* No account was left behind by the refused connects. */
+  {
+    const char *args[] = { "accounts", "--format", "jsonl", NULL };
+    g_autoptr(CliRun) run = cli_runv (NULL, args);
+
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_null (strstr (run->out, "\"never\""));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,6 +367,8 @@ main (int   argc,
   g_test_add_func ("/hangar/cli/input/deep-nesting", test_deep_nesting);
   g_test_add_func ("/hangar/cli/input/data-too-long", test_data_too_long);
   g_test_add_func ("/hangar/cli/input/whitespace-and-crlf", test_whitespace_and_crlf);
+  g_test_add_func ("/hangar/cli/input/dot-segments", test_dot_segments);
+  g_test_add_func ("/hangar/cli/input/api-url", test_api_url);
 
   status = g_test_run ();
   hangar_test_sandbox_stop (sandbox);
