@@ -6,6 +6,7 @@
 
 #include "hangar-types.h"
 #include "hangar-error.h"
+#include "hangar-ids.h"
 
 /* client, pacing, record list */
 #include "hangar-token-source.h"

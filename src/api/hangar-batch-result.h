@@ -8,6 +8,8 @@
 
 #include "hangar-record.h"
 
+#include "hangar-types.h"
+
 G_BEGIN_DECLS
 
 /**

@@ -37,6 +37,7 @@ typedef enum
   HANGAR_API_ERROR_TOKEN_EXPIRED,           /* no valid token can be had (refresh token past its end, offline past expiry) */
   HANGAR_API_ERROR_UNCERTAIN_WRITE,         /* a non-idempotent write may or may not have been applied */
   HANGAR_API_ERROR_PARTIAL,                 /* a chunked write stopped part way; see the operation's result */
+  HANGAR_API_ERROR_INVALID_ARGUMENT,        /* refused before sending: a bad id, name or API URL (nothing was sent) */
 } HangarApiError;
 
 GQuark       hangar_api_error_quark           (void);

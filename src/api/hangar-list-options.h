@@ -6,11 +6,11 @@
 
 #include <glib-object.h>
 
+#include "hangar-types.h"
+
 G_BEGIN_DECLS
 
 #define HANGAR_TYPE_LIST_OPTIONS (hangar_list_options_get_type ())
-
-typedef struct _HangarListOptions HangarListOptions;
 
 GType              hangar_list_options_get_type          (void) G_GNUC_CONST;
 HangarListOptions *hangar_list_options_new               (void);

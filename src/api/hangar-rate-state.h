@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "hangar-types.h"
+
 G_BEGIN_DECLS
 
 #define HANGAR_TYPE_RATE_STATE (hangar_rate_state_get_type ())

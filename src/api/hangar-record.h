@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hangar-types.h"
+
 G_BEGIN_DECLS
 
 #define HANGAR_TYPE_RECORD (hangar_record_get_type ())

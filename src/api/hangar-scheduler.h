@@ -8,6 +8,8 @@
 
 #include "hangar-rate-state.h"
 
+#include "hangar-types.h"
+
 G_BEGIN_DECLS
 
 #define HANGAR_TYPE_SCHEDULER (hangar_scheduler_get_type ())

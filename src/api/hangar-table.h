@@ -9,6 +9,8 @@
 #include "hangar-field.h"
 #include "hangar-view.h"
 
+#include "hangar-types.h"
+
 G_BEGIN_DECLS
 
 #define HANGAR_TYPE_TABLE (hangar_table_get_type ())

@@ -68,6 +68,18 @@ HangarAccount      *hangar_account_store_get_or_create    (HangarAccountStore *s
                                                            const char         *label,
                                                            HangarAccountKind   kind);
 
+/* hangar-sandbox prefers one port but takes any free one when that is busy:
+ * this points every account of a local sandbox (an http API URL on
+ * 127.0.0.1, localhost or [::1]) at @url, where the sandbox listens now —
+ * its API URL, its OAuth URL and the identifier, which names the URL — so
+ * the saved tokens (kept in the sandbox's state) keep working. Accounts of
+ * any other server are never touched, and @url itself must be a loopback
+ * http URL (otherwise nothing moves). A moved account's client is replaced
+ * ("client" is notified). The file is saved from an idle, or by
+ * hangar_account_store_flush(). Returns how many accounts moved. */
+guint               hangar_account_store_move_sandbox_accounts (HangarAccountStore *self,
+                                                                const char         *url);
+
 /* Removes the account: clears its keyring item, its metadata and
  * $XDG_CACHE_HOME/hangar/<id>/. */
 void                hangar_account_store_remove_async     (HangarAccountStore  *self,

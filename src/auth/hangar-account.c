@@ -229,32 +229,17 @@ hangar_account_set_property (GObject      *object,
 {
   HangarAccount *self = HANGAR_ACCOUNT (object);
 
+  /* Everything else is read-only from outside: the metadata changes only
+   * through the typed functions (hangar_account_set_label(),
+   * hangar_account_set_status() and the store's own, private ones), so that
+   * nobody but src/auth writes an identifier or a URL. */
   switch (prop_id)
     {
     case PROP_ID:
       self->id = g_value_dup_string (value);
       break;
-    case PROP_KIND:
-      _hangar_account_set_kind (self, g_value_get_enum (value));
-      break;
-    case PROP_STATUS:
-      hangar_account_set_status (self, g_value_get_enum (value), self->status_reason);
-      break;
-    case PROP_SCOPES:
-    case PROP_REQUESTED_SCOPES:
-      set_strv_prop (self, prop_id, g_value_get_boxed (value));
-      break;
-    case PROP_CONNECTED_AT:
-    case PROP_LAST_REFRESH:
-    case PROP_ACCESS_EXPIRES_AT:
-    case PROP_REFRESH_EXPIRES_AT:
-      set_int_prop (self, prop_id, g_value_get_int64 (value));
-      break;
     default:
-      if (string_field (self, prop_id) != NULL)
-        set_string_prop (self, prop_id, g_value_get_string (value));
-      else
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -262,7 +247,7 @@ static void
 hangar_account_class_init (HangarAccountClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->dispose = hangar_account_dispose;
   object_class->finalize = hangar_account_finalize;
@@ -272,30 +257,30 @@ hangar_account_class_init (HangarAccountClass *klass)
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LABEL] = g_param_spec_string ("label", NULL, NULL, NULL, rw);
-  properties[PROP_IDENTIFIER] = g_param_spec_string ("identifier", NULL, NULL, NULL, rw);
+  properties[PROP_LABEL] = g_param_spec_string ("label", NULL, NULL, NULL, ro);
+  properties[PROP_IDENTIFIER] = g_param_spec_string ("identifier", NULL, NULL, NULL, ro);
   properties[PROP_KIND] =
-    g_param_spec_enum ("kind", NULL, NULL, HANGAR_TYPE_ACCOUNT_KIND, HANGAR_ACCOUNT_KIND_OAUTH, rw);
+    g_param_spec_enum ("kind", NULL, NULL, HANGAR_TYPE_ACCOUNT_KIND, HANGAR_ACCOUNT_KIND_OAUTH, ro);
   properties[PROP_STATUS] =
-    g_param_spec_enum ("status", NULL, NULL, HANGAR_TYPE_ACCOUNT_STATUS, HANGAR_ACCOUNT_STATUS_PENDING, rw);
-  properties[PROP_STATUS_REASON] = g_param_spec_string ("status-reason", NULL, NULL, NULL, rw);
+    g_param_spec_enum ("status", NULL, NULL, HANGAR_TYPE_ACCOUNT_STATUS, HANGAR_ACCOUNT_STATUS_PENDING, ro);
+  properties[PROP_STATUS_REASON] = g_param_spec_string ("status-reason", NULL, NULL, NULL, ro);
   properties[PROP_NEEDS_ATTENTION] =
     g_param_spec_boolean ("needs-attention", NULL, NULL, TRUE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_USER_ID] = g_param_spec_string ("user-id", NULL, NULL, NULL, rw);
-  properties[PROP_EMAIL] = g_param_spec_string ("email", NULL, NULL, NULL, rw);
-  properties[PROP_SCOPES] = g_param_spec_boxed ("scopes", NULL, NULL, G_TYPE_STRV, rw);
-  properties[PROP_REQUESTED_SCOPES] = g_param_spec_boxed ("requested-scopes", NULL, NULL, G_TYPE_STRV, rw);
-  properties[PROP_API_URL] = g_param_spec_string ("api-url", NULL, NULL, NULL, rw);
-  properties[PROP_OAUTH_URL] = g_param_spec_string ("oauth-url", NULL, NULL, NULL, rw);
-  properties[PROP_CLIENT_ID] = g_param_spec_string ("client-id", NULL, NULL, NULL, rw);
-  properties[PROP_REDIRECT_URI] = g_param_spec_string ("redirect-uri", NULL, NULL, NULL, rw);
-  properties[PROP_CONNECTED_AT] = g_param_spec_int64 ("connected-at", NULL, NULL, 0, G_MAXINT64, 0, rw);
-  properties[PROP_LAST_REFRESH] = g_param_spec_int64 ("last-refresh", NULL, NULL, 0, G_MAXINT64, 0, rw);
+  properties[PROP_USER_ID] = g_param_spec_string ("user-id", NULL, NULL, NULL, ro);
+  properties[PROP_EMAIL] = g_param_spec_string ("email", NULL, NULL, NULL, ro);
+  properties[PROP_SCOPES] = g_param_spec_boxed ("scopes", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PROP_REQUESTED_SCOPES] = g_param_spec_boxed ("requested-scopes", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PROP_API_URL] = g_param_spec_string ("api-url", NULL, NULL, NULL, ro);
+  properties[PROP_OAUTH_URL] = g_param_spec_string ("oauth-url", NULL, NULL, NULL, ro);
+  properties[PROP_CLIENT_ID] = g_param_spec_string ("client-id", NULL, NULL, NULL, ro);
+  properties[PROP_REDIRECT_URI] = g_param_spec_string ("redirect-uri", NULL, NULL, NULL, ro);
+  properties[PROP_CONNECTED_AT] = g_param_spec_int64 ("connected-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_LAST_REFRESH] = g_param_spec_int64 ("last-refresh", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_ACCESS_EXPIRES_AT] =
-    g_param_spec_int64 ("access-expires-at", NULL, NULL, 0, G_MAXINT64, 0, rw);
+    g_param_spec_int64 ("access-expires-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_REFRESH_EXPIRES_AT] =
-    g_param_spec_int64 ("refresh-expires-at", NULL, NULL, 0, G_MAXINT64, 0, rw);
+    g_param_spec_int64 ("refresh-expires-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
 
   /* The account's HangarClient (created on first read). Notified when a
    * reconnect replaced an invalidated client: fetch it again then. */
@@ -329,27 +314,83 @@ _hangar_account_set_store (HangarAccount      *self,
 }
 
 void
-_hangar_account_set_string (HangarAccount *self,
-                            const char    *property,
-                            const char    *value)
+_hangar_account_set_identifier (HangarAccount *self,
+                                const char    *identifier)
 {
-  g_object_set (self, property, value, NULL);
+  set_string_prop (self, PROP_IDENTIFIER, identifier);
 }
 
 void
-_hangar_account_set_strv (HangarAccount      *self,
-                          const char         *property,
-                          const char * const *value)
+_hangar_account_set_identity (HangarAccount *self,
+                              const char    *user_id,
+                              const char    *email)
 {
-  g_object_set (self, property, value, NULL);
+  g_object_freeze_notify (G_OBJECT (self));
+  set_string_prop (self, PROP_USER_ID, user_id);
+  set_string_prop (self, PROP_EMAIL, email);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 void
-_hangar_account_set_int64 (HangarAccount *self,
-                           const char    *property,
-                           gint64         value)
+_hangar_account_set_scopes (HangarAccount      *self,
+                            const char * const *scopes)
 {
-  g_object_set (self, property, value, NULL);
+  set_strv_prop (self, PROP_SCOPES, scopes);
+}
+
+void
+_hangar_account_set_api_url (HangarAccount *self,
+                             const char    *api_url)
+{
+  set_string_prop (self, PROP_API_URL, api_url);
+}
+
+void
+_hangar_account_set_oauth_url (HangarAccount *self,
+                               const char    *oauth_url)
+{
+  set_string_prop (self, PROP_OAUTH_URL, oauth_url);
+}
+
+void
+_hangar_account_set_integration (HangarAccount                *self,
+                                 const HangarOAuthIntegration *integration)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  set_string_prop (self, PROP_API_URL, integration->api_url);
+  if (self->kind == HANGAR_ACCOUNT_KIND_OAUTH)
+    {
+      set_string_prop (self, PROP_OAUTH_URL, integration->oauth_url);
+      set_string_prop (self, PROP_CLIENT_ID, integration->client_id);
+      set_string_prop (self, PROP_REDIRECT_URI, integration->redirect_uri);
+      set_strv_prop (self, PROP_REQUESTED_SCOPES, (const char * const *) integration->scopes);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_hangar_account_set_connected_at (HangarAccount *self,
+                                  gint64         unix_s)
+{
+  set_int_prop (self, PROP_CONNECTED_AT, MAX (unix_s, 0));
+}
+
+void
+_hangar_account_set_last_refresh (HangarAccount *self,
+                                  gint64         unix_s)
+{
+  set_int_prop (self, PROP_LAST_REFRESH, MAX (unix_s, 0));
+}
+
+void
+_hangar_account_set_expiry (HangarAccount *self,
+                            gint64         access_expires_at,
+                            gint64         refresh_expires_at)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  set_int_prop (self, PROP_ACCESS_EXPIRES_AT, MAX (access_expires_at, 0));
+  set_int_prop (self, PROP_REFRESH_EXPIRES_AT, MAX (refresh_expires_at, 0));
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 void
@@ -467,82 +508,38 @@ _hangar_account_to_json (HangarAccount *self)
   return json_builder_get_root (builder);
 }
 
-static const char *
-json_string (JsonObject *obj,
-             const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-json_int (JsonObject *obj,
-          const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return MAX (json_node_get_int (node), 0);
-}
-
-static char **
-json_strv (JsonObject *obj,
-           const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-  g_autoptr(GStrvBuilder) builder = NULL;
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  array = json_node_get_array (node);
-  builder = g_strv_builder_new ();
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *item = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
-        g_strv_builder_add (builder, json_node_get_string (item));
-    }
-  return g_strv_builder_end (builder);
-}
-
 /* Applies one accounts.json entry; notifies only what changed. */
 gboolean
 _hangar_account_update_from_json (HangarAccount *self,
                                   JsonObject    *obj)
 {
-  g_auto(GStrv) scopes = json_strv (obj, "scopes");
-  g_auto(GStrv) requested = json_strv (obj, "requested_scopes");
+  g_auto(GStrv) scopes = _hangar_auth_json_strv (obj, "scopes");
+  g_auto(GStrv) requested = _hangar_auth_json_strv (obj, "requested_scopes");
   int kind = HANGAR_ACCOUNT_KIND_OAUTH;
   int status = HANGAR_ACCOUNT_STATUS_ERROR;
 
-  if (g_strcmp0 (json_string (obj, "id"), self->id) != 0)
+  if (g_strcmp0 (_hangar_auth_json_string (obj, "id"), self->id) != 0)
     return FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_string_prop (self, PROP_LABEL, json_string (obj, "label"));
-  set_string_prop (self, PROP_IDENTIFIER, json_string (obj, "identifier"));
-  if (enum_from_nick (HANGAR_TYPE_ACCOUNT_KIND, json_string (obj, "kind"), &kind))
+  set_string_prop (self, PROP_LABEL, _hangar_auth_json_string (obj, "label"));
+  set_string_prop (self, PROP_IDENTIFIER, _hangar_auth_json_string (obj, "identifier"));
+  if (enum_from_nick (HANGAR_TYPE_ACCOUNT_KIND, _hangar_auth_json_string (obj, "kind"), &kind))
     _hangar_account_set_kind (self, kind);
-  enum_from_nick (HANGAR_TYPE_ACCOUNT_STATUS, json_string (obj, "status"), &status);
-  hangar_account_set_status (self, status, json_string (obj, "status_reason"));
-  set_string_prop (self, PROP_USER_ID, json_string (obj, "user_id"));
-  set_string_prop (self, PROP_EMAIL, json_string (obj, "email"));
+  enum_from_nick (HANGAR_TYPE_ACCOUNT_STATUS, _hangar_auth_json_string (obj, "status"), &status);
+  hangar_account_set_status (self, status, _hangar_auth_json_string (obj, "status_reason"));
+  set_string_prop (self, PROP_USER_ID, _hangar_auth_json_string (obj, "user_id"));
+  set_string_prop (self, PROP_EMAIL, _hangar_auth_json_string (obj, "email"));
   set_strv_prop (self, PROP_SCOPES, (const char * const *) scopes);
   set_strv_prop (self, PROP_REQUESTED_SCOPES, (const char * const *) requested);
-  set_string_prop (self, PROP_API_URL, json_string (obj, "api_url"));
-  set_string_prop (self, PROP_OAUTH_URL, json_string (obj, "oauth_url"));
-  set_string_prop (self, PROP_CLIENT_ID, json_string (obj, "client_id"));
-  set_string_prop (self, PROP_REDIRECT_URI, json_string (obj, "redirect_uri"));
-  set_int_prop (self, PROP_CONNECTED_AT, json_int (obj, "connected_at"));
-  set_int_prop (self, PROP_LAST_REFRESH, json_int (obj, "last_refresh"));
-  set_int_prop (self, PROP_ACCESS_EXPIRES_AT, json_int (obj, "access_expires_at"));
-  set_int_prop (self, PROP_REFRESH_EXPIRES_AT, json_int (obj, "refresh_expires_at"));
+  set_string_prop (self, PROP_API_URL, _hangar_auth_json_string (obj, "api_url"));
+  set_string_prop (self, PROP_OAUTH_URL, _hangar_auth_json_string (obj, "oauth_url"));
+  set_string_prop (self, PROP_CLIENT_ID, _hangar_auth_json_string (obj, "client_id"));
+  set_string_prop (self, PROP_REDIRECT_URI, _hangar_auth_json_string (obj, "redirect_uri"));
+  set_int_prop (self, PROP_CONNECTED_AT, _hangar_auth_json_time (obj, "connected_at"));
+  set_int_prop (self, PROP_LAST_REFRESH, _hangar_auth_json_time (obj, "last_refresh"));
+  set_int_prop (self, PROP_ACCESS_EXPIRES_AT, _hangar_auth_json_time (obj, "access_expires_at"));
+  set_int_prop (self, PROP_REFRESH_EXPIRES_AT, _hangar_auth_json_time (obj, "refresh_expires_at"));
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }

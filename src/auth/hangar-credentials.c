@@ -7,9 +7,16 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "hangar-account-private.h"
 #include "hangar-auth-error.h"
 #include "hangar-credentials.h"
+#include "hangar-json.h"
+#include "hangar-redact.h"
 #include "hangar-token-source.h"
+
+/* A stored item is about 1 KB (two tokens, a secret, three numbers); one
+ * far larger is not ours, and is refused before it is parsed. */
+#define MAX_PAYLOAD_BYTES (64 * 1024)
 
 G_DEFINE_BOXED_TYPE (HangarCredentials, hangar_credentials,
                      hangar_credentials_copy, hangar_credentials_free)
@@ -67,26 +74,6 @@ hangar_credentials_free (HangarCredentials *self)
   g_free (self);
 }
 
-/* json-glib keeps its own copies of string values: wipe them before the
- * nodes are freed. */
-static void
-wipe_strings (JsonObject *obj)
-{
-  GList *members = json_object_get_members (obj);
-
-  for (GList *m = members; m != NULL; m = m->next)
-    {
-      JsonNode *node = json_object_get_member (obj, m->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          const char *s = json_node_get_string (node);
-          explicit_bzero ((char *) s, strlen (s));
-        }
-    }
-  g_list_free (members);
-}
-
 /**
  * hangar_credentials_to_json:
  * @self: credentials
@@ -97,9 +84,8 @@ char *
 hangar_credentials_to_json (const HangarCredentials *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  char *payload;
+  GString *out;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -128,36 +114,14 @@ hangar_credentials_to_json (const HangarCredentials *self)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (gen, root);
-  payload = json_generator_to_data (gen, NULL);
-  wipe_strings (json_node_get_object (root));
-  return payload;
-}
-
-static char *
-dup_string_member (JsonObject *obj,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return g_strdup (json_node_get_string (node));
-}
-
-static gint64
-get_int_member (JsonObject *obj,
-                const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (node);
-  return 0;
+  /* Sized once, so no copy of the secrets is left behind in a buffer that
+   * grew and was freed unwiped. */
+  out = g_string_sized_new (4096 + (self->access_token ? strlen (self->access_token) * 6 : 0) +
+                            (self->refresh_token ? strlen (self->refresh_token) * 6 : 0) +
+                            (self->client_secret ? strlen (self->client_secret) * 6 : 0));
+  hangar_json_append (out, root, -1);
+  _hangar_auth_wipe_json_strings (json_node_get_object (root));
+  return g_string_free (out, FALSE);
 }
 
 /**
@@ -171,21 +135,23 @@ HangarCredentials *
 hangar_credentials_from_json (const char  *json,
                               GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(HangarCredentials) creds = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  g_auto(GStrv) notes = NULL;
   JsonObject *obj;
-  JsonNode *root;
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, NULL))
+  /* The parser's message names a byte offset, never the text. */
+  root = hangar_json_parse (json, -1, MAX_PAYLOAD_BYTES, &notes, &parse_error);
+  if (root == NULL)
     {
       g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_KEYRING,
-                   "%s", "The stored secret is not valid JSON");
+                   "The stored secret is not valid: %s", parse_error->message);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_KEYRING,
                    "%s", "The stored secret is not a JSON object");
@@ -193,15 +159,21 @@ hangar_credentials_from_json (const char  *json,
     }
   obj = json_node_get_object (root);
   creds = hangar_credentials_new ();
-  creds->access_token = dup_string_member (obj, "access_token");
-  creds->refresh_token = dup_string_member (obj, "refresh_token");
-  creds->client_secret = dup_string_member (obj, "client_secret");
-  creds->access_expires_at = get_int_member (obj, "access_expires_at");
-  creds->refresh_expires_at = get_int_member (obj, "refresh_expires_at");
-  creds->issued_at = get_int_member (obj, "issued_at");
+  creds->access_token = g_strdup (_hangar_auth_json_string (obj, "access_token"));
+  creds->refresh_token = g_strdup (_hangar_auth_json_string (obj, "refresh_token"));
+  creds->client_secret = g_strdup (_hangar_auth_json_string (obj, "client_secret"));
+  creds->access_expires_at = _hangar_auth_json_time (obj, "access_expires_at");
+  creds->refresh_expires_at = _hangar_auth_json_time (obj, "refresh_expires_at");
+  creds->issued_at = _hangar_auth_json_time (obj, "issued_at");
 
   /* The parser holds copies of the strings; wipe them before it frees them. */
-  wipe_strings (obj);
+  _hangar_auth_wipe_json_strings (obj);
+
+  /* Secrets from the keyring enter the process here: no message shows
+   * them, in any spelling, from now on. */
+  hangar_redact_add_secret (creds->access_token);
+  hangar_redact_add_secret (creds->refresh_token);
+  hangar_redact_add_secret (creds->client_secret);
 
   return g_steal_pointer (&creds);
 }

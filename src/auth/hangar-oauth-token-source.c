@@ -291,16 +291,15 @@ update_account_after_refresh (HangarOAuthTokenSource *self,
     return;
 
   g_object_freeze_notify (G_OBJECT (account));
-  g_object_set (account,
-                "access-expires-at", self->creds->access_expires_at / G_USEC_PER_SEC,
-                "refresh-expires-at", self->creds->refresh_expires_at / G_USEC_PER_SEC,
-                NULL);
+  _hangar_account_set_expiry (account,
+                              self->creds->access_expires_at / G_USEC_PER_SEC,
+                              self->creds->refresh_expires_at / G_USEC_PER_SEC);
   if (refreshed)
-    g_object_set (account, "last-refresh", now / G_USEC_PER_SEC, NULL);
+    _hangar_account_set_last_refresh (account, now / G_USEC_PER_SEC);
   if (refreshed && self->creds->scope != NULL)
     {
       g_auto(GStrv) scopes = g_strsplit_set (self->creds->scope, " ", -1);
-      g_object_set (account, "scopes", scopes, NULL);
+      _hangar_account_set_scopes (account, (const char * const *) scopes);
     }
   if (self->creds->refresh_expires_at > 0 &&
       self->creds->refresh_expires_at - now < refresh_near_end_of (self->creds))

@@ -1,4 +1,8 @@
-/* hangar-oauth.c — OAuth 2.0 authorization code + PKCE (fact sheet §1)
+/* hangar-oauth.c — OAuth 2.0 authorization code + PKCE
+ *
+ * As Airtable describes it in https://airtable.com/developers/web/api/oauth-reference
+ * (RFC 6749 with RFC 7636 PKCE, S256 only); what Hangar does on top is in
+ * src/auth/README.md.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,12 +10,16 @@
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "hangar-account-private.h"
 #include "hangar-auth-error.h"
+#include "hangar-ids.h"
+#include "hangar-json.h"
 #include "hangar-oauth.h"
+#include "hangar-redact.h"
 #include "hangar-scopes.h"
 #include "hangar-token-source.h"
 
@@ -28,6 +36,13 @@ G_DEFINE_FINAL_TYPE (HangarOAuthFlow, hangar_oauth_flow, G_TYPE_OBJECT)
 
 G_DEFINE_BOXED_TYPE (HangarOAuthIntegration, hangar_oauth_integration,
                      hangar_oauth_integration_copy, hangar_oauth_integration_free)
+
+/* The token endpoint's and whoami's answers are well under 2 KB; a longer
+ * one is refused once this much has come (the network is not trusted to
+ * end it). */
+#define MAX_ANSWER_BYTES (64 * 1024)
+/* hangar-sandbox's start line: its URL, client ids, users and their tokens. */
+#define MAX_SANDBOX_LINE_BYTES (1024 * 1024)
 
 /* RFC 7636 unreserved minus '~', which Airtable does not accept. */
 static const char url_safe_alphabet[] =
@@ -72,6 +87,9 @@ hangar_oauth_integration_new (const char         *api_url,
   self->oauth_url = strip_trailing_slash (oauth_url ? oauth_url : "https://airtable.com");
   self->client_id = g_strdup (client_id);
   self->client_secret = (client_secret && *client_secret) ? g_strdup (client_secret) : NULL;
+  /* However it came (keyring, environment, command line, a form), a client
+   * secret is kept out of every message from here on. */
+  hangar_redact_add_secret (self->client_secret);
   self->redirect_uri = g_strdup (redirect_uri);
   self->scopes = g_strdupv ((char **) (scopes ? scopes : hangar_scopes_default ()));
   return self;
@@ -164,6 +182,23 @@ check_http_url (const char  *what,
   return TRUE;
 }
 
+/* The API and OAuth base URLs get the same check as every API URL
+ * (src/api/hangar-ids.h): tokens go only over https, or plain http to this
+ * machine. */
+static gboolean
+check_base_url (const char  *what,
+                const char  *url,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (hangar_check_api_url (url, &local_error))
+    return TRUE;
+  g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS,
+               "The %s: %s", what, local_error->message);
+  return FALSE;
+}
+
 /**
  * hangar_oauth_integration_validate:
  * @self: an integration
@@ -186,8 +221,8 @@ hangar_oauth_integration_validate (const HangarOAuthIntegration  *self,
                    "%s", "The OAuth client id is missing");
       return FALSE;
     }
-  if (!check_http_url ("API URL", self->api_url, FALSE, error) ||
-      !check_http_url ("OAuth URL", self->oauth_url, FALSE, error) ||
+  if (!check_base_url ("API URL", self->api_url, error) ||
+      !check_base_url ("OAuth URL", self->oauth_url, error) ||
       !check_http_url ("redirect URI", self->redirect_uri, TRUE, error))
     return FALSE;
   if (self->scopes == NULL || self->scopes[0] == NULL)
@@ -210,28 +245,20 @@ HangarOAuthIntegration *
 hangar_oauth_integration_new_from_sandbox_line (const char  *json_line,
                                                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) notes = NULL;
   const char *url = NULL, *client_id = NULL, *redirect_uri = NULL;
   JsonObject *obj;
-  JsonNode *root;
-  JsonNode *node;
 
-  /* json-glib's parse errors may quote the input, which carries a token. */
-  if (!json_parser_load_from_data (parser, json_line, -1, NULL))
-    goto bad;
-  root = json_parser_get_root (parser);
+  /* Any parse error is replaced by one sentence below: the line carries
+   * tokens, and no message should point into it. */
+  root = hangar_json_parse (json_line, -1, MAX_SANDBOX_LINE_BYTES, &notes, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     goto bad;
   obj = json_node_get_object (root);
-#define GET_STR(var, name) \
-  node = json_object_get_member (obj, name); \
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING) \
-    var = json_node_get_string (node);
-  GET_STR (url, "url");
-  GET_STR (client_id, "client_id");
-  GET_STR (redirect_uri, "redirect_uri");
-#undef GET_STR
-  if (url == NULL || client_id == NULL || redirect_uri == NULL)
+  if (!_hangar_json_get_string (obj, "url", TRUE, "the sandbox line", &url, NULL) ||
+      !_hangar_json_get_string (obj, "client_id", TRUE, "the sandbox line", &client_id, NULL) ||
+      !_hangar_json_get_string (obj, "redirect_uri", TRUE, "the sandbox line", &redirect_uri, NULL))
     goto bad;
   return hangar_oauth_integration_new (url, url, client_id, NULL, redirect_uri, NULL);
 
@@ -570,73 +597,182 @@ hangar_oauth_parse_redirect (const char  *redirect_uri,
                    "%s", "The authorization answer has neither a code nor an error");
       return NULL;
     }
+  /* The code is as good as a token until it is exchanged. */
+  hangar_redact_add_secret (code);
   return g_strdup (code);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Token endpoint                                                           */
 
-static const char *
-string_member (JsonObject *obj,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-int_member (JsonObject *obj,
-            const char *name,
-            gint64     *out)
-{
-  JsonNode *node = json_object_get_member (obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *out = json_node_get_int (node);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    *out = (gint64) json_node_get_double (node);
-  else
-    return FALSE;
-  return TRUE;
-}
-
+/* An answer of the token endpoint or of whoami as a JSON object, or NULL
+ * when it is anything else; then @problem says why, in words that never
+ * quote the answer (it may hold a token). */
 static JsonObject *
-parse_object (GBytes *body)
+parse_object (GBytes  *body,
+              char   **problem)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  gsize len = 0;
-  const char *data = g_bytes_get_data (body, &len);
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) notes = NULL;
 
-  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
+  *problem = NULL;
+  if (body == NULL || g_bytes_get_size (body) == 0)
+    {
+      *problem = g_strdup ("it is empty");
+      return NULL;
+    }
+  root = hangar_json_parse_bytes (body, MAX_ANSWER_BYTES, &notes, &error);
+  if (root == NULL)
+    {
+      *problem = g_strdup (error->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      *problem = g_strdup_printf ("it is %s", _hangar_json_node_type_name (root));
+      return NULL;
+    }
   return json_object_ref (json_node_get_object (root));
 }
 
-static void
-wipe_json_strings (JsonObject *obj)
+/* ------------------------------------------------------------------------ */
+/* Reading an answer, at most MAX_ANSWER_BYTES of it                        */
+
+typedef struct
 {
-  GList *members = json_object_get_members (obj);
+  SoupSession  *session;
+  GInputStream *stream;
+  GByteArray   *data;
+  /* The message's own: cancelling it ends the exchange and drops the
+   * connection at once, where closing the stream would first read on. */
+  GCancellable *cancel;
+  GCancellable *caller_cancellable;
+  gulong        caller_handler;
+} CappedRead;
 
-  for (GList *m = members; m != NULL; m = m->next)
+static void
+capped_read_free (CappedRead *read)
+{
+  if (read->caller_handler != 0)
+    g_cancellable_disconnect (read->caller_cancellable, read->caller_handler);
+  g_clear_object (&read->caller_cancellable);
+  g_clear_object (&read->stream);
+  g_clear_object (&read->cancel);
+  g_clear_object (&read->session);
+  g_clear_object (&read->stream);
+  if (read->data != NULL)
     {
-      JsonNode *node = json_object_get_member (obj, m->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          const char *s = json_node_get_string (node);
-          explicit_bzero ((char *) s, strlen (s));
-        }
+      explicit_bzero (read->data->data, read->data->len);
+      g_byte_array_unref (read->data);
     }
-  g_list_free (members);
+  g_free (read);
+}
+
+static void capped_read_next (GTask *task);
+
+static void
+capped_chunk_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CappedRead *read = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+  gsize len = 0;
+  const guint8 *bytes;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  bytes = g_bytes_get_data (chunk, &len);
+  if (len == 0)
+    {
+      GByteArray *data = g_steal_pointer (&read->data);
+
+      g_input_stream_close (read->stream, NULL, NULL);
+      g_task_return_pointer (task, g_byte_array_free_to_bytes (data), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if (read->data->len + len > MAX_ANSWER_BYTES)
+    {
+      explicit_bzero ((guint8 *) bytes, len);
+      g_cancellable_cancel (read->cancel);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                               "The answer is larger than %d bytes", MAX_ANSWER_BYTES);
+      return;
+    }
+  g_byte_array_append (read->data, bytes, len);
+  /* The chunk may hold a token: wipe it before it is freed. */
+  explicit_bzero ((guint8 *) bytes, len);
+  capped_read_next (g_steal_pointer (&task));
+}
+
+static void
+capped_read_next (GTask *task)
+{
+  CappedRead *read = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (read->stream, 8192, G_PRIORITY_DEFAULT,
+                                   read->cancel, capped_chunk_cb, task);
+}
+
+static void
+capped_sent_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  CappedRead *read = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  read->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (read->stream == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  capped_read_next (task);
+}
+
+/* soup_session_send_and_read_async(), but an answer longer than
+ * MAX_ANSWER_BYTES fails with G_IO_ERROR_MESSAGE_TOO_LARGE as soon as that
+ * many bytes came, instead of filling memory with whatever a broken or
+ * hostile server sends. */
+static void
+capped_send_and_read_async (SoupSession         *session,
+                            SoupMessage         *msg,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (session, cancellable, callback, user_data);
+  CappedRead *read = g_new0 (CappedRead, 1);
+
+  g_task_set_source_tag (task, capped_send_and_read_async);
+  read->session = g_object_ref (session);
+  read->data = g_byte_array_new ();
+  read->cancel = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      read->caller_cancellable = g_object_ref (cancellable);
+      read->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (g_cancellable_cancel),
+                                                    g_object_ref (read->cancel), g_object_unref);
+    }
+  g_task_set_task_data (task, read, (GDestroyNotify) capped_read_free);
+  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, read->cancel, capped_sent_cb, task);
+}
+
+static GBytes *
+capped_send_and_read_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -656,7 +792,6 @@ typedef struct
   SoupMessage *msg;
   gint64       started_at;
   char        *old_refresh_token;
-  GPtrArray   *sent_secrets;  /* what the request carried, to keep out of error text */
 } TokenRequest;
 
 static void
@@ -665,36 +800,54 @@ token_request_free (TokenRequest *req)
   g_clear_object (&req->msg);
   g_clear_object (&req->session);
   hangar_token_free (req->old_refresh_token);
-  g_clear_pointer (&req->sent_secrets, g_ptr_array_unref);
   g_free (req);
 }
 
-static void
-remember_secret (GPtrArray  *secrets,
-                 const char *secret)
+/* A lifetime in seconds from the token endpoint's answer. A whole positive
+ * number; above @max_s it is taken as @max_s (see hangar-oauth.h), so that
+ * no expiry computed from it can overflow. Missing is fine unless
+ * @required (then 0 = unknown); anything else is the server's mistake. */
+static gboolean
+get_lifetime (JsonObject  *obj,
+              const char  *member,
+              gboolean     required,
+              gint64       max_s,
+              gint64      *out_s,
+              GError     **error)
 {
-  /* Too short to be a secret worth scrubbing, and would mangle the text. */
-  if (secret == NULL || strlen (secret) < 8)
-    return;
-  g_ptr_array_add (secrets, g_strdup (secret));
-  g_ptr_array_add (secrets, g_uri_escape_string (secret, NULL, FALSE));
-}
+  JsonNode *node = json_object_get_member (obj, member);
+  double value;
 
-/* Server text (error, error_description) goes into GError messages, and
- * from there to logs, the CLI and the UI. A broken or hostile endpoint may
- * echo what we sent: never let that be a token, code, verifier or secret. */
-static char *
-redact (const char *text,
-        GPtrArray  *secrets)
-{
-  GString *out;
-
-  if (text == NULL)
-    return NULL;
-  out = g_string_new (text);
-  for (guint i = 0; secrets != NULL && i < secrets->len; i++)
-    g_string_replace (out, g_ptr_array_index (secrets, i), "[redacted]", 0);
-  return g_string_free (out, FALSE);
+  *out_s = 0;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!required)
+        return TRUE;
+      g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                   "The token endpoint's answer has no %s", member);
+      return FALSE;
+    }
+  if (!_hangar_json_node_get_number (node, &value) || value != floor (value))
+    {
+      g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                   "The token endpoint's %s is %s, not a whole number of seconds", member,
+                   _hangar_json_node_type_name (node));
+      return FALSE;
+    }
+  if (value <= 0)
+    {
+      g_set_error (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                   "The token endpoint's %s is %g: a token must live a positive number of seconds",
+                   member, value);
+      return FALSE;
+    }
+  if (value > (double) max_s)
+    {
+      g_debug ("The token endpoint's %s of %g s is taken as %" G_GINT64_FORMAT " s", member, value, max_s);
+      value = (double) max_s;
+    }
+  *out_s = (gint64) value;
+  return TRUE;
 }
 
 static void
@@ -713,12 +866,16 @@ token_response_cb (GObject      *object,
   g_autofree char *safe_err = NULL;
   g_autofree char *safe_desc = NULL;
   gint64 expires_in = 0, refresh_expires_in = 0;
+  g_autofree char *problem = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  body = capped_send_and_read_finish (result, &error);
   if (body == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                                 "The token endpoint's answer is larger than %d bytes", MAX_ANSWER_BYTES);
       else
         g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NETWORK,
                                  "Could not reach the token endpoint: %s", error->message);
@@ -726,7 +883,7 @@ token_response_cb (GObject      *object,
     }
 
   status = soup_message_get_status (req->msg);
-  obj = parse_object (body);
+  obj = parse_object (body, &problem);
   wipe_bytes (body);
 
   if (status == 409)
@@ -737,10 +894,15 @@ token_response_cb (GObject      *object,
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      err = obj ? string_member (obj, "error") : NULL;
-      desc = obj ? string_member (obj, "error_description") : NULL;
-      safe_err = redact (err, req->sent_secrets);
-      safe_desc = redact (desc, req->sent_secrets);
+      err = obj ? _hangar_auth_json_string (obj, "error") : NULL;
+      desc = obj ? _hangar_auth_json_string (obj, "error_description") : NULL;
+      /* Server text goes into GError messages, and from there to logs, the
+       * CLI and the UI. A broken or hostile endpoint may echo what we sent:
+       * every secret the request carried (refresh token, code, verifier,
+       * client secret) was registered with hangar_redact_add_secret() when
+       * it entered the process, so no spelling of one survives this. */
+      safe_err = hangar_redact (err);
+      safe_desc = hangar_redact (desc);
       err = safe_err;
       desc = safe_desc;
       if (err != NULL && g_str_equal (err, "invalid_grant"))
@@ -761,17 +923,32 @@ token_response_cb (GObject      *object,
       goto out;
     }
 
-  access = obj ? string_member (obj, "access_token") : NULL;
-  if (access == NULL || *access == '\0' || !int_member (obj, "expires_in", &expires_in) || expires_in <= 0)
+  if (obj == NULL)
     {
       g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
-                               "%s", "The token endpoint's answer lacks access_token or expires_in");
+                               "The token endpoint's answer is not a JSON object (%s)", problem);
       goto out;
     }
-  refresh = string_member (obj, "refresh_token");
-  scope = string_member (obj, "scope");
-  int_member (obj, "refresh_expires_in", &refresh_expires_in);
+  access = _hangar_auth_json_string (obj, "access_token");
+  if (access == NULL || *access == '\0')
+    {
+      g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                               "%s", "The token endpoint's answer has no access_token");
+      goto out;
+    }
+  if (!get_lifetime (obj, "expires_in", TRUE, HANGAR_OAUTH_MAX_ACCESS_LIFETIME_S, &expires_in, &error) ||
+      !get_lifetime (obj, "refresh_expires_in", FALSE, HANGAR_OAUTH_MAX_REFRESH_LIFETIME_S,
+                     &refresh_expires_in, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      goto out;
+    }
+  refresh = _hangar_auth_json_string (obj, "refresh_token");
+  scope = _hangar_auth_json_string (obj, "scope");
 
+  /* New secrets: from now on no message shows them. */
+  hangar_redact_add_secret (access);
+  hangar_redact_add_secret (refresh);
   creds = hangar_credentials_new ();
   creds->access_token = g_strdup (access);
   creds->refresh_token = g_strdup (refresh ? refresh : req->old_refresh_token);
@@ -785,7 +962,7 @@ token_response_cb (GObject      *object,
 
 out:
   if (obj != NULL)
-    wipe_json_strings (obj);
+    _hangar_auth_wipe_json_strings (obj);
 }
 
 static void
@@ -798,10 +975,18 @@ send_token_request (GTask                        *task,
   g_autofree char *endpoint = hangar_oauth_integration_dup_token_endpoint (integration);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
   char *encoded;
   TokenRequest *req;
-  g_autoptr(GPtrArray) sent_secrets = g_ptr_array_new_with_free_func ((GDestroyNotify) hangar_token_free);
 
+  /* A refresh token or a code never goes over plain http to another
+   * machine, whatever the stored settings say. */
+  if (!check_base_url ("OAuth URL", integration->oauth_url, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
   msg = soup_message_new ("POST", endpoint);
   if (msg == NULL)
     {
@@ -818,7 +1003,6 @@ send_token_request (GTask                        *task,
       g_autofree char *header = g_strconcat ("Basic ", b64, NULL);
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
-      remember_secret (sent_secrets, b64);
       explicit_bzero (pair, strlen (pair));
       explicit_bzero (b64, strlen (b64));
       explicit_bzero (header, strlen (header));
@@ -838,17 +1022,16 @@ send_token_request (GTask                        *task,
   req->msg = g_object_ref (msg);
   req->started_at = _hangar_auth_get_real_time ();
   req->old_refresh_token = g_strdup (old_refresh_token);
-  req->sent_secrets = g_steal_pointer (&sent_secrets);
-  remember_secret (req->sent_secrets, old_refresh_token);
-  remember_secret (req->sent_secrets, g_hash_table_lookup (form, "code"));
-  remember_secret (req->sent_secrets, g_hash_table_lookup (form, "code_verifier"));
-  remember_secret (req->sent_secrets, integration->client_secret);
+  /* Registered where they entered the process already; once more here,
+   * for callers that built the integration or form by hand. */
+  hangar_redact_add_secret (old_refresh_token);
+  hangar_redact_add_secret (g_hash_table_lookup (form, "code"));
+  hangar_redact_add_secret (g_hash_table_lookup (form, "code_verifier"));
+  hangar_redact_add_secret (integration->client_secret);
   req->session = session ? g_object_ref (session) : soup_session_new_with_options ("timeout", 30, NULL);
   g_task_set_task_data (task, req, (GDestroyNotify) token_request_free);
 
-  soup_session_send_and_read_async (req->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task),
-                                    token_response_cb, task);
+  capped_send_and_read_async (req->session, msg, g_task_get_cancellable (task), token_response_cb, task);
 }
 
 /**
@@ -918,15 +1101,19 @@ whoami_cb (GObject      *object,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonObject) obj = NULL;
   g_autoptr(HangarOAuthIdentity) identity = NULL;
-  JsonNode *scopes;
+  JsonArray *scopes = NULL;
+  g_autofree char *problem = NULL;
   const char *id;
   guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  body = capped_send_and_read_finish (result, &error);
   if (body == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                                 "whoami's answer is larger than %d bytes", MAX_ANSWER_BYTES);
       else
         g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_NETWORK,
                                  "Could not reach the API: %s", error->message);
@@ -946,8 +1133,14 @@ whoami_cb (GObject      *object,
                                "whoami answered HTTP %u", status);
       return;
     }
-  obj = parse_object (body);
-  id = obj ? string_member (obj, "id") : NULL;
+  obj = parse_object (body, &problem);
+  if (obj == NULL)
+    {
+      g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
+                               "whoami's answer is not a JSON object (%s)", problem);
+      return;
+    }
+  id = _hangar_auth_json_string (obj, "id");
   if (id == NULL || *id == '\0')
     {
       g_task_return_new_error (task, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_RESPONSE,
@@ -956,11 +1149,10 @@ whoami_cb (GObject      *object,
     }
   identity = g_new0 (HangarOAuthIdentity, 1);
   identity->user_id = g_strdup (id);
-  identity->email = g_strdup (string_member (obj, "email"));
-  scopes = json_object_get_member (obj, "scopes");
-  if (scopes != NULL && JSON_NODE_HOLDS_ARRAY (scopes))
+  identity->email = g_strdup (_hangar_auth_json_string (obj, "email"));
+  if (_hangar_json_get_array (obj, "scopes", FALSE, "whoami", &scopes, NULL) && scopes != NULL)
     {
-      JsonArray *array = json_node_get_array (scopes);
+      JsonArray *array = scopes;
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
       for (guint i = 0; i < json_array_get_length (array); i++)
@@ -984,7 +1176,8 @@ whoami_cb (GObject      *object,
  * @callback: called with the result
  * @user_data: data for @callback
  *
- * Asks who the token belongs to (fact sheet §7).
+ * Asks who the token belongs to: GET /v0/meta/whoami
+ * (https://airtable.com/developers/web/api/get-user-id-scopes).
  */
 void
 hangar_oauth_whoami_async (SoupSession         *session,
@@ -997,9 +1190,17 @@ hangar_oauth_whoami_async (SoupSession         *session,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_autofree char *url = g_strconcat (api_url, "/v0/meta/whoami", NULL);
   g_autofree char *header = NULL;
+  g_autoptr(GError) error = NULL;
   SoupMessage *msg;
 
   g_task_set_source_tag (task, hangar_oauth_whoami_async);
+  /* The token goes only over https, or plain http to this machine. */
+  if (!check_base_url ("API URL", api_url, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
   msg = soup_message_new ("GET", url);
   if (msg == NULL)
     {
@@ -1018,7 +1219,7 @@ hangar_oauth_whoami_async (SoupSession         *session,
       session = soup_session_new_with_options ("timeout", 30, NULL);
       g_object_set_data_full (G_OBJECT (msg), "hangar-session", session, g_object_unref);
     }
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, cancellable, whoami_cb, task);
+  capped_send_and_read_async (session, msg, cancellable, whoami_cb, task);
 }
 
 /**
@@ -1081,6 +1282,7 @@ hangar_oauth_flow_new (const HangarOAuthIntegration *integration)
   self = g_object_new (HANGAR_TYPE_OAUTH_FLOW, NULL);
   self->integration = hangar_oauth_integration_copy (integration);
   self->verifier = hangar_oauth_generate_verifier (128);
+  hangar_redact_add_secret (self->verifier);
   self->state = hangar_oauth_generate_state ();
   challenge = hangar_oauth_challenge_s256 (self->verifier);
   self->authorize_uri = hangar_oauth_build_authorize_uri (self->integration, self->state, challenge);

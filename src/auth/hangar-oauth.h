@@ -130,6 +130,16 @@ HangarCredentials            *hangar_oauth_flow_exchange_code_finish (HangarOAut
 
 /* --- Token endpoint and whoami (used by the token source and the store) --- */
 
+/* Lifetimes the token endpoint gives (expires_in, refresh_expires_in) must
+ * be whole positive numbers of seconds; anything else fails with
+ * HANGAR_AUTH_ERROR_INVALID_RESPONSE. Longer ones are believed only up to
+ * these (Airtable's own are 60 minutes and 60 days): the token is then
+ * refreshed early, which costs one request, instead of an expiry that
+ * overflows or lies far in the future. Lifetimes count from when the
+ * request left. */
+#define HANGAR_OAUTH_MAX_ACCESS_LIFETIME_S  (G_GINT64_CONSTANT (24) * 3600)
+#define HANGAR_OAUTH_MAX_REFRESH_LIFETIME_S (G_GINT64_CONSTANT (366) * 24 * 3600)
+
 /* grant_type=refresh_token. Errors: HANGAR_AUTH_ERROR_INVALID_GRANT,
  * _CONFLICT (409), _INVALID_CLIENT, _NETWORK, _TOKEN_ENDPOINT, _INVALID_RESPONSE.
  * A response without a refresh_token keeps @refresh_token. */

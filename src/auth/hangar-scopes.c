@@ -1,4 +1,6 @@
-/* hangar-scopes.c — capabilities and the scopes they need (fact sheet §2)
+/* hangar-scopes.c — capabilities and the scopes they need
+ *
+ * The scopes are Airtable's: https://airtable.com/developers/web/api/scopes
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

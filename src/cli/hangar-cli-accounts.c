@@ -28,7 +28,7 @@ flush_default_store_at_exit (void)
   g_autoptr(GError) error = NULL;
 
   if (!hangar_account_store_flush (store, &error))
-    g_printerr ("hangar-cli: could not save the accounts: %s\n", error->message);
+    hangar_cli_fail (0, "could not save the accounts: %s", error->message);
 }
 
 static HangarAccountStore *
@@ -122,8 +122,8 @@ list_integrations (HangarAccountStore *store,
   g_auto(GStrv) names = hangar_account_store_list_integrations (store);
 
   if (names[0] == NULL && !jsonl)
-    printf ("No saved integrations. Save one with: hangar-cli connect LABEL --oauth --client-id ID "
-            "--save-integration NAME\n");
+    hangar_cli_print_line ("No saved integrations. Save one with: hangar-cli connect LABEL --oauth --client-id ID "
+                           "--save-integration NAME");
   for (guint i = 0; names[i] != NULL; i++)
     {
       gboolean has_secret = FALSE;
@@ -153,11 +153,11 @@ list_integrations (HangarAccountStore *store,
           hangar_cli_print_json_line (node);
           continue;
         }
-      printf ("%s\n", names[i]);
-      printf ("  client id:      %s%s\n", integ->client_id, has_secret ? " (client secret in the keyring)" : "");
-      printf ("  redirect uri:   %s\n", integ->redirect_uri);
-      printf ("  api / oauth:    %s  %s\n", integ->api_url, integ->oauth_url);
-      printf ("  scopes:         %s\n", scopes);
+      hangar_cli_print_line ("%s", names[i]);
+      hangar_cli_print_line ("  client id:      %s%s", integ->client_id, has_secret ? " (client secret in the keyring)" : "");
+      hangar_cli_print_line ("  redirect uri:   %s", integ->redirect_uri);
+      hangar_cli_print_line ("  api / oauth:    %s  %s", integ->api_url, integ->oauth_url);
+      hangar_cli_print_line ("  scopes:         %s", scopes);
     }
   return HANGAR_CLI_EXIT_OK;
 }
@@ -204,7 +204,7 @@ run_list (int    argc,
 
   if (n == 0)
     {
-      printf ("No accounts. Connect one with: hangar-cli connect LABEL --pat-env VAR | --oauth …\n");
+      hangar_cli_print_line ("No accounts. Connect one with: hangar-cli connect LABEL --pat-env VAR | --oauth …");
       return HANGAR_CLI_EXIT_OK;
     }
   for (guint i = 0; i < n; i++)
@@ -215,21 +215,21 @@ run_list (int    argc,
       g_autofree char *expiry = format_time (hangar_account_get_access_expires_at (account));
       g_autofree char *refresh = format_time (hangar_account_get_last_refresh (account));
 
-      printf ("%s\n", hangar_account_get_label (account));
-      printf ("  status:         %s%s%s\n", status_nick (hangar_account_get_status (account)),
-              hangar_account_get_status_reason (account) ? " — " : "",
-              hangar_account_get_status_reason (account) ? hangar_account_get_status_reason (account) : "");
-      printf ("  kind:           %s\n", hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_PAT
+      hangar_cli_print_line ("%s", hangar_account_get_label (account));
+      hangar_cli_print_line ("  status:         %s%s%s", status_nick (hangar_account_get_status (account)),
+                             hangar_account_get_status_reason (account) ? " — " : "",
+                             hangar_account_get_status_reason (account) ? hangar_account_get_status_reason (account) : "");
+      hangar_cli_print_line ("  kind:           %s", hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_PAT
                                           ? "personal access token" : "OAuth");
-      printf ("  user:           %s (%s)\n",
-              hangar_account_get_email (account) ? hangar_account_get_email (account) : "email not shared",
-              hangar_account_get_user_id (account) ? hangar_account_get_user_id (account) : "-");
-      printf ("  api:            %s\n", hangar_account_get_api_url (account) ? hangar_account_get_api_url (account) : "-");
-      printf ("  scopes:         %s\n", scope_text);
+      hangar_cli_print_line ("  user:           %s (%s)",
+                             hangar_account_get_email (account) ? hangar_account_get_email (account) : "email not shared",
+                             hangar_account_get_user_id (account) ? hangar_account_get_user_id (account) : "-");
+      hangar_cli_print_line ("  api:            %s", hangar_account_get_api_url (account) ? hangar_account_get_api_url (account) : "-");
+      hangar_cli_print_line ("  scopes:         %s", scope_text);
       if (hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_OAUTH)
         {
-          printf ("  access expires: %s\n", expiry);
-          printf ("  last refresh:   %s\n", refresh);
+          hangar_cli_print_line ("  access expires: %s", expiry);
+          hangar_cli_print_line ("  last refresh:   %s", refresh);
         }
     }
   return HANGAR_CLI_EXIT_OK;
@@ -429,16 +429,16 @@ run_oauth_flow (HangarAccountStore     *store,
     {
       printf ("%s\n", hangar_oauth_flow_get_authorize_uri (l.flow));
       fflush (stdout);
-      g_printerr ("hangar-cli: open the URL above in a browser; waiting for the answer on %s\n",
-                  integration->redirect_uri);
+      hangar_cli_fail (0, "open the URL above in a browser; waiting for the answer on %s",
+                       integration->redirect_uri);
     }
   else
     {
-      g_printerr ("hangar-cli: opening the browser to sign in; waiting for the answer on %s\n",
-                  integration->redirect_uri);
+      hangar_cli_fail (0, "opening the browser to sign in; waiting for the answer on %s",
+                       integration->redirect_uri);
       if (!g_app_info_launch_default_for_uri (hangar_oauth_flow_get_authorize_uri (l.flow), NULL, &error))
         {
-          g_printerr ("hangar-cli: could not open a browser (%s); open this URL:\n", error->message);
+          hangar_cli_fail (0, "could not open a browser (%s); open this URL:", error->message);
           printf ("%s\n", hangar_oauth_flow_get_authorize_uri (l.flow));
           fflush (stdout);
           g_clear_error (&error);
@@ -466,10 +466,10 @@ run_oauth_flow (HangarAccountStore     *store,
     }
   else
     {
-      printf ("Connected “%s” as %s (%s): %s\n", hangar_account_get_label (l.account),
-              hangar_account_get_email (l.account) ? hangar_account_get_email (l.account) : "email not shared",
-              hangar_account_get_user_id (l.account),
-              status_nick (hangar_account_get_status (l.account)));
+      hangar_cli_print_line ("Connected “%s” as %s (%s): %s", hangar_account_get_label (l.account),
+                             hangar_account_get_email (l.account) ? hangar_account_get_email (l.account) : "email not shared",
+                             hangar_account_get_user_id (l.account),
+                             status_nick (hangar_account_get_status (l.account)));
       status = HANGAR_CLI_EXIT_OK;
       if (save_as != NULL)
         {
@@ -481,8 +481,8 @@ run_oauth_flow (HangarAccountStore     *store,
           if (!hangar_account_store_save_integration_finish (store, hangar_cli_wait (&result), &save_error))
             status = hangar_cli_report_error (save_error);
           else
-            printf ("Saved the integration as “%s”: connect more accounts with --oauth --integration %s\n",
-                    save_as, save_as);
+            hangar_cli_print_line ("Saved the integration as “%s”: connect more accounts with --oauth --integration %s",
+                                   save_as, save_as);
         }
     }
 
@@ -510,16 +510,17 @@ connect_pat (HangarAccountStore *store,
 
   if (token == NULL || *token == '\0')
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "environment variable %s is not set", pat_env);
+  hangar_redact_add_secret (token);
 
   hangar_account_store_connect_pat_async (store, label, api_url, token, NULL,
                                           hangar_cli_wait_callback, &result);
   account = hangar_account_store_connect_pat_finish (store, hangar_cli_wait (&result), &error);
   if (account == NULL)
     return hangar_cli_report_error (error);
-  printf ("Connected “%s” as %s (%s): %s\n", hangar_account_get_label (account),
-          hangar_account_get_email (account) ? hangar_account_get_email (account) : "email not shared",
-          hangar_account_get_user_id (account),
-          status_nick (hangar_account_get_status (account)));
+  hangar_cli_print_line ("Connected “%s” as %s (%s): %s", hangar_account_get_label (account),
+                         hangar_account_get_email (account) ? hangar_account_get_email (account) : "email not shared",
+                         hangar_account_get_user_id (account),
+                         status_nick (hangar_account_get_status (account)));
   return HANGAR_CLI_EXIT_OK;
 }
 
@@ -659,6 +660,7 @@ run_connect (int       argc,
         secret = g_getenv (secret_env);
         if (secret == NULL || *secret == '\0')
           return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "environment variable %s is not set", secret_env);
+        hangar_redact_add_secret (secret);
       }
     integration = hangar_oauth_integration_new (api_url, the_oauth_url, client_id, secret,
                                                 redirect_uri ? redirect_uri : DEFAULT_REDIRECT_URI,
@@ -695,7 +697,7 @@ run_disconnect (int    argc,
                                                      hangar_cli_wait_callback, &result);
       if (!hangar_account_store_remove_integration_finish (store, hangar_cli_wait (&result), &error))
         return hangar_cli_report_error (error);
-      printf ("Forgot the integration “%s” (accounts connected with it keep working)\n", integration_name);
+      hangar_cli_print_line ("Forgot the integration “%s” (accounts connected with it keep working)", integration_name);
       return HANGAR_CLI_EXIT_OK;
     }
   if (argc != 2)
@@ -709,7 +711,7 @@ run_disconnect (int    argc,
   hangar_account_store_remove_async (store, account, NULL, hangar_cli_wait_callback, &result);
   if (!hangar_account_store_remove_finish (store, hangar_cli_wait (&result), &error))
     return hangar_cli_report_error (error);
-  printf ("Disconnected “%s”\n", label);
+  hangar_cli_print_line ("Disconnected “%s”", label);
   return HANGAR_CLI_EXIT_OK;
 }
 

@@ -6,8 +6,6 @@
 
 #include <string.h>
 
-#include <gio/gunixinputstream.h>
-
 #include "hangar-cli.h"
 
 int
@@ -99,6 +97,8 @@ hangar_cli_schema_run (HangarCliGlobals  *globals,
     return HANGAR_CLI_EXIT_USAGE;
   if (argc != 2)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: schema BASE");
+  if (!hangar_cli_check_ids ("base", argv[1], NULL))
+    return HANGAR_CLI_EXIT_USAGE;
 
   if (!(client = hangar_cli_open_client (globals, &error)))
     return hangar_cli_report_error (error);
@@ -119,20 +119,6 @@ hangar_cli_schema_run (HangarCliGlobals  *globals,
   else
     hangar_cli_print_json_pretty (node);
   return HANGAR_CLI_EXIT_OK;
-}
-
-static char *
-read_all_stdin (GError **error)
-{
-  g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
-  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
-
-  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_NONE, NULL, error) < 0)
-    return NULL;
-  if (!g_output_stream_write_all (out, "", 1, NULL, NULL, error) ||
-      !g_output_stream_close (out, NULL, error))
-    return NULL;
-  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
 }
 
 int
@@ -185,16 +171,30 @@ hangar_cli_request_run (HangarCliGlobals  *globals,
   if (data != NULL)
     {
       g_autofree char *text = NULL;
+      g_auto(GStrv) notes = NULL;
+      gsize length = 0;
 
       if (g_str_equal (data, "-"))
         {
-          text = read_all_stdin (&error);
+          /* Read no further than what could still be sent. */
+          text = hangar_cli_read_stdin (HANGAR_CLI_MAX_INPUT_BYTES, &length, &error);
+          if (text == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+            return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE,
+                                    "--data - : stdin is longer than %d bytes, more than Airtable accepts "
+                                    "in one request; nothing was sent", HANGAR_CLI_MAX_INPUT_BYTES);
           if (text == NULL)
             return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "reading stdin: %s", error->message);
         }
-      body = hangar_cli_parse_json (text != NULL ? text : data, &error);
+      else
+        {
+          text = g_strdup (data);
+          length = strlen (text);
+        }
+      body = hangar_cli_parse_json (text, length, &notes, &error);
       if (body == NULL)
-        return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--data is not JSON: %s", error->message);
+        return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--data is not JSON: %s; nothing was sent", error->message);
+      for (guint i = 0; notes != NULL && notes[i] != NULL; i++)
+        hangar_cli_fail (0, "--data: %s", notes[i]);
     }
 
   if (!(client = hangar_cli_open_client (globals, &error)))

@@ -6,8 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-#include <gio/gunixinputstream.h>
+#include <unistd.h>
 
 #include "hangar-cli.h"
 
@@ -213,6 +212,7 @@ records_list (HangarCliGlobals  *globals,
   g_autoptr(HangarListOptions) options = hangar_list_options_new ();
   g_autoptr(GPtrArray) columns = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *offset = NULL;
   g_autofree char *full_formula = NULL;
@@ -220,6 +220,7 @@ records_list (HangarCliGlobals  *globals,
   gboolean csv;
   guint printed = 0;
   guint restarts = 0;
+  guint relisted = 0;
 
   if (!hangar_cli_parse_options (entries, "BASE TABLE — print records as JSON lines or CSV", &argc, &argv))
     return HANGAR_CLI_EXIT_USAGE;
@@ -227,6 +228,8 @@ records_list (HangarCliGlobals  *globals,
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: records list BASE TABLE [options]");
   base = argv[1];
   table = argv[2];
+  if (!hangar_cli_check_ids ("base", base, "table", table, NULL))
+    return HANGAR_CLI_EXIT_USAGE;
 
   if (format != NULL && !g_str_equal (format, "jsonl") && !g_str_equal (format, "csv"))
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown format “%s” (jsonl or csv)", format);
@@ -277,12 +280,20 @@ records_list (HangarCliGlobals  *globals,
 
   /* Page by page, printing each page as it arrives. When the server's
    * iterator expires the listing starts over; records already printed are
-   * skipped, so nothing is duplicated or lost. */
+   * skipped, so nothing is duplicated or lost.
+   *
+   * A server that never lets the listing end — the same offset again, or
+   * new offsets with nothing new — is told apart from that restart: every
+   * page must bring a record not printed yet, except right after a
+   * restart, while the records listed again are no more than those
+   * printed. Otherwise the listing stops with an error rather than ask
+   * forever. */
   for (;;)
     {
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GPtrArray) page = NULL;
       g_autofree char *next = NULL;
+      guint new_records = 0;
 
       hangar_client_list_records_page_async (client, base, table, options, offset, NULL,
                                              hangar_cli_wait_callback, &result);
@@ -293,8 +304,10 @@ records_list (HangarCliGlobals  *globals,
               restarts < MAX_LIST_RESTARTS)
             {
               restarts++;
+              relisted = 0;
               g_clear_error (&error);
               g_clear_pointer (&offset, g_free);
+              g_hash_table_remove_all (offsets);
               continue;
             }
           return hangar_cli_report_error (error);
@@ -305,18 +318,33 @@ records_list (HangarCliGlobals  *globals,
           HangarRecord *record = g_ptr_array_index (page, i);
 
           if (!g_hash_table_add (seen, g_strdup (hangar_record_get_id (record))))
-            continue;
+            {
+              relisted++;
+              continue;
+            }
+          new_records++;
           if (csv)
             print_csv_record (record, columns);
           else
             print_record (record);
-          if (max > 0 && ++printed >= (guint) max)
+          printed++;
+          if (max > 0 && printed >= (guint) max)
             return HANGAR_CLI_EXIT_OK;
         }
       fflush (stdout);
 
       if (next == NULL)
         break;
+      if (g_hash_table_contains (offsets, next))
+        return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
+                                "the server returned a listing offset it had returned before, so the "
+                                "listing would never end; stopped after %u record%s", printed, printed == 1 ? "" : "s");
+      if (new_records == 0 && (restarts == 0 || relisted > g_hash_table_size (seen)))
+        return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
+                                "the server returned a page with no record not listed already, and "
+                                "another offset, so the listing would never end; stopped after %u record%s",
+                                printed, printed == 1 ? "" : "s");
+      g_hash_table_add (offsets, g_strdup (next));
       g_free (offset);
       offset = g_steal_pointer (&next);
     }
@@ -341,6 +369,8 @@ records_get (HangarCliGlobals  *globals,
     return HANGAR_CLI_EXIT_USAGE;
   if (argc != 4)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: records get BASE TABLE RECORD");
+  if (!hangar_cli_check_ids ("base", argv[1], "table", argv[2], "record", argv[3], NULL))
+    return HANGAR_CLI_EXIT_USAGE;
 
   if (!(client = hangar_cli_open_client (globals, &error)))
     return hangar_cli_report_error (error);
@@ -496,6 +526,17 @@ report_batch (HangarBatchResult  *result,
   return written->len > 0 || uncertain->len > 0 ? HANGAR_CLI_EXIT_PARTIAL : HANGAR_CLI_EXIT_ERROR;
 }
 
+/* Only JSON whitespace (a line of it is skipped). */
+static gboolean
+is_blank (const char *text,
+          gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
+      return FALSE;
+  return TRUE;
+}
+
 /* Reads JSON lines from stdin and checks them for @kind. Every bad line is
  * reported with its number; on any error nothing is returned (and nothing
  * will be sent). */
@@ -505,26 +546,24 @@ read_input (WriteKind            kind,
             GArray              *line_numbers,
             gboolean            *ok)
 {
-  g_autoptr(GInputStream) raw = g_unix_input_stream_new (0, FALSE);
-  g_autoptr(GDataInputStream) in = g_data_input_stream_new (raw);
+  g_autoptr(HangarCliLineReader) in = hangar_cli_line_reader_new (STDIN_FILENO, HANGAR_CLI_MAX_INPUT_BYTES);
+  g_autoptr(GString) line = g_string_new (NULL);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   guint line_no = 0;
   guint n_errors = 0;
 
   *ok = TRUE;
-  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
 
   for (;;)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonNode) node = NULL;
-      g_autofree char *line = NULL;
+      g_auto(GStrv) notes = NULL;
       g_autofree char *problem = NULL;
+      gboolean too_long = FALSE;
       JsonObject *object;
-      gsize length;
 
-      line = g_data_input_stream_read_line (in, &length, NULL, &error);
-      if (line == NULL)
+      if (!hangar_cli_line_reader_next (in, line, &too_long, &error))
         {
           if (error != NULL)
             {
@@ -535,15 +574,18 @@ read_input (WriteKind            kind,
         }
       line_no++;
 
-      if (g_strstrip (line)[0] == '\0')
+      if (too_long)
+        problem = g_strdup_printf ("longer than %d bytes, more than Airtable accepts in one request",
+                                   HANGAR_CLI_MAX_INPUT_BYTES);
+      else if (is_blank (line->str, line->len))
         continue;
-
-      if (strlen (line) != length || !g_utf8_validate (line, -1, NULL))
-        problem = g_strdup ("not valid UTF-8 text");
-      else if (!(node = hangar_cli_parse_json (line, &error)))
+      else if (!(node = hangar_cli_parse_json (line->str, line->len, &notes, &error)))
         problem = g_strdup_printf ("not JSON: %s", error->message);
       else if (!JSON_NODE_HOLDS_OBJECT (node))
         problem = g_strdup ("not a JSON object");
+
+      for (guint i = 0; problem == NULL && notes != NULL && notes[i] != NULL; i++)
+        hangar_cli_fail (0, "stdin line %u: %s", line_no, notes[i]);
 
       if (problem == NULL)
         {
@@ -558,6 +600,8 @@ read_input (WriteKind            kind,
               if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING ||
                   json_node_get_string (id)[0] == '\0')
                 problem = g_strdup ("needs {\"id\": \"rec…\", \"fields\": {…}}: “id” is missing or not a string");
+              else if (!hangar_check_path_segment ("record", json_node_get_string (id), &error))
+                problem = g_strdup (error->message);
               else if (fields == NULL || !JSON_NODE_HOLDS_OBJECT (fields))
                 problem = g_strdup ("needs {\"id\": \"rec…\", \"fields\": {…}}: “fields” is missing or not an object");
               else
@@ -642,6 +686,9 @@ records_write (HangarCliGlobals  *globals,
     return HANGAR_CLI_EXIT_USAGE;
   if (argc != 3)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: records %s BASE TABLE < records.jsonl", argv[0]);
+  /* Before stdin is read: nothing is sent, so nothing needs reading. */
+  if (!hangar_cli_check_ids ("base", argv[1], "table", argv[2], NULL))
+    return HANGAR_CLI_EXIT_USAGE;
 
   n_merge = merge_on != NULL ? g_strv_length (merge_on) : 0;
   if (kind == WRITE_UPSERT && (n_merge < 1 || n_merge > 3))
@@ -713,10 +760,12 @@ records_delete (HangarCliGlobals  *globals,
   if (argc < 4)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: records delete BASE TABLE RECORD…");
 
+  if (!hangar_cli_check_ids ("base", argv[1], "table", argv[2], NULL))
+    return HANGAR_CLI_EXIT_USAGE;
   for (int i = 3; i < argc; i++)
     {
-      if (argv[i][0] == '\0')
-        return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "empty record id");
+      if (!hangar_cli_check_ids ("record", argv[i], NULL))
+        return HANGAR_CLI_EXIT_USAGE;
       g_ptr_array_add (ids, argv[i]);
     }
   g_ptr_array_add (ids, NULL);

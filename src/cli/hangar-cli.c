@@ -4,17 +4,16 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
-#include <math.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "hangar-auth-error.h"
 #include "hangar-cli.h"
 
 #define DEFAULT_TOKEN_ENV "AIRTABLE_TOKEN"
-
-/* The variable the token came from, so that messages can be scrubbed of it. */
-static const char *token_env_in_use;
 
 static const char usage_text[] =
   "Usage: hangar-cli [OPTION…] COMMAND [ARG…]\n"
@@ -57,7 +56,8 @@ static const char usage_text[] =
   "  disconnect --integration NAME              forget a saved OAuth integration\n"
   "\n"
   "Options:\n"
-  "  --api-url URL    API base URL (default " HANGAR_DEFAULT_API_URL ")\n"
+  "  --api-url URL    API base URL (default " HANGAR_DEFAULT_API_URL "); https,\n"
+  "                   or plain http only for 127.0.0.1, ::1 and localhost\n"
   "  --token-env VAR  read the token from environment variable VAR\n"
   "                   (default " DEFAULT_TOKEN_ENV "); it is never printed\n"
   "  -a, --account A  use the connected account labelled A\n"
@@ -65,29 +65,10 @@ static const char usage_text[] =
   "  -h, --help       show this text\n"
   "  --version        show the version\n"
   "\n"
+  "Input: JSON lines or --data of at most 2 MB, nested at most 128 levels.\n"
+  "\n"
   "Exit status: 0 success, 1 error, 2 bad usage or input (nothing sent),\n"
   "3 a batch write stopped part way (see stderr for what was written).\n";
-
-/* Replaces every occurrence of the token and every newline, so an error
- * is one line and never shows a secret. */
-static char *
-sanitize (const char *text)
-{
-  const char *token = token_env_in_use != NULL ? g_getenv (token_env_in_use) : NULL;
-  g_autofree char *scrubbed = NULL;
-  GString *out;
-
-  if (text == NULL)
-    return g_strdup ("");
-
-  out = g_string_new (text);
-  if (token != NULL && strlen (token) >= 4)
-    g_string_replace (out, token, "[token]", 0);
-  g_string_replace (out, "\r\n", " ", 0);
-  g_string_replace (out, "\n", " ", 0);
-  g_string_replace (out, "\r", " ", 0);
-  return g_string_free (out, FALSE);
-}
 
 int
 hangar_cli_fail (int         status,
@@ -102,10 +83,53 @@ hangar_cli_fail (int         status,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  clean = sanitize (message);
+  /* Server text may be in it: no secret in any spelling, no control
+   * character (a server must not retitle or recolour the terminal, nor
+   * forge a line of ours), and one line. */
+  clean = hangar_redact_for_terminal (message, FALSE);
   fflush (stdout);
   fprintf (stderr, "hangar-cli: %s\n", clean);
   return status;
+}
+
+gboolean
+hangar_cli_check_ids (const char *first_what,
+                      ...)
+{
+  va_list args;
+  gboolean ok = TRUE;
+
+  va_start (args, first_what);
+  for (const char *what = first_what; what != NULL && ok; what = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+      g_autoptr(GError) error = NULL;
+
+      if (!hangar_check_path_segment (what, value, &error))
+        {
+          hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s; nothing was sent", error->message);
+          ok = FALSE;
+        }
+    }
+  va_end (args);
+  return ok;
+}
+
+void
+hangar_cli_print_line (const char *format,
+                       ...)
+{
+  g_autofree char *line = NULL;
+  g_autofree char *clean = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  clean = hangar_redact_for_terminal (line, FALSE);
+  fputs (clean, stdout);
+  fputc ('\n', stdout);
 }
 
 /**
@@ -113,12 +137,18 @@ hangar_cli_fail (int         status,
  *
  * One line on stderr: `hangar-cli: TYPE: message` for errors the API
  * answered (Airtable's type and message), `hangar-cli: message` otherwise.
+ * Returns 2 for what was refused before anything was sent (a bad id, name
+ * or URL, bad settings), 1 otherwise.
  */
 int
 hangar_cli_report_error (const GError *error)
 {
   const char *type = NULL;
   const char *server_message = NULL;
+
+  if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_ARGUMENT) ||
+      g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS))
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s; nothing was sent", error->message);
 
   if (error->domain == HANGAR_API_ERROR)
     {
@@ -156,172 +186,15 @@ hangar_cli_wait (GAsyncResult **slot)
   return *slot;
 }
 
-/* JSON output. json-glib 1.6 writes doubles with 17 digits (0.4 becomes
- * 0.40000000000000002); this writer uses the shortest text that reads back
- * to the same number. */
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        case '\b':
-          g_string_append (out, "\\b");
-          break;
-        case '\f':
-          g_string_append (out, "\\f");
-          break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, (char) *p);
-          break;
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_json_double (GString *out,
-                    double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  for (int digits = 15; digits <= 17; digits++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  g_string_append (out, buf);
-}
-
-static void
-append_indent (GString *out,
-               int      indent,
-               int      depth)
-{
-  if (indent < 0)
-    return;
-  g_string_append_c (out, '\n');
-  for (int i = 0; i < indent * depth; i++)
-    g_string_append_c (out, ' ');
-}
-
-static void
-append_json (GString  *out,
-             JsonNode *node,
-             int       indent,
-             int       depth)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-        gboolean first = TRUE;
-
-        g_string_append_c (out, '{');
-        json_object_iter_init_ordered (&iter, json_node_get_object (node));
-        while (json_object_iter_next_ordered (&iter, &name, &member))
-          {
-            if (!first)
-              g_string_append_c (out, ',');
-            first = FALSE;
-            append_indent (out, indent, depth + 1);
-            append_json_string (out, name);
-            g_string_append (out, indent >= 0 ? ": " : ":");
-            append_json (out, member, indent, depth + 1);
-          }
-        if (!first)
-          append_indent (out, indent, depth);
-        g_string_append_c (out, '}');
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            append_indent (out, indent, depth + 1);
-            append_json (out, json_array_get_element (array, i), indent, depth + 1);
-          }
-        if (n > 0)
-          append_indent (out, indent, depth);
-        g_string_append_c (out, ']');
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          append_json_string (out, json_node_get_string (node));
-          break;
-        case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-          break;
-        case G_TYPE_DOUBLE:
-          append_json_double (out, json_node_get_double (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        default:
-          g_string_append (out, "null");
-          break;
-        }
-      break;
-
-    case JSON_NODE_NULL:
-    default:
-      g_string_append (out, "null");
-      break;
-    }
-}
-
 static void
 print_json (JsonNode *node,
             gboolean  pretty)
 {
   GString *out = g_string_new (NULL);
 
-  append_json (out, node, pretty ? 2 : -1, 0);
+  /* The shortest text that reads back as the same number (json-glib 1.6
+   * writes 0.4 as 0.40000000000000002), every control character escaped. */
+  hangar_json_append (out, node, pretty ? 2 : -1);
   g_string_append_c (out, '\n');
   fwrite (out->str, 1, out->len, stdout);
   g_string_free (out, TRUE);
@@ -340,21 +213,180 @@ hangar_cli_print_json_pretty (JsonNode *node)
 }
 
 JsonNode *
-hangar_cli_parse_json (const char  *text,
-                       GError     **error)
+hangar_cli_parse_json (const char   *text,
+                       gsize         length,
+                       char       ***out_notes,
+                       GError      **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  return hangar_json_parse (text, length, HANGAR_CLI_MAX_INPUT_BYTES, out_notes, error);
+}
 
-  if (!json_parser_load_from_data (parser, text, -1, error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL)
+/* Reading stdin ----------------------------------------------------------- */
+
+#define READ_CHUNK (64 * 1024)
+
+struct _HangarCliLineReader
+{
+  int      fd;
+  gsize    max_line;
+  guint8  *chunk;
+  gsize    chunk_len;
+  gsize    chunk_pos;
+  gboolean eof;
+};
+
+HangarCliLineReader *
+hangar_cli_line_reader_new (int   fd,
+                            gsize max_line)
+{
+  HangarCliLineReader *self = g_new0 (HangarCliLineReader, 1);
+
+  self->fd = fd;
+  self->max_line = max_line;
+  self->chunk = g_malloc (READ_CHUNK);
+  return self;
+}
+
+void
+hangar_cli_line_reader_free (HangarCliLineReader *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->chunk);
+  g_free (self);
+}
+
+/* Refills the chunk; FALSE at the end of the input or on an error. */
+static gboolean
+fill_chunk (HangarCliLineReader  *self,
+            GError              **error)
+{
+  ssize_t n;
+
+  if (self->eof)
+    return FALSE;
+  do
+    n = read (self->fd, self->chunk, READ_CHUNK);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
     {
-      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "empty input");
-      return NULL;
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s", g_strerror (errsv));
+      self->eof = TRUE;
+      return FALSE;
     }
-  return json_node_copy (root);
+  if (n == 0)
+    {
+      self->eof = TRUE;
+      return FALSE;
+    }
+  self->chunk_len = (gsize) n;
+  self->chunk_pos = 0;
+  return TRUE;
+}
+
+gboolean
+hangar_cli_line_reader_next (HangarCliLineReader  *self,
+                             GString              *line,
+                             gboolean             *too_long,
+                             GError              **error)
+{
+  gboolean any = FALSE;
+
+  g_string_truncate (line, 0);
+  *too_long = FALSE;
+
+  for (;;)
+    {
+      const guint8 *start, *newline;
+      gsize avail;
+
+      if (self->chunk_pos >= self->chunk_len)
+        {
+          GError *local_error = NULL;
+
+          if (!fill_chunk (self, &local_error))
+            {
+              if (local_error != NULL)
+                {
+                  g_propagate_error (error, local_error);
+                  return FALSE;
+                }
+              break;
+            }
+        }
+      any = TRUE;
+      start = self->chunk + self->chunk_pos;
+      avail = self->chunk_len - self->chunk_pos;
+      newline = memchr (start, '\n', avail);
+      if (newline != NULL)
+        avail = newline - start;
+      /* Past the limit the rest of the line is read and dropped, never
+       * kept: memory stays bounded whatever the input. */
+      if (!*too_long && line->len + avail > self->max_line + 1)
+        {
+          *too_long = TRUE;
+          g_string_truncate (line, 0);
+        }
+      if (!*too_long)
+        g_string_append_len (line, (const char *) start, avail);
+      self->chunk_pos += avail;
+      if (newline != NULL)
+        {
+          self->chunk_pos++;
+          break;
+        }
+    }
+
+  if (!any)
+    return FALSE;
+  /* A CRLF line end counts as one. */
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  if (!*too_long && line->len > self->max_line)
+    {
+      *too_long = TRUE;
+      g_string_truncate (line, 0);
+    }
+  return TRUE;
+}
+
+char *
+hangar_cli_read_stdin (gsize    max_bytes,
+                       gsize   *out_length,
+                       GError **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree guint8 *chunk = g_malloc (READ_CHUNK);
+
+  for (;;)
+    {
+      ssize_t n;
+
+      do
+        n = read (STDIN_FILENO, chunk, READ_CHUNK);
+      while (n < 0 && errno == EINTR);
+      if (n < 0)
+        {
+          int errsv = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s", g_strerror (errsv));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      /* Stop at once: nothing past the limit is read. */
+      if (text->len + (gsize) n > max_bytes)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       "the input is larger than the limit of %" G_GSIZE_FORMAT " bytes", max_bytes);
+          return NULL;
+        }
+      g_string_append_len (text, (const char *) chunk, n);
+    }
+  *out_length = text->len;
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 HangarClient *
@@ -383,7 +415,8 @@ hangar_cli_open_client (HangarCliGlobals  *globals,
                    var);
       return NULL;
     }
-  token_env_in_use = var;
+  /* From now on no message shows it, in any spelling. */
+  hangar_redact_add_secret (token);
 
   source = hangar_static_token_source_new (token);
   client = hangar_client_new (globals->api_url != NULL ? globals->api_url : HANGAR_DEFAULT_API_URL,
@@ -439,6 +472,9 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   g_set_prgname ("hangar-cli");
+  /* Log lines (ours and the libraries') may quote a server: redacted and
+   * made terminal-safe like everything else on stderr. */
+  g_log_set_writer_func (hangar_redact_log_writer, NULL, NULL);
 
   for (i = 1; i < argc && argv[i][0] == '-'; i++)
     {
@@ -483,6 +519,15 @@ main (int   argc,
 
   if (globals.account != NULL && globals.token_env != NULL)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "use either --token-env or -a, not both");
+  if (globals.api_url != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Before any token goes anywhere: https, or plain http to this
+       * machine only; nothing but http(s). */
+      if (!hangar_check_api_url (globals.api_url, &error))
+        return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--api-url: %s", error->message);
+    }
 
   command = argv[i];
   if (g_str_equal (command, "help"))
@@ -541,6 +586,16 @@ main (int   argc,
   return status;
 }
 
+static gboolean
+stdout_is_terminal (void)
+{
+  static int terminal = -1;
+
+  if (terminal < 0)
+    terminal = isatty (STDOUT_FILENO) ? 1 : 0;
+  return terminal == 1;
+}
+
 void
 hangar_cli_print_csv_row (const char * const *cells,
                           guint               n_cells)
@@ -549,7 +604,13 @@ hangar_cli_print_csv_row (const char * const *cells,
 
   for (guint i = 0; i < n_cells; i++)
     {
+      g_autofree char *visible = NULL;
       const char *cell = cells[i] != NULL ? cells[i] : "";
+
+      /* On a terminal, control characters in a cell are shown ("\x1b"),
+       * never obeyed; into a file or a pipe the data goes exactly. */
+      if (stdout_is_terminal ())
+        cell = visible = hangar_redact_for_terminal (cell, TRUE);
 
       if (i > 0)
         g_string_append_c (line, ',');

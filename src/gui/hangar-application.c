@@ -62,62 +62,15 @@ apply_sandbox (HangarApplication *self)
 
 static void hangar_application_activate (GApplication *app);
 
-static gboolean
-is_loopback_url (const char *url)
-{
-  return url != NULL &&
-         (g_str_has_prefix (url, "http://127.0.0.1:") ||
-          g_str_has_prefix (url, "http://localhost:") ||
-          g_str_has_prefix (url, "http://[::1]:"));
-}
-
 /* The sandbox prefers one port but takes any free one when that is busy:
  * point every saved sandbox account at the URL it really listens on. Its
  * OAuth state lives in its --state-dir, so the saved tokens stay valid; only
- * the address moved. Runs before the window exists, so no client was made
- * with the old URL yet. Returns how many accounts moved. */
+ * the address moved. Returns how many accounts moved. */
 guint
 hangar_application_rebase_sandbox_accounts (HangarAccountStore *store,
                                             const char         *url)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
-  guint moved = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HangarAccount) account = g_list_model_get_item (G_LIST_MODEL (store), i);
-      HangarAccountKind kind = hangar_account_get_kind (account);
-      const char *api_url = hangar_account_get_api_url (account);
-      const char *oauth_url = hangar_account_get_oauth_url (account);
-      const char *user_id = hangar_account_get_user_id (account);
-      g_autofree char *identifier = NULL;
-
-      /* Only accounts of a local sandbox (never a real Airtable one). */
-      if (!is_loopback_url (api_url))
-        continue;
-      if (g_strcmp0 (api_url, url) == 0 &&
-          (kind != HANGAR_ACCOUNT_KIND_OAUTH || g_strcmp0 (oauth_url, url) == 0))
-        continue;
-
-      /* The get-or-create key names the URL too (hangar-account-store.h),
-       * so that signing in again finds this account, not a twin. */
-      if (user_id != NULL && kind == HANGAR_ACCOUNT_KIND_PAT)
-        identifier = g_strdup_printf ("pat|%s|%s", url, user_id);
-      else if (user_id != NULL && hangar_account_get_client_id (account) != NULL)
-        identifier = g_strdup_printf ("oauth|%s|%s|%s", url,
-                                      hangar_account_get_client_id (account), user_id);
-
-      g_object_freeze_notify (G_OBJECT (account));
-      g_object_set (account, "api-url", url, NULL);
-      if (kind == HANGAR_ACCOUNT_KIND_OAUTH)
-        g_object_set (account, "oauth-url", url, NULL);
-      if (identifier != NULL)
-        g_object_set (account, "identifier", identifier, NULL);
-      g_object_thaw_notify (G_OBJECT (account));
-      moved++;
-    }
-
-  return moved;
+  return hangar_account_store_move_sandbox_accounts (store, url);
 }
 
 static void

@@ -396,9 +396,9 @@ test_token_errors_redacted (void)
       assert_clean (error, "exchange", basic);
       /* The verifier went out too: where it is echoed, it is redacted. */
       if (strstr (error->message, "code_verifier=") != NULL)
-        g_assert_nonnull (strstr (error->message, "code_verifier=[redacted]"));
+        g_assert_nonnull (strstr (error->message, "code_verifier=[token]"));
       if (i < 2)
-        g_assert_nonnull (strstr (error->message, "[redacted]"));
+        g_assert_nonnull (strstr (error->message, "[token]"));
     }
 }
 

@@ -1,0 +1,129 @@
+/* hangar-client-private.h — what the files of HangarClient share
+ *
+ * HangarClient is one class over several files:
+ *
+ *   hangar-client.c          the object, its properties, the helpers the
+ *                            endpoints share, records and comments
+ *   hangar-client-request.c  the request pipeline (pacing, token, send,
+ *                            retries, 401 / 429 / 503, deadline, reading the
+ *                            body under a cap) and the generic request
+ *   hangar-client-batch.c    chunked creates, updates, upserts and deletes
+ *   hangar-client-meta.c     whoami, bases, schema, tables and fields
+ *
+ * The protocol facts the client relies on are in src/api/README.md.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "hangar-client.h"
+
+G_BEGIN_DECLS
+
+/* Airtable refuses URLs of 16,000 characters and more (src/api/README.md). */
+#define HANGAR_URL_LIMIT 16000
+
+struct _HangarClient
+{
+  GObject            parent_instance;
+
+  char              *api_url;
+  HangarTokenSource *token_source;
+  HangarScheduler   *scheduler;
+  SoupSession       *session;
+  GCancellable      *cancellable;      /* cancelled by invalidation or cancel_all */
+  gulong             invalidated_id;
+  GError            *invalid_error;
+  GError            *url_error;        /* the api-url failed hangar_check_api_url() */
+  guint              timeout;
+  gboolean           pacing;
+  guint64            n_requests;
+};
+
+/* One operation on the wire, with its retries (hangar-client-request.c). */
+typedef struct _HangarClientCall HangarClientCall;
+
+/* @path is taken (already percent-encoded); @query is taken (encoded, may be
+ * NULL or empty); @body is taken (may be NULL). @idempotent: may be re-sent
+ * after it may have reached the server. */
+HangarClientCall *_hangar_client_call_new        (const char          *method,
+                                                  char                *path,
+                                                  char                *query,
+                                                  GBytes              *body,
+                                                  const char          *base_id,
+                                                  gboolean             idempotent);
+
+/* Sends @call (taking it); the callback gets the JSON answer of a 2xx. */
+void              _hangar_client_send_async      (HangarClient        *self,
+                                                  HangarClientCall    *call,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+/* Returns: (transfer full): the answer's JSON, a JSON null for an empty body */
+JsonNode         *_hangar_client_send_finish     (HangarClient        *self,
+                                                  GAsyncResult        *result,
+                                                  guint               *out_status,
+                                                  GError             **error);
+
+/* ---- helpers for endpoints (hangar-client.c) ---- */
+
+/* Checks (what, value) pairs with hangar_check_path_segment(). */
+gboolean          _hangar_client_check_ids       (GError             **error,
+                                                  const char          *what,
+                                                  ...) G_GNUC_NULL_TERMINATED;
+/* Completes an operation at once with @error (taken), nothing sent. */
+void              _hangar_client_fail_early      (HangarClient        *self,
+                                                  gpointer             source_tag,
+                                                  GError              *error,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+/* /v0/{base}/{table}[/{record}]{suffix}, each segment percent-encoded. */
+char             *_hangar_client_records_path    (const char          *base_id,
+                                                  const char          *table,
+                                                  const char          *record_id,
+                                                  const char          *suffix);
+GBytes           *_hangar_client_node_to_bytes   (JsonNode            *node);
+GBytes           *_hangar_client_object_to_bytes (JsonObject          *object);
+void              _hangar_client_add_write_flags (JsonObject          *body,
+                                                  HangarWriteFlags     flags);
+gboolean          _hangar_client_check_object_root (JsonNode          *root,
+                                                    const char        *what,
+                                                    JsonObject       **out,
+                                                    GError           **error);
+/* The "offset" of a list answer: NULL when absent; *ok FALSE (with @error)
+ * when it is not a string. */
+const char       *_hangar_client_get_offset_member (JsonObject        *object,
+                                                    gboolean          *ok,
+                                                    GError           **error);
+
+/* One call, one parse of its answer. */
+typedef gpointer  (*HangarClientParseFunc)       (JsonNode            *root,
+                                                  GError             **error);
+void              _hangar_client_run_simple      (HangarClient          *self,
+                                                  HangarClientCall      *call,
+                                                  gpointer               source_tag,
+                                                  HangarClientParseFunc  parse,
+                                                  GDestroyNotify         destroy,
+                                                  GCancellable          *cancellable,
+                                                  GAsyncReadyCallback    callback,
+                                                  gpointer               user_data);
+gpointer          _hangar_client_finish_simple   (HangarClient        *self,
+                                                  GAsyncResult        *result,
+                                                  gpointer             source_tag,
+                                                  GError             **error);
+
+/* Every page of a list that pages with "offset" (bases, comments). */
+typedef GPtrArray *(*HangarClientListFunc)       (JsonNode            *response,
+                                                  GError             **error);
+void              _hangar_client_run_paged       (HangarClient         *self,
+                                                  char                 *path,
+                                                  const char           *base_id,
+                                                  HangarClientListFunc  from_json,
+                                                  gpointer              source_tag,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+
+G_END_DECLS
