@@ -11,7 +11,8 @@
 /**
  * HangarListOptions:
  *
- * Every option of "list records" (fact sheet §3.2): projected fields, a
+ * Every option of "list records" (src/api/README.md, "Listing records";
+ * https://airtable.com/developers/web/api/list-records): projected fields, a
  * formula, a total cap, the page size, sort keys, a view, the string cell
  * format with its time zone and locale, field-id keys and the comment count.
  * Unset options are not sent.
