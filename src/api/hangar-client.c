@@ -87,13 +87,10 @@ _hangar_client_records_path (const char *base_id,
 GBytes *
 _hangar_client_node_to_bytes (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  gsize len = 0;
-  char *data;
+  /* json-glib 1.6's generator writes 1e20 as "1e+20.0", which is not JSON. */
+  char *data = hangar_json_to_string (node, -1);
 
-  json_generator_set_root (generator, node);
-  data = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (data, len);
+  return g_bytes_new_take (data, strlen (data));
 }
 
 GBytes *

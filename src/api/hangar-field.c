@@ -823,7 +823,7 @@ append_object (GString         *out,
   /* Something new: show it as compact JSON rather than nothing. */
   {
     g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-    g_autofree char *json = json_to_string (node, FALSE);
+    g_autofree char *json = hangar_json_to_string (node, -1);
 
     g_string_append (out, json);
   }

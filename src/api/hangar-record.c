@@ -204,11 +204,11 @@ hangar_record_new_from_json (JsonObject  *object,
   self->created_us = g_date_time_to_unix (created) * G_USEC_PER_SEC + g_date_time_get_microsecond (created);
   if (fields != NULL && json_object_get_size (fields) > 0)
     {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), fields);
 
-      json_generator_set_root (generator, node);
-      self->compact = json_generator_to_data (generator, NULL);
+      /* Not json-glib 1.6's generator: it writes 1e20 as "1e+20.0", which
+       * is not JSON, and the record's fields would not read back. */
+      self->compact = hangar_json_to_string (node, -1);
     }
   self->comment_count = comment_count;
 
