@@ -33,6 +33,9 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+/* Inputs that got past the JSON entry point, and that made models. */
+static guint64 n_parsed, n_models;
+
 typedef enum
 {
   KIND_JSON,
@@ -167,6 +170,7 @@ exercise_json (const char *text,
       return;
     }
   g_assert_true (valid);
+  n_parsed++;
   for (guint i = 0; notes != NULL && i < notes->len; i++)
     {
       HangarJsonNote *note = g_ptr_array_index (notes, i);
@@ -223,6 +227,7 @@ run_one (Kind        kind,
       check_error (error);
       return;
     }
+  n_parsed++;
 
   switch (kind)
     {
@@ -327,6 +332,8 @@ run_one (Kind        kind,
     }
   if (error != NULL)
     check_error (error);
+  else
+    n_models++;
 }
 
 int
@@ -465,6 +472,97 @@ mutate (GRand   *rand,
 }
 
 static void
+collect_nodes (JsonNode  *node,
+               GPtrArray *nodes)
+{
+  g_ptr_array_add (nodes, node);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr(GList) members = json_object_get_values (json_node_get_object (node));
+
+      for (GList *l = members; l != NULL; l = l->next)
+        collect_nodes (l->data, nodes);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        collect_nodes (json_array_get_element (array, i), nodes);
+    }
+}
+
+/* Valid JSON with the wrong shapes: a member given a value of another type,
+ * removed or added, an array element dropped or added. Returns FALSE when
+ * @text is not JSON (then only byte mutations apply). */
+static gboolean
+mutate_structure (GRand   *rand,
+                  GString *text)
+{
+  static const char *values[] = {
+    "\"\"", "0", "-1", "1.5", "1e300", "true", "false", "null", "\"x\"", "[]", "{}", "[null]",
+    "\"2024-01-01T00:00:00Z\"", "\"not a time\"", "[\"a\",1]", "{\"id\":1}", "9007199254740993",
+  };
+  static const char *names[] = {
+    "id", "fields", "records", "offset", "options", "precision", "createdTime", "type", "name",
+    "error", "message", "tables", "views", "choices", "scopes", "bases", "comments", "primaryFieldId",
+    "permissionLevel", "email", "author", "text", "commentCount", "visibleFieldIds", "result", "symbol",
+  };
+  g_autoptr(JsonNode) root = hangar_json_parse (text->str + 1, text->len - 1, 0, NULL, NULL);
+  g_autofree char *out = NULL;
+
+  if (root == NULL)
+    return FALSE;
+  for (guint e = g_rand_int_range (rand, 1, 4); e > 0; e--)
+    {
+      /* collected again after every edit: an edit frees what it replaced */
+      g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+      g_autoptr(JsonNode) value = hangar_json_parse (values[g_rand_int_range (rand, 0, G_N_ELEMENTS (values))],
+                                                     -1, 0, NULL, NULL);
+      JsonNode *node;
+
+      collect_nodes (root, nodes);
+      node = g_ptr_array_index (nodes, g_rand_int_range (rand, 0, nodes->len));
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonObject *object = json_node_get_object (node);
+          g_autoptr(GList) members = json_object_get_members (object);
+          const char *member = members != NULL
+                               ? g_list_nth_data (members, g_rand_int_range (rand, 0, g_list_length (members)))
+                               : NULL;
+
+          switch (member != NULL ? g_rand_int_range (rand, 0, 3) : 2)
+            {
+            case 0:
+              json_object_remove_member (object, member);
+              break;
+            case 1:
+              /* a member of the document takes another value */
+              json_object_set_member (object, member, json_node_copy (value));
+              break;
+            default:
+              json_object_set_member (object, names[g_rand_int_range (rand, 0, G_N_ELEMENTS (names))],
+                                      json_node_copy (value));
+              break;
+            }
+        }
+      else if (JSON_NODE_HOLDS_ARRAY (node))
+        {
+          JsonArray *array = json_node_get_array (node);
+
+          if (json_array_get_length (array) > 0 && g_rand_boolean (rand))
+            json_array_remove_element (array, g_rand_int_range (rand, 0, json_array_get_length (array)));
+          else
+            json_array_add_element (array, json_node_copy (value));
+        }
+    }
+  out = hangar_json_to_string (root, -1);
+  g_string_truncate (text, 1);
+  g_string_append (text, out);
+  return TRUE;
+}
+
+static void
 write_seeds (const char *dir)
 {
   g_mkdir_with_parents (dir, 0700);
@@ -541,7 +639,10 @@ main (int   argc,
 
       g_string_append_c (input, (char) seeds[which].kind);
       g_string_append (input, seeds[which].text);
-      mutate (rand, input);
+      /* half of the inputs keep valid JSON with wrong shapes; some of
+       * those, and all the others, get byte edits too */
+      if (!g_rand_boolean (rand) || !mutate_structure (rand, input) || g_rand_int_range (rand, 0, 4) == 0)
+        mutate (rand, input);
       /* now and then, read it as another kind */
       if (g_rand_int_range (rand, 0, 8) == 0)
         input->str[0] = (char) g_rand_int_range (rand, 0, N_KINDS);
@@ -556,7 +657,8 @@ main (int   argc,
 
   close (crash_fd);
   unlink (crash_path);
-  g_print ("fuzz-models: %" G_GUINT64_FORMAT " executions (seed %u), 0 findings;", runs, seed);
+  g_print ("fuzz-models: %" G_GUINT64_FORMAT " executions (seed %u), %" G_GUINT64_FORMAT " valid JSON, %"
+           G_GUINT64_FORMAT " built models, 0 findings;", runs, seed, n_parsed, n_models);
   for (guint k = 0; k < N_KINDS; k++)
     g_print (" %" G_GUINT64_FORMAT, per_kind[k]);
   g_print (" per kind\n");
