@@ -21,6 +21,61 @@
 
 static GSubprocess *server;
 
+/* ---- waiting for one async result (each child runs one at a time) ---- */
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Waiter;
+
+static Waiter *
+waiter_new (void)
+{
+  Waiter *waiter = g_new0 (Waiter, 1);
+
+  waiter->loop = g_main_loop_new (NULL, FALSE);
+  return waiter;
+}
+
+static void
+waiter_free (Waiter *waiter)
+{
+  g_clear_object (&waiter->result);
+  g_main_loop_unref (waiter->loop);
+  g_free (waiter);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Waiter, waiter_free)
+
+static void
+waiter_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  g_assert_null (waiter->result);
+  waiter->result = g_object_ref (result);
+  g_main_loop_quit (waiter->loop);
+}
+
+/* The result (owned by @waiter until waiter_reset() or waiter_free()); the
+ * subprocess's time limit bounds the wait. */
+static GAsyncResult *
+waiter_run (Waiter *waiter)
+{
+  if (waiter->result == NULL)
+    g_main_loop_run (waiter->loop);
+  return waiter->result;
+}
+
+static void
+waiter_reset (Waiter *waiter)
+{
+  g_clear_object (&waiter->result);
+}
+
 /* ---- the hostile server ---- */
 
 static const char *
@@ -153,12 +208,12 @@ client_for (const char *name)
 static GError *
 whoami_error (HangarClient *client)
 {
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(Waiter) wait = waiter_new ();
   g_autoptr(HangarWhoami) me = NULL;
   GError *error = NULL;
 
-  hangar_client_whoami_async (client, NULL, tc_wait_cb, wait);
-  me = hangar_client_whoami_finish (client, tc_wait_run (wait), &error);
+  hangar_client_whoami_async (client, NULL, waiter_cb, wait);
+  me = hangar_client_whoami_finish (client, waiter_run (wait), &error);
   g_assert_null (me);
   g_assert_nonnull (error);
   return error;
@@ -167,13 +222,13 @@ whoami_error (HangarClient *client)
 static GError *
 page_error (HangarClient *client)
 {
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(Waiter) wait = waiter_new ();
   g_autoptr(GPtrArray) page = NULL;
   GError *error = NULL;
 
   hangar_client_list_records_page_async (client, "appHostileBase001", "Table", NULL, NULL, NULL,
-                                         tc_wait_cb, wait);
-  page = hangar_client_list_records_page_finish (client, tc_wait_run (wait), NULL, &error);
+                                         waiter_cb, wait);
+  page = hangar_client_list_records_page_finish (client, waiter_run (wait), NULL, &error);
   g_assert_null (page);
   g_assert_nonnull (error);
   return error;
@@ -182,12 +237,12 @@ page_error (HangarClient *client)
 static GError *
 list_all_error (HangarClient *client)
 {
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(Waiter) wait = waiter_new ();
   g_autoptr(GPtrArray) records = NULL;
   GError *error = NULL;
 
-  hangar_client_list_records_async (client, "appHostileBase001", "Table", NULL, NULL, tc_wait_cb, wait);
-  records = hangar_client_list_records_finish (client, tc_wait_run (wait), &error);
+  hangar_client_list_records_async (client, "appHostileBase001", "Table", NULL, NULL, waiter_cb, wait);
+  records = hangar_client_list_records_finish (client, waiter_run (wait), &error);
   g_assert_null (records);
   g_assert_nonnull (error);
   return error;
@@ -196,14 +251,14 @@ list_all_error (HangarClient *client)
 static GError *
 create_error (HangarClient *client)
 {
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(Waiter) wait = waiter_new ();
   g_autoptr(JsonObject) fields = tc_object ("{\"Name\": \"x\"}");
   g_autoptr(HangarRecord) record = NULL;
   GError *error = NULL;
 
   hangar_client_create_record_async (client, "appHostileBase001", "Table", fields, HANGAR_WRITE_NONE,
-                                     NULL, tc_wait_cb, wait);
-  record = hangar_client_create_record_finish (client, tc_wait_run (wait), &error);
+                                     NULL, waiter_cb, wait);
+  record = hangar_client_create_record_finish (client, waiter_run (wait), &error);
   g_assert_null (record);
   g_assert_nonnull (error);
   return error;
@@ -259,7 +314,7 @@ test_repeated_pages (void)
     {
       g_autoptr(HangarClient) client = client_for (cases[i]);
       g_autoptr(GError) error = NULL;
-      g_autoptr(TcWait) wait = tc_wait_new ();
+      g_autoptr(Waiter) wait = waiter_new ();
       g_autoptr(GPtrArray) bases = NULL;
       g_autoptr(HangarRecordList) list = NULL;
       guint before = server_count (cases[i]);
@@ -274,8 +329,8 @@ test_repeated_pages (void)
       /* the list model the grid uses */
       before = server_count (cases[i]);
       list = hangar_record_list_new (client, "appHostileBase001", "Table", NULL);
-      hangar_record_list_load_all_async (list, NULL, tc_wait_cb, wait);
-      g_assert_false (hangar_record_list_load_all_finish (list, tc_wait_run (wait), &error));
+      hangar_record_list_load_all_async (list, NULL, waiter_cb, wait);
+      g_assert_false (hangar_record_list_load_all_finish (list, waiter_run (wait), &error));
       g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE);
       g_assert_true (g_str_has_prefix (hangar_record_list_get_failed (list)->message, "The server repeated a page"));
       g_assert_cmpuint (server_count (cases[i]) - before, ==, expected_requests[i]);
@@ -284,9 +339,9 @@ test_repeated_pages (void)
 
       /* the bases, paged the same way */
       before = server_count (cases[i]);
-      tc_wait_reset (wait);
-      hangar_client_list_bases_async (client, NULL, tc_wait_cb, wait);
-      bases = hangar_client_list_bases_finish (client, tc_wait_run (wait), &error);
+      waiter_reset (wait);
+      hangar_client_list_bases_async (client, NULL, waiter_cb, wait);
+      bases = hangar_client_list_bases_finish (client, waiter_run (wait), &error);
       g_assert_null (bases);
       g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE);
       g_assert_true (g_str_has_prefix (error->message, "The server repeated a page"));
@@ -350,7 +405,7 @@ test_deep_nesting (void)
 {
   g_autoptr(HangarClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(Waiter) wait = waiter_new ();
   g_autoptr(GPtrArray) result = NULL;
 
   IN_CHILD ();
@@ -365,16 +420,16 @@ test_deep_nesting (void)
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE);
   g_clear_error (&error);
 
-  hangar_client_list_bases_async (client, NULL, tc_wait_cb, wait);
-  result = hangar_client_list_bases_finish (client, tc_wait_run (wait), &error);
+  hangar_client_list_bases_async (client, NULL, waiter_cb, wait);
+  result = hangar_client_list_bases_finish (client, waiter_run (wait), &error);
   g_assert_null (result);
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE);
   g_assert_nonnull (strstr (error->message, "nested deeper than"));
   g_clear_error (&error);
 
-  tc_wait_reset (wait);
-  hangar_client_get_base_schema_async (client, "appHostileBase001", NULL, tc_wait_cb, wait);
-  result = hangar_client_get_base_schema_finish (client, tc_wait_run (wait), &error);
+  waiter_reset (wait);
+  hangar_client_get_base_schema_async (client, "appHostileBase001", NULL, waiter_cb, wait);
+  result = hangar_client_get_base_schema_finish (client, waiter_run (wait), &error);
   g_assert_null (result);
   g_assert_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE);
   g_assert_nonnull (strstr (error->message, "nested deeper than"));
@@ -434,7 +489,7 @@ test_numbers (void)
 {
   g_autoptr(HangarClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(Waiter) wait = waiter_new ();
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(HangarRecordList) list = NULL;
   HangarRecord *record;
@@ -445,8 +500,8 @@ test_numbers (void)
   IN_CHILD ();
   client = client_for ("numbers");
   hangar_client_list_records_page_async (client, "appHostileBase001", "Table", NULL, NULL, NULL,
-                                         tc_wait_cb, wait);
-  page = hangar_client_list_records_page_finish (client, tc_wait_run (wait), NULL, &error);
+                                         waiter_cb, wait);
+  page = hangar_client_list_records_page_finish (client, waiter_run (wait), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (page->len, ==, 2);
 
@@ -474,9 +529,9 @@ test_numbers (void)
 
   /* the list model gathers them */
   list = hangar_record_list_new (client, "appHostileBase001", "Table", NULL);
-  tc_wait_reset (wait);
-  hangar_record_list_load_all_async (list, NULL, tc_wait_cb, wait);
-  g_assert_true (hangar_record_list_load_all_finish (list, tc_wait_run (wait), &error));
+  waiter_reset (wait);
+  hangar_record_list_load_all_async (list, NULL, waiter_cb, wait);
+  g_assert_true (hangar_record_list_load_all_finish (list, waiter_run (wait), &error));
   g_assert_no_error (error);
   notes = hangar_record_list_get_notes (list);
   g_assert_nonnull (notes);
@@ -489,7 +544,7 @@ test_precision (void)
 {
   g_autoptr(HangarClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TcWait) wait = tc_wait_new ();
+  g_autoptr(Waiter) wait = waiter_new ();
   g_autoptr(GPtrArray) tables = NULL;
   g_autoptr(JsonNode) value = json_node_init_double (json_node_alloc (), 1.5);
   GPtrArray *fields;
@@ -497,8 +552,8 @@ test_precision (void)
 
   IN_CHILD ();
   client = client_for ("precision");
-  hangar_client_get_base_schema_async (client, "appHostileBase001", NULL, tc_wait_cb, wait);
-  tables = hangar_client_get_base_schema_finish (client, tc_wait_run (wait), &error);
+  hangar_client_get_base_schema_async (client, "appHostileBase001", NULL, waiter_cb, wait);
+  tables = hangar_client_get_base_schema_finish (client, waiter_run (wait), &error);
   g_assert_no_error (error);
   fields = hangar_table_get_fields (g_ptr_array_index (tables, 0));
   g_assert_cmpuint (fields->len, ==, 6);
