@@ -848,16 +848,6 @@ _hangar_client_send_async (HangarClient        *self,
       g_task_return_error (task, g_error_copy (self->invalid_error));
       return;
     }
-  if (call->body != NULL && g_bytes_get_size (call->body) > HANGAR_MAX_REQUEST_BYTES)
-    {
-      g_autofree char *size = format_size (g_bytes_get_size (call->body));
-      g_autofree char *limit = format_size (HANGAR_MAX_REQUEST_BYTES);
-
-      g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_REQUEST_TOO_LARGE,
-                               "The request body is %s, more than the %s a request may carry; "
-                               "nothing was sent", size, limit);
-      return;
-    }
 
   if (cancellable != NULL)
     {

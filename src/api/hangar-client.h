@@ -27,11 +27,6 @@ G_BEGIN_DECLS
 /* Seconds one request may take by default (HangarClient:deadline). */
 #define HANGAR_DEFAULT_DEADLINE 120
 
-/* The largest request body the client sends, in bytes. Airtable does not
- * document one; hangar-sandbox answers 413 above it, and the client
- * refuses larger bodies before sending anything (src/api/README.md). */
-#define HANGAR_MAX_REQUEST_BYTES (2 * 1024 * 1024)
-
 /**
  * HangarWriteFlags:
  * @HANGAR_WRITE_NONE: defaults
