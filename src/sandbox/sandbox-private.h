@@ -208,6 +208,14 @@ gboolean    sandbox_query_bool          (const char *value);
 JsonNode   *sandbox_parse_body          (SoupServerMessage *msg, SoupMessageBody *body, gboolean required);
 const char *sandbox_array_string        (JsonArray *array, guint i);
 gboolean    sandbox_strv_contains       (char **strv, const char *str);
+/* type checks and constructors of JSON value nodes */
+gboolean    sandbox_node_is_type        (JsonNode *node, GType type);
+gboolean    sandbox_node_is_string      (JsonNode *node);
+gboolean    sandbox_node_is_number      (JsonNode *node);  /* int64 or double */
+double      sandbox_node_number         (JsonNode *node);
+gboolean    sandbox_node_is_empty       (JsonNode *node);  /* null, "", false, [] */
+JsonNode   *sandbox_number_node         (double value);    /* integral values as int64 */
+JsonNode   *sandbox_string_node         (const char *value);
 
 /* sandbox-store.c */
 SandboxUser   *sandbox_user_new          (const char *email, const char *name);

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,6 +496,70 @@ sandbox_parse_body (SoupServerMessage *msg,
       return NULL;
     }
   return json_node_copy (root);
+}
+
+/* ------------------------------------------------------- JSON nodes */
+
+gboolean
+sandbox_node_is_type (JsonNode *node,
+                      GType     type)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+gboolean
+sandbox_node_is_string (JsonNode *node)
+{
+  return sandbox_node_is_type (node, G_TYPE_STRING);
+}
+
+gboolean
+sandbox_node_is_number (JsonNode *node)
+{
+  return sandbox_node_is_type (node, G_TYPE_INT64) || sandbox_node_is_type (node, G_TYPE_DOUBLE);
+}
+
+double
+sandbox_node_number (JsonNode *node)
+{
+  if (sandbox_node_is_type (node, G_TYPE_INT64))
+    return (double) json_node_get_int (node);
+  return json_node_get_double (node);
+}
+
+JsonNode *
+sandbox_number_node (double value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  if (value == floor (value) && fabs (value) < 9e15)
+    json_node_set_int (node, (gint64) value);
+  else
+    json_node_set_double (node, value);
+  return node;
+}
+
+JsonNode *
+sandbox_string_node (const char *value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, value);
+  return node;
+}
+
+gboolean
+sandbox_node_is_empty (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (sandbox_node_is_string (node))
+    return *json_node_get_string (node) == '\0';
+  if (sandbox_node_is_type (node, G_TYPE_BOOLEAN))
+    return !json_node_get_boolean (node);
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return json_array_get_length (json_node_get_array (node)) == 0;
+  return FALSE;
 }
 
 gboolean
