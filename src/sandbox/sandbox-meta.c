@@ -1,4 +1,5 @@
-/* sandbox-meta.c — whoami and the meta (schema) API (fact sheet §6, §7)
+/* sandbox-meta.c — whoami and the meta (schema) API: list bases, base schema,
+ * create/update table and field (Airtable's "Meta API" and "Get user info")
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

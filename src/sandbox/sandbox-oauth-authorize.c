@@ -134,7 +134,7 @@ _sandbox_oauth_handle_authorize (SandboxOAuth      *self,
   params = _sandbox_oauth_form_index (fields, &repeated);
 
   /* client_id and redirect_uri first: when either is wrong there is nowhere
-   * safe to redirect to, so the user gets an error page (§1.3). */
+   * safe to redirect to, so the user gets an error page, as Airtable does. */
   client_id = g_hash_table_lookup (params, "client_id");
   redirect_uri = g_hash_table_lookup (params, "redirect_uri");
   if (client_id == NULL || g_hash_table_contains (repeated, "client_id"))

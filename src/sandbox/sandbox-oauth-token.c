@@ -69,7 +69,8 @@ parse_basic (const char  *header,
   return TRUE;
 }
 
-/* Identifies and authenticates the client (§1.5). On failure writes the
+/* Identifies and authenticates the client (Basic auth exactly when the
+ * integration has a secret). On failure writes the
  * invalid_client response and returns NULL. */
 static OAuthIntegration *
 authenticate_client (SandboxOAuth      *self,
@@ -196,7 +197,7 @@ token_authorization_code (SandboxOAuth      *self,
       _sandbox_oauth_token_error (msg, "invalid_grant", "The authorization code is invalid, expired or already used");
       return;
     }
-  /* Single-use even if the exchange fails (§1.6). */
+  /* Single-use even if the exchange fails, as Airtable documents. */
   code = value;
   _sandbox_oauth_changed (self);
 
@@ -258,8 +259,8 @@ token_authorization_code (SandboxOAuth      *self,
 
 /* Counts a use of the refresh token @hash of @grant. TRUE when that token
  * was presented more than refresh_abuse_per_s times in the last second
- * (§1.9: "fewer than 10 refresh requests per second per token"; since
- * 2024-11-25 only more than 10 per second revoke). A chain of sequential
+ * (Airtable asks for "fewer than 10 refresh requests per second per token";
+ * since its 2024-11-25 changelog only more than 10 per second revoke). A chain of sequential
  * rotations never trips it: each new token starts a new count. */
 static gboolean
 refresh_abused (SandboxOAuth *self,

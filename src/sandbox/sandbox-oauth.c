@@ -23,8 +23,8 @@
 #include "sandbox-oauth-private.h"
 #include "sandbox-consent.h"
 
-/* The basic scopes of fact sheet §2.1, with the words the consent page
- * uses. Enterprise scopes (§2.2) are not offered: the sandbox has no
+/* The basic scopes of Airtable's scopes page, with the words the consent
+ * page uses. Enterprise scopes are not offered: the sandbox has no
  * enterprise accounts, so requesting one gives invalid_scope. */
 static const struct
 {

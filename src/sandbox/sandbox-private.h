@@ -1,7 +1,8 @@
 /* sandbox-private.h — the sandbox core's data model and internal API
  *
- * Shared by sandbox-server.c (routing, auth, rate limits, control API),
- * sandbox-store.c (bases, tables, fields, records, cell rules), sandbox-records.c,
+ * Shared by sandbox-server.c (routing, auth, rate limits, faults, state),
+ * sandbox-control.c (the control API), the store (sandbox-store*.c: bases,
+ * tables, fields, records, cell rules), the records API (sandbox-records*.c),
  * sandbox-meta.c, sandbox-demo.c and sandbox-util.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -137,6 +138,18 @@ typedef struct
   char   **generate;
   gboolean quiet;
 } SandboxConfig;
+
+/* A fault the control API injects into the next matching requests. */
+typedef struct
+{
+  guint     count;
+  guint     status;
+  double    retry_after;
+  guint     delay_ms;
+  gboolean  drop;
+  gboolean  malformed;
+  char     *path_prefix;
+} SandboxFault;
 
 typedef struct
 {
@@ -299,7 +312,11 @@ gboolean       sandbox_server_check_base_rate (SandboxServer *self, SoupServerMe
 JsonObject    *sandbox_formula_field_options (SandboxTable *table, const char *text, gboolean *out_valid);
 void           sandbox_table_add_inverse_link (SandboxServer *self, SandboxTable *table, SandboxField *field);
 
+/* sandbox-control.c */
+void           sandbox_control_handle    (SandboxServer *self, SoupServerMessage *msg, const char *path);
+
 /* sandbox-server.c */
+void           sandbox_fault_free        (SandboxFault *fault);
 SandboxServer *sandbox_server_new        (const SandboxConfig *config, GError **error);
 void           sandbox_server_free       (SandboxServer *self);
 gboolean       sandbox_server_start      (SandboxServer *self, GError **error);

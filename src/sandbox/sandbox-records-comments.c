@@ -143,7 +143,7 @@ _sandbox_records_handle_comments (SandboxServer     *self,
 
 /* ------------------------------------------------------- uploadAttachment */
 
-/* POST /v0/{base}/{record}/{field}/uploadAttachment (fact sheet §3.9; on
+/* POST /v0/{base}/{record}/{field}/uploadAttachment (Airtable's upload-attachment endpoint; on
  * content.airtable.com in reality, on the same URL here). The bytes are
  * kept in memory and served from /__sandbox/attachments/{att}/{filename}. */
 void

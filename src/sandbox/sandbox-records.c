@@ -228,7 +228,7 @@ sandbox_records_handle (SandboxServer     *self,
 
     if (is_get && record == NULL)
       {
-        /* the base-wide fallback of §3.4 */
+        /* Airtable's get-record falls back to any table of the base */
         for (guint i = 0; i < base->tables->len && record == NULL; i++)
           {
             SandboxTable *other = base->tables->pdata[i];

@@ -35,8 +35,9 @@ valid_color (const char *color,
   return FALSE;
 }
 
-/* Validates the write form of a new field's options (§6.7) and returns the
- * read form to store. Link fields are completed by the caller. */
+/* Validates the write form of a new field's options (Airtable's field model)
+ * and returns the read form to store. Link fields are completed by the
+ * caller. */
 gboolean
 sandbox_field_options_validate (SandboxServer *self,
                                 SandboxBase   *base,

@@ -356,7 +356,7 @@ convert_date (SandboxField *field,
   return TRUE;
 }
 
-/* The cell rules of fact sheet §6.7, with typecast. @out is NULL for a
+/* The per-type cell rules of Airtable's field model, with typecast. @out is NULL for a
  * cleared cell. New select options are added only by _commit_choices. */
 static gboolean
 cell_convert_full (SandboxServer *self,
