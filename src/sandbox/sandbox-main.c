@@ -29,6 +29,7 @@ log_writer (GLogLevelFlags   level,
             gpointer         data)
 {
   g_autofree char *line = NULL;
+  g_autofree char *safe = NULL;
 
   if (quiet && (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG)) != 0)
     return G_LOG_WRITER_HANDLED;
@@ -36,7 +37,8 @@ log_writer (GLogLevelFlags   level,
     return G_LOG_WRITER_HANDLED;
   /* everything to stderr: stdout carries only the one JSON line */
   line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
-  fprintf (stderr, "%s\n", line);
+  safe = sandbox_log_escape (line);
+  fprintf (stderr, "%s\n", safe);
   return G_LOG_WRITER_HANDLED;
 }
 
@@ -45,12 +47,18 @@ request_log_cb (SoupServer        *server,
                 SoupServerMessage *msg,
                 gpointer           data)
 {
-  /* method, path and status only: queries and headers may carry secrets */
+  /* method, path and status only: queries and headers may carry secrets.
+   * The path arrives percent-decoded, so it is escaped: a %0d%0a in a URL
+   * must not start a line of its own. */
   GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
 
-  if (!quiet)
-    g_printerr ("hangar-sandbox: %s %s → %u\n", soup_server_message_get_method (msg),
-                uri != NULL ? g_uri_get_path (uri) : "(bad request line)", soup_server_message_get_status (msg));
+  if (quiet)
+    return;
+  method = sandbox_log_escape (soup_server_message_get_method (msg));
+  path = uri != NULL ? sandbox_log_escape (g_uri_get_path (uri)) : g_strdup ("(bad request line)");
+  g_printerr ("hangar-sandbox: %s %s → %u\n", method, path, soup_server_message_get_status (msg));
 }
 
 int
@@ -157,7 +165,10 @@ main (int    argc,
   server = sandbox_server_new (&config, &error);
   if (server == NULL)
     {
-      g_printerr ("hangar-sandbox: %s\n", error->message);
+      /* may quote a state file's content */
+      g_autofree char *safe = sandbox_log_escape (error->message);
+
+      g_printerr ("hangar-sandbox: %s\n", safe);
       return 1;
     }
   if (!sandbox_server_start (server, &error))
@@ -169,6 +180,12 @@ main (int    argc,
   g_signal_connect (server->soup, "request-finished", G_CALLBACK (request_log_cb), NULL);
   g_signal_connect (server->soup, "request-aborted", G_CALLBACK (request_log_cb), NULL);
 
+  /* the handlers go in before the line is printed: whoever reads the line
+   * may stop the server at once, and that must still save the state */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+
   line = sandbox_server_startup_line (server);
   fputs (line, stdout);
   fputc ('\n', stdout);
@@ -176,9 +193,6 @@ main (int    argc,
   if (!quiet)
     g_printerr ("hangar-sandbox: listening on %s\n", server->url);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);
 
   sandbox_server_flush (server);

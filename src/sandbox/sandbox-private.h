@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 
 #define SANDBOX_MAX_BODY        (2 * 1024 * 1024)
 #define SANDBOX_MAX_URL         16000
+/* nesting limits of strict JSON: request bodies, and the state file (whose
+ * own structure wraps cells and payloads that came from requests) */
+#define SANDBOX_MAX_DEPTH       64
+#define SANDBOX_STATE_MAX_DEPTH 256
 #define SANDBOX_DEFAULT_REDIRECT "http://127.0.0.1:8471/oauth/callback"
 
 typedef struct _SandboxServer SandboxServer;
@@ -202,6 +206,20 @@ struct _SandboxServer
   gboolean       loading;
 };
 
+/* sandbox-json.c */
+#define SANDBOX_JSON_ERROR (sandbox_json_error_quark ())
+typedef enum
+{
+  SANDBOX_JSON_ERROR_INVALID,
+} SandboxJsonError;
+
+GQuark      sandbox_json_error_quark    (void);
+/* TRUE when @data is one RFC 8259 JSON document (UTF-8, no BOM, no unpaired
+ * surrogate escapes) nested at most @max_depth containers deep. Iterative. */
+gboolean    sandbox_json_check          (const char *data, gsize len, guint max_depth, GError **error);
+/* sandbox_json_check(), then json-glib; the root node (new reference) or NULL. */
+JsonNode   *sandbox_json_parse          (const char *data, gsize len, guint max_depth, GError **error);
+
 /* sandbox-util.c */
 char       *sandbox_new_id              (const char *prefix);
 char       *sandbox_new_pat             (void);
@@ -221,6 +239,7 @@ gboolean    sandbox_query_bool          (const char *value);
 JsonNode   *sandbox_parse_body          (SoupServerMessage *msg, SoupMessageBody *body, gboolean required);
 const char *sandbox_array_string        (JsonArray *array, guint i);
 gboolean    sandbox_strv_contains       (char **strv, const char *str);
+char       *sandbox_log_escape          (const char *text);  /* for log lines: no control characters */
 /* type checks and constructors of JSON value nodes */
 gboolean    sandbox_node_is_type        (JsonNode *node, GType type);
 gboolean    sandbox_node_is_string      (JsonNode *node);

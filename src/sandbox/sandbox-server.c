@@ -150,24 +150,37 @@ sandbox_server_flush (SandboxServer *self)
     g_warning ("Could not save the sandbox state: %s", error->message);
 }
 
+/* Reads DIR/state.json strictly (RFC 8259, nesting limited, the shape
+ * checked): a damaged or hostile file is refused with the place of the
+ * problem, and left untouched. */
 static gboolean
 load_state (SandboxServer *self,
             gboolean      *out_loaded,
             GError       **error)
 {
   g_autofree char *path = g_build_filename (self->config.state_dir, "state.json", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autofree char *data = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len = 0;
   JsonNode *oauth;
 
   *out_loaded = FALSE;
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return TRUE;
-  if (!json_parser_load_from_file (parser, path, error))
+  if (!g_file_get_contents (path, &data, &len, error))
     return FALSE;
-  root = json_parser_get_root (parser);
-  if (!sandbox_store_deserialize (self, root, error))
-    return FALSE;
+  root = sandbox_json_parse (data, len, SANDBOX_STATE_MAX_DEPTH, &local_error);
+  if (root == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "state.json is not valid JSON: %s", local_error->message);
+      return FALSE;
+    }
+  if (!sandbox_store_deserialize (self, root, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "state.json: %s", local_error->message);
+      return FALSE;
+    }
   oauth = json_object_get_member (json_node_get_object (root), "oauth");
   self->loading = TRUE;
   if (oauth != NULL && self->oauth != NULL && !sandbox_oauth_deserialize (self->oauth, oauth, error))

@@ -30,4 +30,8 @@ double      _sandbox_store_option_number       (SandboxField       *field,
                                                 double              fallback);
 JsonObject *_sandbox_store_collaborator_object (SandboxUser        *user);
 
+/* sandbox-store-check.c: the shape of a state file, before it is loaded */
+gboolean    _sandbox_store_check_state         (JsonNode           *root,
+                                                GError            **error);
+
 G_END_DECLS

@@ -297,11 +297,9 @@ sandbox_store_deserialize (SandboxServer *self,
   JsonObject *root;
   JsonArray *users, *bases;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "state is not an object");
-      return FALSE;
-    }
+  /* everything below may rely on the shapes checked here */
+  if (!_sandbox_store_check_state (node, error))
+    return FALSE;
   root = json_node_get_object (node);
   users = get_array (root, "users");
   bases = get_array (root, "bases");
