@@ -59,6 +59,21 @@ body_string (JsonObject *body,
   return NULL;
 }
 
+static gboolean
+latency_value_ok (JsonNode *node)
+{
+  return sandbox_node_is_type (node, G_TYPE_INT64) && json_node_get_int (node) >= 0 && json_node_get_int (node) <= 600000;
+}
+
+static void
+latency_reply (SandboxServer *self,
+               JsonObject    *reply)
+{
+  json_object_set_int_member (reply, "ms", self->config.latency_ms);
+  json_object_set_int_member (reply, "jitter_ms", self->config.latency_jitter_ms);
+  json_object_set_int_member (reply, "in_flight", self->held->len);
+}
+
 static void
 serve_attachment (SandboxServer     *self,
                   SoupServerMessage *msg,
@@ -138,6 +153,11 @@ sandbox_control_handle (SandboxServer     *self,
                                   self->oauth != NULL ? (gint64) sandbox_oauth_get_exchange_count (self->oauth) : 0);
       json_object_set_int_member (reply, "rate_limited", (gint64) self->rate_limited);
       json_object_set_int_member (reply, "iterators", g_hash_table_size (self->iterators));
+      json_object_set_int_member (reply, "latency_ms", self->config.latency_ms);
+      json_object_set_int_member (reply, "latency_jitter_ms", self->config.latency_jitter_ms);
+      json_object_set_int_member (reply, "in_flight", self->held->len);
+      json_object_set_int_member (reply, "max_in_flight", self->max_in_flight);
+      json_object_set_int_member (reply, "delayed", (gint64) self->held_total);
       json_object_set_object_member (reply, "by_status", counts_object (self->by_status));
       json_object_set_object_member (reply, "by_user", counts_object (self->by_user));
       sandbox_respond_object (msg, 200, reply);
@@ -188,15 +208,48 @@ sandbox_control_handle (SandboxServer     *self,
       return;
     }
 
+  if (g_str_equal (name, "latency") && g_str_equal (method, "GET"))
+    {
+      latency_reply (self, reply);
+      sandbox_respond_object (msg, 200, reply);
+      return;
+    }
+
   if (!g_str_equal (method, "POST"))
     {
       sandbox_respond_not_found (msg);
       return;
     }
 
+  if (g_str_equal (name, "latency"))
+    {
+      JsonNode *ms = body != NULL ? json_object_get_member (body, "ms") : NULL;
+      JsonNode *jitter = body != NULL ? json_object_get_member (body, "jitter_ms") : NULL;
+      JsonNode *release = body != NULL ? json_object_get_member (body, "release") : NULL;
+
+      if ((ms != NULL && !latency_value_ok (ms)) || (jitter != NULL && !latency_value_ok (jitter))
+          || (release != NULL && !sandbox_node_is_type (release, G_TYPE_BOOLEAN)))
+        {
+          sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN",
+                                 "Expected {\"ms\"?: 0..600000, \"jitter_ms\"?: 0..600000, \"release\"?: bool}");
+          return;
+        }
+      if (ms != NULL)
+        self->config.latency_ms = (guint) json_node_get_int (ms);
+      if (jitter != NULL)
+        self->config.latency_jitter_ms = (guint) json_node_get_int (jitter);
+      if (release != NULL && json_node_get_boolean (release))
+        json_object_set_int_member (reply, "released", sandbox_latency_release_all (self));
+      latency_reply (self, reply);
+      sandbox_respond_object (msg, 200, reply);
+      return;
+    }
+
   if (g_str_equal (name, "reset-stats"))
     {
       self->requests = 0;
+      self->held_total = 0;
+      self->max_in_flight = self->held->len;
       self->rate_limited = 0;
       g_hash_table_remove_all (self->by_status);
       g_hash_table_remove_all (self->by_user);

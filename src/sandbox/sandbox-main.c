@@ -61,6 +61,26 @@ request_log_cb (SoupServer        *server,
   g_printerr ("hangar-sandbox: %s %s → %u\n", method, path, soup_server_message_get_status (msg));
 }
 
+/* "MS" or "MS:JITTER_MS", each 0..600000 */
+static gboolean
+parse_latency (const char *text,
+               guint      *out_ms,
+               guint      *out_jitter)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ":", -1);
+  guint64 values[2] = { 0, 0 };
+  guint n = g_strv_length (parts);
+
+  if (n < 1 || n > 2)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!g_ascii_string_to_unsigned (parts[i], 10, 0, 600000, &values[i], NULL))
+      return FALSE;
+  *out_ms = (guint) values[0];
+  *out_jitter = (guint) values[1];
+  return TRUE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -78,6 +98,9 @@ main (int    argc,
   double iterator_ttl = 300;
   g_auto(GStrv) redirect_uris = NULL;
   g_auto(GStrv) generate = NULL;
+  g_autofree char *latency = NULL;
+  guint latency_ms = 0;
+  guint latency_jitter_ms = 0;
   GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 = pick a free one; default 0)", "N" },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir, "Keep users, bases, records, tokens and grants in DIR across restarts (default: memory only)", "DIR" },
@@ -92,6 +115,7 @@ main (int    argc,
     { "iterator-ttl", 0, 0, G_OPTION_ARG_DOUBLE, &iterator_ttl, "Idle seconds after which a list-records offset expires (default 300; fractions allowed)", "S" },
     { "redirect-uri", 0, 0, G_OPTION_ARG_STRING_ARRAY, &redirect_uris, "Also register URI for the public demo integration (repeatable); " SANDBOX_DEFAULT_REDIRECT " is always registered", "URI" },
     { "generate", 0, 0, G_OPTION_ARG_STRING_ARRAY, &generate, "Add a base NAME (table \"Records\") with N generated records, e.g. Big:200000 (repeatable)", "NAME:N" },
+    { "latency", 0, 0, G_OPTION_ARG_STRING, &latency, "Hold every API and OAuth answer MS milliseconds, plus a random 0..JITTER_MS, without blocking other requests (default 0)", "MS[:JITTER_MS]" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Log only warnings and errors to stderr", NULL },
     { NULL },
   };
@@ -131,6 +155,7 @@ main (int    argc,
     "  POST /__sandbox/faults           {\"count\": N, \"status\"?, \"retry_after\"?, \"delay_ms\"?, \"drop\"?, \"malformed\"?, \"path_prefix\"?}\n"
     "  POST /__sandbox/clear-faults     forget pending faults\n"
     "  POST /__sandbox/reset-rate-limits  forget rate-limit windows and penalties\n"
+    "  GET  /__sandbox/latency          the latency in force; POST {\"ms\"?, \"jitter_ms\"?, \"release\"?: true} changes it\n"
     "See src/sandbox/README.md for details.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -142,6 +167,11 @@ main (int    argc,
       || code_ttl < 1 || refresh_grace_ms < 1 || penalty < 0 || iterator_ttl <= 0)
     {
       g_printerr ("hangar-sandbox: a numeric option is out of range\n");
+      return 2;
+    }
+  if (latency != NULL && !parse_latency (latency, &latency_ms, &latency_jitter_ms))
+    {
+      g_printerr ("hangar-sandbox: --latency takes MS or MS:JITTER_MS, each from 0 to 600000\n");
       return 2;
     }
 
@@ -161,6 +191,8 @@ main (int    argc,
   config.redirect_uris = redirect_uris;
   config.generate = generate;
   config.quiet = quiet;
+  config.latency_ms = latency_ms;
+  config.latency_jitter_ms = latency_jitter_ms;
 
   server = sandbox_server_new (&config, &error);
   if (server == NULL)

@@ -28,6 +28,7 @@ G_BEGIN_DECLS
 typedef struct _SandboxServer SandboxServer;
 typedef struct _SandboxBase   SandboxBase;
 typedef struct _SandboxTable  SandboxTable;
+typedef struct _SandboxHeld   SandboxHeld;
 
 typedef struct
 {
@@ -141,6 +142,8 @@ typedef struct
   char   **redirect_uris;
   char   **generate;
   gboolean quiet;
+  guint    latency_ms;          /* every API answer is held this long… */
+  guint    latency_jitter_ms;   /* …plus a random 0..jitter */
 } SandboxConfig;
 
 /* A fault the control API injects into the next matching requests. */
@@ -193,6 +196,11 @@ struct _SandboxServer
   /* bytes of uploadAttachment, by attachment id (memory only) */
   GHashTable    *uploads;        /* att… → GBytes; content type in upload_types */
   GHashTable    *upload_types;   /* att… → char* */
+
+  /* answers held back by --latency (sandbox-latency.c) */
+  GPtrArray     *held;          /* SandboxHeld* */
+  guint64        held_total;
+  guint          max_in_flight;
 
   /* the user of the API request being handled (for createdBy/lastModifiedBy) */
   const char    *acting_user_id;
@@ -330,6 +338,12 @@ gboolean       sandbox_server_check_base_rate (SandboxServer *self, SoupServerMe
 
 JsonObject    *sandbox_formula_field_options (SandboxTable *table, const char *text, gboolean *out_valid);
 void           sandbox_table_add_inverse_link (SandboxServer *self, SandboxTable *table, SandboxField *field);
+
+/* sandbox-latency.c */
+void           sandbox_latency_setup     (SandboxServer *self);
+void           sandbox_latency_hold      (SandboxServer *self, SoupServerMessage *msg);
+guint          sandbox_latency_release_all (SandboxServer *self);
+void           sandbox_latency_clear     (SandboxServer *self);
 
 /* sandbox-control.c */
 void           sandbox_control_handle    (SandboxServer *self, SoupServerMessage *msg, const char *path);

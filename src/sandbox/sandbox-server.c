@@ -568,12 +568,14 @@ handle_api (SandboxServer     *self,
   auth_clear (&auth);
 }
 
-static void
-dispatch (SandboxServer     *self,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          SandboxFault      *fault)
+/* Answers the request now, or hands it on (a delay fault, a dropped
+ * connection): then FALSE. */
+static gboolean
+dispatch_now (SandboxServer     *self,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              SandboxFault      *fault)
 {
   if (fault != NULL && fault->delay_ms > 0)
     {
@@ -586,20 +588,20 @@ dispatch (SandboxServer     *self,
       req->fault = fault;
       soup_server_message_pause (msg);
       g_timeout_add (fault->delay_ms, delayed_cb, req);
-      return;
+      return FALSE;
     }
   if (fault != NULL && fault->drop)
     {
       self->requests++;   /* no finished/aborted signal follows a stolen connection */
       drop_connection (msg);
       sandbox_fault_free (fault);
-      return;
+      return FALSE;
     }
   if (fault != NULL && fault->status != 0)
     {
       apply_status_fault (msg, fault);
       sandbox_fault_free (fault);
-      return;
+      return TRUE;
     }
 
   if (g_str_has_prefix (path, "/oauth2/v1/"))
@@ -615,6 +617,20 @@ dispatch (SandboxServer     *self,
   if (fault != NULL && fault->malformed)
     make_malformed (msg);
   sandbox_fault_free (fault);
+  return TRUE;
+}
+
+/* Every answer outside the control API: worked out now, then held for the
+ * configured latency (sandbox-latency.c). */
+static void
+dispatch (SandboxServer     *self,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          SandboxFault      *fault)
+{
+  if (dispatch_now (self, msg, path, query, fault))
+    sandbox_latency_hold (self, msg);
 }
 
 static void
@@ -782,6 +798,7 @@ sandbox_server_new (const SandboxConfig *config,
   self->upload_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->by_status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->by_user = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sandbox_latency_setup (self);
 
   oconfig.access_ttl_s = config->access_ttl_s;
   oconfig.refresh_ttl_s = config->refresh_ttl_s;
@@ -833,6 +850,7 @@ sandbox_server_free (SandboxServer *self)
     return;
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_handle_id (&self->sweep_source, g_source_remove);
+  sandbox_latency_clear (self);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->oauth, sandbox_oauth_free);
   g_hash_table_unref (self->iterators);
