@@ -142,6 +142,9 @@ sandbox_control_handle (SandboxServer     *self,
         }
     }
 
+  if (sandbox_control_handle_data (self, msg, name, method, body))
+    return;
+
   if (g_str_equal (name, "stats") && g_str_equal (method, "GET"))
     {
       json_object_set_int_member (reply, "requests", (gint64) self->requests);
@@ -158,6 +161,8 @@ sandbox_control_handle (SandboxServer     *self,
       json_object_set_int_member (reply, "in_flight", self->held->len);
       json_object_set_int_member (reply, "max_in_flight", self->max_in_flight);
       json_object_set_int_member (reply, "delayed", (gint64) self->held_total);
+      json_object_set_int_member (reply, "pings_sent", (gint64) self->pings_sent);
+      json_object_set_int_member (reply, "pings_failed", (gint64) self->pings_failed);
       json_object_set_object_member (reply, "by_status", counts_object (self->by_status));
       json_object_set_object_member (reply, "by_user", counts_object (self->by_user));
       sandbox_respond_object (msg, 200, reply);

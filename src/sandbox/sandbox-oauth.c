@@ -38,7 +38,7 @@ static const struct
   { "schema.bases:read",         "See the structure of bases, like table names and field types" },
   { "schema.bases:write",        "Change the structure of bases, like adding tables and fields" },
   { "workspacesAndBases:read",   "See workspaces, bases and views, including their collaborators" },
-  { "webhook:manage",            "See, create and delete webhooks" },
+  { "webhook:manage",            "Create webhooks that report changes in your bases to this app, and see and delete them" },
   { "block:manage",              "Publish and manage custom extensions" },
   { "user.email:read",           "See your email address" },
 };

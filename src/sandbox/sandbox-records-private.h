@@ -38,9 +38,6 @@ void _sandbox_records_handle_update_one (SandboxServer     *self,
                                          JsonObject        *body,
                                          GPtrArray         *query,
                                          gboolean           destructive);
-void _sandbox_records_delete_record (SandboxServer *self,
-                                     SandboxTable  *table,
-                                     SandboxRecord *record);
 void _sandbox_records_handle_delete_batch (SandboxServer     *self,
                                            SoupServerMessage *msg,
                                            SandboxTable      *table,

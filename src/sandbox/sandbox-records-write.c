@@ -484,22 +484,6 @@ _sandbox_records_handle_update_one (SandboxServer     *self,
 }
 
 void
-_sandbox_records_delete_record (SandboxServer *self,
-                                SandboxTable  *table,
-                                SandboxRecord *record)
-{
-  /* keep inverse links in step, then drop the record */
-  for (guint i = 0; i < table->fields->len; i++)
-    {
-      SandboxField *field = table->fields->pdata[i];
-
-      if (g_str_equal (field->type, "multipleRecordLinks"))
-        sandbox_record_set_cell (self, table, record, field, NULL);
-    }
-  sandbox_table_remove_record (table, record);
-}
-
-void
 _sandbox_records_handle_delete_batch (SandboxServer     *self,
                                       SoupServerMessage *msg,
                                       SandboxTable      *table,
@@ -536,7 +520,7 @@ _sandbox_records_handle_delete_batch (SandboxServer     *self,
       json_object_set_boolean_member (d, "deleted", TRUE);
       json_array_add_object_element (out, d);
       if (record != NULL)   /* the same id twice */
-        _sandbox_records_delete_record (self, table, record);
+        sandbox_record_delete (self, table, record);
     }
   json_object_set_array_member (reply, "records", out);
   sandbox_server_changed (self);

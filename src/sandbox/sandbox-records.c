@@ -43,6 +43,7 @@ _sandbox_records_parse_int (const char *text,
   *out = g_ascii_strtoll (text, &end, 10);
   return end != NULL && *end == '\0';
 }
+
 /* --------------------------------------------------------------- routing */
 
 static char *
@@ -54,23 +55,6 @@ join_segments (char **segments,
   for (guint i = 1; i < n; i++)
     g_string_append_printf (s, "/%s", segments[i]);
   return g_string_free (s, FALSE);
-}
-
-static gboolean
-level_at_least (const char *level,
-                const char *wanted)
-{
-  const char *order[] = { "none", "read", "comment", "edit", "create", NULL };
-  int have = -1, want = 0;
-
-  for (int i = 0; order[i] != NULL; i++)
-    {
-      if (level != NULL && g_str_equal (order[i], level))
-        have = i;
-      if (g_str_equal (order[i], wanted))
-        want = i;
-    }
-  return have >= want;
 }
 
 void
@@ -100,7 +84,7 @@ sandbox_records_handle (SandboxServer     *self,
       if (!g_str_equal (method, "POST"))
         sandbox_respond_not_found (msg);
       else if (!sandbox_auth_has_scope (auth, "data.records:write") || !sandbox_auth_can_see_base (self, auth, base)
-               || !level_at_least (sandbox_base_permission (base, auth->user->id), "edit"))
+               || !sandbox_level_at_least (sandbox_base_permission (base, auth->user->id), "edit"))
         sandbox_respond_forbidden (msg);
       else if (sandbox_server_check_base_rate (self, msg, base))
         _sandbox_records_handle_upload (self, msg, base, segments[0], segments[1]);
@@ -174,7 +158,7 @@ sandbox_records_handle (SandboxServer     *self,
     }
 
   if (!sandbox_auth_has_scope (auth, scope) || !sandbox_auth_can_see_base (self, auth, base)
-      || !level_at_least (sandbox_base_permission (base, auth->user->id), level))
+      || !sandbox_level_at_least (sandbox_base_permission (base, auth->user->id), level))
     {
       sandbox_respond_forbidden (msg);
       return;
@@ -300,7 +284,7 @@ sandbox_records_handle (SandboxServer     *self,
           }
         json_object_set_string_member (reply, "id", record->id);
         json_object_set_boolean_member (reply, "deleted", TRUE);
-        _sandbox_records_delete_record (self, table, record);
+        sandbox_record_delete (self, table, record);
         sandbox_server_changed (self);
         sandbox_respond_object (msg, 200, reply);
         return;

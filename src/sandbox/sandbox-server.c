@@ -257,6 +257,25 @@ sandbox_base_permission (SandboxBase *base,
   return g_hash_table_lookup (base->access, user_id);
 }
 
+/* Whether a base permission @level (none, read, comment, edit, create) is
+ * at least @wanted. */
+gboolean
+sandbox_level_at_least (const char *level,
+                        const char *wanted)
+{
+  const char *order[] = { "none", "read", "comment", "edit", "create", NULL };
+  int have = -1, want = 0;
+
+  for (int i = 0; order[i] != NULL; i++)
+    {
+      if (level != NULL && g_str_equal (order[i], level))
+        have = i;
+      if (g_str_equal (order[i], wanted))
+        want = i;
+    }
+  return have >= want;
+}
+
 gboolean
 sandbox_auth_can_see_base (SandboxServer *self,
                            SandboxAuth   *auth,
@@ -274,6 +293,7 @@ auth_clear (SandboxAuth *auth)
 {
   g_strfreev (auth->scopes);
   g_strfreev (auth->base_ids);
+  g_free (auth->client_id);
   g_free (auth->token);
 }
 
@@ -318,6 +338,7 @@ authenticate (SandboxServer     *self,
               auth->scopes = g_strdupv (info->scopes);
               auth->base_ids = g_strdupv (info->base_ids != NULL ? info->base_ids : (char *[]) { NULL });
               auth->is_oauth = TRUE;
+              auth->client_id = g_strdup (info->client_id);
               sandbox_oauth_token_info_free (info);
             }
         }
@@ -498,6 +519,15 @@ delayed_cb (gpointer data)
 
 /* --------------------------------------------------------------- routing */
 
+static gboolean
+write_method (SoupServerMessage *msg)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  return g_str_equal (method, "POST") || g_str_equal (method, "PATCH") || g_str_equal (method, "PUT")
+         || g_str_equal (method, "DELETE");
+}
+
 static void
 handle_api (SandboxServer     *self,
             SoupServerMessage *msg,
@@ -509,6 +539,8 @@ handle_api (SandboxServer     *self,
   g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func (g_free);
   SandboxAuth auth;
   SandboxBase *base;
+  SandboxChanges *changes;
+  guint n;
 
   for (guint i = 0; raw_segments[i] != NULL; i++)
     {
@@ -545,9 +577,25 @@ handle_api (SandboxServer     *self,
       return;
     }
 
+  n = segments->len - 1;
+  if (n >= 3 && g_str_equal (segments->pdata[0], "bases") && g_str_equal (segments->pdata[2], "webhooks"))
+    {
+      base = sandbox_server_find_base (self, segments->pdata[1]);
+      if (base == NULL || !sandbox_auth_can_see_base (self, &auth, base))
+        sandbox_respond_forbidden (msg);
+      else
+        sandbox_webhooks_handle (self, msg, &auth, base, (char **) segments->pdata + 3, n - 3, query);
+      auth_clear (&auth);
+      return;
+    }
+
   if (g_str_equal (segments->pdata[0], "meta"))
     {
+      /* a schema change is reported to the base's webhooks */
+      base = n >= 3 && g_str_equal (segments->pdata[1], "bases") ? sandbox_server_find_base (self, segments->pdata[2]) : NULL;
+      changes = write_method (msg) ? sandbox_changes_begin (self, base, "publicApi", auth.user->id, NULL) : NULL;
       sandbox_meta_handle (self, msg, &auth, (char **) segments->pdata + 1, segments->len - 2, query);
+      sandbox_changes_end (changes, SOUP_STATUS_IS_SUCCESSFUL (soup_server_message_get_status (msg)));
       auth_clear (&auth);
       return;
     }
@@ -563,7 +611,9 @@ handle_api (SandboxServer     *self,
       return;
     }
   self->acting_user_id = auth.user->id;
+  changes = write_method (msg) ? sandbox_changes_begin (self, base, "publicApi", auth.user->id, NULL) : NULL;
   sandbox_records_handle (self, msg, &auth, base, (char **) segments->pdata + 1, segments->len - 2, query);
+  sandbox_changes_end (changes, SOUP_STATUS_IS_SUCCESSFUL (soup_server_message_get_status (msg)));
   self->acting_user_id = NULL;
   auth_clear (&auth);
 }
@@ -799,6 +849,7 @@ sandbox_server_new (const SandboxConfig *config,
   self->by_status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->by_user = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sandbox_latency_setup (self);
+  self->webhook_retry_base_ms = 10000;
 
   oconfig.access_ttl_s = config->access_ttl_s;
   oconfig.refresh_ttl_s = config->refresh_ttl_s;
@@ -851,6 +902,10 @@ sandbox_server_free (SandboxServer *self)
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_handle_id (&self->sweep_source, g_source_remove);
   sandbox_latency_clear (self);
+  if (self->ping_cancellable != NULL)
+    g_cancellable_cancel (self->ping_cancellable);
+  g_clear_object (&self->ping_cancellable);
+  g_clear_object (&self->ping_session);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->oauth, sandbox_oauth_free);
   g_hash_table_unref (self->iterators);

@@ -51,6 +51,8 @@ sandbox_store_serialize (SandboxServer *self)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "version");
   json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "webhook_clock_offset_ms");
+  json_builder_add_int_value (b, self->webhook_clock_offset_ms);
 
   json_builder_set_member_name (b, "users");
   json_builder_begin_array (b);
@@ -118,6 +120,7 @@ sandbox_store_serialize (SandboxServer *self)
           json_builder_set_member_name (b, "generated_spec");
           json_builder_add_string_value (b, base->generated_spec);
         }
+      sandbox_webhooks_serialize_base (self, base, b);
       json_builder_set_member_name (b, "tables");
       json_builder_begin_array (b);
       for (guint t = 0; base->generated_spec == NULL && t < base->tables->len; t++)
@@ -494,6 +497,12 @@ sandbox_store_deserialize (SandboxServer *self,
               g_hash_table_insert (table->records_by_id, record->id, record);
             }
         }
+      if (!sandbox_webhooks_deserialize_base (self, base, bo, error))
+        {
+          g_prefix_error (error, "bases[%u].", i);
+          return FALSE;
+        }
     }
+  self->webhook_clock_offset_ms = get_int (root, "webhook_clock_offset_ms");
   return self->users->len > 0;
 }

@@ -834,6 +834,7 @@ sandbox_record_set_cell (SandboxServer *self,
                          SandboxField  *field,
                          JsonNode      *value)
 {
+  sandbox_changes_touch (table, record);
   if (g_str_equal (field->type, "multipleRecordLinks"))
     {
       SandboxTable *linked = sandbox_server_find_table_by_id (self, _sandbox_store_option_string (field, "linkedTableId"));
@@ -851,14 +852,20 @@ sandbox_record_set_cell (SandboxServer *self,
               SandboxRecord *other = g_hash_table_lookup (linked->records_by_id, json_array_get_string_element (old_a, i));
 
               if (other != NULL)
-                link_array_edit (other->cells, inverse->id, record->id, FALSE);
+                {
+                  sandbox_changes_touch_linked (linked, other);
+                  link_array_edit (other->cells, inverse->id, record->id, FALSE);
+                }
             }
           for (guint i = 0; new_a != NULL && i < json_array_get_length (new_a); i++)
             {
               SandboxRecord *other = g_hash_table_lookup (linked->records_by_id, json_array_get_string_element (new_a, i));
 
               if (other != NULL)
-                link_array_edit (other->cells, inverse->id, record->id, TRUE);
+                {
+                  sandbox_changes_touch_linked (linked, other);
+                  link_array_edit (other->cells, inverse->id, record->id, TRUE);
+                }
             }
         }
     }
@@ -867,4 +874,20 @@ sandbox_record_set_cell (SandboxServer *self,
     json_object_remove_member (record->cells, field->id);
   else
     json_object_set_member (record->cells, field->id, json_node_copy (value));
+}
+
+/* Deletes @record, keeping the links of other records in step. */
+void
+sandbox_record_delete (SandboxServer *self,
+                       SandboxTable  *table,
+                       SandboxRecord *record)
+{
+  for (guint i = 0; i < table->fields->len; i++)
+    {
+      SandboxField *field = table->fields->pdata[i];
+
+      if (g_str_equal (field->type, "multipleRecordLinks"))
+        sandbox_record_set_cell (self, table, record, field, NULL);
+    }
+  sandbox_table_remove_record (table, record);
 }

@@ -177,6 +177,7 @@ sandbox_base_free (SandboxBase *base)
   g_free (base->name);
   g_free (base->owner_id);
   g_hash_table_unref (base->access);
+  sandbox_webhooks_free_base (base);
   g_ptr_array_unref (base->tables);
   g_free (base->generated_spec);
   g_free (base);
@@ -260,6 +261,7 @@ sandbox_record_new (SandboxTable *table)
   record->cells = json_object_new ();
   g_ptr_array_add (table->records, record);
   g_hash_table_insert (table->records_by_id, record->id, record);
+  sandbox_changes_created (table, record);
   return record;
 }
 
@@ -267,6 +269,7 @@ void
 sandbox_table_remove_record (SandboxTable  *table,
                              SandboxRecord *record)
 {
+  sandbox_changes_destroyed (table, record);
   g_hash_table_remove (table->records_by_id, record->id);
   g_ptr_array_remove (table->records, record);
 }

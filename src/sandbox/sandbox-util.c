@@ -16,9 +16,9 @@
 static const char alnum[] =
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-static void
-fill_random (guint8 *buf,
-             gsize   len)
+void
+sandbox_random_bytes (guint8 *buf,
+                      gsize   len)
 {
   gsize done = 0;
 
@@ -44,7 +44,7 @@ sandbox_new_id (const char *prefix)
   guint8 raw[14];
   GString *s = g_string_new (prefix);
 
-  fill_random (raw, sizeof raw);
+  sandbox_random_bytes (raw, sizeof raw);
   for (guint i = 0; i < 14; i++)
     g_string_append_c (s, alnum[raw[i] % 62]);
   return g_string_free (s, FALSE);
@@ -56,7 +56,7 @@ sandbox_random_hex (gsize bytes)
   g_autofree guint8 *raw = g_malloc (bytes);
   GString *s = g_string_new (NULL);
 
-  fill_random (raw, bytes);
+  sandbox_random_bytes (raw, bytes);
   for (gsize i = 0; i < bytes; i++)
     g_string_append_printf (s, "%02x", raw[i]);
   return g_string_free (s, FALSE);
