@@ -398,3 +398,34 @@ sandbox_json_parse (const char *data,
     }
   return json_node_ref (root);
 }
+
+/* json-glib 1.6 writes U+001F raw inside strings (it escapes the other
+ * control characters), which is not JSON. Generates @root compactly and
+ * escapes any raw control character, so that everything the sandbox writes
+ * (answers, the state file) passes sandbox_json_check(). */
+char *
+sandbox_json_generate (JsonNode *root,
+                       gsize    *out_len)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *raw = NULL;
+  GString *out;
+  gsize len = 0;
+
+  json_generator_set_root (gen, root);
+  raw = json_generator_to_data (gen, &len);
+  out = g_string_sized_new (len + 16);
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar) raw[i];
+
+      /* compact output has no raw control character outside strings */
+      if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  if (out_len != NULL)
+    *out_len = out->len;
+  return g_string_free (out, FALSE);
+}

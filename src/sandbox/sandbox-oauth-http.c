@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "sandbox-json.h"
 #include "sandbox-oauth-private.h"
 #include "sandbox-consent.h"
 
@@ -158,13 +159,10 @@ _sandbox_oauth_respond_json_node (SoupServerMessage *msg,
                                   guint              status,
                                   JsonNode          *node)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   gsize len = 0;
-  char *text;
+  char *text = sandbox_json_generate (node, &len);
 
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, &len);
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "Pragma", "no-cache");

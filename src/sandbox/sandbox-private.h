@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "sandbox-formula.h"
+#include "sandbox-json.h"
 #include "sandbox-oauth.h"
 
 G_BEGIN_DECLS
@@ -227,20 +228,6 @@ struct _SandboxServer
   guint          sweep_source;
   gboolean       loading;
 };
-
-/* sandbox-json.c */
-#define SANDBOX_JSON_ERROR (sandbox_json_error_quark ())
-typedef enum
-{
-  SANDBOX_JSON_ERROR_INVALID,
-} SandboxJsonError;
-
-GQuark      sandbox_json_error_quark    (void);
-/* TRUE when @data is one RFC 8259 JSON document (UTF-8, no BOM, no unpaired
- * surrogate escapes) nested at most @max_depth containers deep. Iterative. */
-gboolean    sandbox_json_check          (const char *data, gsize len, guint max_depth, GError **error);
-/* sandbox_json_check(), then json-glib; the root node (new reference) or NULL. */
-JsonNode   *sandbox_json_parse          (const char *data, gsize len, guint max_depth, GError **error);
 
 /* sandbox-util.c */
 char       *sandbox_new_id              (const char *prefix);

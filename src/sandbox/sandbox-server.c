@@ -95,7 +95,6 @@ save_now (SandboxServer *self,
           GError       **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autofree char *path = NULL;
   g_autofree char *data = NULL;
   gsize len = 0;
@@ -110,8 +109,7 @@ save_now (SandboxServer *self,
       if (oauth != NULL)
         json_object_set_member (json_node_get_object (root), "oauth", oauth);
     }
-  json_generator_set_root (gen, root);
-  data = json_generator_to_data (gen, &len);
+  data = sandbox_json_generate (root, &len);
   path = g_build_filename (self->config.state_dir, "state.json", NULL);
   /* temp file + fsync + rename */
   return g_file_set_contents_full (path, data, len,
@@ -978,7 +976,6 @@ char *
 sandbox_server_startup_line (SandboxServer *self)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   SandboxUser *demo = self->users->pdata[0];
   SandboxPat *pat = demo->pats->len > 0 ? demo->pats->pdata[0] : NULL;
@@ -1019,6 +1016,5 @@ sandbox_server_startup_line (SandboxServer *self)
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  return sandbox_json_generate (root, NULL);
 }

@@ -283,11 +283,8 @@ sandbox_respond_json (SoupServerMessage *msg,
 
   if (node != NULL)
     {
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autofree char *raw = NULL;
+      g_autofree char *raw = sandbox_json_generate (node, NULL);
 
-      json_generator_set_root (gen, node);
-      raw = json_generator_to_data (gen, NULL);
       text = tidy_numbers (raw, &len);
     }
   else

@@ -380,6 +380,50 @@ test_log_lines (void)
   g_assert_nonnull (strstr (err, "\\u{202e}desrever"));
 }
 
+/* A control character written into a cell comes back escaped (json-glib
+ * alone writes U+001F raw, which is not JSON), and the state file that
+ * holds it loads again. */
+static void
+test_control_characters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sandbox-controls-XXXXXX", &error);
+  g_autofree char *base = NULL;
+  g_autofree char *id = NULL;
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--no-rate-limit", "--quiet", "--state-dir", dir, NULL);
+    g_autofree char *path = NULL;
+    g_autoptr(JsonObject) record = NULL;
+    g_autoptr(GBytes) raw = NULL;
+    guint status = 0;
+    gsize len = 0;
+    const guchar *data;
+
+    base = sb_demo_base (sb);
+    path = g_strdup_printf ("/v0/%s/Tasks", base);
+    record = sb_call (sb, "POST", path, sb->pat,
+                      "{\"fields\":{\"Title\":\"a\\u001fb\\u0001c\\u007fd\"}}", 200);
+    id = g_strdup (json_object_get_string_member (record, "id"));
+    g_free (path);
+    path = g_strdup_printf ("/v0/%s/Tasks/%s", base, id);
+    raw = hangar_test_sandbox_raw_request (sb, "GET", path, sb->pat, NULL, NULL, 0, NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+    data = g_bytes_get_data (raw, &len);
+    for (gsize i = 0; i < len; i++)
+      g_assert_cmpuint (data[i], >=, 0x20);
+    g_assert_nonnull (g_strstr_len ((const char *) data, len, "a\\u001fb\\u0001c"));
+  }
+  {
+    g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--no-rate-limit", "--quiet", "--state-dir", dir, NULL);
+    g_autofree char *path = g_strdup_printf ("/v0/%s/Tasks/%s", base, id);
+    g_autoptr(JsonObject) record = sb_call (sb, "GET", path, sb->pat, NULL, 200);
+
+    g_assert_cmpstr (json_object_get_string_member (sb_fields (record), "Title"), ==, "a\x1f" "b\x01" "c\x7f" "d");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -390,6 +434,7 @@ main (int   argc,
   g_test_add_func ("/hangar/sandbox/hostile/strict-bodies", test_strict_bodies);
   g_test_add_func ("/hangar/sandbox/hostile/state-file", test_state_file);
   g_test_add_func ("/hangar/sandbox/hostile/log-lines", test_log_lines);
+  g_test_add_func ("/hangar/sandbox/hostile/control-characters", test_control_characters);
 
   return g_test_run ();
 }
