@@ -138,7 +138,7 @@ main (int    argc,
     }
   context = g_option_context_new ("— a local, Airtable-compatible server for Hangar");
   g_option_context_set_summary (context,
-    "Serves the Airtable Web API (records, meta, whoami) and OAuth 2.0 on 127.0.0.1,\n"
+    "Serves the Airtable Web API (records, meta, whoami, webhooks) and OAuth 2.0 on 127.0.0.1,\n"
     "with demo bases, rate limits and a control API under /__sandbox/ for tests.\n"
     "On start it prints one JSON line on stdout: url, pat, client_id, redirect_uri,\n"
     "user_id, email, confidential_client_id, confidential_client_secret, users.");
@@ -156,6 +156,11 @@ main (int    argc,
     "  POST /__sandbox/clear-faults     forget pending faults\n"
     "  POST /__sandbox/reset-rate-limits  forget rate-limit windows and penalties\n"
     "  GET  /__sandbox/latency          the latency in force; POST {\"ms\"?, \"jitter_ms\"?, \"release\"?: true} changes it\n"
+    "  POST /__sandbox/share            {\"base\", \"user\", \"permission\"} a user's access to a base\n"
+    "  POST /__sandbox/edit             {\"base\", \"table\", \"source\"?, …, \"create\"|\"update\"|\"delete\"} a change as the app would make it\n"
+    "  POST /__sandbox/schema           {\"base\", \"table\", \"action\": \"delete-field\"|\"delete-table\", \"field\"?}\n"
+    "  GET  /__sandbox/webhooks         every webhook; POST webhooks/clock {\"advance_ms\"}, webhooks/expire {\"webhook\"},\n"
+    "                                   webhooks/drop-payloads {\"webhook\"?}, webhooks/settings {\"retry_base_ms\"}\n"
     "See src/sandbox/README.md for details.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
