@@ -44,11 +44,11 @@ invalid (SoupServerMessage *msg,
 }
 
 static gboolean
-find_table (SandboxServer      *self,
-            SoupServerMessage  *msg,
-            JsonObject         *body,
-            SandboxBase       **out_base,
-            SandboxTable      **out_table)
+find_table (SandboxServer     *self,
+            SoupServerMessage *msg,
+            JsonObject        *body,
+            SandboxBase      **out_base,
+            SandboxTable     **out_table)
 {
   *out_base = sandbox_server_find_base (self, member_string (body, "base"));
   *out_table = *out_base != NULL && member_string (body, "table") != NULL

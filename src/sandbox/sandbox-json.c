@@ -31,8 +31,8 @@ typedef struct
 } Stack;
 
 static void
-stack_push (Stack    *stack,
-            gboolean  object)
+stack_push (Stack   *stack,
+            gboolean object)
 {
   guint byte = stack->depth / 8;
 

@@ -195,6 +195,7 @@ struct _SandboxServer
 
   /* control API */
   GQueue        *faults;        /* SandboxFault* */
+  GPtrArray     *delayed;       /* requests a delay fault holds (sandbox-server.c) */
   guint64        requests;
   GHashTable    *by_status;     /* "200" → GUINT_TO_POINTER */
   GHashTable    *by_user;       /* usr… → count */
@@ -396,6 +397,7 @@ gboolean       sandbox_control_handle_data (SandboxServer *self, SoupServerMessa
 
 /* sandbox-server.c */
 void           sandbox_fault_free        (SandboxFault *fault);
+void           sandbox_server_release_delayed (SandboxServer *self);
 SandboxServer *sandbox_server_new        (const SandboxConfig *config, GError **error);
 void           sandbox_server_free       (SandboxServer *self);
 gboolean       sandbox_server_start      (SandboxServer *self, GError **error);

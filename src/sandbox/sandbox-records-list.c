@@ -489,7 +489,7 @@ static int
 compare_keys (const CellKey *a,
               const CellKey *b)
 {
-  /* blanks first in ascending order (UNCONFIRMED, see README) */
+  /* blanks first in ascending order (a choice: see src/sandbox/README.md) */
   if (a->empty || b->empty)
     return (int) b->empty - (int) a->empty;
   if (a->numeric && b->numeric)

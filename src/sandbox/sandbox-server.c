@@ -29,6 +29,7 @@ typedef struct
   char              *path;
   GHashTable        *query;
   SandboxFault      *fault;   /* copy; owned */
+  guint              source;
 } DelayedRequest;
 
 const char * const sandbox_basic_scopes[] = {
@@ -498,21 +499,46 @@ drop_connection (SoupServerMessage *msg)
     g_io_stream_close (stream, NULL, NULL);
 }
 
+static void
+delayed_request_free (DelayedRequest *req)
+{
+  g_clear_handle_id (&req->source, g_source_remove);
+  g_clear_object (&req->msg);
+  g_free (req->path);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  sandbox_fault_free (req->fault);
+  g_free (req);
+}
+
 static gboolean
 delayed_cb (gpointer data)
 {
   DelayedRequest *req = data;
-  SandboxFault *fault = req->fault;
+  SandboxServer *self = req->self;
+  SandboxFault *fault = g_steal_pointer (&req->fault);
+  g_autoptr(SoupServerMessage) msg = g_object_ref (req->msg);
+  g_autofree char *path = g_strdup (req->path);
+  g_autoptr(GHashTable) query = req->query != NULL ? g_hash_table_ref (req->query) : NULL;
 
-  req->fault = NULL;
+  req->source = 0;
+  g_ptr_array_remove_fast (self->delayed, req);   /* frees it */
   fault->delay_ms = 0;
-  soup_server_message_unpause (req->msg);
-  dispatch (req->self, req->msg, req->path, req->query, fault);
-  g_object_unref (req->msg);
-  g_free (req->path);
-  g_clear_pointer (&req->query, g_hash_table_unref);
-  g_free (req);
+  soup_server_message_unpause (msg);
+  dispatch (self, msg, path, query, fault);
   return G_SOURCE_REMOVE;
+}
+
+/* Answers every request a delay fault still holds, now. */
+void
+sandbox_server_release_delayed (SandboxServer *self)
+{
+  while (self->delayed->len > 0)
+    {
+      DelayedRequest *req = self->delayed->pdata[self->delayed->len - 1];
+
+      g_clear_handle_id (&req->source, g_source_remove);
+      delayed_cb (req);
+    }
 }
 
 /* --------------------------------------------------------------- routing */
@@ -635,7 +661,8 @@ dispatch_now (SandboxServer     *self,
       req->query = query != NULL ? g_hash_table_ref (query) : NULL;
       req->fault = fault;
       soup_server_message_pause (msg);
-      g_timeout_add (fault->delay_ms, delayed_cb, req);
+      req->source = g_timeout_add (fault->delay_ms, delayed_cb, req);
+      g_ptr_array_add (self->delayed, req);
       return FALSE;
     }
   if (fault != NULL && fault->drop)
@@ -847,6 +874,7 @@ sandbox_server_new (const SandboxConfig *config,
   self->by_status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->by_user = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sandbox_latency_setup (self);
+  self->delayed = g_ptr_array_new_with_free_func ((GDestroyNotify) delayed_request_free);
   self->webhook_retry_base_ms = 10000;
 
   oconfig.access_ttl_s = config->access_ttl_s;
@@ -900,6 +928,7 @@ sandbox_server_free (SandboxServer *self)
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_handle_id (&self->sweep_source, g_source_remove);
   sandbox_latency_clear (self);
+  g_clear_pointer (&self->delayed, g_ptr_array_unref);
   if (self->ping_cancellable != NULL)
     g_cancellable_cancel (self->ping_cancellable);
   g_clear_object (&self->ping_cancellable);

@@ -435,8 +435,8 @@ check_table (Check      *c,
 }
 
 gboolean
-_sandbox_store_check_state (JsonNode  *root,
-                            GError   **error)
+_sandbox_store_check_state (JsonNode *root,
+                            GError  **error)
 {
   g_autoptr(GString) where = g_string_new (NULL);
   g_autoptr(GHashTable) table_ids = g_hash_table_new (g_str_hash, g_str_equal);

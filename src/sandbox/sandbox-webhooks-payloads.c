@@ -42,8 +42,8 @@ entry_free (Entry *entry)
 }
 
 static gboolean
-allows (char       **list,
-        const char  *item)
+allows (char      **list,
+        const char *item)
 {
   return list == NULL || g_strv_contains ((const char * const *) list, item);
 }
@@ -234,12 +234,12 @@ changed_entry (SandboxWebhook      *hook,
 }
 
 static void
-add_entry (GPtrArray   *entries,
-           const char  *table_id,
-           const char  *view_id,
-           EntryKind    kind,
-           const char  *record_id,
-           JsonObject  *value)
+add_entry (GPtrArray  *entries,
+           const char *table_id,
+           const char *view_id,
+           EntryKind   kind,
+           const char *record_id,
+           JsonObject *value)
 {
   Entry *entry = g_new0 (Entry, 1);
 

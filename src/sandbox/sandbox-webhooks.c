@@ -147,9 +147,9 @@ sandbox_webhooks_sweep_all (SandboxServer *self)
 }
 
 SandboxWebhook *
-sandbox_webhooks_find (SandboxServer  *self,
-                       const char     *id,
-                       SandboxBase   **out_base)
+sandbox_webhooks_find (SandboxServer *self,
+                       const char    *id,
+                       SandboxBase  **out_base)
 {
   for (guint i = 0; id != NULL && i < self->bases->len; i++)
     {
@@ -265,10 +265,10 @@ field_exists (SandboxBase *base,
 }
 
 static gboolean
-fields_exist (SandboxBase  *base,
-              const char   *scope_table_id,
-              char        **ids,
-              const char  **missing)
+fields_exist (SandboxBase *base,
+              const char  *scope_table_id,
+              char       **ids,
+              const char **missing)
 {
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     if (!field_exists (base, scope_table_id, ids[i]))

@@ -148,6 +148,9 @@ between_inputs (void)
   server->config.latency_ms = 0;
   server->config.latency_jitter_ms = 0;
   sandbox_latency_release_all (server);
+  sandbox_server_release_delayed (server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_hash_table_remove_all (server->buckets);
 }
 
@@ -714,12 +717,14 @@ main (int   argc,
   gint64 iterations = 2000;
   double seconds = 0;
   gint64 seed = 20240613;
+  gint64 only_kind = -1;
   g_autofree char *seeds_dir = NULL;
   g_autofree char *replay = NULL;
   GOptionEntry entries[] = {
     { "iterations", 0, 0, G_OPTION_ARG_INT64, &iterations, "Inputs to run (default 2000)", "N" },
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Run this long instead", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the generator", "N" },
+    { "kind", 0, 0, G_OPTION_ARG_INT64, &only_kind, "Only inputs of this kind (0 raw … 10 state)", "K" },
     { "write-seeds", 0, 0, G_OPTION_ARG_FILENAME, &seeds_dir, "Write the seed corpus to DIR and exit", "DIR" },
     { "replay", 0, 0, G_OPTION_ARG_FILENAME, &replay, "Run one input from FILE", "FILE" },
     { NULL },
@@ -778,6 +783,8 @@ main (int   argc,
         }
       else
         input = mutate ((const guint8 *) pick, strlen (pick + 1) + 1);
+      if (only_kind >= 0 && input->len > 0)
+        input->data[0] = (guint8) (only_kind % N_KINDS);
       current = input->data;
       current_len = input->len;
       counts[input->data[0] % N_KINDS]++;

@@ -47,6 +47,71 @@ test_mac (void)
   g_assert_cmpstr (b, ==, "hmac-sha256=6486781ffbbd5e9ed3bd9137d539ab9dceec8dba7c65c6cbf3c8c3ceefbf8802");
 }
 
+/* Lookups are computed fields no API can create, and the demo has none: the
+ * V2 form of one, checked in process on a lookup added to the demo data. */
+static void
+test_lookup_v2 (void)
+{
+  SandboxConfig config = { 0 };
+  g_autoptr(GError) error = NULL;
+  SandboxServer *server;
+  SandboxBase *base = NULL;
+  SandboxTable *projects, *tasks;
+  SandboxField *link, *title, *lookup;
+  g_autoptr(JsonObject) options = json_object_new ();
+  SandboxRecord *project = NULL;
+  g_autoptr(JsonNode) rest = NULL;
+  g_autoptr(JsonNode) v2 = NULL;
+  JsonObject *by_record;
+  JsonArray *ids;
+
+  config.access_ttl_s = 3600;
+  config.refresh_ttl_s = 3600;
+  config.penalty_s = 30;
+  config.iterator_ttl_s = 300;
+  server = sandbox_server_new (&config, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < server->bases->len; i++)
+    if (g_str_equal (((SandboxBase *) server->bases->pdata[i])->name, "Product Roadmap"))
+      base = server->bases->pdata[i];
+  projects = sandbox_base_find_table (base, "Projects");
+  tasks = sandbox_base_find_table (base, "Tasks");
+  link = sandbox_table_find_field (projects, "Tasks");
+  title = sandbox_table_find_field (tasks, "Title");
+  json_object_set_string_member (options, "recordLinkFieldId", link->id);
+  json_object_set_string_member (options, "fieldIdInLinkedTable", title->id);
+  lookup = sandbox_table_add_field (projects, "Task titles", "multipleLookupValues", options);
+  for (guint i = 0; i < projects->records->len && project == NULL; i++)
+    {
+      g_autoptr(JsonNode) links = sandbox_record_get_cell (server, projects, projects->records->pdata[i], link);
+
+      if (links != NULL && json_array_get_length (json_node_get_array (links)) >= 2)
+        project = projects->records->pdata[i];
+    }
+  g_assert_nonnull (project);
+  rest = sandbox_record_get_cell (server, projects, project, lookup);
+  v2 = sandbox_cell_to_v2 (server, projects, project, lookup, rest);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (v2));
+  by_record = json_object_get_object_member (json_node_get_object (v2), "valuesByLinkedRecordId");
+  ids = json_object_get_array_member (json_node_get_object (v2), "linkedRecordIds");
+  g_assert_cmpuint (json_array_get_length (ids), >=, 2);
+  g_assert_cmpuint (json_object_get_size (by_record), ==, json_array_get_length (ids));
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      const char *rid = json_array_get_string_element (ids, i);
+      SandboxRecord *task = g_hash_table_lookup (tasks->records_by_id, rid);
+      JsonArray *values = json_object_get_array_member (by_record, rid);
+
+      g_assert_nonnull (task);
+      g_assert_cmpuint (json_array_get_length (values), ==, 1);
+      g_assert_cmpstr (json_array_get_string_element (values, 0), ==,
+                       json_object_get_string_member (task->cells, title->id));
+    }
+  /* the REST form is the flat list of the same values */
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (rest)), ==, json_array_get_length (ids));
+  sandbox_server_free (server);
+}
+
 static void
 test_expiry (void)
 {
@@ -589,6 +654,7 @@ main (int   argc,
   hangar_test_isolate_home ();
 
   g_test_add_func ("/hangar/sandbox/webhooks/mac", test_mac);
+  g_test_add_func ("/hangar/sandbox/webhooks/lookup-v2", test_lookup_v2);
   g_test_add_func ("/hangar/sandbox/webhooks/expiry", test_expiry);
   g_test_add_func ("/hangar/sandbox/webhooks/retention", test_retention);
   g_test_add_func ("/hangar/sandbox/webhooks/limits-and-oauth", test_limits_and_oauth);
