@@ -46,13 +46,14 @@ if have_libfuzzer; then
   # leak checks slow every input tenfold: the timed run goes without, then
   # every input of the corpus is run once with them
   set +e
-  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ASAN_OPTIONS=detect_leaks=0:fast_unwind_on_malloc=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     G_DEBUG=fatal-criticals TZ=UTC \
     "$fuzz/tests/sandbox/fuzz-sandbox-libfuzzer" -max_total_time="$seconds" -print_final_stats=1 \
     -detect_leaks=0 -rss_limit_mb=3072 -timeout=20 -artifact_prefix="$findings/" "$corpus" >"$log" 2>&1
   status=$?
   if [ "$status" -eq 0 ]; then
-    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$here/fuzz-sandbox.supp" G_DEBUG=fatal-criticals TZ=UTC \
+    ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions="$here/fuzz-sandbox.supp" \
+      G_DEBUG=fatal-criticals TZ=UTC \
       "$fuzz/tests/sandbox/fuzz-sandbox-libfuzzer" -runs=0 -detect_leaks=1 -rss_limit_mb=3072 \
       -artifact_prefix="$findings/" "$corpus" >"$log.leaks" 2>&1
     status=$?
