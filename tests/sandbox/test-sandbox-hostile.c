@@ -322,6 +322,8 @@ test_state_file (void)
           assert_state_refused (dir, damaged->str, damaged->len, cuts[i].expected);
       }
   }
+  sb_remove_tree (dir);
+  sb_remove_tree (good_dir);
 }
 
 static void
@@ -422,6 +424,7 @@ test_control_characters (void)
 
     g_assert_cmpstr (json_object_get_string_member (sb_fields (record), "Title"), ==, "a\x1f" "b\x01" "c\x7f" "d");
   }
+  sb_remove_tree (dir);
 }
 
 int

@@ -644,6 +644,7 @@ test_persistence (void)
       g_assert_cmpint (json_object_get_int_member (more, "cursor"), ==, 3);
     }
   }
+  sb_remove_tree (dir);
 }
 
 int
