@@ -305,6 +305,22 @@ test_limits_and_oauth (void)
   }
 }
 
+/* The consent page says in words what webhook:manage lets an app do. */
+static void
+test_consent_scope (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--quiet", NULL);
+  Pkce pkce;
+  g_autofree char *path = NULL;
+  g_autoptr(Reply) page = NULL;
+
+  pkce_make (&pkce, 96);
+  path = authorize_path (sb->client_id, sb->redirect_uri, "webhook:manage data.records:read", &pkce, NULL);
+  page = http (sb->url, "GET", path, NULL, NULL, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_nonnull (strstr (page->body, "Create webhooks that report changes in your bases to this app"));
+}
+
 static void
 test_error_payload (void)
 {
@@ -659,6 +675,7 @@ main (int   argc,
   g_test_add_func ("/hangar/sandbox/webhooks/expiry", test_expiry);
   g_test_add_func ("/hangar/sandbox/webhooks/retention", test_retention);
   g_test_add_func ("/hangar/sandbox/webhooks/limits-and-oauth", test_limits_and_oauth);
+  g_test_add_func ("/hangar/sandbox/webhooks/consent-scope", test_consent_scope);
   g_test_add_func ("/hangar/sandbox/webhooks/error-payload", test_error_payload);
   g_test_add_func ("/hangar/sandbox/webhooks/pings", test_pings);
   g_test_add_func ("/hangar/sandbox/webhooks/persistence", test_persistence);
