@@ -1,9 +1,11 @@
 /* sandbox-private.h — the sandbox core's data model and internal API
  *
  * Shared by sandbox-server.c (routing, auth, rate limits, faults, state),
- * sandbox-control.c (the control API), the store (sandbox-store*.c: bases,
- * tables, fields, records, cell rules), the records API (sandbox-records*.c),
- * sandbox-meta.c, sandbox-demo.c and sandbox-util.c.
+ * sandbox-latency.c, the control API (sandbox-control*.c), the store
+ * (sandbox-store*.c: bases, tables, fields, records, cell rules), the records
+ * API (sandbox-records*.c), sandbox-meta.c, webhooks and the change sets that
+ * feed them (sandbox-webhooks*.c, sandbox-changes.c), sandbox-demo.c,
+ * sandbox-json.c and sandbox-util.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
