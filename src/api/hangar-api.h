@@ -19,6 +19,7 @@
 #include "hangar-scheduler.h"
 #include "hangar-client.h"
 #include "hangar-record-list.h"
+#include "hangar-fetch.h"
 
 /* models and formula builder */
 #include "hangar-base.h"

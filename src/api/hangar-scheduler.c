@@ -676,6 +676,34 @@ hangar_scheduler_set_token_rate (HangarScheduler *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_RATE]);
 }
 
+/**
+ * hangar_scheduler_get_base_spacing_us:
+ *
+ * Returns: the time between two requests to one base, margin included; 0
+ *   when there is no limit
+ */
+gint64
+hangar_scheduler_get_base_spacing_us (HangarScheduler *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SCHEDULER (self), 0);
+  return interval_us (self->base_rate);
+}
+
+/**
+ * hangar_scheduler_get_shared_latency_us:
+ * @base_id: a base
+ *
+ * Returns: the round trip to @base_id that processes of this user measured
+ *   lately, -1 when none did
+ */
+gint64
+hangar_scheduler_get_shared_latency_us (HangarScheduler *self,
+                                        const char      *base_id)
+{
+  g_return_val_if_fail (HANGAR_IS_SCHEDULER (self), -1);
+  return -1;
+}
+
 guint
 hangar_scheduler_get_penalty_ms (HangarScheduler *self)
 {

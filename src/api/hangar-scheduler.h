@@ -44,6 +44,9 @@ void             hangar_scheduler_set_base_rate      (HangarScheduler     *self,
 double           hangar_scheduler_get_token_rate     (HangarScheduler     *self);
 void             hangar_scheduler_set_token_rate     (HangarScheduler     *self,
                                                       double               rate);
+gint64           hangar_scheduler_get_base_spacing_us (HangarScheduler    *self);
+gint64           hangar_scheduler_get_shared_latency_us (HangarScheduler  *self,
+                                                        const char       *base_id);
 guint            hangar_scheduler_get_penalty_ms     (HangarScheduler     *self);
 void             hangar_scheduler_set_penalty_ms     (HangarScheduler     *self,
                                                       guint                penalty_ms);
