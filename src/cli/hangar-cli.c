@@ -24,7 +24,7 @@ static const char usage_text[] =
   "  schema BASE [--compact]                    tables, fields and views as JSON\n"
   "  records list BASE TABLE [--formula F] [--where FIELD=VALUE]…\n"
   "               [--sort FIELD | --sort -FIELD]… [--field F]… [--view V]\n"
-  "               [--max N] [--page-size N] [--format jsonl|csv]\n"
+  "               [--max N] [--page-size N] [--partitions N] [--format jsonl|csv]\n"
   "  records get BASE TABLE RECORD\n"
   "  records create|update|replace|upsert BASE TABLE [--merge-on FIELD]…\n"
   "               [--typecast] [--continue-on-error]\n"
