@@ -746,6 +746,25 @@ drop_prefilled_body_cb (SoupServerMessage *msg,
   soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Content-Type");
 }
 
+/* Every connection that carries a request outside the control API is
+ * counted once, for the statistics (a client that keeps its connections
+ * alive opens few). */
+static void
+count_connection_cb (SoupServerMessage *msg,
+                     gpointer           data)
+{
+  SandboxServer *self = data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+
+  if (socket != NULL && path != NULL && !g_str_has_prefix (path, "/__sandbox/") &&
+      g_object_get_data (G_OBJECT (socket), "sandbox-counted") == NULL)
+    {
+      g_object_set_data (G_OBJECT (socket), "sandbox-counted", GINT_TO_POINTER (1));
+      self->connections++;
+    }
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -753,6 +772,7 @@ request_started_cb (SoupServer        *server,
 {
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_STATIC,
                                     unparsable_body, sizeof unparsable_body - 1);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (count_connection_cb), user_data);
   g_signal_connect (msg, "got-headers", G_CALLBACK (drop_prefilled_body_cb), NULL);
 }
 
