@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "test-sandbox-common.h"
+#include "hangar-test-wait.h"
 
 static HangarTestSandbox *
 start (void)
@@ -645,6 +646,63 @@ test_connections (void)
   g_assert_cmpint (hangar_test_sandbox_stat (sb, "requests"), ==, 6);
 }
 
+typedef struct
+{
+  guint pending;
+  guint ok;
+} Burst;
+
+static void
+burst_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Burst *burst = user_data;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+
+  if (body != NULL && soup_message_get_status (msg) == 200)
+    burst->ok++;
+  burst->pending--;
+}
+
+static gboolean
+burst_done (gpointer data)
+{
+  return ((Burst *) data)->pending == 0;
+}
+
+/* The base's 5 requests a second count from when requests arrived, not
+ * from when the server got round to them: five that arrive together and
+ * are held 1.2 s (a delay fault) before they are handled do not make a
+ * sixth, sent right after they were answered, a sixth in the same second. */
+static void
+test_rate_counts_arrivals (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--quiet", NULL);
+  g_autofree char *base = sb_demo_base (sb);
+  g_autofree char *path = g_strdup_printf ("/v0/%s/Tasks?maxRecords=1", base);
+  g_autofree char *uri = g_strconcat (sb->url, path, NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", sb->pat, NULL);
+  g_autofree char *fault = g_strdup_printf ("{\"count\":5,\"delay_ms\":1200,\"path_prefix\":\"/v0/%s/\"}", base);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 8, NULL);
+  Burst burst = { 5, 0 };
+
+  hangar_test_sandbox_control (sb, "/__sandbox/faults", fault);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, burst_cb, &burst);
+    }
+  hangar_test_wait_until (burst_done, &burst, "the five held requests");
+  g_assert_cmpuint (burst.ok, ==, 5);
+  {
+    g_autoptr(JsonObject) sixth = sb_call (sb, "GET", path, sb->pat, NULL, 200);
+  }
+  g_assert_cmpint (hangar_test_sandbox_stat (sb, "rate_limited"), ==, 0);
+}
 
 int
 main (int    argc,
@@ -662,5 +720,6 @@ main (int    argc,
   g_test_add_func ("/hangar/sandbox/control/raw-http", test_raw_http);
   g_test_add_func ("/hangar/sandbox/control/chosen-ids-and-formula-rules", test_chosen_ids_and_formula_rules);
   g_test_add_func ("/hangar/sandbox/control/connections", test_connections);
+  g_test_add_func ("/hangar/sandbox/control/rate-counts-arrivals", test_rate_counts_arrivals);
   return g_test_run ();
 }
