@@ -73,6 +73,7 @@ struct _HangarClientCall
   GCancellable *attempt_cancellable;  /* op_cancellable or the deadline cancel it */
   gulong        attempt_cancel_id;
   GSource      *deadline;
+  gulong        wrote_id;
   gboolean      timed_out;
   GByteArray   *buffer;
   GError       *read_error;           /* the body could not be read to its end */
@@ -115,6 +116,8 @@ attempt_clear (HangarClientCall *call)
   if (call->attempt_cancel_id != 0)
     g_cancellable_disconnect (call->op_cancellable, call->attempt_cancel_id);
   call->attempt_cancel_id = 0;
+  if (call->msg != NULL)
+    g_clear_signal_handler (&call->wrote_id, call->msg);
   g_clear_object (&call->attempt_cancellable);
   g_clear_object (&call->stream);
   g_clear_object (&call->msg);
@@ -695,6 +698,18 @@ sent_cb (GObject      *object,
   read_next (task);
 }
 
+/* The request is out: pacing counts the next slot from here. */
+static void
+wrote_body_cb (SoupMessage *msg,
+               gpointer     user_data)
+{
+  HangarClientCall *call = user_data;
+  HangarClient *self = call->client;
+
+  if (self->pacing)
+    _hangar_scheduler_note_sent (self->scheduler, call->base_id, self->token_source, g_get_monotonic_time ());
+}
+
 static gboolean
 deadline_cb (gpointer user_data)
 {
@@ -762,6 +777,7 @@ call_send (GTask *task)
 
   self->n_requests++;
   call->sent_us = g_get_monotonic_time ();
+  call->wrote_id = g_signal_connect (call->msg, "wrote-body", G_CALLBACK (wrote_body_cb), call);
   soup_session_send_async (self->session, call->msg, G_PRIORITY_DEFAULT, call->attempt_cancellable,
                            sent_cb, task);
 }

@@ -862,6 +862,9 @@ _hangar_client_note_latency (HangarClient *self,
       else
         *value = (*value * 3 + us) / 4;
     }
+  /* The next process (a CLI run) starts from it too. */
+  if (self->pacing && base_id != NULL)
+    _hangar_scheduler_note_latency (self->scheduler, base_id, us);
 }
 
 /**
