@@ -525,6 +525,48 @@ unhighlight_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child : find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Once the row is laid out: the keyboard on it, and (a frame later, after
+ * the viewport followed the focus its own way) scrolled near the top. */
+static gboolean
+scroll_to_row_cb (GtkWidget     *row,
+                  GdkFrameClock *clock,
+                  gpointer       data)
+{
+  HangarBasePage *self = data;
+  GtkWidget *content = gtk_widget_get_parent (GTK_WIDGET (self->tables_box));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double x = 0, y = 0;
+
+  if (gtk_widget_get_height (row) <= 0 || !gtk_widget_translate_coordinates (row, content, 0, 0, &x, &y))
+    return G_SOURCE_CONTINUE;
+  if (g_object_get_data (G_OBJECT (row), "hangar-focused") == NULL)
+    {
+      GtkWidget *header = find_descendant (row, ADW_TYPE_ACTION_ROW);
+
+      g_object_set_data (G_OBJECT (row), "hangar-focused", GINT_TO_POINTER (TRUE));
+      gtk_widget_grab_focus (header != NULL ? header : row);
+      return G_SOURCE_CONTINUE;
+    }
+  g_object_set_data (G_OBJECT (row), "hangar-focused", NULL);
+  /* With its group's heading above it when there is room. */
+  gtk_adjustment_set_value (adjustment, MAX (0, y - 140));
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 show_row (HangarBasePage *self,
           const char     *table_id,
@@ -539,8 +581,7 @@ show_row (HangarBasePage *self,
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   apply_search (self);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  /* Focusing the row scrolls the page to it. */
-  gtk_widget_grab_focus (row);
+  gtk_widget_add_tick_callback (row, scroll_to_row_cb, self, NULL);
   if (self->highlighted != NULL)
     gtk_widget_remove_css_class (self->highlighted, "field-highlight");
   g_clear_handle_id (&self->highlight_id, g_source_remove);

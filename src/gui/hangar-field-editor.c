@@ -298,16 +298,21 @@ add_choice (HangarFieldEditor *self,
   g_signal_connect_swapped (choice->entry, "changed", G_CALLBACK (changed_cb), self);
   g_signal_connect_swapped (choice->color, "notify::selected", G_CALLBACK (changed_cb), self);
 
-  /* Before the "Add Choice" row. */
+  /* Before the "Add Choice" row, which is moved to the end (kept alive
+   * meanwhile: the group held its only reference). */
   if (self->add_choice_row != NULL)
     {
+      g_object_ref (self->add_choice_row);
       adw_preferences_group_remove (self->options_group, self->add_choice_row);
       g_ptr_array_remove (self->option_widgets, self->add_choice_row);
     }
   add_option (self, NULL, choice->row);
   g_ptr_array_add (self->choices, choice);
   if (self->add_choice_row != NULL)
-    add_option (self, "add-choice", self->add_choice_row);
+    {
+      add_option (self, NULL, self->add_choice_row);
+      g_object_unref (self->add_choice_row);
+    }
   renumber_choices (self);
   return choice;
 }
@@ -648,7 +653,7 @@ rebuild_options (HangarFieldEditor *self,
         adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Choices"));
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
         self->add_choice_row = row;
-        add_option (self, "add-choice", row);
+        add_option (self, NULL, row);
         g_hash_table_insert (self->parts, (gpointer) "add-choice", button);
         if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
           for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
@@ -1093,7 +1098,6 @@ hangar_field_editor_init (HangarFieldEditor *self)
   self->choices = g_ptr_array_new_with_free_func ((GDestroyNotify) choice_row_free);
   self->shown_type = HANGAR_FIELD_TYPE_UNKNOWN;
 
-  g_hash_table_insert (self->parts, (gpointer) "name", self->name_row);
   g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (changed_cb), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->description_view), "changed",
                             G_CALLBACK (changed_cb), self);
@@ -1150,7 +1154,6 @@ hangar_field_editor_set_create (HangarFieldEditor *self,
   gtk_widget_set_visible (GTK_WIDGET (self->description_hint), primary);
   gtk_label_set_text (self->description_hint,
                       primary ? _("The first field is the table's primary field: it names each record.") : "");
-  g_hash_table_insert (self->parts, (gpointer) "type", self->type_row);
   fill_types (self, type);
   rebuild_options (self, selected_type (self), spec != NULL ? member_object (spec, "options") : NULL);
   self->filling = FALSE;
@@ -1184,7 +1187,6 @@ hangar_field_editor_set_edit (HangarFieldEditor *self,
   gtk_image_set_from_icon_name (self->type_fixed_icon, hangar_field_get_icon_name (field));
   gtk_label_set_text (self->description_hint, _("Airtable's API can change a description but not remove it."));
   gtk_widget_set_visible (GTK_WIDGET (self->description_hint), TRUE);
-  g_hash_table_insert (self->parts, (gpointer) "type", self->type_fixed_row);
   rebuild_options (self, hangar_field_get_field_type (field), hangar_field_get_options (field));
   self->filling = FALSE;
   check_now (self);
@@ -1205,6 +1207,10 @@ hangar_field_editor_get_part (HangarFieldEditor *self,
 
   if (g_strcmp0 (name, "description") == 0)
     return GTK_WIDGET (self->description_view);
+  if (g_strcmp0 (name, "name") == 0)
+    return GTK_WIDGET (self->name_row);
+  if (g_strcmp0 (name, "type") == 0)
+    return self->editing ? GTK_WIDGET (self->type_fixed_row) : GTK_WIDGET (self->type_row);
   return g_hash_table_lookup (self->parts, name);
 }
 
