@@ -88,7 +88,9 @@ static GParamSpec *properties[N_PROPS];
 #define SEARCH_KEY     "hangar-search-text" /* on a row: what the search looks at */
 #define TABLE_KEY      "hangar-table"       /* on a group: its HangarTable */
 
-static void load (HangarBasePage *self);
+static void       load            (HangarBasePage *self);
+static GtkWidget *find_descendant (GtkWidget      *widget,
+                                   GType           type);
 
 /* ---- helpers ---- */
 
@@ -508,7 +510,22 @@ search_key_cb (GtkEventControllerKey *controller,
     return GDK_EVENT_PROPAGATE;
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "schema") != 0)
     return GDK_EVENT_PROPAGATE;
-  return gtk_widget_child_focus (GTK_WIDGET (self->tables_box), GTK_DIR_TAB_FORWARD);
+  for (GtkWidget *group = gtk_widget_get_first_child (GTK_WIDGET (self->tables_box));
+       group != NULL; group = gtk_widget_get_next_sibling (group))
+    {
+      GPtrArray *rows = g_object_get_data (G_OBJECT (group), GROUP_ROWS_KEY);
+
+      if (!gtk_widget_get_visible (group))
+        continue;
+      for (guint i = 0; rows != NULL && i < rows->len; i++)
+        if (gtk_widget_get_visible (g_ptr_array_index (rows, i)))
+          {
+            GtkWidget *header = find_descendant (g_ptr_array_index (rows, i), ADW_TYPE_ACTION_ROW);
+
+            return gtk_widget_grab_focus (header != NULL ? header : g_ptr_array_index (rows, i));
+          }
+    }
+  return GDK_EVENT_PROPAGATE;
 }
 
 /* ---- show a field ---- */

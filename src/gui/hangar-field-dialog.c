@@ -220,8 +220,6 @@ hangar_field_dialog_class_init (HangarFieldDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "field.save", NULL, save_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "field.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "field.save", NULL);
 }
 
 static void
@@ -229,6 +227,7 @@ hangar_field_dialog_init (HangarFieldDialog *self)
 {
   hangar_schema_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  hangar_schema_add_save_shortcuts (GTK_WIDGET (self), "field.save");
   self->cancellable = g_cancellable_new ();
 }
 

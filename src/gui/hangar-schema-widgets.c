@@ -151,3 +151,20 @@ hangar_schema_describe_error (HangarAccount *account,
   server = error->domain == HANGAR_API_ERROR ? hangar_api_error_get_server_message (error) : NULL;
   return g_strdup_printf ("%s: %s", doing, server != NULL && *server != '\0' ? server : error->message);
 }
+
+/* Ctrl+Return (and Ctrl+S) saves from anywhere in the dialog, also from a
+ * multi-line text, which would otherwise take the key first. */
+void
+hangar_schema_add_save_shortcuts (GtkWidget  *dialog,
+                                  const char *action_name)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  const guint keys[] = { GDK_KEY_Return, GDK_KEY_KP_Enter, GDK_KEY_s };
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i], GDK_CONTROL_MASK),
+                                                            gtk_named_action_new (action_name)));
+  gtk_widget_add_controller (dialog, controller);
+}

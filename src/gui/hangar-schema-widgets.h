@@ -39,4 +39,9 @@ char        *hangar_schema_describe_error   (HangarAccount      *account,
                                              const char         *doing,
                                              const GError       *error);
 
+/* Ctrl+Return, Ctrl+Enter and Ctrl+S activate @action_name ("field.save")
+ * wherever the focus is in @dialog. */
+void         hangar_schema_add_save_shortcuts (GtkWidget        *dialog,
+                                               const char       *action_name);
+
 G_END_DECLS

@@ -434,8 +434,6 @@ hangar_table_dialog_class_init (HangarTableDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "table.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "table.add-field", NULL, add_field_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "table.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "table.save", NULL);
 }
 
 static void
@@ -444,6 +442,7 @@ hangar_table_dialog_init (HangarTableDialog *self)
   hangar_schema_ensure_style ();
   g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
   gtk_widget_init_template (GTK_WIDGET (self));
+  hangar_schema_add_save_shortcuts (GTK_WIDGET (self), "table.save");
   self->cancellable = g_cancellable_new ();
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->field_rows = g_ptr_array_new ();
