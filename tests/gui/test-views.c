@@ -444,6 +444,78 @@ test_drift_live (Fixture       *f,
   g_assert_false (hangar_drift_banner_get_revealed (hangar_record_grid_get_drift_banner (grid)));
 }
 
+static void
+schema_control (Fixture    *f,
+                const char *action,
+                const char *field_id,
+                const char *extra)
+{
+  g_autofree char *body = g_strdup_printf ("{\"base\":\"%s\",\"table\":\"%s\",\"action\":\"%s\",\"field\":\"%s\"%s}",
+                                           f->base_id, f->tasks_id, action, field_id, extra != NULL ? extra : "");
+
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/schema", body);
+}
+
+/* Between two runs a field is deleted (in Airtable's UI; the sandbox's
+ * control API stands in) and another retyped: the sort and the filter
+ * condition on the deleted one are dropped with a message naming it, the
+ * one on the retyped field stays; the banner lists both changes. */
+static void
+test_drift_delete_retype (Fixture       *f,
+                          gconstpointer  data)
+{
+  HangarRecordGrid *grid;
+  g_autofree char *due_id = NULL;
+  g_autofree char *estimate_id = NULL;
+  const char *text;
+
+  hangar_sidebar_reveal_table (hangar_window_get_sidebar (f->window), account_of (f), f->base_id, f->tasks_id);
+  wait_tasks (f);
+  grid = grid_of (f);
+  due_id = g_strdup (tasks_field_id (f, "Due"));
+  estimate_id = g_strdup (tasks_field_id (f, "Estimate"));
+  RELOAD (grid, hangar_sort_editor_add_sort (hangar_record_grid_get_sort_editor (grid), "Due", FALSE));
+  RELOAD (grid, hangar_sort_editor_add_sort (hangar_record_grid_get_sort_editor (grid), "Estimate", TRUE));
+  hangar_filter_editor_add_condition (hangar_record_grid_get_filter_editor (grid), "Due", HANGAR_FILTER_IS_NOT_EMPTY, NULL);
+  RELOAD (grid, hangar_filter_editor_apply (hangar_record_grid_get_filter_editor (grid)));
+  gtk_column_view_column_set_fixed_width (column_named (grid, "Due", NULL), 222);
+  close_window (f);
+
+  schema_control (f, "delete-field", due_id, NULL);
+  schema_control (f, "retype-field", estimate_id, ",\"type\":\"number\",\"options\":{\"precision\":2}");
+
+  open_window (f);
+  wait_tasks (f);
+  grid = grid_of (f);
+  hangar_test_wait_until (banner_shown, hangar_record_grid_get_drift_banner (grid), "the drift banner");
+  text = hangar_drift_banner_get_text (hangar_record_grid_get_drift_banner (grid));
+  g_assert_nonnull (strstr (text, "“Due” was removed"));
+  g_assert_nonnull (strstr (text, "“Estimate” changed from Duration to Number"));
+  g_assert_nonnull (strstr (text, "The sort on “Due” was removed: the field is gone."));
+  g_assert_nonnull (strstr (text, "A filter condition on “Due” was removed: the field is gone."));
+  /* What is left applies, and loads. */
+  {
+    gboolean descending = FALSE;
+    g_autofree char *error = NULL;
+
+    g_assert_cmpuint (hangar_sort_editor_get_n_sorts (hangar_record_grid_get_sort_editor (grid)), ==, 1);
+    g_assert_cmpstr (hangar_sort_editor_get_sort (hangar_record_grid_get_sort_editor (grid), 0, &descending), ==, "Estimate");
+    g_assert_true (descending);
+    g_assert_cmpuint (hangar_filter_editor_get_n_conditions (hangar_record_grid_get_filter_editor (grid)), ==, 0);
+    g_assert_null (grid->filter_formula);
+    g_assert_null (column_named (grid, "Due", NULL));
+    g_object_get (grid, "error-message", &error, NULL);
+    g_assert_null (error);
+  }
+
+  /* The dropped settings stay dropped; nothing more to tell. */
+  restart (f);
+  wait_tasks (f);
+  grid = grid_of (f);
+  g_assert_false (hangar_drift_banner_get_revealed (hangar_record_grid_get_drift_banner (grid)));
+  g_assert_cmpuint (hangar_sort_editor_get_n_sorts (hangar_record_grid_get_sort_editor (grid)), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -453,6 +525,8 @@ main (int   argc,
   g_test_add ("/hangar/gui/views/restart", Fixture, NULL, fixture_setup, test_restart, fixture_teardown);
   g_test_add ("/hangar/gui/views/drift-between-runs", Fixture, NULL, fixture_setup, test_drift_between_runs, fixture_teardown);
   g_test_add ("/hangar/gui/views/drift-live", Fixture, NULL, fixture_setup, test_drift_live, fixture_teardown);
+  g_test_add ("/hangar/gui/views/drift-delete-retype", Fixture, NULL, fixture_setup, test_drift_delete_retype,
+              fixture_teardown);
 
   return g_test_run ();
 }
