@@ -12,6 +12,7 @@
 #include "hangar-api.h"
 #include "hangar-json.h"
 #include "hangar-test.h"
+#include "hangar-token-source.h"
 #include "hangar-view-state.h"
 
 /* Warnings the code under test logs on purpose are collected here. */
@@ -363,6 +364,65 @@ test_damaged_row (void)
   }
 }
 
+/* What a webhook's "the schema changed" runs: the base's schema read
+ * again and compared with every table shown before. Real sandbox. */
+static void
+test_drift_check (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "--quiet", NULL);
+  g_autofree char *base_id = hangar_test_sandbox_base_id (sandbox, sandbox->pat, "Product Roadmap");
+  g_autoptr(HangarTokenSource) source = hangar_static_token_source_new (sandbox->pat);
+  g_autoptr(HangarClient) client = hangar_client_new (sandbox->url, source);
+  g_autoptr(HangarViewState) state = open_state ("acct-drift-check");
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(GPtrArray) drifts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  HangarTable *tasks;
+  HangarTableDrift *drift;
+  guint status = 0;
+
+  hangar_client_get_base_schema_async (client, base_id, NULL, hangar_test_wait_cb, wait);
+  tables = hangar_client_get_base_schema_finish (client, hangar_test_wait_run (wait), &error);
+  g_assert_no_error (error);
+  tasks = hangar_table_list_lookup (tables, "Tasks");
+  g_assert_true (hangar_view_state_save_shown_fields (state, base_id, tasks, &error));
+
+  /* Nothing changed yet. */
+  hangar_schema_drift_check_async (state, client, base_id, NULL, hangar_test_wait_cb, wait);
+  drifts = hangar_schema_drift_check_finish (state, hangar_test_wait_run (wait), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (drifts->len, ==, 0);
+  g_clear_pointer (&drifts, g_ptr_array_unref);
+
+  /* A rename of a Tasks field and a new field in People (never shown). */
+  path = g_strdup_printf ("/v0/meta/bases/%s/tables/%s/fields/%s", base_id, hangar_table_get_id (tasks),
+                          hangar_field_get_id (hangar_table_lookup_field (tasks, "Points")));
+  reply = hangar_test_sandbox_request (sandbox, "PATCH", path, sandbox->pat, "{\"name\":\"Score\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&reply, json_node_unref);
+  g_free (path);
+  path = g_strdup_printf ("/v0/meta/bases/%s/tables/People/fields", base_id);
+  reply = hangar_test_sandbox_request (sandbox, "POST", path, sandbox->pat,
+                                       "{\"name\":\"Nickname\",\"type\":\"singleLineText\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  hangar_schema_drift_check_async (state, client, base_id, NULL, hangar_test_wait_cb, wait);
+  drifts = hangar_schema_drift_check_finish (state, hangar_test_wait_run (wait), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (drifts->len, ==, 1);
+  drift = g_ptr_array_index (drifts, 0);
+  g_assert_cmpstr (drift->table_id, ==, hangar_table_get_id (tasks));
+  g_assert_cmpuint (drift->changes->len, ==, 1);
+  {
+    g_autofree char *text = hangar_schema_change_describe (g_ptr_array_index (drift->changes, 0));
+
+    g_assert_cmpstr (text, ==, "“Points” was renamed to “Score”");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -376,6 +436,7 @@ main (int   argc,
   g_test_add_func ("/hangar/store/views/drift", test_drift);
   g_test_add_func ("/hangar/store/views/reconcile", test_reconcile);
   g_test_add_func ("/hangar/store/views/damaged-row", test_damaged_row);
+  g_test_add_func ("/hangar/store/views/drift-check", test_drift_check);
 
   return g_test_run ();
 }
