@@ -10,6 +10,8 @@
  *                                   replaced after a change
  *   hangar-record-grid-actions.c    the grid.* actions and their shortcuts
  *   hangar-record-grid-narrow.c     the narrow layout (measure / size_allocate)
+ *   hangar-record-grid-state.c      settings kept per table by field id, schema
+ *                                   drift told in a banner
  * Cells (display now, editors later) are made by hangar-grid-cell.c; the
  * rate-limit banner is its own widget (hangar-rate-banner.c).
  *
