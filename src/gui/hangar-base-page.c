@@ -63,6 +63,8 @@ struct _HangarBasePage
   char              *pending_field;
   GtkWidget         *highlighted;
   guint              highlight_id;
+  guint              n_built;       /* tables whose group is made */
+  guint              build_id;      /* making the rest */
 };
 
 G_DEFINE_FINAL_TYPE (HangarBasePage, hangar_base_page, GTK_TYPE_WIDGET)
@@ -86,7 +88,9 @@ static GParamSpec *properties[N_PROPS];
 
 #define GROUP_ROWS_KEY "hangar-rows"        /* on a group: GPtrArray of its rows */
 #define SEARCH_KEY     "hangar-search-text" /* on a row: what the search looks at */
-#define TABLE_KEY      "hangar-table"       /* on a group: its HangarTable */
+#define TABLE_KEY      "hangar-table"       /* on a group and a field's row: the HangarTable */
+#define FIELD_KEY      "hangar-field"       /* on a field's row: its HangarField */
+#define PAGE_KEY       "hangar-page"        /* on a field's row: the page (not held) */
 
 static void       load            (HangarBasePage *self);
 static GtkWidget *find_descendant (GtkWidget      *widget,
@@ -212,51 +216,232 @@ copy_button (const char *id)
   return button;
 }
 
-static GtkWidget *
-detail_row (const char *title,
-            const char *subtitle)
-{
-  GtkWidget *row = adw_action_row_new ();
+/* ---- rows that open ----
+ *
+ * A field (and a table's views) is one AdwActionRow; activating it (a
+ * click, Enter, Space) opens a plain row of details right below it, made
+ * the first time. Lighter than an AdwExpanderRow, which counts when a base
+ * has a thousand fields. */
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  return row;
+#define DETAILS_KEY  "hangar-details"   /* on a row: its details row, once made */
+#define OPEN_KEY     "hangar-open"      /* on a row: whether its details show */
+#define ARROW_KEY    "hangar-arrow"     /* on a row: the image saying so */
+#define FILL_KEY     "hangar-fill"      /* on a row: what makes its details */
+
+typedef void (*FillFunc) (HangarBasePage *self,
+                          GtkWidget      *row,
+                          GtkBox         *box);
+
+static GtkWidget *
+detail_line (const char *title,
+             const char *text,
+             const char *copy_id)
+{
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), text == NULL);
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_box_append (GTK_BOX (labels), label);
+  if (text != NULL)
+    {
+      GtkWidget *value = gtk_label_new (text);
+
+      gtk_widget_add_css_class (label, "caption-heading");
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (value), 0);
+      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      if (copy_id != NULL)
+        gtk_widget_add_css_class (value, "field-id");
+      gtk_box_append (GTK_BOX (labels), value);
+    }
+  gtk_box_append (GTK_BOX (line), labels);
+  if (copy_id != NULL)
+    gtk_box_append (GTK_BOX (line), copy_button (copy_id));
+  return line;
 }
 
 static GtkWidget *
-choices_row (HangarField *field)
+choices_line (HangarField *field)
 {
   JsonObject *options = hangar_field_get_options (field);
   JsonNode *node = options != NULL ? json_object_get_member (options, "choices") : NULL;
-  GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *flow = gtk_flow_box_new ();
 
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 12);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 4);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 4);
-  gtk_widget_set_margin_top (flow, 8);
-  gtk_widget_set_margin_bottom (flow, 8);
-  gtk_widget_set_margin_start (flow, 12);
-  gtk_widget_set_margin_end (flow, 12);
+  gtk_widget_set_focusable (flow, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (flow), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choices"), -1);
   for (guint i = 0; node != NULL && JSON_NODE_HOLDS_ARRAY (node) && i < json_array_get_length (json_node_get_array (node)); i++)
     {
       JsonNode *item = json_array_get_element (json_node_get_array (node), i);
       JsonObject *choice = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
-      const char *name = choice != NULL && json_object_has_member (choice, "name")
-                         ? json_object_get_string_member_with_default (choice, "name", "?") : "?";
+      const char *name = choice != NULL ? json_object_get_string_member_with_default (choice, "name", "?") : "?";
       const char *color = choice != NULL ? json_object_get_string_member_with_default (choice, "color", NULL) : NULL;
+      GtkWidget *chip = hangar_color_chip_new (color, name);
 
-      gtk_flow_box_append (GTK_FLOW_BOX (flow), hangar_color_chip_new (color, name));
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), chip);
+      gtk_widget_set_focusable (gtk_widget_get_parent (chip), FALSE);
     }
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), flow);
+  return flow;
+}
+
+/* A field's details: type, options in words, choices, description, id. */
+static void
+fill_field (HangarBasePage *self,
+            GtkWidget      *row,
+            GtkBox         *box)
+{
+  HangarField *field = g_object_get_data (G_OBJECT (row), FIELD_KEY);
+  HangarTable *table = g_object_get_data (G_OBJECT (row), TABLE_KEY);
+  g_auto(GStrv) words = hangar_field_describe_options (field, table, self->tables);
+  HangarFieldType type = hangar_field_get_field_type (field);
+  g_autofree char *type_words = hangar_field_is_computed (field)
+                                ? g_strdup_printf (_("%s, computed by Airtable: read only"),
+                                                   hangar_field_get_display_name (field))
+                                : g_strdup (hangar_field_get_display_name (field));
+
+  gtk_box_append (box, detail_line (_("Type"), type_words, NULL));
+  for (guint i = 0; words[i] != NULL; i++)
+    gtk_box_append (box, detail_line (words[i], NULL, NULL));
+  if (type == HANGAR_FIELD_TYPE_SINGLE_SELECT || type == HANGAR_FIELD_TYPE_MULTIPLE_SELECTS)
+    gtk_box_append (box, choices_line (field));
+  if (hangar_field_get_description (field) != NULL)
+    gtk_box_append (box, detail_line (_("Description"), hangar_field_get_description (field), NULL));
+  if (g_strcmp0 (hangar_table_get_primary_field_id (table), hangar_field_get_id (field)) == 0)
+    gtk_box_append (box, detail_line (_("Primary field: it names each record, e.g. in links to this table."), NULL, NULL));
+  gtk_box_append (box, detail_line (_("Field ID"), hangar_field_get_id (field), hangar_field_get_id (field)));
+}
+
+/* A table's views: name, type, id. */
+static void
+fill_views (HangarBasePage *self,
+            GtkWidget      *row,
+            GtkBox         *box)
+{
+  HangarTable *table = g_object_get_data (G_OBJECT (row), TABLE_KEY);
+  GPtrArray *views = hangar_table_get_views (table);
+
+  for (guint i = 0; views != NULL && i < views->len; i++)
+    {
+      HangarView *view = g_ptr_array_index (views, i);
+      g_autofree char *type = g_strdup (hangar_view_get_view_type (view));
+      g_autofree char *words = NULL;
+
+      if (g_strcmp0 (type, "block") == 0)
+        {
+          g_free (type);
+          type = g_strdup (_("Gantt"));
+        }
+      else if (type != NULL && type[0] != '\0')
+        type[0] = g_ascii_toupper (type[0]);
+      words = g_strdup_printf ("%s · %s", type != NULL ? type : "?", hangar_view_get_id (view));
+      gtk_box_append (box, detail_line (hangar_view_get_name (view), words, hangar_view_get_id (view)));
+    }
+  if (views == NULL || views->len == 0)
+    gtk_box_append (box, detail_line (_("No views"), NULL, NULL));
+}
+
+static void
+set_row_open (HangarBasePage *self,
+              GtkWidget      *row,
+              gboolean        open)
+{
+  GtkWidget *details = g_object_get_data (G_OBJECT (row), DETAILS_KEY);
+  GtkWidget *list = gtk_widget_get_parent (row);
+
+  if (open && details == NULL && GTK_IS_LIST_BOX (list))
+    {
+      FillFunc fill = g_object_get_data (G_OBJECT (row), FILL_KEY);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+
+      details = gtk_list_box_row_new ();
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (details), FALSE);
+      gtk_widget_set_focusable (details, FALSE);
+      gtk_widget_add_css_class (details, "field-details");
+      gtk_widget_set_margin_top (box, 8);
+      gtk_widget_set_margin_bottom (box, 10);
+      gtk_widget_set_margin_start (box, 48);
+      gtk_widget_set_margin_end (box, 12);
+      fill (self, row, GTK_BOX (box));
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (details), box);
+      gtk_list_box_insert (GTK_LIST_BOX (list), details, gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) + 1);
+      g_object_set_data (G_OBJECT (row), DETAILS_KEY, details);
+    }
+  g_object_set_data (G_OBJECT (row), OPEN_KEY, GINT_TO_POINTER (open));
+  if (details != NULL)
+    gtk_widget_set_visible (details, open && gtk_widget_get_visible (row));
+  gtk_image_set_from_icon_name (g_object_get_data (G_OBJECT (row), ARROW_KEY),
+                                open ? "pan-down-symbolic" : "pan-end-symbolic");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_EXPANDED, open, -1);
+}
+
+static gboolean
+row_open (GtkWidget *row)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), OPEN_KEY));
+}
+
+static void
+row_activated_cb (AdwActionRow   *row,
+                  HangarBasePage *self)
+{
+  set_row_open (self, GTK_WIDGET (row), !row_open (GTK_WIDGET (row)));
+}
+
+/* Shown or hidden by the search: its details with it. */
+static void
+set_row_visible (GtkWidget *row,
+                 gboolean   visible)
+{
+  GtkWidget *details = g_object_get_data (G_OBJECT (row), DETAILS_KEY);
+
+  gtk_widget_set_visible (row, visible);
+  if (details != NULL)
+    gtk_widget_set_visible (details, visible && row_open (row));
+}
+
+static GtkWidget *
+opening_row (HangarBasePage *self,
+             const char     *title,
+             const char     *subtitle,
+             const char     *icon_name,
+             FillFunc        fill)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("pan-end-symbolic");
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* One line each (the details have it all): a row whose height does not
+   * depend on its width is far cheaper to lay out, a thousand times over. */
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_name));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_EXPANDED, FALSE, -1);
+  g_object_set_data (G_OBJECT (row), ARROW_KEY, arrow);
+  g_object_set_data (G_OBJECT (row), FILL_KEY, fill);
+  g_object_set_data (G_OBJECT (row), PAGE_KEY, self);
+  g_signal_connect (row, "activated", G_CALLBACK (row_activated_cb), self);
+  /* The arrow last: after the row's own buttons. */
+  g_object_set_data_full (G_OBJECT (row), "hangar-arrow-ref", g_object_ref_sink (arrow), g_object_unref);
   return row;
+}
+
+static void
+finish_opening_row (GtkWidget *row)
+{
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), g_object_get_data (G_OBJECT (row), ARROW_KEY));
 }
 
 static GtkWidget *
@@ -264,23 +449,22 @@ field_row (HangarBasePage *self,
            HangarTable    *table,
            HangarField    *field)
 {
-  GtkWidget *row = adw_expander_row_new ();
   g_auto(GStrv) words = hangar_field_describe_options (field, table, self->tables);
   gboolean primary = g_strcmp0 (hangar_table_get_primary_field_id (table), hangar_field_get_id (field)) == 0;
   g_autoptr(GString) subtitle = g_string_new (hangar_field_get_display_name (field));
   g_autoptr(GString) search = g_string_new (NULL);
-  GtkWidget *edit;
   HangarFieldType type = hangar_field_get_field_type (field);
+  GtkWidget *row;
+  GtkWidget *edit;
 
   if (type == HANGAR_FIELD_TYPE_UNKNOWN)
     g_string_append_printf (subtitle, " (%s)", hangar_field_get_type_string (field));
   if (words[0] != NULL && type != HANGAR_FIELD_TYPE_SINGLE_SELECT && type != HANGAR_FIELD_TYPE_MULTIPLE_SELECTS)
     g_string_append_printf (subtitle, " · %s", words[0]);
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), hangar_field_get_name (field));
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle->str);
-  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), gtk_image_new_from_icon_name (hangar_field_get_icon_name (field)));
+  row = opening_row (self, hangar_field_get_name (field), subtitle->str, hangar_field_get_icon_name (field), fill_field);
+  g_object_set_data_full (G_OBJECT (row), FIELD_KEY, g_object_ref (field), g_object_unref);
+  g_object_set_data_full (G_OBJECT (row), TABLE_KEY, g_object_ref (table), g_object_unref);
 
   if (primary)
     {
@@ -289,7 +473,7 @@ field_row (HangarBasePage *self,
       gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (tag, "primary-tag");
       gtk_widget_set_tooltip_text (tag, _("The primary field names each record"));
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), tag);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag);
     }
   edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
   gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
@@ -298,28 +482,8 @@ field_row (HangarBasePage *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit Field"), -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "page.edit-field");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "(ss)", hangar_table_get_id (table), hangar_field_get_id (field));
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), edit);
-
-  /* Inside: options, choices, description, id. */
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                            detail_row (_("Type"), hangar_field_is_computed (field)
-                                                   ? _("Computed by Airtable: read only")
-                                                   : hangar_field_get_display_name (field)));
-  for (guint i = 0; words[i] != NULL; i++)
-    adw_expander_row_add_row (ADW_EXPANDER_ROW (row), detail_row (words[i], NULL));
-  if (type == HANGAR_FIELD_TYPE_SINGLE_SELECT || type == HANGAR_FIELD_TYPE_MULTIPLE_SELECTS)
-    adw_expander_row_add_row (ADW_EXPANDER_ROW (row), choices_row (field));
-  if (hangar_field_get_description (field) != NULL)
-    adw_expander_row_add_row (ADW_EXPANDER_ROW (row), detail_row (_("Description"), hangar_field_get_description (field)));
-  {
-    GtkWidget *id_row = detail_row (_("Field ID"), hangar_field_get_id (field));
-
-    adw_action_row_add_suffix (ADW_ACTION_ROW (id_row), copy_button (hangar_field_get_id (field)));
-    adw_expander_row_add_row (ADW_EXPANDER_ROW (row), id_row);
-  }
-  if (primary)
-    adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
-                              detail_row (_("Primary field"), _("It names each record, e.g. in links to this table.")));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
+  finish_opening_row (row);
 
   /* What the search looks through. */
   g_string_append_printf (search, "%s\n%s\n%s\n%s\n%s\n",
@@ -334,37 +498,24 @@ field_row (HangarBasePage *self,
 }
 
 static GtkWidget *
-views_row (HangarTable *table)
+views_row (HangarBasePage *self,
+           HangarTable    *table)
 {
-  GtkWidget *row = adw_expander_row_new ();
   GPtrArray *views = hangar_table_get_views (table);
   guint n = views != NULL ? views->len : 0;
   g_autofree char *subtitle = g_strdup_printf (g_dngettext (NULL, "%u view", "%u views", n), n);
-  g_autoptr(GString) search = g_string_new (NULL);
+  g_autoptr(GString) search = g_string_new ("view\n");
+  GtkWidget *row = opening_row (self, _("Views"), subtitle, "view-grid-symbolic", fill_views);
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Views"));
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), gtk_image_new_from_icon_name ("view-grid-symbolic"));
+  g_object_set_data_full (G_OBJECT (row), TABLE_KEY, g_object_ref (table), g_object_unref);
+  finish_opening_row (row);
   for (guint i = 0; i < n; i++)
     {
       HangarView *view = g_ptr_array_index (views, i);
-      g_autofree char *type = g_strdup (hangar_view_get_view_type (view));
-      g_autofree char *words = NULL;
-      GtkWidget *item;
 
-      if (g_strcmp0 (type, "block") == 0)
-        {
-          g_free (type);
-          type = g_strdup (_("Gantt"));
-        }
-      else if (type != NULL && type[0] != '\0')
-        type[0] = g_ascii_toupper (type[0]);
-      words = g_strdup_printf ("%s · %s", type != NULL ? type : "?", hangar_view_get_id (view));
-      item = detail_row (hangar_view_get_name (view), words);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (item), copy_button (hangar_view_get_id (view)));
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), item);
-      g_string_append_printf (search, "%s\n%s\n%s\n", hangar_view_get_name (view), words, "view");
+      g_string_append_printf (search, "%s\n%s\n%s\n", hangar_view_get_name (view),
+                              hangar_view_get_view_type (view) != NULL ? hangar_view_get_view_type (view) : "",
+                              hangar_view_get_id (view));
     }
   g_object_set_data_full (G_OBJECT (row), SEARCH_KEY, g_utf8_casefold (search->str, -1), g_free);
   return row;
@@ -422,7 +573,7 @@ table_group (HangarBasePage *self,
       g_hash_table_insert (self->rows, row_key (hangar_table_get_id (table), hangar_field_get_id (field)), row);
     }
   {
-    GtkWidget *row = views_row (table);
+    GtkWidget *row = views_row (self, table);
 
     adw_preferences_group_add (group, row);
     g_ptr_array_add (rows, row);
@@ -447,6 +598,8 @@ clear_groups (HangarBasePage *self)
   g_hash_table_remove_all (self->groups);
   g_hash_table_remove_all (self->rows);
   g_clear_handle_id (&self->highlight_id, g_source_remove);
+  g_clear_handle_id (&self->build_id, g_source_remove);
+  self->n_built = 0;
   self->highlighted = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tables_box))) != NULL)
     gtk_box_remove (self->tables_box, child);
@@ -476,14 +629,17 @@ apply_search (HangarBasePage *self)
           const char *row_text = g_object_get_data (G_OBJECT (row), SEARCH_KEY);
           gboolean match = whole || (row_text != NULL && strstr (row_text, needle) != NULL);
 
-          gtk_widget_set_visible (row, match);
+          set_row_visible (row, match);
           shown |= match;
         }
       gtk_widget_set_visible (group, shown);
       any |= shown;
     }
+  /* Groups still being made may match: "nothing matches" waits for them. */
   if (self->tables != NULL)
-    gtk_stack_set_visible_child_name (self->stack, any || self->tables->len == 0 ? "schema" : "no-match");
+    gtk_stack_set_visible_child_name (self->stack,
+                                      any || self->tables->len == 0 || self->n_built < self->tables->len
+                                      ? "schema" : "no-match");
 }
 
 static void
@@ -597,7 +753,7 @@ show_row (HangarBasePage *self,
   if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   apply_search (self);
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  set_row_open (self, row, TRUE);
   gtk_widget_add_tick_callback (row, scroll_to_row_cb, self, NULL);
   if (self->highlighted != NULL)
     gtk_widget_remove_css_class (self->highlighted, "field-highlight");
@@ -628,6 +784,53 @@ hangar_base_page_show_field (HangarBasePage *self,
 
 /* ---- loading ---- */
 
+/* Rows made per step while a base is shown. */
+#define ROWS_PER_STEP 150
+
+static void
+build_some (HangarBasePage *self)
+{
+  guint rows = 0;
+
+  while (self->n_built < self->tables->len && rows < ROWS_PER_STEP)
+    {
+      HangarTable *table = g_ptr_array_index (self->tables, self->n_built++);
+      GtkWidget *group = table_group (self, table);
+
+      gtk_box_append (self->tables_box, group);
+      g_hash_table_insert (self->groups, g_strdup (hangar_table_get_id (table)), group);
+      rows += hangar_table_get_fields (table) != NULL ? hangar_table_get_fields (table)->len + 1 : 1;
+    }
+}
+
+static void
+built_all (HangarBasePage *self)
+{
+  apply_search (self);
+  set_loading (self, FALSE);
+  if (self->pending_table != NULL)
+    {
+      g_autofree char *table_id = g_steal_pointer (&self->pending_table);
+      g_autofree char *field_id = g_steal_pointer (&self->pending_field);
+
+      show_row (self, table_id, field_id);
+    }
+}
+
+static gboolean
+build_idle_cb (gpointer data)
+{
+  HangarBasePage *self = data;
+
+  build_some (self);
+  apply_search (self);
+  if (self->n_built < self->tables->len)
+    return G_SOURCE_CONTINUE;
+  self->build_id = 0;
+  built_all (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 schema_cb (GObject      *source,
            GAsyncResult *result,
@@ -640,10 +843,10 @@ schema_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = HANGAR_BASE_PAGE (user_data);
-  set_loading (self, FALSE);
 
   if (tables == NULL)
     {
+      set_loading (self, FALSE);
       g_autofree char *explained = NULL;
 
       if (self->account != NULL)
@@ -662,25 +865,17 @@ schema_cb (GObject      *source,
   g_clear_pointer (&self->tables, g_ptr_array_unref);
   self->tables = g_steal_pointer (&tables);
   clear_groups (self);
-  for (guint i = 0; i < self->tables->len; i++)
-    {
-      HangarTable *table = g_ptr_array_index (self->tables, i);
-      GtkWidget *group = table_group (self, table);
-
-      gtk_box_append (self->tables_box, group);
-      g_hash_table_insert (self->groups, g_strdup (hangar_table_get_id (table)), group);
-    }
   update_editable (self);
+  /* The first tables at once, the rest a few at a time in between frames:
+   * a base of a thousand fields shows its first tables at once. The page
+   * is "loading" until all are there. */
+  build_some (self);
   gtk_stack_set_visible_child_name (self->stack, "schema");
   apply_search (self);
-
-  if (self->pending_table != NULL)
-    {
-      g_autofree char *table_id = g_steal_pointer (&self->pending_table);
-      g_autofree char *field_id = g_steal_pointer (&self->pending_field);
-
-      show_row (self, table_id, field_id);
-    }
+  if (self->n_built < self->tables->len)
+    self->build_id = g_idle_add_full (G_PRIORITY_LOW, build_idle_cb, self, NULL);
+  else
+    built_all (self);
 }
 
 static void
@@ -689,8 +884,12 @@ load (HangarBasePage *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->build_id, g_source_remove);
   if (self->client == NULL || self->base == NULL)
-    return;
+    {
+      set_loading (self, FALSE);
+      return;
+    }
 
   self->cancellable = g_cancellable_new ();
   set_loading (self, TRUE);
@@ -959,6 +1158,7 @@ hangar_base_page_dispose (GObject *object)
   g_signal_handlers_disconnect_by_data (hangar_schema_watch_get_default (), self);
   g_signal_handlers_disconnect_by_data (hangar_table_counts_get_default (), self);
   g_clear_handle_id (&self->highlight_id, g_source_remove);
+  g_clear_handle_id (&self->build_id, g_source_remove);
   if (self->groups != NULL)
     clear_groups (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_BASE_PAGE);
@@ -1203,4 +1403,36 @@ hangar_base_page_get_state (HangarBasePage *self)
 {
   g_return_val_if_fail (HANGAR_IS_BASE_PAGE (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+gboolean
+hangar_base_page_get_field_open (HangarBasePage *self,
+                                 const char     *table_id,
+                                 const char     *field_id)
+{
+  GtkWidget *row = hangar_base_page_get_field_row (self, table_id, field_id);
+
+  return row != NULL && row_open (row);
+}
+
+void
+hangar_base_page_set_field_open (HangarBasePage *self,
+                                 const char     *table_id,
+                                 const char     *field_id,
+                                 gboolean        open)
+{
+  GtkWidget *row = hangar_base_page_get_field_row (self, table_id, field_id);
+
+  g_return_if_fail (row != NULL);
+  set_row_open (self, row, open);
+}
+
+GtkWidget *
+hangar_base_page_get_field_details (HangarBasePage *self,
+                                    const char     *table_id,
+                                    const char     *field_id)
+{
+  GtkWidget *row = hangar_base_page_get_field_row (self, table_id, field_id);
+
+  return row != NULL ? g_object_get_data (G_OBJECT (row), DETAILS_KEY) : NULL;
 }

@@ -55,6 +55,18 @@ GtkWidget   *hangar_base_page_get_field_row     (HangarBasePage *self,
                                                  const char     *field_id);
 GtkWidget   *hangar_base_page_get_table_group   (HangarBasePage *self,
                                                  const char     *table_id);
+/* Whether a field's (or "views") row shows its details, as activating it
+ * does; the details row, made when first opened (NULL before). */
+gboolean     hangar_base_page_get_field_open    (HangarBasePage *self,
+                                                 const char     *table_id,
+                                                 const char     *field_id);
+void         hangar_base_page_set_field_open    (HangarBasePage *self,
+                                                 const char     *table_id,
+                                                 const char     *field_id,
+                                                 gboolean        open);
+GtkWidget   *hangar_base_page_get_field_details (HangarBasePage *self,
+                                                 const char     *table_id,
+                                                 const char     *field_id);
 /* Whether the schema can be changed, and why not ("edit-reason"). */
 gboolean     hangar_base_page_get_editable      (HangarBasePage *self);
 const char  *hangar_base_page_get_edit_reason   (HangarBasePage *self);

@@ -352,11 +352,8 @@ step_base_page (Shots *shots)
   for (guint i = 0; projects != NULL && i < G_N_ELEMENTS (open); i++)
     {
       HangarField *field = hangar_table_lookup_field (projects, open[i]);
-      GtkWidget *row = field != NULL ? hangar_base_page_get_field_row (page, hangar_table_get_id (projects),
-                                                                        hangar_field_get_id (field)) : NULL;
-
-      if (row != NULL)
-        adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+      if (field != NULL)
+        hangar_base_page_set_field_open (page, hangar_table_get_id (projects), hangar_field_get_id (field), TRUE);
     }
   if (projects != NULL && hangar_table_lookup_field (projects, "Status") != NULL)
     hangar_base_page_show_field (page, hangar_table_get_id (projects),

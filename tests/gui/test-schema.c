@@ -359,6 +359,19 @@ skip_without_input (void)
   return TRUE;
 }
 
+/* Opens a field's row (as a click does) and returns its details. */
+static GtkWidget *
+details_of (HangarBasePage *page,
+            HangarTable    *table,
+            const char     *name)
+{
+  GtkWidget *row = hangar_base_page_get_field_row (page, hangar_table_get_id (table), field_id (table, name));
+
+  g_signal_emit_by_name (row, "activated");
+  g_assert_true (hangar_base_page_get_field_open (page, hangar_table_get_id (table), field_id (table, name)));
+  return hangar_base_page_get_field_details (page, hangar_table_get_id (table), field_id (table, name));
+}
+
 /* ---- tests ---- */
 
 /* Every table, field and view, with the options in words. */
@@ -383,34 +396,44 @@ test_browse (Fixture       *f,
   g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (row)), ==, "Projects");
   g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (row)), " fields · "));
 
-  /* A select: its choices as chips. */
+  /* A select: its choices as chips (in the details, made when opened). */
   row = hangar_base_page_get_field_row (page, hangar_table_get_id (projects), field_id (projects, "Status"));
-  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ==, "Single select");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Single select");
+  g_assert_null (hangar_base_page_get_field_details (page, hangar_table_get_id (projects), field_id (projects, "Status")));
+  row = details_of (page, projects, "Status");
   g_assert_true (hangar_test_gui_shows_text (row, "Planned"));
   g_assert_true (hangar_test_gui_shows_text (row, "Blocked"));
   /* A link: its table and inverse field. */
-  row = hangar_base_page_get_field_row (page, hangar_table_get_id (tasks), field_id (tasks, "Project"));
+  row = details_of (page, tasks, "Project");
   g_assert_true (hangar_test_gui_shows_text (row, "Links to Projects"));
   g_assert_true (hangar_test_gui_shows_text (row, "Inverse field: “Tasks” in Projects"));
   /* A formula, shown with field names although Airtable gives ids. */
-  row = hangar_base_page_get_field_row (page, hangar_table_get_id (tasks), field_id (tasks, "Late"));
+  row = details_of (page, tasks, "Late");
   g_assert_true (hangar_test_gui_shows_text (row, "Formula: AND(NOT({Done}), IS_BEFORE({Due}, TODAY()))"));
   g_assert_true (hangar_test_gui_shows_text (row, "Result: Number"));
   /* A rollup, a currency, a rating. */
-  row = hangar_base_page_get_field_row (page, hangar_table_get_id (projects), field_id (projects, "Total estimate"));
+  row = details_of (page, projects, "Total estimate");
   g_assert_true (hangar_test_gui_shows_text (row, "Rolls up “Estimate” of the records linked through Tasks"));
-  row = hangar_base_page_get_field_row (page, hangar_table_get_id (projects), field_id (projects, "Budget"));
+  row = details_of (page, projects, "Budget");
   g_assert_true (hangar_test_gui_shows_text (row, "Currency symbol “$”"));
-  row = hangar_base_page_get_field_row (page, hangar_table_get_id (projects), field_id (projects, "Priority"));
+  row = details_of (page, projects, "Priority");
   g_assert_true (hangar_test_gui_shows_text (row, "Up to 5"));
   /* The primary field is marked; ids are shown. */
   row = hangar_base_page_get_field_row (page, hangar_table_get_id (tasks), field_id (tasks, "Title"));
   g_assert_true (hangar_test_gui_shows_text (row, "Primary"));
-  g_assert_true (hangar_test_gui_shows_text (row, field_id (tasks, "Title")));
+  g_assert_true (hangar_test_gui_shows_text (details_of (page, tasks, "Title"), field_id (tasks, "Title")));
   row = hangar_base_page_get_field_row (page, hangar_table_get_id (tasks), field_id (tasks, "Points"));
   g_assert_false (hangar_test_gui_shows_text (row, "Primary"));
+  /* Opening twice closes. */
+  g_assert_true (hangar_base_page_get_field_open (page, hangar_table_get_id (tasks), field_id (tasks, "Title")));
+  g_signal_emit_by_name (hangar_base_page_get_field_row (page, hangar_table_get_id (tasks), field_id (tasks, "Title")),
+                         "activated");
+  g_assert_false (hangar_base_page_get_field_open (page, hangar_table_get_id (tasks), field_id (tasks, "Title")));
+  g_assert_false (gtk_widget_get_visible (hangar_base_page_get_field_details (page, hangar_table_get_id (tasks),
+                                                                             field_id (tasks, "Title"))));
   /* Views: name, type, id. */
-  row = hangar_base_page_get_field_row (page, hangar_table_get_id (tasks), "views");
+  hangar_base_page_set_field_open (page, hangar_table_get_id (tasks), "views", TRUE);
+  row = hangar_base_page_get_field_details (page, hangar_table_get_id (tasks), "views");
   {
     HangarView *view = g_ptr_array_index (hangar_table_get_views (tasks), 0);
     g_autofree char *words = NULL;
@@ -472,7 +495,7 @@ focus_inside (gpointer data)
   gpointer *args = data;
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (args[0]));
 
-  return focus != NULL && gtk_widget_is_ancestor (focus, args[1]);
+  return focus != NULL && (focus == args[1] || gtk_widget_is_ancestor (focus, args[1]));
 }
 
 /* Search through every table's fields, typed as a user types. */
@@ -569,8 +592,8 @@ row_shown_and_focused (gpointer data)
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
 
   return g_strcmp0 (hangar_window_get_content_page (f->window), "base") == 0 &&
-         adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)) &&
-         focus != NULL && gtk_widget_is_ancestor (focus, row);
+         GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "hangar-open")) &&
+         focus != NULL && (focus == row || gtk_widget_is_ancestor (focus, row));
 }
 
 /* The base page opens a table in the grid; a column header's menu leads
