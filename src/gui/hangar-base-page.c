@@ -735,6 +735,7 @@ scroll_to_row_cb (GtkWidget     *row,
       return G_SOURCE_CONTINUE;
     }
   g_object_set_data (G_OBJECT (row), "hangar-focused", NULL);
+  g_object_set_data (G_OBJECT (row), "hangar-scroll-tick", NULL);
   /* With its group's heading above it when there is room. */
   gtk_adjustment_set_value (adjustment, MAX (0, y - 140));
   return G_SOURCE_REMOVE;
@@ -754,7 +755,15 @@ show_row (HangarBasePage *self,
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   apply_search (self);
   set_row_open (self, row, TRUE);
-  gtk_widget_add_tick_callback (row, scroll_to_row_cb, self, NULL);
+  {
+    guint tick = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "hangar-scroll-tick"));
+
+    if (tick != 0)
+      gtk_widget_remove_tick_callback (row, tick);
+    g_object_set_data (G_OBJECT (row), "hangar-focused", NULL);
+    tick = gtk_widget_add_tick_callback (row, scroll_to_row_cb, self, NULL);
+    g_object_set_data (G_OBJECT (row), "hangar-scroll-tick", GUINT_TO_POINTER (tick));
+  }
   if (self->highlighted != NULL)
     gtk_widget_remove_css_class (self->highlighted, "field-highlight");
   g_clear_handle_id (&self->highlight_id, g_source_remove);

@@ -874,16 +874,19 @@ hangar_field_editor_build (HangarFieldEditor *self)
   return object;
 }
 
+/* @shown: say it (an edit with nothing changed yet is no mistake: Save is
+ * only off). */
 static void
 set_problem (HangarFieldEditor *self,
-             const char        *problem)
+             const char        *problem,
+             gboolean           shown)
 {
+  gtk_label_set_text (self->problem_label, problem != NULL ? problem : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), problem != NULL && shown);
   if (g_strcmp0 (problem, self->problem) == 0)
     return;
   g_free (self->problem);
   self->problem = g_strdup (problem);
-  gtk_label_set_text (self->problem_label, problem != NULL ? problem : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), problem != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
 }
 
@@ -900,7 +903,7 @@ check_now (HangarFieldEditor *self)
         ok = FALSE;
       else if (json_object_get_size (object) == 0)
         {
-          set_problem (self, _("Nothing is changed yet."));
+          set_problem (self, _("Nothing is changed yet."), FALSE);
           return;
         }
       else
@@ -909,7 +912,7 @@ check_now (HangarFieldEditor *self)
   else
     ok = hangar_field_spec_check (object, self->table, self->siblings, self->tables, self->primary, &error);
 
-  set_problem (self, ok ? NULL : error != NULL ? error->message : _("The form is not complete."));
+  set_problem (self, ok ? NULL : error != NULL ? error->message : _("The form is not complete."), TRUE);
 }
 
 static gboolean

@@ -142,7 +142,9 @@ check_now (HangarTableDialog *self)
       self->problem = ok ? NULL : g_strdup (error->message);
     }
   gtk_label_set_text (self->problem_label, self->problem != NULL ? self->problem : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), self->problem != NULL);
+  /* Nothing changed yet is no mistake: Save is only off. */
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label),
+                          self->problem != NULL && !(self->editing && json_object_get_size (object) == 0));
   update_save (self);
 }
 

@@ -451,6 +451,28 @@ test_browse (Fixture       *f,
                                            hangar_test_wait_result (&result), NULL);
   g_assert_cmpstr (copied, ==, field_id (tasks, "Points"));
   g_assert_nonnull (strstr (hangar_window_get_last_toast (f->window), field_id (tasks, "Points")));
+
+  /* Names and descriptions are the server's text, shown as written, never
+   * as markup. */
+  {
+    g_autofree char *path = g_strdup_printf ("/v0/meta/bases/%s/tables", f->base_id);
+    g_autoptr(JsonNode) reply = NULL;
+    guint status = 0;
+    HangarTable *odd;
+
+    reply = hangar_test_sandbox_request (f->sandbox, "POST", path, f->sandbox->pat,
+                                         "{\"name\":\"<b>Odd</b> & Co\",\"description\":\"<i>not</i> italic &amp;\","
+                                         "\"fields\":[{\"name\":\"<span color='red'>Name</span>\",\"type\":\"singleLineText\","
+                                         "\"description\":\"a <u>b</u>\"}]}", &status);
+    g_assert_cmpuint (status, ==, 200);
+    hangar_base_page_reload (page);
+    hangar_test_wait_until (page_ready, f, "the base page to read the schema again");
+    odd = table_named (f, "<b>Odd</b> & Co");
+    row = hangar_base_page_get_table_group (page, hangar_table_get_id (odd));
+    g_assert_true (hangar_test_gui_shows_text (row, "<b>Odd</b> & Co"));
+    g_assert_nonnull (hangar_test_gui_find_label (row, "<i>not</i> italic &amp;"));
+    g_assert_true (hangar_test_gui_shows_text (details_of (page, odd, "<span color='red'>Name</span>"), "a <u>b</u>"));
+  }
 }
 
 typedef struct
