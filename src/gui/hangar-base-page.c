@@ -63,6 +63,7 @@ struct _HangarBasePage
   char              *pending_field;
   GtkWidget         *highlighted;
   guint              highlight_id;
+  gboolean           folded;        /* a large base: tables show their fields on demand */
   guint              n_built;       /* tables whose group is made */
   guint              build_id;      /* making the rest */
 };
@@ -91,8 +92,15 @@ static GParamSpec *properties[N_PROPS];
 #define TABLE_KEY      "hangar-table"       /* on a group and a field's row: the HangarTable */
 #define FIELD_KEY      "hangar-field"       /* on a field's row: its HangarField */
 #define PAGE_KEY       "hangar-page"        /* on a field's row: the page (not held) */
+#define UNFOLD_KEY     "hangar-unfold"      /* on a folded group: its "Show its fields" row */
+
+/* A base with more fields than this shows each table's fields on demand
+ * (or when the search finds some): a few hundred rows take a second or
+ * more to make and lay out. */
+#define FOLD_OVER_FIELDS 150
 
 static void       load            (HangarBasePage *self);
+static void       apply_search    (HangarBasePage *self);
 static GtkWidget *find_descendant (GtkWidget      *widget,
                                    GType           type);
 
@@ -444,6 +452,23 @@ finish_opening_row (GtkWidget *row)
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), g_object_get_data (G_OBJECT (row), ARROW_KEY));
 }
 
+/* What the search looks through for a field (case-folded). */
+static char *
+field_search_text (HangarField  *field,
+                   char        **words)
+{
+  g_autoptr(GString) search = g_string_new (NULL);
+
+  g_string_append_printf (search, "%s\n%s\n%s\n%s\n%s\n",
+                          hangar_field_get_name (field), hangar_field_get_display_name (field),
+                          hangar_field_get_type_string (field) != NULL ? hangar_field_get_type_string (field) : "",
+                          hangar_field_get_id (field),
+                          hangar_field_get_description (field) != NULL ? hangar_field_get_description (field) : "");
+  for (guint i = 0; words[i] != NULL; i++)
+    g_string_append_printf (search, "%s\n", words[i]);
+  return g_utf8_casefold (search->str, -1);
+}
+
 static GtkWidget *
 field_row (HangarBasePage *self,
            HangarTable    *table,
@@ -452,7 +477,6 @@ field_row (HangarBasePage *self,
   g_auto(GStrv) words = hangar_field_describe_options (field, table, self->tables);
   gboolean primary = g_strcmp0 (hangar_table_get_primary_field_id (table), hangar_field_get_id (field)) == 0;
   g_autoptr(GString) subtitle = g_string_new (hangar_field_get_display_name (field));
-  g_autoptr(GString) search = g_string_new (NULL);
   HangarFieldType type = hangar_field_get_field_type (field);
   GtkWidget *row;
   GtkWidget *edit;
@@ -485,15 +509,7 @@ field_row (HangarBasePage *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
   finish_opening_row (row);
 
-  /* What the search looks through. */
-  g_string_append_printf (search, "%s\n%s\n%s\n%s\n%s\n",
-                          hangar_field_get_name (field), hangar_field_get_display_name (field),
-                          hangar_field_get_type_string (field) != NULL ? hangar_field_get_type_string (field) : "",
-                          hangar_field_get_id (field),
-                          hangar_field_get_description (field) != NULL ? hangar_field_get_description (field) : "");
-  for (guint i = 0; words[i] != NULL; i++)
-    g_string_append_printf (search, "%s\n", words[i]);
-  g_object_set_data_full (G_OBJECT (row), SEARCH_KEY, g_utf8_casefold (search->str, -1), g_free);
+  g_object_set_data_full (G_OBJECT (row), SEARCH_KEY, field_search_text (field, words), g_free);
   return row;
 }
 
@@ -519,6 +535,109 @@ views_row (HangarBasePage *self,
     }
   g_object_set_data_full (G_OBJECT (row), SEARCH_KEY, g_utf8_casefold (search->str, -1), g_free);
   return row;
+}
+
+/* The row of field @index of a group's table (@index == the number of
+ * fields: its views row), made if it is not there yet and put in its
+ * place: a folded table makes only the rows the search finds. */
+static GtkWidget *
+ensure_row (HangarBasePage *self,
+            GtkWidget      *group,
+            guint           index)
+{
+  HangarTable *table = g_object_get_data (G_OBJECT (group), TABLE_KEY);
+  GPtrArray *rows = g_object_get_data (G_OBJECT (group), GROUP_ROWS_KEY);
+  GPtrArray *fields = hangar_table_get_fields (table);
+  guint n_fields = fields != NULL ? fields->len : 0;
+  HangarField *field = index < n_fields ? g_ptr_array_index (fields, index) : NULL;
+  g_autofree char *key = row_key (hangar_table_get_id (table), field != NULL ? hangar_field_get_id (field) : "views");
+  GtkWidget *row = g_hash_table_lookup (self->rows, key);
+  guint position = 0;
+
+  if (row != NULL)
+    return row;
+  row = field != NULL ? field_row (self, table, field) : views_row (self, table);
+  g_object_set_data (G_OBJECT (row), "hangar-index", GUINT_TO_POINTER (index));
+  while (position < rows->len &&
+         GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (g_ptr_array_index (rows, position)), "hangar-index")) < index)
+    position++;
+  /* Rows are kept in field order, in the group's list too. */
+  if (position == rows->len && g_object_get_data (G_OBJECT (group), UNFOLD_KEY) == NULL)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  else
+    {
+      GtkWidget *list;
+      int list_position = 0;
+
+      /* After the row before it (and that row's details, if open). */
+      if (position > 0)
+        {
+          GtkWidget *before = g_ptr_array_index (rows, position - 1);
+          GtkWidget *details = g_object_get_data (G_OBJECT (before), DETAILS_KEY);
+
+          list_position = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (details != NULL ? details : before)) + 1;
+        }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      list = gtk_widget_get_parent (row);
+      g_object_ref (row);
+      gtk_list_box_remove (GTK_LIST_BOX (list), row);
+      gtk_list_box_insert (GTK_LIST_BOX (list), row, list_position);
+      g_object_unref (row);
+    }
+  g_ptr_array_insert (rows, (int) position, row);
+  g_hash_table_insert (self->rows, g_steal_pointer (&key), row);
+  return row;
+}
+
+/* Every row of a group's table; a folded one unfolds for good. */
+static void
+add_field_rows (HangarBasePage *self,
+                GtkWidget      *group)
+{
+  HangarTable *table = g_object_get_data (G_OBJECT (group), TABLE_KEY);
+  GPtrArray *fields = hangar_table_get_fields (table);
+  GtkWidget *unfold = g_object_get_data (G_OBJECT (group), UNFOLD_KEY);
+  guint n_fields = fields != NULL ? fields->len : 0;
+
+  if (unfold != NULL)
+    {
+      g_object_set_data (G_OBJECT (group), UNFOLD_KEY, NULL);
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), unfold);
+    }
+  for (guint i = 0; i <= n_fields; i++)
+    ensure_row (self, group, i);
+}
+
+static void
+unfold_activated_cb (AdwActionRow   *unfold,
+                     HangarBasePage *self)
+{
+  GtkWidget *group = g_object_get_data (G_OBJECT (unfold), "hangar-group");
+  GPtrArray *rows = g_object_get_data (G_OBJECT (group), GROUP_ROWS_KEY);
+
+  add_field_rows (self, group);
+  apply_search (self);
+  if (rows->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (rows, 0));
+}
+
+/* In a folded table, the rows of the fields the search finds. */
+static void
+unfold_matches (HangarBasePage *self,
+                GtkWidget      *group,
+                const char     *needle)
+{
+  HangarTable *table = g_object_get_data (G_OBJECT (group), TABLE_KEY);
+  GPtrArray *fields = hangar_table_get_fields (table);
+
+  for (guint i = 0; fields != NULL && i < fields->len; i++)
+    {
+      g_auto(GStrv) words = hangar_field_describe_options (g_ptr_array_index (fields, i), table, self->tables);
+      g_autofree char *text = field_search_text (g_ptr_array_index (fields, i), words);
+
+      if (strstr (text, needle) != NULL)
+        ensure_row (self, group, i);
+    }
 }
 
 static GtkWidget *
@@ -563,23 +682,6 @@ table_group (HangarBasePage *self,
   gtk_box_append (GTK_BOX (suffix), more);
   adw_preferences_group_set_header_suffix (group, suffix);
 
-  for (guint i = 0; fields != NULL && i < fields->len; i++)
-    {
-      HangarField *field = g_ptr_array_index (fields, i);
-      GtkWidget *row = field_row (self, table, field);
-
-      adw_preferences_group_add (group, row);
-      g_ptr_array_add (rows, row);
-      g_hash_table_insert (self->rows, row_key (hangar_table_get_id (table), hangar_field_get_id (field)), row);
-    }
-  {
-    GtkWidget *row = views_row (self, table);
-
-    adw_preferences_group_add (group, row);
-    g_ptr_array_add (rows, row);
-    g_hash_table_insert (self->rows, row_key (hangar_table_get_id (table), "views"), row);
-  }
-
   g_object_set_data_full (G_OBJECT (group), GROUP_ROWS_KEY, rows, (GDestroyNotify) g_ptr_array_unref);
   g_object_set_data_full (G_OBJECT (group), TABLE_KEY, g_object_ref (table), g_object_unref);
   {
@@ -587,6 +689,24 @@ table_group (HangarBasePage *self,
 
     g_object_set_data_full (G_OBJECT (group), SEARCH_KEY, g_steal_pointer (&folded), g_free);
   }
+
+  if (self->folded)
+    {
+      guint n = fields != NULL ? fields->len : 0;
+      g_autofree char *title = g_strdup_printf (g_dngettext (NULL, "Show its %u field", "Show its %u fields", n), n);
+      GtkWidget *unfold = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (unfold), title);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (unfold), gtk_image_new_from_icon_name ("view-list-symbolic"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (unfold), gtk_image_new_from_icon_name ("pan-end-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (unfold), TRUE);
+      g_object_set_data (G_OBJECT (unfold), "hangar-group", group);
+      g_signal_connect (unfold, "activated", G_CALLBACK (unfold_activated_cb), self);
+      adw_preferences_group_add (group, unfold);
+      g_object_set_data (G_OBJECT (group), UNFOLD_KEY, unfold);
+    }
+  else
+    add_field_rows (self, GTK_WIDGET (group));
   return GTK_WIDGET (group);
 }
 
@@ -622,6 +742,31 @@ apply_search (HangarBasePage *self)
       const char *table_text = g_object_get_data (G_OBJECT (group), SEARCH_KEY);
       gboolean whole = *needle == '\0' || (table_text != NULL && strstr (table_text, needle) != NULL);
       gboolean shown = whole;
+
+      /* A folded table shows the fields the search finds in it, and
+       * otherwise only its "Show its fields" row. */
+      if (g_object_get_data (G_OBJECT (group), UNFOLD_KEY) != NULL)
+        {
+          gboolean searching = *needle != '\0';
+          gboolean found = !searching || whole;
+
+          if (searching)
+            unfold_matches (self, group, needle);
+
+          gtk_widget_set_visible (g_object_get_data (G_OBJECT (group), UNFOLD_KEY), !searching || whole);
+          for (guint i = 0; rows != NULL && i < rows->len; i++)
+            {
+              GtkWidget *row = g_ptr_array_index (rows, i);
+              const char *row_text = g_object_get_data (G_OBJECT (row), SEARCH_KEY);
+              gboolean match = searching && (whole || (row_text != NULL && strstr (row_text, needle) != NULL));
+
+              set_row_visible (row, match);
+              found |= match;
+            }
+          gtk_widget_set_visible (group, found);
+          any |= found;
+          continue;
+        }
 
       for (guint i = 0; rows != NULL && i < rows->len; i++)
         {
@@ -748,7 +893,14 @@ show_row (HangarBasePage *self,
 {
   g_autofree char *key = row_key (table_id, field_id);
   GtkWidget *row = g_hash_table_lookup (self->rows, key);
+  GtkWidget *group = g_hash_table_lookup (self->groups, table_id);
 
+  /* Its table unfolds: the field among its neighbours. */
+  if (group != NULL && g_object_get_data (G_OBJECT (group), UNFOLD_KEY) != NULL)
+    {
+      add_field_rows (self, group);
+      row = g_hash_table_lookup (self->rows, key);
+    }
   if (row == NULL)
     return FALSE;
   if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
@@ -808,7 +960,7 @@ build_some (HangarBasePage *self)
 
       gtk_box_append (self->tables_box, group);
       g_hash_table_insert (self->groups, g_strdup (hangar_table_get_id (table)), group);
-      rows += hangar_table_get_fields (table) != NULL ? hangar_table_get_fields (table)->len + 1 : 1;
+      rows += self->folded || hangar_table_get_fields (table) == NULL ? 1 : hangar_table_get_fields (table)->len + 1;
     }
 }
 
@@ -874,6 +1026,17 @@ schema_cb (GObject      *source,
   g_clear_pointer (&self->tables, g_ptr_array_unref);
   self->tables = g_steal_pointer (&tables);
   clear_groups (self);
+  {
+    guint n_fields = 0;
+
+    for (guint i = 0; i < self->tables->len; i++)
+      {
+        GPtrArray *fields = hangar_table_get_fields (g_ptr_array_index (self->tables, i));
+
+        n_fields += fields != NULL ? fields->len : 0;
+      }
+    self->folded = n_fields > FOLD_OVER_FIELDS;
+  }
   update_editable (self);
   /* The first tables at once, the rest a few at a time in between frames:
    * a base of a thousand fields shows its first tables at once. The page

@@ -1138,6 +1138,124 @@ test_narrow (Fixture       *f,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), <=, 360);
 }
 
+typedef struct
+{
+  HangarBasePage *page;
+  const char     *table_id;
+  guint           n_rows;     /* rows made */
+} RowsWait;
+
+/* The rows a group shows, in order, as field names ("views" for the
+ * views row); hidden ones left out. */
+static char *
+shown_rows (HangarBasePage *page,
+            HangarTable    *table)
+{
+  GtkWidget *group = hangar_base_page_get_table_group (page, hangar_table_get_id (table));
+  GPtrArray *fields = hangar_table_get_fields (table);
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget *list = NULL;
+
+  for (guint i = 0; i <= fields->len && list == NULL; i++)
+    {
+      GtkWidget *row = hangar_base_page_get_field_row (page, hangar_table_get_id (table),
+                                                       i < fields->len ? hangar_field_get_id (g_ptr_array_index (fields, i)) : "views");
+
+      if (row != NULL)
+        list = gtk_widget_get_parent (row);
+    }
+  g_assert_nonnull (group);
+  for (GtkWidget *row = list != NULL ? gtk_widget_get_first_child (list) : NULL; row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) && gtk_widget_get_visible (row))
+      g_string_append_printf (text, "%s%s", text->len > 0 ? "|" : "",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* A base of more than 150 fields: tables show their fields on demand; the
+ * search makes and shows the fields it finds, in their places. */
+static void
+test_large_base (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *path = g_strdup_printf ("/v0/meta/bases/%s/tables", f->base_id);
+  HangarBasePage *page;
+  HangarTable *bench;
+  g_autofree char *rows = NULL;
+
+  for (guint t = 0; t < 10; t++)
+    {
+      g_autoptr(GString) spec = g_string_new (NULL);
+      g_autoptr(JsonNode) reply = NULL;
+      guint status = 0;
+
+      g_string_append_printf (spec, "{\"name\":\"Big %u\",\"fields\":[", t);
+      for (guint i = 0; i < 30; i++)
+        g_string_append_printf (spec, "%s{\"name\":\"Field %u\",\"type\":\"%s\"}", i > 0 ? "," : "", i,
+                                i % 3 == 1 ? "number" : "singleLineText");
+      g_string_append (spec, "]}");
+      reply = hangar_test_sandbox_request (f->sandbox, "POST", path, f->sandbox->pat, spec->str, &status);
+      g_assert_cmpuint (status, ==, 200);
+    }
+  page = open_base (f, FALSE);
+  bench = table_named (f, "Big 3");
+
+  /* Folded: no field rows yet, a row offers them. */
+  g_assert_null (hangar_base_page_get_field_row (page, hangar_table_get_id (bench), field_id (bench, "Field 0")));
+  g_assert_true (hangar_test_gui_shows_text (hangar_base_page_get_table_group (page, hangar_table_get_id (bench)),
+                                             "Show its 30 fields"));
+
+  /* A search makes the rows it finds, in field order. */
+  gtk_editable_set_text (hangar_base_page_get_search_entry (page), "field 2");
+  g_signal_emit_by_name (hangar_base_page_get_search_entry (page), "search-changed");
+  rows = shown_rows (page, bench);
+  g_assert_cmpstr (rows, ==, "Field 2|Field 20|Field 21|Field 22|Field 23|Field 24|Field 25|Field 26|Field 27|Field 28|Field 29");
+  g_clear_pointer (&rows, g_free);
+  gtk_editable_set_text (hangar_base_page_get_search_entry (page), "field 1");
+  g_signal_emit_by_name (hangar_base_page_get_search_entry (page), "search-changed");
+  rows = shown_rows (page, bench);
+  g_assert_cmpstr (rows, ==, "Field 1|Field 10|Field 11|Field 12|Field 13|Field 14|Field 15|Field 16|Field 17|Field 18|Field 19");
+  g_clear_pointer (&rows, g_free);
+
+  /* No search: folded again, with the one row that offers the fields. */
+  gtk_editable_set_text (hangar_base_page_get_search_entry (page), "");
+  g_signal_emit_by_name (hangar_base_page_get_search_entry (page), "search-changed");
+  rows = shown_rows (page, bench);
+  g_assert_cmpstr (rows, ==, "Show its 30 fields");
+  g_clear_pointer (&rows, g_free);
+
+  /* Shown on purpose (from the grid's header): its table unfolds, the
+   * field is opened. */
+  hangar_base_page_show_field (page, hangar_table_get_id (bench), field_id (bench, "Field 5"));
+  g_assert_true (hangar_base_page_get_field_open (page, hangar_table_get_id (bench), field_id (bench, "Field 5")));
+  g_assert_true (gtk_widget_get_visible (hangar_base_page_get_field_row (page, hangar_table_get_id (bench),
+                                                                        field_id (bench, "Field 5"))));
+  rows = shown_rows (page, bench);
+  g_assert_true (g_str_has_prefix (rows, "Field 0|Field 1|Field 2|Field 3|Field 4|Field 5|Field 6|"));
+  g_assert_true (g_str_has_suffix (rows, "|Field 29|Views"));
+  g_clear_pointer (&rows, g_free);
+
+  /* "Show its fields": all of them, in order. */
+  bench = table_named (f, "Big 4");
+  {
+    GtkWidget *group = hangar_base_page_get_table_group (page, hangar_table_get_id (bench));
+    GtkWidget *unfold = hangar_test_gui_find_label (group, "Show its 30 fields") != NULL
+                        ? gtk_widget_get_ancestor (GTK_WIDGET (hangar_test_gui_find_label (group, "Show its 30 fields")),
+                                                   ADW_TYPE_ACTION_ROW) : NULL;
+    GString *expected = g_string_new (NULL);
+
+    g_assert_nonnull (unfold);
+    g_signal_emit_by_name (unfold, "activated");
+    for (guint i = 0; i < 30; i++)
+      g_string_append_printf (expected, "Field %u|", i);
+    g_string_append (expected, "Views");
+    rows = shown_rows (page, bench);
+    g_assert_cmpstr (rows, ==, expected->str);
+    g_string_free (expected, TRUE);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1159,6 +1277,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/schema/create-table", Fixture, NULL, fixture_setup, test_create_table, fixture_teardown);
   g_test_add ("/hangar/gui/schema/read-only", Fixture, read_only_scopes, fixture_setup, test_read_only, fixture_teardown);
   g_test_add ("/hangar/gui/schema/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
+  g_test_add ("/hangar/gui/schema/large-base", Fixture, NULL, fixture_setup, test_large_base, fixture_teardown);
 
   return g_test_run ();
 }
