@@ -697,7 +697,7 @@ search_formula (const char  *query,
     parts[i] = hangar_formula_contains_text (hangar_formula_field (fields[i]), query, FALSE);
   if (n_fields == 1)
     return g_steal_pointer (&parts[0]);
-  return hangar_formula_callv ("OR", g_steal_pointer (&parts), n_fields);
+  return hangar_formula_callv ("OR", parts, n_fields);
 }
 
 static void

@@ -223,6 +223,7 @@ call_reply (HangarCliMcpCall *call,
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), result);
 
+  json_object_unref (result);
   hangar_jsonrpc_request_reply (call->request, node);
   call_free (call);
 }
@@ -369,6 +370,7 @@ _hangar_cli_mcp_call_return (HangarCliMcpCall *call,
   if (strlen (text) > HANGAR_CLI_MCP_MAX_RESULT_BYTES)
     {
       json_array_unref (content);
+      json_object_unref (structured);
       _hangar_cli_mcp_call_fail (call, "RESULT_TOO_LARGE",
                                  "the result is larger than %d bytes; ask for fewer records (max) or fewer "
                                  "fields", HANGAR_CLI_MCP_MAX_RESULT_BYTES);
@@ -378,7 +380,7 @@ _hangar_cli_mcp_call_return (HangarCliMcpCall *call,
    * do not (the protocol asks for both). */
   json_array_add_object_element (content, text_content (text));
   json_object_set_array_member (result, "content", content);
-  json_object_set_object_member (result, "structuredContent", json_object_ref (structured));
+  json_object_set_object_member (result, "structuredContent", structured);
   call_reply (call, g_steal_pointer (&result));
 }
 
@@ -447,7 +449,7 @@ tools_list (HangarCliMcp         *server,
       json_array_add_object_element (array, tool);
     }
   json_object_set_array_member (result, "tools", array);
-  node = json_node_init_object (json_node_alloc (), g_steal_pointer (&result));
+  node = json_node_init_object (json_node_alloc (), result);
   hangar_jsonrpc_request_reply (request, node);
 }
 
@@ -499,7 +501,11 @@ tools_call (HangarCliMcp         *server,
     }
 
   if (arguments == NULL)
-    arguments = empty = json_node_init_object (json_node_alloc (), json_object_new ());
+    {
+      empty = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (empty, json_object_new ());
+      arguments = empty;
+    }
   if (!_hangar_cli_mcp_schema_validate (g_hash_table_lookup (server->schemas, tool->name), arguments,
                                         "arguments", &error))
     {
@@ -630,7 +636,7 @@ resources_list_done (ResourcesList *list)
         }
     }
   json_object_set_array_member (result, "resources", resources);
-  node = json_node_init_object (json_node_alloc (), g_steal_pointer (&result));
+  node = json_node_init_object (json_node_alloc (), result);
   hangar_jsonrpc_request_reply (list->request, node);
   resources_list_free (list);
 }
@@ -716,7 +722,7 @@ resources_templates_list (HangarJsonrpcRequest *request)
   json_object_set_string_member (template, "mimeType", "application/json");
   json_array_add_object_element (templates, template);
   json_object_set_array_member (result, "resourceTemplates", templates);
-  node = json_node_init_object (json_node_alloc (), g_steal_pointer (&result));
+  node = json_node_init_object (json_node_alloc (), result);
   hangar_jsonrpc_request_reply (request, node);
 }
 
@@ -748,7 +754,7 @@ reply_resource_error (HangarJsonrpcRequest *request,
 
   json_object_set_string_member (data, "type", type);
   json_object_set_string_member (data, "message", message);
-  node = json_node_init_object (json_node_alloc (), g_steal_pointer (&data));
+  node = json_node_init_object (json_node_alloc (), data);
   hangar_jsonrpc_request_reply_error (request, code, text, node);
 }
 
@@ -788,7 +794,7 @@ resource_schema_cb (GObject      *source,
   for (guint i = 0; i < tables->len; i++)
     json_array_add_element (array, hangar_table_to_json (g_ptr_array_index (tables, i)));
   json_object_set_array_member (schema, "tables", array);
-  schema_node = json_node_init_object (json_node_alloc (), g_steal_pointer (&schema));
+  schema_node = json_node_init_object (json_node_alloc (), schema);
   text = hangar_json_to_string (schema_node, 2);
 
   contents = json_object_new ();
@@ -799,7 +805,7 @@ resource_schema_cb (GObject      *source,
   json_array_add_object_element (array, contents);
   reply = json_object_new ();
   json_object_set_array_member (reply, "contents", array);
-  node = json_node_init_object (json_node_alloc (), g_steal_pointer (&reply));
+  node = json_node_init_object (json_node_alloc (), reply);
   hangar_jsonrpc_request_reply (read->request, node);
   resource_read_free (read);
 }
@@ -909,7 +915,7 @@ initialize (HangarCliMcp         *server,
   text = g_strdup_printf ("%s%s", instructions,
                           server->read_only ? " This server is read-only: it lists and reads, and writes nothing." : "");
   json_object_set_string_member (result, "instructions", text);
-  node = json_node_init_object (json_node_alloc (), g_steal_pointer (&result));
+  node = json_node_init_object (json_node_alloc (), result);
   hangar_jsonrpc_request_reply (request, node);
 }
 
@@ -943,7 +949,9 @@ request_received_cb (HangarJsonrpc        *rpc,
     }
   if (g_str_equal (method, "ping"))
     {
-      g_autoptr(JsonNode) empty = json_node_init_object (json_node_alloc (), json_object_new ());
+      g_autoptr(JsonNode) empty = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_take_object (empty, json_object_new ());
 
       hangar_jsonrpc_request_reply (request, empty);
       return;

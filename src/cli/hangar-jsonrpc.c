@@ -16,13 +16,16 @@
  * room for at least one page, so a write never blocks the main loop (and
  * with it the reading of a cancellation) however slowly the peer reads. */
 #define WRITE_CHUNK       4096
-/* Requests handled at once; more wait in a queue, in order. */
-#define MAX_IN_FLIGHT     8
+/* Requests handled at once (and the bytes of their messages: a handler
+ * holds its parsed arguments until it answers); more wait in a queue, in
+ * order. */
+#define MAX_IN_FLIGHT       8
+#define MAX_IN_FLIGHT_BYTES (8 * 1024 * 1024)
 /* Reading stops while this many requests (or this many bytes of them)
  * wait, or this much output waits for the peer to read it. */
-#define MAX_WAITING       64
-#define MAX_WAITING_BYTES (16 * 1024 * 1024)
-#define MAX_OUTPUT_BYTES  (16 * 1024 * 1024)
+#define MAX_WAITING         64
+#define MAX_WAITING_BYTES   (4 * 1024 * 1024)
+#define MAX_OUTPUT_BYTES    (1024 * 1024)
 
 struct _HangarJsonrpcRequest
 {
@@ -61,6 +64,7 @@ struct _HangarJsonrpc
   gsize          waiting_bytes;
   GHashTable    *open;         /* key → request (not owned): waiting or in flight */
   guint          n_in_flight;
+  gsize          in_flight_bytes;
 
   /* Writing */
   GQueue         out;          /* GBytes */
@@ -249,7 +253,10 @@ request_finish (HangarJsonrpcRequest *self)
   if (g_hash_table_lookup (channel->open, self->key) == self)
     g_hash_table_remove (channel->open, self->key);
   if (self->dispatched)
-    channel->n_in_flight--;
+    {
+      channel->n_in_flight--;
+      channel->in_flight_bytes -= self->size;
+    }
   self->channel = NULL;
   pump (channel);
   g_object_unref (channel);
@@ -576,6 +583,16 @@ must_pause (HangarJsonrpc *self)
          self->out_bytes >= MAX_OUTPUT_BYTES;
 }
 
+/* Whether the next waiting request may be handed out now. */
+static gboolean
+can_dispatch (HangarJsonrpc *self)
+{
+  HangarJsonrpcRequest *next = g_queue_peek_head (&self->waiting);
+
+  return !self->closing && next != NULL && self->n_in_flight < MAX_IN_FLIGHT &&
+         (self->n_in_flight == 0 || self->in_flight_bytes + next->size <= MAX_IN_FLIGHT_BYTES);
+}
+
 static void
 dispatch_one (HangarJsonrpc *self)
 {
@@ -584,6 +601,7 @@ dispatch_one (HangarJsonrpc *self)
   self->waiting_bytes -= request->size;
   request->dispatched = TRUE;
   self->n_in_flight++;
+  self->in_flight_bytes += request->size;
   g_signal_emit (self, signals[REQUEST_RECEIVED], 0, request);
   hangar_jsonrpc_request_unref (request);
 }
@@ -607,7 +625,7 @@ pump (HangarJsonrpc *self)
     {
       self->pump_again = FALSE;
 
-      while (!self->closing && self->n_in_flight < MAX_IN_FLIGHT && !g_queue_is_empty (&self->waiting))
+      while (can_dispatch (self))
         dispatch_one (self);
 
       /* A request is handed out before the next line is read, so the
@@ -615,7 +633,7 @@ pump (HangarJsonrpc *self)
       while (!self->closing && self->chunk != NULL && !must_pause (self))
         {
           take_line (self);
-          if (self->n_in_flight < MAX_IN_FLIGHT && !g_queue_is_empty (&self->waiting))
+          if (can_dispatch (self))
             {
               self->pump_again = TRUE;
               break;
