@@ -50,6 +50,7 @@ struct _HangarJsonrpc
   GOutputStream *output;
   gsize          max_message_bytes;
   GCancellable  *read_cancellable;
+  GCancellable  *write_cancellable;  /* cancelled only by hangar_jsonrpc_close() */
 
   /* Reading */
   GBytes        *chunk;        /* read, not yet split into lines */
@@ -111,8 +112,10 @@ write_cb (GObject      *source,
   n = g_output_stream_write_finish (G_OUTPUT_STREAM (source), result, &error);
   if (n < 0)
     {
-      /* The peer went away: nothing more can be answered. */
-      g_debug ("writing to the peer failed: %s", error->message);
+      /* The peer went away (or we are told to stop): nothing more can be
+       * answered. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("writing to the peer failed: %s", error->message);
       self->output_broken = TRUE;
       g_queue_clear_full (&self->out, (GDestroyNotify) g_bytes_unref);
       self->out_bytes = 0;
@@ -150,7 +153,7 @@ write_next (HangarJsonrpc *self)
   self->writing = TRUE;
   g_output_stream_write_async (self->output, data + self->out_pos,
                                MIN (WRITE_CHUNK, size - self->out_pos),
-                               G_PRIORITY_DEFAULT, NULL, write_cb, g_object_ref (self));
+                               G_PRIORITY_DEFAULT, self->write_cancellable, write_cb, g_object_ref (self));
 }
 
 /* Queues one message. Every message passes hangar_redact(): whatever a
@@ -680,6 +683,7 @@ hangar_jsonrpc_finalize (GObject *object)
   HangarJsonrpc *self = HANGAR_JSONRPC (object);
 
   g_clear_object (&self->read_cancellable);
+  g_clear_object (&self->write_cancellable);
   g_clear_pointer (&self->chunk, g_bytes_unref);
   g_string_free (self->line, TRUE);
   g_hash_table_unref (self->open);
@@ -712,6 +716,7 @@ static void
 hangar_jsonrpc_init (HangarJsonrpc *self)
 {
   self->read_cancellable = g_cancellable_new ();
+  self->write_cancellable = g_cancellable_new ();
   self->line = g_string_new (NULL);
   self->open = g_hash_table_new (g_str_hash, g_str_equal);
   g_queue_init (&self->waiting);
@@ -759,6 +764,16 @@ hangar_jsonrpc_close (HangarJsonrpc *self)
     return;
   self->closing = TRUE;
   g_cancellable_cancel (self->read_cancellable);
+  /* Output that waits for a peer that does not read would keep us alive
+   * for ever: it goes. */
+  if (!self->writing)
+    {
+      g_queue_clear_full (&self->out, (GDestroyNotify) g_bytes_unref);
+      self->out_bytes = 0;
+      self->out_pos = 0;
+      self->output_broken = TRUE;
+    }
+  g_cancellable_cancel (self->write_cancellable);
 
   /* Waiting requests go unanswered; those in flight are cancelled, and
    * their handlers' answers dropped. */

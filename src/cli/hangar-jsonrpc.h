@@ -78,8 +78,9 @@ HangarJsonrpc *hangar_jsonrpc_new              (GInputStream   *input,
                                                 gsize           max_message_bytes);
 /* Starts reading. */
 void           hangar_jsonrpc_start            (HangarJsonrpc  *self);
-/* Stops reading and cancels every request; "closed" follows once they
- * have all been answered. */
+/* Stops: no more reading, every request cancelled (its answer dropped),
+ * output not yet written dropped. "closed" follows once every handler has
+ * answered. */
 void           hangar_jsonrpc_close            (HangarJsonrpc  *self);
 /* The peer no longer wants the answer to the request @id: one still
  * waiting is dropped, one being handled is cancelled and its answer will
