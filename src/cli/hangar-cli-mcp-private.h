@@ -19,10 +19,10 @@ G_BEGIN_DECLS
 /* The longest message read: a full write (Airtable takes bodies up to
  * 2 MB) with room for JSON-RPC's envelope and escaping. */
 #define HANGAR_CLI_MCP_MAX_MESSAGE_BYTES (4 * 1024 * 1024)
-/* The largest tool result: the official TypeScript client refuses to
- * buffer more than 10 MiB, and the result goes out twice (as structured
- * content and as its text). */
-#define HANGAR_CLI_MCP_MAX_RESULT_BYTES  (4 * 1024 * 1024)
+/* The largest tool result as written, once as structured content and
+ * once as its text (escaped again): the official TypeScript client refuses
+ * to buffer a message of more than 10 MiB. */
+#define HANGAR_CLI_MCP_MAX_RESULT_BYTES  (8 * 1024 * 1024)
 
 typedef struct _HangarCliMcp     HangarCliMcp;
 typedef struct _HangarCliMcpCall HangarCliMcpCall;

@@ -315,6 +315,8 @@ _hangar_cli_mcp_describe_error (const GError  *error,
     }
   else if (error->domain == HANGAR_AUTH_ERROR)
     type = error->code == HANGAR_AUTH_ERROR_NOT_FOUND ? "ACCOUNT_NOT_FOUND" : "ACCOUNT_ERROR";
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    type = "CANCELLED";
   else
     type = "ERROR";
 
@@ -348,8 +350,10 @@ gboolean
 _hangar_cli_mcp_call_cancelled (HangarCliMcpCall *call,
                                 const GError     *error)
 {
-  if (!g_cancellable_is_cancelled (call->cancellable) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Only the peer (notifications/cancelled) or the end of the session
+   * cancels a call; the client's own cancellations come back as errors
+   * of their own (a revoked account, …). */
+  if (!g_cancellable_is_cancelled (call->cancellable))
     return FALSE;
   /* The peer cancelled it (or the server is stopping): the answer is not
    * wanted and hangar-jsonrpc.c drops it. */
@@ -365,17 +369,23 @@ _hangar_cli_mcp_call_return (HangarCliMcpCall *call,
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), structured);
   g_autofree char *text = hangar_json_to_string (node, -1);
-  JsonArray *content = json_array_new ();
+  JsonArray *content;
+  gsize written = 0;
 
-  if (strlen (text) > HANGAR_CLI_MCP_MAX_RESULT_BYTES)
+  /* The text goes out as is and again inside a JSON string, where every
+   * quote and backslash takes one more byte. */
+  for (const char *p = text; *p != '\0'; p++)
+    written += (*p == '"' || *p == '\\') ? 3 : 2;
+  if (written > HANGAR_CLI_MCP_MAX_RESULT_BYTES)
     {
-      json_array_unref (content);
       json_object_unref (structured);
       _hangar_cli_mcp_call_fail (call, "RESULT_TOO_LARGE",
-                                 "the result is larger than %d bytes; ask for fewer records (max) or fewer "
-                                 "fields", HANGAR_CLI_MCP_MAX_RESULT_BYTES);
+                                 "the result would take %" G_GSIZE_FORMAT " bytes, more than the %d a message "
+                                 "may have; ask for less (a lower max, fewer fields, one table)",
+                                 written, HANGAR_CLI_MCP_MAX_RESULT_BYTES);
       return;
     }
+  content = json_array_new ();
   /* Structured for clients that read it, the same as text for those that
    * do not (the protocol asks for both). */
   json_array_add_object_element (content, text_content (text));
@@ -796,6 +806,13 @@ resource_schema_cb (GObject      *source,
   json_object_set_array_member (schema, "tables", array);
   schema_node = json_node_init_object (json_node_alloc (), schema);
   text = hangar_json_to_string (schema_node, 2);
+  if (strlen (text) > HANGAR_CLI_MCP_MAX_RESULT_BYTES)
+    {
+      reply_resource_error (read->request, HANGAR_JSONRPC_INTERNAL_ERROR, "RESULT_TOO_LARGE",
+                            "the schema is larger than a message may be: use describe_base with one table");
+      resource_read_free (read);
+      return;
+    }
 
   contents = json_object_new ();
   json_object_set_string_member (contents, "uri", read->uri);

@@ -436,6 +436,24 @@ async function testWrites (client, ids) {
   eq((await sandboxApi('GET', `/v0/${base}/Tasks/${newIds[3]}`)).status, 404, 'deleted records are gone');
 }
 
+async function testTooLarge (client, ids) {
+  section('a result too large for one message');
+  const note = 'x'.repeat(100000);
+  const made = [];
+  for (let i = 0; i < 5; i++) {
+    const out = await expectOk(client, 'create_records', { account: 'work', base: ids.big, table: 'Records',
+      records: Array.from({ length: 10 }, (_, j) => ({ fields: { Name: `large ${i}-${j}`, Notes: note } })) });
+    made.push(...out.results.map((r) => r.id));
+  }
+  const big = await expectToolError(client, 'list_records', { account: 'work', base: ids.big, table: 'Records',
+    max: 1000 }, 'RESULT_TOO_LARGE', 'a listing of 5 MB');
+  check(/fewer fields/.test(big.structuredContent.error.message), 'it says how to ask for less');
+  const small = await expectOk(client, 'list_records', { account: 'work', base: ids.big, table: 'Records',
+    max: 1000, fields: ['Name'] });
+  eq(small.count, 300, 'the same listing with fewer fields');
+  await expectOk(client, 'delete_records', { account: 'work', base: ids.big, table: 'Records', record_ids: made });
+}
+
 async function testComments (client, ids) {
   section('comments');
   const task = (await allRecords(ids.roadmap, 'Tasks'))[0];
@@ -657,6 +675,7 @@ async function main () {
   await testBasesAndSchema(client, ids);
   await testListAndSearch(client, ids);
   await testWrites(client, ids);
+  await testTooLarge(client, ids);
   await testComments(client, ids);
   await testSchemaChanges(client, ids);
   await testBadArguments(client, ids);
