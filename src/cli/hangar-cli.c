@@ -42,6 +42,9 @@ static const char usage_text[] =
   "  records delete BASE TABLE RECORD…\n"
   "  request METHOD PATH [-p|--param K=V]… [-d|--data JSON|-] [--compact]\n"
   "\n"
+  "For agents (the Model Context Protocol on stdin/stdout, through connected accounts only):\n"
+  "  mcp [-a ACCOUNT]… [--read-only]\n"
+  "\n"
   "Account commands (tokens and client secrets are kept in the keyring):\n"
   "  accounts [--format text|jsonl] [--integrations]\n"
   "               list the connected accounts, or the saved OAuth integrations\n"
@@ -567,6 +570,8 @@ main (int   argc,
     status = hangar_cli_records_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "request"))
     status = hangar_cli_request_run (&globals, argc - i, argv + i);
+  else if (g_str_equal (command, "mcp"))
+    status = hangar_cli_mcp_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "accounts") || g_str_equal (command, "connect") ||
            g_str_equal (command, "reconnect") || g_str_equal (command, "disconnect"))
     {

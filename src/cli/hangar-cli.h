@@ -143,5 +143,9 @@ gboolean      hangar_cli_schema_is_edit_command (const char    *name);
 int           hangar_cli_schema_edit_run     (HangarCliGlobals *globals,
                                               int               argc,
                                               char            **argv);
+/* hangar-cli-mcp.c */
+int           hangar_cli_mcp_run             (HangarCliGlobals *globals,
+                                              int               argc,
+                                              char            **argv);
 
 G_END_DECLS
