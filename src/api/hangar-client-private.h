@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 
 #include "hangar-client.h"
+#include "hangar-request-info.h"
 
 G_BEGIN_DECLS
 
@@ -66,6 +67,10 @@ JsonNode         *_hangar_client_send_finish     (HangarClient        *self,
                                                   GAsyncResult        *result,
                                                   guint               *out_status,
                                                   GError             **error);
+
+/* Emits "request-finished" (hangar-client.c) when anyone listens. */
+void              _hangar_client_emit_request_finished (HangarClient      *self,
+                                                        HangarRequestInfo *info);
 
 /* ---- helpers for endpoints (hangar-client.c) ---- */
 

@@ -9,6 +9,7 @@
 
 #include "hangar-auth.h"
 #include "hangar-cli.h"
+#include "hangar-request-log.h"
 
 #define DEFAULT_REDIRECT_URI "http://127.0.0.1:8471/oauth/callback"
 #define DEFAULT_TIMEOUT_S    300
@@ -685,6 +686,7 @@ run_disconnect (int    argc,
   HangarAccountStore *store;
   HangarAccount *account;
   g_autofree char *label = NULL;
+  g_autofree char *id = NULL;
 
   if (!hangar_cli_parse_options (entries, "LABEL — forget an account, its tokens and its cache", &argc, &argv))
     return HANGAR_CLI_EXIT_USAGE;
@@ -708,9 +710,14 @@ run_disconnect (int    argc,
   if (account == NULL)
     return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "no account labelled “%s” (see hangar-cli accounts)", argv[1]);
   label = g_strdup (hangar_account_get_label (account));
+  id = g_strdup (hangar_account_get_id (account));
   hangar_account_store_remove_async (store, account, NULL, hangar_cli_wait_callback, &result);
   if (!hangar_account_store_remove_finish (store, hangar_cli_wait (&result), &error))
     return hangar_cli_report_error (error);
+  /* Its local databases (request log, …) go with it. */
+  hangar_request_log_forget_account (id);
+  if (!hangar_store_delete_account (id, &error))
+    hangar_cli_fail (0, "could not delete the local data of “%s”: %s", label, error->message);
   hangar_cli_print_line ("Disconnected “%s”", label);
   return HANGAR_CLI_EXIT_OK;
 }
@@ -789,5 +796,13 @@ hangar_cli_open_account_client (const char  *label,
                    label);
       return NULL;
     }
-  return g_object_ref (hangar_account_get_client (account));
+  {
+    HangarClient *client = hangar_account_get_client (account);
+    g_autoptr(GError) log_error = NULL;
+
+    /* Every request made for the account is in its request log. */
+    if (!hangar_request_log_attach (client, hangar_account_get_id (account), "cli", &log_error))
+      hangar_cli_fail (0, "the requests are not logged: %s", log_error->message);
+    return g_object_ref (client);
+  }
 }

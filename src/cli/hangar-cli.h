@@ -137,5 +137,9 @@ int           hangar_cli_request_run         (HangarCliGlobals *globals,
 int           hangar_cli_records_run         (HangarCliGlobals *globals,
                                               int               argc,
                                               char            **argv);
+/* hangar-cli-log.c */
+int           hangar_cli_log_run             (HangarCliGlobals *globals,
+                                              int               argc,
+                                              char            **argv);
 
 G_END_DECLS
