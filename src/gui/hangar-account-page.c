@@ -9,6 +9,7 @@
 #include "hangar-api.h"
 #include "hangar-client.h"
 #include "hangar-account-page.h"
+#include "hangar-redact.h"
 #include "hangar-status-badge.h"
 
 struct _HangarAccountPage
@@ -264,7 +265,11 @@ whoami_cb (GObject      *object,
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), TRUE);
 
   if (whoami == NULL)
-    text = g_strdup_printf (_("Failed: %s"), error->message);
+    {
+      g_autofree char *message = hangar_redact (error->message);
+
+      text = g_strdup_printf (_("Failed: %s"), message);
+    }
   else if (hangar_whoami_get_email (whoami) != NULL)
     text = g_strdup_printf (_("Works: signed in as %s (%s)"),
                             hangar_whoami_get_email (whoami), hangar_whoami_get_user_id (whoami));

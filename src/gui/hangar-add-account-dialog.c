@@ -10,6 +10,7 @@
 #include "hangar-add-account-dialog.h"
 #include "hangar-compat.h"
 #include "hangar-connect.h"
+#include "hangar-redact.h"
 
 #define DEFAULT_REDIRECT_URI "http://localhost:8471/oauth/callback"
 #define REGISTER_URL         "https://airtable.com/create/oauth"
@@ -117,7 +118,10 @@ set_message (HangarAddAccountDialog *self,
              gboolean                is_error)
 {
   GtkWidget *scroller;
+  g_autofree char *redacted = hangar_redact (text);
 
+  /* The message may quote the server: never a secret it echoed. */
+  text = redacted;
   g_free (self->message);
   self->message = g_strdup (text);
 

@@ -11,6 +11,7 @@
 #include "hangar-compat.h"
 #include "hangar-connect.h"
 #include "hangar-record-grid.h"
+#include "hangar-redact.h"
 #include "hangar-sidebar.h"
 #include "hangar-window-private.h"
 
@@ -63,13 +64,15 @@ show_toast_full (HangarWindow *self,
                  const char   *action_name,
                  GVariant     *target)
 {
-  /* libadwaita 1.2 always parses toast titles as markup, and titles carry
-   * server text (error messages, base and account names): escape them. */
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
+  /* Titles carry server text (error messages, base and account names): no
+   * secret it may echo is shown, and since libadwaita 1.2 always parses
+   * toast titles as markup, it is escaped. */
+  g_autofree char *redacted = hangar_redact (title);
+  g_autofree char *escaped = g_markup_escape_text (redacted, -1);
   AdwToast *toast = adw_toast_new (escaped);
 
   g_free (self->last_toast);
-  self->last_toast = g_strdup (title);
+  self->last_toast = g_strdup (redacted);
   g_free (self->last_toast_action);
   self->last_toast_action = g_strdup (action_name);
 
