@@ -99,6 +99,33 @@ hangar_window_toast (HangarWindow *self,
   show_toast_full (self, message, NULL, NULL, NULL);
 }
 
+void
+hangar_window_toast_reconnect (HangarWindow *self,
+                               const char   *message,
+                               const char   *account_id)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (account_id != NULL);
+
+  show_toast_full (self, message, _("_Reconnect"), "win.reconnect-account",
+                   g_variant_new_string (account_id));
+}
+
+gboolean
+hangar_window_show_account (HangarWindow *self,
+                            const char   *account_id)
+{
+  HangarAccount *account;
+
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), FALSE);
+
+  account = account_id != NULL ? hangar_account_store_lookup_by_id (self->store, account_id) : NULL;
+  if (account == NULL)
+    return FALSE;
+  hangar_sidebar_select_account (self->sidebar, account, FALSE);
+  return TRUE;
+}
+
 static void
 show_content (HangarWindow *self,
               const char   *page,

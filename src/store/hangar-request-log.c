@@ -761,6 +761,10 @@ attach_account (Tracker       *tracker,
 {
   g_autoptr(GError) error = NULL;
 
+  /* A pending account's client would be made before its API URL is
+   * known; it is attached once connected. */
+  if (hangar_account_get_status (account) == HANGAR_ACCOUNT_STATUS_PENDING)
+    return;
   if (!hangar_request_log_attach (hangar_account_get_client (account), hangar_account_get_id (account),
                                   tracker->source, &error))
     g_warning ("Requests of “%s” are not logged: %s", hangar_account_get_label (account), error->message);
@@ -771,7 +775,8 @@ account_client_cb (HangarAccount *account,
                    GParamSpec    *pspec,
                    Tracker       *tracker)
 {
-  /* A reconnect replaced a revoked client: log the new one. */
+  /* Connected at last, or a reconnect replaced a revoked client: log it
+   * (attaching a client twice changes nothing). */
   attach_account (tracker, account);
 }
 
@@ -806,6 +811,7 @@ store_items_changed_cb (GListModel *model,
         continue;
       g_hash_table_insert (tracker->accounts, g_strdup (id), g_object_ref (account));
       g_signal_connect (account, "notify::client", G_CALLBACK (account_client_cb), tracker);
+      g_signal_connect (account, "notify::status", G_CALLBACK (account_client_cb), tracker);
       attach_account (tracker, account);
     }
 
