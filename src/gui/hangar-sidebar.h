@@ -20,6 +20,8 @@ GObject    *hangar_sidebar_get_selected_item  (HangarSidebar      *self);
 void        hangar_sidebar_select_account     (HangarSidebar      *self,
                                                HangarAccount      *account,
                                                gboolean            expand);
+/* Leaves nothing selected ("selected-item" becomes NULL). */
+void        hangar_sidebar_unselect           (HangarSidebar      *self);
 /* Selects (and expands the way to) a table by id; FALSE if not loaded. */
 gboolean    hangar_sidebar_select_table       (HangarSidebar      *self,
                                                HangarAccount      *account,

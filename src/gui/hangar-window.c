@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-account-page.h"
+#include "hangar-accounts-overview.h"
 #include "hangar-add-account-dialog.h"
 #include "hangar-compat.h"
 #include "hangar-connect.h"
@@ -34,6 +35,8 @@ struct _HangarWindow
 
   HangarSidebar          *sidebar;
   GtkWidget              *record_grid;
+  GtkWidget              *overview;
+  gboolean                showing_overview;
   HangarAccountStore     *store;
   HangarOAuthIntegration *sandbox;
   GSettings              *settings;
@@ -142,6 +145,12 @@ update_content (HangarWindow *self)
 {
   GObject *item = hangar_sidebar_get_selected_item (self->sidebar);
 
+  if (item == NULL && self->showing_overview)
+    {
+      show_content (self, "overview", _("Accounts"), _("Overview"));
+      return;
+    }
+  self->showing_overview = FALSE;
   if (item == NULL)
     {
       if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
@@ -333,6 +342,27 @@ add_account_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   hangar_window_add_account (HANGAR_WINDOW (widget));
+}
+
+/* The accounts overview in the content area; nothing selected in the
+ * sidebar, so a click on any item leaves it. */
+void
+hangar_window_show_overview (HangarWindow *self)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+
+  self->showing_overview = TRUE;
+  hangar_sidebar_unselect (self->sidebar);
+  update_content (self);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+show_overview_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  hangar_window_show_overview (HANGAR_WINDOW (widget));
 }
 
 static void
@@ -560,6 +590,9 @@ hangar_window_constructed (GObject *object)
   g_signal_connect (self->sidebar, "load-failed", G_CALLBACK (load_failed_cb), self);
   g_signal_connect (self->sidebar, "item-opened", G_CALLBACK (item_opened_cb), self);
 
+  self->overview = hangar_accounts_overview_new (self->store);
+  gtk_stack_add_named (self->content_stack, self->overview, "overview");
+
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_items_changed_cb), self, 0);
   store_items_changed_cb (G_LIST_MODEL (self->store), 0, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->store)), self);
@@ -680,6 +713,7 @@ hangar_window_class_init (HangarWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.show-overview", NULL, show_overview_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect-account", "s", reconnect_account_action);
   gtk_widget_class_install_action (widget_class, "win.disconnect-account", "s", disconnect_account_action);
 
@@ -774,6 +808,13 @@ hangar_window_get_account_page (HangarWindow *self)
 {
   g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
   return self->account_page;
+}
+
+GtkWidget *
+hangar_window_get_overview (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return self->overview;
 }
 
 GtkWidget *

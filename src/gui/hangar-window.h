@@ -32,6 +32,8 @@ void                hangar_window_toast_reconnect       (HangarWindow           
 /* Selects the account @account_id in the sidebar and shows its page. */
 gboolean            hangar_window_show_account          (HangarWindow                 *self,
                                                          const char                   *account_id);
+/* Shows the accounts overview (also the win.show-overview action). */
+void                hangar_window_show_overview         (HangarWindow                 *self);
 /* Opens the add-account dialog (also the win.add-account action). */
 GtkWindow          *hangar_window_add_account           (HangarWindow                 *self);
 
