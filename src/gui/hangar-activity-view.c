@@ -33,7 +33,8 @@ struct _HangarActivityView
   gulong             written_id;
   GListStore        *entries;      /* HangarRequestLogEntry, newest first */
   GtkStringList     *bases;        /* "All Bases", then base ids */
-  GCancellable      *cancellable;
+  GCancellable      *cancellable;         /* the rows' query */
+  GCancellable      *summary_cancellable; /* the bases for the filter */
   gboolean           loading;
   gboolean           updating_bases;
 };
@@ -337,7 +338,7 @@ entries_written_cb (HangarRequestLog   *log,
   while (g_list_model_get_n_items (G_LIST_MODEL (self->entries)) > HANGAR_REQUEST_LOG_CAPACITY)
     g_list_store_remove (self->entries, g_list_model_get_n_items (G_LIST_MODEL (self->entries)) - 1);
   if (new_base)
-    hangar_request_log_summary_async (self->log, self->cancellable, summary_cb, self);
+    hangar_request_log_summary_async (self->log, self->summary_cancellable, summary_cb, self);
   update_state (self);
 }
 
@@ -370,6 +371,8 @@ hangar_activity_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->summary_cancellable);
+  g_clear_object (&self->summary_cancellable);
   if (self->log != NULL)
     g_clear_signal_handler (&self->written_id, self->log);
   g_clear_object (&self->log);
@@ -412,6 +415,7 @@ hangar_activity_view_init (HangarActivityView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->entries = g_list_store_new (HANGAR_TYPE_REQUEST_LOG_ENTRY);
+  self->summary_cancellable = g_cancellable_new ();
   all[0] = _("All Bases");
   self->bases = gtk_string_list_new (all);
   self->updating_bases = TRUE;
@@ -457,6 +461,9 @@ hangar_activity_view_set_account (HangarActivityView *self,
     return;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->summary_cancellable);
+  g_clear_object (&self->summary_cancellable);
+  self->summary_cancellable = g_cancellable_new ();
   if (self->log != NULL)
     g_clear_signal_handler (&self->written_id, self->log);
   g_clear_object (&self->log);
@@ -495,7 +502,7 @@ hangar_activity_view_reload (HangarActivityView *self)
       return;
     }
   start_query (self);
-  hangar_request_log_summary_async (self->log, self->cancellable, summary_cb, self);
+  hangar_request_log_summary_async (self->log, self->summary_cancellable, summary_cb, self);
 }
 
 GListModel *

@@ -386,6 +386,7 @@ send_clicked_cb (HangarConsoleView *self)
   g_autoptr(Pending) pending = NULL;
   g_autofree char *heading = NULL;
   g_autofree char *text = NULL;
+  gboolean destructive;
 
   if (self->account == NULL || self->busy)
     return;
@@ -403,9 +404,9 @@ send_clicked_cb (HangarConsoleView *self)
   text = g_strdup_printf (_("It acts as “%s” and may create, change or delete data in Airtable. "
                             "A write that may have been applied is never sent twice."),
                           hangar_account_get_label (self->account));
+  destructive = g_str_equal (pending->method, "DELETE");
   hangar_compat_confirm (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, text,
-                         _("_Send"), g_str_equal (pending->method, "DELETE"),
-                         confirmed_cb, g_steal_pointer (&pending));
+                         _("_Send"), destructive, confirmed_cb, g_steal_pointer (&pending));
 }
 
 static void
@@ -526,7 +527,7 @@ void
 hangar_console_view_send (HangarConsoleView *self)
 {
   g_return_if_fail (HANGAR_IS_CONSOLE_VIEW (self));
-  gtk_widget_activate (GTK_WIDGET (self->send_button));
+  g_signal_emit_by_name (self->send_button, "clicked");
 }
 
 gboolean

@@ -13,6 +13,7 @@
 #include "hangar-connect.h"
 #include "hangar-record-grid.h"
 #include "hangar-redact.h"
+#include "hangar-request-log.h"
 #include "hangar-sidebar.h"
 #include "hangar-window-private.h"
 
@@ -47,6 +48,12 @@ struct _HangarWindow
 };
 
 G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* Where Airtable's documentation says a user revokes a third-party
+ * integration (Account → Integrations), and Airtable's page of personal
+ * access tokens. */
+#define AIRTABLE_REVOKE_HELP_URL "https://support.airtable.com/docs/third-party-integrations-via-oauth-overview"
+#define AIRTABLE_TOKENS_URL      "https://airtable.com/create/tokens"
 
 enum {
   PROP_0,
@@ -485,7 +492,17 @@ remove_done_cb (GObject      *object,
   if (!hangar_account_store_remove_finish (HANGAR_ACCOUNT_STORE (object), result, &error))
     text = hangar_connect_describe_error (_("Could not disconnect"), error);
   else
-    text = g_strdup_printf (_("Disconnected “%s”"), hangar_account_get_label (op->account));
+    {
+      g_autoptr(GError) delete_error = NULL;
+
+      /* Its local databases (the request log, …) go with it, once every
+       * part of the app has let go of them. */
+      hangar_request_log_forget_account (hangar_account_get_id (op->account));
+      if (!hangar_store_delete_account (hangar_account_get_id (op->account), &delete_error))
+        g_debug ("The local data of %s stays for now: %s", hangar_account_get_id (op->account),
+                 delete_error->message);
+      text = g_strdup_printf (_("Disconnected “%s”"), hangar_account_get_label (op->account));
+    }
   hangar_window_toast (op->self, text);
   update_content (op->self);
 }
@@ -511,16 +528,39 @@ disconnect_account_action (GtkWidget  *widget,
   HangarWindow *self = HANGAR_WINDOW (widget);
   HangarAccount *account = hangar_account_store_lookup_by_id (self->store, g_variant_get_string (parameter, NULL));
   g_autofree char *heading = NULL;
+  const char *body, *link_label, *link_uri;
+  GtkWindow *dialog;
+  GtkWidget *link;
 
   if (account == NULL)
     return;
 
   heading = g_strdup_printf (_("Disconnect “%s”?"), hangar_account_get_label (account));
-  hangar_compat_confirm (GTK_WINDOW (self), heading,
-                         _("Its tokens are deleted from the keyring. The Airtable data is not touched; "
-                           "you can connect the account again later."),
-                         _("_Disconnect"), TRUE,
-                         disconnect_confirmed_cb, account_op_new (self, account));
+  /* Forgetting an account here does not end its access at Airtable: say
+   * so, and where to end it. */
+  if (hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_PAT)
+    {
+      body = _("Hangar forgets this account on this computer: the token is deleted from your keyring, "
+               "and the account's cached data and request log are removed. This does not delete the "
+               "personal access token at Airtable: it keeps working for whoever has a copy until you "
+               "delete it on Airtable's token page.");
+      link_label = _("Open Airtable's Token Page");
+      link_uri = AIRTABLE_TOKENS_URL;
+    }
+  else
+    {
+      body = _("Hangar forgets this account on this computer: its tokens are deleted from your keyring, "
+               "and its cached data and request log are removed. This does not revoke Hangar's access "
+               "at Airtable: the grant stays valid there until you revoke it in your Airtable account "
+               "(Account → Integrations).");
+      link_label = _("How to Revoke Access at Airtable");
+      link_uri = AIRTABLE_REVOKE_HELP_URL;
+    }
+  dialog = hangar_compat_confirm (GTK_WINDOW (self), heading, body, _("_Disconnect"), TRUE,
+                                  disconnect_confirmed_cb, account_op_new (self, account));
+  link = gtk_link_button_new_with_label (link_uri, link_label);
+  gtk_widget_set_halign (link, GTK_ALIGN_CENTER);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), link);
 }
 
 static gboolean
@@ -590,6 +630,9 @@ hangar_window_constructed (GObject *object)
   g_signal_connect (self->sidebar, "load-failed", G_CALLBACK (load_failed_cb), self);
   g_signal_connect (self->sidebar, "item-opened", G_CALLBACK (item_opened_cb), self);
 
+  /* Every account's requests go into its request log (the application
+   * does this at start too; once per store). */
+  hangar_request_log_attach_accounts (self->store, "app");
   self->overview = hangar_accounts_overview_new (self->store);
   gtk_stack_add_named (self->content_stack, self->overview, "overview");
 
