@@ -384,6 +384,7 @@ typedef struct
 {
   HangarWindow  *self;
   HangarAccount *account;
+  char         **missing_scopes;   /* a reconnect asks for these too */
 } AccountOp;
 
 static AccountOp *
@@ -402,35 +403,21 @@ account_op_free (AccountOp *op)
 {
   g_clear_object (&op->self);
   g_clear_object (&op->account);
+  g_strfreev (op->missing_scopes);
   g_free (op);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AccountOp, account_op_free)
 
 static void
-reconnect_done_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+reconnected_cb (HangarAddAccountDialog *dialog,
+                HangarAccount          *account,
+                HangarWindow           *self)
 {
-  g_autoptr(AccountOp) op = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HangarAccount) account = NULL;
-  g_autofree char *text = NULL;
-
-  account = hangar_connect_oauth_finish (result, &error);
-  if (account == NULL)
-    {
-      if (hangar_connect_error_is_cancel (error))
-        text = g_strdup (_("Reconnect cancelled"));
-      else
-        text = hangar_connect_describe_error (_("Could not reconnect"), error);
-      hangar_window_toast (op->self, text);
-      return;
-    }
+  g_autofree char *text = g_strdup_printf (_("Reconnected “%s”"), hangar_account_get_label (account));
 
   /* The status turning ACTIVE lists its bases again. */
-  text = g_strdup_printf (_("Reconnected “%s”"), hangar_account_get_label (account));
-  hangar_window_toast (op->self, text);
+  hangar_window_toast (self, text);
 }
 
 static void
@@ -441,6 +428,7 @@ load_integration_cb (GObject      *object,
   g_autoptr(AccountOp) op = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(HangarOAuthIntegration) integration = NULL;
+  HangarAddAccountDialog *dialog;
 
   integration = hangar_account_store_load_integration_finish (HANGAR_ACCOUNT_STORE (object), result, &error);
   if (integration == NULL)
@@ -450,22 +438,22 @@ load_integration_cb (GObject      *object,
       return;
     }
 
-  hangar_connect_oauth_async (GTK_WINDOW (op->self), op->self->store,
-                              hangar_account_get_label (op->account), integration,
-                              op->self->cancellable, reconnect_done_cb, op);
-  op = NULL;
+  /* The reconnect page: the integration it was connected with (or a saved
+   * one), the scopes it had plus what it lacks, in the consent dialog or
+   * the browser. */
+  dialog = hangar_add_account_dialog_new (GTK_WINDOW (op->self), op->self->store, op->self->sandbox);
+  hangar_add_account_dialog_set_reconnect (dialog, op->account, integration,
+                                           (const char * const *) op->missing_scopes);
+  g_signal_connect_object (dialog, "account-added", G_CALLBACK (reconnected_cb), op->self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-reconnect_account_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+reconnect_account (HangarWindow        *self,
+                   HangarAccount       *account,
+                   const char * const  *missing_scopes)
 {
-  HangarWindow *self = HANGAR_WINDOW (widget);
-  HangarAccount *account = hangar_account_store_lookup_by_id (self->store, g_variant_get_string (parameter, NULL));
-
-  if (account == NULL)
-    return;
+  AccountOp *op;
 
   if (hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_PAT)
     {
@@ -476,8 +464,40 @@ reconnect_account_action (GtkWidget  *widget,
       return;
     }
 
+  op = account_op_new (self, account);
+  op->missing_scopes = g_strdupv ((char **) missing_scopes);
   hangar_account_store_load_integration_async (self->store, account, self->cancellable,
-                                               load_integration_cb, account_op_new (self, account));
+                                               load_integration_cb, op);
+}
+
+static void
+reconnect_account_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarAccount *account = hangar_account_store_lookup_by_id (self->store, g_variant_get_string (parameter, NULL));
+
+  if (account != NULL)
+    reconnect_account (self, account, NULL);
+}
+
+/* After a 403: reconnect asking for exactly the scopes that were missing
+ * (none when a base was not granted: the consent page is where to tick it). */
+static void
+reconnect_with_scopes_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  g_autofree const char **scopes = NULL;
+  const char *id = NULL;
+  HangarAccount *account;
+
+  g_variant_get (parameter, "(&s^a&s)", &id, &scopes);
+  account = hangar_account_store_lookup_by_id (self->store, id);
+  if (account != NULL)
+    reconnect_account (self, account, scopes);
 }
 
 static void
@@ -758,6 +778,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.show-overview", NULL, show_overview_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect-account", "s", reconnect_account_action);
+  gtk_widget_class_install_action (widget_class, "win.reconnect-with-scopes", "(sas)", reconnect_with_scopes_action);
   gtk_widget_class_install_action (widget_class, "win.disconnect-account", "s", disconnect_account_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-account", NULL);
