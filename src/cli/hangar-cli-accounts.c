@@ -336,8 +336,12 @@ run_oauth_flow (HangarAccountStore     *store,
       hangar_oauth_listener_respond (listener, TRUE, "Connected", text);
     }
   else
-    hangar_oauth_listener_respond (listener, g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED),
-                                   "Not connected", error->message);
+    {
+      g_autofree char *text = g_strdup_printf ("%s You can close this tab.", error->message);
+
+      hangar_oauth_listener_respond (listener, g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED),
+                                     "Not connected", text);
+    }
   for (int i = 0; i < 20 && g_main_context_pending (NULL); i++)
     g_main_context_iteration (NULL, FALSE);
 

@@ -159,7 +159,11 @@ connect_oauth_cb (GObject      *object,
       hangar_oauth_listener_respond (data->listener, TRUE, _("Connected"), text);
     }
   else if (data->listener != NULL)
-    hangar_oauth_listener_respond (data->listener, FALSE, _("Not connected"), error->message);
+    {
+      g_autofree char *text = g_strdup_printf (_("%s You can close this tab."), error->message);
+
+      hangar_oauth_listener_respond (data->listener, FALSE, _("Not connected"), text);
+    }
 
   if (account == NULL)
     {
@@ -184,9 +188,13 @@ connect_with_redirect (GTask      *task,
   if (code == NULL)
     {
       if (data->listener != NULL)
-        hangar_oauth_listener_respond (data->listener,
-                                       g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED),
-                                       _("Not connected"), error->message);
+        {
+          g_autofree char *text = g_strdup_printf (_("%s You can close this tab."), error->message);
+
+          hangar_oauth_listener_respond (data->listener,
+                                         g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED),
+                                         _("Not connected"), text);
+        }
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
