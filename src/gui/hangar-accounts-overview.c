@@ -44,8 +44,8 @@ static const struct
   [COL_KIND] = { "kind", N_("Sign-In") },
   [COL_USER] = { "user", N_("User") },
   [COL_SCOPES] = { "scopes", N_("Scopes") },
-  [COL_ACCESS] = { "access", N_("Access Token") },
-  [COL_REFRESH] = { "refresh", N_("Refresh Token") },
+  [COL_ACCESS] = { "access", N_("Access Token Ends") },
+  [COL_REFRESH] = { "refresh", N_("Sign-In Ends") },
   [COL_SUCCESS] = { "success", N_("Last Success") },
   [COL_ERROR] = { "error", N_("Last Error") },
   [COL_TEST] = { "test", N_("Test") },
@@ -110,18 +110,30 @@ scopes_text (HangarAccount *account)
     return g_strdup (_("Not reported for tokens"));
   missing = hangar_scopes_account_missing_all (account);
   if (missing[0] == NULL)
-    return g_strdup_printf (_("All %u granted"), needed);
+    return g_strdup_printf (_("All %u"), needed);
   list = g_strjoinv (", ", missing);
-  return g_strdup_printf (_("%u of %u — missing %s"), needed - g_strv_length (missing), needed, list);
+  return g_strdup_printf (_("%u of %u, missing %s"), needed - g_strv_length (missing), needed, list);
+}
+
+/* "in 59 minutes", "3 days ago": the clock time goes to the tooltip. */
+static char *
+time_text (gint64      unix_s,
+           const char *none)
+{
+  g_autofree char *full = NULL;
+  const char *clock;
+
+  if (unix_s <= 0)
+    return g_strdup (none);
+  full = hangar_format_relative_time (unix_s);
+  clock = g_strrstr (full, " (");
+  return clock != NULL ? g_strndup (full, clock - full) : g_steal_pointer (&full);
 }
 
 static char *
-time_text (gint64 unix_s,
-           const char *none)
+time_tooltip (gint64 unix_s)
 {
-  if (unix_s <= 0)
-    return g_strdup (none);
-  return hangar_format_relative_time (unix_s);
+  return unix_s > 0 ? hangar_format_relative_time (unix_s) : NULL;
 }
 
 static gint64
@@ -156,7 +168,7 @@ cell_text (HangarAccountsOverviewRow *row,
     case COL_STATUS:
       return g_strdup (hangar_account_status_to_string (hangar_account_get_status (account)));
     case COL_KIND:
-      return g_strdup (oauth ? _("OAuth") : _("Personal token"));
+      return g_strdup (oauth ? _("OAuth") : _("Token"));
     case COL_USER:
       return g_strdup (hangar_account_get_email (account) != NULL ? hangar_account_get_email (account)
                        : hangar_account_get_user_id (account) != NULL ? hangar_account_get_user_id (account)
@@ -164,7 +176,7 @@ cell_text (HangarAccountsOverviewRow *row,
     case COL_SCOPES:
       return scopes_text (account);
     case COL_ACCESS:
-      return oauth ? time_text (hangar_account_get_access_expires_at (account), "—") : g_strdup (_("Does not expire"));
+      return oauth ? time_text (hangar_account_get_access_expires_at (account), "—") : g_strdup (_("Never ends"));
     case COL_REFRESH:
       return oauth ? time_text (hangar_account_get_refresh_expires_at (account), "—") : g_strdup ("—");
     case COL_SUCCESS:
@@ -176,7 +188,7 @@ cell_text (HangarAccountsOverviewRow *row,
         return g_strdup (summary == NULL ? "" : _("None"));
       {
         HangarRequestLogEntry *error = summary->last_error;
-        g_autofree char *when = hangar_format_relative_time (hangar_request_log_entry_get_time_ms (error) / 1000);
+        g_autofree char *when = time_text (hangar_request_log_entry_get_time_ms (error) / 1000, "");
         g_autofree char *type = hangar_redact_for_terminal (hangar_request_log_entry_get_error_type (error), FALSE);
 
         if (hangar_request_log_entry_get_status (error) > 0)
@@ -329,12 +341,15 @@ disconnect_clicked_cb (GtkButton *button,
 }
 
 static GtkWidget *
-action_button (const char *label,
+action_button (const char *icon,
+               const char *label,
                GCallback   callback)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
   gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   g_signal_connect (button, "clicked", callback, NULL);
   return button;
 }
@@ -357,6 +372,7 @@ setup_cb (GtkSignalListItemFactory *factory,
         child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
         gtk_label_set_xalign (GTK_LABEL (name), 0);
         gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+        gtk_label_set_width_chars (GTK_LABEL (name), 12);
         gtk_widget_add_css_class (name, "heading");
         gtk_label_set_xalign (GTK_LABEL (detail), 0);
         gtk_label_set_ellipsize (GTK_LABEL (detail), PANGO_ELLIPSIZE_END);
@@ -371,10 +387,27 @@ setup_cb (GtkSignalListItemFactory *factory,
       gtk_widget_set_halign (child, GTK_ALIGN_START);
       break;
     case COL_ACTIONS:
-      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-      gtk_box_append (GTK_BOX (child), action_button (_("_Reconnect"), G_CALLBACK (reconnect_clicked_cb)));
-      gtk_box_append (GTK_BOX (child), action_button (_("_Test"), G_CALLBACK (test_clicked_cb)));
-      gtk_box_append (GTK_BOX (child), action_button (_("_Disconnect…"), G_CALLBACK (disconnect_clicked_cb)));
+      {
+        /* The buttons, and under them what the last Test found. */
+        GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+        GtkWidget *result = gtk_label_new (NULL);
+
+        child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+        gtk_box_append (GTK_BOX (buttons), action_button ("view-refresh-symbolic", _("Reconnect"),
+                                                          G_CALLBACK (reconnect_clicked_cb)));
+        gtk_box_append (GTK_BOX (buttons), action_button ("network-transmit-receive-symbolic", _("Test Connection"),
+                                                          G_CALLBACK (test_clicked_cb)));
+        gtk_box_append (GTK_BOX (buttons), action_button ("user-trash-symbolic", _("Disconnect…"),
+                                                          G_CALLBACK (disconnect_clicked_cb)));
+        gtk_label_set_xalign (GTK_LABEL (result), 0);
+        gtk_label_set_ellipsize (GTK_LABEL (result), PANGO_ELLIPSIZE_END);
+        gtk_label_set_max_width_chars (GTK_LABEL (result), 30);
+        gtk_widget_set_margin_start (result, 6);
+        gtk_widget_add_css_class (result, "caption");
+        gtk_widget_set_visible (result, FALSE);
+        gtk_box_append (GTK_BOX (child), buttons);
+        gtk_box_append (GTK_BOX (child), result);
+      }
       break;
     case COL_KIND:
     case COL_USER:
@@ -389,7 +422,9 @@ setup_cb (GtkSignalListItemFactory *factory,
       child = gtk_label_new (NULL);
       gtk_label_set_xalign (GTK_LABEL (child), 0);
       gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (child), column == COL_SCOPES || column == COL_TEST ? 36 : 28);
+      /* Enough to read at once; the rest is in the tooltip. */
+      gtk_label_set_width_chars (GTK_LABEL (child), column == COL_KIND ? 5 : column == COL_ERROR ? 8 : 9);
+      gtk_label_set_max_width_chars (GTK_LABEL (child), column == COL_ERROR ? 48 : 16);
       break;
     }
   gtk_list_item_set_child (item, child);
@@ -410,9 +445,17 @@ update_cell (GtkWidget                 *child,
         GtkWidget *name = gtk_widget_get_first_child (child);
         const char *email = hangar_account_get_email (account);
 
+        g_autofree char *kind = cell_text (row, COL_KIND);
+        g_autofree char *detail = g_strdup_printf ("%s · %s",
+                                                   email != NULL ? email
+                                                   : hangar_account_get_user_id (account) != NULL
+                                                   ? hangar_account_get_user_id (account)
+                                                   : hangar_account_get_api_url (account),
+                                                   kind);
+
         gtk_label_set_text (GTK_LABEL (name), text);
-        gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (name)),
-                            email != NULL ? email : hangar_account_get_api_url (account));
+        gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (name)), detail);
+        gtk_widget_set_tooltip_text (gtk_widget_get_next_sibling (name), detail);
       }
       break;
     case COL_STATUS:
@@ -420,10 +463,17 @@ update_cell (GtkWidget                 *child,
       gtk_widget_set_tooltip_text (child, hangar_account_get_status_reason (account));
       break;
     case COL_ACTIONS:
-      for (GtkWidget *button = gtk_widget_get_first_child (child); button != NULL;
-           button = gtk_widget_get_next_sibling (button))
-        if (gtk_widget_get_next_sibling (button) != NULL && gtk_widget_get_prev_sibling (button) != NULL)
-          gtk_widget_set_sensitive (button, !hangar_accounts_overview_row_get_testing (row));
+      {
+        GtkWidget *buttons = gtk_widget_get_first_child (child);
+        GtkWidget *test = gtk_widget_get_next_sibling (gtk_widget_get_first_child (buttons));
+        GtkWidget *result = gtk_widget_get_next_sibling (buttons);
+        const char *found = hangar_accounts_overview_row_get_test_result (row);
+
+        gtk_widget_set_sensitive (test, !hangar_accounts_overview_row_get_testing (row));
+        gtk_label_set_text (GTK_LABEL (result), found != NULL ? found : "");
+        gtk_widget_set_tooltip_text (result, found);
+        gtk_widget_set_visible (result, found != NULL);
+      }
       break;
     case COL_ERROR:
       gtk_label_set_text (GTK_LABEL (child), text);
@@ -433,12 +483,22 @@ update_cell (GtkWidget                 *child,
       else
         gtk_widget_remove_css_class (child, "error");
       break;
-    case COL_KIND:
-    case COL_USER:
-    case COL_SCOPES:
     case COL_ACCESS:
     case COL_REFRESH:
     case COL_SUCCESS:
+      {
+        gint64 when = column == COL_ACCESS ? hangar_account_get_access_expires_at (account)
+                    : column == COL_REFRESH ? hangar_account_get_refresh_expires_at (account)
+                    : last_success_ms (row) / 1000;
+        g_autofree char *tooltip = time_tooltip (when);
+
+        gtk_label_set_text (GTK_LABEL (child), text);
+        gtk_widget_set_tooltip_text (child, tooltip != NULL ? tooltip : text);
+      }
+      break;
+    case COL_KIND:
+    case COL_USER:
+    case COL_SCOPES:
     case COL_TEST:
     case N_COLUMNS:
     default:
@@ -656,6 +716,9 @@ hangar_accounts_overview_init (HangarAccountsOverview *self)
       self->columns[c] = gtk_column_view_column_new (column_info[c].title[0] != '\0' ? _(column_info[c].title) : NULL,
                                                      factory);
       gtk_column_view_column_set_resizable (self->columns[c], c != COL_ACTIONS);
+      /* The user and the kind show under the account's name, a test's
+       * result under its button: fewer, wider columns. */
+      gtk_column_view_column_set_visible (self->columns[c], c != COL_USER && c != COL_TEST && c != COL_KIND);
       if (c != COL_TEST && c != COL_ACTIONS)
         {
           self->sorters[c] = GTK_SORTER (gtk_custom_sorter_new (compare_rows, GINT_TO_POINTER (c), NULL));

@@ -95,8 +95,14 @@ cell_text (HangarRequestLogEntry *entry,
         ? g_strdup_printf ("%u", hangar_request_log_entry_get_status (entry))
         : g_strdup ("—");
     case COLUMN_PATH:
-      /* Written by this process or another: shown as plain, inert text. */
-      return hangar_redact_for_terminal (hangar_request_log_entry_get_path (entry), FALSE);
+      {
+        /* Table names and parameter names as they read ("fields[]"); written
+         * by this process or another, so shown as plain, inert text. */
+        g_autofree char *decoded = g_uri_unescape_string (hangar_request_log_entry_get_path (entry), NULL);
+
+        return hangar_redact_for_terminal (decoded != NULL ? decoded : hangar_request_log_entry_get_path (entry),
+                                           FALSE);
+      }
     case COLUMN_DURATION:
       return format_duration (hangar_request_log_entry_get_duration_us (entry));
     case COLUMN_WAIT:
@@ -130,9 +136,16 @@ setup_cb (GtkSignalListItemFactory *factory,
       gtk_inscription_set_xalign (GTK_INSCRIPTION (inscription), 1.0);
       gtk_widget_add_css_class (inscription, "numeric");
     }
+  if (column == COLUMN_TIME)
+    gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 8);
+  if (column == COLUMN_ERROR)
+    {
+      gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 16);
+      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (inscription), 16);
+    }
   if (column == COLUMN_PATH)
     {
-      gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 24);
+      gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 36);
       gtk_inscription_set_nat_chars (GTK_INSCRIPTION (inscription), 60);
       gtk_widget_add_css_class (inscription, "monospace");
     }
@@ -150,7 +163,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   g_autofree char *text = cell_text (entry, column);
 
   gtk_inscription_set_text (GTK_INSCRIPTION (inscription), text);
-  if (column == COLUMN_PATH)
+  if (column == COLUMN_PATH || column == COLUMN_ERROR)
     gtk_widget_set_tooltip_text (inscription, text);
   if ((column == COLUMN_STATUS || column == COLUMN_ERROR) && hangar_request_log_entry_is_error (entry))
     gtk_widget_add_css_class (inscription, "error");

@@ -430,7 +430,7 @@ test_overview (Fixture       *f,
   g_assert_cmpstr (text, ==, "Alpha");
   g_clear_pointer (&text, g_free);
   text = cell (overview, 0, "kind");
-  g_assert_cmpstr (text, ==, "Personal token");
+  g_assert_cmpstr (text, ==, "Token");
   g_clear_pointer (&text, g_free);
   text = cell (overview, 0, "user");
   g_assert_cmpstr (text, ==, "demo@hangar.test");
