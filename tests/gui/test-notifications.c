@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hangar-account-page.h"
+#include "hangar-add-account-dialog.h"
 #include "hangar-api.h"
 #include "hangar-application.h"
 #include "hangar-notifier.h"
@@ -312,6 +313,15 @@ test_no_window (void)
 }
 
 static gboolean
+reconnect_page_shown (gpointer data)
+{
+  GtkWindow *dialog = hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG);
+
+  return dialog != NULL && hangar_add_account_dialog_get_reconnecting (HANGAR_ADD_ACCOUNT_DIALOG (dialog)) &&
+         g_strcmp0 (gtk_window_get_title (dialog), "Reconnect “Unfocused”") == 0;
+}
+
+static gboolean
 window_active (gpointer data)
 {
   return gtk_window_is_active (GTK_WINDOW (data));
@@ -361,7 +371,11 @@ test_focus (void)
   g_assert_nonnull (strstr (note->title, "“Unfocused”"));
   g_assert_true (has_action (note, reconnect));
 
+  /* Its Reconnect button: the window on that account, its reconnect page. */
   gtk_window_destroy (GTK_WINDOW (elsewhere));
+  server_invoke (note->id, reconnect);
+  hangar_test_wait_until (window_on_account, second, "the window on the account");
+  hangar_test_wait_until (reconnect_page_shown, second, "the reconnect page");
   close_windows ();
 }
 
