@@ -15,6 +15,8 @@
 #define DEFAULT_TIMEOUT_S    300
 
 static gboolean flush_registered;
+/* Who the request log says made the requests of -a accounts. */
+static const char *request_source = "cli";
 
 /* A string wiped when freed (g_autoptr (HangarSecretString)). */
 typedef char HangarSecretString;
@@ -631,6 +633,12 @@ same_url (const char *a,
   return la == lb && strncmp (a, b, la) == 0;
 }
 
+void
+hangar_cli_set_request_source (const char *source)
+{
+  request_source = g_intern_string (source);
+}
+
 /**
  * hangar_cli_open_account_client:
  *
@@ -676,7 +684,7 @@ hangar_cli_open_account_client (const char  *label,
     g_autoptr(GError) log_error = NULL;
 
     /* Every request made for the account is in its request log. */
-    if (!hangar_request_log_attach (client, hangar_account_get_id (account), "cli", &log_error))
+    if (!hangar_request_log_attach (client, hangar_account_get_id (account), request_source, &log_error))
       hangar_cli_fail (0, "the requests are not logged: %s", log_error->message);
     return g_object_ref (client);
   }

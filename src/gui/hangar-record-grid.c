@@ -97,6 +97,7 @@ hangar_record_grid_dispose (GObject *object)
   HangarRecordGrid *self = HANGAR_RECORD_GRID (object);
   GtkWidget *child;
 
+  _hangar_record_grid_dispose_state (self);
   _hangar_record_grid_clear_records (self);
   _hangar_record_grid_cancel_links (self);
 
@@ -267,6 +268,7 @@ hangar_record_grid_init (HangarRecordGrid *self)
   _hangar_record_grid_init_load (self);
   _hangar_record_grid_init_selection (self);
   _hangar_record_grid_init_narrow (self);
+  _hangar_record_grid_init_state (self);
 
   _hangar_record_grid_rebuild_views (self);
   _hangar_record_grid_update_query_label (self);
@@ -306,6 +308,7 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
   g_return_if_fail (HANGAR_IS_RECORD_GRID (self));
   g_return_if_fail (HANGAR_IS_ACCOUNT (account));
 
+  hangar_record_grid_set_state_account (self, hangar_account_get_id (account));
   hangar_record_grid_show_table_with_client (self, hangar_account_get_client (account), base_id, table);
   /* For explaining a 403 (and reconnecting): the account behind the client. */
   g_set_object (&self->account, account);
@@ -334,6 +337,8 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   g_return_if_fail (client == NULL || HANGAR_IS_CLIENT (client));
   g_return_if_fail (table == NULL || HANGAR_IS_TABLE (table));
 
+  /* The table shown until now keeps its settings. */
+  _hangar_record_grid_flush_state (self);
   _hangar_record_grid_clear_records (self);
 
   g_clear_object (&self->account);
@@ -372,6 +377,7 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   hangar_rate_banner_set_rate_state (self->rate_banner, self->client != NULL ? hangar_client_get_rate_state (self->client, self->base_id) : NULL);
 
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_TABLE);
+  _hangar_record_grid_restore_state (self);
   _hangar_record_grid_start_load (self);
 }
 

@@ -22,6 +22,9 @@ void        hangar_sidebar_select_account     (HangarSidebar      *self,
                                                gboolean            expand);
 /* Leaves nothing selected ("selected-item" becomes NULL). */
 void        hangar_sidebar_unselect           (HangarSidebar      *self);
+/* Selects @item (an account or a node), if shown; FALSE otherwise. */
+gboolean    hangar_sidebar_select_item        (HangarSidebar      *self,
+                                               gpointer            item);
 /* Selects (and expands the way to) a table by id; FALSE if not loaded. */
 gboolean    hangar_sidebar_select_table       (HangarSidebar      *self,
                                                HangarAccount      *account,

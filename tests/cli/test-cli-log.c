@@ -204,6 +204,30 @@ test_concurrent (Fixture       *f,
   g_assert_cmpuint (g_strv_length (log->lines), ==, G_N_ELEMENTS (procs) * pages);
 }
 
+/* The MCP server's calls are in the log as its own. */
+static void
+test_mcp (Fixture       *f,
+          gconstpointer  data)
+{
+  const char *argv[] = { HANGAR_CLI_PATH, "mcp", "-a", "work", NULL };
+  const char *input =
+    "{\"jsonrpc\":\"2.0\",\"id\":\"init\",\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+    "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}\n"
+    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_bases\",\"arguments\":{}}}\n";
+  g_autoptr(HangarTestRun) served = hangar_test_run (argv, NULL, input);
+  g_autoptr(HangarTestRun) log = cli (f, "log", "--format", "jsonl", NULL);
+  g_autoptr(JsonObject) row = NULL;
+
+  g_assert_cmpint (served->status, ==, 0);
+  g_assert_nonnull (strstr (served->out, "\"id\":1"));
+  g_assert_cmpuint (g_strv_length (log->lines), ==, 1);
+  row = parse_line (log->lines[0]);
+  g_assert_cmpstr (json_object_get_string_member (row, "source"), ==, "mcp");
+  g_assert_cmpstr (json_object_get_string_member (row, "path"), ==, "/v0/meta/bases");
+  g_assert_cmpint (json_object_get_int_member (row, "status"), ==, 200);
+}
+
 /* Disconnecting deletes the account's local databases with it. */
 static void
 test_disconnect (Fixture       *f,
@@ -230,5 +254,6 @@ main (int   argc,
   g_test_add ("/hangar/cli/log/filters", Fixture, NULL, fixture_setup, test_log, fixture_teardown);
   g_test_add ("/hangar/cli/log/concurrent", Fixture, NULL, fixture_setup, test_concurrent, fixture_teardown);
   g_test_add ("/hangar/cli/log/disconnect", Fixture, NULL, fixture_setup, test_disconnect, fixture_teardown);
+  g_test_add ("/hangar/cli/log/mcp", Fixture, NULL, fixture_setup, test_mcp, fixture_teardown);
   return g_test_run ();
 }
