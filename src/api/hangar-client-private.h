@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 
 #include "hangar-client.h"
+#include "hangar-request-info.h"
 
 G_BEGIN_DECLS
 
@@ -108,6 +109,10 @@ GBytes           *_hangar_client_send_finish_raw (HangarClient        *self,
 void              _hangar_client_note_latency    (HangarClient        *self,
                                                   const char          *base_id,
                                                   gint64               us);
+
+/* Emits "request-finished" (hangar-client.c) when anyone listens. */
+void              _hangar_client_emit_request_finished (HangarClient      *self,
+                                                        HangarRequestInfo *info);
 
 /* Logs notes nobody attached to a model (g_warning, redacted). */
 void              _hangar_client_log_notes       (GPtrArray           *notes);
