@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "hangar-client-private.h"
@@ -26,7 +28,7 @@
  * `filterByFormula` over `RECORD_ID()` (ANDed with the caller's own
  * formula) and runs k cursors side by side, every request through the
  * client's pacing. k is what fills the base's rate at the measured round
- * trip (hangar_client_get_latency_us()): 1 on a fast network, 3 at 600 ms,
+ * trip (hangar_client_get_latency_us()): 1 on a fast network, 4 at 600 ms,
  * never more than %HANGAR_FETCH_MAX_PARTITIONS. When nothing was measured
  * yet the fetch starts with one cursor and, if the table has more than one
  * page, splits after the first page, its round trip measured (the records
@@ -63,6 +65,11 @@
 /* What a page costs besides the round trip (reading it, the server's
  * work), counted when sizing k. */
 #define PAGE_WORK_US  (10 * G_TIME_SPAN_MILLISECOND)
+/* Round trips vary around their mean: k is sized for one a quarter longer,
+ * so a slow answer leaves the pacing, not the cursors, setting the pace. A
+ * spare cursor waits in the queue at no cost but its part's last, partial
+ * page. */
+#define ROUND_TRIP_HEADROOM 1.25
 #define WHOLE         G_MAXUINT
 
 typedef struct
@@ -270,7 +277,7 @@ partitions_for_latency (HangarFetch *self,
 
   if (spacing <= 0)
     return 1;
-  k = (guint) ((latency_us + PAGE_WORK_US + spacing - 1) / spacing);
+  k = (guint) ceil ((double) (latency_us + PAGE_WORK_US) * ROUND_TRIP_HEADROOM / (double) spacing);
   k = CLAMP (k, 1, HANGAR_FETCH_MAX_PARTITIONS);
   if (self->expected > 0)
     k = MIN (k, MAX (1, (self->expected + PAGE_SIZE - 1) / PAGE_SIZE));
