@@ -145,6 +145,7 @@ _hangar_record_grid_update_load_state (HangarRecordGrid *self)
 
   gtk_spinner_set_spinning (self->spinner, loading);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
+  hangar_budget_meter_set_active (self->budget_meter, loading);
 
   if (self->table == NULL)
     count = g_strdup ("");

@@ -21,6 +21,7 @@
  */
 #pragma once
 
+#include "hangar-budget-meter.h"
 #include "hangar-client.h"
 #include "hangar-drift-banner.h"
 #include "hangar-filter-editor.h"
@@ -65,6 +66,7 @@ struct _HangarRecordGrid
   AdwStatusPage      *empty_page;
   HangarRecordDetail *detail;
   GtkSpinner         *spinner;
+  HangarBudgetMeter  *budget_meter;   /* beside the spinner, not in the template */
   GtkLabel           *count_label;
   GtkLabel           *query_label;
 

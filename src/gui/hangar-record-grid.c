@@ -262,6 +262,9 @@ hangar_record_grid_init (HangarRecordGrid *self)
    * size_allocate overrides that choose the narrow layout. */
   self->layout = gtk_box_layout_new (GTK_ORIENTATION_VERTICAL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->budget_meter = HANGAR_BUDGET_METER (hangar_budget_meter_new ());
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->spinner))),
+                              GTK_WIDGET (self->budget_meter), GTK_WIDGET (self->spinner));
   ensure_icons ();
 
   self->hidden = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -345,6 +348,8 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   g_set_object (&self->client, client);
   g_free (self->base_id);
   self->base_id = g_strdup (base_id);
+  hangar_budget_meter_set_base (self->budget_meter, client != NULL ? hangar_client_get_scheduler (client) : NULL,
+                                base_id);
   g_set_object (&self->table, table);
   g_clear_pointer (&self->view_id, g_free);
   g_clear_pointer (&self->filter_formula, g_free);
