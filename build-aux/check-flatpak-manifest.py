@@ -7,8 +7,11 @@ reviewed minimal set, a module for every library the runtime does not ship
 meson — with -Dprofile=development in the development manifest, which must
 otherwise match the default one. When flatpak-builder is installed, it
 parses the manifest too and any property it does not know is an error.
+With --meson, the tree is configured with the manifest's config-opts and
+the app id that build gets must be the manifest's.
 
-Usage: check-flatpak-manifest.py --app-id ID --profile default|development MANIFEST
+Usage: check-flatpak-manifest.py --app-id ID --profile default|development
+                                 [--meson MESON] MANIFEST
 Exit status 0 when everything holds; otherwise each problem on stderr."""
 import argparse
 import json
@@ -199,11 +202,34 @@ def run_flatpak_builder(path):
             fail("flatpak-builder: " + line.strip())
 
 
+def run_configure(m, args):
+    """Configures this tree with the manifest's own config-opts, as
+    flatpak-builder will, and checks the app id that build would have."""
+    mod = app_module(m)
+    if mod is None:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        build = os.path.join(tmp, "build")
+        r = subprocess.run([args.meson, "setup", build, os.path.abspath(args.source_root)]
+                           + list(mod.get("config-opts", [])),
+                           capture_output=True, text=True, cwd=tmp)
+        if r.returncode != 0:
+            fail("meson setup with the manifest's config-opts failed:\n" + r.stdout[-2000:] + r.stderr[-2000:])
+            return
+        with open(os.path.join(build, "config.h"), encoding="utf-8") as f:
+            config = f.read()
+        got = re.search(r'#define APP_ID "([^"]*)"', config)
+        if got is None or got.group(1) != m.get("id"):
+            fail(f"configured with the manifest's config-opts, the app id is "
+                 f"{got.group(1) if got else None!r}, not the manifest's {m.get('id')!r}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--app-id", required=True)
     ap.add_argument("--profile", choices=("default", "development"), required=True)
     ap.add_argument("--source-root", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    ap.add_argument("--meson", help="also configure the tree with the manifest's config-opts")
     ap.add_argument("manifest")
     args = ap.parse_args()
 
@@ -219,6 +245,8 @@ def main():
     if args.profile == "development":
         check_against_default(m, args.manifest)
     run_flatpak_builder(args.manifest)
+    if args.meson and not errors:
+        run_configure(m, args)
 
     for e in errors:
         print(f"{args.manifest}: {e}", file=sys.stderr)

@@ -62,7 +62,8 @@ def main():
         with open(os.path.join(flatpak_dir, devel_id + ".json"), encoding="utf-8") as f:
             devel = json.load(f)
 
-        def manifest_case(name, mutate, needle, profile="default", raw=None, source_root=None):
+        def manifest_case(name, mutate, needle, profile="default", raw=None, source_root=None,
+                          configure=False):
             d = os.path.join(tmp, "m-" + re.sub(r"\W+", "-", name))
             os.makedirs(d)
             m_default = json.loads(json.dumps(default))
@@ -81,7 +82,10 @@ def main():
             cmd = [py, os.path.join(aux, "check-flatpak-manifest.py"),
                    "--app-id", devel_id if profile == "development" else base_id,
                    "--profile", profile,
-                   "--source-root", source_root or a.source_root, path]
+                   "--source-root", source_root or a.source_root]
+            if configure:
+                cmd += ["--meson", shutil.which("meson")]
+            cmd.append(path)
             expect("manifest: " + name, cmd, needle is None, needle)
 
         manifest_case("the real default manifest", None, None)
@@ -134,6 +138,14 @@ def main():
                       lambda m: m["modules"].insert(0, {"name": "libfoo-1", "buildsystem": "meson",
                                                         "sources": [{"type": "dir", "path": "libfoo"}]}),
                       None, source_root=fake_root)
+        if shutil.which("meson"):
+            manifest_case("the development manifest, configured", None, None,
+                          profile="development", configure=True)
+            manifest_case("a build type meson does not know",
+                          lambda m: m["modules"][-1]["config-opts"].__setitem__(0, "--buildtype=fastest"),
+                          "meson setup with the manifest's config-opts failed", configure=True)
+        else:
+            print("skip - configuring with the manifests' options: meson is not on PATH")
         if shutil.which("flatpak-builder"):
             manifest_case("a property flatpak-builder does not know",
                           lambda m: m.update({"finsh-args": []}), "Unknown property")
