@@ -341,6 +341,8 @@ hangar_application_new (void)
   return g_object_new (HANGAR_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* The resources' prefix, not the app id: the same in
+                        * every profile (GTK would derive …/Hangar/Devel). */
                        "resource-base-path", "/io/github/tablehangar/Hangar",
                        NULL);
 }
