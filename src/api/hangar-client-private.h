@@ -8,6 +8,7 @@
  *                            retries, 401 / 429 / 503, deadline, reading the
  *                            body under a cap) and the generic request
  *   hangar-client-batch.c    chunked creates, updates, upserts and deletes
+ *   hangar-client-comments.c a page of comments, editing and deleting one
  *   hangar-client-meta.c     whoami, bases, schema, tables and fields
  *
  * The protocol facts the client relies on are in src/api/README.md.

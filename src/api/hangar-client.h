@@ -219,6 +219,44 @@ void          hangar_client_create_comment_async     (HangarClient        *self,
 HangarComment *hangar_client_create_comment_finish   (HangarClient        *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
+/* One page, newest first (hangar-client-comments.c); *out_offset is NULL
+ * after the last page. */
+void          hangar_client_list_comments_page_async (HangarClient        *self,
+                                                      const char          *base_id,
+                                                      const char          *table,
+                                                      const char          *record_id,
+                                                      guint                page_size,
+                                                      const char          *offset,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray    *hangar_client_list_comments_page_finish (HangarClient       *self,
+                                                       GAsyncResult       *result,
+                                                       char              **out_offset,
+                                                       GError            **error);
+void          hangar_client_update_comment_async     (HangarClient        *self,
+                                                      const char          *base_id,
+                                                      const char          *table,
+                                                      const char          *record_id,
+                                                      const char          *comment_id,
+                                                      const char          *text,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+HangarComment *hangar_client_update_comment_finish   (HangarClient        *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+void          hangar_client_delete_comment_async     (HangarClient        *self,
+                                                      const char          *base_id,
+                                                      const char          *table,
+                                                      const char          *record_id,
+                                                      const char          *comment_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean      hangar_client_delete_comment_finish    (HangarClient        *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 
 /* ---- meta (§6, §7) ---- */
 

@@ -32,6 +32,12 @@ static const char usage_text[] =
   "               {\"id\":…,\"fields\":…} (update, replace); results as JSON lines\n"
   "  records delete BASE TABLE RECORD…\n"
   "  request METHOD PATH [-p|--param K=V]… [-d|--data JSON|-] [--compact]\n"
+  "  comments list BASE TABLE RECORD [--page-size N] [--max N]\n"
+  "               a record's comments, newest first, as JSON lines\n"
+  "  comments add BASE TABLE RECORD TEXT [--parent COMMENT]\n"
+  "  comments edit BASE TABLE RECORD COMMENT TEXT\n"
+  "  comments delete BASE TABLE RECORD COMMENT\n"
+  "               TEXT - reads stdin; mention people as @[usr…]\n"
   "\n"
   "Account commands (tokens and client secrets are kept in the keyring):\n"
   "  accounts [--format text|jsonl] [--integrations]\n"
@@ -558,6 +564,8 @@ main (int   argc,
     status = hangar_cli_records_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "request"))
     status = hangar_cli_request_run (&globals, argc - i, argv + i);
+  else if (g_str_equal (command, "comments"))
+    status = hangar_cli_comments_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "accounts") || g_str_equal (command, "connect") ||
            g_str_equal (command, "reconnect") || g_str_equal (command, "disconnect"))
     {
