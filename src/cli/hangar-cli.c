@@ -25,6 +25,7 @@ static const char usage_text[] =
   "  records list BASE TABLE [--formula F] [--where FIELD=VALUE]…\n"
   "               [--sort FIELD | --sort -FIELD]… [--field F]… [--view V]\n"
   "               [--max N] [--page-size N] [--format jsonl|csv]\n"
+  "               [--no-formula-guard]   (CSV: see README, \"CSV files\")\n"
   "  records get BASE TABLE RECORD\n"
   "  records create|update|replace|upsert BASE TABLE [--merge-on FIELD]…\n"
   "               [--typecast] [--continue-on-error]\n"
@@ -605,8 +606,9 @@ stdout_is_terminal (void)
 }
 
 void
-hangar_cli_print_csv_row (const char * const *cells,
-                          guint               n_cells)
+hangar_cli_print_csv_row_full (const char * const       *cells,
+                               guint                     n_cells,
+                               const HangarCsvCellFlags *flags)
 {
   GString *line = g_string_new (NULL);
 
@@ -622,24 +624,18 @@ hangar_cli_print_csv_row (const char * const *cells,
 
       if (i > 0)
         g_string_append_c (line, ',');
-      if (strpbrk (cell, ",\"\r\n") != NULL ||
-          (cell[0] != '\0' && (g_ascii_isspace (cell[0]) || g_ascii_isspace (cell[strlen (cell) - 1]))))
-        {
-          g_string_append_c (line, '"');
-          for (const char *p = cell; *p != '\0'; p++)
-            {
-              if (*p == '"')
-                g_string_append_c (line, '"');
-              g_string_append_c (line, *p);
-            }
-          g_string_append_c (line, '"');
-        }
-      else
-        g_string_append (line, cell);
+      hangar_csv_append_cell (line, cell, flags != NULL ? flags[i] : HANGAR_CSV_CELL_PLAIN);
     }
   g_string_append_c (line, '\n');
   fwrite (line->str, 1, line->len, stdout);
   g_string_free (line, TRUE);
+}
+
+void
+hangar_cli_print_csv_row (const char * const *cells,
+                          guint               n_cells)
+{
+  hangar_cli_print_csv_row_full (cells, n_cells, NULL);
 }
 
 gboolean
