@@ -791,7 +791,7 @@ hangar_cli_records_run (HangarCliGlobals  *globals,
 
   if (argc < 2)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE,
-                            "usage: records list|get|create|update|replace|upsert|delete BASE TABLE …");
+                            "usage: records list|get|create|update|replace|upsert|delete|import BASE TABLE …");
 
   sub = argv[1];
   argc--;
@@ -811,6 +811,8 @@ hangar_cli_records_run (HangarCliGlobals  *globals,
     return records_write (globals, WRITE_UPSERT, argc, argv);
   if (g_str_equal (sub, "delete"))
     return records_delete (globals, argc, argv);
+  if (g_str_equal (sub, "import"))
+    return hangar_cli_import_run (globals, argc, argv);
 
   return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown records command “%s”", sub);
 }

@@ -32,6 +32,11 @@ static const char usage_text[] =
   "               JSON lines on stdin: a fields object (create, upsert) or\n"
   "               {\"id\":…,\"fields\":…} (update, replace); results as JSON lines\n"
   "  records delete BASE TABLE RECORD…\n"
+  "  records import BASE TABLE FILE.csv [--merge-on FIELD]… [--typecast]\n"
+  "               [--map COLUMN=FIELD]… [--skip COLUMN]… [--failed-csv PATH]\n"
+  "               [--restart] [--no-resume]\n"
+  "               rows that fail go to FILE-failed.csv with the reason; an\n"
+  "               interrupted import resumes when run again (see README)\n"
   "  request METHOD PATH [-p|--param K=V]… [-d|--data JSON|-] [--compact]\n"
   "  comments list BASE TABLE RECORD [--page-size N] [--max N]\n"
   "               a record's comments, newest first, as JSON lines\n"
@@ -75,7 +80,8 @@ static const char usage_text[] =
   "Input: JSON lines or --data of at most 2 MB, nested at most 128 levels.\n"
   "\n"
   "Exit status: 0 success, 1 error, 2 bad usage or input (nothing sent),\n"
-  "3 a batch write stopped part way (see stderr for what was written).\n";
+  "3 a batch write stopped part way (see stderr for what was written), or an\n"
+  "import wrote some rows and not others.\n";
 
 int
 hangar_cli_fail (int         status,
@@ -645,7 +651,7 @@ hangar_cli_parse_options (GOptionEntry   *entries,
                           char         ***argv)
 {
   static const char * const records_commands[] = {
-    "list", "get", "create", "update", "replace", "upsert", "delete", NULL,
+    "list", "get", "create", "update", "replace", "upsert", "delete", "import", NULL,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
   g_autoptr(GError) error = NULL;
