@@ -279,9 +279,16 @@ hangar_cli_import_run (HangarCliGlobals  *globals,
   g_clear_object (&result);
   if (!ok)
     {
-      if (error->domain == HANGAR_CSV_ERROR)
-        return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s: %s", argv[3], error->message);
-      return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s: %s; nothing was sent", argv[3], error->message);
+      /* One stderr line per problem. */
+      g_auto(GStrv) lines = g_strsplit (error->message, "\n", -1);
+
+      if (error->domain != HANGAR_CSV_ERROR || lines[1] == NULL)
+        return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s: %s%s", argv[3], lines[0],
+                                strstr (lines[0], "nothing was sent") == NULL ? "; nothing was sent" : "");
+      hangar_cli_fail (0, "%s: %s", argv[3], lines[0]);
+      for (guint i = 1; lines[i] != NULL; i++)
+        hangar_cli_fail (0, "  %s", lines[i]);
+      return HANGAR_CLI_EXIT_USAGE;
     }
 
   hangar_importer_auto_map (importer);

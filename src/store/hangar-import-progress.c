@@ -22,7 +22,8 @@ static const char * const steps[] = {
   "  failed       INTEGER NOT NULL DEFAULT 0,"
   "  failed_path  TEXT,"
   "  failed_bytes INTEGER NOT NULL DEFAULT 0,"
-  "  last_created TEXT,"
+  "  check_since TEXT,"
+  "  recent_ids   TEXT,"
   "  started_at   INTEGER NOT NULL,"
   "  updated_at   INTEGER NOT NULL,"
   "  finished_at  INTEGER NOT NULL DEFAULT 0,"
@@ -41,7 +42,8 @@ hangar_import_run_free (HangarImportRun *run)
   g_free (run->settings);
   g_free (run->file_name);
   g_free (run->failed_path);
-  g_free (run->last_created);
+  g_free (run->check_since);
+  g_free (run->recent_ids);
   g_free (run);
 }
 
@@ -77,7 +79,8 @@ hangar_import_progress_lookup (HangarStore  *store,
 
   stmt = hangar_store_prepare (store,
                                "SELECT id, settings, file_name, total_rows, rows_done, created, updated, failed,"
-                               " failed_path, failed_bytes, last_created, started_at, updated_at, finished_at"
+                               " failed_path, failed_bytes, check_since, started_at, updated_at, finished_at,"
+                               " recent_ids"
                                " FROM import_run WHERE file_sha256 = ? AND base_id = ? AND table_id = ?",
                                error);
   if (stmt == NULL)
@@ -108,10 +111,11 @@ hangar_import_progress_lookup (HangarStore  *store,
   run->failed = sqlite3_column_int64 (stmt, 7);
   run->failed_path = column_text (stmt, 8);
   run->failed_bytes = sqlite3_column_int64 (stmt, 9);
-  run->last_created = column_text (stmt, 10);
+  run->check_since = column_text (stmt, 10);
   run->started_at = sqlite3_column_int64 (stmt, 11);
   run->updated_at = sqlite3_column_int64 (stmt, 12);
   run->finished_at = sqlite3_column_int64 (stmt, 13);
+  run->recent_ids = column_text (stmt, 14);
   return run;
 }
 
@@ -146,7 +150,7 @@ hangar_import_progress_start (HangarStore      *store,
   stmt = hangar_store_prepare (store,
                                "INSERT INTO import_run (file_sha256, base_id, table_id, settings, file_name,"
                                " total_rows, rows_done, created, updated, failed, failed_path, failed_bytes,"
-                               " last_created, started_at, updated_at)"
+                               " check_since, started_at, updated_at)"
                                " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, 0, NULL, ?, ?)",
                                error);
   if (stmt == NULL)
@@ -168,7 +172,8 @@ hangar_import_progress_start (HangarStore      *store,
     }
   run->id = sqlite3_last_insert_rowid (hangar_store_get_db (store));
   run->rows_done = run->created = run->updated = run->failed = run->failed_bytes = 0;
-  g_clear_pointer (&run->last_created, g_free);
+  g_clear_pointer (&run->check_since, g_free);
+  g_clear_pointer (&run->recent_ids, g_free);
   run->started_at = run->updated_at = now;
   run->finished_at = 0;
   /* Release the statements before COMMIT: no read stays open. */
@@ -195,8 +200,8 @@ update_run (HangarStore      *store,
 
   stmt = hangar_store_prepare (store,
                                "UPDATE import_run SET rows_done = ?, created = ?, updated = ?, failed = ?,"
-                               " failed_bytes = ?, last_created = ?, updated_at = ?, finished_at = ?"
-                               " WHERE id = ?",
+                               " failed_bytes = ?, check_since = ?, updated_at = ?, finished_at = ?,"
+                               " recent_ids = ? WHERE id = ?",
                                error);
   if (stmt == NULL)
     return FALSE;
@@ -205,10 +210,11 @@ update_run (HangarStore      *store,
   sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) run->updated);
   sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) run->failed);
   sqlite3_bind_int64 (stmt, 5, (sqlite3_int64) run->failed_bytes);
-  sqlite3_bind_text (stmt, 6, run->last_created, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, run->check_since, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 7, now);
   sqlite3_bind_int64 (stmt, 8, finished ? now : 0);
-  sqlite3_bind_int64 (stmt, 9, run->id);
+  sqlite3_bind_text (stmt, 9, run->recent_ids, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 10, run->id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
     return hangar_store_set_error (error, hangar_store_get_db (store), rc, "Could not save the import progress");

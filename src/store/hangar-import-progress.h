@@ -2,8 +2,8 @@
  *
  * One row per (file, table): the file is known by the SHA-256 of its
  * bytes, so a renamed copy is the same file and an edited one is not. The
- * row holds counts, a position in the file and the server time of the last
- * record created — never a cell value, never a token. Component "import";
+ * row holds counts, a position in the file, a server time and the ids of
+ * the last few records created — never a cell value, never a token. Component "import";
  * tables import_*.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -29,7 +29,10 @@ typedef struct
   guint64  failed;
   char    *failed_path;   /* the failed rows so far, as CSV */
   guint64  failed_bytes;  /* its length when rows_done was saved */
-  char    *last_created;  /* server createdTime of the newest record created, or NULL */
+  char    *check_since;   /* a check after an interruption looks at the records
+                           * created after this server time (NULL: none created yet) */
+  char    *recent_ids;    /* comma-separated ids of this import's records created
+                           * after check_since, left out of that check */
   gint64   started_at;    /* Unix seconds */
   gint64   updated_at;
   gint64   finished_at;   /* 0 while unfinished */
@@ -52,7 +55,7 @@ HangarImportRun *hangar_import_progress_lookup   (HangarStore      *store,
 gboolean         hangar_import_progress_start    (HangarStore      *store,
                                                   HangarImportRun  *run,
                                                   GError          **error);
-/* Saves rows_done, the counts, failed_bytes and last_created of @run. */
+/* Saves rows_done, the counts, failed_bytes and check_since of @run. */
 gboolean         hangar_import_progress_save     (HangarStore      *store,
                                                   HangarImportRun  *run,
                                                   GError          **error);

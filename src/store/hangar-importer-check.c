@@ -353,6 +353,20 @@ _hangar_importer_name_links (HangarImporter *self,
 /* ------------------------------------------------------------------------ */
 /* Which rows were written after all                                         */
 
+char *
+_hangar_importer_just_before (const char *time)
+{
+  g_autoptr(GDateTime) parsed = NULL;
+  g_autoptr(GDateTime) earlier = NULL;
+  g_autofree char *base = NULL;
+
+  if (time == NULL || (parsed = g_date_time_new_from_iso8601 (time, NULL)) == NULL)
+    return NULL;
+  earlier = g_date_time_add (parsed, -1000);
+  base = g_date_time_format (earlier, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (earlier) / 1000);
+}
+
 static gboolean
 numbers_match (HangarField *field,
                double       sent,
@@ -554,8 +568,8 @@ candidates_cb (GObject      *object,
                 {
                   base = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
                   row->created_time = g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (time) / 1000);
-                  g_hash_table_insert (self->recent_ids, g_strdup (hangar_record_get_id (record)),
-                                       g_strdup (row->created_time));
+                  row->record_id = g_strdup (hangar_record_get_id (record));
+                  g_hash_table_insert (self->recent_ids, g_strdup (row->record_id), g_strdup (row->created_time));
                 }
               g_ptr_array_remove_index (candidates, k);
               break;
@@ -573,7 +587,11 @@ _hangar_importer_check_written (HangarImporter *self,
   g_autoptr(HangarListOptions) options = hangar_list_options_new ();
   g_autoptr(HangarFormula) formula = NULL;
   g_autofree char *text = NULL;
-  const char *since = self->run->last_created != NULL ? self->run->last_created : self->start_time;
+  const char *since;
+
+  if (!self->rechecking)
+    _hangar_importer_update_check_since (self);
+  since = self->run->check_since != NULL ? self->run->check_since : self->start_time;
 
   op->self = g_object_ref (self);
   op->batches = g_ptr_array_ref (batches);
@@ -593,7 +611,7 @@ _hangar_importer_check_written (HangarImporter *self,
         hangar_list_options_add_field (options, column->field_id);
     }
   g_debug ("Checking which of the rows after %s were written: records created after %s",
-           self->run->last_created != NULL ? "the last save" : "the start", since);
+           self->run->check_since != NULL ? "the last settled rows" : "the start", since);
   hangar_client_list_records_async (self->client, self->base_id, hangar_table_get_id (self->table), options,
                                     self->cancellable, candidates_cb, op);
 }

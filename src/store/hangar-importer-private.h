@@ -33,6 +33,9 @@ G_BEGIN_DECLS
 #define IMPORT_UNCERTAIN_ROWS ((IMPORT_SAVE_BATCHES + IMPORT_WINDOW + 1) * IMPORT_BATCH_MAX_ROWS)
 /* Records created since the last save that a check may compare. */
 #define IMPORT_CHECK_MAX      2000
+/* The records of settled rows created after the check's start time, known
+ * by id and left out of a check: at most this many are kept. */
+#define IMPORT_MARGIN_IDS     300
 #define IMPORT_MAX_SAMPLES    20
 
 typedef enum
@@ -53,6 +56,7 @@ typedef struct
   RowState    state;
   gboolean    created;
   char       *created_time; /* the server's createdTime of the record it created */
+  char       *record_id;    /* and its id */
 } ImportRow;
 
 typedef enum
@@ -71,6 +75,7 @@ typedef struct
   BatchState  state;
   guint       tries;       /* sends that came back uncertain */
   gboolean    recheck;     /* rows of an interrupted run: check before sending */
+  char       *anchor;      /* the newest createdTime known when it was first sent */
 } ImportBatch;
 
 /* A column as the run sees it: immutable, shared with the reading thread. */
@@ -139,7 +144,9 @@ struct _HangarImporter
   guint               n_busy;          /* batches naming, sending or checking */
   GHashTable         *busy_keys;       /* merge keys of batches being sent */
   GHashTable         *names;           /* linked table id → (name → record id, "" for none, "*" for several) */
-  GHashTable         *recent_ids;      /* record id → createdTime, returned since the last save */
+  GHashTable         *recent_ids;      /* record id → createdTime: every record this run created, within the margin */
+  GHashTable         *settled_ids;     /* the same, of settled rows only: what is saved */
+  char               *max_created;     /* the newest createdTime any answer of this run gave */
   char               *start_time;      /* ISO, for checks before any record was created */
   guint64             recheck_until;   /* rows before this were maybe sent by an earlier run */
   gboolean            rechecking;      /* the check of those rows is under way */
@@ -189,6 +196,11 @@ void          _hangar_importer_name_links    (HangarImporter  *self,
  * send whose answer never came, marks them written, and pumps on. */
 void          _hangar_importer_check_written (HangarImporter  *self,
                                               GPtrArray       *batches);
+/* One millisecond before @time (ISO 8601 as the API writes it), in the
+ * same form; NULL when @time is NULL or not a time. */
+char         *_hangar_importer_just_before   (const char      *time);
+/* Updates self->run->check_since: see hangar-importer-run.c. */
+void          _hangar_importer_update_check_since (HangarImporter *self);
 /* TRUE when @row's values equal @record's (keyed by field id) on every
  * field that can be compared. */
 gboolean      _hangar_importer_row_matches   (HangarImporter  *self,

@@ -20,15 +20,24 @@
  *
  *  - Upsert: sending them again is safe — a row that was written before is
  *    matched on its merge fields and updated with the same values.
- *  - Create: before sending, the records created in the table since the
- *    saved createdTime are listed (IS_AFTER(CREATED_TIME(), …)) and each
- *    uncertain row is paired, in file order, with a distinct such record
- *    whose values are the same on the fields that can be compared. A paired
- *    row counts as written and is not sent again; the others are sent.
- *    Pairing in file order is right because batches are sent in file order
- *    and each is applied whole or not at all. If more records were created
- *    in the meantime than can be compared (IMPORT_CHECK_MAX), the import
- *    stops and says so rather than guess.
+ *  - Create: before sending, the records created in the table since a
+ *    saved server time are listed (IS_AFTER(CREATED_TIME(), …)). That time
+ *    is a millisecond before the first record of the earliest of the last
+ *    IMPORT_WINDOW settled batches: a batch is sent only while fewer than
+ *    IMPORT_WINDOW are in flight, so at least one of those was answered
+ *    before any unsettled batch went out, and every record an unsettled row
+ *    may have created is younger. The records of settled rows created
+ *    since then are saved by id and left out. Each uncertain row is paired,
+ *    in file order, with a distinct remaining record whose values are the
+ *    same on the fields that can be compared; a paired row counts as
+ *    written and is not sent again, the others are sent. Pairing in file
+ *    order is right because batches are sent in file order and each is
+ *    applied whole or not at all. If more records were created in the
+ *    meantime than can be compared (IMPORT_CHECK_MAX), the import stops and
+ *    says so rather than guess. Limit: if more than IMPORT_MARGIN_IDS
+ *    records of settled rows share that span (not at Airtable's 50 records
+ *    a second), a row with exactly the values of an earlier row could be
+ *    taken for it.
  *
  * The same check runs during an import when a create's answer never came
  * (HANGAR_API_ERROR_UNCERTAIN_WRITE): the records this run knows it created
@@ -63,6 +72,7 @@ send_op_free (SendOp *op)
 
 static void finish_run (HangarImporter *self);
 static void flush_failed (HangarImporter *self);
+static void trim_recent (HangarImporter *self);
 
 static gboolean
 stopping (HangarImporter *self)
@@ -170,8 +180,6 @@ save_progress (HangarImporter *self,
 {
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_monotonic_time ();
-  GHashTableIter iter;
-  gpointer id, created;
 
   if (self->store == NULL || self->run == NULL || !failed_writes_idle (self))
     return;
@@ -180,6 +188,8 @@ save_progress (HangarImporter *self,
   if (self->settled_since_save == 0 && !force)
     return;
 
+  _hangar_importer_update_check_since (self);
+  trim_recent (self);
   if (!hangar_import_progress_save (self->store, self->run, &error))
     {
       /* Without saved progress a resume would check more rows; the import
@@ -190,11 +200,60 @@ save_progress (HangarImporter *self,
   self->settled_since_save = 0;
   self->saved_at = now;
 
-  /* Records up to the saved createdTime are left out of checks by time. */
-  g_hash_table_iter_init (&iter, self->recent_ids);
-  while (g_hash_table_iter_next (&iter, &id, &created))
-    if (self->run->last_created != NULL && g_strcmp0 (created, self->run->last_created) <= 0)
-      g_hash_table_iter_remove (&iter);
+}
+
+/* Forgets the records created before the check's start (checks never look
+ * at them) and keeps at most IMPORT_MARGIN_IDS of the settled ones, which
+ * go into the saved progress. */
+static void
+trim_recent (HangarImporter *self)
+{
+  g_autoptr(GPtrArray) kept = NULL;
+  GHashTable *tables[] = { self->recent_ids, self->settled_ids };
+  GHashTableIter iter;
+  gpointer id, created;
+
+  if (self->run->check_since == NULL)
+    return;
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_hash_table_iter_init (&iter, tables[t]);
+      while (g_hash_table_iter_next (&iter, &id, &created))
+        if (g_strcmp0 (created, self->run->check_since) < 0)
+          g_hash_table_iter_remove (&iter);
+    }
+
+  kept = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, self->settled_ids);
+  while (g_hash_table_iter_next (&iter, &id, &created) && kept->len < IMPORT_MARGIN_IDS)
+    g_ptr_array_add (kept, id);
+  g_ptr_array_add (kept, NULL);
+  g_free (self->run->recent_ids);
+  self->run->recent_ids = g_strjoinv (",", (char **) kept->pdata);
+}
+
+/* Where a check must start looking: a millisecond before the oldest
+ * anchor of the unsettled batches (the newest createdTime known when each
+ * was first sent) or, with none in flight, before the newest createdTime
+ * known. Whatever an unsettled batch created was created after its
+ * anchor: the anchor came with an answer received before it was sent. */
+void
+_hangar_importer_update_check_since (HangarImporter *self)
+{
+  const char *oldest = self->max_created;
+
+  for (GList *l = self->batches.head; l != NULL; l = l->next)
+    {
+      ImportBatch *batch = l->data;
+
+      if (batch->anchor != NULL && (oldest == NULL || g_strcmp0 (batch->anchor, oldest) < 0))
+        oldest = batch->anchor;
+    }
+  if (oldest != NULL)
+    {
+      g_free (self->run->check_since);
+      self->run->check_since = _hangar_importer_just_before (oldest);
+    }
 }
 
 static void
@@ -246,11 +305,8 @@ settle (HangarImporter *self)
             {
               self->n_created++;
               self->run->created++;
-              if (row->created_time != NULL && g_strcmp0 (row->created_time, self->run->last_created) > 0)
-                {
-                  g_free (self->run->last_created);
-                  self->run->last_created = g_strdup (row->created_time);
-                }
+              if (row->record_id != NULL && row->created_time != NULL)
+                g_hash_table_insert (self->settled_ids, g_strdup (row->record_id), g_strdup (row->created_time));
             }
           else
             {
@@ -369,6 +425,12 @@ sent_cb (GObject      *object,
     }
 
   status = hangar_batch_result_get_status (written, 0);
+  /* A success answer that cannot be read: most likely applied. */
+  if (status == HANGAR_BATCH_ITEM_FAILED &&
+      g_error_matches (hangar_batch_result_get_item_error (written, 0), HANGAR_API_ERROR,
+                       HANGAR_API_ERROR_INVALID_RESPONSE) &&
+      hangar_api_error_get_http_status (hangar_batch_result_get_item_error (written, 0)) / 100 == 2)
+    status = HANGAR_BATCH_ITEM_UNCERTAIN;
   switch (status)
     {
     case HANGAR_BATCH_ITEM_WRITTEN:
@@ -386,8 +448,13 @@ sent_cb (GObject      *object,
               g_autofree char *base = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
 
               row->created_time = g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (time) / 1000);
-              g_hash_table_insert (self->recent_ids, g_strdup (hangar_record_get_id (record)),
-                                   g_strdup (row->created_time));
+              row->record_id = g_strdup (hangar_record_get_id (record));
+              g_hash_table_insert (self->recent_ids, g_strdup (row->record_id), g_strdup (row->created_time));
+              if (g_strcmp0 (row->created_time, self->max_created) > 0)
+                {
+                  g_free (self->max_created);
+                  self->max_created = g_strdup (row->created_time);
+                }
             }
         }
       batch->state = BATCH_DONE;
@@ -495,6 +562,8 @@ send_batch (HangarImporter *self,
 
   batch->state = BATCH_SENDING;
   self->n_busy++;
+  if (batch->anchor == NULL && self->max_created != NULL)
+    batch->anchor = g_strdup (self->max_created);
   if (self->plan->upsert)
     hangar_client_upsert_records_async (self->client, self->base_id, hangar_table_get_id (self->table),
                                         (const char * const *) self->plan->merge_ids, items, flags,
@@ -981,6 +1050,9 @@ hangar_importer_run_async (HangarImporter      *self,
   self->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
   g_clear_pointer (&self->recent_ids, g_hash_table_unref);
   self->recent_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_clear_pointer (&self->settled_ids, g_hash_table_unref);
+  self->settled_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_clear_pointer (&self->max_created, g_free);
   {
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
     /* Before any record is created here: a generous margin for clocks. */
@@ -1057,6 +1129,20 @@ hangar_importer_run_async (HangarImporter      *self,
       self->n_updated = self->run->updated;
       self->n_failed = self->run->failed;
       self->recheck_until = self->run->rows_done + IMPORT_UNCERTAIN_ROWS;
+      /* Every record the interrupted run created is older than this. */
+      self->max_created = g_strdup (self->run->check_since);
+      /* The records settled just before the interruption are known. */
+      if (self->run->recent_ids != NULL && self->run->check_since != NULL)
+        {
+          g_auto(GStrv) ids = g_strsplit (self->run->recent_ids, ",", -1);
+
+          for (guint i = 0; ids[i] != NULL; i++)
+            if (ids[i][0] != '\0')
+              {
+                g_hash_table_insert (self->settled_ids, g_strdup (ids[i]), g_strdup (self->run->check_since));
+                g_hash_table_insert (self->recent_ids, g_strdup (ids[i]), g_strdup (self->run->check_since));
+              }
+        }
     }
   else
     {

@@ -61,6 +61,7 @@ _hangar_import_row_free (ImportRow *row)
   g_free (row->problem);
   g_free (row->merge_key);
   g_free (row->created_time);
+  g_free (row->record_id);
   g_free (row);
 }
 
@@ -80,6 +81,7 @@ _hangar_import_batch_free (ImportBatch *batch)
   if (batch == NULL)
     return;
   g_ptr_array_unref (batch->rows);
+  g_free (batch->anchor);
   g_free (batch);
 }
 
@@ -742,6 +744,8 @@ hangar_importer_finalize (GObject *object)
   g_clear_pointer (&self->busy_keys, g_hash_table_unref);
   g_clear_pointer (&self->names, g_hash_table_unref);
   g_clear_pointer (&self->recent_ids, g_hash_table_unref);
+  g_clear_pointer (&self->settled_ids, g_hash_table_unref);
+  g_free (self->max_created);
   g_free (self->start_time);
   g_clear_error (&self->stop_error);
   g_clear_pointer (&self->samples, g_ptr_array_unref);
