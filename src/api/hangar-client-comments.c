@@ -36,30 +36,32 @@ page_done_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
   CommentPage *page;
   GError *error = NULL;
   const char *offset;
   gboolean ok;
 
-  root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, NULL, &error);
+  root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, NULL, &notes, &error);
   if (root == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_return_error (task, _hangar_client_redact_error (error));
       return;
     }
+  _hangar_client_log_notes (notes);
   page = g_new0 (CommentPage, 1);
   page->comments = hangar_comment_list_from_json (root, &error);
   if (page->comments == NULL)
     {
       comment_page_free (page);
-      g_task_return_error (task, error);
+      g_task_return_error (task, _hangar_client_redact_error (error));
       return;
     }
   offset = _hangar_client_get_offset_member (json_node_get_object (root), &ok, &error);
   if (!ok)
     {
       comment_page_free (page);
-      g_task_return_error (task, error);
+      g_task_return_error (task, _hangar_client_redact_error (error));
       return;
     }
   page->offset = g_strdup (offset);
@@ -119,6 +121,7 @@ hangar_client_list_comments_page_async (HangarClient        *self,
   g_task_set_check_cancellable (task, FALSE);
   call = _hangar_client_call_new ("GET", _hangar_client_records_path (base_id, table, record_id, "/comments"),
                                   g_string_free (g_steal_pointer (&query), FALSE), NULL, base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_COMMENTS_PAGE);
   _hangar_client_send_async (self, call, cancellable, page_done_cb, g_steal_pointer (&task));
 }
 
@@ -159,11 +162,13 @@ hangar_client_list_comments_page_finish (HangarClient  *self,
 }
 
 static gpointer
-parse_comment (JsonNode  *root,
-               GError   **error)
+parse_comment (JsonNode   *root,
+               GPtrArray  *notes,
+               GError    **error)
 {
   JsonObject *object;
 
+  _hangar_client_log_notes (notes);
   if (!_hangar_client_check_object_root (root, "comment", &object, error))
     return NULL;
   return hangar_comment_new_from_json (object, error);
@@ -214,6 +219,7 @@ hangar_client_update_comment_async (HangarClient        *self,
   /* Sending the same text twice changes nothing: safe to re-send. */
   call = _hangar_client_call_new ("PATCH", _hangar_client_records_path (base_id, table, record_id, suffix),
                                   NULL, _hangar_client_object_to_bytes (body), base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_RECORD);
   _hangar_client_run_simple (self, call, hangar_client_update_comment_async, parse_comment, g_object_unref,
                              cancellable, callback, user_data);
 }
@@ -228,12 +234,14 @@ hangar_client_update_comment_finish (HangarClient  *self,
 }
 
 static gpointer
-parse_deleted (JsonNode  *root,
-               GError   **error)
+parse_deleted (JsonNode   *root,
+               GPtrArray  *notes,
+               GError    **error)
 {
   JsonObject *object;
   JsonNode *deleted;
 
+  _hangar_client_log_notes (notes);
   if (!_hangar_client_check_object_root (root, "delete", &object, error))
     return NULL;
   deleted = json_object_get_member (object, "deleted");
@@ -287,6 +295,7 @@ hangar_client_delete_comment_async (HangarClient        *self,
   suffix = g_strconcat ("/comments/", escaped, NULL);
   call = _hangar_client_call_new ("DELETE", _hangar_client_records_path (base_id, table, record_id, suffix),
                                   NULL, NULL, base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_DELETE);
   _hangar_client_run_simple (self, call, hangar_client_delete_comment_async, parse_deleted, NULL,
                              cancellable, callback, user_data);
 }

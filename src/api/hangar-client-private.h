@@ -58,6 +58,7 @@ struct _HangarClient
   guint              deadline;         /* s one request may take, 0 = none */
   gboolean           pacing;
   guint64            n_requests;
+  GDateTime         *server_time;      /* the Date of the newest answer */
 };
 
 /* One operation on the wire, with its retries (hangar-client-request.c). */

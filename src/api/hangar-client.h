@@ -70,6 +70,7 @@ HangarRateState   *hangar_client_get_rate_state      (HangarClient        *self,
 HangarRateState   *hangar_client_get_token_rate_state (HangarClient       *self);
 void               hangar_client_cancel_all          (HangarClient        *self);
 guint64            hangar_client_get_n_requests      (HangarClient        *self);
+GDateTime         *hangar_client_dup_server_time     (HangarClient        *self);
 
 /* ---- records (src/api/README.md, "Records") ---- */
 

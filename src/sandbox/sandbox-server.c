@@ -30,6 +30,7 @@ typedef struct
   gboolean  drop;
   gboolean  malformed;
   char     *path_prefix;
+  char     *method;       /* only requests of this method, or any */
 } SandboxFault;
 
 typedef struct
@@ -58,6 +59,7 @@ fault_free (SandboxFault *fault)
   if (fault == NULL)
     return;
   g_free (fault->path_prefix);
+  g_free (fault->method);
   g_free (fault);
 }
 
@@ -724,10 +726,11 @@ handle_control (SandboxServer     *self,
           || (delay != NULL && (!IS (delay, G_TYPE_INT64) || json_node_get_int (delay) < 0 || json_node_get_int (delay) > 600000))
           || (drop != NULL && !IS (drop, G_TYPE_BOOLEAN))
           || (malformed != NULL && !IS (malformed, G_TYPE_BOOLEAN))
-          || (json_object_has_member (body, "path_prefix") && body_string (body, "path_prefix") == NULL))
+          || (json_object_has_member (body, "path_prefix") && body_string (body, "path_prefix") == NULL)
+          || (json_object_has_member (body, "method") && body_string (body, "method") == NULL))
         {
           sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN",
-                                 "Expected {\"count\": N, \"status\"?, \"retry_after\"?, \"delay_ms\"?, \"drop\"?, \"malformed\"?, \"path_prefix\"?}");
+                                 "Expected {\"count\": N, \"status\"?, \"retry_after\"?, \"delay_ms\"?, \"drop\"?, \"malformed\"?, \"path_prefix\"?, \"method\"?}");
           return;
         }
       fault = g_new0 (SandboxFault, 1);
@@ -740,6 +743,7 @@ handle_control (SandboxServer     *self,
       fault->drop = drop != NULL && json_node_get_boolean (drop);
       fault->malformed = malformed != NULL && json_node_get_boolean (malformed);
       fault->path_prefix = g_strdup (body_string (body, "path_prefix"));
+      fault->method = g_strdup (body_string (body, "method"));
       if (fault->status == 0 && !fault->drop && !fault->malformed && fault->delay_ms == 0)
         fault->status = 503;
 #undef IS
@@ -766,6 +770,7 @@ handle_control (SandboxServer     *self,
 
 static SandboxFault *
 take_fault (SandboxServer *self,
+            const char    *method,
             const char    *path)
 {
   for (GList *l = self->faults->head; l != NULL; l = l->next)
@@ -775,8 +780,11 @@ take_fault (SandboxServer *self,
 
       if (fault->path_prefix != NULL && !g_str_has_prefix (path, fault->path_prefix))
         continue;
+      if (fault->method != NULL && g_ascii_strcasecmp (fault->method, method) != 0)
+        continue;
       copy = g_memdup2 (fault, sizeof *fault);
       copy->path_prefix = NULL;
+      copy->method = NULL;
       if (--fault->count == 0)
         {
           g_queue_delete_link (self->faults, l);
@@ -1087,7 +1095,7 @@ server_cb (SoupServer        *server,
       handle_control (self, msg, raw_path);
       return;
     }
-  dispatch (self, msg, raw_path, query, take_fault (self, raw_path));
+  dispatch (self, msg, raw_path, query, take_fault (self, soup_server_message_get_method (msg), raw_path));
 }
 
 static void

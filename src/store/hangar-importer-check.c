@@ -589,8 +589,7 @@ _hangar_importer_check_written (HangarImporter *self,
   g_autofree char *text = NULL;
   const char *since;
 
-  if (!self->rechecking)
-    _hangar_importer_update_check_since (self);
+  _hangar_importer_update_check_since (self);
   since = self->run->check_since != NULL ? self->run->check_since : self->start_time;
 
   op->self = g_object_ref (self);

@@ -76,6 +76,7 @@ typedef struct
   guint       tries;       /* sends that came back uncertain */
   gboolean    recheck;     /* rows of an interrupted run: check before sending */
   char       *anchor;      /* the newest createdTime known when it was first sent */
+  gboolean    sent;        /* sent at least once */
 } ImportBatch;
 
 /* A column as the run sees it: immutable, shared with the reading thread. */
@@ -149,7 +150,7 @@ struct _HangarImporter
   char               *max_created;     /* the newest createdTime any answer of this run gave */
   char               *start_time;      /* ISO, for checks before any record was created */
   guint64             recheck_until;   /* rows before this were maybe sent by an earlier run */
-  gboolean            rechecking;      /* the check of those rows is under way */
+  gboolean            rechecking;      /* a check is under way */
   guint               settled_since_save;
   gint64              saved_at;
   GError             *stop_error;

@@ -21,27 +21,29 @@
  *  - Upsert: sending them again is safe — a row that was written before is
  *    matched on its merge fields and updated with the same values.
  *  - Create: before sending, the records created in the table since a
- *    saved server time are listed (IS_AFTER(CREATED_TIME(), …)). That time
- *    is a millisecond before the first record of the earliest of the last
- *    IMPORT_WINDOW settled batches: a batch is sent only while fewer than
- *    IMPORT_WINDOW are in flight, so at least one of those was answered
- *    before any unsettled batch went out, and every record an unsettled row
- *    may have created is younger. The records of settled rows created
- *    since then are saved by id and left out. Each uncertain row is paired,
- *    in file order, with a distinct remaining record whose values are the
- *    same on the fields that can be compared; a paired row counts as
- *    written and is not sent again, the others are sent. Pairing in file
- *    order is right because batches are sent in file order and each is
- *    applied whole or not at all. If more records were created in the
- *    meantime than can be compared (IMPORT_CHECK_MAX), the import stops and
- *    says so rather than guess. Limit: if more than IMPORT_MARGIN_IDS
- *    records of settled rows share that span (not at Airtable's 50 records
- *    a second), a row with exactly the values of an earlier row could be
- *    taken for it.
+ *    saved server time are listed (IS_AFTER(CREATED_TIME(), …)): a
+ *    millisecond before the oldest *anchor* of the unsettled batches, the
+ *    newest createdTime or server Date known when each was first sent.
+ *    Whatever a batch
+ *    created was created after its anchor (that answer came before it went
+ *    out; the first batches are anchored on the Date of a small read made
+ *    before them). Without an anchor (no Date header) the check looks from
+ *    the start of the run, ten minutes early by this machine's clock. The records of settled rows created since that time
+ *    are saved by id and left out. Each uncertain row is paired, in file
+ *    order, with a distinct remaining record whose values are the same on
+ *    the fields that can be compared; a paired row counts as written and is
+ *    not sent again, the others are sent. Pairing in file order is right
+ *    because batches are sent in file order and each is applied whole or
+ *    not at all. If more records were created in the meantime than can be
+ *    compared (IMPORT_CHECK_MAX), the import stops and says so rather than
+ *    guess. Limit: if more than IMPORT_MARGIN_IDS records of settled rows
+ *    share that span (not at Airtable's 50 records a second), a row with
+ *    exactly the values of an earlier row could be taken for it.
  *
  * The same check runs during an import when a create's answer never came
- * (HANGAR_API_ERROR_UNCERTAIN_WRITE): the records this run knows it created
- * are left out of the comparison.
+ * (HANGAR_API_ERROR_UNCERTAIN_WRITE, or a success answer that cannot be
+ * read): once no other request is in flight, so that every record of this
+ * run other than the uncertain ones is known by id and left out.
  *
  * A batch that Airtable refuses for a row-level reason (a value it cannot
  * take, an unknown option) is split and its rows are sent one by one, so
@@ -246,6 +248,12 @@ _hangar_importer_update_check_since (HangarImporter *self)
     {
       ImportBatch *batch = l->data;
 
+      /* Sent before any answer came: no bound but the start of the run. */
+      if (batch->sent && batch->anchor == NULL)
+        {
+          g_clear_pointer (&self->run->check_since, g_free);
+          return;
+        }
       if (batch->anchor != NULL && (oldest == NULL || g_strcmp0 (batch->anchor, oldest) < 0))
         oldest = batch->anchor;
     }
@@ -500,14 +508,8 @@ sent_cb (GObject      *object,
         /* Safe to send again: matched on the merge fields. */
         batch->state = BATCH_READY;
       else
-        {
-          g_autoptr(GPtrArray) one = g_ptr_array_new ();
-
-          batch->state = BATCH_CHECKING;
-          self->n_busy++;
-          g_ptr_array_add (one, batch);
-          _hangar_importer_check_written (self, one);
-        }
+        /* Checked once nothing else is in flight (see the pump). */
+        batch->state = BATCH_CHECKING;
       break;
 
     case HANGAR_BATCH_ITEM_NOT_SENT:
@@ -562,8 +564,17 @@ send_batch (HangarImporter *self,
 
   batch->state = BATCH_SENDING;
   self->n_busy++;
-  if (batch->anchor == NULL && self->max_created != NULL)
-    batch->anchor = g_strdup (self->max_created);
+  if (!batch->sent)
+    {
+      /* What it creates is younger than the newest answer so far. */
+      g_autoptr(GDateTime) server = hangar_client_dup_server_time (self->client);
+      g_autoptr(GDateTime) utc = server != NULL ? g_date_time_to_utc (server) : NULL;
+      g_autofree char *server_iso = utc != NULL ? g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.000Z") : NULL;
+      const char *newest = g_strcmp0 (server_iso, self->max_created) > 0 ? server_iso : self->max_created;
+
+      batch->anchor = g_strdup (newest);
+    }
+  batch->sent = TRUE;
   if (self->plan->upsert)
     hangar_client_upsert_records_async (self->client, self->base_id, hangar_table_get_id (self->table),
                                         (const char * const *) self->plan->merge_ids, items, flags,
@@ -747,6 +758,33 @@ _hangar_importer_pump (HangarImporter *self)
   if (self->rechecking)
     return;
 
+  /* A create whose answer never came: once no other request is in flight
+   * (their records would be there unnamed), look its rows up. */
+  {
+    g_autoptr(GPtrArray) checking = g_ptr_array_new ();
+    gboolean others = FALSE;
+
+    for (GList *l = self->batches.head; l != NULL; l = l->next)
+      {
+        ImportBatch *batch = l->data;
+
+        if (batch->state == BATCH_CHECKING)
+          g_ptr_array_add (checking, batch);
+        else if (batch->state == BATCH_SENDING || batch->state == BATCH_NAMING)
+          others = TRUE;
+      }
+    if (checking->len > 0)
+      {
+        if (!others)
+          {
+            self->rechecking = TRUE;
+            self->n_busy++;
+            _hangar_importer_check_written (self, checking);
+          }
+        return;
+      }
+  }
+
   dispatch (self);
   if ((!self->eof || self->carry != NULL) && !self->reading &&
       g_queue_get_length (&self->batches) < IMPORT_WINDOW + 2)
@@ -816,6 +854,99 @@ finish_run (HangarImporter *self)
 }
 
 /* ---- starting ---- */
+
+static void
+known_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(HangarImporter) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = hangar_client_list_records_finish (HANGAR_CLIENT (object), result, &error);
+  const char *time = g_object_get_data (G_OBJECT (self), "hangar-probe-time");
+
+  if (records == NULL)
+    {
+      g_prefix_error (&error, "The table cannot be read: ");
+      _hangar_importer_stop (self, g_steal_pointer (&error));
+      return;
+    }
+  /* Records as young as the first anchor that were there before: never
+   * taken for rows of this import. */
+  for (guint i = 0; i < records->len && i < IMPORT_MARGIN_IDS; i++)
+    {
+      const char *id = hangar_record_get_id (g_ptr_array_index (records, i));
+
+      g_hash_table_insert (self->settled_ids, g_strdup (id), g_strdup (time));
+      g_hash_table_insert (self->recent_ids, g_strdup (id), g_strdup (time));
+    }
+  _hangar_importer_pump (self);
+}
+
+static void
+probed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(HangarImporter) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page = hangar_client_list_records_page_finish (HANGAR_CLIENT (object), result, NULL, &error);
+  g_autoptr(GDateTime) server = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(HangarListOptions) options = NULL;
+  g_autoptr(HangarFormula) formula = NULL;
+  g_autofree char *iso = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *text = NULL;
+
+  if (page == NULL)
+    {
+      g_prefix_error (&error, "The table cannot be read: ");
+      _hangar_importer_stop (self, g_steal_pointer (&error));
+      return;
+    }
+  server = hangar_client_dup_server_time (self->client);
+  if (server == NULL)
+    {
+      _hangar_importer_pump (self);
+      return;
+    }
+  utc = g_date_time_to_utc (server);
+  iso = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S.000Z");
+  since = _hangar_importer_just_before (iso);
+  formula = hangar_formula_call ("IS_AFTER", hangar_formula_call ("CREATED_TIME", NULL),
+                                 hangar_formula_call ("DATETIME_PARSE", hangar_formula_string (since), NULL), NULL);
+  text = hangar_formula_to_string (formula);
+  options = hangar_list_options_new ();
+  hangar_list_options_set_formula (options, text);
+  hangar_list_options_set_max_records (options, IMPORT_MARGIN_IDS);
+  hangar_list_options_set_fields_by_id (options, TRUE);
+  if (hangar_table_get_primary_field (self->table) != NULL)
+    hangar_list_options_add_field (options, hangar_field_get_id (hangar_table_get_primary_field (self->table)));
+  g_object_set_data_full (G_OBJECT (self), "hangar-probe-time", g_steal_pointer (&iso), g_free);
+  hangar_client_list_records_async (self->client, self->base_id, hangar_table_get_id (self->table), options,
+                                    self->cancellable, known_cb, g_object_ref (self));
+}
+
+/* Before the first write: a small read (the table can be reached, and the
+ * answer's Date is the server's clock), then the records created in the
+ * second before that Date, which a check must never take for this
+ * import's rows (the created times of its first batches are bounded by
+ * that Date, to the second). */
+static void
+probe (HangarImporter *self)
+{
+  g_autoptr(HangarListOptions) options = hangar_list_options_new ();
+  HangarField *primary = hangar_table_get_primary_field (self->table);
+
+  hangar_list_options_set_max_records (options, 1);
+  hangar_list_options_set_page_size (options, 1);
+  if (primary != NULL)
+    hangar_list_options_add_field (options, hangar_field_get_id (primary));
+  hangar_list_options_set_fields_by_id (options, TRUE);
+  hangar_client_list_records_page_async (self->client, self->base_id, hangar_table_get_id (self->table), options,
+                                         NULL, self->cancellable, probed_cb, g_object_ref (self));
+}
 
 typedef struct
 {
@@ -1005,7 +1136,7 @@ opened_cb (GObject      *object,
 
   self->saved_at = g_get_monotonic_time ();
   _hangar_importer_notify_counts (self);
-  _hangar_importer_pump (self);
+  probe (self);
 }
 
 /**
@@ -1116,6 +1247,15 @@ hangar_importer_run_async (HangarImporter      *self,
         }
       /* Resume. */
       self->run = g_steal_pointer (&previous);
+      /* A check without a saved bound looks from the interrupted run's
+       * start (this machine's clock, with a generous margin). */
+      {
+        g_autoptr(GDateTime) started = g_date_time_new_from_unix_utc (self->run->started_at);
+        g_autoptr(GDateTime) start = g_date_time_add_minutes (started, -10);
+
+        g_free (self->start_time);
+        self->start_time = g_date_time_format (start, "%Y-%m-%dT%H:%M:%S.000Z");
+      }
       data->resume = TRUE;
       data->failed_bytes = self->run->failed_bytes;
       if (self->run->failed_path != NULL)
