@@ -43,6 +43,11 @@ G_DEFINE_FINAL_TYPE (HangarRecordGrid, hangar_record_grid, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[HANGAR_RECORD_GRID_N_PROPS];
 
+static void show_table (HangarRecordGrid *self,
+                        HangarClient     *client,
+                        const char       *base_id,
+                        HangarTable      *table);
+
 void
 _hangar_record_grid_notify (HangarRecordGrid *self,
                             guint             prop_id)
@@ -94,6 +99,7 @@ hangar_record_grid_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->links);
   g_clear_object (&self->client);
+  g_clear_object (&self->account);
   g_clear_object (&self->table);
   g_clear_pointer (&self->fields, g_ptr_array_unref);
 
@@ -287,7 +293,9 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
   g_return_if_fail (HANGAR_IS_RECORD_GRID (self));
   g_return_if_fail (HANGAR_IS_ACCOUNT (account));
 
-  hangar_record_grid_show_table_with_client (self, hangar_account_get_client (account), base_id, table);
+  /* The account says which scopes the comments have, and who "you" are. */
+  g_set_object (&self->account, account);
+  show_table (self, hangar_account_get_client (account), base_id, table);
 }
 
 /**
@@ -307,11 +315,21 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
                                            const char       *base_id,
                                            HangarTable      *table)
 {
-  GPtrArray *fields;
-
   g_return_if_fail (HANGAR_IS_RECORD_GRID (self));
   g_return_if_fail (client == NULL || HANGAR_IS_CLIENT (client));
   g_return_if_fail (table == NULL || HANGAR_IS_TABLE (table));
+
+  g_clear_object (&self->account);
+  show_table (self, client, base_id, table);
+}
+
+static void
+show_table (HangarRecordGrid *self,
+            HangarClient     *client,
+            const char       *base_id,
+            HangarTable      *table)
+{
+  GPtrArray *fields;
 
   _hangar_record_grid_clear_records (self);
 
@@ -344,6 +362,8 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   hangar_sort_editor_set_fields (self->sort_editor, self->fields);
   hangar_filter_editor_set_fields (self->filter_editor, self->fields);
   hangar_record_detail_set_fields (self->detail, self->fields, self->links);
+  hangar_record_detail_set_comments_context (self->detail, self->client, self->account, self->base_id,
+                                             self->table != NULL ? hangar_table_get_id (self->table) : NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   g_clear_pointer (&self->search_text, g_free);
 
