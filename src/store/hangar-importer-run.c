@@ -24,11 +24,11 @@
  *    saved server time are listed (IS_AFTER(CREATED_TIME(), …)): a
  *    millisecond before the oldest *anchor* of the unsettled batches, the
  *    newest createdTime or server Date known when each was first sent.
- *    Whatever a batch
- *    created was created after its anchor (that answer came before it went
- *    out; the first batches are anchored on the Date of a small read made
- *    before them). Without an anchor (no Date header) the check looks from
- *    the start of the run, ten minutes early by this machine's clock. The records of settled rows created since that time
+ *    Whatever a batch created was created after its anchor (that answer
+ *    came before it went out; the first batches are anchored on the Date
+ *    of a small read made before them). Without an anchor (no Date header)
+ *    the check looks from the start of the run, ten minutes early by this
+ *    machine's clock. The records of settled rows created since that time
  *    are saved by id and left out. Each uncertain row is paired, in file
  *    order, with a distinct remaining record whose values are the same on
  *    the fields that can be compared; a paired row counts as written and is
