@@ -43,11 +43,6 @@ G_DEFINE_FINAL_TYPE (HangarRecordGrid, hangar_record_grid, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[HANGAR_RECORD_GRID_N_PROPS];
 
-static void show_table (HangarRecordGrid *self,
-                        HangarClient     *client,
-                        const char       *base_id,
-                        HangarTable      *table);
-
 void
 _hangar_record_grid_notify (HangarRecordGrid *self,
                             guint             prop_id)
@@ -86,6 +81,7 @@ hangar_record_grid_dispose (GObject *object)
   HangarRecordGrid *self = HANGAR_RECORD_GRID (object);
   GtkWidget *child;
 
+  _hangar_record_grid_dispose_state (self);
   _hangar_record_grid_clear_records (self);
   _hangar_record_grid_cancel_links (self);
 
@@ -254,6 +250,7 @@ hangar_record_grid_init (HangarRecordGrid *self)
   _hangar_record_grid_init_load (self);
   _hangar_record_grid_init_selection (self);
   _hangar_record_grid_init_narrow (self);
+  _hangar_record_grid_init_state (self);
 
   _hangar_record_grid_rebuild_views (self);
   _hangar_record_grid_update_query_label (self);
@@ -295,7 +292,8 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
 
   /* The account says which scopes the comments have, and who "you" are. */
   g_set_object (&self->account, account);
-  show_table (self, hangar_account_get_client (account), base_id, table);
+  hangar_record_grid_set_state_account (self, hangar_account_get_id (account));
+  hangar_record_grid_show_table_with_client (self, hangar_account_get_client (account), base_id, table);
 }
 
 /**
@@ -315,22 +313,18 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
                                            const char       *base_id,
                                            HangarTable      *table)
 {
+  GPtrArray *fields;
+
   g_return_if_fail (HANGAR_IS_RECORD_GRID (self));
   g_return_if_fail (client == NULL || HANGAR_IS_CLIENT (client));
   g_return_if_fail (table == NULL || HANGAR_IS_TABLE (table));
 
-  g_clear_object (&self->account);
-  show_table (self, client, base_id, table);
-}
-
-static void
-show_table (HangarRecordGrid *self,
-            HangarClient     *client,
-            const char       *base_id,
-            HangarTable      *table)
-{
-  GPtrArray *fields;
-
+  /* The account given to hangar_record_grid_show_table() stays while its
+   * client is the one shown (a newer schema shows the table again). */
+  if (self->account != NULL && hangar_account_get_client (self->account) != client)
+    g_clear_object (&self->account);
+  /* The table shown until now keeps its settings. */
+  _hangar_record_grid_flush_state (self);
   _hangar_record_grid_clear_records (self);
 
   g_set_object (&self->client, client);
@@ -370,6 +364,7 @@ show_table (HangarRecordGrid *self,
   hangar_rate_banner_set_rate_state (self->rate_banner, self->client != NULL ? hangar_client_get_rate_state (self->client, self->base_id) : NULL);
 
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_TABLE);
+  _hangar_record_grid_restore_state (self);
   _hangar_record_grid_start_load (self);
 }
 

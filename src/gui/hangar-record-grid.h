@@ -62,5 +62,16 @@ GtkWindow   *hangar_record_grid_export_csv (HangarRecordGrid *self,
 /* A CSV file into the table shown (@file NULL: a file chooser). */
 GtkWindow   *hangar_record_grid_import_csv (HangarRecordGrid *self,
                                             GFile            *file);
+/**
+ * hangar_record_grid_schema_changed:
+ * @self: a #HangarRecordGrid
+ * @tables: (element-type HangarTable): the base's tables, read anew
+ *
+ * Shows the table again with its new schema (a renamed, retyped, added or
+ * removed field); saved settings follow the fields by id and the changes
+ * are told in a banner. Nothing happens when @tables hold the same table.
+ */
+void         hangar_record_grid_schema_changed (HangarRecordGrid *self,
+                                                GPtrArray        *tables);
 
 G_END_DECLS

@@ -647,6 +647,8 @@ test_help (void)
     { "records", "update" }, { "records", "replace" }, { "records", "upsert" },
     { "records", "delete" },
     { "comments", "list" }, { "comments", "add" }, { "comments", "edit" }, { "comments", "delete" },
+    { "schema", "create-table" }, { "schema", "create-field" }, { "schema", "update-table" },
+    { "schema", "update-field" },
     { "accounts", NULL }, { "connect", NULL }, { "reconnect", NULL }, { "disconnect", NULL },
   };
   const char * const help_args[] = { "--help", NULL };
