@@ -59,6 +59,7 @@ struct _HangarRecordGrid
   HangarRateBanner   *rate_banner;
   GtkRevealer        *error_revealer;
   GtkLabel           *error_label;
+  GtkWidget          *reconnect_button;
   GtkStack           *content_stack;
   GtkScrolledWindow  *scrolled_window;
   GtkColumnView      *column_view;
@@ -69,8 +70,8 @@ struct _HangarRecordGrid
   GtkLabel           *query_label;
 
   /* what is shown */
-  HangarAccount      *account;       /* nullable: a bare client (tests) */
   HangarClient       *client;
+  HangarAccount      *account;       /* NULL for a bare client (tests) */
   char               *base_id;
   HangarTable        *table;
   GPtrArray          *fields;        /* HangarField, table order */

@@ -8,6 +8,7 @@
 
 #include "hangar-account.h"
 #include "hangar-record-grid-private.h"
+#include "hangar-scopes.h"
 
 /**
  * HangarRecordGrid:
@@ -71,6 +72,21 @@ static void
 rate_banner_revealed_cb (HangarRecordGrid *self)
 {
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_RATE_LIMITED);
+}
+
+/* A 403 while loading: reconnect, asking for exactly the scopes reading
+ * records lacks (none when a base was not granted: it is ticked on the
+ * consent page). */
+static void
+reconnect_clicked_cb (HangarRecordGrid *self)
+{
+  g_auto(GStrv) missing = NULL;
+
+  if (self->account == NULL)
+    return;
+  missing = hangar_scopes_account_missing (self->account, HANGAR_CAPABILITY_RECORDS_READ);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.reconnect-with-scopes", "(s^as)",
+                              hangar_account_get_id (self->account), missing);
 }
 
 /* ---- GObject ---- */
@@ -221,6 +237,8 @@ hangar_record_grid_class_init (HangarRecordGridClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, spinner);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, count_label);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, query_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, reconnect_button);
+  gtk_widget_class_bind_template_callback (widget_class, reconnect_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, rate_banner_revealed_cb);
 
   _hangar_record_grid_class_init_load (widget_class);
@@ -290,7 +308,8 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
   g_return_if_fail (HANGAR_IS_RECORD_GRID (self));
   g_return_if_fail (HANGAR_IS_ACCOUNT (account));
 
-  /* The account says which scopes the comments have, and who "you" are. */
+  /* The account behind the client: for explaining a 403 (and
+   * reconnecting), the comments' scopes and who "you" are. */
   g_set_object (&self->account, account);
   hangar_record_grid_set_state_account (self, hangar_account_get_id (account));
   hangar_record_grid_show_table_with_client (self, hangar_account_get_client (account), base_id, table);
