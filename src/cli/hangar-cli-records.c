@@ -29,49 +29,30 @@ print_record (HangarRecord *record)
 
 /* records list ------------------------------------------------------------ */
 
-typedef struct
+/* A column the schema does not know (--field with a name it lacks):
+ * written as the plain values. */
+static HangarField *
+field_named (const char *name)
 {
-  char        *column;  /* as given, or the field's name */
-  HangarField *field;   /* nullable: no schema */
-} CsvColumn;
+  g_autoptr(JsonObject) spec = json_object_new ();
 
-static void
-csv_column_free (CsvColumn *column)
-{
-  g_free (column->column);
-  g_clear_object (&column->field);
-  g_free (column);
+  json_object_set_string_member (spec, "id", name);
+  json_object_set_string_member (spec, "name", name);
+  json_object_set_string_member (spec, "type", "unknown");
+  return hangar_field_new_from_json (spec, NULL);
 }
 
-static void
-print_csv_record (HangarRecord *record,
-                  GPtrArray    *columns)
-{
-  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-
-  g_ptr_array_add (cells, g_strdup (hangar_record_get_id (record)));
-  for (guint i = 0; i < columns->len; i++)
-    {
-      CsvColumn *column = g_ptr_array_index (columns, i);
-      const char *key = column->field != NULL ? hangar_field_get_name (column->field) : column->column;
-      JsonNode *value = hangar_record_get_field (record, key);
-
-      /* Listed by id: the record may be keyed by the id as given. */
-      if (value == NULL && column->field != NULL)
-        value = hangar_record_get_field (record, column->column);
-      g_ptr_array_add (cells, hangar_field_format_value_plain (column->field, value));
-    }
-  hangar_cli_print_csv_row ((const char * const *) cells->pdata, cells->len);
-}
-
+/* The CSV columns: the --field names in order, or every field of the
+ * schema; and the schema itself (for the names of linked records). */
 static GPtrArray *
 csv_columns (HangarClient  *client,
              const char    *base,
              const char    *table_name,
              char         **wanted,
+             GPtrArray    **out_tables,
              GError       **error)
 {
-  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) csv_column_free);
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) tables = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -100,12 +81,9 @@ csv_columns (HangarClient  *client,
     {
       for (guint i = 0; wanted[i] != NULL; i++)
         {
-          CsvColumn *column = g_new0 (CsvColumn, 1);
           HangarField *field = table != NULL ? hangar_table_lookup_field (table, wanted[i]) : NULL;
 
-          column->column = g_strdup (wanted[i]);
-          column->field = field != NULL ? g_object_ref (field) : NULL;
-          g_ptr_array_add (columns, column);
+          g_ptr_array_add (columns, field != NULL ? g_object_ref (field) : field_named (wanted[i]));
         }
     }
   else
@@ -113,15 +91,10 @@ csv_columns (HangarClient  *client,
       GPtrArray *fields = hangar_table_get_fields (table);
 
       for (guint i = 0; i < fields->len; i++)
-        {
-          CsvColumn *column = g_new0 (CsvColumn, 1);
-
-          column->field = g_object_ref (g_ptr_array_index (fields, i));
-          column->column = g_strdup (hangar_field_get_name (column->field));
-          g_ptr_array_add (columns, column);
-        }
+        g_ptr_array_add (columns, g_object_ref (g_ptr_array_index (fields, i)));
     }
 
+  *out_tables = g_steal_pointer (&tables);
   return g_steal_pointer (&columns);
 }
 
@@ -169,30 +142,33 @@ build_formula (const char  *formula,
 
 typedef struct
 {
-  GPtrArray    *columns;   /* CSV columns, NULL for JSON lines */
-  guint         max;
-  guint         printed;
-  GCancellable *cancellable;
-  GString      *out;
+  HangarCsvFormatter *formatter;     /* CSV, NULL for JSON lines */
+  guint               max;
+  guint               printed;
+  GCancellable       *cancellable;   /* the fetch's */
+  GString            *out;
+  GQueue              pages;         /* CSV: pages waiting for their links' names */
+  gboolean            resolving;
+  GError             *error;         /* CSV: the names could not be read */
 } ListPrinter;
 
-/* Each page as it arrives, exactly once per record (the fetch merges the
- * parts and restarted listings by id). */
 static void
-print_page_cb (HangarFetch *fetch,
-               GPtrArray   *records,
-               gpointer     user_data)
+list_printer_print (ListPrinter *printer,
+                    GPtrArray   *records)
 {
-  ListPrinter *printer = user_data;
-
   for (guint i = 0; i < records->len; i++)
     {
       HangarRecord *record = g_ptr_array_index (records, i);
 
       if (printer->max > 0 && printer->printed >= printer->max)
         break;
-      if (printer->columns != NULL)
-        print_csv_record (record, printer->columns);
+      if (printer->formatter != NULL)
+        {
+          g_autoptr(GPtrArray) cells = hangar_csv_formatter_format_record (printer->formatter, record);
+
+          hangar_cli_print_csv_row_full ((const char * const *) cells->pdata, cells->len,
+                                         hangar_csv_formatter_get_cell_flags (printer->formatter));
+        }
       else
         {
           g_string_truncate (printer->out, 0);
@@ -205,6 +181,97 @@ print_page_cb (HangarFetch *fetch,
   fflush (stdout);
   if (printer->max > 0 && printer->printed >= printer->max)
     g_cancellable_cancel (printer->cancellable);
+}
+
+static void list_printer_resolve_next (ListPrinter *printer);
+
+static void
+list_printer_resolved_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  ListPrinter *printer = user_data;
+  g_autoptr(GPtrArray) page = g_queue_pop_head (&printer->pages);
+
+  printer->resolving = FALSE;
+  if (!hangar_csv_formatter_resolve_finish (printer->formatter, result, &printer->error))
+    {
+      g_queue_clear_full (&printer->pages, (GDestroyNotify) g_ptr_array_unref);
+      g_cancellable_cancel (printer->cancellable);
+      return;
+    }
+  list_printer_print (printer, page);
+  list_printer_resolve_next (printer);
+}
+
+/* CSV: the names of the records a page links to are read before the page
+ * is printed, one page at a time, in the order the pages came. */
+static void
+list_printer_resolve_next (ListPrinter *printer)
+{
+  if (printer->resolving || printer->error != NULL || g_queue_is_empty (&printer->pages))
+    return;
+  if (printer->max > 0 && printer->printed >= printer->max)
+    {
+      g_queue_clear_full (&printer->pages, (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  printer->resolving = TRUE;
+  hangar_csv_formatter_resolve_async (printer->formatter, g_queue_peek_head (&printer->pages), NULL,
+                                      list_printer_resolved_cb, printer);
+}
+
+/* The page is the fetch's: the printer keeps its records a while. */
+static GPtrArray *
+copy_page (GPtrArray *records)
+{
+  GPtrArray *copy = g_ptr_array_new_full (records->len, g_object_unref);
+
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (copy, g_object_ref (g_ptr_array_index (records, i)));
+  return copy;
+}
+
+/* Each page as it arrives, exactly once per record (the fetch merges the
+ * parts and restarted listings by id). */
+static void
+print_page_cb (HangarFetch *fetch,
+               GPtrArray   *records,
+               gpointer     user_data)
+{
+  ListPrinter *printer = user_data;
+
+  if (printer->formatter == NULL)
+    {
+      list_printer_print (printer, records);
+      return;
+    }
+  if (printer->error != NULL)
+    return;
+  g_queue_push_tail (&printer->pages, copy_page (records));
+  list_printer_resolve_next (printer);
+}
+
+/* Until every page given to the printer is printed (or given up). */
+static void
+list_printer_drain (ListPrinter *printer)
+{
+  while (printer->resolving || (printer->error == NULL && !g_queue_is_empty (&printer->pages) &&
+                                !(printer->max > 0 && printer->printed >= printer->max)))
+    {
+      list_printer_resolve_next (printer);
+      if (printer->resolving)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_queue_clear_full (&printer->pages, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static int
+list_printer_fail (ListPrinter *printer)
+{
+  g_autoptr(GError) error = g_steal_pointer (&printer->error);
+
+  return hangar_cli_report_error (error);
 }
 
 static int
@@ -221,6 +288,7 @@ records_list (HangarCliGlobals  *globals,
   int max = 0;
   int page_size = 0;
   int partitions = 0;
+  gboolean no_guard = FALSE;
   GOptionEntry entries[] = {
     { "formula", 0, 0, G_OPTION_ARG_STRING, &formula, "Only records for which the formula is true", "FORMULA" },
     { "where", 0, 0, G_OPTION_ARG_STRING_ARRAY, &where, "Only records whose FIELD equals VALUE, quoted safely (repeatable; AND)", "FIELD=VALUE" },
@@ -233,6 +301,9 @@ records_list (HangarCliGlobals  *globals,
       "Read N parts of the table at once (1: one listing, in Airtable's order; default: as many as the "
       "round trip needs to use the base's 5 requests/s; --sort, --view and --max imply 1)", "N" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "jsonl (default) or csv", "FORMAT" },
+    { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &no_guard,
+      "CSV: write cells starting with = + - @ exactly (by default an apostrophe goes first, so that "
+      "spreadsheets show them as text)", NULL },
     { NULL }
   };
   g_autoptr(HangarClient) client = NULL;
@@ -241,6 +312,8 @@ records_list (HangarCliGlobals  *globals,
   g_autoptr(HangarFetch) fetch = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(HangarCsvFormatter) formatter = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = g_string_sized_new (1024);
   g_autofree char *full_formula = NULL;
@@ -295,22 +368,29 @@ records_list (HangarCliGlobals  *globals,
 
   if (csv)
     {
-      g_autoptr(GPtrArray) header = g_ptr_array_new ();
+      g_autofree HangarCsvCellFlags *header_flags = NULL;
+      guint n;
 
-      columns = csv_columns (client, base, table, fields, &error);
+      columns = csv_columns (client, base, table, fields, &tables, &error);
       if (columns == NULL)
         return hangar_cli_report_error (error);
-      g_ptr_array_add (header, (char *) "id");
-      for (guint i = 0; i < columns->len; i++)
-        g_ptr_array_add (header, ((CsvColumn *) g_ptr_array_index (columns, i))->column);
-      hangar_cli_print_csv_row ((const char * const *) header->pdata, header->len);
+      /* The same rows as the window's export (src/api/hangar-csv-cell.h),
+       * after a first column with the record id. */
+      formatter = hangar_csv_formatter_new (client, base, columns, tables,
+                                            HANGAR_CSV_FORMATTER_RECORD_ID |
+                                            (no_guard ? HANGAR_CSV_FORMATTER_NO_GUARD : 0));
+      n = hangar_csv_formatter_get_n_columns (formatter);
+      header_flags = g_new (HangarCsvCellFlags, n);
+      for (guint i = 0; i < n; i++)
+        header_flags[i] = no_guard ? HANGAR_CSV_CELL_PLAIN : HANGAR_CSV_CELL_GUARD;
+      hangar_cli_print_csv_row_full (hangar_csv_formatter_get_header (formatter), n, header_flags);
     }
 
   /* Without a sort, a view or --max the order is not part of the answer:
    * the fetch reads several parts of the table at once, and restarts an
    * expired listing without printing a record twice. A listing that never
    * ends stops with an error rather than ask for ever (HangarFetch). */
-  printer.columns = columns;
+  printer.formatter = formatter;
   printer.max = (guint) max;
   printer.cancellable = cancellable;
   printer.out = out;
@@ -321,6 +401,9 @@ records_list (HangarCliGlobals  *globals,
   hangar_fetch_run_async (fetch, cancellable, hangar_cli_wait_callback, &result);
   if (!hangar_fetch_run_finish (fetch, hangar_cli_wait (&result), &error))
     {
+      list_printer_drain (&printer);
+      if (printer.error != NULL)
+        return list_printer_fail (&printer);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && max > 0 && printer.printed >= (guint) max)
         return HANGAR_CLI_EXIT_OK;
       if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE))
@@ -328,7 +411,10 @@ records_list (HangarCliGlobals  *globals,
                                 printer.printed, printer.printed == 1 ? "" : "s");
       return hangar_cli_report_error (error);
     }
-  if (fetch != NULL && hangar_fetch_get_fallback_reason (fetch) != NULL)
+  list_printer_drain (&printer);
+  if (printer.error != NULL)
+    return list_printer_fail (&printer);
+  if (hangar_fetch_get_fallback_reason (fetch) != NULL)
     g_debug ("records list: %s", hangar_fetch_get_fallback_reason (fetch));
 
   return HANGAR_CLI_EXIT_OK;
@@ -773,7 +859,7 @@ hangar_cli_records_run (HangarCliGlobals  *globals,
 
   if (argc < 2)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE,
-                            "usage: records list|get|create|update|replace|upsert|delete BASE TABLE …");
+                            "usage: records list|get|create|update|replace|upsert|delete|import BASE TABLE …");
 
   sub = argv[1];
   argc--;
@@ -793,6 +879,8 @@ hangar_cli_records_run (HangarCliGlobals  *globals,
     return records_write (globals, WRITE_UPSERT, argc, argv);
   if (g_str_equal (sub, "delete"))
     return records_delete (globals, argc, argv);
+  if (g_str_equal (sub, "import"))
+    return hangar_cli_import_run (globals, argc, argv);
 
   return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown records command “%s”", sub);
 }
