@@ -13,6 +13,7 @@
 #include "hangar-client.h"
 #include "hangar-comments-panel.h"
 #include "hangar-export-dialog.h"
+#include "hangar-filter-editor.h"
 #include "hangar-import-dialog.h"
 #include "hangar-record-detail.h"
 #include "hangar-record-grid-private.h"
@@ -410,8 +411,12 @@ test_export (Fixture       *fixture,
   guint n;
 
   show (fixture, "Tasks");
-  /* What the grid shows: sorted by Points (descending), "Due" hidden, and
-   * "Points" moved to the front. */
+  /* What the grid shows: filtered on Points > 3, sorted by Points
+   * (descending), "Due" hidden, and "Points" moved to the front. */
+  hangar_filter_editor_add_condition (hangar_record_grid_get_filter_editor (fixture->grid), "Points",
+                                      HANGAR_FILTER_GT, "3");
+  hangar_filter_editor_apply (hangar_record_grid_get_filter_editor (fixture->grid));
+  wait_reload (fixture->grid);
   hangar_sort_editor_add_sort (hangar_record_grid_get_sort_editor (fixture->grid), "Points", TRUE);
   wait_reload (fixture->grid);
   hangar_record_grid_set_field_visible (fixture->grid, "Due", FALSE);
@@ -435,8 +440,15 @@ test_export (Fixture       *fixture,
   g_assert_nonnull (dialog);
   hangar_test_wait_until (dialog_finished, dialog, "the export to finish");
   g_assert_null (hangar_export_dialog_get_error (dialog));
+  /* Every record the filter lets through (not only the loaded ones), in
+   * the grid's order. */
+  ids = hangar_test_sandbox_list_ids (fixture->sandbox, fixture->base_id, "Tasks",
+                                      "filterByFormula=%7BPoints%7D%3E3"
+                                      "&sort%5B0%5D%5Bfield%5D=Points&sort%5B0%5D%5Bdirection%5D=desc");
+  g_assert_cmpuint (ids->len, >, 0);
+  g_assert_cmpuint (ids->len, <, count_records (fixture, "Tasks"));
   {
-    g_autofree char *done = g_strdup_printf ("Exported %u records", count_records (fixture, "Tasks"));
+    g_autofree char *done = g_strdup_printf ("Exported %u records", ids->len);
 
     hangar_test_gui_wait_for_text (GTK_WIDGET (dialog), done);
   }
@@ -447,12 +459,18 @@ test_export (Fixture       *fixture,
   lines = g_strsplit (contents + 3, "\r\n", -1);
   g_assert_null (strstr (lines[0], "Due"));
   g_assert_true (g_str_has_prefix (lines[0], "Points,Title,Project,Assignee,Done,"));
-  /* Every record, in the grid's order, linked records by name. */
-  ids = hangar_test_sandbox_list_ids (fixture->sandbox, fixture->base_id, "Tasks",
-                                      "sort%5B0%5D%5Bfield%5D=Points&sort%5B0%5D%5Bdirection%5D=desc");
+  /* Linked records by name. */
   n = g_strv_length (lines);
   g_assert_cmpuint (n, ==, ids->len + 2);   /* the header, then "" after the last CRLF */
   g_assert_cmpstr (lines[n - 1], ==, "");
+  /* Each row passes the filter, in the sort's order. */
+  for (guint i = 1; i + 1 < n; i++)
+    {
+      guint64 points = g_ascii_strtoull (lines[i], NULL, 10);
+
+      g_assert_cmpuint (points, >, 3);
+      g_assert_cmpuint (points, <=, g_ascii_strtoull (lines[i - 1 > 0 ? i - 1 : 1], NULL, 10));
+    }
   g_assert_true (g_str_has_prefix (lines[1], "13,Migrate warehouse,Data platform,\"Sam Okafor,Priya Patel\",,24:00,chore,"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
