@@ -635,6 +635,171 @@ test_import (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* Title → its record's fields, for every record of Tasks, page by page;
+ * a title seen twice aborts the test. */
+static GHashTable *
+tasks_by_title (Fixture *fixture)
+{
+  GHashTable *titles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  g_autofree char *offset = NULL;
+
+  do
+    {
+      g_autofree char *escaped = offset != NULL ? g_uri_escape_string (offset, NULL, FALSE) : NULL;
+      g_autofree char *path = g_strdup_printf ("/v0/%s/Tasks?pageSize=100%s%s", fixture->base_id,
+                                               escaped != NULL ? "&offset=" : "", escaped != NULL ? escaped : "");
+      g_autoptr(JsonNode) page = hangar_test_sandbox_get (fixture->sandbox, path);
+      JsonObject *object = json_node_get_object (page);
+      JsonArray *records = json_object_get_array_member (object, "records");
+
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        {
+          JsonObject *fields = json_object_get_object_member (json_array_get_object_element (records, i), "fields");
+          const char *title = json_object_get_string_member_with_default (fields, "Title", NULL);
+
+          if (title == NULL)
+            continue;
+          if (g_hash_table_contains (titles, title))
+            g_error ("“%s” was imported twice", title);
+          g_hash_table_insert (titles, g_strdup (title), json_object_ref (fields));
+        }
+      g_free (offset);
+      offset = g_strdup (json_object_get_string_member_with_default (object, "offset", NULL));
+    }
+  while (offset != NULL);
+  return titles;
+}
+
+static gboolean
+created_some (gpointer data)
+{
+  return hangar_importer_get_n_created (data) >= 30;
+}
+
+/* Stopped part way, then the same file again: it resumes, and every row is
+ * there once. Then updating matching records (upsert on Title, typecast
+ * on) changes them instead of adding rows. */
+static void
+test_import_resume (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GString) rows = g_string_new ("Title,Points\n");
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *state_path = g_build_filename (fixture->dir, "state.sqlite", NULL);
+  g_autofree char *fault = g_strdup_printf ("{\"count\":10000,\"delay_ms\":300,\"method\":\"POST\","
+                                            "\"path_prefix\":\"/v0/%s/\"}", fixture->base_id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarStore) store = hangar_store_open (state_path, HANGAR_STORE_STATE, &error);
+  g_autoptr(GHashTable) titles = NULL;
+  HangarImportDialog *dialog;
+  HangarImporter *importer;
+  guint64 stopped;
+  guint before;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 150; i++)
+    g_string_append_printf (rows, "Resumed %03u,%u\n", i, i % 10);
+  path = write_file (fixture, "resume.csv", rows->str);
+  file = g_file_new_for_path (path);
+  show (fixture, "Tasks");
+  before = count_records (fixture, "Tasks");
+
+  /* Writes answered slowly, so that Stop comes part way. */
+  hangar_test_sandbox_control (fixture->sandbox, "/__sandbox/faults", fault);
+  dialog = hangar_import_dialog_new (NULL, fixture->client, NULL, fixture->base_id, table_named (fixture, "Tasks"));
+  hangar_import_dialog_set_progress_store (dialog, store);
+  hangar_import_dialog_start (dialog, file);
+  wait_page (dialog, "mapping");
+  hangar_import_dialog_next (dialog);
+  wait_page (dialog, "preview");
+  hangar_import_dialog_next (dialog);
+  importer = hangar_import_dialog_get_importer (dialog);
+  hangar_test_wait_until (created_some, importer, "the first rows to be written");
+  hangar_import_dialog_stop (dialog);
+  wait_page (dialog, "report");
+  hangar_test_gui_wait_for_text (GTK_WIDGET (dialog), "Import Stopped");
+  g_assert_nonnull (strstr (hangar_import_dialog_get_text (dialog), "resumes where it stopped"));
+  stopped = hangar_importer_get_n_created (importer);
+  g_assert_cmpuint (stopped, <, 150);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  hangar_test_sandbox_control (fixture->sandbox, "/__sandbox/clear-faults", NULL);
+  g_assert_cmpuint (count_records (fixture, "Tasks"), <, before + 150);
+
+  /* Again: the earlier run is named, and the import resumes after it. */
+  dialog = hangar_import_dialog_new (NULL, fixture->client, NULL, fixture->base_id, table_named (fixture, "Tasks"));
+  hangar_import_dialog_set_progress_store (dialog, store);
+  hangar_import_dialog_start (dialog, file);
+  wait_page (dialog, "mapping");
+  {
+    LabelWait wait = { GTK_WIDGET (dialog), "Importing with the same settings resumes it without duplicating rows" };
+
+    hangar_test_wait_until (label_contains, &wait, "the note on the stopped import");
+  }
+  hangar_import_dialog_next (dialog);
+  wait_page (dialog, "preview");
+  hangar_import_dialog_next (dialog);
+  wait_page (dialog, "report");
+  importer = hangar_import_dialog_get_importer (dialog);
+  hangar_test_gui_wait_for_text (GTK_WIDGET (dialog), "Import Finished");
+  g_assert_cmpuint (hangar_importer_get_n_resumed (importer), >, 0);
+  g_assert_cmpuint (hangar_importer_get_n_failed (importer), ==, 0);
+  g_assert_nonnull (strstr (hangar_import_dialog_get_text (dialog), "Resumed after row"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpuint (count_records (fixture, "Tasks"), ==, before + 150);
+  titles = tasks_by_title (fixture);
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Resumed %03u", i);
+
+      g_assert_true (g_hash_table_contains (titles, title));
+    }
+  g_clear_pointer (&titles, g_hash_table_unref);
+
+  /* Upsert on Title with typecast: two rows match and change (one with a
+   * label Tasks does not have yet), one is new. */
+  {
+    const char *merge[] = { "Title", NULL };
+    g_autofree char *update_path = write_file (fixture, "update.csv",
+                                               "Title,Points,Labels\n"
+                                               "Resumed 000,99,chore\n"
+                                               "Resumed 001,98,\"chore,urgent\"\n"
+                                               "Brand new,1,\n");
+    g_autoptr(GFile) update = g_file_new_for_path (update_path);
+    JsonObject *fields;
+    JsonArray *labels;
+
+    dialog = hangar_import_dialog_new (NULL, fixture->client, NULL, fixture->base_id, table_named (fixture, "Tasks"));
+    hangar_import_dialog_set_progress_store (dialog, store);
+    hangar_import_dialog_start (dialog, update);
+    wait_page (dialog, "mapping");
+    hangar_import_dialog_set_upsert (dialog, merge);
+    hangar_import_dialog_set_typecast (dialog, TRUE);
+    hangar_import_dialog_next (dialog);
+    wait_page (dialog, "preview");
+    /* Typecast on: the unknown label is not marked as failing. */
+    g_assert_false (hangar_import_preview_row_fails (g_ptr_array_index (hangar_import_dialog_get_preview (dialog), 1)));
+    hangar_import_dialog_next (dialog);
+    wait_page (dialog, "report");
+    importer = hangar_import_dialog_get_importer (dialog);
+    g_assert_cmpuint (hangar_importer_get_n_updated (importer), ==, 2);
+    g_assert_cmpuint (hangar_importer_get_n_created (importer), ==, 1);
+    g_assert_cmpuint (hangar_importer_get_n_failed (importer), ==, 0);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+
+    g_assert_cmpuint (count_records (fixture, "Tasks"), ==, before + 151);
+    titles = tasks_by_title (fixture);
+    fields = g_hash_table_lookup (titles, "Resumed 000");
+    g_assert_cmpint (json_object_get_int_member (fields, "Points"), ==, 99);
+    fields = g_hash_table_lookup (titles, "Resumed 001");
+    g_assert_cmpint (json_object_get_int_member (fields, "Points"), ==, 98);
+    labels = json_object_get_array_member (fields, "Labels");
+    g_assert_cmpuint (json_array_get_length (labels), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (labels, 1), ==, "urgent");
+    g_assert_true (g_hash_table_contains (titles, "Brand new"));
+  }
+}
+
 static void
 test_import_hostile (Fixture       *fixture,
                      gconstpointer  data)
@@ -667,6 +832,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/csv/comments-scope", Fixture, NULL, fixture_set_up, test_comments_scope, fixture_tear_down);
   g_test_add ("/hangar/gui/csv/export", Fixture, NULL, fixture_set_up, test_export, fixture_tear_down);
   g_test_add ("/hangar/gui/csv/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
+  g_test_add ("/hangar/gui/csv/import-resume", Fixture, NULL, fixture_set_up, test_import_resume, fixture_tear_down);
   g_test_add ("/hangar/gui/csv/import-hostile", Fixture, NULL, fixture_set_up, test_import_hostile, fixture_tear_down);
 
   return g_test_run ();
