@@ -59,8 +59,8 @@ struct _HangarClient
   guint              deadline;         /* s one request may take, 0 = none */
   gboolean           pacing;
   guint64            n_requests;
-  GHashTable        *latency;          /* base id ("" for none) → gint64* µs, smoothed */
   GDateTime         *server_time;      /* the Date of the newest answer */
+  GHashTable        *latency;          /* base id ("" for none) → gint64* µs, smoothed */
 };
 
 /* One operation on the wire, with its retries (hangar-client-request.c). */

@@ -142,98 +142,27 @@ build_formula (const char  *formula,
 
 typedef struct
 {
-  HangarCsvFormatter *formatter;     /* CSV, NULL for JSON lines */
-  guint               max;
-  guint               printed;
-  GCancellable       *cancellable;   /* the fetch's */
-  GString            *out;
-  GQueue              pages;         /* CSV: pages waiting for their links' names */
-  gboolean            resolving;
-  GError             *error;         /* CSV: the names could not be read */
+  gboolean      csv;       /* CSV pages wait in `pages`; JSON lines are printed at once */
+  GQueue        pages;     /* GPtrArray of HangarRecord, CSV only */
+  guint         max;
+  guint         printed;
+  GCancellable *cancellable;
+  GString      *out;
 } ListPrinter;
 
 static void
-list_printer_print (ListPrinter *printer,
-                    GPtrArray   *records)
+list_printer_count (ListPrinter *printer)
 {
-  for (guint i = 0; i < records->len; i++)
-    {
-      HangarRecord *record = g_ptr_array_index (records, i);
-
-      if (printer->max > 0 && printer->printed >= printer->max)
-        break;
-      if (printer->formatter != NULL)
-        {
-          g_autoptr(GPtrArray) cells = hangar_csv_formatter_format_record (printer->formatter, record);
-
-          hangar_cli_print_csv_row_full ((const char * const *) cells->pdata, cells->len,
-                                         hangar_csv_formatter_get_cell_flags (printer->formatter));
-        }
-      else
-        {
-          g_string_truncate (printer->out, 0);
-          hangar_record_append_json (record, printer->out);
-          g_string_append_c (printer->out, '\n');
-          fwrite (printer->out->str, 1, printer->out->len, stdout);
-        }
-      printer->printed++;
-    }
-  fflush (stdout);
+  printer->printed++;
   if (printer->max > 0 && printer->printed >= printer->max)
     g_cancellable_cancel (printer->cancellable);
 }
 
-static void list_printer_resolve_next (ListPrinter *printer);
-
-static void
-list_printer_resolved_cb (GObject      *object,
-                          GAsyncResult *result,
-                          gpointer      user_data)
-{
-  ListPrinter *printer = user_data;
-  g_autoptr(GPtrArray) page = g_queue_pop_head (&printer->pages);
-
-  printer->resolving = FALSE;
-  if (!hangar_csv_formatter_resolve_finish (printer->formatter, result, &printer->error))
-    {
-      g_queue_clear_full (&printer->pages, (GDestroyNotify) g_ptr_array_unref);
-      g_cancellable_cancel (printer->cancellable);
-      return;
-    }
-  list_printer_print (printer, page);
-  list_printer_resolve_next (printer);
-}
-
-/* CSV: the names of the records a page links to are read before the page
- * is printed, one page at a time, in the order the pages came. */
-static void
-list_printer_resolve_next (ListPrinter *printer)
-{
-  if (printer->resolving || printer->error != NULL || g_queue_is_empty (&printer->pages))
-    return;
-  if (printer->max > 0 && printer->printed >= printer->max)
-    {
-      g_queue_clear_full (&printer->pages, (GDestroyNotify) g_ptr_array_unref);
-      return;
-    }
-  printer->resolving = TRUE;
-  hangar_csv_formatter_resolve_async (printer->formatter, g_queue_peek_head (&printer->pages), NULL,
-                                      list_printer_resolved_cb, printer);
-}
-
-/* The page is the fetch's: the printer keeps its records a while. */
-static GPtrArray *
-copy_page (GPtrArray *records)
-{
-  GPtrArray *copy = g_ptr_array_new_full (records->len, g_object_unref);
-
-  for (guint i = 0; i < records->len; i++)
-    g_ptr_array_add (copy, g_object_ref (g_ptr_array_index (records, i)));
-  return copy;
-}
-
 /* Each page as it arrives, exactly once per record (the fetch merges the
- * parts and restarted listings by id). */
+ * parts and restarted listings by id). A CSV page first needs the names of
+ * the records it links to, which takes requests of its own: it waits in a
+ * queue that records_list() empties, so this callback never runs the main
+ * loop (the next pages arrive meanwhile, and are queued in order). */
 static void
 print_page_cb (HangarFetch *fetch,
                GPtrArray   *records,
@@ -241,37 +170,62 @@ print_page_cb (HangarFetch *fetch,
 {
   ListPrinter *printer = user_data;
 
-  if (printer->formatter == NULL)
+  if (printer->csv)
     {
-      list_printer_print (printer, records);
+      /* The fetch lends the records for this call only. */
+      GPtrArray *page = g_ptr_array_new_full (records->len, g_object_unref);
+
+      for (guint i = 0; i < records->len; i++)
+        g_ptr_array_add (page, g_object_ref (g_ptr_array_index (records, i)));
+      g_queue_push_tail (&printer->pages, page);
       return;
     }
-  if (printer->error != NULL)
-    return;
-  g_queue_push_tail (&printer->pages, copy_page (records));
-  list_printer_resolve_next (printer);
-}
-
-/* Until every page given to the printer is printed (or given up). */
-static void
-list_printer_drain (ListPrinter *printer)
-{
-  while (printer->resolving || (printer->error == NULL && !g_queue_is_empty (&printer->pages) &&
-                                !(printer->max > 0 && printer->printed >= printer->max)))
+  for (guint i = 0; i < records->len; i++)
     {
-      list_printer_resolve_next (printer);
-      if (printer->resolving)
-        g_main_context_iteration (NULL, TRUE);
+      if (printer->max > 0 && printer->printed >= printer->max)
+        break;
+      g_string_truncate (printer->out, 0);
+      hangar_record_append_json (g_ptr_array_index (records, i), printer->out);
+      g_string_append_c (printer->out, '\n');
+      fwrite (printer->out->str, 1, printer->out->len, stdout);
+      list_printer_count (printer);
     }
-  g_queue_clear_full (&printer->pages, (GDestroyNotify) g_ptr_array_unref);
+  fflush (stdout);
 }
 
-static int
-list_printer_fail (ListPrinter *printer)
+/* Prints the queued CSV pages, resolving each page's linked-record names
+ * first (src/api/hangar-csv-formatter.h). */
+static gboolean
+print_csv_pages (ListPrinter         *printer,
+                 HangarCsvFormatter  *formatter,
+                 GError             **error)
 {
-  g_autoptr(GError) error = g_steal_pointer (&printer->error);
+  GPtrArray *page;
 
-  return hangar_cli_report_error (error);
+  while ((page = g_queue_pop_head (&printer->pages)) != NULL)
+    {
+      g_autoptr(GPtrArray) records = page;
+      g_autoptr(GAsyncResult) resolved = NULL;
+
+      if (printer->max > 0 && printer->printed >= printer->max)
+        continue;
+      hangar_csv_formatter_resolve_async (formatter, records, NULL, hangar_cli_wait_callback, &resolved);
+      if (!hangar_csv_formatter_resolve_finish (formatter, hangar_cli_wait (&resolved), error))
+        return FALSE;
+      for (guint i = 0; i < records->len; i++)
+        {
+          g_autoptr(GPtrArray) cells = NULL;
+
+          if (printer->max > 0 && printer->printed >= printer->max)
+            break;
+          cells = hangar_csv_formatter_format_record (formatter, g_ptr_array_index (records, i));
+          hangar_cli_print_csv_row_full ((const char * const *) cells->pdata, cells->len,
+                                         hangar_csv_formatter_get_cell_flags (formatter));
+          list_printer_count (printer);
+        }
+      fflush (stdout);
+    }
+  return TRUE;
 }
 
 static int
@@ -287,8 +241,8 @@ records_list (HangarCliGlobals  *globals,
   g_auto(GStrv) where = NULL;
   int max = 0;
   int page_size = 0;
-  int partitions = 0;
   gboolean no_guard = FALSE;
+  int partitions = 0;
   GOptionEntry entries[] = {
     { "formula", 0, 0, G_OPTION_ARG_STRING, &formula, "Only records for which the formula is true", "FORMULA" },
     { "where", 0, 0, G_OPTION_ARG_STRING_ARRAY, &where, "Only records whose FIELD equals VALUE, quoted safely (repeatable; AND)", "FIELD=VALUE" },
@@ -309,11 +263,11 @@ records_list (HangarCliGlobals  *globals,
   g_autoptr(HangarClient) client = NULL;
   g_autoptr(HangarListOptions) options = hangar_list_options_new ();
   g_autoptr(GPtrArray) columns = NULL;
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(HangarCsvFormatter) formatter = NULL;
   g_autoptr(HangarFetch) fetch = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GPtrArray) tables = NULL;
-  g_autoptr(HangarCsvFormatter) formatter = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = g_string_sized_new (1024);
   g_autofree char *full_formula = NULL;
@@ -390,7 +344,7 @@ records_list (HangarCliGlobals  *globals,
    * the fetch reads several parts of the table at once, and restarts an
    * expired listing without printing a record twice. A listing that never
    * ends stops with an error rather than ask for ever (HangarFetch). */
-  printer.formatter = formatter;
+  printer.csv = csv;
   printer.max = (guint) max;
   printer.cancellable = cancellable;
   printer.out = out;
@@ -399,11 +353,28 @@ records_list (HangarCliGlobals  *globals,
   hangar_fetch_set_partitions (fetch, (guint) partitions);
   hangar_fetch_set_page_func (fetch, print_page_cb, &printer, NULL);
   hangar_fetch_run_async (fetch, cancellable, hangar_cli_wait_callback, &result);
-  if (!hangar_fetch_run_finish (fetch, hangar_cli_wait (&result), &error))
+  /* CSV pages are printed here, in the order they came, while the fetch
+   * goes on; the fetch's own error (if any) comes after every page that
+   * arrived before it. */
+  while (result == NULL || !g_queue_is_empty (&printer.pages))
     {
-      list_printer_drain (&printer);
-      if (printer.error != NULL)
-        return list_printer_fail (&printer);
+      g_autoptr(GError) print_error = NULL;
+
+      if (g_queue_is_empty (&printer.pages))
+        {
+          g_main_context_iteration (NULL, TRUE);
+          continue;
+        }
+      if (!print_csv_pages (&printer, formatter, &print_error))
+        {
+          g_cancellable_cancel (cancellable);
+          hangar_cli_wait (&result);
+          g_queue_clear_full (&printer.pages, (GDestroyNotify) g_ptr_array_unref);
+          return hangar_cli_report_error (print_error);
+        }
+    }
+  if (!hangar_fetch_run_finish (fetch, result, &error))
+    {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && max > 0 && printer.printed >= (guint) max)
         return HANGAR_CLI_EXIT_OK;
       if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE))
@@ -411,10 +382,7 @@ records_list (HangarCliGlobals  *globals,
                                 printer.printed, printer.printed == 1 ? "" : "s");
       return hangar_cli_report_error (error);
     }
-  list_printer_drain (&printer);
-  if (printer.error != NULL)
-    return list_printer_fail (&printer);
-  if (hangar_fetch_get_fallback_reason (fetch) != NULL)
+  if (fetch != NULL && hangar_fetch_get_fallback_reason (fetch) != NULL)
     g_debug ("records list: %s", hangar_fetch_get_fallback_reason (fetch));
 
   return HANGAR_CLI_EXIT_OK;
