@@ -4,7 +4,7 @@
 1. po/POTFILES.in lists every file xgettext finds a translatable string in
    (the C and .ui files under src/, with the keywords meson's glib preset
    gives it, and the desktop file, metainfo and schema under data/), and
-   every file it lists exists.
+   every file it lists exists, and xgettext reads every C format whole.
 2. In the .ui files, every property a user reads (label, title, tooltip…)
    with words in it is marked translatable="yes" — or says
    translatable="no" on purpose.
@@ -54,6 +54,11 @@ def xgettext(paths, output, cwd):
     if r.returncode != 0:
         fail("xgettext failed on %s:\n%s" % (" ".join(paths), r.stderr))
         return False
+    # A format pasted together from a macro (G_GUINT64_FORMAT) reaches
+    # translators cut off; PRIu64 is the one gettext understands.
+    for line in r.stderr.splitlines():
+        if "not a valid C format string" in line:
+            fail(line + " (use PRIu64 or format the number first)")
     return True
 
 

@@ -278,6 +278,9 @@ def main():
                     lambda tree: edit(tree, "po/de.po", 'msgid "Airtable Client"', '#, fuzzy\nmsgid "Airtable Client"'))
             tr_case("a translation with the wrong placeholders", "msgfmt --check",
                     lambda tree: edit(tree, "po/fr.po", 'msgstr "Échec\u00a0: %s"', 'msgstr "Échec\u00a0: %d"'))
+            tr_case("a format xgettext cannot read whole", "not a valid C format string",
+                    lambda tree: open(os.path.join(tree, "src", "gui", "hangar-window.c"), "a").write(
+                        'static char *rows (guint64 n) { return g_strdup_printf (_("%" G_GUINT64_FORMAT " rows"), n); }\n'))
             tr_case("no plural forms header", "msgfmt --check",
                     lambda tree: edit(tree, "po/de.po", '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', ""))
 
