@@ -1,7 +1,7 @@
 /* test-shortcuts.c — the shortcuts window (Ctrl+?) lists every shortcut:
  * each accelerator the application sets for an action, and each key that
- * the window, the record grid, the base page and the dialogs bind in their
- * classes
+ * the window, the record grid, the comments panel, the base page and the
+ * dialogs bind in their classes
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,7 +13,10 @@
 #include "hangar-add-account-dialog.h"
 #include "hangar-application-private.h"
 #include "hangar-base-page.h"
+#include "hangar-comments-panel.h"
+#include "hangar-export-dialog.h"
 #include "hangar-field-dialog.h"
+#include "hangar-import-dialog.h"
 #include "hangar-record-grid.h"
 #include "hangar-table-dialog.h"
 #include "hangar-test-gui.h"
@@ -180,15 +183,19 @@ check_shortcuts (Run *run)
   {
     GtkWidget *grid = g_object_ref_sink (hangar_record_grid_new ());
     GtkWidget *page = g_object_ref_sink (hangar_base_page_new ());
+    GtkWidget *comments = g_object_ref_sink (g_object_new (HANGAR_TYPE_COMMENTS_PANEL, NULL));
 
     check_widget_bindings (grid, listed);
     check_widget_bindings (page, listed);
+    check_widget_bindings (comments, listed);
     g_object_unref (grid);
     g_object_unref (page);
+    g_object_unref (comments);
   }
   {
     const GType dialogs[] = {
       HANGAR_TYPE_ADD_ACCOUNT_DIALOG, HANGAR_TYPE_TABLE_DIALOG, HANGAR_TYPE_FIELD_DIALOG,
+      HANGAR_TYPE_IMPORT_DIALOG, HANGAR_TYPE_EXPORT_DIALOG,
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (dialogs); i++)
