@@ -20,6 +20,7 @@
 #include "hangar-request-info.h"
 #include "hangar-client.h"
 #include "hangar-record-list.h"
+#include "hangar-fetch.h"
 
 /* models and formula builder */
 #include "hangar-base.h"

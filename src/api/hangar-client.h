@@ -72,6 +72,8 @@ HangarRateState   *hangar_client_get_token_rate_state (HangarClient       *self)
 void               hangar_client_cancel_all          (HangarClient        *self);
 guint64            hangar_client_get_n_requests      (HangarClient        *self);
 GDateTime         *hangar_client_dup_server_time     (HangarClient        *self);
+gint64             hangar_client_get_latency_us      (HangarClient        *self,
+                                                      const char          *base_id);
 
 /* ---- records (src/api/README.md, "Records") ---- */
 

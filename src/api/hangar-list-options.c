@@ -201,6 +201,16 @@ hangar_list_options_get_formula (const HangarListOptions *self)
   return self->formula;
 }
 
+/* Whether the records' order (or which ones come first) is part of what
+ * was asked for: a sort, a view or a cap on the count. */
+gboolean
+hangar_list_options_get_ordered (const HangarListOptions *self)
+{
+  if (self == NULL)
+    return FALSE;
+  return self->sort_fields->len > 0 || self->view != NULL || self->max_records > 0;
+}
+
 guint
 hangar_list_options_get_max_records (const HangarListOptions *self)
 {

@@ -34,7 +34,7 @@ static const char usage_text[] =
   "               the new or changed table or field as a JSON line\n"
   "  records list BASE TABLE [--formula F] [--where FIELD=VALUE]…\n"
   "               [--sort FIELD | --sort -FIELD]… [--field F]… [--view V]\n"
-  "               [--max N] [--page-size N] [--format jsonl|csv]\n"
+  "               [--max N] [--page-size N] [--partitions N] [--format jsonl|csv]\n"
   "               [--no-formula-guard]   (CSV: see README, \"CSV files\")\n"
   "  records get BASE TABLE RECORD\n"
   "  records create|update|replace|upsert BASE TABLE [--merge-on FIELD]…\n"

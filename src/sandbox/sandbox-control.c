@@ -155,6 +155,7 @@ sandbox_control_handle (SandboxServer     *self,
       json_object_set_int_member (reply, "exchanges",
                                   self->oauth != NULL ? (gint64) sandbox_oauth_get_exchange_count (self->oauth) : 0);
       json_object_set_int_member (reply, "rate_limited", (gint64) self->rate_limited);
+      json_object_set_int_member (reply, "connections", (gint64) self->connections);
       json_object_set_int_member (reply, "iterators", g_hash_table_size (self->iterators));
       json_object_set_int_member (reply, "latency_ms", self->config.latency_ms);
       json_object_set_int_member (reply, "latency_jitter_ms", self->config.latency_jitter_ms);
@@ -256,6 +257,7 @@ sandbox_control_handle (SandboxServer     *self,
       self->held_total = 0;
       self->max_in_flight = self->held->len;
       self->rate_limited = 0;
+      self->connections = 0;
       g_hash_table_remove_all (self->by_status);
       g_hash_table_remove_all (self->by_user);
       sandbox_respond_object (msg, 200, reply);

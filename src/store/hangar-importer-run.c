@@ -575,13 +575,16 @@ send_batch (HangarImporter *self,
       batch->anchor = g_strdup (newest);
     }
   batch->sent = TRUE;
+  /* Never cancelled: a write cut off in flight may still be applied after
+   * the check that looks for it (a server that handles it late), so Stop
+   * lets it end and learns what it did. */
   if (self->plan->upsert)
     hangar_client_upsert_records_async (self->client, self->base_id, hangar_table_get_id (self->table),
                                         (const char * const *) self->plan->merge_ids, items, flags,
-                                        self->cancellable, sent_cb, op);
+                                        NULL, sent_cb, op);
   else
     hangar_client_create_records_async (self->client, self->base_id, hangar_table_get_id (self->table),
-                                        items, flags, self->cancellable, sent_cb, op);
+                                        items, flags, NULL, sent_cb, op);
 }
 
 static gboolean

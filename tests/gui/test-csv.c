@@ -13,6 +13,7 @@
 #include "hangar-client.h"
 #include "hangar-comments-panel.h"
 #include "hangar-export-dialog.h"
+#include "hangar-filter-editor.h"
 #include "hangar-import-dialog.h"
 #include "hangar-record-detail.h"
 #include "hangar-record-grid-private.h"
@@ -410,8 +411,12 @@ test_export (Fixture       *fixture,
   guint n;
 
   show (fixture, "Tasks");
-  /* What the grid shows: sorted by Points (descending), "Due" hidden, and
-   * "Points" moved to the front. */
+  /* What the grid shows: filtered on Points > 3, sorted by Points
+   * (descending), "Due" hidden, and "Points" moved to the front. */
+  hangar_filter_editor_add_condition (hangar_record_grid_get_filter_editor (fixture->grid), "Points",
+                                      HANGAR_FILTER_GT, "3");
+  hangar_filter_editor_apply (hangar_record_grid_get_filter_editor (fixture->grid));
+  wait_reload (fixture->grid);
   hangar_sort_editor_add_sort (hangar_record_grid_get_sort_editor (fixture->grid), "Points", TRUE);
   wait_reload (fixture->grid);
   hangar_record_grid_set_field_visible (fixture->grid, "Due", FALSE);
@@ -435,8 +440,15 @@ test_export (Fixture       *fixture,
   g_assert_nonnull (dialog);
   hangar_test_wait_until (dialog_finished, dialog, "the export to finish");
   g_assert_null (hangar_export_dialog_get_error (dialog));
+  /* Every record the filter lets through (not only the loaded ones), in
+   * the grid's order. */
+  ids = hangar_test_sandbox_list_ids (fixture->sandbox, fixture->base_id, "Tasks",
+                                      "filterByFormula=%7BPoints%7D%3E3"
+                                      "&sort%5B0%5D%5Bfield%5D=Points&sort%5B0%5D%5Bdirection%5D=desc");
+  g_assert_cmpuint (ids->len, >, 0);
+  g_assert_cmpuint (ids->len, <, count_records (fixture, "Tasks"));
   {
-    g_autofree char *done = g_strdup_printf ("Exported %u records", count_records (fixture, "Tasks"));
+    g_autofree char *done = g_strdup_printf ("Exported %u records", ids->len);
 
     hangar_test_gui_wait_for_text (GTK_WIDGET (dialog), done);
   }
@@ -447,12 +459,18 @@ test_export (Fixture       *fixture,
   lines = g_strsplit (contents + 3, "\r\n", -1);
   g_assert_null (strstr (lines[0], "Due"));
   g_assert_true (g_str_has_prefix (lines[0], "Points,Title,Project,Assignee,Done,"));
-  /* Every record, in the grid's order, linked records by name. */
-  ids = hangar_test_sandbox_list_ids (fixture->sandbox, fixture->base_id, "Tasks",
-                                      "sort%5B0%5D%5Bfield%5D=Points&sort%5B0%5D%5Bdirection%5D=desc");
+  /* Linked records by name. */
   n = g_strv_length (lines);
   g_assert_cmpuint (n, ==, ids->len + 2);   /* the header, then "" after the last CRLF */
   g_assert_cmpstr (lines[n - 1], ==, "");
+  /* Each row passes the filter, in the sort's order. */
+  for (guint i = 1; i + 1 < n; i++)
+    {
+      guint64 points = g_ascii_strtoull (lines[i], NULL, 10);
+
+      g_assert_cmpuint (points, >, 3);
+      g_assert_cmpuint (points, <=, g_ascii_strtoull (lines[i - 1 > 0 ? i - 1 : 1], NULL, 10));
+    }
   g_assert_true (g_str_has_prefix (lines[1], "13,Migrate warehouse,Data platform,\"Sam Okafor,Priya Patel\",,24:00,chore,"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
@@ -617,6 +635,171 @@ test_import (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* Title → its record's fields, for every record of Tasks, page by page;
+ * a title seen twice aborts the test. */
+static GHashTable *
+tasks_by_title (Fixture *fixture)
+{
+  GHashTable *titles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  g_autofree char *offset = NULL;
+
+  do
+    {
+      g_autofree char *escaped = offset != NULL ? g_uri_escape_string (offset, NULL, FALSE) : NULL;
+      g_autofree char *path = g_strdup_printf ("/v0/%s/Tasks?pageSize=100%s%s", fixture->base_id,
+                                               escaped != NULL ? "&offset=" : "", escaped != NULL ? escaped : "");
+      g_autoptr(JsonNode) page = hangar_test_sandbox_get (fixture->sandbox, path);
+      JsonObject *object = json_node_get_object (page);
+      JsonArray *records = json_object_get_array_member (object, "records");
+
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        {
+          JsonObject *fields = json_object_get_object_member (json_array_get_object_element (records, i), "fields");
+          const char *title = json_object_get_string_member_with_default (fields, "Title", NULL);
+
+          if (title == NULL)
+            continue;
+          if (g_hash_table_contains (titles, title))
+            g_error ("“%s” was imported twice", title);
+          g_hash_table_insert (titles, g_strdup (title), json_object_ref (fields));
+        }
+      g_free (offset);
+      offset = g_strdup (json_object_get_string_member_with_default (object, "offset", NULL));
+    }
+  while (offset != NULL);
+  return titles;
+}
+
+static gboolean
+created_some (gpointer data)
+{
+  return hangar_importer_get_n_created (data) >= 30;
+}
+
+/* Stopped part way, then the same file again: it resumes, and every row is
+ * there once. Then updating matching records (upsert on Title, typecast
+ * on) changes them instead of adding rows. */
+static void
+test_import_resume (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GString) rows = g_string_new ("Title,Points\n");
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *state_path = g_build_filename (fixture->dir, "state.sqlite", NULL);
+  g_autofree char *fault = g_strdup_printf ("{\"count\":10000,\"delay_ms\":300,\"method\":\"POST\","
+                                            "\"path_prefix\":\"/v0/%s/\"}", fixture->base_id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarStore) store = hangar_store_open (state_path, HANGAR_STORE_STATE, &error);
+  g_autoptr(GHashTable) titles = NULL;
+  HangarImportDialog *dialog;
+  HangarImporter *importer;
+  guint64 stopped;
+  guint before;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 150; i++)
+    g_string_append_printf (rows, "Resumed %03u,%u\n", i, i % 10);
+  path = write_file (fixture, "resume.csv", rows->str);
+  file = g_file_new_for_path (path);
+  show (fixture, "Tasks");
+  before = count_records (fixture, "Tasks");
+
+  /* Writes answered slowly, so that Stop comes part way. */
+  hangar_test_sandbox_control (fixture->sandbox, "/__sandbox/faults", fault);
+  dialog = hangar_import_dialog_new (NULL, fixture->client, NULL, fixture->base_id, table_named (fixture, "Tasks"));
+  hangar_import_dialog_set_progress_store (dialog, store);
+  hangar_import_dialog_start (dialog, file);
+  wait_page (dialog, "mapping");
+  hangar_import_dialog_next (dialog);
+  wait_page (dialog, "preview");
+  hangar_import_dialog_next (dialog);
+  importer = hangar_import_dialog_get_importer (dialog);
+  hangar_test_wait_until (created_some, importer, "the first rows to be written");
+  hangar_import_dialog_stop (dialog);
+  wait_page (dialog, "report");
+  hangar_test_gui_wait_for_text (GTK_WIDGET (dialog), "Import Stopped");
+  g_assert_nonnull (strstr (hangar_import_dialog_get_text (dialog), "resumes where it stopped"));
+  stopped = hangar_importer_get_n_created (importer);
+  g_assert_cmpuint (stopped, <, 150);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  hangar_test_sandbox_control (fixture->sandbox, "/__sandbox/clear-faults", NULL);
+  g_assert_cmpuint (count_records (fixture, "Tasks"), <, before + 150);
+
+  /* Again: the earlier run is named, and the import resumes after it. */
+  dialog = hangar_import_dialog_new (NULL, fixture->client, NULL, fixture->base_id, table_named (fixture, "Tasks"));
+  hangar_import_dialog_set_progress_store (dialog, store);
+  hangar_import_dialog_start (dialog, file);
+  wait_page (dialog, "mapping");
+  {
+    LabelWait wait = { GTK_WIDGET (dialog), "Importing with the same settings resumes it without duplicating rows" };
+
+    hangar_test_wait_until (label_contains, &wait, "the note on the stopped import");
+  }
+  hangar_import_dialog_next (dialog);
+  wait_page (dialog, "preview");
+  hangar_import_dialog_next (dialog);
+  wait_page (dialog, "report");
+  importer = hangar_import_dialog_get_importer (dialog);
+  hangar_test_gui_wait_for_text (GTK_WIDGET (dialog), "Import Finished");
+  g_assert_cmpuint (hangar_importer_get_n_resumed (importer), >, 0);
+  g_assert_cmpuint (hangar_importer_get_n_failed (importer), ==, 0);
+  g_assert_nonnull (strstr (hangar_import_dialog_get_text (dialog), "Resumed after row"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpuint (count_records (fixture, "Tasks"), ==, before + 150);
+  titles = tasks_by_title (fixture);
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Resumed %03u", i);
+
+      g_assert_true (g_hash_table_contains (titles, title));
+    }
+  g_clear_pointer (&titles, g_hash_table_unref);
+
+  /* Upsert on Title with typecast: two rows match and change (one with a
+   * label Tasks does not have yet), one is new. */
+  {
+    const char *merge[] = { "Title", NULL };
+    g_autofree char *update_path = write_file (fixture, "update.csv",
+                                               "Title,Points,Labels\n"
+                                               "Resumed 000,99,chore\n"
+                                               "Resumed 001,98,\"chore,urgent\"\n"
+                                               "Brand new,1,\n");
+    g_autoptr(GFile) update = g_file_new_for_path (update_path);
+    JsonObject *fields;
+    JsonArray *labels;
+
+    dialog = hangar_import_dialog_new (NULL, fixture->client, NULL, fixture->base_id, table_named (fixture, "Tasks"));
+    hangar_import_dialog_set_progress_store (dialog, store);
+    hangar_import_dialog_start (dialog, update);
+    wait_page (dialog, "mapping");
+    hangar_import_dialog_set_upsert (dialog, merge);
+    hangar_import_dialog_set_typecast (dialog, TRUE);
+    hangar_import_dialog_next (dialog);
+    wait_page (dialog, "preview");
+    /* Typecast on: the unknown label is not marked as failing. */
+    g_assert_false (hangar_import_preview_row_fails (g_ptr_array_index (hangar_import_dialog_get_preview (dialog), 1)));
+    hangar_import_dialog_next (dialog);
+    wait_page (dialog, "report");
+    importer = hangar_import_dialog_get_importer (dialog);
+    g_assert_cmpuint (hangar_importer_get_n_updated (importer), ==, 2);
+    g_assert_cmpuint (hangar_importer_get_n_created (importer), ==, 1);
+    g_assert_cmpuint (hangar_importer_get_n_failed (importer), ==, 0);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+
+    g_assert_cmpuint (count_records (fixture, "Tasks"), ==, before + 151);
+    titles = tasks_by_title (fixture);
+    fields = g_hash_table_lookup (titles, "Resumed 000");
+    g_assert_cmpint (json_object_get_int_member (fields, "Points"), ==, 99);
+    fields = g_hash_table_lookup (titles, "Resumed 001");
+    g_assert_cmpint (json_object_get_int_member (fields, "Points"), ==, 98);
+    labels = json_object_get_array_member (fields, "Labels");
+    g_assert_cmpuint (json_array_get_length (labels), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (labels, 1), ==, "urgent");
+    g_assert_true (g_hash_table_contains (titles, "Brand new"));
+  }
+}
+
 static void
 test_import_hostile (Fixture       *fixture,
                      gconstpointer  data)
@@ -649,6 +832,7 @@ main (int   argc,
   g_test_add ("/hangar/gui/csv/comments-scope", Fixture, NULL, fixture_set_up, test_comments_scope, fixture_tear_down);
   g_test_add ("/hangar/gui/csv/export", Fixture, NULL, fixture_set_up, test_export, fixture_tear_down);
   g_test_add ("/hangar/gui/csv/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
+  g_test_add ("/hangar/gui/csv/import-resume", Fixture, NULL, fixture_set_up, test_import_resume, fixture_tear_down);
   g_test_add ("/hangar/gui/csv/import-hostile", Fixture, NULL, fixture_set_up, test_import_hostile, fixture_tear_down);
 
   return g_test_run ();
