@@ -4,6 +4,8 @@
 #   base-page-narrow, field-dialog, activity, console, overview,
 #   import-preview  →  data/screenshots/
 # Usage: build-aux/hangar-screenshots.sh [BUILD_DIR] [OUT_DIR]
+# With LANGUAGE set (e.g. LANGUAGE=de), in that language, from the
+# translations built in BUILD_DIR: for checking a translation in the window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +33,7 @@ export HANGAR_SANDBOX="$PWD/$build/src/sandbox/hangar-sandbox"
 # The tool is not next to the consent module as `hangar` is: name it.
 export HANGAR_CONSENT_MODULE="$PWD/$build/src/gui/libhangar-consent.so"
 export LANG=C.UTF-8 NO_AT_BRIDGE=1
+export HANGAR_LOCALEDIR="$PWD/$build/po"
 
 # The tool runs the application as `hangar --sandbox` does (tests/gui/hangar-screenshots.c).
 xvfb-run -a -s "-screen 0 1280x900x24" \

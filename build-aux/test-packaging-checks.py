@@ -228,6 +228,62 @@ def main():
             f.write(re.sub(r"<default>\d+</default>", "<default>wide</default>", schema, count=1))
         expect("glib-compile-schemas --strict: a default of the wrong type",
                ["glib-compile-schemas", "--strict", "--dry-run", d], False)
+
+        # --- the translations --------------------------------------------------
+        # A copy of what check-translations.py reads (src, data, po), broken
+        # one way per case.
+        if all(shutil.which(t) for t in ("xgettext", "msgfmt", "msgmerge")):
+            def tr_case(name, needle, mutate=None):
+                tree = os.path.join(tmp, "tr-" + re.sub(r"\W+", "-", name))
+                for part in ("src", "data", "po"):
+                    shutil.copytree(os.path.join(a.source_root, part), os.path.join(tree, part),
+                                    ignore=shutil.ignore_patterns("screenshots", "*.pot"))
+                if mutate:
+                    mutate(tree)
+                expect("translations: " + name,
+                       [py, os.path.join(aux, "check-translations.py"), tree], mutate is None, needle)
+
+            def edit(tree, rel, old, new, count=1):
+                path = os.path.join(tree, rel)
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+                assert old in text, (rel, old)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text.replace(old, new, count))
+
+            def unlist(rel):
+                return lambda tree: edit(tree, "po/POTFILES.in", rel + "\n", "")
+
+            def new_string(tree):
+                edit(tree, "src/gui/hangar-window.ui", 'translatable="yes">No Accounts Yet<',
+                     'translatable="yes">No Accounts Here Yet<')
+
+            tr_case("the real tree", None)
+            tr_case("a C file missing from POTFILES.in", "missing src/gui/hangar-window.c",
+                    unlist("src/gui/hangar-window.c"))
+            tr_case("the desktop file missing from POTFILES.in", "missing data/",
+                    unlist("data/%s.desktop.in.in" % base_id))
+            tr_case("a listed file that does not exist", "does not exist",
+                    lambda tree: open(os.path.join(tree, "po", "POTFILES.in"), "a").write("src/gui/gone.c\n"))
+            tr_case("a shown label not marked", "not marked",
+                    lambda tree: edit(tree, "src/gui/hangar-window.ui",
+                                      '<property name="title" translatable="yes">No Accounts Yet</property>',
+                                      '<property name="title">No Accounts Yet</property>'))
+            tr_case("a new string nobody translated", "untranslated", new_string)
+            tr_case("a language without its .po", "po/it.po is missing",
+                    lambda tree: open(os.path.join(tree, "po", "LINGUAS"), "a").write("it\n"))
+            tr_case("an untranslated message", "1 untranslated",
+                    lambda tree: edit(tree, "po/de.po", 'msgstr "Airtable-Client"', 'msgstr ""'))
+            tr_case("a fuzzy message", "1 fuzzy",
+                    lambda tree: edit(tree, "po/de.po", 'msgid "Airtable Client"', '#, fuzzy\nmsgid "Airtable Client"'))
+            tr_case("a translation with the wrong placeholders", "msgfmt --check",
+                    lambda tree: edit(tree, "po/fr.po", 'msgstr "Échec\u00a0: %s"', 'msgstr "Échec\u00a0: %d"'))
+            tr_case("a format xgettext cannot read whole", "not a valid C format string",
+                    lambda tree: open(os.path.join(tree, "src", "gui", "hangar-window.c"), "a").write(
+                        'static char *rows (guint64 n) { return g_strdup_printf (_("%" G_GUINT64_FORMAT " rows"), n); }\n'))
+            tr_case("no plural forms header", "msgfmt --check",
+                    lambda tree: edit(tree, "po/de.po", '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', ""))
+
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "hangar-error.h"
@@ -57,7 +58,8 @@ static const char * const hues[] = {
   "blue", "cyan", "teal", "green", "yellow", "orange", "red", "pink", "purple", "gray",
 };
 static const char * const hue_words[] = {
-  "Blue", "Cyan", "Teal", "Green", "Yellow", "Orange", "Red", "Pink", "Purple", "Gray",
+  N_("Blue"), N_("Cyan"), N_("Teal"), N_("Green"), N_("Yellow"),
+  N_("Orange"), N_("Red"), N_("Pink"), N_("Purple"), N_("Gray"),
 };
 
 static const char * const choice_colors[] = {
@@ -85,16 +87,17 @@ static const char * const duration_formats[] = {
 };
 static const char * const date_format_names[] = { "local", "friendly", "us", "european", "iso", NULL };
 static const char * const date_format_patterns[] = { "l", "LL", "M/D/YYYY", "D/M/YYYY", "YYYY-MM-DD", NULL };
+/* Airtable's names for its formats, each with what it shows. */
 static const char * const date_format_words[] = {
-  "Local (3/5/2024 or 5/3/2024, by the viewer's locale)",
-  "Friendly (March 5, 2024)",
-  "US (3/5/2024)",
-  "European (5/3/2024)",
-  "ISO (2024-03-05)",
+  N_("Local (3/5/2024 or 5/3/2024, by the viewer's locale)"),
+  N_("Friendly (March 5, 2024)"),
+  N_("US (3/5/2024)"),
+  N_("European (5/3/2024)"),
+  N_("ISO (2024-03-05)"),
 };
 static const char * const time_format_names[] = { "12hour", "24hour", NULL };
 static const char * const time_format_patterns[] = { "h:mma", "HH:mm", NULL };
-static const char * const time_format_words[] = { "12-hour (3:30pm)", "24-hour (15:30)" };
+static const char * const time_format_words[] = { N_("12-hour (3:30pm)"), N_("24-hour (15:30)") };
 
 /* ---- vocabularies ---- */
 
@@ -176,13 +179,13 @@ hangar_field_describe_color (const char *color)
         continue;
       shade = color + strlen (hues[i]);
       if (strcmp (shade, "Light2") == 0)
-        return g_strdup_printf ("%s, lightest", hue_words[i]);
+        return g_strdup_printf (_("%s, lightest"), _(hue_words[i]));
       if (strcmp (shade, "Light1") == 0)
-        return g_strdup_printf ("%s, light", hue_words[i]);
+        return g_strdup_printf (_("%s, light"), _(hue_words[i]));
       if (strcmp (shade, "Bright") == 0)
-        return g_strdup_printf ("%s, bright", hue_words[i]);
+        return g_strdup_printf (_("%s, bright"), _(hue_words[i]));
       if (strcmp (shade, "Dark1") == 0)
-        return g_strdup_printf ("%s, dark", hue_words[i]);
+        return g_strdup_printf (_("%s, dark"), _(hue_words[i]));
     }
   return g_strdup (color);
 }
@@ -191,10 +194,12 @@ const char *
 hangar_field_describe_icon (const char *icon)
 {
   static const char * const names[] = { "check", "xCheckbox", "star", "heart", "thumbsUp", "flag", "dot", NULL };
-  static const char * const words[] = { "Check mark", "Cross", "Star", "Heart", "Thumbs up", "Flag", "Dot" };
+  static const char * const words[] = {
+    N_("Check mark"), N_("Cross"), N_("Star"), N_("Heart"), N_("Thumbs up"), N_("Flag"), N_("Dot"),
+  };
   int i = index_of (names, icon);
 
-  return i >= 0 ? words[i] : icon;
+  return i >= 0 ? _(words[i]) : icon;
 }
 
 const char *
@@ -202,7 +207,7 @@ hangar_field_describe_date_format (const char *name)
 {
   int i = index_of (date_format_names, name);
 
-  return i >= 0 ? date_format_words[i] : name;
+  return i >= 0 ? _(date_format_words[i]) : name;
 }
 
 const char *
@@ -210,7 +215,7 @@ hangar_field_describe_time_format (const char *name)
 {
   int i = index_of (time_format_names, name);
 
-  return i >= 0 ? time_format_words[i] : name;
+  return i >= 0 ? _(time_format_words[i]) : name;
 }
 
 const char *
@@ -219,7 +224,7 @@ hangar_field_describe_time_zone (const char *zone)
   if (g_strcmp0 (zone, "utc") == 0)
     return "UTC";
   if (g_strcmp0 (zone, "client") == 0)
-    return "Each viewer's own time zone";
+    return _("Each viewer's own time zone");
   return zone;
 }
 
@@ -371,9 +376,9 @@ static char *
 precision_words (gint64 precision)
 {
   if (precision == 0)
-    return g_strdup ("Whole numbers");
-  return g_strdup_printf (precision == 1 ? "%" G_GINT64_FORMAT " decimal place"
-                                         : "%" G_GINT64_FORMAT " decimal places", precision);
+    return g_strdup (_("Whole numbers"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d decimal place", "%d decimal places", (gulong) precision),
+                          (int) CLAMP (precision, 0, G_MAXINT));
 }
 
 typedef struct
@@ -406,13 +411,13 @@ describe_date (GPtrArray  *lines,
   const char *zone = member_string (options, "timeZone");
 
   if (member_string (date_format, "name") != NULL)
-    g_ptr_array_add (lines, g_strdup_printf ("Date format: %s",
+    g_ptr_array_add (lines, g_strdup_printf (_("Date format: %s"),
                                              hangar_field_describe_date_format (member_string (date_format, "name"))));
   if (member_string (time_format, "name") != NULL)
-    g_ptr_array_add (lines, g_strdup_printf ("Time format: %s",
+    g_ptr_array_add (lines, g_strdup_printf (_("Time format: %s"),
                                              hangar_field_describe_time_format (member_string (time_format, "name"))));
   if (zone != NULL)
-    g_ptr_array_add (lines, g_strdup_printf ("Time zone: %s", hangar_field_describe_time_zone (zone)));
+    g_ptr_array_add (lines, g_strdup_printf (_("Time zone: %s"), hangar_field_describe_time_zone (zone)));
 }
 
 /* The result of a computed field (formula, rollup, lookup, created time):
@@ -431,16 +436,16 @@ describe_result (GPtrArray   *lines,
   if (result == NULL || member_string (result, "type") == NULL)
     return;
   type = hangar_field_type_from_string (member_string (result, "type"));
-  g_ptr_array_add (lines, g_strdup_printf ("Result: %s",
+  g_ptr_array_add (lines, g_strdup_printf (_("Result: %s"),
                                            type != HANGAR_FIELD_TYPE_UNKNOWN ? hangar_field_type_get_display_name (type)
                                                                              : member_string (result, "type")));
   result_options = member_object (result, "options");
   if (member_int (result_options, "precision", &precision))
     g_ptr_array_add (lines, precision_words (precision));
   if (member_string (result_options, "symbol") != NULL)
-    g_ptr_array_add (lines, g_strdup_printf ("Currency symbol “%s”", member_string (result_options, "symbol")));
+    g_ptr_array_add (lines, g_strdup_printf (_("Currency symbol “%s”"), member_string (result_options, "symbol")));
   if (member_string (result_options, "durationFormat") != NULL)
-    g_ptr_array_add (lines, g_strdup_printf ("Shown as %s", member_string (result_options, "durationFormat")));
+    g_ptr_array_add (lines, g_strdup_printf (_("Shown as %s"), member_string (result_options, "durationFormat")));
   describe_date (lines, result_options);
 }
 
@@ -451,7 +456,7 @@ field_words (HangarTable *table,
   HangarField *field = field_by_id (table, field_id);
 
   if (field == NULL)
-    return g_strdup_printf ("field %s", field_id != NULL ? field_id : "?");
+    return g_strdup_printf (_("field %s"), field_id != NULL ? field_id : "?");
   return g_strdup_printf ("“%s”", hangar_field_get_name (field));
 }
 
@@ -473,14 +478,14 @@ hangar_field_describe_options (HangarField *field,
     case HANGAR_FIELD_TYPE_PERCENT:
     case HANGAR_FIELD_TYPE_CURRENCY:
       if (member_string (options, "symbol") != NULL)
-        g_ptr_array_add (lines, g_strdup_printf ("Currency symbol “%s”", member_string (options, "symbol")));
+        g_ptr_array_add (lines, g_strdup_printf (_("Currency symbol “%s”"), member_string (options, "symbol")));
       if (member_int (options, "precision", &number))
         g_ptr_array_add (lines, precision_words (number));
       break;
 
     case HANGAR_FIELD_TYPE_DURATION:
       if (member_string (options, "durationFormat") != NULL)
-        g_ptr_array_add (lines, g_strdup_printf ("Shown as %s", member_string (options, "durationFormat")));
+        g_ptr_array_add (lines, g_strdup_printf (_("Shown as %s"), member_string (options, "durationFormat")));
       break;
 
     case HANGAR_FIELD_TYPE_RATING:
@@ -489,11 +494,11 @@ hangar_field_describe_options (HangarField *field,
         g_autofree char *color = hangar_field_describe_color (member_string (options, "color"));
 
         if (member_int (options, "max", &number))
-          g_ptr_array_add (lines, g_strdup_printf ("Up to %" G_GINT64_FORMAT, number));
+          g_ptr_array_add (lines, g_strdup_printf (_("Up to %d"), (int) CLAMP (number, G_MININT, G_MAXINT)));
         if (member_string (options, "icon") != NULL)
-          g_ptr_array_add (lines, g_strdup_printf ("Icon: %s", hangar_field_describe_icon (member_string (options, "icon"))));
+          g_ptr_array_add (lines, g_strdup_printf (_("Icon: %s"), hangar_field_describe_icon (member_string (options, "icon"))));
         if (member_string (options, "color") != NULL)
-          g_ptr_array_add (lines, g_strdup_printf ("Colour: %s", color));
+          g_ptr_array_add (lines, g_strdup_printf (_("Colour: %s"), color));
       }
       break;
 
@@ -505,14 +510,15 @@ hangar_field_describe_options (HangarField *field,
         g_autoptr(GString) text = g_string_new (NULL);
         guint n = choices != NULL ? json_array_get_length (choices) : 0;
 
-        g_string_printf (text, n == 1 ? "%u choice" : "%u choices", n);
+        g_string_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u choice", "%u choices", n), n);
         for (guint i = 0; i < n; i++)
           {
             JsonNode *node = json_array_get_element (choices, i);
             JsonObject *choice = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
             g_autofree char *color = hangar_field_describe_color (member_string (choice, "color"));
 
-            g_string_append (text, i == 0 ? ": " : ", ");
+            /* Translators: between the number of choices and the first of them. */
+            g_string_append (text, i == 0 ? _(": ") : ", ");
             g_string_append (text, member_string (choice, "name") != NULL ? member_string (choice, "name") : "?");
             if (member_string (choice, "color") != NULL)
               g_string_append_printf (text, " (%s)", color);
@@ -533,27 +539,27 @@ hangar_field_describe_options (HangarField *field,
         const char *view_id = member_string (options, "viewIdForRecordSelection");
 
         if (linked != NULL)
-          g_ptr_array_add (lines, g_strdup_printf ("Links to %s", hangar_table_get_name (linked)));
+          g_ptr_array_add (lines, g_strdup_printf (_("Links to %s"), hangar_table_get_name (linked)));
         else if (member_string (options, "linkedTableId") != NULL)
-          g_ptr_array_add (lines, g_strdup_printf ("Links to table %s", member_string (options, "linkedTableId")));
+          g_ptr_array_add (lines, g_strdup_printf (_("Links to table %s"), member_string (options, "linkedTableId")));
         if (inverse_id != NULL)
           {
             g_autofree char *inverse = field_words (linked, inverse_id);
 
-            g_ptr_array_add (lines, g_strdup_printf ("Inverse field: %s in %s", inverse,
-                                                     linked != NULL ? hangar_table_get_name (linked) : "the linked table"));
+            g_ptr_array_add (lines, g_strdup_printf (_("Inverse field: %s in %s"), inverse,
+                                                     linked != NULL ? hangar_table_get_name (linked) : _("the linked table")));
           }
         else if (linked == table && table != NULL)
-          g_ptr_array_add (lines, g_strdup ("Links within this table (no inverse field)"));
+          g_ptr_array_add (lines, g_strdup (_("Links within this table (no inverse field)")));
         else
-          g_ptr_array_add (lines, g_strdup ("No inverse field"));
+          g_ptr_array_add (lines, g_strdup (_("No inverse field")));
         if (member_true (options, "prefersSingleRecordLink"))
-          g_ptr_array_add (lines, g_strdup ("Prefers a single linked record"));
+          g_ptr_array_add (lines, g_strdup (_("Prefers a single linked record")));
         if (view_id != NULL)
           {
             HangarView *view = linked != NULL ? hangar_table_lookup_view (linked, view_id) : NULL;
 
-            g_ptr_array_add (lines, g_strdup_printf ("Records chosen from the view %s",
+            g_ptr_array_add (lines, g_strdup_printf (_("Records chosen from the view %s"),
                                                      view != NULL ? hangar_view_get_name (view) : view_id));
           }
       }
@@ -568,10 +574,10 @@ hangar_field_describe_options (HangarField *field,
           {
             g_autofree char *named = hangar_formula_rewrite_refs (formula, ref_to_name_cb, &names, NULL);
 
-            g_ptr_array_add (lines, g_strdup_printf ("Formula: %s", named));
+            g_ptr_array_add (lines, g_strdup_printf (_("Formula: %s"), named));
           }
         if (options != NULL && json_object_has_member (options, "isValid") && !member_true (options, "isValid"))
-          g_ptr_array_add (lines, g_strdup ("The formula is not valid"));
+          g_ptr_array_add (lines, g_strdup (_("The formula is not valid")));
         describe_result (lines, options, table, tables);
       }
       break;
@@ -590,31 +596,31 @@ hangar_field_describe_options (HangarField *field,
           source = any_field_by_id (linked, tables, member_string (options, "fieldIdInLinkedTable"), &linked);
 
         if (hangar_field_get_field_type (field) == HANGAR_FIELD_TYPE_COUNT)
-          g_ptr_array_add (lines, g_strdup_printf ("Counts the records linked through %s",
-                                                   link != NULL ? hangar_field_get_name (link) : "a link field"));
+          g_ptr_array_add (lines, g_strdup_printf (_("Counts the records linked through %s"),
+                                                   link != NULL ? hangar_field_get_name (link) : _("a link field")));
         else
           {
             g_autofree char *what = source != NULL
                                       ? g_strdup_printf ("“%s”", hangar_field_get_name (source))
-                                      : g_strdup ("a field");
+                                      : g_strdup (_("a field"));
 
-            g_ptr_array_add (lines, g_strdup_printf ("%s %s of the records linked through %s",
-                                                     hangar_field_get_field_type (field) == HANGAR_FIELD_TYPE_ROLLUP
-                                                     ? "Rolls up" : "Looks up",
-                                                     what,
-                                                     link != NULL ? hangar_field_get_name (link) : "a link field"));
+            const char *through = link != NULL ? hangar_field_get_name (link) : _("a link field");
+
+            g_ptr_array_add (lines, hangar_field_get_field_type (field) == HANGAR_FIELD_TYPE_ROLLUP
+                                    ? g_strdup_printf (_("Rolls up %s of the records linked through %s"), what, through)
+                                    : g_strdup_printf (_("Looks up %s of the records linked through %s"), what, through));
           }
         if (hangar_field_get_field_type (field) == HANGAR_FIELD_TYPE_ROLLUP)
           {
             /* Airtable's schema gives the aggregation only as a formula
              * over "values" (e.g. SUM(values)), and not always. */
             if (member_string (options, "formula") != NULL)
-              g_ptr_array_add (lines, g_strdup_printf ("Function: %s", member_string (options, "formula")));
+              g_ptr_array_add (lines, g_strdup_printf (_("Function: %s"), member_string (options, "formula")));
             else
-              g_ptr_array_add (lines, g_strdup ("Function: not given by Airtable's API"));
+              g_ptr_array_add (lines, g_strdup (_("Function: not given by Airtable's API")));
           }
         if (options != NULL && json_object_has_member (options, "isValid") && !member_true (options, "isValid"))
-          g_ptr_array_add (lines, g_strdup ("Not valid (its link or field is gone)"));
+          g_ptr_array_add (lines, g_strdup (_("Not valid (its link or field is gone)")));
         describe_result (lines, options, table, tables);
       }
       break;
@@ -628,7 +634,7 @@ hangar_field_describe_options (HangarField *field,
           {
             if (refs != NULL && json_array_get_length (refs) > 0)
               {
-                g_autoptr(GString) text = g_string_new ("When any of these changed: ");
+                g_autoptr(GString) text = g_string_new (_("When any of these changed: "));
 
                 for (guint i = 0; i < json_array_get_length (refs); i++)
                   {
@@ -642,7 +648,7 @@ hangar_field_describe_options (HangarField *field,
                 g_ptr_array_add (lines, g_string_free (g_steal_pointer (&text), FALSE));
               }
             else
-              g_ptr_array_add (lines, g_strdup ("When any field of the record changed"));
+              g_ptr_array_add (lines, g_strdup (_("When any field of the record changed")));
           }
         describe_result (lines, options, table, tables);
       }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -77,43 +78,44 @@ typedef struct
   guint            text_like : 1;
 } FieldTypeInfo;
 
-/* Indexed by HangarFieldType. */
+/* Indexed by HangarFieldType; the names for people are translated when
+ * asked for. */
 static const FieldTypeInfo field_types[] = {
-  { HANGAR_FIELD_TYPE_UNKNOWN, NULL, "Unknown type", "dialog-question-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_SINGLE_LINE_TEXT, "singleLineText", "Single line text", "format-text-plaintext-symbolic", FALSE, TRUE },
-  { HANGAR_FIELD_TYPE_MULTILINE_TEXT, "multilineText", "Long text", "format-justify-left-symbolic", FALSE, TRUE },
-  { HANGAR_FIELD_TYPE_RICH_TEXT, "richText", "Rich text", "format-text-rich-symbolic", FALSE, TRUE },
-  { HANGAR_FIELD_TYPE_EMAIL, "email", "Email", "mail-unread-symbolic", FALSE, TRUE },
-  { HANGAR_FIELD_TYPE_URL, "url", "URL", "insert-link-symbolic", FALSE, TRUE },
-  { HANGAR_FIELD_TYPE_PHONE_NUMBER, "phoneNumber", "Phone number", "call-start-symbolic", FALSE, TRUE },
-  { HANGAR_FIELD_TYPE_NUMBER, "number", "Number", "accessories-calculator-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_PERCENT, "percent", "Percent", "accessories-calculator-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_CURRENCY, "currency", "Currency", "accessories-calculator-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_DURATION, "duration", "Duration", "preferences-system-time-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_RATING, "rating", "Rating", "starred-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_CHECKBOX, "checkbox", "Checkbox", "checkbox-checked-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_SINGLE_SELECT, "singleSelect", "Single select", "radio-checked-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_MULTIPLE_SELECTS, "multipleSelects", "Multiple select", "view-list-bullet-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_SINGLE_COLLABORATOR, "singleCollaborator", "User", "avatar-default-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_MULTIPLE_COLLABORATORS, "multipleCollaborators", "Users", "system-users-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_MULTIPLE_RECORD_LINKS, "multipleRecordLinks", "Link to another record", "emblem-symbolic-link", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_DATE, "date", "Date", "x-office-calendar-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_DATE_TIME, "dateTime", "Date and time", "x-office-calendar-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_MULTIPLE_ATTACHMENTS, "multipleAttachments", "Attachment", "mail-attachment-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_BARCODE, "barcode", "Barcode", "view-list-symbolic", FALSE, FALSE },
-  { HANGAR_FIELD_TYPE_FORMULA, "formula", "Formula", "accessories-calculator-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_ROLLUP, "rollup", "Rollup", "view-list-ordered-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_COUNT, "count", "Count", "view-list-ordered-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_MULTIPLE_LOOKUP_VALUES, "multipleLookupValues", "Lookup", "edit-find-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_AUTO_NUMBER, "autoNumber", "Autonumber", "view-list-ordered-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_BUTTON, "button", "Button", "media-playback-start-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_CREATED_TIME, "createdTime", "Created time", "document-open-recent-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_LAST_MODIFIED_TIME, "lastModifiedTime", "Last modified time", "document-open-recent-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_CREATED_BY, "createdBy", "Created by", "avatar-default-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_LAST_MODIFIED_BY, "lastModifiedBy", "Last modified by", "avatar-default-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_AI_TEXT, "aiText", "AI text", "starred-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_EXTERNAL_SYNC_SOURCE, "externalSyncSource", "Sync source", "emblem-synchronizing-symbolic", TRUE, FALSE },
-  { HANGAR_FIELD_TYPE_MANUAL_SORT, "manualSort", "Manual sort", "view-sort-ascending-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_UNKNOWN, NULL, N_("Unknown type"), "dialog-question-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_SINGLE_LINE_TEXT, "singleLineText", N_("Single line text"), "format-text-plaintext-symbolic", FALSE, TRUE },
+  { HANGAR_FIELD_TYPE_MULTILINE_TEXT, "multilineText", N_("Long text"), "format-justify-left-symbolic", FALSE, TRUE },
+  { HANGAR_FIELD_TYPE_RICH_TEXT, "richText", N_("Rich text"), "format-text-rich-symbolic", FALSE, TRUE },
+  { HANGAR_FIELD_TYPE_EMAIL, "email", N_("Email"), "mail-unread-symbolic", FALSE, TRUE },
+  { HANGAR_FIELD_TYPE_URL, "url", N_("URL"), "insert-link-symbolic", FALSE, TRUE },
+  { HANGAR_FIELD_TYPE_PHONE_NUMBER, "phoneNumber", N_("Phone number"), "call-start-symbolic", FALSE, TRUE },
+  { HANGAR_FIELD_TYPE_NUMBER, "number", N_("Number"), "accessories-calculator-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_PERCENT, "percent", N_("Percent"), "accessories-calculator-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_CURRENCY, "currency", N_("Currency"), "accessories-calculator-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_DURATION, "duration", N_("Duration"), "preferences-system-time-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_RATING, "rating", N_("Rating"), "starred-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_CHECKBOX, "checkbox", N_("Checkbox"), "checkbox-checked-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_SINGLE_SELECT, "singleSelect", N_("Single select"), "radio-checked-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_MULTIPLE_SELECTS, "multipleSelects", N_("Multiple select"), "view-list-bullet-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_SINGLE_COLLABORATOR, "singleCollaborator", N_("User"), "avatar-default-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_MULTIPLE_COLLABORATORS, "multipleCollaborators", N_("Users"), "system-users-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_MULTIPLE_RECORD_LINKS, "multipleRecordLinks", N_("Link to another record"), "emblem-symbolic-link", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_DATE, "date", N_("Date"), "x-office-calendar-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_DATE_TIME, "dateTime", N_("Date and time"), "x-office-calendar-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_MULTIPLE_ATTACHMENTS, "multipleAttachments", N_("Attachment"), "mail-attachment-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_BARCODE, "barcode", N_("Barcode"), "view-list-symbolic", FALSE, FALSE },
+  { HANGAR_FIELD_TYPE_FORMULA, "formula", N_("Formula"), "accessories-calculator-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_ROLLUP, "rollup", N_("Rollup"), "view-list-ordered-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_COUNT, "count", N_("Count"), "view-list-ordered-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_MULTIPLE_LOOKUP_VALUES, "multipleLookupValues", N_("Lookup"), "edit-find-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_AUTO_NUMBER, "autoNumber", N_("Autonumber"), "view-list-ordered-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_BUTTON, "button", N_("Button"), "media-playback-start-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_CREATED_TIME, "createdTime", N_("Created time"), "document-open-recent-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_LAST_MODIFIED_TIME, "lastModifiedTime", N_("Last modified time"), "document-open-recent-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_CREATED_BY, "createdBy", N_("Created by"), "avatar-default-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_LAST_MODIFIED_BY, "lastModifiedBy", N_("Last modified by"), "avatar-default-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_AI_TEXT, "aiText", N_("AI text"), "starred-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_EXTERNAL_SYNC_SOURCE, "externalSyncSource", N_("Sync source"), "emblem-synchronizing-symbolic", TRUE, FALSE },
+  { HANGAR_FIELD_TYPE_MANUAL_SORT, "manualSort", N_("Manual sort"), "view-sort-ascending-symbolic", TRUE, FALSE },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (field_types) == HANGAR_FIELD_TYPE_MANUAL_SORT + 1);
@@ -148,7 +150,8 @@ hangar_field_type_to_string (HangarFieldType type)
 const char *
 hangar_field_type_get_display_name (HangarFieldType type)
 {
-  return type_info (type)->display_name;
+  /* Translated here: only the window shows these names. */
+  return _(type_info (type)->display_name);
 }
 
 const char *

@@ -138,6 +138,10 @@ setup_cb (GtkSignalListItemFactory *factory,
     }
   if (column == COLUMN_TIME)
     gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 8);
+  /* "999 ms", "12.5 s": whole, also under a header shorter than that (as
+   * "Dauer" or "Durée" are). */
+  if (column == COLUMN_DURATION || column == COLUMN_WAIT)
+    gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 7);
   if (column == COLUMN_ERROR)
     {
       gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 16);

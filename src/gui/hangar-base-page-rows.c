@@ -30,10 +30,13 @@ table_summary (HangarBasePage *self,
                                   self->account != NULL ? hangar_account_get_id (self->account) : NULL,
                                   hangar_base_get_id (self->base), hangar_table_get_id (table), &n_records))
     {
+      /* The count as the locale groups digits; a format string that pastes
+       * in G_GUINT64_FORMAT is one xgettext cannot read. */
+      g_autofree char *count = g_strdup_printf ("%'" G_GUINT64_FORMAT, n_records);
+
       g_string_append (text, " · ");
-      g_string_append_printf (text, g_dngettext (NULL, "%" G_GUINT64_FORMAT " record",
-                                                 "%" G_GUINT64_FORMAT " records", (gulong) n_records),
-                              n_records);
+      g_string_append_printf (text, g_dngettext (NULL, "%s record", "%s records", (gulong) n_records),
+                              count);
     }
   return g_string_free (text, FALSE);
 }

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+/* PRIu64, not G_GUINT64_FORMAT: xgettext and gettext read it in a translatable format. */
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -362,12 +364,12 @@ build_mapping (HangarImportDialog *self)
                                                                    : previous->updated_at);
       g_autofree char *date = g_date_time_format (when, "%Y-%m-%d %H:%M");
       g_autofree char *note = previous->finished_at != 0
-        ? g_strdup_printf (_("This file was imported into this table on %s (%" G_GUINT64_FORMAT " created, %"
-                             G_GUINT64_FORMAT " updated, %" G_GUINT64_FORMAT " failed). Creating records again would "
+        ? g_strdup_printf (_("This file was imported into this table on %s (%" PRIu64 " created, %"
+                             PRIu64 " updated, %" PRIu64 " failed). Creating records again would "
                              "add its rows a second time; updating matching records is safe."),
                            date, previous->created, previous->updated, previous->failed)
-        : g_strdup_printf (_("An import of this file into this table stopped on %s after %" G_GUINT64_FORMAT " of %"
-                             G_GUINT64_FORMAT " rows. Importing with the same settings resumes it without "
+        : g_strdup_printf (_("An import of this file into this table stopped on %s after %" PRIu64 " of %"
+                             PRIu64 " rows. Importing with the same settings resumes it without "
                              "duplicating rows."), date, previous->rows_done, previous->total_rows);
 
       gtk_label_set_text (self->resume_label, note);
@@ -538,7 +540,7 @@ preview_cb (GObject      *object,
     {
       HangarImportPreviewRow *row = g_ptr_array_index (rows, r);
       gboolean fails = hangar_import_preview_row_fails (row);
-      g_autofree char *line = g_strdup_printf ("%" G_GUINT64_FORMAT, row->line);
+      g_autofree char *line = g_strdup_printf ("%" PRIu64, row->line);
       g_autoptr(GString) reasons = g_string_new (row->row_problem);
       GtkWidget *line_label = cell_label (line, fails ? "error" : "dim-label");
 
@@ -582,7 +584,7 @@ preview_cb (GObject      *object,
       }
     }
 
-  summary = g_strdup_printf (_("The first %u of %" G_GUINT64_FORMAT " rows as they will be sent: %u will fail "
+  summary = g_strdup_printf (_("The first %u of %" PRIu64 " rows as they will be sent: %u will fail "
                                "(in red, with the reason; hover a cell for its own). Rows that fail are kept "
                                "with the reason, to fix and import again.%s"),
                              rows->len, hangar_importer_get_n_rows (self->importer), failing,
@@ -609,8 +611,8 @@ update_progress (HangarImportDialog *self)
 {
   guint64 done = hangar_importer_get_n_done (self->importer);
   guint64 total = hangar_importer_get_n_rows (self->importer);
-  g_autofree char *text = g_strdup_printf (_("%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " rows · %" G_GUINT64_FORMAT
-                                             " created · %" G_GUINT64_FORMAT " updated · %" G_GUINT64_FORMAT " failed"),
+  g_autofree char *text = g_strdup_printf (_("%" PRIu64 " of %" PRIu64 " rows · %" PRIu64
+                                             " created · %" PRIu64 " updated · %" PRIu64 " failed"),
                                            done, total, hangar_importer_get_n_created (self->importer),
                                            hangar_importer_get_n_updated (self->importer),
                                            hangar_importer_get_n_failed (self->importer));
@@ -635,8 +637,8 @@ report (HangarImportDialog *self,
   const char * const *samples = hangar_importer_get_failure_samples (importer);
   guint64 failed = hangar_importer_get_n_failed (importer);
   g_autoptr(GString) detail = g_string_new (NULL);
-  g_autofree char *counts = g_strdup_printf (_("%" G_GUINT64_FORMAT " created · %" G_GUINT64_FORMAT " updated · %"
-                                               G_GUINT64_FORMAT " failed · %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+  g_autofree char *counts = g_strdup_printf (_("%" PRIu64 " created · %" PRIu64 " updated · %"
+                                               PRIu64 " failed · %" PRIu64 " of %" PRIu64
                                                " rows done"),
                                              hangar_importer_get_n_created (importer),
                                              hangar_importer_get_n_updated (importer), failed,
@@ -658,12 +660,12 @@ report (HangarImportDialog *self,
         }
     }
   if (hangar_importer_get_n_resumed (importer) > 0)
-    g_string_append_printf (detail, _("%sResumed after row %" G_GUINT64_FORMAT " of an interrupted import."),
+    g_string_append_printf (detail, _("%sResumed after row %" PRIu64 " of an interrupted import."),
                             detail->len > 0 ? "\n\n" : "", hangar_importer_get_n_resumed (importer));
   if (failed > 0)
     {
-      g_string_append_printf (detail, g_dngettext (NULL, "%s%" G_GUINT64_FORMAT " row failed:",
-                                                   "%s%" G_GUINT64_FORMAT " rows failed:", failed),
+      g_string_append_printf (detail, g_dngettext (NULL, "%s%" PRIu64 " row failed:",
+                                                   "%s%" PRIu64 " rows failed:", failed),
                               detail->len > 0 ? "\n\n" : "", failed);
       for (guint i = 0; samples != NULL && samples[i] != NULL; i++)
         g_string_append_printf (detail, "\n• %s", samples[i]);

@@ -105,7 +105,8 @@ _hangar_record_grid_update_query_label (HangarRecordGrid *self)
 
       g_string_append_printf (text, _("Sorted by %s %s"), first, descending ? "↓" : "↑");
       if (n_sorts > 1)
-        g_string_append_printf (text, _(" and %u more"), n_sorts - 1);
+        g_string_append_printf (text, g_dngettext (NULL, " and %u more", " and %u more", n_sorts - 1),
+                                n_sorts - 1);
     }
   if (self->filter_formula != NULL)
     {

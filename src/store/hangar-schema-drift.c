@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "hangar-schema-drift.h"
 #include "hangar-view-state.h"
 
@@ -79,16 +81,16 @@ hangar_schema_change_describe (HangarSchemaChange *change)
   g_return_val_if_fail (change != NULL, NULL);
 
   if (change->flags & HANGAR_SCHEMA_CHANGE_ADDED)
-    return g_strdup_printf ("“%s” was added", change->new_name);
+    return g_strdup_printf (_("“%s” was added"), change->new_name);
   if (change->flags & HANGAR_SCHEMA_CHANGE_REMOVED)
-    return g_strdup_printf ("“%s” was removed", change->old_name);
+    return g_strdup_printf (_("“%s” was removed"), change->old_name);
   if ((change->flags & HANGAR_SCHEMA_CHANGE_RENAMED) && (change->flags & HANGAR_SCHEMA_CHANGE_RETYPED))
-    return g_strdup_printf ("“%s” was renamed to “%s” and changed from %s to %s",
+    return g_strdup_printf (_("“%s” was renamed to “%s” and changed from %s to %s"),
                             change->old_name, change->new_name,
                             type_words (change->old_type), type_words (change->new_type));
   if (change->flags & HANGAR_SCHEMA_CHANGE_RENAMED)
-    return g_strdup_printf ("“%s” was renamed to “%s”", change->old_name, change->new_name);
-  return g_strdup_printf ("“%s” changed from %s to %s", change->new_name,
+    return g_strdup_printf (_("“%s” was renamed to “%s”"), change->old_name, change->new_name);
+  return g_strdup_printf (_("“%s” changed from %s to %s"), change->new_name,
                           type_words (change->old_type), type_words (change->new_type));
 }
 

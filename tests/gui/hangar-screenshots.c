@@ -781,7 +781,8 @@ main (int   argc,
     }
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The build tree's translations when the script names them. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("HANGAR_LOCALEDIR") != NULL ? g_getenv ("HANGAR_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
