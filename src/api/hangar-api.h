@@ -18,6 +18,7 @@
 #include "hangar-rate-state.h"
 #include "hangar-scheduler.h"
 #include "hangar-client.h"
+#include "hangar-client-webhooks.h"
 #include "hangar-record-list.h"
 
 /* models and formula builder */
@@ -28,4 +29,5 @@
 #include "hangar-record.h"
 #include "hangar-table.h"
 #include "hangar-view.h"
+#include "hangar-webhook.h"
 #include "hangar-whoami.h"
