@@ -141,6 +141,11 @@ _hangar_record_grid_update_load_state (HangarRecordGrid *self)
   const GError *error = self->records != NULL ? hangar_record_list_get_failed (self->records) : NULL;
   g_autofree char *count = NULL;
 
+  if (self->cached != NULL)
+    {
+      _hangar_record_grid_update_cached_state (self);
+      return;
+    }
   gtk_spinner_set_spinning (self->spinner, loading);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
 
@@ -285,6 +290,11 @@ _hangar_record_grid_clear_records (HangarRecordGrid *self)
       hangar_record_list_stop (self->records);
       g_clear_object (&self->records);
     }
+  if (self->cached != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->cached, self);
+      g_clear_object (&self->cached);
+    }
   g_clear_handle_id (&self->more_idle_id, g_source_remove);
   if (self->model != NULL)
     hangar_grid_model_set_model (self->model, NULL);
@@ -304,6 +314,9 @@ _hangar_record_grid_start_load (HangarRecordGrid *self)
       _hangar_record_grid_update_load_state (self);
       return;
     }
+  /* The offline copy when it is the right source (hangar-record-grid-cache.c). */
+  if (_hangar_record_grid_load_cached (self))
+    return;
 
   options = build_options (self);
   self->records = hangar_record_list_new (self->client, self->base_id,
@@ -512,6 +525,8 @@ hangar_record_grid_get_loading (HangarRecordGrid *self)
 {
   g_return_val_if_fail (HANGAR_IS_RECORD_GRID (self), FALSE);
 
+  if (self->cached != NULL)
+    return _hangar_record_grid_cached_loading (self);
   return self->records != NULL && hangar_record_list_get_loading (self->records);
 }
 

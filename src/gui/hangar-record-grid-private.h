@@ -10,6 +10,8 @@
  *                                   replaced after a change
  *   hangar-record-grid-actions.c    the grid.* actions and their shortcuts
  *   hangar-record-grid-narrow.c     the narrow layout (measure / size_allocate)
+ *   hangar-record-grid-cache.c      rows from the offline cache, live sync,
+ *                                   offline sort / filter / search, freshness
  * Cells (display now, editors later) are made by hangar-grid-cell.c; the
  * rate-limit banner is its own widget (hangar-rate-banner.c).
  *
@@ -19,7 +21,10 @@
  */
 #pragma once
 
+#include "hangar-cached-records.h"
 #include "hangar-client.h"
+#include "hangar-freshness-label.h"
+#include "hangar-sync.h"
 #include "hangar-filter-editor.h"
 #include "hangar-grid-model.h"
 #include "hangar-link-cache.h"
@@ -63,6 +68,7 @@ struct _HangarRecordGrid
   GtkSpinner         *spinner;
   GtkLabel           *count_label;
   GtkLabel           *query_label;
+  HangarFreshnessLabel *freshness;
 
   /* what is shown */
   HangarClient       *client;
@@ -83,6 +89,15 @@ struct _HangarRecordGrid
   HangarGridModel    *model;         /* records, with changed ones replaced */
   GCancellable       *schema_cancellable;
   guint               more_idle_id;  /* checks whether to load the next page */
+
+  /* the offline cache and live sync (hangar-record-grid-cache.c) */
+  HangarSync          *sync;
+  HangarCachedRecords *cached;        /* the rows, when they come from the cache */
+  char                *watched_base;  /* what the sync watches for the grid */
+  char                *watched_table;
+  gulong               sync_handlers[3];
+  gulong               cache_handler;
+  char                *offline_note;  /* "This filter is not available offline", … */
 
   /* selection (hangar-record-grid-selection.c): one selected row today;
    * the cell cursor and a selection of many rows belong there too. */
@@ -126,6 +141,18 @@ void         _hangar_record_grid_cancel_links          (HangarRecordGrid *self);
  * again from the start. */
 void         _hangar_record_grid_retry                 (HangarRecordGrid *self);
 
+/* hangar-record-grid-cache.c */
+void         _hangar_record_grid_init_cache            (HangarRecordGrid *self);
+void         _hangar_record_grid_dispose_cache         (HangarRecordGrid *self);
+/* The table shown changed: the sync watches the new one. */
+void         _hangar_record_grid_cache_table_changed   (HangarRecordGrid *self);
+/* Shows the rows from the cache when that is the right source (the plain
+ * table, or anything offline); FALSE when the rows come from Airtable. */
+gboolean     _hangar_record_grid_load_cached           (HangarRecordGrid *self);
+gboolean     _hangar_record_grid_cached_loading        (HangarRecordGrid *self);
+/* update_load_state for rows from the cache. */
+void         _hangar_record_grid_update_cached_state   (HangarRecordGrid *self);
+
 /* hangar-record-grid-columns.c */
 HangarField *_hangar_record_grid_lookup_field          (HangarRecordGrid *self,
                                                         const char       *name);
@@ -166,6 +193,14 @@ HangarFilterEditor *hangar_record_grid_get_filter_editor (HangarRecordGrid *self
 HangarRecordDetail *hangar_record_grid_get_detail        (HangarRecordGrid *self);
 const char         *hangar_record_grid_get_rate_text     (HangarRecordGrid *self);
 const char         *hangar_record_grid_get_count_text    (HangarRecordGrid *self);
+/* The account's sync for the cache and live updates (NULL: none, rows
+ * always from Airtable); hangar_record_grid_show_table() sets it. */
+void                hangar_record_grid_set_sync          (HangarRecordGrid *self,
+                                                          HangarSync       *sync);
+/* The freshness line ("Live · updated just now", "Offline — …"), "" when none. */
+const char         *hangar_record_grid_get_freshness_text (HangarRecordGrid *self);
+/* Why something is not available offline (a view, a filter), or NULL. */
+const char         *hangar_record_grid_get_offline_note  (HangarRecordGrid *self);
 /* Shows @record in place of the loaded record with the same id (the path a
  * changed record takes). */
 gboolean            hangar_record_grid_replace_record    (HangarRecordGrid *self,
