@@ -72,6 +72,8 @@ struct _HangarSync
   guint            poll_ms;
   guint            refresh_ms;
   guint            health_ms;
+  gint64           sweep_us;
+  JsonObject      *specification;  /* NULL: hangar_sync_dup_specification() */
   GCancellable    *cancellable;
 };
 
@@ -114,6 +116,12 @@ HangarTable *_hangar_sync_lookup_table    (SyncBase     *base,
                                            const char   *table_id);
 /* Fetches the base's schema again, stores it, tells the listeners. */
 void       _hangar_sync_refresh_schema    (SyncBase     *base);
+
+/* The webhook specification this sync uses; tests narrow it (to watched
+ * fields, whose deletion makes the webhook send its error payload). */
+void       _hangar_sync_set_specification     (HangarSync   *self,
+                                               JsonObject   *specification);
+JsonObject *_hangar_sync_dup_own_specification (HangarSync  *self);
 
 /* hangar-sync-webhooks.c */
 gboolean   _hangar_sync_ensure_schema     (HangarSync   *self,

@@ -311,7 +311,7 @@ created_cb (GObject      *object,
 static void
 create_webhook (Op *op)
 {
-  g_autoptr(JsonObject) spec = hangar_sync_dup_specification ();
+  g_autoptr(JsonObject) spec = _hangar_sync_dup_own_specification (op->sync);
 
   hangar_client_create_webhook_async (op->sync->client, op->base->base_id, spec, NULL, op->cancellable,
                                       created_cb, op);
@@ -325,7 +325,7 @@ listed_cb (GObject      *object,
   Op *op = user_data;
   SyncBase *base = op->base;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) spec = hangar_sync_dup_specification ();
+  g_autoptr(JsonObject) spec = _hangar_sync_dup_own_specification (op->sync);
   HangarWebhook *current = NULL;
   HangarWebhook *reusable = NULL;
   const char *note;

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hangar-error.h"
+#include "hangar-json.h"
 #include "hangar-formula.h"
 #include "hangar-scopes.h"
 #include "hangar-sync-private.h"
@@ -52,8 +53,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Between id-only listings that find deleted records (polling mode). */
-#define SWEEP_INTERVAL_US ((gint64) G_USEC_PER_SEC * 60 * 60 * 6)
 /* Offline, try again at most this often. */
 #define OFFLINE_RETRY_MS 15000
 /* A listing restarted this many times (expired iterators) gives up. */
@@ -193,8 +192,21 @@ _hangar_sync_mark_lost (SyncBase   *base,
                         const char *why)
 {
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) cached = hangar_cache_list_tables (base->sync->cache, base->base_id);
+  gboolean any_complete = FALSE;
 
-  g_message ("%s: %s; the cached tables of the base are fetched again", base->base_id, why);
+  for (guint i = 0; cached != NULL && cached[i] != NULL && !any_complete; i++)
+    {
+      HangarCacheTableState state;
+
+      hangar_cache_get_table_state (base->sync->cache, base->base_id, strchr (cached[i], '/') + 1, &state);
+      any_complete = state.complete;
+    }
+  /* Worth saying only when there was a copy that is now fetched again. */
+  if (any_complete)
+    g_message ("%s: %s; the cached tables of the base are fetched again", base->base_id, why);
+  else
+    g_debug ("%s: %s", base->base_id, why);
   if (!hangar_cache_mark_incomplete (base->sync->cache, base->base_id, NULL, &error))
     g_warning ("%s", error->message);
 }
@@ -646,10 +658,11 @@ refresh_next_table (SyncBase *base)
       hangar_cache_get_table_state (base->sync->cache, base->base_id, table->table_id, &state);
       if (!state.complete)
         continue;
-      sweep = state.swept_us < now - SWEEP_INTERVAL_US;
-      /* This round's refresh of the table is done when its sync time is
-       * this round's (or the sweep's). */
-      if (!sweep && state.synced_us >= now - (gint64) base->sync->refresh_ms * 1000 / 2)
+      /* Changed records first; a sweep for deleted ones when it is due.
+       * Each is due at most once a round: a refresh just made (or a sweep)
+       * is this round's. */
+      sweep = state.synced_us >= now - (gint64) base->sync->refresh_ms * 1000 / 2;
+      if (sweep && state.swept_us >= now - base->sync->sweep_us)
         continue;
 
       refresh = g_new0 (Refresh, 1);
@@ -897,6 +910,7 @@ hangar_sync_finalize (GObject *object)
   HangarSync *self = HANGAR_SYNC (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->specification, json_object_unref);
 
   G_OBJECT_CLASS (hangar_sync_parent_class)->finalize (object);
 }
@@ -1005,6 +1019,9 @@ hangar_sync_init (HangarSync *self)
   self->poll_ms = 5000;
   self->refresh_ms = 30000;
   self->health_ms = 5 * 60 * 1000;
+  /* Between id-only listings that find deleted records (polling mode): a
+   * listing of every id costs a request per 100 records. */
+  self->sweep_us = (gint64) G_USEC_PER_SEC * 60 * 60 * 6;
 }
 
 /* ---- public API ---- */
@@ -1154,6 +1171,30 @@ hangar_sync_set_refresh_interval (HangarSync *self,
 {
   g_return_if_fail (HANGAR_IS_SYNC (self));
   self->refresh_ms = MAX (ms, 1);
+}
+
+void
+hangar_sync_set_sweep_interval (HangarSync *self,
+                                guint       ms)
+{
+  g_return_if_fail (HANGAR_IS_SYNC (self));
+  self->sweep_us = (gint64) ms * 1000;
+}
+
+void
+_hangar_sync_set_specification (HangarSync *self,
+                                JsonObject *specification)
+{
+  g_clear_pointer (&self->specification, json_object_unref);
+  self->specification = specification != NULL ? json_object_ref (specification) : NULL;
+}
+
+JsonObject *
+_hangar_sync_dup_own_specification (HangarSync *self)
+{
+  if (self->specification != NULL)
+    return _hangar_json_object_deep_copy (self->specification);
+  return hangar_sync_dup_specification ();
 }
 
 void

@@ -55,6 +55,10 @@ void             hangar_sync_set_poll_interval   (HangarSync          *self,
 /* Milliseconds between incremental refreshes without a webhook (30,000). */
 void             hangar_sync_set_refresh_interval (HangarSync         *self,
                                                    guint               ms);
+/* Milliseconds between listings of every id (to find deleted records)
+ * without a webhook (6 hours). */
+void             hangar_sync_set_sweep_interval  (HangarSync          *self,
+                                                  guint                ms);
 /* Milliseconds between checks that the webhook is still enabled (300,000). */
 void             hangar_sync_set_health_interval (HangarSync          *self,
                                                   guint                ms);
