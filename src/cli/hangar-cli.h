@@ -137,5 +137,8 @@ int           hangar_cli_request_run         (HangarCliGlobals *globals,
 int           hangar_cli_records_run         (HangarCliGlobals *globals,
                                               int               argc,
                                               char            **argv);
+int           hangar_cli_webhooks_run        (HangarCliGlobals *globals,
+                                              int               argc,
+                                              char            **argv);
 
 G_END_DECLS

@@ -646,6 +646,8 @@ test_help (void)
     { "records", "list" }, { "records", "get" }, { "records", "create" },
     { "records", "update" }, { "records", "replace" }, { "records", "upsert" },
     { "records", "delete" },
+    { "webhooks", "list" }, { "webhooks", "create" }, { "webhooks", "delete" },
+    { "webhooks", "refresh" }, { "webhooks", "payloads" },
     { "accounts", NULL }, { "connect", NULL }, { "reconnect", NULL }, { "disconnect", NULL },
   };
   const char * const help_args[] = { "--help", NULL };
