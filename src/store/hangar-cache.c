@@ -65,6 +65,7 @@ static const char * const schema_steps[] = {
   "  swept_us          INTEGER NOT NULL DEFAULT 0,"
   "  next_position     INTEGER NOT NULL DEFAULT 0,"
   "  generation        INTEGER NOT NULL DEFAULT 0,"
+  "  fields            TEXT NOT NULL DEFAULT '',"  /* field ids at the last complete fetch */
   "  UNIQUE (base_id, table_id)"
   ");"
   "CREATE TABLE cache_record ("
@@ -116,7 +117,7 @@ _hangar_cache_check_damage (HangarCache  *self,
       self->note = g_strdup_printf (_("The offline copy in %s is damaged (%s). Hangar stops using it "
                                       "and rebuilds it at the next start."),
                                     hangar_store_get_path (self->store), error->message);
-      g_warning ("%s", self->note);
+      g_message ("%s", self->note);
       /* The next start deletes the file before opening it. */
       if (!g_file_set_contents (self->damage_marker, "damaged\n", -1, NULL))
         g_warning ("Could not mark %s for a rebuild", hangar_store_get_path (self->store));
@@ -816,6 +817,72 @@ hangar_cache_set_table_synced (HangarCache  *self,
   if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
     return fail (self, rc, "Could not note a sync", error);
   return TRUE;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The sorted field ids of @table, comma-separated. */
+char *
+hangar_cache_fields_signature (HangarTable *table)
+{
+  GPtrArray *fields = hangar_table_get_fields (table);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  for (guint i = 0; fields != NULL && i < fields->len; i++)
+    g_ptr_array_add (ids, (gpointer) hangar_field_get_id (g_ptr_array_index (fields, i)));
+  g_ptr_array_sort (ids, compare_strings);
+  g_ptr_array_add (ids, NULL);
+  return g_strjoinv (",", (char **) ids->pdata);
+}
+
+gboolean
+hangar_cache_set_table_fields (HangarCache  *self,
+                               const char   *base_id,
+                               const char   *table_id,
+                               const char   *signature,
+                               GError      **error)
+{
+  g_autoptr(HangarStoreStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HANGAR_IS_CACHE (self), FALSE);
+
+  if (self->damaged)
+    return TRUE;
+  stmt = hangar_store_prepare (self->store, "UPDATE cache_table SET fields = ?3 WHERE base_id = ?1 AND table_id = ?2",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, base_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, table_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, signature, -1, SQLITE_TRANSIENT);
+  if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+    return fail (self, rc, "Could not note a table's fields", error);
+  return TRUE;
+}
+
+char *
+hangar_cache_get_table_fields (HangarCache *self,
+                               const char  *base_id,
+                               const char  *table_id)
+{
+  g_autoptr(HangarStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_CACHE (self), NULL);
+
+  stmt = hangar_store_prepare (self->store, "SELECT fields FROM cache_table WHERE base_id = ?1 AND table_id = ?2", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, base_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, table_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
 gboolean

@@ -127,6 +127,19 @@ gboolean           hangar_cache_set_table_synced   (HangarCache       *self,
                                                     gint64             modified_since_us,
                                                     gint64             swept_us,
                                                     GError           **error);
+/* The field ids of @table as one text (sorted, comma-separated): the cache
+ * notes it at each complete fetch, so that a field added since (whose
+ * values no change feed may bring) means a new complete fetch. */
+char              *hangar_cache_fields_signature   (HangarTable       *table);
+gboolean           hangar_cache_set_table_fields   (HangarCache       *self,
+                                                    const char        *base_id,
+                                                    const char        *table_id,
+                                                    const char        *signature,
+                                                    GError           **error);
+/* NULL when the table is not cached; "" when never noted. */
+char              *hangar_cache_get_table_fields   (HangarCache       *self,
+                                                    const char        *base_id,
+                                                    const char        *table_id);
 /* The records of @table_id (every table of @base_id when NULL) must be
  * fetched again completely before they are current: they stay readable. */
 gboolean           hangar_cache_mark_incomplete    (HangarCache       *self,

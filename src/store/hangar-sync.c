@@ -150,6 +150,9 @@ _hangar_sync_set_mode (SyncBase       *base,
 {
   if (base->mode == mode && g_strcmp0 (base->note, note) == 0)
     return;
+  /* Decided: fetches and polls may start at once, not after an interval. */
+  if (base->mode == HANGAR_SYNC_MODE_UNKNOWN && mode != HANGAR_SYNC_MODE_UNKNOWN)
+    base->again = TRUE;
   base->mode = mode;
   g_free (base->note);
   base->note = g_strdup (note);
@@ -312,6 +315,7 @@ typedef struct
   guint       restarts;
   GCancellable *cancellable;
   HangarListOptions *options;
+  char       *fields;        /* the table's field ids when the fetch started */
 } Fill;
 
 static void
@@ -319,6 +323,7 @@ fill_free (Fill *fill)
 {
   g_clear_object (&fill->cancellable);
   g_clear_pointer (&fill->options, hangar_list_options_free);
+  g_free (fill->fields);
   g_object_unref (fill->sync);
   g_free (fill);
 }
@@ -362,9 +367,12 @@ fill_finished_cb (GObject      *object,
 
   change = hangar_cache_write_finish (HANGAR_CACHE (object), result, &error);
   if (change != NULL &&
-      !hangar_cache_set_table_synced (fill->sync->cache, fill->base->base_id, fill->table->table_id,
-                                      fill->started_us, fill->started_us - HANGAR_SYNC_CLOCK_MARGIN_US,
-                                      fill->started_us, &error))
+      (!hangar_cache_set_table_synced (fill->sync->cache, fill->base->base_id, fill->table->table_id,
+                                       fill->started_us, fill->started_us - HANGAR_SYNC_CLOCK_MARGIN_US,
+                                       fill->started_us, &error) ||
+       (fill->fields != NULL &&
+        !hangar_cache_set_table_fields (fill->sync->cache, fill->base->base_id, fill->table->table_id,
+                                        fill->fields, &error))))
     g_clear_pointer (&change, hangar_cache_change_free);
   g_debug ("Fetched %s/%s: %u records", fill->base->base_id, fill->table->table_id, fill->table->n_fetched);
   fill_end (fill, error);
@@ -483,6 +491,8 @@ start_fill (SyncBase  *base,
     }
   fill->options = hangar_list_options_new ();
   hangar_list_options_set_fields_by_id (fill->options, TRUE);
+  if (table->table != NULL)
+    fill->fields = hangar_cache_fields_signature (table->table);
 
   g_debug ("Fetching every record of %s/%s", base->base_id, table->table_id);
   table->filling = TRUE;
@@ -1236,6 +1246,26 @@ hangar_sync_watch_table (HangarSync  *self,
   entry->watchers++;
   base->watchers++;
   g_clear_error (&entry->error);
+
+  /* A field added since the last complete fetch: its values may be in
+   * records no change since then touched (a new formula), so fetch them. */
+  {
+    g_autofree char *known = hangar_cache_get_table_fields (self->cache, base_id, hangar_table_get_id (table));
+    g_autofree char *now = hangar_cache_fields_signature (table);
+    g_auto(GStrv) before = known != NULL && *known != '\0' ? g_strsplit (known, ",", -1) : NULL;
+    g_auto(GStrv) after = g_strsplit (now, ",", -1);
+
+    for (guint i = 0; before != NULL && after[i] != NULL; i++)
+      if (!g_strv_contains ((const char * const *) before, after[i]))
+        {
+          g_autoptr(GError) error = NULL;
+
+          g_debug ("%s/%s has a new field %s: fetched again", base_id, hangar_table_get_id (table), after[i]);
+          if (!hangar_cache_mark_incomplete (self->cache, base_id, hangar_table_get_id (table), &error))
+            g_warning ("%s", error->message);
+          break;
+        }
+  }
   if (!base->busy)
     schedule (base, 0);
 }
