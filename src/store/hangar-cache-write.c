@@ -429,14 +429,12 @@ keep_none (sqlite3_stmt *row,
   return FALSE;
 }
 
-/* The cells of a record listed by field id, as compact JSON. */
+/* The cells of a record listed by field id, as compact JSON: the text the
+ * record holds, not parsed and written again. */
 static char *
 record_cells (HangarRecord *record)
 {
-  JsonObject *fields = hangar_record_get_fields (record);
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), fields);
-
-  return hangar_json_to_string (node, -1);
+  return hangar_record_dup_fields_text (record);
 }
 
 static gint64

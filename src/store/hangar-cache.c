@@ -745,7 +745,6 @@ hangar_cache_get_table_state (HangarCache           *self,
                               HangarCacheTableState *out)
 {
   g_autoptr(HangarStoreStmt) stmt = NULL;
-  g_autoptr(HangarStoreStmt) count = NULL;
   g_autoptr(GError) error = NULL;
   int rc;
 
@@ -772,16 +771,30 @@ hangar_cache_get_table_state (HangarCache           *self,
   out->synced_us = sqlite3_column_int64 (stmt, 2);
   out->modified_since_us = sqlite3_column_int64 (stmt, 3);
   out->swept_us = sqlite3_column_int64 (stmt, 4);
+}
 
-  count = hangar_store_prepare (self->store, "SELECT count(*) FROM cache_record WHERE table_key = ?1", &error);
+guint
+hangar_cache_count_records (HangarCache *self,
+                            const char  *base_id,
+                            const char  *table_id)
+{
+  g_autoptr(HangarStoreStmt) count = NULL;
+  int rc;
+
+  g_return_val_if_fail (HANGAR_IS_CACHE (self), 0);
+
+  count = hangar_store_prepare (self->store,
+                                "SELECT count(*) FROM cache_record r JOIN cache_table t ON t.id = r.table_key "
+                                "WHERE t.base_id = ?1 AND t.table_id = ?2", NULL);
   if (count == NULL)
-    return;
-  sqlite3_bind_int64 (count, 1, sqlite3_column_int64 (stmt, 0));
+    return 0;
+  sqlite3_bind_text (count, 1, base_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (count, 2, table_id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (count);
   if (rc == SQLITE_ROW)
-    out->n_records = sqlite3_column_int64 (count, 0);
-  else
-    fail (self, rc, "Could not count cached records", NULL);
+    return sqlite3_column_int64 (count, 0);
+  fail (self, rc, "Could not count cached records", NULL);
+  return 0;
 }
 
 gboolean

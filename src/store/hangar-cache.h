@@ -38,7 +38,6 @@ typedef struct
   gint64    synced_us;         /* when the copy was last known to be current (local µs) */
   gint64    modified_since_us; /* start of the last fetch that read every changed record */
   gint64    swept_us;          /* last check for deleted records */
-  guint     n_records;
 } HangarCacheTableState;
 
 /* One record as the cache keeps it: cells keyed by field id, compact JSON. */
@@ -117,6 +116,11 @@ void               hangar_cache_get_table_state    (HangarCache           *self,
                                                     const char            *base_id,
                                                     const char            *table_id,
                                                     HangarCacheTableState *out);
+/* How many records of the table are cached (counts them: not for every
+ * redraw of a big table). */
+guint              hangar_cache_count_records      (HangarCache           *self,
+                                                    const char            *base_id,
+                                                    const char            *table_id);
 /* Records the end of a successful sync of the table: @synced_us, and when
  * the sync read every record changed since @modified_since_us (a full fetch
  * or an incremental one; 0 leaves it), that too; @swept_us likewise. */

@@ -27,6 +27,7 @@ struct _SyncTable
   gboolean     filling;
   guint        n_fetched;
   gboolean     refreshing;      /* an incremental refresh or sweep in flight */
+  gboolean     due;             /* just opened or reloaded: refresh now */
   gint64       failed_us;       /* when the last attempt failed (backoff) */
   GError      *error;
 };

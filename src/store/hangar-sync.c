@@ -305,24 +305,43 @@ _hangar_sync_step_done (SyncBase *base)
 
 /* ---- complete fetches ---- */
 
+/* A complete fetch of one table. The next page is asked for as soon as a
+ * page arrives, while that page is written to the cache on the store's
+ * thread: the network and the disk work side by side. Each page write in
+ * flight holds a reference. */
 typedef struct
 {
-  HangarSync *sync;
-  SyncBase   *base;
-  SyncTable  *table;
-  gint64      started_us;
-  gint64      generation;
-  guint       restarts;
+  gatomicrefcount ref_count;
+  HangarSync   *sync;
+  SyncBase     *base;
+  SyncTable    *table;
+  gint64        started_us;
+  gint64        generation;
+  guint         restarts;
+  guint         writes;        /* page writes in flight */
+  gboolean      listed;        /* the last page came */
+  gboolean      ended;
+  GError       *error;         /* the first failure */
   GCancellable *cancellable;
   HangarListOptions *options;
-  char       *fields;        /* the table's field ids when the fetch started */
+  char         *fields;        /* the table's field ids when the fetch started */
 } Fill;
 
-static void
-fill_free (Fill *fill)
+static Fill *
+fill_ref (Fill *fill)
 {
+  g_atomic_ref_count_inc (&fill->ref_count);
+  return fill;
+}
+
+static void
+fill_unref (Fill *fill)
+{
+  if (!g_atomic_ref_count_dec (&fill->ref_count))
+    return;
   g_clear_object (&fill->cancellable);
   g_clear_pointer (&fill->options, hangar_list_options_free);
+  g_clear_error (&fill->error);
   g_free (fill->fields);
   g_object_unref (fill->sync);
   g_free (fill);
@@ -330,30 +349,43 @@ fill_free (Fill *fill)
 
 static void fill_page (Fill *fill, const char *offset);
 
+/* The fetch is over, well or not; once. */
 static void
-fill_end (Fill         *fill,
-          const GError *error)
+fill_end (Fill *fill)
 {
   SyncTable *table = fill->table;
 
+  if (fill->ended)
+    return;
+  fill->ended = TRUE;
+  /* Cancelled: the base stopped (unwatched, or the account went); whoever
+   * cancelled reset its state. */
   if (g_cancellable_is_cancelled (fill->cancellable))
-    {
-      fill_free (fill);
-      return;
-    }
+    return;
   table->filling = FALSE;
   g_clear_error (&table->error);
-  if (error != NULL)
+  if (fill->error != NULL)
     {
-      table->error = g_error_copy (error);
+      table->error = g_error_copy (fill->error);
       table->failed_us = g_get_monotonic_time ();
-      g_debug ("Fetching %s/%s failed: %s", fill->base->base_id, table->table_id, error->message);
+      g_debug ("Fetching %s/%s failed: %s", fill->base->base_id, table->table_id, fill->error->message);
     }
+  else
+    g_debug ("Fetched %s/%s: %u records", fill->base->base_id, table->table_id, table->n_fetched);
   _hangar_sync_table_changed (fill->base, table->table_id);
   /* Payloads waited for the fetch: poll now. */
-  if (!g_cancellable_is_cancelled (fill->cancellable))
-    schedule (fill->base, 0);
-  fill_free (fill);
+  schedule (fill->base, 0);
+}
+
+static void
+fill_fail (Fill         *fill,
+           const GError *error)
+{
+  if (fill->error == NULL && error != NULL)
+    fill->error = g_error_copy (error);
+  /* Writes still in flight end it when they are done. */
+  if (fill->writes == 0)
+    fill_end (fill);
 }
 
 static void
@@ -374,46 +406,38 @@ fill_finished_cb (GObject      *object,
         !hangar_cache_set_table_fields (fill->sync->cache, fill->base->base_id, fill->table->table_id,
                                         fill->fields, &error))))
     g_clear_pointer (&change, hangar_cache_change_free);
-  g_debug ("Fetched %s/%s: %u records", fill->base->base_id, fill->table->table_id, fill->table->n_fetched);
-  fill_end (fill, error);
+  fill->writes--;
+  fill_fail (fill, error);
+  fill_unref (fill);
 }
 
-typedef struct
+/* Every page is listed and written: what this fetch did not see is gone. */
+static void
+fill_finish (Fill *fill)
 {
-  Fill *fill;
-  char *offset;
-} PageWrite;
+  HangarCacheWrite *write = hangar_cache_write_new (fill->base->base_id, fill->table->table_id);
+
+  fill->writes++;
+  hangar_cache_write_finish_full (write, fill->generation);
+  hangar_cache_write_async (fill->sync->cache, write, fill->cancellable, fill_finished_cb, fill_ref (fill));
+}
 
 static void
 fill_written_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  PageWrite *page = user_data;
-  Fill *fill = page->fill;
-  g_autofree char *offset = g_steal_pointer (&page->offset);
+  Fill *fill = user_data;
   g_autoptr(HangarCacheChange) change = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_free (page);
   change = hangar_cache_write_finish (HANGAR_CACHE (object), result, &error);
-  if (change == NULL || g_cancellable_is_cancelled (fill->cancellable))
-    {
-      fill_end (fill, error);
-      return;
-    }
-  if (offset != NULL)
-    {
-      fill_page (fill, offset);
-      return;
-    }
-
-  {
-    HangarCacheWrite *write = hangar_cache_write_new (fill->base->base_id, fill->table->table_id);
-
-    hangar_cache_write_finish_full (write, fill->generation);
-    hangar_cache_write_async (fill->sync->cache, write, fill->cancellable, fill_finished_cb, fill);
-  }
+  fill->writes--;
+  if (change == NULL || fill->error != NULL || g_cancellable_is_cancelled (fill->cancellable))
+    fill_fail (fill, error);
+  else if (fill->listed && fill->writes == 0)
+    fill_finish (fill);
+  fill_unref (fill);
 }
 
 static void
@@ -426,12 +450,12 @@ fill_page_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *offset = NULL;
   HangarCacheWrite *write;
-  PageWrite *page;
 
   records = hangar_client_list_records_page_finish (HANGAR_CLIENT (object), result, &offset, &error);
-  if (g_cancellable_is_cancelled (fill->cancellable))
+  if (g_cancellable_is_cancelled (fill->cancellable) || fill->error != NULL)
     {
-      fill_end (fill, NULL);
+      fill_fail (fill, NULL);
+      fill_unref (fill);
       return;
     }
   _hangar_sync_note_result (fill->sync, error);
@@ -442,11 +466,13 @@ fill_page_cb (GObject      *object,
        * listing again duplicates nothing. */
       fill->restarts++;
       fill_page (fill, NULL);
+      fill_unref (fill);
       return;
     }
   if (records == NULL)
     {
-      fill_end (fill, error);
+      fill_fail (fill, error);
+      fill_unref (fill);
       return;
     }
 
@@ -456,10 +482,14 @@ fill_page_cb (GObject      *object,
   write = hangar_cache_write_new (fill->base->base_id, fill->table->table_id);
   hangar_cache_write_set_generation (write, fill->generation);
   hangar_cache_write_add_records (write, records);
-  page = g_new0 (PageWrite, 1);
-  page->fill = fill;
-  page->offset = g_steal_pointer (&offset);
-  hangar_cache_write_async (fill->sync->cache, write, fill->cancellable, fill_written_cb, page);
+  fill->writes++;
+  hangar_cache_write_async (fill->sync->cache, write, fill->cancellable, fill_written_cb, fill_ref (fill));
+
+  if (offset != NULL)
+    fill_page (fill, offset);
+  else
+    fill->listed = TRUE;
+  fill_unref (fill);
 }
 
 static void
@@ -467,7 +497,7 @@ fill_page (Fill       *fill,
            const char *offset)
 {
   hangar_client_list_records_page_async (fill->sync->client, fill->base->base_id, fill->table->table_id,
-                                         fill->options, offset, fill->cancellable, fill_page_cb, fill);
+                                         fill->options, offset, fill->cancellable, fill_page_cb, fill_ref (fill));
 }
 
 static void
@@ -478,15 +508,19 @@ start_fill (SyncBase  *base,
   Fill *fill;
 
   fill = g_new0 (Fill, 1);
+  g_atomic_ref_count_init (&fill->ref_count);
   fill->sync = g_object_ref (base->sync);
   fill->base = base;
   fill->table = table;
   fill->started_us = g_get_real_time ();
   fill->cancellable = g_object_ref (base->cancellable);
+  table->filling = TRUE;
+  table->n_fetched = 0;
   fill->generation = hangar_cache_begin_full (base->sync->cache, base->base_id, table->table_id, &error);
   if (fill->generation < 0)
     {
-      fill_end (fill, error);
+      fill_fail (fill, error);
+      fill_unref (fill);
       return;
     }
   fill->options = hangar_list_options_new ();
@@ -495,10 +529,9 @@ start_fill (SyncBase  *base,
     fill->fields = hangar_cache_fields_signature (table->table);
 
   g_debug ("Fetching every record of %s/%s", base->base_id, table->table_id);
-  table->filling = TRUE;
-  table->n_fetched = 0;
   _hangar_sync_table_changed (base, table->table_id);
   fill_page (fill, NULL);
+  fill_unref (fill);
 }
 
 /* ---- incremental refresh and sweep (no webhook) ---- */
@@ -517,6 +550,12 @@ typedef struct
 } Refresh;
 
 static void refresh_next_table (SyncBase *base);
+
+typedef struct
+{
+  gpointer  refresh;
+  char     *offset;
+} PageWrite;
 
 static void
 refresh_free (Refresh *refresh)
@@ -562,7 +601,7 @@ refresh_written_cb (GObject      *object,
                     gpointer      user_data)
 {
   PageWrite *page = user_data;
-  Refresh *refresh = (Refresh *) page->fill;
+  Refresh *refresh = page->refresh;
   g_autofree char *offset = g_steal_pointer (&page->offset);
   g_autoptr(HangarCacheChange) change = NULL;
   g_autoptr(GError) error = NULL;
@@ -634,7 +673,7 @@ refresh_page_cb (GObject      *object,
   else
     hangar_cache_write_add_records (write, records);
   page = g_new0 (PageWrite, 1);
-  page->fill = (Fill *) refresh;
+  page->refresh = refresh;
   page->offset = g_steal_pointer (&offset);
   hangar_cache_write_async (refresh->sync->cache, write, refresh->cancellable, refresh_written_cb, page);
 }
@@ -670,10 +709,11 @@ refresh_next_table (SyncBase *base)
         continue;
       /* Changed records first; a sweep for deleted ones when it is due.
        * Each is due at most once a round: a refresh just made (or a sweep)
-       * is this round's. */
-      sweep = state.synced_us >= now - (gint64) base->sync->refresh_ms * 1000 / 2;
+       * is this round's. A table just opened (or reloaded) is due now. */
+      sweep = !table->due && state.synced_us >= now - (gint64) base->sync->refresh_ms * 1000 / 2;
       if (sweep && state.swept_us >= now - base->sync->sweep_us)
         continue;
+      table->due = FALSE;
 
       refresh = g_new0 (Refresh, 1);
       refresh->sync = g_object_ref (base->sync);
@@ -1245,6 +1285,7 @@ hangar_sync_watch_table (HangarSync  *self,
     }
   entry->watchers++;
   base->watchers++;
+  entry->due = TRUE;
   g_clear_error (&entry->error);
 
   /* A field added since the last complete fetch: its values may be in
@@ -1334,9 +1375,9 @@ hangar_sync_refresh_now (HangarSync *self,
       if (full && table->watchers > 0 && !table->filling &&
           !hangar_cache_mark_incomplete (self->cache, base_id, table->table_id, &error))
         g_warning ("%s", error->message);
-      if (!full && table->watchers > 0 && base->mode == HANGAR_SYNC_MODE_POLLING)
+      if (!full && table->watchers > 0)
         /* Due now, not at the end of the interval. */
-        hangar_cache_set_table_synced (self->cache, base_id, table->table_id, 0, 0, 0, NULL);
+        table->due = TRUE;
     }
   if (base->busy)
     base->again = TRUE;

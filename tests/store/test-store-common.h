@@ -113,15 +113,14 @@ ts_cache_matches_server (HangarCache       *cache,
                          char             **why)
 {
   g_autoptr(GHashTable) server = ts_server_records (sandbox, base_id, table_id);
-  HangarCacheTableState state;
+  guint n_cached = hangar_cache_count_records (cache, base_id, table_id);
   GHashTableIter iter;
   const char *id;
   const char *cells;
 
-  hangar_cache_get_table_state (cache, base_id, table_id, &state);
-  if (state.n_records != g_hash_table_size (server))
+  if (n_cached != g_hash_table_size (server))
     {
-      *why = g_strdup_printf ("%u records cached, %u on the server", state.n_records, g_hash_table_size (server));
+      *why = g_strdup_printf ("%u records cached, %u on the server", n_cached, g_hash_table_size (server));
       return FALSE;
     }
   g_hash_table_iter_init (&iter, server);
