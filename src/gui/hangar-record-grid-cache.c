@@ -122,52 +122,23 @@ table_changed_cb (HangarSync       *sync,
     _hangar_record_grid_update_load_state (self);
 }
 
-static gboolean
-same_fields (HangarTable *a,
-             HangarTable *b)
-{
-  GPtrArray *fa = hangar_table_get_fields (a);
-  GPtrArray *fb = hangar_table_get_fields (b);
-
-  if (fa->len != fb->len)
-    return FALSE;
-  for (guint i = 0; i < fa->len; i++)
-    {
-      HangarField *x = g_ptr_array_index (fa, i);
-      HangarField *y = g_ptr_array_index (fb, i);
-
-      if (g_strcmp0 (hangar_field_get_id (x), hangar_field_get_id (y)) != 0 ||
-          g_strcmp0 (hangar_field_get_name (x), hangar_field_get_name (y)) != 0 ||
-          g_strcmp0 (hangar_field_get_type_string (x), hangar_field_get_type_string (y)) != 0)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Fields of the base changed (webhook payloads said so, and the sync read
- * the schema again). The grid shows the table as it is now. Schema drift
- * (telling the user what changed) hooks in here. */
+ * the schema again). In the app the window hears it through the schema
+ * watch (hangar-schema-watch.h) and shows the table with its new fields,
+ * telling what drifted (hangar_record_grid_schema_changed()); a grid on
+ * its own (tests, tools) follows the cached schema itself. */
 static void
 schema_changed_cb (HangarSync       *sync,
                    const char       *base_id,
                    HangarRecordGrid *self)
 {
   g_autoptr(GPtrArray) tables = NULL;
-  g_autoptr(HangarClient) client = NULL;
-  g_autofree char *base = NULL;
-  HangarTable *fresh;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (self->table == NULL || g_strcmp0 (base_id, self->base_id) != 0)
+  if (self->table == NULL || g_strcmp0 (base_id, self->base_id) != 0 || (root != NULL && HANGAR_IS_WINDOW (root)))
     return;
   tables = hangar_cache_get_schema (hangar_sync_get_cache (sync), base_id, NULL, NULL);
-  fresh = tables != NULL ? hangar_table_list_lookup (tables, hangar_table_get_id (self->table)) : NULL;
-  if (fresh == NULL || same_fields (fresh, self->table))
-    return;
-
-  g_debug ("The fields of %s changed: showing it again", hangar_table_get_name (fresh));
-  client = g_object_ref (self->client);
-  base = g_strdup (self->base_id);
-  hangar_record_grid_show_table_with_client (self, client, base, fresh);
+  hangar_record_grid_schema_changed (self, tables);
 }
 
 /* Rows listed by Airtable (sorted, filtered, searched online) follow the

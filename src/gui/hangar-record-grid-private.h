@@ -12,6 +12,8 @@
  *   hangar-record-grid-narrow.c     the narrow layout (measure / size_allocate)
  *   hangar-record-grid-cache.c      rows from the offline cache, live sync,
  *                                   offline sort / filter / search, freshness
+ *   hangar-record-grid-state.c      settings kept per table by field id, schema
+ *                                   drift told in a banner
  * Cells (display now, editors later) are made by hangar-grid-cell.c; the
  * rate-limit banner is its own widget (hangar-rate-banner.c).
  *
@@ -25,6 +27,7 @@
 #include "hangar-client.h"
 #include "hangar-freshness-label.h"
 #include "hangar-sync.h"
+#include "hangar-drift-banner.h"
 #include "hangar-filter-editor.h"
 #include "hangar-grid-model.h"
 #include "hangar-link-cache.h"
@@ -112,6 +115,12 @@ struct _HangarRecordGrid
   GtkListItemFactory *view_label_factory;
   GtkListItemFactory *view_icon_factory;
   GtkLayoutManager   *layout;          /* a vertical box, driven by measure and size_allocate */
+
+  /* remembered settings and schema drift (hangar-record-grid-state.c) */
+  char               *state_account_id;  /* whose state database; NULL: nothing is kept */
+  gboolean            restoring;         /* applying saved settings: no load, no save */
+  guint               save_id;           /* a save is due */
+  HangarDriftBanner  *drift_banner;
 };
 
 enum {
@@ -169,6 +178,23 @@ void         _hangar_record_grid_class_init_actions    (GtkWidgetClass   *widget
 void         _hangar_record_grid_class_init_narrow     (GtkWidgetClass   *widget_class);
 void         _hangar_record_grid_init_narrow           (HangarRecordGrid *self);
 void         _hangar_record_grid_dispose_narrow        (HangarRecordGrid *self);
+
+/* hangar-record-grid-state.c */
+void         _hangar_record_grid_init_state            (HangarRecordGrid *self);
+void         _hangar_record_grid_dispose_state         (HangarRecordGrid *self);
+/* Applies the table's saved settings (by field id) and tells what changed
+ * in its schema since it was last shown; before the first load. */
+void         _hangar_record_grid_restore_state         (HangarRecordGrid *self);
+/* The settings changed: saved soon (or at once by the flush). */
+void         _hangar_record_grid_queue_save_state      (HangarRecordGrid *self);
+void         _hangar_record_grid_flush_state           (HangarRecordGrid *self);
+
+/* Keeps the settings in @account_id's state database (NULL: nowhere);
+ * hangar_record_grid_show_table() sets it to the account's. */
+void                hangar_record_grid_set_state_account (HangarRecordGrid *self,
+                                                          const char       *account_id);
+HangarDriftBanner  *hangar_record_grid_get_drift_banner  (HangarRecordGrid *self);
+const char         *hangar_record_grid_get_base_id       (HangarRecordGrid *self);
 
 /* For tests and tools (tests/gui): the grid's parts and programmatic
  * equivalents of what the user does. */

@@ -81,6 +81,7 @@ hangar_record_grid_dispose (GObject *object)
   HangarRecordGrid *self = HANGAR_RECORD_GRID (object);
   GtkWidget *child;
 
+  _hangar_record_grid_dispose_state (self);
   _hangar_record_grid_clear_records (self);
   _hangar_record_grid_cancel_links (self);
   _hangar_record_grid_dispose_cache (self);
@@ -252,6 +253,7 @@ hangar_record_grid_init (HangarRecordGrid *self)
   _hangar_record_grid_init_selection (self);
   _hangar_record_grid_init_narrow (self);
   _hangar_record_grid_init_cache (self);
+  _hangar_record_grid_init_state (self);
 
   _hangar_record_grid_rebuild_views (self);
   _hangar_record_grid_update_query_label (self);
@@ -299,6 +301,7 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
   if (sync == NULL)
     g_warning ("No offline cache for this account: %s", error->message);
   hangar_record_grid_set_sync (self, sync);
+  hangar_record_grid_set_state_account (self, hangar_account_get_id (account));
   hangar_record_grid_show_table_with_client (self, hangar_account_get_client (account), base_id, table);
 }
 
@@ -325,6 +328,8 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   g_return_if_fail (client == NULL || HANGAR_IS_CLIENT (client));
   g_return_if_fail (table == NULL || HANGAR_IS_TABLE (table));
 
+  /* The table shown until now keeps its settings. */
+  _hangar_record_grid_flush_state (self);
   _hangar_record_grid_clear_records (self);
 
   g_set_object (&self->client, client);
@@ -363,6 +368,7 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
 
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_TABLE);
   _hangar_record_grid_cache_table_changed (self);
+  _hangar_record_grid_restore_state (self);
   _hangar_record_grid_start_load (self);
 }
 

@@ -7,8 +7,8 @@
  *                              "viewId"?, "pageId"?, "typecast"?, and one of
  *                              "create": {fields}, "update": {"id", "fields"},
  *                              "delete": "rec…"}
- *   POST /__sandbox/schema    {"base", "table", "action": "delete-field" | "delete-table",
- *                              "field"?, "user"?}
+ *   POST /__sandbox/schema    {"base", "table", "action": "delete-field" | "delete-table" |
+ *                              "retype-field", "field"?, "type"?, "options"?, "user"?}
  *   GET  /__sandbox/webhooks  every webhook, with its payload count
  *   POST /__sandbox/webhooks/clock          {"advance_ms"}
  *   POST /__sandbox/webhooks/expire         {"webhook"}
@@ -330,6 +330,63 @@ schema (SandboxServer     *self,
       sandbox_table_remove_field (self, table, field);
       sandbox_changes_end (changes, TRUE);
     }
+  else if (g_strcmp0 (action, "retype-field") == 0)
+    {
+      /* What changing a field's type in Airtable's UI does: each cell is
+       * converted from its text, as typecast would, or cleared. */
+      SandboxField *field = member_string (body, "field") != NULL ? sandbox_table_find_field (table, member_string (body, "field")) : NULL;
+      const char *type = member_string (body, "type");
+      g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+      JsonObject *options = NULL;
+      g_autofree char *message = NULL;
+
+      if (field == NULL)
+        {
+          sandbox_respond_error (msg, 404, "NOT_FOUND", "Unknown field");
+          return;
+        }
+      if (type == NULL || g_str_equal (type, "multipleRecordLinks") || g_str_equal (field->type, "multipleRecordLinks") ||
+          g_strcmp0 (field->id, table->primary_field_id) == 0)
+        {
+          invalid (msg, "retype-field needs \"type\", and changes neither links nor the primary field");
+          return;
+        }
+      if (!sandbox_field_options_validate (self, base, type, json_object_get_member (body, "options"), &options, &message))
+        {
+          invalid (msg, message);
+          return;
+        }
+      for (guint i = 0; i < table->records->len; i++)
+        {
+          g_autoptr(JsonNode) value = sandbox_record_get_cell (self, table, table->records->pdata[i], field);
+
+          g_ptr_array_add (texts, value != NULL ? sandbox_cell_to_string (self, table, field, value, utc) : NULL);
+        }
+      json_object_set_string_member (reply, "retyped", field->id);
+      changes = sandbox_changes_begin (self, base, "client", user->id, NULL);
+      g_free (field->type);
+      field->type = g_strdup (type);
+      g_clear_pointer (&field->options, json_object_unref);
+      field->options = options;
+      sandbox_changes_field_changed (table, field);
+      sandbox_pending_choices_discard (self);
+      for (guint i = 0; i < table->records->len; i++)
+        {
+          g_autoptr(JsonNode) text = texts->pdata[i] != NULL ? sandbox_string_node (texts->pdata[i]) : NULL;
+          JsonNode *out = NULL;
+          g_autofree char *etype = NULL;
+          g_autofree char *emessage = NULL;
+
+          if (text == NULL || !sandbox_cell_convert (self, table, field, text, TRUE, &out, &etype, &emessage))
+            out = NULL;
+          sandbox_record_set_cell (self, table, table->records->pdata[i], field, out);
+          if (out != NULL)
+            json_node_unref (out);
+        }
+      sandbox_pending_choices_commit (self, table);
+      sandbox_changes_end (changes, TRUE);
+    }
   else if (g_strcmp0 (action, "delete-table") == 0)
     {
       if (base->tables->len < 2)
@@ -366,7 +423,7 @@ schema (SandboxServer     *self,
     }
   else
     {
-      invalid (msg, "action must be delete-field or delete-table");
+      invalid (msg, "action must be delete-field, delete-table or retype-field");
       return;
     }
   g_hash_table_remove_all (self->iterators);   /* listings of what changed shape */

@@ -158,7 +158,8 @@ main (int    argc,
     "  GET  /__sandbox/latency          the latency in force; POST {\"ms\"?, \"jitter_ms\"?, \"release\"?: true} changes it\n"
     "  POST /__sandbox/share            {\"base\", \"user\", \"permission\"} a user's access to a base\n"
     "  POST /__sandbox/edit             {\"base\", \"table\", \"source\"?, …, \"create\"|\"update\"|\"delete\"} a change as the app would make it\n"
-    "  POST /__sandbox/schema           {\"base\", \"table\", \"action\": \"delete-field\"|\"delete-table\", \"field\"?}\n"
+    "  POST /__sandbox/schema           {\"base\", \"table\", \"action\": \"delete-field\"|\"delete-table\"|\"retype-field\",\n"
+    "                                   \"field\"?, \"type\"?, \"options\"?}\n"
     "  GET  /__sandbox/webhooks         every webhook; POST webhooks/clock {\"advance_ms\"}, webhooks/expire {\"webhook\"},\n"
     "                                   webhooks/drop-payloads {\"webhook\"?}, webhooks/settings {\"retry_base_ms\"}\n"
     "See src/sandbox/README.md for details.");

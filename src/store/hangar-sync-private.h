@@ -63,6 +63,7 @@ struct _HangarSync
 
   HangarClient    *client;
   HangarCache     *cache;
+  char            *account_id;  /* for "the schema of base X changed"; NULL for a bare client */
   GHashTable      *bases;       /* base id → SyncBase */
   GNetworkMonitor *monitor;
   gulong           monitor_id;

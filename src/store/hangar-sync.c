@@ -9,6 +9,7 @@
 #include "hangar-error.h"
 #include "hangar-json.h"
 #include "hangar-formula.h"
+#include "hangar-schema-watch.h"
 #include "hangar-scopes.h"
 #include "hangar-sync-private.h"
 
@@ -878,9 +879,12 @@ schema_cb (GObject      *object,
           g_set_object (&table->table, fresh);
       }
   }
-  /* Hook for schema drift: listeners compare what they showed with the
-   * cached schema and say what changed. */
   g_signal_emit (self, _hangar_sync_signals[HANGAR_SYNC_SIGNAL_SCHEMA_CHANGED], 0, base->base_id);
+  /* Said where the app hears it: the sidebar, the base page and the grid
+   * read the schema again and tell the user what drifted. */
+  if (self->account_id != NULL)
+    hangar_schema_watch_notify_base_changed (hangar_schema_watch_get_default (), self->account_id,
+                                             base->base_id, NULL);
 }
 
 void
@@ -961,6 +965,7 @@ hangar_sync_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->specification, json_object_unref);
+  g_free (self->account_id);
 
   G_OBJECT_CLASS (hangar_sync_parent_class)->finalize (object);
 }
@@ -1147,6 +1152,7 @@ hangar_sync_get_for_account (HangarAccount  *account,
   if (cache == NULL)
     return NULL;
   self = hangar_sync_new (hangar_account_get_client (account), cache);
+  self->account_id = g_strdup (hangar_account_get_id (account));
   hangar_sync_set_use_webhooks (self, hangar_scopes_account_can (account, HANGAR_CAPABILITY_LIVE_SYNC));
 
   key = g_strdup (hangar_account_get_id (account));

@@ -648,6 +648,8 @@ test_help (void)
     { "records", "delete" },
     { "webhooks", "list" }, { "webhooks", "create" }, { "webhooks", "delete" },
     { "webhooks", "refresh" }, { "webhooks", "payloads" },
+    { "schema", "create-table" }, { "schema", "create-field" }, { "schema", "update-table" },
+    { "schema", "update-field" },
     { "accounts", NULL }, { "connect", NULL }, { "reconnect", NULL }, { "disconnect", NULL },
   };
   const char * const help_args[] = { "--help", NULL };
