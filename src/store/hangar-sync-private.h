@@ -67,6 +67,7 @@ struct _HangarSync
   GHashTable      *bases;       /* base id → SyncBase */
   GNetworkMonitor *monitor;
   gulong           monitor_id;
+  gulong           records_changed_id;
   gulong           invalidated_id;
   gboolean         invalidated;
   gboolean         offline;
@@ -124,6 +125,11 @@ void       _hangar_sync_refresh_schema    (SyncBase     *base);
 void       _hangar_sync_set_specification     (HangarSync   *self,
                                                JsonObject   *specification);
 JsonObject *_hangar_sync_dup_own_specification (HangarSync  *self);
+
+/* The account the sync's tables belong to (what hangar_sync_get_for_account()
+ * sets), for schema-watch announcements and record counts; tests set it. */
+void       _hangar_sync_set_account_id        (HangarSync   *self,
+                                               const char   *account_id);
 
 /* hangar-sync-webhooks.c */
 gboolean   _hangar_sync_ensure_schema     (HangarSync   *self,

@@ -11,6 +11,7 @@
 #include "hangar-formula.h"
 #include "hangar-schema-watch.h"
 #include "hangar-scopes.h"
+#include "hangar-table-counts.h"
 #include "hangar-sync-private.h"
 
 /**
@@ -60,6 +61,8 @@ static GParamSpec *properties[N_PROPS];
 #define MAX_RESTARTS 5
 
 static void tick (SyncBase *base);
+static void feed_count (HangarSync *self, const char *base_id, const char *table_id);
+static void feed_all_counts (HangarSync *self);
 
 /* ---- bases and tables ---- */
 
@@ -372,7 +375,10 @@ fill_end (Fill *fill)
       g_debug ("Fetching %s/%s failed: %s", fill->base->base_id, table->table_id, fill->error->message);
     }
   else
-    g_debug ("Fetched %s/%s: %u records", fill->base->base_id, table->table_id, table->n_fetched);
+    {
+      g_debug ("Fetched %s/%s: %u records", fill->base->base_id, table->table_id, table->n_fetched);
+      feed_count (fill->sync, fill->base->base_id, table->table_id);
+    }
   _hangar_sync_table_changed (fill->base, table->table_id);
   /* Payloads waited for the fetch: poll now. */
   schedule (fill->base, 0);
@@ -898,6 +904,49 @@ _hangar_sync_refresh_schema (SyncBase *base)
   hangar_client_get_base_schema_async (base->sync->client, base->base_id, base->cancellable, schema_cb, fetch);
 }
 
+/* ---- record counts ---- */
+
+/* What the cache holds of a complete table is its record count, known
+ * without asking: the base page shows it (hangar-table-counts.h). */
+static void
+feed_count (HangarSync *self,
+            const char *base_id,
+            const char *table_id)
+{
+  HangarCacheTableState state;
+
+  if (self->account_id == NULL)
+    return;
+  hangar_cache_get_table_state (self->cache, base_id, table_id, &state);
+  if (state.complete)
+    hangar_table_counts_set (hangar_table_counts_get_default (), self->account_id, base_id, table_id,
+                             hangar_cache_count_records (self->cache, base_id, table_id));
+}
+
+static void
+feed_all_counts (HangarSync *self)
+{
+  g_auto(GStrv) cached = hangar_cache_list_tables (self->cache, NULL);
+
+  for (guint i = 0; cached != NULL && cached[i] != NULL; i++)
+    {
+      g_autofree char *base_id = g_strndup (cached[i], strchr (cached[i], '/') - cached[i]);
+
+      feed_count (self, base_id, strchr (cached[i], '/') + 1);
+    }
+}
+
+static void
+records_changed_cb (HangarCache       *cache,
+                    HangarCacheChange *change,
+                    HangarSync        *self)
+{
+  /* Only a change of how many there are is worth a count. */
+  if (change->reset || (change->inserted != NULL && change->inserted->len > 0) ||
+      (change->deleted != NULL && change->deleted->len > 0))
+    feed_count (self, change->base_id, change->table_id);
+}
+
 /* ---- callbacks ---- */
 
 static void
@@ -946,6 +995,8 @@ hangar_sync_dispose (GObject *object)
   HangarSync *self = HANGAR_SYNC (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->cache != NULL)
+    g_clear_signal_handler (&self->records_changed_id, self->cache);
   if (self->monitor != NULL)
     g_clear_signal_handler (&self->monitor_id, self->monitor);
   if (self->client != NULL)
@@ -1109,6 +1160,7 @@ hangar_sync_new (HangarClient *client,
     self->offline = TRUE;
   self->invalidated_id = g_signal_connect (hangar_client_get_token_source (client), "invalidated",
                                            G_CALLBACK (token_invalidated_cb), self);
+  self->records_changed_id = g_signal_connect (cache, "records-changed", G_CALLBACK (records_changed_cb), self);
   return self;
 }
 
@@ -1154,6 +1206,7 @@ hangar_sync_get_for_account (HangarAccount  *account,
   self = hangar_sync_new (hangar_account_get_client (account), cache);
   self->account_id = g_strdup (hangar_account_get_id (account));
   hangar_sync_set_use_webhooks (self, hangar_scopes_account_can (account, HANGAR_CAPABILITY_LIVE_SYNC));
+  feed_all_counts (self);
 
   key = g_strdup (hangar_account_get_id (account));
   g_hash_table_insert (shared_syncs, key, self);
@@ -1251,6 +1304,15 @@ _hangar_sync_dup_own_specification (HangarSync *self)
   if (self->specification != NULL)
     return _hangar_json_object_deep_copy (self->specification);
   return hangar_sync_dup_specification ();
+}
+
+void
+_hangar_sync_set_account_id (HangarSync *self,
+                             const char *account_id)
+{
+  g_free (self->account_id);
+  self->account_id = g_strdup (account_id);
+  feed_all_counts (self);
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "hangar-client-webhooks.h"
 #include "hangar-sync-private.h"
+#include "hangar-table-counts.h"
 
 #define OTHER "other@hangar.test"
 
@@ -250,7 +251,9 @@ test_live (Fixture       *fx,
   g_autofree char *change = NULL;
   g_autoptr(HangarCachedRecords) model = hangar_cached_records_new (fx->cache, fx->base_id, fx->table, NULL);
   gint64 requests;
+  guint64 count = 0;
 
+  _hangar_sync_set_account_id (fx->sync, "sync-test");
   hangar_sync_watch_table (fx->sync, fx->base_id, fx->table);
   wait_filled (fx);
   wait_mode (fx, HANGAR_SYNC_MODE_LIVE);
@@ -293,6 +296,11 @@ test_live (Fixture       *fx,
       g_assert_cmpstr (json_node_get_string (hangar_record_get_field (record, "Title")), ==, "Changed by another user");
     }
   }
+
+  /* The record count is known without asking (for the base page). */
+  g_assert_true (hangar_table_counts_lookup (hangar_table_counts_get_default (), "sync-test", fx->base_id,
+                                             table_id (fx), &count));
+  g_assert_cmpuint (count, ==, hangar_cache_count_records (fx->cache, fx->base_id, table_id (fx)));
 
   /* Quiet: one request per poll, nothing else. */
   requests = hangar_test_sandbox_stat (fx->sandbox, "requests");
