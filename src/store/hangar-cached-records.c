@@ -194,7 +194,9 @@ records_changed_cb (HangarCache         *cache,
   for (guint i = 0; change->updated != NULL && i < change->updated->len; i++)
     forget_one (self, g_array_index (change->updated, gint64, i));
 
-  if (change->reset || self->query != NULL)
+  /* Many records gone at once (a sweep, a fetch over): the order is
+   * worked out again rather than removed one by one. */
+  if (change->reset || self->query != NULL || (change->deleted != NULL && change->deleted->len > 16))
     {
       /* The order may change: work it out again (the rows in view are
        * read again as it arrives). */
@@ -218,13 +220,25 @@ records_changed_cb (HangarCache         *cache,
   /* While the full order is worked out, it already holds this change
    * (writes and listings run in order on one thread); the first rows on
    * show only need their changed records redrawn. */
-  for (guint i = 0; change->updated != NULL && i < change->updated->len; i++)
+  if (change->updated != NULL && change->updated->len > 16)
     {
-      guint pos = index_of (self, g_array_index (change->updated, gint64, i));
+      /* Many at once (a page of payloads, a fetch): one pass over the rows. */
+      g_autoptr(GHashTable) changed = g_hash_table_new (g_int64_hash, g_int64_equal);
 
-      if (pos != G_MAXUINT)
-        g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 1);
+      for (guint i = 0; i < change->updated->len; i++)
+        g_hash_table_add (changed, &g_array_index (change->updated, gint64, i));
+      for (guint pos = 0; pos < self->rowids->len; pos++)
+        if (g_hash_table_contains (changed, &g_array_index (self->rowids, gint64, pos)))
+          g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 1);
     }
+  else
+    for (guint i = 0; change->updated != NULL && i < change->updated->len; i++)
+      {
+        guint pos = index_of (self, g_array_index (change->updated, gint64, i));
+
+        if (pos != G_MAXUINT)
+          g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 1);
+      }
   if (self->loading)
     return;
 
