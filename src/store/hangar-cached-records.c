@@ -48,6 +48,7 @@ struct _HangarCachedRecords
   gulong            changed_id;
   gboolean          loading;
   gboolean          reload_again; /* a change came while the order was worked out */
+  gboolean          redraw_all;   /* rows changed in place too: every row is read again */
 };
 
 static void hangar_cached_records_model_init (GListModelInterface *iface);
@@ -121,12 +122,13 @@ replace_all (HangarCachedRecords *self,
 
   /* The first rows shown at once are usually the start of the full
    * list: then only the rest is added, and the view keeps its place. */
-  while (same < old_n && same < rowids->len &&
+  while (!self->redraw_all && same < old_n && same < rowids->len &&
          g_array_index (self->rowids, gint64, same) == g_array_index (rowids, gint64, same))
     same++;
 
   g_array_unref (self->rowids);
   self->rowids = rowids;
+  self->redraw_all = FALSE;
   if (same < old_n)
     forget_built (self);
   if (same < old_n || rowids->len != old_n)
@@ -200,6 +202,8 @@ records_changed_cb (HangarCache         *cache,
     {
       /* The order may change: work it out again (the rows in view are
        * read again as it arrives). */
+      if (change->reset || (change->updated != NULL && change->updated->len > 0))
+        self->redraw_all = TRUE;
       if (change->reset)
         forget_built (self);
       if (self->loading)
