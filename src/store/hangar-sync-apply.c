@@ -464,9 +464,11 @@ apply_next (Apply *apply)
 
   if (table_id != NULL && apply->ok && !g_cancellable_is_cancelled (apply->cancellable))
     {
-      HangarCacheWrite *write = g_hash_table_lookup (apply->writes, table_id);
+      g_autofree char *key = NULL;
+      HangarCacheWrite *write = NULL;
 
-      g_hash_table_steal (apply->writes, table_id);
+      /* Taken out whole: the write goes to the cache, the key is ours. */
+      g_hash_table_steal_extended (apply->writes, table_id, (gpointer *) &key, (gpointer *) &write);
       hangar_cache_write_async (apply->sync->cache, write, apply->cancellable, written_cb, apply);
       return;
     }

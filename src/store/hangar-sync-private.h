@@ -28,6 +28,8 @@ struct _SyncTable
   guint        n_fetched;
   gboolean     refreshing;      /* an incremental refresh or sweep in flight */
   gboolean     due;             /* just opened or reloaded: refresh now */
+  gboolean     swept_last;      /* the last refresh was a sweep (they take turns) */
+  guint        round;           /* the base's round this table was last refreshed in */
   gint64       failed_us;       /* when the last attempt failed (backoff) */
   GError      *error;
 };
@@ -53,6 +55,7 @@ struct _SyncBase
   gboolean       busy;          /* a webhook step or a poll in flight */
   gboolean       again;         /* refresh_now() while busy: go again after */
   gboolean       schema_dirty;
+  guint          round;         /* rounds of refreshes without a webhook */
   guint          timer;
   GCancellable  *cancellable;
 };

@@ -709,18 +709,27 @@ refresh_next_table (SyncBase *base)
       Refresh *refresh;
       gboolean sweep;
 
-      if (table->watchers == 0 || table->filling || table->refreshing)
+      /* One refresh or sweep per table per round. */
+      if (table->watchers == 0 || table->filling || table->refreshing || table->round == base->round)
         continue;
       hangar_cache_get_table_state (base->sync->cache, base->base_id, table->table_id, &state);
       if (!state.complete)
         continue;
-      /* Changed records first; a sweep for deleted ones when it is due.
-       * Each is due at most once a round: a refresh just made (or a sweep)
-       * is this round's. A table just opened (or reloaded) is due now. */
-      sweep = !table->due && state.synced_us >= now - (gint64) base->sync->refresh_ms * 1000 / 2;
-      if (sweep && state.swept_us >= now - base->sync->sweep_us)
-        continue;
-      table->due = FALSE;
+      /* Changed records when due (a table just opened or reloaded is due
+       * now), a sweep for deleted ones when due; when both are, they take
+       * turns, so that neither starves the other on a slow machine. */
+      {
+        gboolean refresh_due = table->due || state.synced_us < now - (gint64) base->sync->refresh_ms * 1000 / 2;
+        gboolean sweep_due = state.swept_us < now - base->sync->sweep_us;
+
+        if (!refresh_due && !sweep_due)
+          continue;
+        sweep = sweep_due && (!refresh_due || !table->swept_last);
+        table->swept_last = sweep;
+        table->round = base->round;
+        if (!sweep)
+          table->due = FALSE;
+      }
 
       refresh = g_new0 (Refresh, 1);
       refresh->sync = g_object_ref (base->sync);
@@ -832,6 +841,7 @@ tick (SyncBase *base)
       return;
     }
   base->busy = TRUE;
+  base->round++;
   refresh_next_table (base);
 }
 
