@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hangar-cli-mcp-private.h"
+#include "hangar-field-spec.h"
 
 /* records a list or search call returns by default, and at most */
 #define DEFAULT_MAX_RECORDS 100
@@ -1124,10 +1125,10 @@ create_table_cb (GObject      *source,
   _hangar_cli_mcp_call_return (call, out);
 }
 
-static void
-create_table_start (HangarCliMcpCall *call)
+static JsonObject *
+table_spec (HangarCliMcpCall *call)
 {
-  g_autoptr(JsonObject) spec = json_object_new ();
+  JsonObject *spec = json_object_new ();
   JsonArray *given = arg_array (call, "fields");
   JsonArray *fields = json_array_new ();
 
@@ -1137,8 +1138,51 @@ create_table_start (HangarCliMcpCall *call)
   for (guint i = 0; i < json_array_get_length (given); i++)
     json_array_add_object_element (fields, field_spec (json_array_get_object_element (given, i)));
   json_object_set_array_member (spec, "fields", fields);
+  return spec;
+}
+
+/* The new table is checked against Airtable's rules and the base's other
+ * tables (names, link targets) before anything is written, as the CLI and
+ * the window do: a refusal is a tool error and nothing is sent. */
+static void
+create_table_schema_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  HangarCliMcpCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tables = hangar_client_get_base_schema_finish (HANGAR_CLIENT (source), result, &error);
+  g_autoptr(JsonObject) spec = NULL;
+
+  if (tables == NULL)
+    {
+      _hangar_cli_mcp_call_fail_error (call, error);
+      return;
+    }
+  spec = table_spec (call);
+  if (!hangar_table_spec_check (spec, tables, &error))
+    {
+      _hangar_cli_mcp_call_fail_error (call, error);
+      return;
+    }
   hangar_client_create_table_async (call->client, work_for (call)->base_id, spec, call->cancellable,
                                     create_table_cb, call);
+}
+
+static void
+create_table_start (HangarCliMcpCall *call)
+{
+  g_autoptr(JsonObject) spec = table_spec (call);
+  g_autoptr(GError) error = NULL;
+
+  /* What needs no schema is refused before any request. */
+  if (!hangar_table_spec_check (spec, NULL, &error))
+    {
+      _hangar_cli_mcp_call_fail_error (call, error);
+      return;
+    }
+  hangar_client_get_base_schema_async (call->client, work_for (call)->base_id, call->cancellable,
+                                       create_table_schema_cb, call);
 }
 
 static void
@@ -1179,12 +1223,21 @@ create_field_cb (GObject      *source,
 
 static void
 create_field_send (HangarCliMcpCall *call,
-                   const char       *table_id)
+                   HangarTable      *table,
+                   GPtrArray        *tables)
 {
   g_autoptr(JsonObject) spec = field_spec (call->args);
+  g_autoptr(GError) error = NULL;
 
-  hangar_client_create_field_async (call->client, work_for (call)->base_id, table_id, spec, call->cancellable,
-                                    create_field_cb, call);
+  /* Checked against Airtable's rules, the table and the base before
+   * anything is written, as the CLI and the window do. */
+  if (!hangar_field_spec_check (spec, table, NULL, tables, FALSE, &error))
+    {
+      _hangar_cli_mcp_call_fail_error (call, error);
+      return;
+    }
+  hangar_client_create_field_async (call->client, work_for (call)->base_id, hangar_table_get_id (table), spec,
+                                    call->cancellable, create_field_cb, call);
 }
 
 static void
@@ -1209,20 +1262,24 @@ create_field_schema_cb (GObject      *source,
                                  work_for (call)->base_id, arg_string (call, "table"));
       return;
     }
-  create_field_send (call, hangar_table_get_id (table));
+  create_field_send (call, table, tables);
 }
 
 static void
 create_field_start (HangarCliMcpCall *call)
 {
-  const char *table = arg_string (call, "table");
+  g_autoptr(JsonObject) spec = field_spec (call->args);
+  g_autoptr(GError) error = NULL;
 
-  /* The field endpoint takes a table id: a name is looked up first. */
-  if (g_str_has_prefix (table, "tbl") && strlen (table) == 17)
-    create_field_send (call, table);
-  else
-    hangar_client_get_base_schema_async (call->client, work_for (call)->base_id, call->cancellable,
-                                         create_field_schema_cb, call);
+  /* What needs no schema is refused before any request; the rest once the
+   * base's schema (which also turns a table name into its id) is in. */
+  if (!hangar_field_spec_check (spec, NULL, NULL, NULL, FALSE, &error))
+    {
+      _hangar_cli_mcp_call_fail_error (call, error);
+      return;
+    }
+  hangar_client_get_base_schema_async (call->client, work_for (call)->base_id, call->cancellable,
+                                       create_field_schema_cb, call);
 }
 
 static void

@@ -63,6 +63,7 @@ struct _HangarRecordGrid
   HangarRateBanner   *rate_banner;
   GtkRevealer        *error_revealer;
   GtkLabel           *error_label;
+  GtkWidget          *reconnect_button;
   GtkStack           *content_stack;
   GtkScrolledWindow  *scrolled_window;
   GtkColumnView      *column_view;
@@ -75,6 +76,7 @@ struct _HangarRecordGrid
 
   /* what is shown */
   HangarClient       *client;
+  HangarAccount      *account;       /* NULL for a bare client (tests) */
   char               *base_id;
   HangarTable        *table;
   GPtrArray          *fields;        /* HangarField, table order */

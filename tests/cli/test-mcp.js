@@ -484,9 +484,10 @@ async function testSchemaChanges (client, ids) {
   const described = await expectOk(client, 'describe_base', { account: 'work', base: 'Content Calendar', table: 'MCP notes' });
   eq(described.tables[0].fields.map((f) => f.name), ['Title', 'Count', 'Done'], 'the schema has them');
   await expectToolError(client, 'create_table', { account: 'work', base: 'Content Calendar', name: 'MCP notes',
-    fields: [{ name: 'Title', type: 'singleLineText' }] }, 'DUPLICATE_TABLE_NAME', 'a duplicate table: Airtable\'s type');
+    fields: [{ name: 'Title', type: 'singleLineText' }] }, 'INVALID_ARGUMENTS',
+    'a duplicate table: refused by Airtable\'s rules before anything is sent');
   await expectToolError(client, 'create_field', { account: 'work', base: 'Content Calendar', table: table.table.id,
-    name: 'Bad', type: 'noSuchType' }, 'UNSUPPORTED_FIELD_TYPE_FOR_CREATE', 'a bad field type: Airtable\'s type');
+    name: 'Bad', type: 'noSuchType' }, 'INVALID_ARGUMENTS', 'a bad field type: refused before anything is sent');
 }
 
 async function testBadArguments (client, ids) {
