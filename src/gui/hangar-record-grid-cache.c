@@ -193,6 +193,21 @@ _hangar_record_grid_dispose_cache (HangarRecordGrid *self)
 }
 
 void
+hangar_record_grid_forget_account (HangarRecordGrid *self,
+                                   HangarAccount    *account)
+{
+  g_return_if_fail (HANGAR_IS_RECORD_GRID (self));
+  g_return_if_fail (HANGAR_IS_ACCOUNT (account));
+
+  if (self->account != account)
+    return;
+  /* Settings are saved while the databases are still there. */
+  hangar_record_grid_show_table_with_client (self, NULL, NULL, NULL);
+  hangar_record_grid_set_state_account (self, NULL);
+  hangar_record_grid_set_sync (self, NULL);
+}
+
+void
 _hangar_record_grid_cache_table_changed (HangarRecordGrid *self)
 {
   unwatch (self);
@@ -294,23 +309,32 @@ _hangar_record_grid_cached_loading (HangarRecordGrid *self)
          hangar_sync_get_filling (self->sync, self->base_id, hangar_table_get_id (self->table), NULL);
 }
 
+const GError *
+_hangar_record_grid_cached_error (HangarRecordGrid *self)
+{
+  const char *table_id = hangar_table_get_id (self->table);
+  const GError *error = hangar_cached_records_get_failed (self->cached);
+  HangarCacheTableState state;
+
+  hangar_cache_get_table_state (hangar_sync_get_cache (self->sync), self->base_id, table_id, &state);
+  /* A failed sync of a table that is not all there is a failed load; of a
+   * complete one, only stale (the freshness line says so). */
+  if (error == NULL && !hangar_sync_get_offline (self->sync) && !state.complete)
+    error = hangar_sync_get_error (self->sync, self->base_id, table_id);
+  return error;
+}
+
 void
 _hangar_record_grid_update_cached_state (HangarRecordGrid *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cached));
   gboolean loading = _hangar_record_grid_cached_loading (self);
   const char *table_id = hangar_table_get_id (self->table);
-  const GError *error = hangar_cached_records_get_failed (self->cached);
-  gboolean offline = hangar_sync_get_offline (self->sync);
+  const GError *error = _hangar_record_grid_cached_error (self);
   HangarCacheTableState state;
   g_autofree char *count = NULL;
-  g_autofree char *message = NULL;
 
   hangar_cache_get_table_state (hangar_sync_get_cache (self->sync), self->base_id, table_id, &state);
-  /* A failed sync of a table that is not all there is a failed load; of a
-   * complete one, only stale (the freshness line says so). */
-  if (error == NULL && !offline && !state.complete)
-    error = hangar_sync_get_error (self->sync, self->base_id, table_id);
 
   gtk_spinner_set_spinning (self->spinner, loading);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
@@ -334,12 +358,7 @@ _hangar_record_grid_update_cached_state (HangarRecordGrid *self)
   else
     gtk_stack_set_visible_child_name (self->content_stack, "grid");
 
-  if (error != NULL)
-    {
-      message = g_strdup_printf (_("Load failed: %s"), error->message);
-      gtk_label_set_text (self->error_label, message);
-    }
-  gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
+  _hangar_record_grid_show_error (self, error);
   hangar_freshness_label_update (self->freshness);
 
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_LOADING);

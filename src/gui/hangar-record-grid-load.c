@@ -135,6 +135,52 @@ _hangar_record_grid_update_query_label (HangarRecordGrid *self)
 
 /* ---- load state ---- */
 
+/* The error bar for a failed listing (@error NULL: hidden): a 403 said as
+ * the scope or base grant that is missing, with Reconnect. */
+void
+_hangar_record_grid_show_error (HangarRecordGrid *self,
+                                const GError     *error)
+{
+  if (error != NULL)
+    {
+      g_autofree char *message = NULL;
+      g_autofree char *explained = NULL;
+      g_autofree char *redacted = NULL;
+
+      if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_FORMULA))
+        {
+          const char *server = hangar_api_error_get_server_message (error);
+
+          message = g_strdup_printf (_("The filter is not a valid formula: %s"),
+                                     server != NULL ? server : error->message);
+          /* Inline in the filter editor too; what the user typed stays. */
+          hangar_filter_editor_set_error (self->filter_editor, server != NULL ? server : error->message);
+        }
+      else if (self->account != NULL &&
+               (explained = hangar_scopes_explain_forbidden (self->account, HANGAR_CAPABILITY_RECORDS_READ,
+                                                             NULL, error)) != NULL)
+        /* A 403: the scope or the base grant that is missing, and Reconnect. */
+        message = g_steal_pointer (&explained);
+      else
+        message = g_strdup_printf (_("Load failed: %s"), error->message);
+      redacted = hangar_redact (message);
+      gtk_label_set_text (self->error_label, redacted);
+    }
+  gtk_widget_set_visible (self->reconnect_button,
+                          self->account != NULL &&
+                          g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_PERMISSION_DENIED));
+  gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
+}
+
+/* What the listing failed with, from Airtable or the cache's sync. */
+const GError *
+_hangar_record_grid_get_error (HangarRecordGrid *self)
+{
+  if (self->cached != NULL)
+    return _hangar_record_grid_cached_error (self);
+  return self->records != NULL ? hangar_record_list_get_failed (self->records) : NULL;
+}
+
 void
 _hangar_record_grid_update_load_state (HangarRecordGrid *self)
 {
@@ -183,35 +229,7 @@ _hangar_record_grid_update_load_state (HangarRecordGrid *self)
   else
     gtk_stack_set_visible_child_name (self->content_stack, "grid");
 
-  if (error != NULL)
-    {
-      g_autofree char *message = NULL;
-      g_autofree char *explained = NULL;
-      g_autofree char *redacted = NULL;
-
-      if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_FORMULA))
-        {
-          const char *server = hangar_api_error_get_server_message (error);
-
-          message = g_strdup_printf (_("The filter is not a valid formula: %s"),
-                                     server != NULL ? server : error->message);
-          /* Inline in the filter editor too; what the user typed stays. */
-          hangar_filter_editor_set_error (self->filter_editor, server != NULL ? server : error->message);
-        }
-      else if (self->account != NULL &&
-               (explained = hangar_scopes_explain_forbidden (self->account, HANGAR_CAPABILITY_RECORDS_READ,
-                                                             NULL, error)) != NULL)
-        /* A 403: the scope or the base grant that is missing, and Reconnect. */
-        message = g_steal_pointer (&explained);
-      else
-        message = g_strdup_printf (_("Load failed: %s"), error->message);
-      redacted = hangar_redact (message);
-      gtk_label_set_text (self->error_label, redacted);
-    }
-  gtk_widget_set_visible (self->reconnect_button,
-                          self->account != NULL &&
-                          g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_PERMISSION_DENIED));
-  gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
+  _hangar_record_grid_show_error (self, error);
 
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_LOADING);
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_N_RECORDS);

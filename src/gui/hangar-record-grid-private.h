@@ -151,6 +151,9 @@ void         _hangar_record_grid_cancel_links          (HangarRecordGrid *self);
 /* A failed list continues from the page that failed; anything else loads
  * again from the start. */
 void         _hangar_record_grid_retry                 (HangarRecordGrid *self);
+void         _hangar_record_grid_show_error            (HangarRecordGrid *self,
+                                                        const GError     *error);
+const GError *_hangar_record_grid_get_error            (HangarRecordGrid *self);
 
 /* hangar-record-grid-cache.c */
 void         _hangar_record_grid_init_cache            (HangarRecordGrid *self);
@@ -163,6 +166,9 @@ gboolean     _hangar_record_grid_load_cached           (HangarRecordGrid *self);
 gboolean     _hangar_record_grid_cached_loading        (HangarRecordGrid *self);
 /* update_load_state for rows from the cache. */
 void         _hangar_record_grid_update_cached_state   (HangarRecordGrid *self);
+/* What the rows from the cache failed with: reading the cache, or the
+ * sync of a table that is not all there yet. */
+const GError *_hangar_record_grid_cached_error         (HangarRecordGrid *self);
 
 /* hangar-record-grid-columns.c */
 HangarField *_hangar_record_grid_lookup_field          (HangarRecordGrid *self,

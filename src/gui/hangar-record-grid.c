@@ -154,7 +154,7 @@ hangar_record_grid_get_property (GObject    *object,
       break;
     case HANGAR_RECORD_GRID_PROP_ERROR_MESSAGE:
       {
-        const GError *error = self->records != NULL ? hangar_record_list_get_failed (self->records) : NULL;
+        const GError *error = _hangar_record_grid_get_error (self);
 
         g_value_set_string (value, error != NULL ? error->message : NULL);
       }

@@ -1,6 +1,6 @@
 /* test-window-offline.c — the app restarted without Airtable: the window
  * lists the cached bases and tables, the grid shows the cached rows and says
- * it is offline
+ * it is offline; a disconnected account's cache goes with it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +15,7 @@
 #include "hangar-sidebar-node.h"
 #include "hangar-sidebar-private.h"
 #include "hangar-sidebar.h"
+#include "hangar-store.h"
 #include "hangar-test-gui.h"
 #include "hangar-window-private.h"
 
@@ -243,6 +244,69 @@ test_restart_offline (Fixture       *f,
                                  "Wireframes");
 }
 
+static gboolean
+question_shown (gpointer data)
+{
+  return hangar_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+question_gone (gpointer data)
+{
+  return hangar_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL;
+}
+
+static gboolean
+file_gone (gpointer data)
+{
+  return !g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+/* Disconnecting the account whose table the grid shows (live, requests
+ * in flight) deletes its offline copy and its state too. */
+static void
+test_disconnect_deletes_cache (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache_path = NULL;
+  g_autofree char *state_path = NULL;
+  g_autofree char *account_id = NULL;
+  HangarSidebarNode *base_node;
+  HangarAccount *account;
+  GtkWindow *question;
+  FreshWait fresh;
+
+  hangar_account_store_connect_pat_async (f->store, "Work", f->sandbox->url, f->sandbox->pat, NULL,
+                                          hangar_test_wait_cb, wait);
+  account = hangar_account_store_connect_pat_finish (f->store, hangar_test_wait_run (wait), &error);
+  g_assert_no_error (error);
+  account_id = g_strdup (hangar_account_get_id (account));
+  base_node = open_base (f, account, "Product Roadmap");
+  g_assert_true (hangar_sidebar_select_table (hangar_window_get_sidebar (f->window), account,
+                                              hangar_table_get_id (table_named (f, base_node, "Tasks"))));
+  fresh.window = f->window;
+  fresh.needle = "Live · updated";
+  hangar_test_wait_until (freshness_says, &fresh, "the table to be cached and live");
+  cache_path = hangar_store_path_for_account (account_id, HANGAR_STORE_CACHE);
+  state_path = hangar_store_path_for_account (account_id, HANGAR_STORE_STATE);
+  g_assert_true (g_file_test (cache_path, G_FILE_TEST_EXISTS));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.disconnect-account", "s", account_id));
+  hangar_test_wait_until (question_shown, NULL, "the confirmation");
+  question = hangar_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "confirm");
+  gtk_window_close (question);
+  hangar_test_wait_until (question_gone, NULL, "the confirmation to close");
+
+  /* The window is still open; its grid let go of the account. */
+  hangar_test_wait_until (file_gone, cache_path, "the offline copy to be deleted");
+  hangar_test_wait_until (file_gone, state_path, "the state database to be deleted");
+  g_assert_null (hangar_record_grid_get_table (HANGAR_RECORD_GRID (hangar_window_get_record_grid (f->window))));
+  g_assert_null (hangar_account_store_lookup_by_id (f->store, account_id));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -251,5 +315,7 @@ main (int   argc,
 
   g_test_add ("/hangar/gui/window-offline/restart", Fixture, NULL, fixture_setup, test_restart_offline,
               fixture_teardown);
+  g_test_add ("/hangar/gui/window-offline/disconnect", Fixture, NULL, fixture_setup,
+              test_disconnect_deletes_cache, fixture_teardown);
   return g_test_run ();
 }
