@@ -876,6 +876,8 @@ hangar_window_init (HangarWindow *self)
   g_autoptr(GSettingsSchema) schema = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The app's icon by its id, which differs in a development build. */
+  adw_status_page_set_icon_name (self->empty_page, APP_ID);
 
   self->cancellable = g_cancellable_new ();
   self->known_status = g_hash_table_new (NULL, NULL);
