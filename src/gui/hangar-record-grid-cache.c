@@ -224,6 +224,38 @@ _hangar_record_grid_cache_table_changed (HangarRecordGrid *self)
   tell_cache_note (self);
 }
 
+static void
+first_paint_cb (GdkFrameClock       *clock,
+                HangarCachedRecords *cached)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_paint_cb, cached);
+  hangar_cached_records_hold (cached, FALSE);
+}
+
+static gboolean
+hold_timeout_cb (gpointer data)
+{
+  hangar_cached_records_hold (data, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* The first rows are in the model: the rest of a long table is added after
+ * they are drawn, so the first frame builds widgets for those rows only.
+ * Not drawn soon (a hidden window): added anyway. */
+static void
+hold_until_drawn (HangarRecordGrid *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->cached)) == 0)
+    return;
+  hangar_cached_records_hold (self->cached, TRUE);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_paint_cb), self->cached, 0);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 500, hold_timeout_cb, g_object_ref (self->cached), g_object_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 gboolean
 _hangar_record_grid_load_cached (HangarRecordGrid *self)
 {
@@ -284,6 +316,7 @@ _hangar_record_grid_load_cached (HangarRecordGrid *self)
   g_signal_connect_object (self->cached, "items-changed", G_CALLBACK (cached_items_changed_cb), self,
                            G_CONNECT_AFTER);
   hangar_grid_model_set_model (self->model, G_LIST_MODEL (self->cached));
+  hold_until_drawn (self);
   if (self->offline_note != NULL)
     {
       g_autofree char *text = g_strdup_printf ("%s%s%s", gtk_label_get_text (self->query_label),

@@ -25,8 +25,10 @@
  * is worked out again.
  */
 
-/* Rows read at once when the model is made: a screenful and more. */
-#define FIRST_ROWS  200
+/* Rows read at once when the model is made: a tall screenful. A view
+ * builds a row for each at once (GTK 4.8's list views build up to 200),
+ * so more would only delay the first frame. */
+#define FIRST_ROWS  60
 /* Records kept built. */
 #define MAX_BUILT   400
 
@@ -49,6 +51,8 @@ struct _HangarCachedRecords
   gboolean          loading;
   gboolean          reload_again; /* a change came while the order was worked out */
   gboolean          redraw_all;   /* rows changed in place too: every row is read again */
+  GArray           *pending;      /* an order held back (hangar_cached_records_hold()) */
+  gboolean          hold;
 };
 
 static void hangar_cached_records_model_init (GListModelInterface *iface);
@@ -138,6 +142,22 @@ replace_all (HangarCachedRecords *self,
     }
 }
 
+/* The order is known (@rowids, taken): shown, or worked out again when a
+ * change came meanwhile. */
+static void
+apply_listing (HangarCachedRecords *self,
+               GArray              *rowids)
+{
+  replace_all (self, rowids);
+  if (self->reload_again)
+    {
+      self->reload_again = FALSE;
+      start_listing (self);
+      return;
+    }
+  set_loading (self, FALSE);
+}
+
 static void
 listed_cb (GObject      *object,
            GAsyncResult *result,
@@ -159,14 +179,15 @@ listed_cb (GObject      *object,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILED]);
       return;
     }
-  replace_all (self, rowids);
-  if (self->reload_again)
+  /* The first rows are shown and the view is being drawn: the rest of the
+   * table waits until the caller lets go. */
+  if (self->hold && self->rowids->len > 0)
     {
-      self->reload_again = FALSE;
-      start_listing (self);
+      g_clear_pointer (&self->pending, g_array_unref);
+      self->pending = rowids;
       return;
     }
-  set_loading (self, FALSE);
+  apply_listing (self, rowids);
 }
 
 static void
@@ -330,6 +351,7 @@ hangar_cached_records_dispose (GObject *object)
   HangarCachedRecords *self = HANGAR_CACHED_RECORDS (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->pending, g_array_unref);
   if (self->cache != NULL)
     g_clear_signal_handler (&self->changed_id, self->cache);
   g_clear_object (&self->cache);
@@ -446,6 +468,26 @@ hangar_cached_records_new (HangarCache      *cache,
     self->query = hangar_cache_query_copy (query);   /* the caller's may change */
   start_listing (self);
   return self;
+}
+
+/**
+ * hangar_cached_records_hold:
+ * @self: a #HangarCachedRecords
+ * @hold: whether to hold
+ *
+ * While held, an order worked out on the store's thread is not applied
+ * yet: the rows shown stay as they are (a view can draw the first rows
+ * without building rows for the rest first). Letting go applies it.
+ */
+void
+hangar_cached_records_hold (HangarCachedRecords *self,
+                            gboolean             hold)
+{
+  g_return_if_fail (HANGAR_IS_CACHED_RECORDS (self));
+
+  self->hold = hold;
+  if (!hold && self->pending != NULL)
+    apply_listing (self, g_steal_pointer (&self->pending));
 }
 
 gboolean

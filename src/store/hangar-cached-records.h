@@ -25,6 +25,10 @@ HangarCachedRecords *hangar_cached_records_new          (HangarCache         *ca
 /* Whether the rows are still being worked out (a sorted or filtered list,
  * or the rest of a long table after its first rows). */
 gboolean             hangar_cached_records_get_loading  (HangarCachedRecords *self);
+/* While held, an order worked out meanwhile waits: the rows shown stay as
+ * they are until let go (a view draws the first rows first). */
+void                 hangar_cached_records_hold         (HangarCachedRecords *self,
+                                                         gboolean             hold);
 /* Why the rows could not be read (a damaged cache), or NULL. */
 const GError        *hangar_cached_records_get_failed   (HangarCachedRecords *self);
 const char          *hangar_cached_records_get_base_id  (HangarCachedRecords *self);

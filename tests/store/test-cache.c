@@ -381,6 +381,36 @@ test_queries (void)
       g_assert_true (hangar_cache_query_is_plain (query));
     }
 
+  /* The table as the grid opens it: its first rows at once; held (while
+   * they are drawn), the rest waits; let go, every record in the table's
+   * order. */
+  {
+    g_autoptr(HangarCachedRecords) model = hangar_cached_records_new (cache, base_id, table, NULL);
+    g_autoptr(GPtrArray) server = hangar_test_sandbox_list_ids (sandbox, base_id, hangar_table_get_id (table), NULL);
+    g_autoptr(HangarCacheQuery) plain = hangar_cache_query_new (table);
+    g_autoptr(GPtrArray) everything = NULL;
+    guint n_first = g_list_model_get_n_items (G_LIST_MODEL (model));
+
+    g_assert_cmpuint (n_first, >, 0);
+    g_assert_cmpuint (n_first, <, 600);
+    hangar_cached_records_hold (model, TRUE);
+    /* The store's one thread works in order: once a listing asked for
+     * later is back, the model's is too, and was held. */
+    everything = local_ids (cache, base_id, table, plain);
+    g_assert_cmpuint (everything->len, ==, 600);
+    g_assert_true (hangar_cached_records_get_loading (model));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n_first);
+    hangar_cached_records_hold (model, FALSE);
+    g_assert_false (hangar_cached_records_get_loading (model));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 600);
+    for (guint i = 0; i < server->len; i++)
+      {
+        g_autoptr(HangarRecord) record = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+        g_assert_cmpstr (hangar_record_get_id (record), ==, g_ptr_array_index (server, i));
+      }
+  }
+
   close_cache (&cache);
   g_assert_true (hangar_store_delete_account (ACCOUNT, NULL));
 }
