@@ -21,6 +21,7 @@
 #include "hangar-client.h"
 #include "hangar-client-webhooks.h"
 #include "hangar-record-list.h"
+#include "hangar-fetch.h"
 
 /* models and formula builder */
 #include "hangar-base.h"

@@ -8,6 +8,7 @@
  *                            retries, 401 / 429 / 503, deadline, reading the
  *                            body under a cap) and the generic request
  *   hangar-client-batch.c    chunked creates, updates, upserts and deletes
+ *   hangar-client-comments.c a page of comments, editing and deleting one
  *   hangar-client-meta.c     whoami, bases, schema, tables and fields
  *
  * The protocol facts the client relies on are in src/api/README.md.
@@ -58,6 +59,8 @@ struct _HangarClient
   guint              deadline;         /* s one request may take, 0 = none */
   gboolean           pacing;
   guint64            n_requests;
+  GDateTime         *server_time;      /* the Date of the newest answer */
+  GHashTable        *latency;          /* base id ("" for none) → gint64* µs, smoothed */
 };
 
 /* One operation on the wire, with its retries (hangar-client-request.c). */
@@ -77,6 +80,11 @@ HangarClientCall *_hangar_client_call_new        (const char          *method,
 void              _hangar_client_call_set_max_bytes (HangarClientCall *call,
                                                      gsize             max_bytes);
 
+/* A 2xx body is handed back as it came (_hangar_client_send_finish_raw),
+ * for a caller that reads it itself. */
+void              _hangar_client_call_set_raw_body  (HangarClientCall *call,
+                                                     gboolean          raw_body);
+
 /* Sends @call (taking it); the callback gets the JSON answer of a 2xx. */
 void              _hangar_client_send_async      (HangarClient        *self,
                                                   HangarClientCall    *call,
@@ -91,6 +99,18 @@ JsonNode         *_hangar_client_send_finish     (HangarClient        *self,
                                                   guint               *out_status,
                                                   GPtrArray          **out_notes,
                                                   GError             **error);
+
+/* For calls with a raw body: the 2xx body (empty when there was none). */
+GBytes           *_hangar_client_send_finish_raw (HangarClient        *self,
+                                                  GAsyncResult        *result,
+                                                  guint               *out_status,
+                                                  GError             **error);
+
+/* Round trips (from sending to the last byte of the answer), smoothed per
+ * base: what the partitioned fetch sizes itself by (hangar-fetch.c). */
+void              _hangar_client_note_latency    (HangarClient        *self,
+                                                  const char          *base_id,
+                                                  gint64               us);
 
 /* Emits "request-finished" (hangar-client.c) when anyone listens. */
 void              _hangar_client_emit_request_finished (HangarClient      *self,
@@ -151,6 +171,29 @@ gpointer          _hangar_client_finish_simple   (HangarClient        *self,
                                                   GAsyncResult        *result,
                                                   gpointer             source_tag,
                                                   GError             **error);
+
+/* One page of a record listing as its raw body, for a caller that reads
+ * the offset first (hangar-fetch.c); _hangar_client_page_from_body() then
+ * turns it into records. */
+void              _hangar_client_list_page_raw_async  (HangarClient            *self,
+                                                       const char              *base_id,
+                                                       const char              *table,
+                                                       const HangarListOptions *options,
+                                                       const char              *offset,
+                                                       GCancellable            *cancellable,
+                                                       GAsyncReadyCallback      callback,
+                                                       gpointer                 user_data);
+GBytes           *_hangar_client_list_page_raw_finish (HangarClient            *self,
+                                                       GAsyncResult            *result,
+                                                       guint                   *out_status,
+                                                       GError                 **error);
+/* @out_records: (element-type HangarRecord); @out_offset: NULL after the
+ * last page. Errors are redacted. */
+gboolean          _hangar_client_page_from_body       (GBytes                  *body,
+                                                       guint                    status,
+                                                       GPtrArray              **out_records,
+                                                       char                   **out_offset,
+                                                       GError                 **error);
 
 /* Every page of a list that pages with "offset" (bases, comments). */
 typedef GPtrArray *(*HangarClientListFunc)       (JsonNode            *response,

@@ -65,6 +65,8 @@ struct _HangarClientCall
   gulong        caller_cancel_id;
   gulong        client_cancel_id;
   gsize         max_bytes;            /* cap on a 2xx body */
+  gboolean      raw_body;             /* a 2xx body is handed back unparsed */
+  gint64        sent_us;              /* monotonic, when the attempt was sent */
 
   /* the attempt on the wire */
   SoupMessage  *msg;
@@ -72,6 +74,7 @@ struct _HangarClientCall
   GCancellable *attempt_cancellable;  /* op_cancellable or the deadline cancel it */
   gulong        attempt_cancel_id;
   GSource      *deadline;
+  gulong        wrote_id;
   gboolean      timed_out;
   GByteArray   *buffer;
   GError       *read_error;           /* the body could not be read to its end */
@@ -93,6 +96,7 @@ typedef struct
   guint      status;
   JsonNode  *root;
   GPtrArray *notes;   /* of HangarJsonNote, NULL when none */
+  GBytes    *body;    /* raw_body calls: the 2xx body as it came */
 } Response;
 
 static void call_acquire (GTask *task);
@@ -104,6 +108,7 @@ response_free (gpointer data)
 
   g_clear_pointer (&response->root, json_node_unref);
   g_clear_pointer (&response->notes, g_ptr_array_unref);
+  g_clear_pointer (&response->body, g_bytes_unref);
   g_free (response);
 }
 
@@ -122,6 +127,8 @@ attempt_clear (HangarClientCall *call)
   if (call->attempt_cancel_id != 0)
     g_cancellable_disconnect (call->op_cancellable, call->attempt_cancel_id);
   call->attempt_cancel_id = 0;
+  if (call->msg != NULL)
+    g_clear_signal_handler (&call->wrote_id, call->msg);
   g_clear_object (&call->attempt_cancellable);
   g_clear_object (&call->stream);
   g_clear_object (&call->msg);
@@ -181,6 +188,13 @@ _hangar_client_call_set_max_bytes (HangarClientCall *call,
                                    gsize             max_bytes)
 {
   call->max_bytes = max_bytes;
+}
+
+void
+_hangar_client_call_set_raw_body (HangarClientCall *call,
+                                  gboolean          raw_body)
+{
+  call->raw_body = raw_body;
 }
 
 static void
@@ -450,6 +464,25 @@ attempt_failed (GTask  *task,
   g_object_unref (task);
 }
 
+/* Keeps the newest Date header (hangar_client_dup_server_time()). */
+static void
+note_server_time (HangarClient *self,
+                  SoupMessage  *msg)
+{
+  const char *date = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Date");
+  GDateTime *time = date != NULL ? soup_date_time_new_from_http_string (date) : NULL;
+
+  if (time == NULL)
+    return;
+  if (self->server_time == NULL || g_date_time_compare (time, self->server_time) > 0)
+    {
+      g_clear_pointer (&self->server_time, g_date_time_unref);
+      self->server_time = time;
+    }
+  else
+    g_date_time_unref (time);
+}
+
 /* A whole answer (or as much of an error answer as its cap allows) is in:
  * decide. Takes the task. */
 static void
@@ -470,6 +503,7 @@ answer_received (GTask *task)
            ? g_byte_array_free_to_bytes (g_steal_pointer (&call->buffer))
            : NULL;
   retry_after = parse_retry_after (msg);
+  note_server_time (self, msg);
   attempt_clear (call);
 
   /* What the request console shows of the last answer. */
@@ -480,6 +514,8 @@ answer_received (GTask *task)
   call->last_body = body != NULL ? g_bytes_ref (body) : NULL;
 
   g_debug ("%s %s -> %u", call->method, call->path, status);
+  if (call->sent_us > 0 && status < 500 && status != 429)
+    _hangar_client_note_latency (self, call->base_id, g_get_monotonic_time () - call->sent_us);
 
   if (status == SOUP_STATUS_UNAUTHORIZED && !call->retried_unauthorized)
     {
@@ -551,7 +587,9 @@ answer_received (GTask *task)
           g_object_unref (task);
           return;
         }
-      if (len > 0)
+      if (call->raw_body)
+        response->body = body != NULL ? g_bytes_ref (body) : g_bytes_new (NULL, 0);
+      else if (len > 0)
         {
           response->root = hangar_json_parse_full (data, len, max_bytes, &response->notes, &error);
           if (response->root == NULL)
@@ -703,6 +741,18 @@ sent_cb (GObject      *object,
   read_next (task);
 }
 
+/* The request is out: pacing counts the next slot from here. */
+static void
+wrote_body_cb (SoupMessage *msg,
+               gpointer     user_data)
+{
+  HangarClientCall *call = user_data;
+  HangarClient *self = call->client;
+
+  if (self->pacing)
+    _hangar_scheduler_note_sent (self->scheduler, call->base_id, self->token_source, g_get_monotonic_time ());
+}
+
 static gboolean
 deadline_cb (gpointer user_data)
 {
@@ -769,6 +819,8 @@ call_send (GTask *task)
     }
 
   self->n_requests++;
+  call->sent_us = g_get_monotonic_time ();
+  call->wrote_id = g_signal_connect (call->msg, "wrote-body", G_CALLBACK (wrote_body_cb), call);
   call->n_sent++;
   soup_session_send_async (self->session, call->msg, G_PRIORITY_DEFAULT, call->attempt_cancellable,
                            sent_cb, task);
@@ -921,6 +973,27 @@ _hangar_client_send_async (HangarClient        *self,
                                                   call->op_cancellable, NULL);
 
   call_acquire (g_steal_pointer (&task));
+}
+
+GBytes *
+_hangar_client_send_finish_raw (HangarClient  *self,
+                                GAsyncResult  *result,
+                                guint         *out_status,
+                                GError       **error)
+{
+  Response *response;
+  GBytes *body;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  response = g_task_propagate_pointer (G_TASK (result), error);
+  if (response == NULL)
+    return NULL;
+  if (out_status != NULL)
+    *out_status = response->status;
+  body = response->body != NULL ? g_steal_pointer (&response->body) : g_bytes_new (NULL, 0);
+  response_free (response);
+  return body;
 }
 
 JsonNode *

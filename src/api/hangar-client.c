@@ -16,6 +16,7 @@
 #include "hangar-model-private.h"
 #include "hangar-page-guard.h"
 #include "hangar-record-list.h"
+#include "hangar-record-page.h"
 #include "hangar-redact.h"
 
 G_DEFINE_FINAL_TYPE (HangarClient, hangar_client, G_TYPE_OBJECT)
@@ -520,11 +521,13 @@ hangar_client_finalize (GObject *object)
 {
   HangarClient *self = HANGAR_CLIENT (object);
 
+  g_clear_pointer (&self->latency, g_hash_table_unref);
   g_clear_object (&self->token_source);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->invalid_error);
   g_clear_error (&self->url_error);
+  g_clear_pointer (&self->server_time, g_date_time_unref);
   g_free (self->api_url);
 
   G_OBJECT_CLASS (hangar_client_parent_class)->finalize (object);
@@ -693,6 +696,7 @@ static void
 hangar_client_init (HangarClient *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->latency = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pacing = TRUE;
   self->timeout = 60;
   self->deadline = HANGAR_DEFAULT_DEADLINE;
@@ -847,6 +851,25 @@ hangar_client_get_n_requests (HangarClient *self)
 }
 
 /**
+ * hangar_client_dup_server_time:
+ * @self: a #HangarClient
+ *
+ * The server's clock as its newest answer gave it (the HTTP Date header,
+ * to the second): whatever a request sent after that answer does on the
+ * server happens at this time or later. For callers that must compare
+ * server times (createdTime) without trusting this machine's clock.
+ *
+ * Returns: (transfer full) (nullable): the time, or %NULL before any
+ *   answer with a Date
+ */
+GDateTime *
+hangar_client_dup_server_time (HangarClient *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CLIENT (self), NULL);
+  return self->server_time != NULL ? g_date_time_ref (self->server_time) : NULL;
+}
+
+/**
  * hangar_client_cancel_all:
  * @self: a #HangarClient
  *
@@ -863,6 +886,61 @@ hangar_client_cancel_all (HangarClient *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+}
+
+/* ---- round trips ---- */
+
+void
+_hangar_client_note_latency (HangarClient *self,
+                             const char   *base_id,
+                             gint64        us)
+{
+  const char *keys[] = { base_id != NULL ? base_id : "", "" };
+
+  /* Per base, and "" for the client as a whole. A new sample counts a
+   * quarter: quick to follow a change, calm under one slow answer. */
+  for (guint i = 0; i < (base_id != NULL ? 2 : 1); i++)
+    {
+      gint64 *value = g_hash_table_lookup (self->latency, keys[i]);
+
+      if (value == NULL)
+        {
+          value = g_new (gint64, 1);
+          *value = us;
+          g_hash_table_insert (self->latency, g_strdup (keys[i]), value);
+        }
+      else
+        *value = (*value * 3 + us) / 4;
+    }
+  /* The next process (a CLI run) starts from it too. */
+  if (self->pacing && base_id != NULL)
+    _hangar_scheduler_note_latency (self->scheduler, base_id, us);
+}
+
+/**
+ * hangar_client_get_latency_us:
+ * @self: a #HangarClient
+ * @base_id: (nullable): a base
+ *
+ * How long a request takes, from sending it to the last byte of the answer,
+ * smoothed over this client's recent requests to @base_id (or to anything,
+ * when there were none to @base_id or @base_id is %NULL).
+ *
+ * Returns: microseconds, -1 when the client sent nothing yet
+ */
+gint64
+hangar_client_get_latency_us (HangarClient *self,
+                              const char   *base_id)
+{
+  gint64 *value = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_CLIENT (self), -1);
+
+  if (base_id != NULL)
+    value = g_hash_table_lookup (self->latency, base_id);
+  if (value == NULL)
+    value = g_hash_table_lookup (self->latency, "");
+  return value != NULL ? *value : -1;
 }
 
 /* ---- list records ---- */
@@ -906,6 +984,101 @@ parse_page (JsonNode   *root,
   return page;
 }
 
+/* The page's body: read in one pass when it is the common case
+ * (hangar-record-page.c), through the JSON tree and the models otherwise,
+ * which say exactly what is wrong with it. */
+static Page *
+page_from_body (GBytes  *body,
+                guint    status,
+                GError **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char *offset = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+  Page *page;
+
+  if (len > 0 && _hangar_record_page_read (data, len, HANGAR_ANSWER_MAX_RECORDS_PAGE, &records, &offset))
+    {
+      page = g_new0 (Page, 1);
+      page->records = g_steal_pointer (&records);
+      page->offset = offset;
+      return page;
+    }
+
+  if (len > 0)
+    {
+      root = hangar_json_parse_full (data, len, HANGAR_ANSWER_MAX_RECORDS_PAGE, &notes, &local_error);
+      if (root == NULL)
+        {
+          GError *invalid = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
+                                         "Airtable's answer is not valid JSON: %s", local_error->message);
+
+          hangar_api_error_set_details (invalid, status, NULL, NULL);
+          g_propagate_error (error, invalid);
+          return NULL;
+        }
+    }
+  else
+    root = json_node_new (JSON_NODE_NULL);
+  return parse_page (root, notes, error);
+}
+
+static void
+page_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  guint status = 0;
+  Page *page;
+
+  body = _hangar_client_send_finish_raw (HANGAR_CLIENT (object), result, &status, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, _hangar_client_redact_error (error));
+      return;
+    }
+  page = page_from_body (body, status, &error);
+  if (page == NULL)
+    g_task_return_error (task, _hangar_client_redact_error (error));
+  else
+    g_task_return_pointer (task, page, page_free);
+}
+
+/* The call for one page: GET, or POST …/listRecords when the URL would be too long. */
+static HangarClientCall *
+list_page_call (HangarClient            *self,
+                const char              *base_id,
+                const char              *table,
+                const HangarListOptions *options,
+                const char              *offset)
+{
+  g_autofree char *query = _hangar_list_options_to_query (options, offset);
+  char *path = _hangar_client_records_path (base_id, table, NULL, "");
+  HangarClientCall *call;
+
+  if (_hangar_list_options_get_force_post (options) ||
+      strlen (self->api_url) + strlen (path) + 1 + strlen (query) >= HANGAR_URL_LIMIT)
+    {
+      g_free (path);
+      path = _hangar_client_records_path (base_id, table, NULL, "/listRecords");
+      call = _hangar_client_call_new ("POST", path, _hangar_list_options_to_post_query (options),
+                                      _hangar_list_options_to_post_body (options, offset), base_id, TRUE);
+    }
+  else
+    call = _hangar_client_call_new ("GET", path, g_steal_pointer (&query), NULL, base_id, TRUE);
+  /* At most 100 records per page */
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_RECORDS_PAGE);
+  _hangar_client_call_set_raw_body (call, TRUE);
+  return call;
+}
+
 /**
  * hangar_client_list_records_page_async:
  * @self: a #HangarClient
@@ -931,10 +1104,8 @@ hangar_client_list_records_page_async (HangarClient            *self,
                                        GAsyncReadyCallback      callback,
                                        gpointer                 user_data)
 {
-  g_autofree char *query = NULL;
+  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
-  char *path;
-  HangarClientCall *call;
 
   g_return_if_fail (HANGAR_IS_CLIENT (self));
   g_return_if_fail (base_id != NULL && table != NULL);
@@ -944,24 +1115,92 @@ hangar_client_list_records_page_async (HangarClient            *self,
       _hangar_client_fail_early (self, hangar_client_list_records_page_async, error, callback, user_data);
       return;
     }
-  path = _hangar_client_records_path (base_id, table, NULL, "");
-  query = _hangar_list_options_to_query (options, offset);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_client_list_records_page_async);
+  g_task_set_check_cancellable (task, FALSE);
+  _hangar_client_send_async (self, list_page_call (self, base_id, table, options, offset), cancellable,
+                             page_done_cb, g_steal_pointer (&task));
+}
 
-  if (_hangar_list_options_get_force_post (options) ||
-      strlen (self->api_url) + strlen (path) + 1 + strlen (query) >= HANGAR_URL_LIMIT)
+static void
+page_raw_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  guint status = 0;
+  GBytes *body;
+
+  body = _hangar_client_send_finish_raw (HANGAR_CLIENT (object), result, &status, &error);
+  if (body == NULL)
     {
-      g_free (path);
-      path = _hangar_client_records_path (base_id, table, NULL, "/listRecords");
-      call = _hangar_client_call_new ("POST", path, _hangar_list_options_to_post_query (options),
-                                      _hangar_list_options_to_post_body (options, offset), base_id, TRUE);
+      g_task_return_error (task, _hangar_client_redact_error (error));
+      return;
     }
-  else
-    call = _hangar_client_call_new ("GET", path, g_steal_pointer (&query), NULL, base_id, TRUE);
-  /* At most 100 records per page */
-  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_RECORDS_PAGE);
+  g_object_set_data (G_OBJECT (task), "hangar-status", GUINT_TO_POINTER (status));
+  g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
+}
 
-  _hangar_client_run_simple (self, call, hangar_client_list_records_page_async, parse_page, page_free,
-                             cancellable, callback, user_data);
+void
+_hangar_client_list_page_raw_async (HangarClient            *self,
+                                    const char              *base_id,
+                                    const char              *table,
+                                    const HangarListOptions *options,
+                                    const char              *offset,
+                                    GCancellable            *cancellable,
+                                    GAsyncReadyCallback      callback,
+                                    gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (HANGAR_IS_CLIENT (self));
+
+  if (!_hangar_client_check_ids (&error, "base", base_id, "table", table, NULL))
+    {
+      _hangar_client_fail_early (self, _hangar_client_list_page_raw_async, error, callback, user_data);
+      return;
+    }
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _hangar_client_list_page_raw_async);
+  g_task_set_check_cancellable (task, FALSE);
+  _hangar_client_send_async (self, list_page_call (self, base_id, table, options, offset), cancellable,
+                             page_raw_done_cb, g_steal_pointer (&task));
+}
+
+GBytes *
+_hangar_client_list_page_raw_finish (HangarClient  *self,
+                                     GAsyncResult  *result,
+                                     guint         *out_status,
+                                     GError       **error)
+{
+  GBytes *body = _hangar_client_finish_simple (self, result, _hangar_client_list_page_raw_async, error);
+
+  if (body != NULL && out_status != NULL)
+    *out_status = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "hangar-status"));
+  return body;
+}
+
+gboolean
+_hangar_client_page_from_body (GBytes      *body,
+                               guint        status,
+                               GPtrArray  **out_records,
+                               char       **out_offset,
+                               GError     **error)
+{
+  GError *local_error = NULL;
+  Page *page = page_from_body (body, status, &local_error);
+
+  if (page == NULL)
+    {
+      g_propagate_error (error, _hangar_client_redact_error (local_error));
+      return FALSE;
+    }
+  *out_records = g_steal_pointer (&page->records);
+  *out_offset = g_steal_pointer (&page->offset);
+  page_free (page);
+  return TRUE;
 }
 
 /**
@@ -981,6 +1220,7 @@ hangar_client_list_records_page_finish (HangarClient  *self,
 {
   Page *page = _hangar_client_finish_simple (self, result, hangar_client_list_records_page_async, error);
   GPtrArray *records;
+
 
   if (page == NULL)
     return NULL;

@@ -83,7 +83,8 @@ hangar_api_error_get_http_status (const GError *error)
 {
   HangarApiErrorPrivate *priv;
 
-  if (error == NULL || (priv = hangar_api_error_get_private (error)) == NULL)
+  if (error == NULL || error->domain != HANGAR_API_ERROR ||
+      (priv = hangar_api_error_get_private (error)) == NULL)
     return 0;
   return priv->http_status;
 }
@@ -93,7 +94,8 @@ hangar_api_error_get_server_type (const GError *error)
 {
   HangarApiErrorPrivate *priv;
 
-  if (error == NULL || (priv = hangar_api_error_get_private (error)) == NULL)
+  if (error == NULL || error->domain != HANGAR_API_ERROR ||
+      (priv = hangar_api_error_get_private (error)) == NULL)
     return NULL;
   return priv->server_type;
 }
@@ -103,7 +105,8 @@ hangar_api_error_get_server_message (const GError *error)
 {
   HangarApiErrorPrivate *priv;
 
-  if (error == NULL || (priv = hangar_api_error_get_private (error)) == NULL)
+  if (error == NULL || error->domain != HANGAR_API_ERROR ||
+      (priv = hangar_api_error_get_private (error)) == NULL)
     return NULL;
   return priv->server_message;
 }

@@ -47,6 +47,8 @@ void         hangar_api_error_set_details     (GError     *error,
                                                guint       http_status,
                                                const char *server_type,
                                                const char *server_message);
+/* The getters take any error (or NULL): 0 or NULL unless it is a
+ * HANGAR_API_ERROR with that detail, e.g. a cancelled request's. */
 guint        hangar_api_error_get_http_status (const GError *error);
 const char  *hangar_api_error_get_server_type (const GError *error);
 const char  *hangar_api_error_get_server_message (const GError *error);

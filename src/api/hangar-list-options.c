@@ -201,6 +201,16 @@ hangar_list_options_get_formula (const HangarListOptions *self)
   return self->formula;
 }
 
+/* Whether the records' order (or which ones come first) is part of what
+ * was asked for: a sort, a view or a cap on the count. */
+gboolean
+hangar_list_options_get_ordered (const HangarListOptions *self)
+{
+  if (self == NULL)
+    return FALSE;
+  return self->sort_fields->len > 0 || self->view != NULL || self->max_records > 0;
+}
+
 guint
 hangar_list_options_get_max_records (const HangarListOptions *self)
 {
@@ -213,6 +223,14 @@ hangar_list_options_get_page_size (const HangarListOptions *self)
 {
   g_return_val_if_fail (self != NULL, 0);
   return self->page_size;
+}
+
+/* How many fields the listing is limited to (0: every field). */
+guint
+hangar_list_options_get_n_fields (const HangarListOptions *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->fields->len;
 }
 
 gboolean

@@ -34,6 +34,14 @@ GPtrArray  *_hangar_model_list_from_json (JsonNode            *response,
                                           HangarModelFromJson  ctor,
                                           GError             **error);
 
+/* Records (hangar-record.c): a record from its parts, all taken: @id,
+ * @created_us (Unix µs), @compact (the fields as compact JSON text, NULL
+ * for none), @comment_count (-1 for none). Used by hangar-record-page.c. */
+HangarRecord *_hangar_record_new_compact (char   *id,
+                                          gint64  created_us,
+                                          char   *compact,
+                                          gint64  comment_count);
+
 /* Records (hangar-record.c): notes from the parse of an answer. */
 
 void        _hangar_record_take_notes (HangarRecord *self,

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "hangar-model-private.h"
+#include "hangar-record-page.h"
 #include "hangar-record.h"
 
 struct _HangarRecord
@@ -213,6 +214,21 @@ hangar_record_new_from_json (JsonObject  *object,
   self->comment_count = comment_count;
 
   return g_steal_pointer (&self);
+}
+
+HangarRecord *
+_hangar_record_new_compact (char   *id,
+                            gint64  created_us,
+                            char   *compact,
+                            gint64  comment_count)
+{
+  HangarRecord *self = g_object_new (HANGAR_TYPE_RECORD, NULL);
+
+  self->id = id;
+  self->created_us = created_us;
+  self->compact = compact;
+  self->comment_count = comment_count;
+  return self;
 }
 
 /* Attaches the notes of @notes under @prefix (the record's path in the
@@ -423,4 +439,121 @@ hangar_record_to_json (HangarRecord *self,
   json_object_set_object_member (object, "fields", hangar_record_dup_fields (self));
 
   return json_node_init_object (json_node_alloc (), object);
+}
+
+/**
+ * hangar_record_new_from_compact:
+ * @id: the record id
+ * @created_us: its creation time in Unix microseconds (UTC), or %G_MININT64
+ *   for none
+ * @fields_json: (nullable): its cell values as JSON text, as
+ *   hangar_record_append_fields_json() writes them; %NULL for none
+ * @comment_count: the comment count, -1 for none
+ * @error: return location for a %HANGAR_JSON_ERROR
+ *
+ * A record from the compact form a store keeps. @fields_json is checked
+ * (strict JSON, one object) but not parsed until a value is read.
+ *
+ * Returns: (transfer full) (nullable): the record, %NULL when @fields_json
+ *   is not a JSON object
+ */
+HangarRecord *
+hangar_record_new_from_compact (const char  *id,
+                                gint64       created_us,
+                                const char  *fields_json,
+                                gint64       comment_count,
+                                GError     **error)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (fields_json != NULL)
+    {
+      const char *p = fields_json;
+
+      while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+      if (!hangar_json_validate (fields_json, -1, 0, error))
+        return NULL;
+      if (*p != '{')
+        {
+          g_set_error (error, HANGAR_JSON_ERROR, HANGAR_JSON_ERROR_INVALID,
+                       "%s", "The fields of a record must be a JSON object");
+          return NULL;
+        }
+      if (g_str_equal (p, "{}"))
+        fields_json = NULL;
+    }
+  return _hangar_record_new_compact (g_strdup (id), created_us, g_strdup (fields_json),
+                                     comment_count < 0 ? -1 : comment_count);
+}
+
+/**
+ * hangar_record_get_created_us:
+ *
+ * Returns: the creation time in Unix microseconds (UTC), %G_MININT64 when
+ *   the record has none (built locally)
+ */
+gint64
+hangar_record_get_created_us (HangarRecord *self)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD (self), NO_TIME);
+  return self->created_us;
+}
+
+/**
+ * hangar_record_append_fields_json:
+ * @out: where to append
+ *
+ * Appends the cell values as compact JSON text (`{}` for none): the text
+ * kept since the page was read, or, once the values were read as objects,
+ * those written again. Strings are escaped as hangar_json_append_string()
+ * does (every control character and DEL).
+ */
+void
+hangar_record_append_fields_json (HangarRecord *self,
+                                  GString      *out)
+{
+  g_return_if_fail (HANGAR_IS_RECORD (self));
+
+  if (self->compact != NULL)
+    g_string_append (out, self->compact);
+  else if (self->fields != NULL && json_object_get_size (self->fields) > 0)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), self->fields);
+
+      hangar_json_append (out, node, -1);
+    }
+  else
+    g_string_append (out, "{}");
+}
+
+/**
+ * hangar_record_append_json:
+ * @out: where to append
+ *
+ * Appends the record as the API lists it, as compact JSON:
+ * `{"id":…,"createdTime":"…","fields":{…},"commentCount"?:…}`, with the
+ * creation time in milliseconds (`2024-01-31T12:00:00.000Z`).
+ */
+void
+hangar_record_append_json (HangarRecord *self,
+                           GString      *out)
+{
+  char buf[32];
+
+  g_return_if_fail (HANGAR_IS_RECORD (self));
+
+  g_string_append (out, "{\"id\":");
+  hangar_json_append_string (out, self->id != NULL ? self->id : "");
+  if (self->created_us != NO_TIME && _hangar_format_timestamp_ms (buf, self->created_us) != NULL)
+    {
+      g_string_append (out, ",\"createdTime\":\"");
+      g_string_append (out, buf);
+      g_string_append_c (out, '"');
+    }
+  g_string_append (out, ",\"fields\":");
+  hangar_record_append_fields_json (self, out);
+  if (self->comment_count >= 0)
+    g_string_append_printf (out, ",\"commentCount\":%" G_GINT64_FORMAT, self->comment_count);
+  g_string_append_c (out, '}');
 }

@@ -37,4 +37,16 @@ gint64        hangar_record_get_comment_count  (HangarRecord  *self);
 JsonNode     *hangar_record_to_json            (HangarRecord  *self,
                                                 gboolean       include_id);
 
+/* The compact forms, written without building a JSON tree. */
+HangarRecord *hangar_record_new_from_compact   (const char    *id,
+                                                gint64         created_us,
+                                                const char    *fields_json,
+                                                gint64         comment_count,
+                                                GError       **error);
+gint64        hangar_record_get_created_us     (HangarRecord  *self);
+void          hangar_record_append_fields_json (HangarRecord  *self,
+                                                GString       *out);
+void          hangar_record_append_json        (HangarRecord  *self,
+                                                GString       *out);
+
 G_END_DECLS

@@ -4,8 +4,12 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "hangar-error.h"
 #include "hangar-scheduler.h"
+#include "hangar-shared-budget.h"
+#include "hangar-token-source.h"
 
 /*
  * Airtable allows 5 requests/s per base and 50 requests/s per token, and a
@@ -23,14 +27,36 @@
  *
  * The scheduler lives on the main context of the thread that first used it;
  * all clients of a process are expected to run there.
+ *
+ * The default scheduler also shares its buckets with the user's other
+ * processes (hangar-shared-budget.c): an entry whose buckets are free here
+ * leaves only once it took its slot in the shared files too, and a 429 any
+ * process saw pauses the bucket here as well. The limit is then the
+ * desktop's, not the process's: the app and two hangar-cli loading one
+ * base send five requests a second between them.
  */
 
 #define DEFAULT_BASE_RATE   5.0
 #define DEFAULT_TOKEN_RATE  50.0
 #define DEFAULT_PENALTY_MS  30000
-/* Spacing is 1/rate stretched by this factor, to absorb jitter between our
- * dispatch and the server's clock. */
-#define SPACING_MARGIN      1.02
+/* Spacing is 1/rate stretched by 3 %: five requests to a base span
+ * 824 ms and the sixth leaves 1,030 ms after the first, so their arrival
+ * may jitter by 30 ms against a strict one-second window before Airtable
+ * counts six in a second — and a 429 costs 30 s, 150 requests' worth. A
+ * larger margin costs the same share of the rate for every fetch (the
+ * fetch figures in the README are measured with this one). A client that
+ * is itself late to send is covered separately: the next slot counts from
+ * when the request actually left (_hangar_scheduler_note_sent). */
+#define SPACING_MARGIN      1.03
+/* A request that leaves this much later than its slot said makes the next
+ * one wait for it (see _hangar_scheduler_note_sent). */
+#define SEND_SLACK_US       (5 * G_TIME_SPAN_MILLISECOND)
+/* Requests remembered per bucket, for the usage meter. */
+#define RECENT              16
+/* Another process holds a shared bucket's lock for a few system calls; a
+ * lock held longer than this (a stopped process) is passed over. */
+#define SHARED_BUSY_RETRY_US  (2 * G_TIME_SPAN_MILLISECOND)
+#define SHARED_BUSY_GIVE_UP   G_USEC_PER_SEC
 
 typedef struct
 {
@@ -43,6 +69,15 @@ typedef struct
   gboolean         is_base;
   gpointer         token_key;      /* for token buckets */
   HangarScheduler *scheduler;      /* unowned */
+  char            *shared_name;    /* its file's name, NULL: never shared */
+  HangarSharedBucket *shared;      /* opened on first use */
+  gboolean         shared_failed;
+  gint64           busy_since;     /* monotonic µs another process held the lock from */
+  gint64           pending_pause;  /* a pause to write to the shared file still */
+  guint            pause_retry_id;
+  gint64           recent[RECENT]; /* local dispatches, monotonic µs */
+  guint            recent_pos;
+  guint            last_usage;
 } Bucket;
 
 typedef struct
@@ -68,6 +103,7 @@ struct _HangarScheduler
   double        base_rate;
   double        token_rate;
   guint         penalty_ms;
+  char         *shared_dir;        /* NULL: buckets are this process's own */
 };
 
 G_DEFINE_FINAL_TYPE (HangarScheduler, hangar_scheduler, G_TYPE_OBJECT)
@@ -98,7 +134,10 @@ bucket_free (gpointer data)
   Bucket *bucket = data;
 
   g_clear_handle_id (&bucket->resume_id, g_source_remove);
+  g_clear_handle_id (&bucket->pause_retry_id, g_source_remove);
+  g_clear_pointer (&bucket->shared, _hangar_shared_bucket_free);
   g_clear_object (&bucket->state);
+  g_free (bucket->shared_name);
   g_free (bucket);
 }
 
@@ -109,6 +148,39 @@ token_key_finalized (gpointer  data,
   HangarScheduler *self = data;
 
   g_hash_table_remove (self->tokens, where_the_object_was);
+}
+
+static gboolean
+name_is_plain (const char *name)
+{
+  if (name == NULL || *name == '\0' || strlen (name) > 128)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* The bucket's shared file, opened on first use; NULL when the scheduler
+ * does not share or the file cannot be used (then it paces alone). */
+static HangarSharedBucket *
+bucket_shared (Bucket *bucket)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (bucket == NULL || bucket->scheduler->shared_dir == NULL || bucket->shared_name == NULL ||
+      bucket->shared_failed)
+    return NULL;
+  if (bucket->shared == NULL)
+    {
+      bucket->shared = _hangar_shared_bucket_open (bucket->scheduler->shared_dir, bucket->shared_name, &error);
+      if (bucket->shared == NULL)
+        {
+          g_debug ("Pacing %s in this process only: %s", bucket->shared_name, error->message);
+          bucket->shared_failed = TRUE;
+        }
+    }
+  return bucket->shared;
 }
 
 static Bucket *
@@ -123,6 +195,7 @@ get_base_bucket (HangarScheduler *self,
       bucket->state = _hangar_rate_state_new (base_id);
       bucket->is_base = TRUE;
       bucket->scheduler = self;
+      bucket->shared_name = name_is_plain (base_id) ? g_strconcat ("base-", base_id, NULL) : NULL;
       g_hash_table_insert (self->bases, g_strdup (base_id), bucket);
     }
   return bucket;
@@ -136,10 +209,14 @@ get_token_bucket (HangarScheduler *self,
 
   if (bucket == NULL)
     {
+      g_autofree char *key = HANGAR_IS_TOKEN_SOURCE (token_key)
+                               ? hangar_token_source_dup_budget_key (token_key) : NULL;
+
       bucket = g_new0 (Bucket, 1);
       bucket->state = _hangar_rate_state_new ("token");
       bucket->token_key = token_key;
       bucket->scheduler = self;
+      bucket->shared_name = name_is_plain (key) ? g_strconcat ("token-", key, NULL) : NULL;
       g_hash_table_insert (self->tokens, token_key, bucket);
       g_object_weak_ref (token_key, token_key_finalized, self);
     }
@@ -233,6 +310,109 @@ waiter_cancelled_cb (GCancellable *cancellable,
   g_source_attach (source, self->context);
 }
 
+static gboolean resume_cb (gpointer user_data);
+
+/* Pauses @bucket here until @until (monotonic µs); notifies its state. */
+static void
+bucket_pause_until (Bucket *bucket,
+                    gint64  until)
+{
+  HangarScheduler *self = bucket->scheduler;
+  gint64 now = g_get_monotonic_time ();
+
+  if (until <= bucket->paused_until || until <= now)
+    return;
+  bucket->paused_until = until;
+  _hangar_rate_state_set_paused_until (bucket->state, g_get_real_time () + (until - now));
+  g_clear_handle_id (&bucket->resume_id, g_source_remove);
+  bucket->resume_id = attach_timeout (self, MAX ((guint) ((until - now + 999) / 1000), 1), resume_cb, bucket);
+}
+
+static gboolean
+pause_retry_cb (gpointer user_data)
+{
+  Bucket *bucket = user_data;
+  HangarSharedBucket *shared = bucket_shared (bucket);
+
+  if (shared == NULL || bucket->pending_pause <= g_get_monotonic_time () ||
+      _hangar_shared_bucket_pause (shared, bucket->pending_pause))
+    {
+      bucket->pause_retry_id = 0;
+      bucket->pending_pause = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Tells the other processes: a failed write (their lock) is tried again a
+ * few milliseconds later, until it lands or the pause is over. */
+static void
+bucket_share_pause (Bucket *bucket,
+                    gint64  until)
+{
+  HangarSharedBucket *shared = bucket_shared (bucket);
+
+  if (shared == NULL || _hangar_shared_bucket_pause (shared, until))
+    return;
+  bucket->pending_pause = MAX (bucket->pending_pause, until);
+  if (bucket->pause_retry_id == 0)
+    bucket->pause_retry_id = attach_timeout (bucket->scheduler, 5, pause_retry_cb, bucket);
+}
+
+static void
+bucket_note_dispatch (Bucket *bucket,
+                      gint64  now)
+{
+  if (bucket == NULL)
+    return;
+  bucket->recent[bucket->recent_pos] = now;
+  bucket->recent_pos = (bucket->recent_pos + 1) % RECENT;
+}
+
+/* The shared part of a dispatch: TRUE when @waiter may leave now. When it
+ * may not, *@wake is when to look again (G_MAXINT64: a pause's end). */
+static gboolean
+take_shared (HangarScheduler *self,
+             Waiter          *waiter,
+             gint64           now,
+             gint64          *wake)
+{
+  HangarSharedBucket *base = waiter->base != NULL ? bucket_shared (waiter->base) : NULL;
+  HangarSharedBucket *token = waiter->token != NULL ? bucket_shared (waiter->token) : NULL;
+  Bucket *first = waiter->base != NULL ? waiter->base : waiter->token;
+  gint64 ready, base_paused, token_paused;
+
+  if (base == NULL && token == NULL)
+    return TRUE;
+  if (_hangar_shared_take (base, interval_us (self->base_rate), token, interval_us (self->token_rate), now,
+                           &ready, &base_paused, &token_paused))
+    {
+      first->busy_since = 0;
+      return TRUE;
+    }
+  if (ready < 0)
+    {
+      /* Another process is in the file this very moment. */
+      if (first->busy_since == 0)
+        first->busy_since = now;
+      if (now - first->busy_since > SHARED_BUSY_GIVE_UP)
+        {
+          g_debug ("A shared rate budget stayed locked for a second; pacing without it for now");
+          first->busy_since = 0;
+          return TRUE;
+        }
+      *wake = now + SHARED_BUSY_RETRY_US;
+      return FALSE;
+    }
+  first->busy_since = 0;
+  if (base_paused > now && waiter->base != NULL)
+    bucket_pause_until (waiter->base, base_paused);
+  if (token_paused > now && waiter->token != NULL)
+    bucket_pause_until (waiter->token, token_paused);
+  *wake = (base_paused > now || token_paused > now) ? G_MAXINT64 : ready;
+  return FALSE;
+}
+
 static void
 pump (HangarScheduler *self)
 {
@@ -268,10 +448,26 @@ pump (HangarScheduler *self)
 
       if (!blocked && base_at <= now && token_at <= now)
         {
+          gint64 shared_wake = G_MAXINT64;
+
+          if (!take_shared (self, waiter, now, &shared_wake))
+            {
+              /* Another process has the slot (or a pause): keep the
+               * place in line. */
+              if (waiter->base != NULL)
+                waiter->base->claim_stamp = stamp;
+              if (waiter->token != NULL)
+                waiter->token->claim_stamp = stamp;
+              wake = MIN (wake, shared_wake);
+              link = next;
+              continue;
+            }
           if (waiter->base != NULL)
             waiter->base->next_allowed = now + interval_us (self->base_rate);
           if (waiter->token != NULL)
             waiter->token->next_allowed = now + interval_us (self->token_rate);
+          bucket_note_dispatch (waiter->base, now);
+          bucket_note_dispatch (waiter->token, now);
           g_queue_delete_link (&self->queue, link);
           g_ptr_array_add (ready, task);
         }
@@ -356,6 +552,7 @@ hangar_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->tokens, g_hash_table_unref);
   g_clear_pointer (&self->bases, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_free (self->shared_dir);
 
   G_OBJECT_CLASS (hangar_scheduler_parent_class)->finalize (object);
 }
@@ -495,8 +692,133 @@ hangar_scheduler_get_default (void)
   static HangarScheduler *instance;
 
   if (g_once_init_enter (&instance))
-    g_once_init_leave (&instance, hangar_scheduler_new ());
+    {
+      HangarScheduler *scheduler = hangar_scheduler_new ();
+
+      /* Shared with the user's other processes, unless turned off. */
+      if (g_strcmp0 (g_getenv ("HANGAR_SHARED_BUDGET"), "0") != 0)
+        scheduler->shared_dir = g_build_filename (g_get_user_runtime_dir (), "hangar", "budget", NULL);
+      g_once_init_leave (&instance, scheduler);
+    }
   return instance;
+}
+
+/**
+ * hangar_scheduler_set_shared_dir:
+ * @self: a #HangarScheduler that has not paced anything yet
+ * @dir: (nullable): where the shared bucket files live, %NULL to pace
+ *   within this process only
+ *
+ * hangar_scheduler_get_default() shares its buckets in
+ * `$XDG_RUNTIME_DIR/hangar/budget` (unless `HANGAR_SHARED_BUDGET=0`);
+ * schedulers from hangar_scheduler_new() share nothing unless given a
+ * directory here.
+ */
+void
+hangar_scheduler_set_shared_dir (HangarScheduler *self,
+                                 const char      *dir)
+{
+  g_return_if_fail (HANGAR_IS_SCHEDULER (self));
+
+  g_free (self->shared_dir);
+  self->shared_dir = g_strdup (dir);
+}
+
+const char *
+hangar_scheduler_get_shared_dir (HangarScheduler *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SCHEDULER (self), NULL);
+  return self->shared_dir;
+}
+
+/**
+ * hangar_scheduler_get_base_usage:
+ * @self: a #HangarScheduler
+ * @base_id: a base
+ * @out_limit: (out) (optional): the base's limit per second
+ *
+ * For a meter of the base's budget: the requests sent to @base_id in the
+ * last second — by every process of the user when the scheduler shares its
+ * buckets, by this one otherwise.
+ *
+ * Returns: the number of requests
+ */
+guint
+hangar_scheduler_get_base_usage (HangarScheduler *self,
+                                 const char      *base_id,
+                                 guint           *out_limit)
+{
+  Bucket *bucket;
+  HangarSharedBucket *shared;
+  gint64 now = g_get_monotonic_time ();
+  guint n = 0;
+
+  g_return_val_if_fail (HANGAR_IS_SCHEDULER (self), 0);
+  g_return_val_if_fail (base_id != NULL, 0);
+
+  if (out_limit != NULL)
+    *out_limit = (guint) (self->base_rate + 0.5);
+  bucket = get_base_bucket (self, base_id);
+  shared = bucket_shared (bucket);
+  if (shared != NULL)
+    {
+      if (_hangar_shared_bucket_recent (shared, now, &n))
+        bucket->last_usage = n;
+      return bucket->last_usage;
+    }
+  for (guint i = 0; i < RECENT; i++)
+    if (bucket->recent[i] != 0 && bucket->recent[i] > now - G_USEC_PER_SEC)
+      n++;
+  return n;
+}
+
+/* Called by the client when a request's last byte was written: the slot
+ * was granted earlier, and on a loaded machine the bytes may leave tens of
+ * milliseconds after it. What the server counts is when they arrive, so
+ * the next slot is measured from here (less a few ms of ordinary delay, so
+ * an unloaded client keeps its full rate): a late request never brings the
+ * next one closer to it. */
+void
+_hangar_scheduler_note_sent (HangarScheduler *self,
+                             const char      *base_id,
+                             gpointer         token_key,
+                             gint64           sent_us)
+{
+  Bucket *buckets[2] = { base_id != NULL ? get_base_bucket (self, base_id) : NULL,
+                         token_key != NULL ? get_token_bucket (self, token_key) : NULL };
+  double rates[2] = { self->base_rate, self->token_rate };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      Bucket *bucket = buckets[i];
+      gint64 next;
+      HangarSharedBucket *shared;
+
+      if (bucket == NULL || rates[i] <= 0)
+        continue;
+      next = sent_us + interval_us (rates[i]) - SEND_SLACK_US;
+      if (next <= bucket->next_allowed)
+        continue;
+      bucket->next_allowed = next;
+      shared = bucket_shared (bucket);
+      if (shared != NULL)
+        _hangar_shared_bucket_push_next (shared, next);
+    }
+}
+
+/* Called by the client with each request's round trip to @base_id. */
+void
+_hangar_scheduler_note_latency (HangarScheduler *self,
+                                const char      *base_id,
+                                gint64           us)
+{
+  HangarSharedBucket *shared;
+
+  if (base_id == NULL)
+    return;
+  shared = bucket_shared (get_base_bucket (self, base_id));
+  if (shared != NULL)
+    _hangar_shared_bucket_note_latency (shared, us, g_get_monotonic_time ());
 }
 
 /**
@@ -591,14 +913,11 @@ hangar_scheduler_report_rate_limited (HangarScheduler *self,
   _hangar_rate_state_count_rate_limited (bucket->state);
 
   until = g_get_monotonic_time () + (gint64) self->penalty_ms * 1000;
+  /* The other processes stop too: the penalty is the base's, not ours. */
+  bucket_share_pause (bucket, until);
   if (until <= bucket->paused_until)
     return;
-
-  bucket->paused_until = until;
-  _hangar_rate_state_set_paused_until (bucket->state,
-                                       g_get_real_time () + (gint64) self->penalty_ms * 1000);
-  g_clear_handle_id (&bucket->resume_id, g_source_remove);
-  bucket->resume_id = attach_timeout (self, MAX (self->penalty_ms, 1), resume_cb, bucket);
+  bucket_pause_until (bucket, until);
   g_debug ("Rate limited: pausing %s for %u ms", base_id ? base_id : "token", self->penalty_ms);
 }
 
@@ -674,6 +993,39 @@ hangar_scheduler_set_token_rate (HangarScheduler *self,
     return;
   self->token_rate = rate;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_RATE]);
+}
+
+/**
+ * hangar_scheduler_get_base_spacing_us:
+ *
+ * Returns: the time between two requests to one base, margin included; 0
+ *   when there is no limit
+ */
+gint64
+hangar_scheduler_get_base_spacing_us (HangarScheduler *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SCHEDULER (self), 0);
+  return interval_us (self->base_rate);
+}
+
+/**
+ * hangar_scheduler_get_shared_latency_us:
+ * @base_id: a base
+ *
+ * Returns: the round trip to @base_id that processes of this user measured
+ *   lately, -1 when none did
+ */
+gint64
+hangar_scheduler_get_shared_latency_us (HangarScheduler *self,
+                                        const char      *base_id)
+{
+  HangarSharedBucket *shared;
+
+  g_return_val_if_fail (HANGAR_IS_SCHEDULER (self), -1);
+  g_return_val_if_fail (base_id != NULL, -1);
+
+  shared = bucket_shared (get_base_bucket (self, base_id));
+  return shared != NULL ? _hangar_shared_bucket_latency (shared, g_get_monotonic_time ()) : -1;
 }
 
 guint

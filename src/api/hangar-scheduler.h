@@ -44,8 +44,28 @@ void             hangar_scheduler_set_base_rate      (HangarScheduler     *self,
 double           hangar_scheduler_get_token_rate     (HangarScheduler     *self);
 void             hangar_scheduler_set_token_rate     (HangarScheduler     *self,
                                                       double               rate);
+void             hangar_scheduler_set_shared_dir     (HangarScheduler     *self,
+                                                      const char          *dir);
+const char      *hangar_scheduler_get_shared_dir     (HangarScheduler     *self);
+guint            hangar_scheduler_get_base_usage     (HangarScheduler     *self,
+                                                      const char          *base_id,
+                                                      guint               *out_limit);
+gint64           hangar_scheduler_get_base_spacing_us (HangarScheduler    *self);
+gint64           hangar_scheduler_get_shared_latency_us (HangarScheduler  *self,
+                                                        const char       *base_id);
 guint            hangar_scheduler_get_penalty_ms     (HangarScheduler     *self);
 void             hangar_scheduler_set_penalty_ms     (HangarScheduler     *self,
                                                       guint                penalty_ms);
+
+/* For the client: a request's round trip, shared with the user's other
+ * processes (hangar-fetch.c sizes itself by it). */
+void             _hangar_scheduler_note_latency      (HangarScheduler     *self,
+                                                      const char          *base_id,
+                                                      gint64               us);
+/* For the client: a request's last byte left at @sent_us (monotonic). */
+void             _hangar_scheduler_note_sent         (HangarScheduler     *self,
+                                                      const char          *base_id,
+                                                      gpointer             token_key,
+                                                      gint64               sent_us);
 
 G_END_DECLS

@@ -135,6 +135,28 @@ hangar_token_source_emit_invalidated (HangarTokenSource *self,
 }
 
 /**
+ * hangar_token_source_dup_budget_key:
+ * @self: a #HangarTokenSource
+ *
+ * Airtable counts requests per token (50 a second), whichever process
+ * sends them; processes that share the key share that budget
+ * (hangar-scheduler.c).
+ *
+ * Returns: (transfer full) (nullable): the key, %NULL when the source has
+ *   none (its token's budget is then paced within the process only)
+ */
+char *
+hangar_token_source_dup_budget_key (HangarTokenSource *self)
+{
+  HangarTokenSourceInterface *iface;
+
+  g_return_val_if_fail (HANGAR_IS_TOKEN_SOURCE (self), NULL);
+
+  iface = HANGAR_TOKEN_SOURCE_GET_IFACE (self);
+  return iface->dup_budget_key != NULL ? iface->dup_budget_key (self) : NULL;
+}
+
+/**
  * hangar_token_free:
  * @token: (nullable): a token string
  *
@@ -219,6 +241,21 @@ static_handle_unauthorized_finish (HangarTokenSource  *source,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* 64 bits of a salted SHA-256 of the token: the same for every process
+ * with this token, and no way back to it. */
+static char *
+static_dup_budget_key (HangarTokenSource *source)
+{
+  HangarStaticTokenSource *self = HANGAR_STATIC_TOKEN_SOURCE (source);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  char *key;
+
+  g_checksum_update (checksum, (const guchar *) "hangar rate budget\0", 19);
+  g_checksum_update (checksum, (const guchar *) self->token, strlen (self->token));
+  key = g_strdup_printf ("pat-%.16s", g_checksum_get_string (checksum));
+  return key;
+}
+
 static void
 hangar_static_token_source_iface_init (HangarTokenSourceInterface *iface)
 {
@@ -226,6 +263,7 @@ hangar_static_token_source_iface_init (HangarTokenSourceInterface *iface)
   iface->get_token_finish = static_get_token_finish;
   iface->handle_unauthorized_async = static_handle_unauthorized_async;
   iface->handle_unauthorized_finish = static_handle_unauthorized_finish;
+  iface->dup_budget_key = static_dup_budget_key;
 }
 
 static void

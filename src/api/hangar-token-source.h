@@ -27,6 +27,10 @@ G_DECLARE_INTERFACE (HangarTokenSource, hangar_token_source, HANGAR, TOKEN_SOURC
  *   the client can retry exactly once.
  * @handle_unauthorized_finish: %TRUE when a retry makes sense, otherwise %FALSE
  *   and an error as for @get_token_finish.
+ * @dup_budget_key: (optional) a name for the rate budget the source's
+ *   requests count against, the same in every process that uses the same
+ *   token or account and telling nothing of the token (letters, digits, "-"
+ *   and "_"), or %NULL; see hangar_token_source_dup_budget_key().
  *
  * The extension point between the API client and the accounts layer: the
  * client never knows whether it talks with a personal access token or OAuth.
@@ -52,6 +56,7 @@ struct _HangarTokenSourceInterface
   gboolean  (*handle_unauthorized_finish) (HangarTokenSource   *self,
                                            GAsyncResult        *result,
                                            GError             **error);
+  char     *(*dup_budget_key)             (HangarTokenSource   *self);
 };
 
 void      hangar_token_source_get_token_async            (HangarTokenSource   *self,
@@ -71,6 +76,7 @@ gboolean  hangar_token_source_handle_unauthorized_finish (HangarTokenSource   *s
                                                           GError             **error);
 void      hangar_token_source_emit_invalidated           (HangarTokenSource   *self,
                                                           const GError        *reason);
+char     *hangar_token_source_dup_budget_key             (HangarTokenSource   *self);
 
 /* Wipes and frees a token string. */
 void      hangar_token_free                              (char                *token);

@@ -17,6 +17,7 @@ typedef struct _HangarBase         HangarBase;
 typedef struct _HangarBatchResult  HangarBatchResult;
 typedef struct _HangarClient       HangarClient;
 typedef struct _HangarComment      HangarComment;
+typedef struct _HangarFetch        HangarFetch;
 typedef struct _HangarField        HangarField;
 typedef struct _HangarRateState    HangarRateState;
 typedef struct _HangarRecord       HangarRecord;

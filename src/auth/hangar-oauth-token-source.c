@@ -1123,6 +1123,21 @@ oauth_handle_unauthorized_finish (HangarTokenSource  *source,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Every process signed in as this account shares its token's budget. */
+static char *
+oauth_dup_budget_key (HangarTokenSource *source)
+{
+  g_autoptr(HangarAccount) account = dup_account (HANGAR_OAUTH_TOKEN_SOURCE (source));
+  const char *id = account != NULL ? hangar_account_get_id (account) : NULL;
+
+  if (id == NULL)
+    return NULL;
+  for (const char *p = id; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return NULL;
+  return g_strconcat ("account-", id, NULL);
+}
+
 static void
 hangar_oauth_token_source_iface_init (HangarTokenSourceInterface *iface)
 {
@@ -1130,6 +1145,7 @@ hangar_oauth_token_source_iface_init (HangarTokenSourceInterface *iface)
   iface->get_token_finish = oauth_get_token_finish;
   iface->handle_unauthorized_async = oauth_handle_unauthorized_async;
   iface->handle_unauthorized_finish = oauth_handle_unauthorized_finish;
+  iface->dup_budget_key = oauth_dup_budget_key;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -11,84 +11,48 @@
 #include "hangar-cli.h"
 
 #define MAX_INPUT_ERRORS 20
-#define MAX_LIST_RESTARTS 3
 
 /* Output ------------------------------------------------------------------ */
 
-static JsonNode *
-record_to_output (HangarRecord *record)
-{
-  g_autoptr(JsonObject) object = json_object_new ();
-  GDateTime *created = hangar_record_get_created_time (record);
-
-  json_object_set_string_member (object, "id", hangar_record_get_id (record));
-  if (created != NULL)
-    {
-      g_autofree char *text = g_date_time_format (created, "%Y-%m-%dT%H:%M:%S");
-      g_autofree char *full = g_strdup_printf ("%s.%03dZ", text, g_date_time_get_microsecond (created) / 1000);
-
-      json_object_set_string_member (object, "createdTime", full);
-    }
-  json_object_set_object_member (object, "fields", json_object_ref (hangar_record_get_fields (record)));
-  if (hangar_record_has_comment_count (record))
-    json_object_set_int_member (object, "commentCount", hangar_record_get_comment_count (record));
-
-  return json_node_init_object (json_node_alloc (), object);
-}
-
+/* The record as the API lists it, straight from the compact text the
+ * record keeps: nothing is parsed or built to print it. */
 static void
 print_record (HangarRecord *record)
 {
-  g_autoptr(JsonNode) node = record_to_output (record);
+  GString *out = g_string_sized_new (512);
 
-  hangar_cli_print_json_line (node);
+  hangar_record_append_json (record, out);
+  g_string_append_c (out, '\n');
+  fwrite (out->str, 1, out->len, stdout);
+  g_string_free (out, TRUE);
 }
 
 /* records list ------------------------------------------------------------ */
 
-typedef struct
+/* A column the schema does not know (--field with a name it lacks):
+ * written as the plain values. */
+static HangarField *
+field_named (const char *name)
 {
-  char        *column;  /* as given, or the field's name */
-  HangarField *field;   /* nullable: no schema */
-} CsvColumn;
+  g_autoptr(JsonObject) spec = json_object_new ();
 
-static void
-csv_column_free (CsvColumn *column)
-{
-  g_free (column->column);
-  g_clear_object (&column->field);
-  g_free (column);
+  json_object_set_string_member (spec, "id", name);
+  json_object_set_string_member (spec, "name", name);
+  json_object_set_string_member (spec, "type", "unknown");
+  return hangar_field_new_from_json (spec, NULL);
 }
 
-static void
-print_csv_record (HangarRecord *record,
-                  GPtrArray    *columns)
-{
-  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-
-  g_ptr_array_add (cells, g_strdup (hangar_record_get_id (record)));
-  for (guint i = 0; i < columns->len; i++)
-    {
-      CsvColumn *column = g_ptr_array_index (columns, i);
-      const char *key = column->field != NULL ? hangar_field_get_name (column->field) : column->column;
-      JsonNode *value = hangar_record_get_field (record, key);
-
-      /* Listed by id: the record may be keyed by the id as given. */
-      if (value == NULL && column->field != NULL)
-        value = hangar_record_get_field (record, column->column);
-      g_ptr_array_add (cells, hangar_field_format_value_plain (column->field, value));
-    }
-  hangar_cli_print_csv_row ((const char * const *) cells->pdata, cells->len);
-}
-
+/* The CSV columns: the --field names in order, or every field of the
+ * schema; and the schema itself (for the names of linked records). */
 static GPtrArray *
 csv_columns (HangarClient  *client,
              const char    *base,
              const char    *table_name,
              char         **wanted,
+             GPtrArray    **out_tables,
              GError       **error)
 {
-  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) csv_column_free);
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) tables = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -117,12 +81,9 @@ csv_columns (HangarClient  *client,
     {
       for (guint i = 0; wanted[i] != NULL; i++)
         {
-          CsvColumn *column = g_new0 (CsvColumn, 1);
           HangarField *field = table != NULL ? hangar_table_lookup_field (table, wanted[i]) : NULL;
 
-          column->column = g_strdup (wanted[i]);
-          column->field = field != NULL ? g_object_ref (field) : NULL;
-          g_ptr_array_add (columns, column);
+          g_ptr_array_add (columns, field != NULL ? g_object_ref (field) : field_named (wanted[i]));
         }
     }
   else
@@ -130,15 +91,10 @@ csv_columns (HangarClient  *client,
       GPtrArray *fields = hangar_table_get_fields (table);
 
       for (guint i = 0; i < fields->len; i++)
-        {
-          CsvColumn *column = g_new0 (CsvColumn, 1);
-
-          column->field = g_object_ref (g_ptr_array_index (fields, i));
-          column->column = g_strdup (hangar_field_get_name (column->field));
-          g_ptr_array_add (columns, column);
-        }
+        g_ptr_array_add (columns, g_object_ref (g_ptr_array_index (fields, i)));
     }
 
+  *out_tables = g_steal_pointer (&tables);
   return g_steal_pointer (&columns);
 }
 
@@ -184,6 +140,94 @@ build_formula (const char  *formula,
   return hangar_formula_to_string (combined);
 }
 
+typedef struct
+{
+  gboolean      csv;       /* CSV pages wait in `pages`; JSON lines are printed at once */
+  GQueue        pages;     /* GPtrArray of HangarRecord, CSV only */
+  guint         max;
+  guint         printed;
+  GCancellable *cancellable;
+  GString      *out;
+} ListPrinter;
+
+static void
+list_printer_count (ListPrinter *printer)
+{
+  printer->printed++;
+  if (printer->max > 0 && printer->printed >= printer->max)
+    g_cancellable_cancel (printer->cancellable);
+}
+
+/* Each page as it arrives, exactly once per record (the fetch merges the
+ * parts and restarted listings by id). A CSV page first needs the names of
+ * the records it links to, which takes requests of its own: it waits in a
+ * queue that records_list() empties, so this callback never runs the main
+ * loop (the next pages arrive meanwhile, and are queued in order). */
+static void
+print_page_cb (HangarFetch *fetch,
+               GPtrArray   *records,
+               gpointer     user_data)
+{
+  ListPrinter *printer = user_data;
+
+  if (printer->csv)
+    {
+      /* The fetch lends the records for this call only. */
+      GPtrArray *page = g_ptr_array_new_full (records->len, g_object_unref);
+
+      for (guint i = 0; i < records->len; i++)
+        g_ptr_array_add (page, g_object_ref (g_ptr_array_index (records, i)));
+      g_queue_push_tail (&printer->pages, page);
+      return;
+    }
+  for (guint i = 0; i < records->len; i++)
+    {
+      if (printer->max > 0 && printer->printed >= printer->max)
+        break;
+      g_string_truncate (printer->out, 0);
+      hangar_record_append_json (g_ptr_array_index (records, i), printer->out);
+      g_string_append_c (printer->out, '\n');
+      fwrite (printer->out->str, 1, printer->out->len, stdout);
+      list_printer_count (printer);
+    }
+  fflush (stdout);
+}
+
+/* Prints the queued CSV pages, resolving each page's linked-record names
+ * first (src/api/hangar-csv-formatter.h). */
+static gboolean
+print_csv_pages (ListPrinter         *printer,
+                 HangarCsvFormatter  *formatter,
+                 GError             **error)
+{
+  GPtrArray *page;
+
+  while ((page = g_queue_pop_head (&printer->pages)) != NULL)
+    {
+      g_autoptr(GPtrArray) records = page;
+      g_autoptr(GAsyncResult) resolved = NULL;
+
+      if (printer->max > 0 && printer->printed >= printer->max)
+        continue;
+      hangar_csv_formatter_resolve_async (formatter, records, NULL, hangar_cli_wait_callback, &resolved);
+      if (!hangar_csv_formatter_resolve_finish (formatter, hangar_cli_wait (&resolved), error))
+        return FALSE;
+      for (guint i = 0; i < records->len; i++)
+        {
+          g_autoptr(GPtrArray) cells = NULL;
+
+          if (printer->max > 0 && printer->printed >= printer->max)
+            break;
+          cells = hangar_csv_formatter_format_record (formatter, g_ptr_array_index (records, i));
+          hangar_cli_print_csv_row_full ((const char * const *) cells->pdata, cells->len,
+                                         hangar_csv_formatter_get_cell_flags (formatter));
+          list_printer_count (printer);
+        }
+      fflush (stdout);
+    }
+  return TRUE;
+}
+
 static int
 records_list (HangarCliGlobals  *globals,
               int                argc,
@@ -197,6 +241,8 @@ records_list (HangarCliGlobals  *globals,
   g_auto(GStrv) where = NULL;
   int max = 0;
   int page_size = 0;
+  gboolean no_guard = FALSE;
+  int partitions = 0;
   GOptionEntry entries[] = {
     { "formula", 0, 0, G_OPTION_ARG_STRING, &formula, "Only records for which the formula is true", "FORMULA" },
     { "where", 0, 0, G_OPTION_ARG_STRING_ARRAY, &where, "Only records whose FIELD equals VALUE, quoted safely (repeatable; AND)", "FIELD=VALUE" },
@@ -205,22 +251,29 @@ records_list (HangarCliGlobals  *globals,
     { "view", 0, 0, G_OPTION_ARG_STRING, &view, "Only records of this view, in its order", "VIEW" },
     { "max", 0, 0, G_OPTION_ARG_INT, &max, "At most N records", "N" },
     { "page-size", 0, 0, G_OPTION_ARG_INT, &page_size, "Records per request (1-100)", "N" },
+    { "partitions", 0, 0, G_OPTION_ARG_INT, &partitions,
+      "Read N parts of the table at once (1: one listing, in Airtable's order; default: as many as the "
+      "round trip needs to use the base's 5 requests/s; --sort, --view and --max imply 1)", "N" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "jsonl (default) or csv", "FORMAT" },
+    { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &no_guard,
+      "CSV: write cells starting with = + - @ exactly (by default an apostrophe goes first, so that "
+      "spreadsheets show them as text)", NULL },
     { NULL }
   };
   g_autoptr(HangarClient) client = NULL;
   g_autoptr(HangarListOptions) options = hangar_list_options_new ();
   g_autoptr(GPtrArray) columns = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(HangarCsvFormatter) formatter = NULL;
+  g_autoptr(HangarFetch) fetch = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *offset = NULL;
+  g_autoptr(GString) out = g_string_sized_new (1024);
   g_autofree char *full_formula = NULL;
+  ListPrinter printer = { 0 };
   const char *base, *table;
   gboolean csv;
-  guint printed = 0;
-  guint restarts = 0;
-  guint relisted = 0;
 
   if (!hangar_cli_parse_options (entries, "BASE TABLE — print records as JSON lines or CSV", &argc, &argv))
     return HANGAR_CLI_EXIT_USAGE;
@@ -238,6 +291,8 @@ records_list (HangarCliGlobals  *globals,
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--max must be positive");
   if (page_size < 0 || page_size > 100)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--page-size must be 1 to 100");
+  if (partitions < 0 || partitions > HANGAR_FETCH_MAX_PARTITIONS)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--partitions must be 1 to %d", HANGAR_FETCH_MAX_PARTITIONS);
 
   full_formula = build_formula (formula, where, &error);
   if (error != NULL)
@@ -267,87 +322,68 @@ records_list (HangarCliGlobals  *globals,
 
   if (csv)
     {
-      g_autoptr(GPtrArray) header = g_ptr_array_new ();
+      g_autofree HangarCsvCellFlags *header_flags = NULL;
+      guint n;
 
-      columns = csv_columns (client, base, table, fields, &error);
+      columns = csv_columns (client, base, table, fields, &tables, &error);
       if (columns == NULL)
         return hangar_cli_report_error (error);
-      g_ptr_array_add (header, (char *) "id");
-      for (guint i = 0; i < columns->len; i++)
-        g_ptr_array_add (header, ((CsvColumn *) g_ptr_array_index (columns, i))->column);
-      hangar_cli_print_csv_row ((const char * const *) header->pdata, header->len);
+      /* The same rows as the window's export (src/api/hangar-csv-cell.h),
+       * after a first column with the record id. */
+      formatter = hangar_csv_formatter_new (client, base, columns, tables,
+                                            HANGAR_CSV_FORMATTER_RECORD_ID |
+                                            (no_guard ? HANGAR_CSV_FORMATTER_NO_GUARD : 0));
+      n = hangar_csv_formatter_get_n_columns (formatter);
+      header_flags = g_new (HangarCsvCellFlags, n);
+      for (guint i = 0; i < n; i++)
+        header_flags[i] = no_guard ? HANGAR_CSV_CELL_PLAIN : HANGAR_CSV_CELL_GUARD;
+      hangar_cli_print_csv_row_full (hangar_csv_formatter_get_header (formatter), n, header_flags);
     }
 
-  /* Page by page, printing each page as it arrives. When the server's
-   * iterator expires the listing starts over; records already printed are
-   * skipped, so nothing is duplicated or lost.
-   *
-   * A server that never lets the listing end — the same offset again, or
-   * new offsets with nothing new — is told apart from that restart: every
-   * page must bring a record not printed yet, except right after a
-   * restart, while the records listed again are no more than those
-   * printed. Otherwise the listing stops with an error rather than ask
-   * forever. */
-  for (;;)
+  /* Without a sort, a view or --max the order is not part of the answer:
+   * the fetch reads several parts of the table at once, and restarts an
+   * expired listing without printing a record twice. A listing that never
+   * ends stops with an error rather than ask for ever (HangarFetch). */
+  printer.csv = csv;
+  printer.max = (guint) max;
+  printer.cancellable = cancellable;
+  printer.out = out;
+  fetch = hangar_fetch_new (client, base, table, options);
+  hangar_fetch_set_keep_records (fetch, FALSE);
+  hangar_fetch_set_partitions (fetch, (guint) partitions);
+  hangar_fetch_set_page_func (fetch, print_page_cb, &printer, NULL);
+  hangar_fetch_run_async (fetch, cancellable, hangar_cli_wait_callback, &result);
+  /* CSV pages are printed here, in the order they came, while the fetch
+   * goes on; the fetch's own error (if any) comes after every page that
+   * arrived before it. */
+  while (result == NULL || !g_queue_is_empty (&printer.pages))
     {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(GPtrArray) page = NULL;
-      g_autofree char *next = NULL;
-      guint new_records = 0;
+      g_autoptr(GError) print_error = NULL;
 
-      hangar_client_list_records_page_async (client, base, table, options, offset, NULL,
-                                             hangar_cli_wait_callback, &result);
-      page = hangar_client_list_records_page_finish (client, hangar_cli_wait (&result), &next, &error);
-      if (page == NULL)
+      if (g_queue_is_empty (&printer.pages))
         {
-          if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_ITERATOR_EXPIRED) &&
-              restarts < MAX_LIST_RESTARTS)
-            {
-              restarts++;
-              relisted = 0;
-              g_clear_error (&error);
-              g_clear_pointer (&offset, g_free);
-              g_hash_table_remove_all (offsets);
-              continue;
-            }
-          return hangar_cli_report_error (error);
+          g_main_context_iteration (NULL, TRUE);
+          continue;
         }
-
-      for (guint i = 0; i < page->len; i++)
+      if (!print_csv_pages (&printer, formatter, &print_error))
         {
-          HangarRecord *record = g_ptr_array_index (page, i);
-
-          if (!g_hash_table_add (seen, g_strdup (hangar_record_get_id (record))))
-            {
-              relisted++;
-              continue;
-            }
-          new_records++;
-          if (csv)
-            print_csv_record (record, columns);
-          else
-            print_record (record);
-          printed++;
-          if (max > 0 && printed >= (guint) max)
-            return HANGAR_CLI_EXIT_OK;
+          g_cancellable_cancel (cancellable);
+          hangar_cli_wait (&result);
+          g_queue_clear_full (&printer.pages, (GDestroyNotify) g_ptr_array_unref);
+          return hangar_cli_report_error (print_error);
         }
-      fflush (stdout);
-
-      if (next == NULL)
-        break;
-      if (g_hash_table_contains (offsets, next))
-        return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
-                                "the server returned a listing offset it had returned before, so the "
-                                "listing would never end; stopped after %u record%s", printed, printed == 1 ? "" : "s");
-      if (new_records == 0 && (restarts == 0 || relisted > g_hash_table_size (seen)))
-        return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
-                                "the server returned a page with no record not listed already, and "
-                                "another offset, so the listing would never end; stopped after %u record%s",
-                                printed, printed == 1 ? "" : "s");
-      g_hash_table_add (offsets, g_strdup (next));
-      g_free (offset);
-      offset = g_steal_pointer (&next);
     }
+  if (!hangar_fetch_run_finish (fetch, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && max > 0 && printer.printed >= (guint) max)
+        return HANGAR_CLI_EXIT_OK;
+      if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE))
+        return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "%s; stopped after %u record%s", error->message,
+                                printer.printed, printer.printed == 1 ? "" : "s");
+      return hangar_cli_report_error (error);
+    }
+  if (fetch != NULL && hangar_fetch_get_fallback_reason (fetch) != NULL)
+    g_debug ("records list: %s", hangar_fetch_get_fallback_reason (fetch));
 
   return HANGAR_CLI_EXIT_OK;
 }
@@ -791,7 +827,7 @@ hangar_cli_records_run (HangarCliGlobals  *globals,
 
   if (argc < 2)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE,
-                            "usage: records list|get|create|update|replace|upsert|delete BASE TABLE …");
+                            "usage: records list|get|create|update|replace|upsert|delete|import BASE TABLE …");
 
   sub = argv[1];
   argc--;
@@ -811,6 +847,8 @@ hangar_cli_records_run (HangarCliGlobals  *globals,
     return records_write (globals, WRITE_UPSERT, argc, argv);
   if (g_str_equal (sub, "delete"))
     return records_delete (globals, argc, argv);
+  if (g_str_equal (sub, "import"))
+    return hangar_cli_import_run (globals, argc, argv);
 
   return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown records command “%s”", sub);
 }

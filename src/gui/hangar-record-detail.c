@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "hangar-comments-panel.h"
 #include "hangar-grid-cell.h"
 #include "hangar-record-detail.h"
 
@@ -34,6 +35,7 @@ struct _HangarRecordDetail
   GtkLabel        *title_label;
   GtkLabel        *id_label;
   GtkBox          *fields_box;
+  HangarCommentsPanel *comments;
 
   GArray          *rows;      /* FieldRow */
   HangarLinkCache *links;
@@ -150,6 +152,7 @@ hangar_record_detail_class_init (HangarRecordDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, title_label);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, id_label);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, fields_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, comments);
   gtk_widget_class_set_css_name (widget_class, "recorddetail");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -158,6 +161,7 @@ static void
 hangar_record_detail_init (HangarRecordDetail *self)
 {
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
+  g_type_ensure (HANGAR_TYPE_COMMENTS_PANEL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_array_new (FALSE, TRUE, sizeof (FieldRow));
@@ -271,6 +275,37 @@ hangar_record_detail_set_record (HangarRecordDetail *self,
 
   g_set_object (&self->record, record);
   update_values (self);
+  hangar_comments_panel_set_record (self->comments, record != NULL ? hangar_record_get_id (record) : NULL);
+}
+
+/**
+ * hangar_record_detail_set_comments_context:
+ * @self: a #HangarRecordDetail
+ * @client: (nullable): the client the comments are read and written with
+ * @account: (nullable): its account (scopes, and whose comments are yours)
+ * @base_id: (nullable): the base
+ * @table_id: (nullable): the table
+ *
+ * Where the comments panel finds the records' comments.
+ */
+void
+hangar_record_detail_set_comments_context (HangarRecordDetail *self,
+                                           HangarClient       *client,
+                                           HangarAccount      *account,
+                                           const char         *base_id,
+                                           const char         *table_id)
+{
+  g_return_if_fail (HANGAR_IS_RECORD_DETAIL (self));
+
+  hangar_comments_panel_set_context (self->comments, client, account, base_id, table_id);
+}
+
+HangarCommentsPanel *
+hangar_record_detail_get_comments (HangarRecordDetail *self)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD_DETAIL (self), NULL);
+
+  return self->comments;
 }
 
 HangarRecord *

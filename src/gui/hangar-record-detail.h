@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "hangar-comments-panel.h"
 #include "hangar-field.h"
 #include "hangar-link-cache.h"
 #include "hangar-record.h"
@@ -26,6 +27,13 @@ void          hangar_record_detail_set_fields     (HangarRecordDetail *self,
 void          hangar_record_detail_set_record     (HangarRecordDetail *self,
                                                    HangarRecord       *record);
 HangarRecord *hangar_record_detail_get_record     (HangarRecordDetail *self);
+/* Where the records' comments are read and written (see HangarCommentsPanel). */
+void          hangar_record_detail_set_comments_context (HangarRecordDetail *self,
+                                                         HangarClient       *client,
+                                                         HangarAccount      *account,
+                                                         const char         *base_id,
+                                                         const char         *table_id);
+HangarCommentsPanel *hangar_record_detail_get_comments (HangarRecordDetail *self);
 
 /* The number of field rows and the text shown for @field_name ("" when the
  * cell is empty, NULL when there is no such row); for tests. */

@@ -192,6 +192,7 @@ _hangar_record_grid_rebuild_columns (HangarRecordGrid *self)
       gtk_box_append (self->fields_box, check);
     }
 
+  _hangar_record_grid_add_comment_count (self);
   decorate_headers (self);
 }
 

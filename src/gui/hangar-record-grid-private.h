@@ -12,6 +12,7 @@
  *   hangar-record-grid-narrow.c     the narrow layout (measure / size_allocate)
  *   hangar-record-grid-cache.c      rows from the offline cache, live sync,
  *                                   offline sort / filter / search, freshness
+ *   hangar-record-grid-csv.c        the comment count column, CSV export and import
  *   hangar-record-grid-state.c      settings kept per table by field id, schema
  *                                   drift told in a banner
  * Cells (display now, editors later) are made by hangar-grid-cell.c; the
@@ -88,6 +89,11 @@ struct _HangarRecordGrid
   char               *filter_formula;
   char               *search_text;
   gboolean            updating_views;
+  gboolean            show_comment_count;
+
+  /* the comment count column (hangar-record-grid-csv.c), rebuilt with the others */
+  GtkColumnViewColumn *comment_count_column;
+  GtkWidget          *comment_count_check;
 
   /* the load (hangar-record-grid-load.c) */
   HangarRecordList   *records;
@@ -148,6 +154,8 @@ void         _hangar_record_grid_update_query_label    (HangarRecordGrid *self);
 void         _hangar_record_grid_rebuild_views         (HangarRecordGrid *self);
 void         _hangar_record_grid_setup_links           (HangarRecordGrid *self);
 void         _hangar_record_grid_cancel_links          (HangarRecordGrid *self);
+/* The query the grid shows, as list options (view, sort, filter, search). */
+HangarListOptions *_hangar_record_grid_build_options   (HangarRecordGrid *self);
 /* A failed list continues from the page that failed; anything else loads
  * again from the start. */
 void         _hangar_record_grid_retry                 (HangarRecordGrid *self);
@@ -174,6 +182,9 @@ const GError *_hangar_record_grid_cached_error         (HangarRecordGrid *self);
 HangarField *_hangar_record_grid_lookup_field          (HangarRecordGrid *self,
                                                         const char       *name);
 void         _hangar_record_grid_rebuild_columns       (HangarRecordGrid *self);
+
+/* hangar-record-grid-csv.c */
+void         _hangar_record_grid_add_comment_count     (HangarRecordGrid *self);
 
 /* hangar-record-grid-selection.c */
 void         _hangar_record_grid_class_init_selection  (GtkWidgetClass   *widget_class);

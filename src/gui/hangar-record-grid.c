@@ -320,10 +320,11 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
   if (sync == NULL)
     g_warning ("No offline cache for this account: %s", error->message);
   hangar_record_grid_set_sync (self, sync);
+  /* The account behind the client: for explaining a 403 (and
+   * reconnecting), the comments' scopes and who "you" are. */
+  g_set_object (&self->account, account);
   hangar_record_grid_set_state_account (self, hangar_account_get_id (account));
   hangar_record_grid_show_table_with_client (self, hangar_account_get_client (account), base_id, table);
-  /* For explaining a 403 (and reconnecting): the account behind the client. */
-  g_set_object (&self->account, account);
 }
 
 /**
@@ -349,11 +350,14 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   g_return_if_fail (client == NULL || HANGAR_IS_CLIENT (client));
   g_return_if_fail (table == NULL || HANGAR_IS_TABLE (table));
 
+  /* The account given to hangar_record_grid_show_table() stays while its
+   * client is the one shown (a newer schema shows the table again). */
+  if (self->account != NULL && hangar_account_get_client (self->account) != client)
+    g_clear_object (&self->account);
   /* The table shown until now keeps its settings. */
   _hangar_record_grid_flush_state (self);
   _hangar_record_grid_clear_records (self);
 
-  g_clear_object (&self->account);
   g_set_object (&self->client, client);
   g_free (self->base_id);
   self->base_id = g_strdup (base_id);
@@ -383,6 +387,8 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   hangar_sort_editor_set_fields (self->sort_editor, self->fields);
   hangar_filter_editor_set_fields (self->filter_editor, self->fields);
   hangar_record_detail_set_fields (self->detail, self->fields, self->links);
+  hangar_record_detail_set_comments_context (self->detail, self->client, self->account, self->base_id,
+                                             self->table != NULL ? hangar_table_get_id (self->table) : NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   g_clear_pointer (&self->search_text, g_free);
 

@@ -14,6 +14,12 @@
  *   POST /__sandbox/webhooks/expire         {"webhook"}
  *   POST /__sandbox/webhooks/drop-payloads  {"webhook"?}
  *   POST /__sandbox/webhooks/settings       {"retry_base_ms"}
+ *   GET  /__sandbox/formula   how formulas treat text: {"case_insensitive", "disabled_functions"}
+ *   POST /__sandbox/formula   {"case_insensitive"?: bool, "disabled_functions"?: ["FIND", …]}
+ *
+ * "create" may also be an array of {"id"?, "fields"} to create many records
+ * at once, with ids of the caller's choosing ("rec" and 14 letters or
+ * digits, not in use), as an import into Airtable would.
  *
  * Edits made here reach webhooks with the action metadata of their source
  * ("client" with the user, "automation" with its id…), as edits in Airtable
@@ -203,6 +209,73 @@ maybe_unref (gpointer node)
     json_node_unref (node);
 }
 
+/* "create": [{"id"?, "fields"}, …]: every record checked first, then all
+ * created (all or nothing), with the ids asked for. */
+static void
+create_many (SandboxServer     *self,
+             SoupServerMessage *msg,
+             SandboxBase       *base,
+             SandboxTable      *table,
+             JsonArray         *items,
+             gboolean           typecast,
+             const char        *source,
+             SandboxUser       *user,
+             JsonObject        *metadata)
+{
+  g_autoptr(GPtrArray) all_fields = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) all_values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonObject) reply = json_object_new ();
+  JsonArray *created = json_array_new ();
+  guint n = json_array_get_length (items);
+  SandboxChanges *changes;
+
+  json_object_set_array_member (reply, "records", created);
+  sandbox_pending_choices_discard (self);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *item = json_array_get_element (items, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+      const char *id = object != NULL ? member_string (object, "id") : NULL;
+      GPtrArray *fields = g_ptr_array_new ();
+      GPtrArray *values = g_ptr_array_new_with_free_func (maybe_unref);
+
+      g_ptr_array_add (all_fields, fields);
+      g_ptr_array_add (all_values, values);
+      if (object == NULL)
+        {
+          invalid (msg, "Each record to create is {\"id\"?, \"fields\"}");
+          return;
+        }
+      if (id != NULL && (!sandbox_is_id (id, "rec") || g_hash_table_contains (table->records_by_id, id) ||
+                         !g_hash_table_add (ids, (gpointer) id)))
+        {
+          invalid (msg, "A record id must be \"rec\" and 14 letters or digits, and not in use");
+          return;
+        }
+      if (!convert_fields (self, msg, table, json_object_get_member (object, "fields"), typecast, fields, values))
+        return;
+    }
+
+  changes = sandbox_changes_begin (self, base, source, user != NULL ? user->id : NULL, metadata);
+  sandbox_pending_choices_commit (self, table);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *object = json_array_get_object_element (items, i);
+      GPtrArray *fields = all_fields->pdata[i];
+      GPtrArray *values = all_values->pdata[i];
+      SandboxRecord *record = sandbox_record_new_with_id (table, member_string (object, "id"));
+
+      record->created_by = g_strdup (user != NULL ? user->id : NULL);
+      for (guint f = 0; f < fields->len; f++)
+        sandbox_record_set_cell (self, table, record, fields->pdata[f], values->pdata[f]);
+      json_array_add_string_element (created, record->id);
+    }
+  sandbox_changes_end (changes, TRUE);
+  sandbox_server_changed (self);
+  sandbox_respond_object (msg, 200, reply);
+}
+
 static void
 edit (SandboxServer     *self,
       SoupServerMessage *msg,
@@ -227,6 +300,11 @@ edit (SandboxServer     *self,
   if (!find_table (self, msg, body, &base, &table)
       || !edit_source (self, msg, body, base, &source, &user, &metadata))
     return;
+  if (create != NULL && JSON_NODE_HOLDS_ARRAY (create) && update == NULL && delete_id == NULL)
+    {
+      create_many (self, msg, base, table, json_node_get_array (create), typecast, source, user, metadata);
+      return;
+    }
   if ((create != NULL) + (update != NULL) + (delete_id != NULL) != 1)
     {
       invalid (msg, "Give exactly one of \"create\": {fields}, \"update\": {\"id\", \"fields\"}, \"delete\": \"rec…\"");
@@ -507,6 +585,65 @@ webhooks_route (SandboxServer     *self,
   sandbox_respond_object (msg, 200, reply);
 }
 
+static void
+formula_reply (SoupServerMessage *msg)
+{
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_auto(GStrv) disabled = sandbox_formula_dup_disabled ();
+  JsonArray *list = json_array_new ();
+
+  for (guint i = 0; disabled[i] != NULL; i++)
+    json_array_add_string_element (list, disabled[i]);
+  json_object_set_boolean_member (reply, "case_insensitive", sandbox_formula_get_fold_case ());
+  json_object_set_array_member (reply, "disabled_functions", list);
+  sandbox_respond_object (msg, 200, reply);
+}
+
+/* How formulas treat text on this server (sandbox_formula_configure()). */
+static void
+formula_settings (SoupServerMessage *msg,
+                  JsonObject        *body)
+{
+  JsonNode *fold = body != NULL ? json_object_get_member (body, "case_insensitive") : NULL;
+  JsonNode *disabled = body != NULL ? json_object_get_member (body, "disabled_functions") : NULL;
+  g_auto(GStrv) names = sandbox_formula_dup_disabled ();
+  gboolean fold_case = sandbox_formula_get_fold_case ();
+
+  if (fold != NULL && !sandbox_node_is_type (fold, G_TYPE_BOOLEAN))
+    {
+      invalid (msg, "\"case_insensitive\" must be a boolean");
+      return;
+    }
+  if (fold != NULL)
+    fold_case = json_node_get_boolean (fold);
+  if (disabled != NULL)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      JsonArray *array = JSON_NODE_HOLDS_ARRAY (disabled) ? json_node_get_array (disabled) : NULL;
+
+      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (!sandbox_node_is_type (element, G_TYPE_STRING))
+            {
+              array = NULL;
+              break;
+            }
+          g_strv_builder_add (builder, json_node_get_string (element));
+        }
+      if (array == NULL)
+        {
+          invalid (msg, "\"disabled_functions\" must be an array of function names");
+          return;
+        }
+      g_strfreev (names);
+      names = g_strv_builder_end (builder);
+    }
+  sandbox_formula_configure (fold_case, (const char * const *) names);
+  formula_reply (msg);
+}
+
 gboolean
 sandbox_control_handle_data (SandboxServer     *self,
                              SoupServerMessage *msg,
@@ -514,6 +651,11 @@ sandbox_control_handle_data (SandboxServer     *self,
                              const char        *method,
                              JsonObject        *body)
 {
+  if (g_str_equal (name, "formula") && g_str_equal (method, "GET"))
+    {
+      formula_reply (msg);
+      return TRUE;
+    }
   if (g_str_equal (name, "webhooks") && g_str_equal (method, "GET"))
     {
       g_autoptr(JsonObject) reply = json_object_new ();
@@ -535,7 +677,9 @@ sandbox_control_handle_data (SandboxServer     *self,
     }
   if (!g_str_equal (method, "POST"))
     return FALSE;
-  if (g_str_equal (name, "share"))
+  if (g_str_equal (name, "formula"))
+    formula_settings (msg, body);
+  else if (g_str_equal (name, "share"))
     share (self, msg, body);
   else if ((g_str_equal (name, "edit") || g_str_equal (name, "schema")) && body == NULL)
     invalid (msg, "Expected a JSON object");

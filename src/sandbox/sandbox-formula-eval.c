@@ -11,6 +11,10 @@
 #include <math.h>
 #include <string.h>
 
+/* sandbox_formula_configure(): how this server treats text. */
+static gboolean fold_case;
+static GStrv disabled_functions;
+
 /* ------------------------------------------------------------------ */
 /* Evaluation                                                          */
 /* ------------------------------------------------------------------ */
@@ -144,7 +148,9 @@ compare_values (const FormulaValue *a, const FormulaValue *b, int *cmp)
   {
     g_autofree char *ta = _sandbox_formula_value_to_text (a);
     g_autofree char *tb = _sandbox_formula_value_to_text (b);
-    int r = strcmp (ta, tb);
+    g_autofree char *fa = fold_case ? g_utf8_casefold (ta, -1) : NULL;
+    g_autofree char *fb = fold_case ? g_utf8_casefold (tb, -1) : NULL;
+    int r = strcmp (fold_case ? fa : ta, fold_case ? fb : tb);
 
     *cmp = r < 0 ? -1 : r > 0 ? 1 : 0;
     return TRUE;
@@ -405,9 +411,33 @@ static const FormulaFunc * const families[] = {
   _sandbox_formula_date_functions,
 };
 
+void
+sandbox_formula_configure (gboolean            fold,
+                           const char * const *disabled)
+{
+  fold_case = fold;
+  g_clear_pointer (&disabled_functions, g_strfreev);
+  disabled_functions = disabled != NULL && disabled[0] != NULL ? g_strdupv ((char **) disabled) : NULL;
+}
+
+gboolean
+sandbox_formula_get_fold_case (void)
+{
+  return fold_case;
+}
+
+char **
+sandbox_formula_dup_disabled (void)
+{
+  return disabled_functions != NULL ? g_strdupv (disabled_functions) : g_new0 (char *, 1);
+}
+
 const FormulaFunc *
 _sandbox_formula_lookup_function (const char *name)
 {
+  for (guint i = 0; disabled_functions != NULL && disabled_functions[i] != NULL; i++)
+    if (g_ascii_strcasecmp (disabled_functions[i], name) == 0)
+      return NULL;
   for (guint f = 0; f < G_N_ELEMENTS (families); f++)
     for (const FormulaFunc *def = families[f]; def->name != NULL; def++)
       if (g_ascii_strcasecmp (def->name, name) == 0)

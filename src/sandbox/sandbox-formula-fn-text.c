@@ -201,7 +201,7 @@ find_common (FormulaValue **args, guint n, gboolean search)
   TEXT_ARG (args[1], hay);
   if (n > 2)
     NUMBER_ARG (args[2], &start);
-  pos = find_position (needle, hay, start, search);
+  pos = find_position (needle, hay, start, search || sandbox_formula_get_fold_case ());
   if (pos == 0 && search)
     return _sandbox_formula_value_blank ();
   return _sandbox_formula_value_number (pos);

@@ -87,6 +87,18 @@ JsonNode       *sandbox_formula_evaluate    (SandboxFormula             *formula
 
 void            sandbox_formula_free        (SandboxFormula             *formula);
 
+/* How this server evaluates text, for tests of clients that must not
+ * depend on it (set through the control API, POST /__sandbox/formula):
+ * @fold_case makes FIND() and text comparisons ignore case, as a server
+ * with other collation rules could; @disabled (NULL-terminated, may be
+ * NULL) are functions this server does not know (a formula using one is
+ * refused with 422 INVALID_FILTER_BY_FORMULA). Defaults: case-sensitive,
+ * every function known. */
+void            sandbox_formula_configure   (gboolean                    fold_case,
+                                             const char * const         *disabled);
+gboolean        sandbox_formula_get_fold_case (void);
+char          **sandbox_formula_dup_disabled (void);
+
 #define SANDBOX_FORMULA_CREATED_TIME       "__createdTime"
 #define SANDBOX_FORMULA_LAST_MODIFIED_TIME "__lastModifiedTime"
 

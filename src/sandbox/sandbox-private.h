@@ -165,6 +165,7 @@ typedef struct
   gboolean  drop;
   gboolean  malformed;
   char     *path_prefix;
+  char     *method;       /* only requests of this HTTP method, or any */
 } SandboxFault;
 
 typedef struct
@@ -202,6 +203,7 @@ struct _SandboxServer
   GHashTable    *by_status;     /* "200" → GUINT_TO_POINTER */
   GHashTable    *by_user;       /* usr… → count */
   guint64        rate_limited;
+  guint64        connections;   /* TCP connections that carried a request */
 
   /* bytes of uploadAttachment, by attachment id (memory only) */
   GHashTable    *uploads;        /* att… → GBytes; content type in upload_types */
@@ -274,6 +276,8 @@ void           sandbox_table_free        (SandboxTable *table);
 SandboxField  *sandbox_table_add_field   (SandboxTable *table, const char *name, const char *type, JsonObject *options);
 SandboxView   *sandbox_table_add_view    (SandboxTable *table, const char *name, const char *type);
 SandboxRecord *sandbox_record_new        (SandboxTable *table);
+SandboxRecord *sandbox_record_new_with_id (SandboxTable *table,
+                                          const char   *id);
 void           sandbox_record_free       (SandboxRecord *record);
 void           sandbox_record_add_comment (SandboxRecord *record, SandboxComment *comment);
 void           sandbox_table_remove_record (SandboxTable *table, SandboxRecord *record);

@@ -6,15 +6,18 @@
  */
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "sandbox-private.h"
 
-/* A sliding window: at most `limit` accepted requests within any
- * RATE_WINDOW_US. The window is 1 s minus a 50 ms tolerance so that a client
- * pacing exactly at the limit (5 requests 200 ms apart) is never refused
- * because of scheduling jitter. */
-#define RATE_WINDOW_US (950 * G_TIME_SPAN_MILLISECOND)
+/* A sliding window: at most `limit` requests within any RATE_WINDOW_US,
+ * counted by when they arrived (the kernel received them), not when the
+ * server got round to them: a busy or descheduled server must not make a
+ * well-paced client look fast. See src/sandbox/README.md for the window. */
+#define RATE_WINDOW_US (1000 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct
 {
@@ -49,6 +52,7 @@ sandbox_fault_free (SandboxFault *fault)
   if (fault == NULL)
     return;
   g_free (fault->path_prefix);
+  g_free (fault->method);
   g_free (fault);
 }
 
@@ -357,13 +361,24 @@ authenticate (SandboxServer     *self,
 
 /* ------------------------------------------------------------ rate limits */
 
+/* When the request's headers were read (monotonic µs), or now. */
+static gint64
+arrival_of (SoupServerMessage *msg)
+{
+  gint64 *arrived = msg != NULL ? g_object_get_data (G_OBJECT (msg), "sandbox-arrived") : NULL;
+
+  return arrived != NULL ? *arrived : g_get_monotonic_time ();
+}
+
 static gboolean
-rate_check (SandboxServer *self,
-            const char    *key,
-            guint          limit)
+rate_check (SandboxServer     *self,
+            SoupServerMessage *msg,
+            const char        *key,
+            guint              limit)
 {
   SandboxBucket *bucket;
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = arrival_of (msg);
+  GList *after;
 
   if (!self->config.rate_limit)
     return TRUE;
@@ -386,7 +401,13 @@ rate_check (SandboxServer *self,
         g_free (g_queue_pop_head (&bucket->stamps));
       return FALSE;
     }
-  g_queue_push_tail (&bucket->stamps, g_memdup2 (&now, sizeof now));
+  /* In arrival order: requests are not always handled in the order they came. */
+  for (after = bucket->stamps.tail; after != NULL && *(gint64 *) after->data > now; after = after->prev)
+    ;
+  if (after == NULL)
+    g_queue_push_head (&bucket->stamps, g_memdup2 (&now, sizeof now));
+  else
+    g_queue_insert_after (&bucket->stamps, after, g_memdup2 (&now, sizeof now));
   return TRUE;
 }
 
@@ -405,7 +426,7 @@ sandbox_server_check_base_rate (SandboxServer     *self,
 {
   g_autofree char *key = g_strconcat ("base:", base->id, NULL);
 
-  if (rate_check (self, key, 5))
+  if (rate_check (self, msg, key, 5))
     return TRUE;
   respond_rate_limited (self, msg);
   return FALSE;
@@ -415,6 +436,7 @@ sandbox_server_check_base_rate (SandboxServer     *self,
 
 static SandboxFault *
 take_fault (SandboxServer *self,
+            const char    *method,
             const char    *path)
 {
   for (GList *l = self->faults->head; l != NULL; l = l->next)
@@ -424,8 +446,11 @@ take_fault (SandboxServer *self,
 
       if (fault->path_prefix != NULL && !g_str_has_prefix (path, fault->path_prefix))
         continue;
+      if (fault->method != NULL && g_ascii_strcasecmp (fault->method, method) != 0)
+        continue;
       copy = g_memdup2 (fault, sizeof *fault);
       copy->path_prefix = NULL;
+      copy->method = NULL;
       if (--fault->count == 0)
         {
           g_queue_delete_link (self->faults, l);
@@ -594,7 +619,7 @@ handle_api (SandboxServer     *self,
   if (!authenticate (self, msg, &auth))
     return;
 
-  if (!rate_check (self, auth.token, 50))
+  if (!rate_check (self, msg, auth.token, 50))
     {
       respond_rate_limited (self, msg);
       auth_clear (&auth);
@@ -746,6 +771,48 @@ drop_prefilled_body_cb (SoupServerMessage *msg,
   soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Content-Type");
 }
 
+/* The rate limits count a request from here: its headers are in. Every
+ * connection that carries a request outside the control API is counted
+ * once, for the statistics (a client that keeps its connections alive
+ * opens few). */
+/* When the kernel received the request's last bytes: TCP_INFO says how
+ * many milliseconds ago data last came in on the connection. Now, when the
+ * socket cannot tell (not TCP). */
+static gint64
+kernel_arrival (GSocket *socket,
+                gint64   now)
+{
+  struct tcp_info info;
+  socklen_t len = sizeof info;
+  GSocketFamily family = socket != NULL ? g_socket_get_family (socket) : G_SOCKET_FAMILY_INVALID;
+
+  if (family != G_SOCKET_FAMILY_IPV4 && family != G_SOCKET_FAMILY_IPV6)
+    return now;
+  memset (&info, 0, sizeof info);
+  if (getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, &info, &len) != 0 ||
+      len < G_STRUCT_OFFSET (struct tcp_info, tcpi_last_data_recv) + sizeof info.tcpi_last_data_recv)
+    return now;
+  return now - (gint64) MIN (info.tcpi_last_data_recv, 10000u) * G_TIME_SPAN_MILLISECOND;
+}
+
+static void
+stamp_arrival_cb (SoupServerMessage *msg,
+                  gpointer           data)
+{
+  SandboxServer *self = data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  gint64 now = kernel_arrival (socket, g_get_monotonic_time ());
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+
+  g_object_set_data_full (G_OBJECT (msg), "sandbox-arrived", g_memdup2 (&now, sizeof now), g_free);
+  if (socket != NULL && path != NULL && !g_str_has_prefix (path, "/__sandbox/") &&
+      g_object_get_data (G_OBJECT (socket), "sandbox-counted") == NULL)
+    {
+      g_object_set_data (G_OBJECT (socket), "sandbox-counted", GINT_TO_POINTER (1));
+      self->connections++;
+    }
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -753,6 +820,7 @@ request_started_cb (SoupServer        *server,
 {
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_STATIC,
                                     unparsable_body, sizeof unparsable_body - 1);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (stamp_arrival_cb), user_data);
   g_signal_connect (msg, "got-headers", G_CALLBACK (drop_prefilled_body_cb), NULL);
 }
 
@@ -807,7 +875,7 @@ server_cb (SoupServer        *server,
       sandbox_control_handle (self, msg, raw_path);
       return;
     }
-  dispatch (self, msg, raw_path, query, take_fault (self, raw_path));
+  dispatch (self, msg, raw_path, query, take_fault (self, soup_server_message_get_method (msg), raw_path));
 }
 
 static void

@@ -253,9 +253,17 @@ sandbox_table_add_view (SandboxTable *table,
 SandboxRecord *
 sandbox_record_new (SandboxTable *table)
 {
+  return sandbox_record_new_with_id (table, NULL);
+}
+
+/* @id: NULL for a fresh random id, else one the caller checked is free. */
+SandboxRecord *
+sandbox_record_new_with_id (SandboxTable *table,
+                            const char   *id)
+{
   SandboxRecord *record = g_new0 (SandboxRecord, 1);
 
-  record->id = sandbox_new_id ("rec");
+  record->id = id != NULL ? g_strdup (id) : sandbox_new_id ("rec");
   record->created_ms = g_get_real_time () / 1000;
   record->autonumber = table->next_autonumber++;
   record->cells = json_object_new ();

@@ -131,12 +131,22 @@ configure (sqlite3          *db,
   /* The journal must survive a killed process and a power cut (FULL); the
    * cache only a killed process (NORMAL is safe with WAL for that). */
   const char *sql = kind == HANGAR_STORE_STATE
-                      ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+                      ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                      : "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+  gint64 deadline = g_get_monotonic_time () + BUSY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   int rc;
 
   sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
-  rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+  /* Several processes opening a new database at once each switch it to
+   * WAL, a read lock wanting to become a write lock: SQLite answers BUSY
+   * there at once rather than wait in the busy handler, where two of them
+   * could deadlock (https://sqlite.org/c3ref/busy_handler.html). One of
+   * them wins; the others wait and ask again. */
+  while ((rc = sqlite3_exec (db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL)) != SQLITE_OK &&
+         (rc & 0xff) == SQLITE_BUSY && g_get_monotonic_time () < deadline)
+    g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     return hangar_store_set_error (error, db, rc, "Could not set up the database");
   return TRUE;

@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "hangar-auth.h"
+#include "hangar-page-guard.h"
 #include "hangar-test-sandbox.h"
 
 #define BASE          "appHOSTILE0000001"
@@ -307,17 +308,20 @@ static void
 test_list_never_ends (void)
 {
   struct { const char *table; const char *expect; guint max_requests; } cases[] = {
-    { "tblSameOffset", "offset it had returned before", 2 },
-    { "tblNoNew", "no record not listed already", 2 },
-    { "tblEmpty", "no record not listed already", 1 },
-    { "tblExpiring", "Iterator not available", 8 },
+    { "tblSameOffset", "none of its 1 records is new", 2 },
+    { "tblNoNew", "none of its 1 records is new", 2 },
+    /* empty pages are accepted a few times (records deleted while listing) */
+    { "tblEmpty", "pages in a row held no records", HANGAR_PAGE_GUARD_MAX_EMPTY_PAGES + 1 },
+    /* restarted five times, two requests each */
+    { "tblExpiring", "Iterator not available", 12 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *needle = g_strdup_printf ("/v0/" BASE "/%s", cases[i].table);
       guint before = requests_to (needle);
-      g_autoptr(CliRun) run = run_env_token (NULL, "records", "list", BASE, cases[i].table, NULL);
+      /* One listing: what is counted is the listing's own requests. */
+      g_autoptr(CliRun) run = run_env_token (NULL, "records", "list", BASE, cases[i].table, "--partitions", "1", NULL);
 
       g_assert_cmpint (run->status, ==, 1);
       g_assert_nonnull (strstr (run->err, cases[i].expect));

@@ -193,6 +193,7 @@ test_concurrent (Fixture       *f,
       g_autoptr(HangarTestRun) run = hangar_test_finish (procs[i], NULL);
 
       g_assert_cmpint (run->status, ==, 0);
+      g_test_message ("stderr %u: %s", i, run->err);
       /* Each one opened the log, also the ones that created it at once. */
       g_assert_null (strstr (run->err, "not logged"));
       g_object_unref (procs[i]);

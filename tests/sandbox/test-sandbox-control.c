@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "test-sandbox-common.h"
+#include "hangar-test-wait.h"
 
 static HangarTestSandbox *
 start (void)
@@ -612,6 +613,181 @@ test_raw_http (void)
   }
 }
 
+
+/* "create": [{"id", "fields"}…] makes records with the ids asked for, all
+ * or nothing; the formula settings change how FIND() and "=" treat case
+ * and which functions exist. */
+static void
+test_chosen_ids_and_formula_rules (void)
+{
+  g_autoptr(HangarTestSandbox) sb = start ();
+  g_autofree char *base = sb_demo_base (sb);
+  g_autofree char *create = g_strdup_printf (
+    "{\"base\":\"%s\",\"table\":\"Tasks\",\"create\":["
+    "{\"id\":\"recSkewSkewSkewQa\",\"fields\":{\"Title\":\"lower\"}},"
+    "{\"id\":\"recSkewSkewSkewQA\",\"fields\":{\"Title\":\"upper\"}}]}", base);
+  g_autofree char *bad_id = g_strdup_printf (
+    "{\"base\":\"%s\",\"table\":\"Tasks\",\"create\":[{\"id\":\"recSkewSkewSkewQb\",\"fields\":{}},"
+    "{\"id\":\"rec_not_an_id\",\"fields\":{}}]}", base);
+  g_autofree char *taken = g_strdup_printf (
+    "{\"base\":\"%s\",\"table\":\"Tasks\",\"create\":[{\"id\":\"recSkewSkewSkewQa\",\"fields\":{}}]}", base);
+  g_autofree char *lower_path = g_strdup_printf ("/v0/%s/Tasks/recSkewSkewSkewQa", base);
+  g_autofree char *unused_path = g_strdup_printf ("/v0/%s/Tasks/recSkewSkewSkewQb", base);
+  /* FIND(RIGHT(RECORD_ID(),1),"a") */
+  g_autofree char *find_path = g_strdup_printf (
+    "/v0/%s/Tasks?filterByFormula=FIND(RIGHT(RECORD_ID()%%2C1)%%2C%%22a%%22)", base);
+  /* RIGHT(RECORD_ID(),1)="a" */
+  g_autofree char *eq_path = g_strdup_printf (
+    "/v0/%s/Tasks?filterByFormula=RIGHT(RECORD_ID()%%2C1)%%3D%%22a%%22", base);
+  guint before = sb_count_records (sb, base, "Tasks");
+
+  {
+    g_autoptr(JsonObject) reply = sb_call (sb, "POST", "/__sandbox/edit", NULL, create, 200);
+    JsonArray *ids = json_object_get_array_member (reply, "records");
+
+    g_assert_cmpuint (json_array_get_length (ids), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (ids, 0), ==, "recSkewSkewSkewQa");
+  }
+  {
+    g_autoptr(JsonObject) record = sb_call (sb, "GET", lower_path, sb->pat, NULL, 200);
+
+    g_assert_cmpstr (json_object_get_string_member (sb_fields (record), "Title"), ==, "lower");
+  }
+  /* one bad id: nothing is created; an id in use is refused */
+  {
+    g_autoptr(JsonObject) a = sb_call (sb, "POST", "/__sandbox/edit", NULL, bad_id, 422);
+    g_autoptr(JsonObject) b = sb_call (sb, "POST", "/__sandbox/edit", NULL, taken, 422);
+    g_autoptr(JsonObject) c = sb_call (sb, "GET", unused_path, sb->pat, NULL, 404);
+  }
+  g_assert_cmpuint (sb_count_records (sb, base, "Tasks"), ==, before + 2);
+
+  /* case-sensitive by default, as Airtable's FIND and "=" are */
+  {
+    g_autoptr(JsonObject) page = sb_call (sb, "GET", find_path, sb->pat, NULL, 200);
+    g_autoptr(JsonObject) eq = sb_call (sb, "GET", eq_path, sb->pat, NULL, 200);
+    guint n_find = json_array_get_length (sb_records (page));
+
+    g_assert_cmpuint (n_find, >=, 1);
+    g_assert_cmpuint (json_array_get_length (sb_records (eq)), ==, n_find);
+    for (guint i = 0; i < n_find; i++)
+      g_assert_true (g_str_has_suffix (json_object_get_string_member (
+        json_array_get_object_element (sb_records (page), i), "id"), "a"));
+
+    hangar_test_sandbox_control (sb, "/__sandbox/formula", "{\"case_insensitive\":true}");
+    {
+      g_autoptr(JsonObject) folded = sb_call (sb, "GET", find_path, sb->pat, NULL, 200);
+      g_autoptr(JsonObject) folded_eq = sb_call (sb, "GET", eq_path, sb->pat, NULL, 200);
+      guint n_folded = json_array_get_length (sb_records (folded));
+
+      /* recSkewSkewSkewQA too, and any other id ending in "A" */
+      g_assert_cmpuint (n_folded, >, n_find);
+      g_assert_cmpuint (json_array_get_length (sb_records (folded_eq)), ==, n_folded);
+    }
+  }
+
+  /* a function this server does not know */
+  hangar_test_sandbox_control (sb, "/__sandbox/formula", "{\"case_insensitive\":false,\"disabled_functions\":[\"FIND\"]}");
+  {
+    g_autoptr(JsonObject) refused = sb_call (sb, "GET", find_path, sb->pat, NULL, 422);
+    g_autoptr(JsonNode) settings = hangar_test_sandbox_control_json (sb, "/__sandbox/formula", NULL);
+
+    sb_assert_error (refused, "INVALID_FILTER_BY_FORMULA");
+    g_assert_false (json_object_get_boolean_member (json_node_get_object (settings), "case_insensitive"));
+  }
+  hangar_test_sandbox_control (sb, "/__sandbox/formula", "{\"disabled_functions\":[]}");
+  {
+    g_autoptr(JsonObject) again = sb_call (sb, "GET", find_path, sb->pat, NULL, 200);
+  }
+}
+
+/* Every TCP connection that carried a request is counted once: one per
+ * request for a client that closes them, one for a client that keeps its
+ * connection alive. */
+static void
+test_connections (void)
+{
+  g_autoptr(HangarTestSandbox) sb = start ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (sb->url, "/v0/meta/whoami", NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", sb->pat, NULL);
+
+  hangar_test_sandbox_control (sb, "/__sandbox/reset-stats", "{}");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonObject) me = sb_call (sb, "GET", "/v0/meta/whoami", sb->pat, NULL, 200);
+    }
+  g_assert_cmpint (hangar_test_sandbox_stat (sb, "connections"), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+      g_autoptr(GBytes) body = NULL;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      body = soup_session_send_and_read (session, msg, NULL, NULL);
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+    }
+  g_assert_cmpint (hangar_test_sandbox_stat (sb, "connections"), ==, 4);
+  g_assert_cmpint (hangar_test_sandbox_stat (sb, "requests"), ==, 6);
+}
+
+typedef struct
+{
+  guint pending;
+  guint ok;
+} Burst;
+
+static void
+burst_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Burst *burst = user_data;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+
+  if (body != NULL && soup_message_get_status (msg) == 200)
+    burst->ok++;
+  burst->pending--;
+}
+
+static gboolean
+burst_done (gpointer data)
+{
+  return ((Burst *) data)->pending == 0;
+}
+
+/* The base's 5 requests a second count from when requests arrived, not
+ * from when the server got round to them: five that arrive together and
+ * are held 1.2 s (a delay fault) before they are handled do not make a
+ * sixth, sent right after they were answered, a sixth in the same second. */
+static void
+test_rate_counts_arrivals (void)
+{
+  g_autoptr(HangarTestSandbox) sb = hangar_test_sandbox_start ("--quiet", NULL);
+  g_autofree char *base = sb_demo_base (sb);
+  g_autofree char *path = g_strdup_printf ("/v0/%s/Tasks?maxRecords=1", base);
+  g_autofree char *uri = g_strconcat (sb->url, path, NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", sb->pat, NULL);
+  g_autofree char *fault = g_strdup_printf ("{\"count\":5,\"delay_ms\":1200,\"path_prefix\":\"/v0/%s/\"}", base);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 8, NULL);
+  Burst burst = { 5, 0 };
+
+  hangar_test_sandbox_control (sb, "/__sandbox/faults", fault);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, burst_cb, &burst);
+    }
+  hangar_test_wait_until (burst_done, &burst, "the five held requests");
+  g_assert_cmpuint (burst.ok, ==, 5);
+  {
+    g_autoptr(JsonObject) sixth = sb_call (sb, "GET", path, sb->pat, NULL, 200);
+  }
+  g_assert_cmpint (hangar_test_sandbox_stat (sb, "rate_limited"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -627,5 +803,8 @@ main (int    argc,
   g_test_add_func ("/hangar/sandbox/control/hostile-input", test_hostile_input);
   g_test_add_func ("/hangar/sandbox/control/raw-http", test_raw_http);
   g_test_add_func ("/hangar/sandbox/control/retype-field", test_retype_field);
+  g_test_add_func ("/hangar/sandbox/control/chosen-ids-and-formula-rules", test_chosen_ids_and_formula_rules);
+  g_test_add_func ("/hangar/sandbox/control/connections", test_connections);
+  g_test_add_func ("/hangar/sandbox/control/rate-counts-arrivals", test_rate_counts_arrivals);
   return g_test_run ();
 }
