@@ -19,6 +19,7 @@
 #include "hangar-scheduler.h"
 #include "hangar-request-info.h"
 #include "hangar-client.h"
+#include "hangar-client-webhooks.h"
 #include "hangar-record-list.h"
 #include "hangar-fetch.h"
 
@@ -32,4 +33,5 @@
 #include "hangar-record.h"
 #include "hangar-table.h"
 #include "hangar-view.h"
+#include "hangar-webhook.h"
 #include "hangar-whoami.h"

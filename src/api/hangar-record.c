@@ -357,6 +357,28 @@ hangar_record_dup_fields (HangarRecord *self)
 }
 
 /**
+ * hangar_record_dup_fields_text:
+ * @self: a #HangarRecord
+ *
+ * The cell values as compact JSON, without building them: the text the
+ * record keeps until a value is first read (what a cache stores).
+ *
+ * Returns: (transfer full): a JSON object, "{}" when the record has no values
+ */
+char *
+hangar_record_dup_fields_text (HangarRecord *self)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_RECORD (self), NULL);
+
+  if (self->fields == NULL)
+    return g_strdup (self->compact != NULL ? self->compact : "{}");
+  node = json_node_init_object (json_node_alloc (), self->fields);
+  return hangar_json_to_string (node, -1);
+}
+
+/**
  * hangar_record_get_notes:
  * @self: a #HangarRecord
  *

@@ -18,7 +18,8 @@ G_DEFINE_ENUM_TYPE (HangarCapability, hangar_capability,
   G_DEFINE_ENUM_VALUE (HANGAR_CAPABILITY_COMMENTS_WRITE, "comments-write"),
   G_DEFINE_ENUM_VALUE (HANGAR_CAPABILITY_SCHEMA_READ, "schema-read"),
   G_DEFINE_ENUM_VALUE (HANGAR_CAPABILITY_SCHEMA_WRITE, "schema-write"),
-  G_DEFINE_ENUM_VALUE (HANGAR_CAPABILITY_USER_EMAIL, "user-email"))
+  G_DEFINE_ENUM_VALUE (HANGAR_CAPABILITY_USER_EMAIL, "user-email"),
+  G_DEFINE_ENUM_VALUE (HANGAR_CAPABILITY_LIVE_SYNC, "live-sync"))
 
 typedef struct
 {
@@ -35,6 +36,8 @@ static const CapabilityInfo capabilities[HANGAR_N_CAPABILITIES] = {
   [HANGAR_CAPABILITY_SCHEMA_READ]    = { N_("Browse bases and schemas"), { "schema.bases:read", NULL } },
   [HANGAR_CAPABILITY_SCHEMA_WRITE]   = { N_("Change tables and fields"), { "schema.bases:write", NULL } },
   [HANGAR_CAPABILITY_USER_EMAIL]     = { N_("See the user's email"),     { "user.email:read", NULL } },
+  /* Webhooks are only polled (no notification URL): src/api/WEBHOOKS.md. */
+  [HANGAR_CAPABILITY_LIVE_SYNC]      = { N_("Live sync of other people's changes"), { "webhook:manage", NULL } },
 };
 
 static const char * const default_scopes[] = {
@@ -45,6 +48,7 @@ static const char * const default_scopes[] = {
   "schema.bases:read",
   "schema.bases:write",
   "user.email:read",
+  "webhook:manage",
   NULL
 };
 

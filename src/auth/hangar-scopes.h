@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * @HANGAR_CAPABILITY_SCHEMA_READ: list bases, read schemas (schema.bases:read)
  * @HANGAR_CAPABILITY_SCHEMA_WRITE: create / change tables and fields (schema.bases:write)
  * @HANGAR_CAPABILITY_USER_EMAIL: show the user's email (user.email:read)
+ * @HANGAR_CAPABILITY_LIVE_SYNC: follow other people's changes through a
+ *   webhook per base (webhook:manage); without it the offline cache is
+ *   refreshed by asking for recently changed records
  *
  * A feature of the app; each declares the scopes it needs.
  */
@@ -31,6 +34,7 @@ typedef enum
   HANGAR_CAPABILITY_SCHEMA_READ,
   HANGAR_CAPABILITY_SCHEMA_WRITE,
   HANGAR_CAPABILITY_USER_EMAIL,
+  HANGAR_CAPABILITY_LIVE_SYNC,
   HANGAR_N_CAPABILITIES
 } HangarCapability;
 

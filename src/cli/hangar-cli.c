@@ -48,6 +48,13 @@ static const char usage_text[] =
   "               rows that fail go to FILE-failed.csv with the reason; an\n"
   "               interrupted import resumes when run again (see README)\n"
   "  request METHOD PATH [-p|--param K=V]… [-d|--data JSON|-] [--compact]\n"
+  "  webhooks list BASE                         the base's webhooks (JSON lines)\n"
+  "  webhooks create BASE [--spec JSON | --data-type TYPE…] [--scope ID]\n"
+  "               [--notification-url URL]    prints id, macSecretBase64, expirationTime\n"
+  "  webhooks delete BASE WEBHOOK…\n"
+  "  webhooks refresh BASE WEBHOOK              keep it alive seven more days\n"
+  "  webhooks payloads BASE WEBHOOK [--cursor N] [--limit N] [--all]\n"
+  "               pages of payloads: {\"payloads\", \"cursor\", \"mightHaveMore\"}\n"
   "  comments list BASE TABLE RECORD [--page-size N] [--max N]\n"
   "               a record's comments, newest first, as JSON lines\n"
   "  comments add BASE TABLE RECORD TEXT [--parent COMMENT]\n"
@@ -565,7 +572,8 @@ main (int   argc,
     {
       /* "help" alone prints the usage; "help COMMAND [SUB]" runs
        * "COMMAND [SUB] --help", which lists that command's options. */
-      if (i + 1 >= argc || (i + 2 == argc && g_str_equal (argv[i + 1], "records")))
+      if (i + 1 >= argc || (i + 2 == argc && (g_str_equal (argv[i + 1], "records") ||
+                                              g_str_equal (argv[i + 1], "webhooks"))))
         {
           fputs (usage_text, stdout);
           return HANGAR_CLI_EXIT_OK;
@@ -589,6 +597,8 @@ main (int   argc,
     status = hangar_cli_records_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "request"))
     status = hangar_cli_request_run (&globals, argc - i, argv + i);
+  else if (g_str_equal (command, "webhooks"))
+    status = hangar_cli_webhooks_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "comments"))
     status = hangar_cli_comments_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "log"))

@@ -147,6 +147,9 @@ int           hangar_cli_request_run         (HangarCliGlobals *globals,
 int           hangar_cli_records_run         (HangarCliGlobals *globals,
                                               int               argc,
                                               char            **argv);
+int           hangar_cli_webhooks_run        (HangarCliGlobals *globals,
+                                              int               argc,
+                                              char            **argv);
 /* records import (hangar-cli-import.c); argv[0] is "import". */
 int           hangar_cli_import_run          (HangarCliGlobals *globals,
                                               int               argc,

@@ -162,6 +162,16 @@ update_scopes (HangarAccountPage *self)
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), hangar_capability_get_title (cap));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), joined);
+      if (cap == HANGAR_CAPABILITY_LIVE_SYNC && (unknown || !granted))
+        {
+          /* Without it the grid still refreshes; say what adding it gives. */
+          g_autofree char *why = g_strdup_printf (_("%s — without it, other people's changes appear at the next "
+                                                    "refresh (every 30 s); add it for live sync within seconds"),
+                                                  joined);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), why);
+          adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+        }
 
       if (unknown)
         {

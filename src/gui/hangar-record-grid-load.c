@@ -144,6 +144,52 @@ _hangar_record_grid_update_query_label (HangarRecordGrid *self)
 
 /* ---- load state ---- */
 
+/* The error bar for a failed listing (@error NULL: hidden): a 403 said as
+ * the scope or base grant that is missing, with Reconnect. */
+void
+_hangar_record_grid_show_error (HangarRecordGrid *self,
+                                const GError     *error)
+{
+  if (error != NULL)
+    {
+      g_autofree char *message = NULL;
+      g_autofree char *explained = NULL;
+      g_autofree char *redacted = NULL;
+
+      if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_FORMULA))
+        {
+          const char *server = hangar_api_error_get_server_message (error);
+
+          message = g_strdup_printf (_("The filter is not a valid formula: %s"),
+                                     server != NULL ? server : error->message);
+          /* Inline in the filter editor too; what the user typed stays. */
+          hangar_filter_editor_set_error (self->filter_editor, server != NULL ? server : error->message);
+        }
+      else if (self->account != NULL &&
+               (explained = hangar_scopes_explain_forbidden (self->account, HANGAR_CAPABILITY_RECORDS_READ,
+                                                             NULL, error)) != NULL)
+        /* A 403: the scope or the base grant that is missing, and Reconnect. */
+        message = g_steal_pointer (&explained);
+      else
+        message = g_strdup_printf (_("Load failed: %s"), error->message);
+      redacted = hangar_redact (message);
+      gtk_label_set_text (self->error_label, redacted);
+    }
+  gtk_widget_set_visible (self->reconnect_button,
+                          self->account != NULL &&
+                          g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_PERMISSION_DENIED));
+  gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
+}
+
+/* What the listing failed with, from Airtable or the cache's sync. */
+const GError *
+_hangar_record_grid_get_error (HangarRecordGrid *self)
+{
+  if (self->cached != NULL)
+    return _hangar_record_grid_cached_error (self);
+  return self->records != NULL ? hangar_record_list_get_failed (self->records) : NULL;
+}
+
 void
 _hangar_record_grid_update_load_state (HangarRecordGrid *self)
 {
@@ -152,6 +198,11 @@ _hangar_record_grid_update_load_state (HangarRecordGrid *self)
   const GError *error = self->records != NULL ? hangar_record_list_get_failed (self->records) : NULL;
   g_autofree char *count = NULL;
 
+  if (self->cached != NULL)
+    {
+      _hangar_record_grid_update_cached_state (self);
+      return;
+    }
   gtk_spinner_set_spinning (self->spinner, loading);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
   hangar_budget_meter_set_active (self->budget_meter, loading);
@@ -188,35 +239,7 @@ _hangar_record_grid_update_load_state (HangarRecordGrid *self)
   else
     gtk_stack_set_visible_child_name (self->content_stack, "grid");
 
-  if (error != NULL)
-    {
-      g_autofree char *message = NULL;
-      g_autofree char *explained = NULL;
-      g_autofree char *redacted = NULL;
-
-      if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_FORMULA))
-        {
-          const char *server = hangar_api_error_get_server_message (error);
-
-          message = g_strdup_printf (_("The filter is not a valid formula: %s"),
-                                     server != NULL ? server : error->message);
-          /* Inline in the filter editor too; what the user typed stays. */
-          hangar_filter_editor_set_error (self->filter_editor, server != NULL ? server : error->message);
-        }
-      else if (self->account != NULL &&
-               (explained = hangar_scopes_explain_forbidden (self->account, HANGAR_CAPABILITY_RECORDS_READ,
-                                                             NULL, error)) != NULL)
-        /* A 403: the scope or the base grant that is missing, and Reconnect. */
-        message = g_steal_pointer (&explained);
-      else
-        message = g_strdup_printf (_("Load failed: %s"), error->message);
-      redacted = hangar_redact (message);
-      gtk_label_set_text (self->error_label, redacted);
-    }
-  gtk_widget_set_visible (self->reconnect_button,
-                          self->account != NULL &&
-                          g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_PERMISSION_DENIED));
-  gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
+  _hangar_record_grid_show_error (self, error);
 
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_LOADING);
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_N_RECORDS);
@@ -308,6 +331,11 @@ _hangar_record_grid_clear_records (HangarRecordGrid *self)
       hangar_record_list_stop (self->records);
       g_clear_object (&self->records);
     }
+  if (self->cached != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->cached, self);
+      g_clear_object (&self->cached);
+    }
   g_clear_handle_id (&self->more_idle_id, g_source_remove);
   if (self->model != NULL)
     hangar_grid_model_set_model (self->model, NULL);
@@ -331,6 +359,9 @@ _hangar_record_grid_start_load (HangarRecordGrid *self)
       _hangar_record_grid_update_load_state (self);
       return;
     }
+  /* The offline copy when it is the right source (hangar-record-grid-cache.c). */
+  if (_hangar_record_grid_load_cached (self))
+    return;
 
   options = build_options (self);
   self->records = hangar_record_list_new (self->client, self->base_id,
@@ -539,6 +570,8 @@ hangar_record_grid_get_loading (HangarRecordGrid *self)
 {
   g_return_val_if_fail (HANGAR_IS_RECORD_GRID (self), FALSE);
 
+  if (self->cached != NULL)
+    return _hangar_record_grid_cached_loading (self);
   return self->records != NULL && hangar_record_list_get_loading (self->records);
 }
 

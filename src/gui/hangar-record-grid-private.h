@@ -10,6 +10,8 @@
  *                                   replaced after a change
  *   hangar-record-grid-actions.c    the grid.* actions and their shortcuts
  *   hangar-record-grid-narrow.c     the narrow layout (measure / size_allocate)
+ *   hangar-record-grid-cache.c      rows from the offline cache, live sync,
+ *                                   offline sort / filter / search, freshness
  *   hangar-record-grid-csv.c        the comment count column, CSV export and import
  *   hangar-record-grid-state.c      settings kept per table by field id, schema
  *                                   drift told in a banner
@@ -23,7 +25,10 @@
 #pragma once
 
 #include "hangar-budget-meter.h"
+#include "hangar-cached-records.h"
 #include "hangar-client.h"
+#include "hangar-freshness-label.h"
+#include "hangar-sync.h"
 #include "hangar-drift-banner.h"
 #include "hangar-filter-editor.h"
 #include "hangar-grid-model.h"
@@ -70,6 +75,7 @@ struct _HangarRecordGrid
   HangarBudgetMeter  *budget_meter;   /* beside the spinner, not in the template */
   GtkLabel           *count_label;
   GtkLabel           *query_label;
+  HangarFreshnessLabel *freshness;
 
   /* what is shown */
   HangarClient       *client;
@@ -96,6 +102,15 @@ struct _HangarRecordGrid
   HangarGridModel    *model;         /* records, with changed ones replaced */
   GCancellable       *schema_cancellable;
   guint               more_idle_id;  /* checks whether to load the next page */
+
+  /* the offline cache and live sync (hangar-record-grid-cache.c) */
+  HangarSync          *sync;
+  HangarCachedRecords *cached;        /* the rows, when they come from the cache */
+  char                *watched_base;  /* what the sync watches for the grid */
+  char                *watched_table;
+  gulong               sync_handlers[3];
+  gulong               cache_handler;
+  char                *offline_note;  /* "This filter is not available offline", … */
 
   /* selection (hangar-record-grid-selection.c): one selected row today;
    * the cell cursor and a selection of many rows belong there too. */
@@ -146,6 +161,24 @@ HangarListOptions *_hangar_record_grid_build_options   (HangarRecordGrid *self);
 /* A failed list continues from the page that failed; anything else loads
  * again from the start. */
 void         _hangar_record_grid_retry                 (HangarRecordGrid *self);
+void         _hangar_record_grid_show_error            (HangarRecordGrid *self,
+                                                        const GError     *error);
+const GError *_hangar_record_grid_get_error            (HangarRecordGrid *self);
+
+/* hangar-record-grid-cache.c */
+void         _hangar_record_grid_init_cache            (HangarRecordGrid *self);
+void         _hangar_record_grid_dispose_cache         (HangarRecordGrid *self);
+/* The table shown changed: the sync watches the new one. */
+void         _hangar_record_grid_cache_table_changed   (HangarRecordGrid *self);
+/* Shows the rows from the cache when that is the right source (the plain
+ * table, or anything offline); FALSE when the rows come from Airtable. */
+gboolean     _hangar_record_grid_load_cached           (HangarRecordGrid *self);
+gboolean     _hangar_record_grid_cached_loading        (HangarRecordGrid *self);
+/* update_load_state for rows from the cache. */
+void         _hangar_record_grid_update_cached_state   (HangarRecordGrid *self);
+/* What the rows from the cache failed with: reading the cache, or the
+ * sync of a table that is not all there yet. */
+const GError *_hangar_record_grid_cached_error         (HangarRecordGrid *self);
 
 /* hangar-record-grid-columns.c */
 HangarField *_hangar_record_grid_lookup_field          (HangarRecordGrid *self,
@@ -207,6 +240,14 @@ HangarFilterEditor *hangar_record_grid_get_filter_editor (HangarRecordGrid *self
 HangarRecordDetail *hangar_record_grid_get_detail        (HangarRecordGrid *self);
 const char         *hangar_record_grid_get_rate_text     (HangarRecordGrid *self);
 const char         *hangar_record_grid_get_count_text    (HangarRecordGrid *self);
+/* The account's sync for the cache and live updates (NULL: none, rows
+ * always from Airtable); hangar_record_grid_show_table() sets it. */
+void                hangar_record_grid_set_sync          (HangarRecordGrid *self,
+                                                          HangarSync       *sync);
+/* The freshness line ("Live · updated just now", "Offline — …"), "" when none. */
+const char         *hangar_record_grid_get_freshness_text (HangarRecordGrid *self);
+/* Why something is not available offline (a view, a filter), or NULL. */
+const char         *hangar_record_grid_get_offline_note  (HangarRecordGrid *self);
 /* Shows @record in place of the loaded record with the same id (the path a
  * changed record takes). */
 gboolean            hangar_record_grid_replace_record    (HangarRecordGrid *self,

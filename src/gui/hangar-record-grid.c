@@ -100,6 +100,7 @@ hangar_record_grid_dispose (GObject *object)
   _hangar_record_grid_dispose_state (self);
   _hangar_record_grid_clear_records (self);
   _hangar_record_grid_cancel_links (self);
+  _hangar_record_grid_dispose_cache (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_RECORD_GRID);
   /* Children without a bound id are not removed by the above. */
@@ -149,11 +150,11 @@ hangar_record_grid_get_property (GObject    *object,
       g_value_set_boolean (value, hangar_record_grid_get_loading (self));
       break;
     case HANGAR_RECORD_GRID_PROP_N_RECORDS:
-      g_value_set_uint (value, self->records != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->records)) : 0);
+      g_value_set_uint (value, g_list_model_get_n_items (G_LIST_MODEL (self->model)));
       break;
     case HANGAR_RECORD_GRID_PROP_ERROR_MESSAGE:
       {
-        const GError *error = self->records != NULL ? hangar_record_list_get_failed (self->records) : NULL;
+        const GError *error = _hangar_record_grid_get_error (self);
 
         g_value_set_string (value, error != NULL ? error->message : NULL);
       }
@@ -237,6 +238,7 @@ hangar_record_grid_class_init (HangarRecordGridClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, spinner);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, count_label);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, query_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, freshness);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, reconnect_button);
   gtk_widget_class_bind_template_callback (widget_class, reconnect_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, rate_banner_revealed_cb);
@@ -258,6 +260,7 @@ hangar_record_grid_init (HangarRecordGrid *self)
   g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
   g_type_ensure (HANGAR_TYPE_RATE_BANNER);
+  g_type_ensure (HANGAR_TYPE_FRESHNESS_LABEL);
   /* Not the widget's layout manager: GTK would then skip the measure and
    * size_allocate overrides that choose the narrow layout. */
   self->layout = gtk_box_layout_new (GTK_ORIENTATION_VERTICAL);
@@ -271,6 +274,7 @@ hangar_record_grid_init (HangarRecordGrid *self)
   _hangar_record_grid_init_load (self);
   _hangar_record_grid_init_selection (self);
   _hangar_record_grid_init_narrow (self);
+  _hangar_record_grid_init_cache (self);
   _hangar_record_grid_init_state (self);
 
   _hangar_record_grid_rebuild_views (self);
@@ -308,9 +312,17 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
                                const char       *base_id,
                                HangarTable      *table)
 {
+  g_autoptr(HangarSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (HANGAR_IS_RECORD_GRID (self));
   g_return_if_fail (HANGAR_IS_ACCOUNT (account));
 
+  /* Without a cache the grid still works, from Airtable only. */
+  sync = hangar_sync_get_for_account (account, &error);
+  if (sync == NULL)
+    g_warning ("No offline cache for this account: %s", error->message);
+  hangar_record_grid_set_sync (self, sync);
   /* The account behind the client: for explaining a 403 (and
    * reconnecting), the comments' scopes and who "you" are. */
   g_set_object (&self->account, account);
@@ -388,6 +400,7 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   hangar_rate_banner_set_rate_state (self->rate_banner, self->client != NULL ? hangar_client_get_rate_state (self->client, self->base_id) : NULL);
 
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_TABLE);
+  _hangar_record_grid_cache_table_changed (self);
   _hangar_record_grid_restore_state (self);
   _hangar_record_grid_start_load (self);
 }

@@ -74,4 +74,15 @@ GtkWindow   *hangar_record_grid_import_csv (HangarRecordGrid *self,
 void         hangar_record_grid_schema_changed (HangarRecordGrid *self,
                                                 GPtrArray        *tables);
 
+/**
+ * hangar_record_grid_forget_account:
+ * @self: a #HangarRecordGrid
+ * @account: an account being removed
+ *
+ * When @self shows a table of @account, it shows nothing any more and lets
+ * go of the account's offline cache, so the account's files can go.
+ */
+void         hangar_record_grid_forget_account (HangarRecordGrid *self,
+                                                HangarAccount    *account);
+
 G_END_DECLS

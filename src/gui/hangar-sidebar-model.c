@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-cache.h"
 #include "hangar-client.h"
 #include "hangar-sidebar-model.h"
 
@@ -85,7 +86,11 @@ list_tables_cb (GObject      *object,
   g_autoptr(GPtrArray) tables = NULL;
   g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
 
-  tables = hangar_client_get_base_schema_finish (HANGAR_CLIENT (object), result, &error);
+  /* From the offline cache when Airtable cannot be reached. */
+  if (HANGAR_IS_CACHE (object))
+    tables = hangar_cache_get_base_schema_finish (HANGAR_CACHE (object), result, NULL, &error);
+  else
+    tables = hangar_client_get_base_schema_finish (HANGAR_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       load_data_free (data);
@@ -126,7 +131,10 @@ list_bases_cb (GObject      *object,
   g_autoptr(GPtrArray) bases = NULL;
   g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
 
-  bases = hangar_client_list_bases_finish (HANGAR_CLIENT (object), result, &error);
+  if (HANGAR_IS_CACHE (object))
+    bases = hangar_cache_list_bases_finish (HANGAR_CACHE (object), result, NULL, &error);
+  else
+    bases = hangar_client_list_bases_finish (HANGAR_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       load_data_free (data);
@@ -156,6 +164,20 @@ list_bases_cb (GObject      *object,
   load_data_free (data);
 }
 
+/* The account's offline cache: bases and schemas are kept there for when
+ * Airtable cannot be reached. NULL (then straight from Airtable) when it
+ * cannot be opened. */
+static HangarCache *
+account_cache (HangarAccount *account)
+{
+  g_autoptr(GError) error = NULL;
+  HangarCache *cache = hangar_cache_get_for_account (hangar_account_get_id (account), &error);
+
+  if (cache == NULL)
+    g_warning ("No offline cache for %s: %s", hangar_account_get_label (account), error->message);
+  return cache;
+}
+
 static void
 load_bases (HangarSidebarModel *self,
             HangarAccount      *account,
@@ -165,9 +187,15 @@ load_bases (HangarSidebarModel *self,
                                                    _("Loading bases…"));
   gpointer items[] = { loading };
 
+  g_autoptr(HangarCache) cache = account_cache (account);
+
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items, 1);
-  hangar_client_list_bases_async (hangar_account_get_client (account), self->cancellable,
-                                  list_bases_cb, load_data_new (self, store, account, NULL));
+  if (cache != NULL)
+    hangar_cache_list_bases_async (cache, hangar_account_get_client (account), self->cancellable,
+                                   list_bases_cb, load_data_new (self, store, account, NULL));
+  else
+    hangar_client_list_bases_async (hangar_account_get_client (account), self->cancellable,
+                                    list_bases_cb, load_data_new (self, store, account, NULL));
 }
 
 static void
@@ -179,11 +207,19 @@ load_tables (HangarSidebarModel *self,
                                                    NULL, NULL, _("Loading tables…"));
   gpointer items[] = { loading };
 
+  HangarAccount *account = hangar_sidebar_node_get_account (base_node);
+  g_autoptr(HangarCache) cache = account_cache (account);
+
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items, 1);
-  hangar_client_get_base_schema_async (hangar_account_get_client (hangar_sidebar_node_get_account (base_node)),
-                                       hangar_base_get_id (hangar_sidebar_node_get_base (base_node)),
-                                       self->cancellable, list_tables_cb,
-                                       load_data_new (self, store, hangar_sidebar_node_get_account (base_node), hangar_sidebar_node_get_base (base_node)));
+  const char *base_id = hangar_base_get_id (hangar_sidebar_node_get_base (base_node));
+  LoadData *data = load_data_new (self, store, account, hangar_sidebar_node_get_base (base_node));
+
+  if (cache != NULL)
+    hangar_cache_get_base_schema_async (cache, hangar_account_get_client (account), base_id,
+                                        self->cancellable, list_tables_cb, data);
+  else
+    hangar_client_get_base_schema_async (hangar_account_get_client (account), base_id,
+                                         self->cancellable, list_tables_cb, data);
 }
 
 /* Children are listed on first expansion, not when the tree merely asks

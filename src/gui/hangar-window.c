@@ -607,9 +607,11 @@ remove_done_cb (GObject      *object,
       /* Its local databases (the request log, …) go with it, once every
        * part of the app has let go of them. */
       hangar_request_log_forget_account (hangar_account_get_id (op->account));
-      if (!hangar_store_delete_account (hangar_account_get_id (op->account), &delete_error))
-        g_debug ("The local data of %s stays for now: %s", hangar_account_get_id (op->account),
-                 delete_error->message);
+      if (op->self->record_grid != NULL)
+        hangar_record_grid_forget_account (HANGAR_RECORD_GRID (op->self->record_grid), op->account);
+      if (!hangar_store_delete_account_when_released (hangar_account_get_id (op->account), &delete_error))
+        g_warning ("Could not delete the local data of %s: %s", hangar_account_get_id (op->account),
+                   delete_error->message);
       text = g_strdup_printf (_("Disconnected “%s”"), hangar_account_get_label (op->account));
     }
   hangar_window_toast (op->self, text);

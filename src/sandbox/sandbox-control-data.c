@@ -344,19 +344,24 @@ edit (SandboxServer     *self,
     }
   else
     {
-      if (record == NULL)
+      gboolean created = record == NULL;
+
+      if (created)
         {
           record = sandbox_record_new (table);
           record->created_by = g_strdup (user != NULL ? user->id : NULL);
         }
-      else
+      for (guint i = 0; i < fields->len; i++)
+        sandbox_record_set_cell (self, table, record, fields->pdata[i], values->pdata[i]);
+      /* After the cells, as the records API does: the change set took its
+       * copy of the record at the first cell, so the new modification time
+       * and user are part of the change (and of the payload). */
+      if (!created)
         {
           record->modified_ms = g_get_real_time () / 1000;
           g_free (record->modified_by);
           record->modified_by = g_strdup (user != NULL ? user->id : NULL);
         }
-      for (guint i = 0; i < fields->len; i++)
-        sandbox_record_set_cell (self, table, record, fields->pdata[i], values->pdata[i]);
       reply = sandbox_record_to_json (self, table, record, NULL, FALSE, FALSE, NULL, NULL);
     }
   sandbox_changes_end (changes, TRUE);

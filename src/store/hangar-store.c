@@ -493,11 +493,33 @@ hangar_store_open (const char       *path,
 
 /* path → HangarStore, weak: a database closes when its last user lets go. */
 static GHashTable *shared_stores;
+/* Paths of removed accounts' databases that were still open: deleted once
+ * closed (hangar_store_delete_account_when_released()). */
+static GHashTable *pending_deletes;
+
+static gboolean
+delete_pending (gpointer data)
+{
+  const char *path = data;
+  g_autoptr(GError) error = NULL;
+
+  /* Opened again meanwhile: wait for that user to let go too. */
+  if (shared_stores != NULL && g_hash_table_contains (shared_stores, path))
+    return G_SOURCE_REMOVE;
+  g_hash_table_remove (pending_deletes, path);
+  if (!hangar_store_delete_files (path, &error))
+    g_warning ("Could not delete %s: %s", path, error->message);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 shared_store_gone (gpointer  data,
                    GObject  *where_the_object_was)
 {
+  /* The store is still being disposed here: delete its files once it has
+   * closed its connections. */
+  if (pending_deletes != NULL && g_hash_table_contains (pending_deletes, data))
+    g_idle_add_full (G_PRIORITY_DEFAULT, delete_pending, g_strdup (data), g_free);
   g_hash_table_remove (shared_stores, data);
 }
 
@@ -545,6 +567,30 @@ hangar_store_delete_account (const char  *account_id,
           return FALSE;
         }
       if (!hangar_store_delete_files (path, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hangar_store_delete_account_when_released (const char  *account_id,
+                                           GError     **error)
+{
+  HangarStoreKind kinds[] = { HANGAR_STORE_CACHE, HANGAR_STORE_STATE };
+
+  g_return_val_if_fail (account_id != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *path = hangar_store_path_for_account (account_id, kinds[i]);
+
+      if (shared_stores != NULL && g_hash_table_contains (shared_stores, path))
+        {
+          if (pending_deletes == NULL)
+            pending_deletes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          g_hash_table_add (pending_deletes, g_steal_pointer (&path));
+        }
+      else if (!hangar_store_delete_files (path, error))
         return FALSE;
     }
   return TRUE;

@@ -63,6 +63,11 @@ HangarStore  *hangar_store_get_for_account     (const char       *account_id,
  * shared instances must have been released by everyone first. */
 gboolean      hangar_store_delete_account      (const char       *account_id,
                                                 GError          **error);
+/* The same, for a database still open somewhere in this process (a
+ * request in flight, a grid still showing a table): that one is deleted as
+ * soon as its last user lets go. Main thread only. */
+gboolean      hangar_store_delete_account_when_released (const char  *account_id,
+                                                         GError     **error);
 
 /* Opens (creating it, its directory and its parents as needed) the database
  * at @path. A file that is not a database or fails SQLite's quick check is

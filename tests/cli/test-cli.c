@@ -646,6 +646,8 @@ test_help (void)
     { "records", "list" }, { "records", "get" }, { "records", "create" },
     { "records", "update" }, { "records", "replace" }, { "records", "upsert" },
     { "records", "delete" },
+    { "webhooks", "list" }, { "webhooks", "create" }, { "webhooks", "delete" },
+    { "webhooks", "refresh" }, { "webhooks", "payloads" },
     { "comments", "list" }, { "comments", "add" }, { "comments", "edit" }, { "comments", "delete" },
     { "schema", "create-table" }, { "schema", "create-field" }, { "schema", "update-table" },
     { "schema", "update-field" },

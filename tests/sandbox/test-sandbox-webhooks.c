@@ -550,6 +550,22 @@ test_sources (void)
                                            "\"create\":{\"Title\":\"x\"}}", base);
     g_autoptr(JsonObject) refused = wh_control (sb, "edit", no, 422);
   }
+  /* an update as the web app makes it changes the last-modified cells too,
+   * as an API update does, and the payload says so */
+  {
+    g_autofree char *update = g_strdup_printf ("{\"base\":\"%s\",\"table\":\"Tasks\",\"user\":\"%s\","
+                                               "\"update\":{\"id\":\"%s\",\"fields\":{\"Title\":\"renamed\"}}}",
+                                               base, other_id, json_object_get_string_member (robot, "id"));
+    g_autofree char *modified_by = wh_field_id (sb, base, "Tasks", "Last modified by");
+    g_autofree char *modified = wh_field_id (sb, base, "Tasks", "Last modified");
+    g_autoptr(JsonObject) updated = wh_control (sb, "edit", update, 200);
+    g_autoptr(JsonObject) later = wh_payloads (sb, base, all, 5, NULL);
+    JsonObject *cells = wh_object (wh_nth (later, 0), "changedTablesById", tasks, "changedRecordsById",
+                                   json_object_get_string_member (robot, "id"), "current", "cellValuesByFieldId", NULL);
+
+    g_assert_cmpstr (json_object_get_string_member (wh_object (cells, modified_by, NULL), "id"), ==, other_id);
+    g_assert_true (json_object_has_member (cells, modified));
+  }
 }
 
 static void
