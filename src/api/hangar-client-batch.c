@@ -188,6 +188,14 @@ batch_chunk_cb (GObject      *object,
           op->stopped = TRUE;
         }
     }
+  else if (hangar_api_error_get_http_status (error) >= 200 && hangar_api_error_get_http_status (error) < 300)
+    {
+      /* A 2xx whose body is not JSON: applied, most likely, like the case
+       * above. */
+      _hangar_batch_result_count_request (op->result);
+      batch_mark_chunk (op, HANGAR_BATCH_ITEM_UNCERTAIN, error);
+      op->stopped = TRUE;
+    }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
            g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_UNCERTAIN_WRITE) ||
            g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_REVOKED) ||

@@ -9,6 +9,7 @@
  *                            body under a cap) and the generic request
  *   hangar-client-batch.c    chunked creates, updates, upserts and deletes
  *   hangar-client-meta.c     whoami, bases, schema, tables and fields
+ *   hangar-client-upload.c   uploading a file to an attachment field
  *
  * The protocol facts the client relies on are in src/api/README.md.
  *
@@ -54,6 +55,11 @@ HangarClientCall *_hangar_client_call_new        (const char          *method,
                                                   GBytes              *body,
                                                   const char          *base_id,
                                                   gboolean             idempotent);
+
+/* Sends @call to @url (scheme and host, e.g. Airtable's content host for
+ * uploads) instead of the client's API URL. */
+void              _hangar_client_call_set_url    (HangarClientCall    *call,
+                                                  const char          *url);
 
 /* Sends @call (taking it); the callback gets the JSON answer of a 2xx. */
 void              _hangar_client_send_async      (HangarClient        *self,
