@@ -202,6 +202,12 @@ spelled (const char *p,
     }
 }
 
+static gboolean
+is_base64_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '+' || c == '/' || c == '-' || c == '_';
+}
+
 /* The length of text at @p that spells @secret, or 0. */
 static gsize
 match_secret (const char   *p,
@@ -241,6 +247,7 @@ hangar_redact (const char *text)
   while (*p != '\0')
     {
       gsize matched = 0;
+      gboolean in_base64 = FALSE;
 
       for (guint i = 0; i < secrets->len && matched == 0; i++)
         {
@@ -249,10 +256,27 @@ hangar_redact (const char *text)
           matched = match_secret (p, s);
           for (guint w = 0; w < G_N_ELEMENTS (s->windows) && matched == 0; w++)
             if (s->windows[w] != NULL && g_str_has_prefix (p, s->windows[w]))
-              matched = strlen (s->windows[w]);
+              {
+                matched = strlen (s->windows[w]);
+                in_base64 = TRUE;
+              }
         }
 
-      if (matched > 0)
+      if (matched > 0 && in_base64)
+        {
+          /* The window holds the groups made of secret bytes only; the group
+           * on either side mixes the secret's first or last bytes with the
+           * text around it, so it goes too. */
+          for (guint k = 0; k < 4 && out->len > 0 && is_base64_char (out->str[out->len - 1]); k++)
+            g_string_truncate (out, out->len - 1);
+          p += matched;
+          for (guint k = 0; k < 4 && (is_base64_char (*p) || *p == '='); k++)
+            p++;
+          while (*p == '=')
+            p++;
+          g_string_append (out, HANGAR_REDACTED);
+        }
+      else if (matched > 0)
         {
           g_string_append (out, HANGAR_REDACTED);
           p += matched;

@@ -79,13 +79,14 @@ test_spellings (void)
       assert_redacted (text, "Invalid token “[token]” (again: [token])");
     }
 
-  /* An echoed Authorization: Basic header. */
+  /* An echoed Authorization: Basic header: the client id's whole groups
+   * stay, and nothing that mixes in a byte of the secret does. */
   {
-    g_autofree char *text = g_strdup_printf ("got Basic %s", basic);
+    g_autofree char *text = g_strdup_printf ("got Basic %s.", basic);
     g_autofree char *out = hangar_redact (text);
+    g_autofree char *expected = g_strdup_printf ("got Basic %.12s[token].", basic);
 
-    g_assert_nonnull (strstr (out, HANGAR_REDACTED));
-    g_assert_null (strstr (out, basic));
+    g_assert_cmpstr (out, ==, expected);
   }
   /* Base64 of the token at each alignment, in both alphabets. */
   for (guint pad = 0; pad < 3; pad++)
@@ -95,7 +96,8 @@ test_spellings (void)
       g_autofree char *out = hangar_redact (b64);
       g_autofree char *url = g_strdup (b64);
 
-      g_assert_nonnull (strstr (out, HANGAR_REDACTED));
+      /* The short prefix shares a group with the secret: nothing is left. */
+      g_assert_cmpstr (out, ==, HANGAR_REDACTED);
       g_strdelimit (url, "+", '-');
       g_strdelimit (url, "/", '_');
       g_clear_pointer (&out, g_free);
