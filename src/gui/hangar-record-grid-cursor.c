@@ -729,7 +729,8 @@ _hangar_record_grid_init_cursor (HangarRecordGrid *self)
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
 
-  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (model_items_changed_cb), self, G_CONNECT_AFTER);
+  /* Before the handlers that set the cursor on rows that came. */
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (model_items_changed_cb), self, 0);
   g_signal_connect_object (self->model, "record-changed", G_CALLBACK (record_changed_cb), self, 0);
   g_signal_connect_object (gtk_column_view_get_columns (self->column_view), "items-changed",
                            G_CALLBACK (columns_items_changed_cb), self, 0);
@@ -772,4 +773,22 @@ hangar_record_grid_set_cursor (HangarRecordGrid *self,
   g_return_if_fail (HANGAR_IS_RECORD_GRID (self));
 
   move_cursor (self, row, _hangar_record_grid_lookup_field (self, field_name), FALSE, TRUE);
+}
+
+GtkWidget *
+hangar_record_grid_get_cell_widget (HangarRecordGrid *self,
+                                    guint             row,
+                                    const char       *field_name)
+{
+  HangarField *field;
+  GtkWidget *child;
+
+  g_return_val_if_fail (HANGAR_IS_RECORD_GRID (self), NULL);
+
+  field = _hangar_record_grid_lookup_field (self, field_name);
+  if (field == NULL || self->cells == NULL)
+    return NULL;
+  child = hangar_grid_cells_lookup (self->cells, row, field);
+  /* The view's cell around it: what a click lands on. */
+  return child != NULL && gtk_widget_get_parent (child) != NULL ? gtk_widget_get_parent (child) : child;
 }

@@ -309,6 +309,10 @@ void                hangar_record_grid_set_cursor        (HangarRecordGrid *self
 /* The open cell editor, or NULL. */
 HangarCellEditor   *hangar_record_grid_get_editor        (HangarRecordGrid *self);
 HangarGridModel    *hangar_record_grid_get_grid_model    (HangarRecordGrid *self);
+/* The widget of the cell at @row, @field_name when it is on screen. */
+GtkWidget          *hangar_record_grid_get_cell_widget   (HangarRecordGrid *self,
+                                                          guint             row,
+                                                          const char       *field_name);
 /* Shows @record in place of the loaded record with the same id (the path a
  * changed record takes). */
 gboolean            hangar_record_grid_replace_record    (HangarRecordGrid *self,
