@@ -75,6 +75,8 @@ today_clicked_cb (GtkButton        *button,
   else
     set_date_part (self, now);
   gtk_calendar_select_day (GTK_CALENDAR (self->calendar), now);
+  /* Enter next commits it. */
+  gtk_widget_grab_focus (self->entry);
 }
 
 static void

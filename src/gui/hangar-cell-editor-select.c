@@ -230,7 +230,8 @@ search_activate_cb (HangarCellEditor *self)
       return;
     }
   for (GtkWidget *row = gtk_widget_get_first_child (self->list); row != NULL; row = gtk_widget_get_next_sibling (row))
-    if (gtk_widget_get_child_visible (row) && filter_cb (GTK_LIST_BOX_ROW (row), self))
+    /* (the list's own filter may lag behind the search's delay) */
+    if (filter_cb (GTK_LIST_BOX_ROW (row), self))
       {
         const char *name = g_object_get_data (G_OBJECT (row), "hangar-option");
         g_autofree char *a = name != NULL ? g_utf8_casefold (name, -1) : NULL;
@@ -248,6 +249,8 @@ search_activate_cb (HangarCellEditor *self)
       }
   if (n == 1)
     {
+      update_create_row (self);
+      gtk_list_box_invalidate_filter (GTK_LIST_BOX (self->list));
       row_activated_cb (GTK_LIST_BOX (self->list), only, self);
       if (!self->done && is_multiple (self))
         gtk_editable_set_text (GTK_EDITABLE (self->search), "");

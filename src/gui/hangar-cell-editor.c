@@ -404,6 +404,15 @@ key_pressed_cb (GtkEventControllerKey *controller,
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
     case GDK_KEY_ISO_Enter:
+      {
+        GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+        GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+        /* A button (Add Files…, Today, a star) does what it says. */
+        if (focus != NULL && (GTK_IS_BUTTON (focus) || GTK_IS_BUTTON (gtk_widget_get_ancestor (focus, GTK_TYPE_BUTTON))) &&
+            self->kind != HANGAR_CELL_EDIT_RATING)
+          return FALSE;
+      }
       if (self->kind == HANGAR_CELL_EDIT_LONG_TEXT && shift)
         return FALSE;   /* a new line */
       if ((self->kind == HANGAR_CELL_EDIT_SELECT || self->kind == HANGAR_CELL_EDIT_LINKS ||
@@ -630,7 +639,14 @@ hangar_cell_editor_start_with_text (HangarCellEditor *self,
       gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
       break;
     case HANGAR_CELL_EDIT_LONG_TEXT:
-      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->entry)), text, -1);
+      {
+        GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->entry));
+        GtkTextIter end;
+
+        gtk_text_buffer_set_text (buffer, text, -1);
+        gtk_text_buffer_get_end_iter (buffer, &end);
+        gtk_text_buffer_place_cursor (buffer, &end);
+      }
       break;
     case HANGAR_CELL_EDIT_SELECT:
       _hangar_cell_editor_select_start (self, text);

@@ -566,11 +566,50 @@ pressed_cb (GtkGestureClick  *gesture,
   if (button != GDK_BUTTON_PRIMARY)
     return;
 
-  /* The row selection is the view's (Shift, Ctrl); the cell cursor ours. */
+  /* The click is ours: the cell cursor, and the rows it selects as a
+   * list does (Shift extends, Ctrl toggles). */
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  /* The keyboard goes to the row clicked, as the view's own click does. */
+  for (GtkWidget *widget = picked; widget != NULL && widget != GTK_WIDGET (self->column_view);
+       widget = gtk_widget_get_parent (widget))
+    if (g_strcmp0 (gtk_widget_get_css_name (widget), "row") == 0 && gtk_widget_get_focusable (widget))
+      {
+        gtk_widget_grab_focus (widget);
+        break;
+      }
   move_cursor (self, row, field, (state & GDK_SHIFT_MASK) != 0, FALSE);
+  g_object_set_data (G_OBJECT (self), "hangar-cursor-selecting", GINT_TO_POINTER (TRUE));
+  if (state & GDK_SHIFT_MASK)
+    {
+      guint first = MIN (self->anchor_row, row);
+      guint last = MAX (self->anchor_row, row);
+
+      gtk_selection_model_select_range (GTK_SELECTION_MODEL (self->selection), first, last - first + 1,
+                                        (state & GDK_CONTROL_MASK) == 0);
+    }
+  else if (state & GDK_CONTROL_MASK)
+    {
+      if (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), row))
+        gtk_selection_model_unselect_item (GTK_SELECTION_MODEL (self->selection), row);
+      else
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), row, FALSE);
+    }
+  else
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), row, TRUE);
+  g_object_set_data (G_OBJECT (self), "hangar-cursor-selecting", NULL);
+
   if (hangar_grid_model_is_add_row (record))
     {
       gtk_widget_activate_action (GTK_WIDGET (self), "grid.new-record", NULL);
+      return;
+    }
+  if (n_press == 2 && (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) == 0)
+    {
+      /* A double click edits (or opens the record when editing is off). */
+      if (self->read_only_reason == NULL)
+        _hangar_record_grid_edit_cell (self, NULL);
+      else
+        gtk_widget_activate_action (GTK_WIDGET (self), "grid.expand-record", NULL);
       return;
     }
   if (n_press == 1 && was_cursor && (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) == 0 &&

@@ -204,6 +204,31 @@ journal_record_written_cb (HangarJournal       *journal,
       g_hash_table_remove (self->fresh, hangar_journal_change_get_record_id (change));
       return;
     }
+  if (hangar_journal_change_get_kind (change) == HANGAR_CHANGE_UPLOAD)
+    {
+      /* An upload's answer holds the attachment field alone, keyed by the
+       * field's id: put it into the record as last known. */
+      HangarRecord *known = _hangar_record_grid_server_record (self, hangar_record_get_id (record));
+      const char *name = json_object_get_string_member_with_default (hangar_journal_change_get_fields (change),
+                                                                     "field", "");
+      JsonObject *answer = hangar_record_get_fields (record);
+      HangarField *field = _hangar_record_grid_lookup_field (self, name);
+      JsonNode *value = json_object_get_member (answer, name);
+      g_autoptr(JsonObject) merged = NULL;
+
+      if (value == NULL && field != NULL)
+        value = json_object_get_member (answer, hangar_field_get_id (field));
+      if (known == NULL || value == NULL)
+        return;
+      merged = _hangar_json_object_deep_copy (hangar_record_get_fields (known));
+      json_object_set_member (merged, name, json_node_copy (value));
+      g_hash_table_replace (self->fresh, g_strdup (hangar_record_get_id (record)),
+                            hangar_record_new (hangar_record_get_id (known), hangar_record_get_created_time (known),
+                                               merged));
+      refresh_record (self, hangar_record_get_id (record));
+      return;
+    }
+
   /* The answer is the truth now (with what is still unsent over it). */
   g_hash_table_replace (self->fresh, g_strdup (hangar_record_get_id (record)), g_object_ref (record));
 

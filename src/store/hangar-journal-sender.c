@@ -732,11 +732,16 @@ file_loaded_cb (GObject      *source,
       batch_finish (batch, NULL, NULL, cancelled);
       return;
     }
-  hangar_client_upload_attachment_async (self->client, batch->base_id, change->record_id,
-                                         json_object_get_string_member (change->fields, "field"),
-                                         json_object_get_string_member (change->fields, "contentType"),
-                                         json_object_get_string_member (change->fields, "filename"),
-                                         bytes, self->cancellable, uploaded_cb, g_steal_pointer (&batch));
+  {
+    /* (the batch goes to the callback: take what the call needs first) */
+    Batch *owned = g_steal_pointer (&batch);
+
+    hangar_client_upload_attachment_async (self->client, owned->base_id, change->record_id,
+                                           json_object_get_string_member (change->fields, "field"),
+                                           json_object_get_string_member (change->fields, "contentType"),
+                                           json_object_get_string_member (change->fields, "filename"),
+                                           bytes, self->cancellable, uploaded_cb, owned);
+  }
 }
 
 static void

@@ -153,7 +153,9 @@ gboolean          hangar_journal_change_get_typecast    (HangarJournalChange *se
 const char       *hangar_journal_change_get_message     (HangarJournalChange *self);
 /* The server's values of the fields in conflict, or NULL. */
 JsonObject       *hangar_journal_change_get_conflict    (HangarJournalChange *self);
-/* The record as Airtable answered, once written (NULL for a delete). */
+/* The record as Airtable answered, once written (NULL for a delete; for
+ * an upload, the record with only the attachment field, which Airtable
+ * keys by the field's id). */
 HangarRecord     *hangar_journal_change_get_result      (HangarJournalChange *self);
 /* What the user did, e.g. "Paste 5 cells" (the group's label). */
 const char       *hangar_journal_change_get_label       (HangarJournalChange *self);

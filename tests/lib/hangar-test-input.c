@@ -34,6 +34,23 @@ hangar_test_input_require (void)
   exit (77);
 }
 
+/* After xdotool returns the X server has made the events; a round trip
+ * puts them in our queue, and dispatching what is pending hands them to
+ * GTK. So when an input call returns, GTK has seen the input (what it
+ * starts, e.g. a request, may still be on its way). */
+static void
+flush_events (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+
+  for (guint round = 0; round < 3; round++)
+    {
+      gdk_display_sync (display);
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+    }
+}
+
 static void
 run_xdotool (const char * const *args)
 {
@@ -51,6 +68,7 @@ run_xdotool (const char * const *args)
   if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &status, &error) ||
       !g_spawn_check_wait_status (status, &error))
     g_error ("xdotool failed: %s %s", error != NULL ? error->message : "", err != NULL ? err : "");
+  flush_events ();
 }
 
 /* On screen, and the X server has seen every request GTK made for it. */

@@ -4,8 +4,10 @@
  * headless`) with xdotool's XTEST events, so GTK sees exactly what a user's
  * keyboard and mouse produce: focus, key bindings, event controllers,
  * popovers' grabs. Each call waits until the target is painted and the X
- * server has seen GTK's last requests, then sends the input and returns;
- * the caller waits for the effect it expects.
+ * server has seen GTK's last requests, then sends the input, and returns
+ * once GTK has dispatched the events (what they start — a request, an
+ * animation — may still be going: the caller waits for the effect it
+ * expects).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
