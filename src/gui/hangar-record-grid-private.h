@@ -293,9 +293,6 @@ const char         *hangar_record_grid_get_count_text    (HangarRecordGrid *self
 void                hangar_record_grid_set_journal       (HangarRecordGrid *self,
                                                           HangarJournal    *journal);
 HangarJournal      *hangar_record_grid_get_journal       (HangarRecordGrid *self);
-/* The base's permission level ("read", "comment", "edit", "create"). */
-void                hangar_record_grid_set_permission_level (HangarRecordGrid *self,
-                                                             const char       *level);
 /* Why editing is off, or NULL. */
 const char         *hangar_record_grid_get_read_only_reason (HangarRecordGrid *self);
 /* The last message the grid showed about editing (a toast, the status). */

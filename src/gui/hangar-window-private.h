@@ -16,6 +16,7 @@ const char         *hangar_window_get_content_page      (HangarWindow           
 HangarSidebar      *hangar_window_get_sidebar           (HangarWindow                 *self);
 HangarAccountPage  *hangar_window_get_account_page      (HangarWindow                 *self);
 GtkWidget          *hangar_window_get_record_grid       (HangarWindow                 *self);
+GtkWidget          *hangar_window_get_changes_button    (HangarWindow                 *self);
 /* Title of the last toast shown (NULL before any). */
 const char         *hangar_window_get_last_toast        (HangarWindow                 *self);
 /* The toast's button action, e.g. "win.reconnect-account", or NULL. */

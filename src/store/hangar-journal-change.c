@@ -413,6 +413,13 @@ _hangar_journal_change_set_previous (HangarJournalChange *self,
     self->previous = _hangar_json_object_deep_copy (previous);
 }
 
+HangarJournal *
+hangar_journal_change_get_journal (HangarJournalChange *self)
+{
+  g_return_val_if_fail (HANGAR_IS_JOURNAL_CHANGE (self), NULL);
+  return self->journal;
+}
+
 gint64
 hangar_journal_change_get_id (HangarJournalChange *self)
 {

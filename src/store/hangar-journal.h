@@ -120,11 +120,15 @@ const char *hangar_change_state_to_string (HangarChangeState state);
 #define HANGAR_LOCAL_ID_PREFIX "new"
 gboolean    hangar_journal_is_local_id    (const char *record_id);
 
+typedef struct _HangarJournal HangarJournal;
+
 /* ---- one change ---------------------------------------------------------- */
 
 #define HANGAR_TYPE_JOURNAL_CHANGE (hangar_journal_change_get_type ())
 G_DECLARE_FINAL_TYPE (HangarJournalChange, hangar_journal_change, HANGAR, JOURNAL_CHANGE, GObject)
 
+/* The journal the change is in (NULL before it is submitted). */
+HangarJournal    *hangar_journal_change_get_journal     (HangarJournalChange *self);
 /* The database id (0 until the change is on disk). */
 gint64            hangar_journal_change_get_id          (HangarJournalChange *self);
 HangarChangeKind  hangar_journal_change_get_kind        (HangarJournalChange *self);
