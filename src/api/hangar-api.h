@@ -7,10 +7,13 @@
 #include "hangar-types.h"
 #include "hangar-error.h"
 #include "hangar-ids.h"
+#include "hangar-json.h"
+#include "hangar-redact.h"
 
 /* client, pacing, record list */
 #include "hangar-token-source.h"
 #include "hangar-list-options.h"
+#include "hangar-page-guard.h"
 #include "hangar-batch-result.h"
 #include "hangar-rate-state.h"
 #include "hangar-scheduler.h"
@@ -21,7 +24,9 @@
 #include "hangar-base.h"
 #include "hangar-comment.h"
 #include "hangar-field.h"
+#include "hangar-field-spec.h"
 #include "hangar-formula.h"
+#include "hangar-formula-refs.h"
 #include "hangar-record.h"
 #include "hangar-table.h"
 #include "hangar-view.h"

@@ -9,6 +9,7 @@
 #include "hangar-client-private.h"
 #include "hangar-error.h"
 #include "hangar-ids.h"
+#include "hangar-model-private.h"
 
 /* ------------------------------------------------------------------------ */
 /* Batches                                                                   */
@@ -68,9 +69,10 @@ batch_finish_task (GTask *task)
 }
 
 static gboolean
-batch_apply_response (BatchOp   *op,
-                      JsonNode  *root,
-                      GError   **error)
+batch_apply_response (BatchOp    *op,
+                      JsonNode   *root,
+                      GPtrArray  *notes,
+                      GError    **error)
 {
   JsonObject *object;
   JsonArray *records;
@@ -155,9 +157,11 @@ batch_apply_response (BatchOp   *op,
       else
         {
           g_autoptr(HangarRecord) record = hangar_record_new_from_json (json_node_get_object (element), error);
+          g_autofree char *prefix = g_strdup_printf ("records[%u]", i);
 
           if (record == NULL)
             return FALSE;
+          _hangar_record_take_notes (record, notes, prefix);
           _hangar_batch_result_set_written (op->result, op->next + i, record, NULL,
                                             op->kind == BATCH_CREATE ||
                                             (created != NULL &&
@@ -175,23 +179,27 @@ batch_chunk_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   BatchOp *op = g_task_get_task_data (task);
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
   g_autoptr(GError) error = NULL;
+  guint status;
 
-  root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, NULL, &error);
+  root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, NULL, &notes, &error);
+  _hangar_client_redact_error (error);
+  status = hangar_api_error_get_http_status (error);
   if (root != NULL)
     {
       _hangar_batch_result_count_request (op->result);
-      if (!batch_apply_response (op, root, &error))
+      if (!batch_apply_response (op, root, notes, &error))
         {
           /* A 2xx answer we cannot read: the chunk was most likely applied. */
-          batch_mark_chunk (op, HANGAR_BATCH_ITEM_UNCERTAIN, error);
+          batch_mark_chunk (op, HANGAR_BATCH_ITEM_UNCERTAIN, _hangar_client_redact_error (error));
           op->stopped = TRUE;
         }
     }
-  else if (hangar_api_error_get_http_status (error) >= 200 && hangar_api_error_get_http_status (error) < 300)
+  else if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE) &&
+           status >= 200 && status < 300)
     {
-      /* A 2xx whose body is not JSON: applied, most likely, like the case
-       * above. */
+      /* A 2xx whose body we cannot read (cut, too large): applied, most likely. */
       _hangar_batch_result_count_request (op->result);
       batch_mark_chunk (op, HANGAR_BATCH_ITEM_UNCERTAIN, error);
       op->stopped = TRUE;
@@ -269,6 +277,7 @@ batch_send_next (GTask *task)
       query = g_string_free (q, FALSE);
       call = _hangar_client_call_new ("DELETE", _hangar_client_records_path (op->base_id, op->table, NULL, ""),
                                       query, NULL, op->base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_BATCH);
       _hangar_client_send_async (self, call, g_task_get_cancellable (task), batch_chunk_cb, task);
       return;
     }
@@ -324,6 +333,7 @@ batch_send_next (GTask *task)
 
   call = _hangar_client_call_new (method, _hangar_client_records_path (op->base_id, op->table, NULL, ""),
                                   NULL, bytes, op->base_id, idempotent);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_BATCH);
   _hangar_client_send_async (self, call, g_task_get_cancellable (task), batch_chunk_cb, task);
 }
 

@@ -8,45 +8,84 @@
 #include "hangar-client-private.h"
 #include "hangar-error.h"
 #include "hangar-ids.h"
+#include "hangar-model-private.h"
+
+/* Gives the notes under @prefix ("" for the table itself) to the table's
+ * fields; the rest is logged. */
+static void
+table_take_notes (HangarTable *table,
+                  GPtrArray   *notes,
+                  const char  *prefix)
+{
+  GPtrArray *fields = hangar_table_get_fields (table);
+
+  for (guint i = 0; notes != NULL && i < fields->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s%sfields[%u]", prefix, *prefix != '\0' ? "." : "", i);
+
+      _hangar_field_take_notes (g_ptr_array_index (fields, i), notes, path);
+    }
+}
 
 static gpointer
-parse_whoami (JsonNode  *root,
-              GError   **error)
+parse_whoami (JsonNode   *root,
+              GPtrArray  *notes,
+              GError    **error)
 {
   JsonObject *object;
 
+  _hangar_client_log_notes (notes);
   if (!_hangar_client_check_object_root (root, "whoami", &object, error))
     return NULL;
   return hangar_whoami_new_from_json (object, error);
 }
 
 static gpointer
-parse_table (JsonNode  *root,
-             GError   **error)
+parse_table (JsonNode   *root,
+             GPtrArray  *notes,
+             GError    **error)
 {
+  HangarTable *table;
   JsonObject *object;
 
   if (!_hangar_client_check_object_root (root, "table", &object, error))
     return NULL;
-  return hangar_table_new_from_json (object, error);
+  table = hangar_table_new_from_json (object, error);
+  if (table != NULL)
+    table_take_notes (table, notes, "");
+  return table;
 }
 
 static gpointer
-parse_field (JsonNode  *root,
-             GError   **error)
+parse_field (JsonNode   *root,
+             GPtrArray  *notes,
+             GError    **error)
 {
+  HangarField *field;
   JsonObject *object;
 
   if (!_hangar_client_check_object_root (root, "field", &object, error))
     return NULL;
-  return hangar_field_new_from_json (object, error);
+  field = hangar_field_new_from_json (object, error);
+  if (field != NULL)
+    _hangar_field_take_notes (field, notes, "");
+  return field;
 }
 
 static gpointer
-parse_tables (JsonNode  *root,
-              GError   **error)
+parse_tables (JsonNode   *root,
+              GPtrArray  *notes,
+              GError    **error)
 {
-  return hangar_table_list_from_json (root, error);
+  GPtrArray *tables = hangar_table_list_from_json (root, error);
+
+  for (guint i = 0; tables != NULL && notes != NULL && i < tables->len; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("tables[%u]", i);
+
+      table_take_notes (g_ptr_array_index (tables, i), notes, prefix);
+    }
+  return tables;
 }
 
 /* ---- meta ---- */
@@ -89,6 +128,7 @@ hangar_client_whoami_async (HangarClient        *self,
   g_return_if_fail (HANGAR_IS_CLIENT (self));
 
   call = _hangar_client_call_new ("GET", g_strdup ("/v0/meta/whoami"), NULL, NULL, NULL, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_WHOAMI);
   _hangar_client_run_simple (self, call, hangar_client_whoami_async, parse_whoami,
                              g_object_unref, cancellable, callback, user_data);
 }
@@ -117,8 +157,9 @@ hangar_client_list_bases_async (HangarClient        *self,
 {
   g_return_if_fail (HANGAR_IS_CLIENT (self));
 
-  _hangar_client_run_paged (self, g_strdup ("/v0/meta/bases"), NULL, hangar_base_list_from_json,
-                            hangar_client_list_bases_async, cancellable, callback, user_data);
+  _hangar_client_run_paged (self, g_strdup ("/v0/meta/bases"), NULL, HANGAR_ANSWER_MAX_BASES_PAGE,
+                            hangar_base_list_from_json, hangar_client_list_bases_async,
+                            cancellable, callback, user_data);
 }
 
 /** hangar_client_list_bases_finish: Returns: (transfer full) (element-type HangarBase): the bases */
@@ -158,6 +199,7 @@ hangar_client_get_base_schema_async (HangarClient        *self,
     }
   call = _hangar_client_call_new ("GET", meta_base_path (base_id, NULL, NULL, NULL), NULL, NULL,
                                  base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_SCHEMA);
   _hangar_client_run_simple (self, call, hangar_client_get_base_schema_async, parse_tables,
                              (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
@@ -193,6 +235,7 @@ hangar_client_create_table_async (HangarClient        *self,
 
   call = _hangar_client_call_new ("POST", meta_base_path (base_id, NULL, NULL, NULL), NULL,
                                   _hangar_client_object_to_bytes (spec), base_id, FALSE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_TABLE);
   _hangar_client_run_simple (self, call, hangar_client_create_table_async, parse_table,
                              g_object_unref, cancellable, callback, user_data);
 }
@@ -229,6 +272,7 @@ hangar_client_update_table_async (HangarClient        *self,
 
   call = _hangar_client_call_new ("PATCH", meta_base_path (base_id, table, NULL, NULL), NULL,
                                   _hangar_client_object_to_bytes (changes), base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_TABLE);
   _hangar_client_run_simple (self, call, hangar_client_update_table_async, parse_table,
                              g_object_unref, cancellable, callback, user_data);
 }
@@ -265,6 +309,7 @@ hangar_client_create_field_async (HangarClient        *self,
 
   call = _hangar_client_call_new ("POST", meta_base_path (base_id, table_id, "/fields", NULL), NULL,
                                   _hangar_client_object_to_bytes (spec), base_id, FALSE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_FIELD);
   _hangar_client_run_simple (self, call, hangar_client_create_field_async, parse_field,
                              g_object_unref, cancellable, callback, user_data);
 }
@@ -302,6 +347,7 @@ hangar_client_update_field_async (HangarClient        *self,
 
   call = _hangar_client_call_new ("PATCH", meta_base_path (base_id, table_id, "/fields", field_id), NULL,
                                   _hangar_client_object_to_bytes (changes), base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_FIELD);
   _hangar_client_run_simple (self, call, hangar_client_update_field_async, parse_field,
                              g_object_unref, cancellable, callback, user_data);
 }

@@ -26,6 +26,22 @@ G_BEGIN_DECLS
 /* Airtable refuses URLs of 16,000 characters and more (src/api/README.md). */
 #define HANGAR_URL_LIMIT 16000
 
+/* Caps on the size of an answer's body, per endpoint, enforced while the
+ * body is read (src/api/README.md, "Answer size caps"). */
+#define HANGAR_ERROR_BODY_MAX             (64 * 1024)
+#define HANGAR_ANSWER_MAX_WHOAMI          (64 * 1024)
+#define HANGAR_ANSWER_MAX_DELETE          (64 * 1024)
+#define HANGAR_ANSWER_MAX_FIELD           (1024 * 1024)
+#define HANGAR_ANSWER_MAX_BASES_PAGE      (4 * 1024 * 1024)
+#define HANGAR_ANSWER_MAX_COMMENTS_PAGE   (8 * 1024 * 1024)
+#define HANGAR_ANSWER_MAX_RECORD          (8 * 1024 * 1024)
+#define HANGAR_ANSWER_MAX_TABLE           (16 * 1024 * 1024)
+#define HANGAR_ANSWER_MAX_RECORDS_PAGE    (32 * 1024 * 1024)
+#define HANGAR_ANSWER_MAX_BATCH           (32 * 1024 * 1024)
+#define HANGAR_ANSWER_MAX_SCHEMA          (64 * 1024 * 1024)
+#define HANGAR_ANSWER_MAX_GENERIC         (64 * 1024 * 1024)
+#define HANGAR_ANSWER_MAX_DEFAULT         HANGAR_ANSWER_MAX_RECORDS_PAGE
+
 struct _HangarClient
 {
   GObject            parent_instance;
@@ -38,7 +54,8 @@ struct _HangarClient
   gulong             invalidated_id;
   GError            *invalid_error;
   GError            *url_error;        /* the api-url failed hangar_check_api_url() */
-  guint              timeout;
+  guint              timeout;          /* s of silence before a read fails */
+  guint              deadline;         /* s one request may take, 0 = none */
   gboolean           pacing;
   guint64            n_requests;
 };
@@ -60,6 +77,9 @@ HangarClientCall *_hangar_client_call_new        (const char          *method,
  * uploads) instead of the client's API URL. */
 void              _hangar_client_call_set_url    (HangarClientCall    *call,
                                                   const char          *url);
+/* The largest answer body @call accepts (default HANGAR_ANSWER_MAX_DEFAULT). */
+void              _hangar_client_call_set_max_bytes (HangarClientCall *call,
+                                                     gsize             max_bytes);
 
 /* Sends @call (taking it); the callback gets the JSON answer of a 2xx. */
 void              _hangar_client_send_async      (HangarClient        *self,
@@ -67,11 +87,21 @@ void              _hangar_client_send_async      (HangarClient        *self,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
-/* Returns: (transfer full): the answer's JSON, a JSON null for an empty body */
+/* Returns: (transfer full): the answer's JSON, a JSON null for an empty body.
+ * @out_notes: (optional): what hangar_json_parse_full() had to rewrite
+ * (NULL when nothing); when not asked for, the notes are logged. */
 JsonNode         *_hangar_client_send_finish     (HangarClient        *self,
                                                   GAsyncResult        *result,
                                                   guint               *out_status,
+                                                  GPtrArray          **out_notes,
                                                   GError             **error);
+
+/* Logs notes nobody attached to a model (g_warning, redacted). */
+void              _hangar_client_log_notes       (GPtrArray           *notes);
+
+/* @error (taken) with every registered secret removed from its message and
+ * server details; returns it. For errors whose text may quote the server. */
+GError           *_hangar_client_redact_error    (GError              *error);
 
 /* ---- helpers for endpoints (hangar-client.c) ---- */
 
@@ -104,8 +134,10 @@ const char       *_hangar_client_get_offset_member (JsonObject        *object,
                                                     gboolean          *ok,
                                                     GError           **error);
 
-/* One call, one parse of its answer. */
+/* One call, one parse of its answer. @notes: what the JSON parse had to
+ * rewrite (NULL when nothing), for the parser to attach to its models. */
 typedef gpointer  (*HangarClientParseFunc)       (JsonNode            *root,
+                                                  GPtrArray           *notes,
                                                   GError             **error);
 void              _hangar_client_run_simple      (HangarClient          *self,
                                                   HangarClientCall      *call,
@@ -126,6 +158,7 @@ typedef GPtrArray *(*HangarClientListFunc)       (JsonNode            *response,
 void              _hangar_client_run_paged       (HangarClient         *self,
                                                   char                 *path,
                                                   const char           *base_id,
+                                                  gsize                 max_bytes,
                                                   HangarClientListFunc  from_json,
                                                   gpointer              source_tag,
                                                   GCancellable         *cancellable,

@@ -9,21 +9,29 @@
 #include "hangar-client-private.h"
 #include "hangar-error.h"
 #include "hangar-ids.h"
+#include "hangar-json.h"
 
 /*
  * Every operation goes through one pipeline (a "call"):
  *
  *   scheduler slot (per base + per token pacing, 429 pauses)
  *     → token from the token source (fetched for every send)
- *     → libsoup send on the thread-default main context
+ *     → libsoup send on the thread-default main context, one fresh
+ *       SoupMessage on a connection of its own per attempt, under the
+ *       client's deadline
+ *     → the body, read in chunks under the call's size cap
  *     → status check: 401 → handle_unauthorized and exactly one retry;
  *       429 → pause the base, re-queue (reads and writes: a 429 was not applied);
  *       503 → wait Retry-After (or back off) and retry;
  *       other 5xx / connection failure → retry idempotent requests (3 tries,
  *       capped backoff with jitter); a create/upsert that may have reached the
- *       server fails with HANGAR_API_ERROR_UNCERTAIN_WRITE and is never re-sent.
+ *       server fails with HANGAR_API_ERROR_UNCERTAIN_WRITE and is never re-sent;
+ *       a deadline that passed is final (a server that trickles its answer
+ *       would trickle the next one too)
+ *     → a 2xx body through hangar_json_parse_full() under the same cap.
  *
- * Endpoints build a call, then turn the JSON answer into models.
+ * Endpoints build a call, then turn the JSON answer into models. The
+ * protocol facts and every number here are explained in src/api/README.md.
  */
 
 #define MAX_TRIES            3
@@ -31,6 +39,7 @@
 #define BACKOFF_BASE_MS      200
 #define BACKOFF_CAP_MS       5000
 #define RETRY_AFTER_CAP_S    60
+#define READ_CHUNK           (64 * 1024)
 
 /* ------------------------------------------------------------------------ */
 /* The call pipeline                                                         */
@@ -55,12 +64,25 @@ struct _HangarClientCall
   GCancellable *client_cancellable;   /* the client's at the time (cancel_all replaces it) */
   gulong        caller_cancel_id;
   gulong        client_cancel_id;
+  gsize         max_bytes;            /* cap on a 2xx body */
+
+  /* the attempt on the wire */
+  SoupMessage  *msg;
+  GInputStream *stream;
+  GCancellable *attempt_cancellable;  /* op_cancellable or the deadline cancel it */
+  gulong        attempt_cancel_id;
+  GSource      *deadline;
+  gboolean      timed_out;
+  GByteArray   *buffer;
+  GError       *read_error;           /* the body could not be read to its end */
+  gboolean      too_large;            /* the body passed its cap; reading stopped */
 };
 
 typedef struct
 {
-  guint     status;
-  JsonNode *root;
+  guint      status;
+  JsonNode  *root;
+  GPtrArray *notes;   /* of HangarJsonNote, NULL when none */
 } Response;
 
 static void call_acquire (GTask *task);
@@ -71,7 +93,32 @@ response_free (gpointer data)
   Response *response = data;
 
   g_clear_pointer (&response->root, json_node_unref);
+  g_clear_pointer (&response->notes, g_ptr_array_unref);
   g_free (response);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
+
+/* Ends the attempt on the wire: no deadline, no stream, no message. The
+ * stream must have been closed already (see finish_reading). */
+static void
+attempt_clear (HangarClientCall *call)
+{
+  if (call->deadline != NULL)
+    {
+      g_source_destroy (call->deadline);
+      g_clear_pointer (&call->deadline, g_source_unref);
+    }
+  if (call->attempt_cancel_id != 0)
+    g_cancellable_disconnect (call->op_cancellable, call->attempt_cancel_id);
+  call->attempt_cancel_id = 0;
+  g_clear_object (&call->attempt_cancellable);
+  g_clear_object (&call->stream);
+  g_clear_object (&call->msg);
+  g_clear_pointer (&call->buffer, g_byte_array_unref);
+  g_clear_error (&call->read_error);
+  call->too_large = FALSE;
+  call->timed_out = FALSE;
 }
 
 static void
@@ -79,6 +126,7 @@ call_free (gpointer data)
 {
   HangarClientCall *call = data;
 
+  attempt_clear (call);
   if (call->caller_cancel_id != 0)
     g_cancellable_disconnect (call->caller_cancellable, call->caller_cancel_id);
   if (call->client_cancel_id != 0)
@@ -113,6 +161,7 @@ _hangar_client_call_new (const char *method,
   call->body = body;
   call->base_id = g_strdup (base_id);
   call->idempotent = idempotent;
+  call->max_bytes = HANGAR_ANSWER_MAX_DEFAULT;
   return call;
 }
 
@@ -122,6 +171,13 @@ _hangar_client_call_set_url (HangarClientCall *call,
 {
   g_free (call->url);
   call->url = g_strdup (url);
+}
+
+void
+_hangar_client_call_set_max_bytes (HangarClientCall *call,
+                                   gsize             max_bytes)
+{
+  call->max_bytes = max_bytes;
 }
 
 static void
@@ -326,77 +382,115 @@ unauthorized_cb (GObject      *object,
     g_task_return_error (task, g_steal_pointer (&error));
 }
 
-static void
-sent_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+static char *
+format_size (gsize bytes)
 {
-  g_autoptr(GTask) task = user_data;
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+/* The attempt failed before a whole answer arrived: @error from libsoup or
+ * the body's stream. Takes the task. */
+static void
+attempt_failed (GTask  *task,
+                GError *error)
+{
   HangarClientCall *call = g_task_get_task_data (task);
-  SoupMessage *msg = g_object_get_data (G_OBJECT (task), "hangar-message");
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  guint status;
+  gboolean timed_out = call->timed_out;
+  gboolean not_sent = error_is_not_sent (error);
+  HangarClient *self = call->client;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  attempt_clear (call);
 
-  if (error != NULL)
+  if (!timed_out &&
+      (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+       g_cancellable_is_cancelled (call->op_cancellable)))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-          g_cancellable_is_cancelled (call->op_cancellable))
-        {
-          call_return_cancelled (task);
-          return;
-        }
-
-      call->tries++;
-      if ((call->idempotent || error_is_not_sent (error)) && call->tries < MAX_TRIES)
-        {
-          call_retry_later (g_steal_pointer (&task), backoff_ms (call->tries));
-          return;
-        }
-
-      if (!call->idempotent && !error_is_not_sent (error))
-        g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_UNCERTAIN_WRITE,
-                                 "The connection failed after the request was sent (%s); "
-                                 "the write may or may not have been applied, so it was not re-sent",
-                                 error->message);
-      else
-        g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_NETWORK,
-                                 "Could not reach Airtable: %s", error->message);
+      call_return_cancelled (task);
+      g_object_unref (task);
       return;
     }
 
-  status = soup_message_get_status (msg);
+  if (timed_out)
+    {
+      /* Final: a server that trickles its answer would trickle the next. */
+      if (!call->idempotent)
+        g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_UNCERTAIN_WRITE,
+                                 "Airtable did not answer within %u s (the request timed out); the "
+                                 "write may or may not have been applied, so it was not re-sent",
+                                 self->deadline);
+      else
+        g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_NETWORK,
+                                 "Airtable did not answer within %u s (the request timed out)",
+                                 self->deadline);
+      g_object_unref (task);
+      return;
+    }
+
+  call->tries++;
+  if ((call->idempotent || not_sent) && call->tries < MAX_TRIES)
+    {
+      call_retry_later (task, backoff_ms (call->tries));
+      return;
+    }
+
+  if (!call->idempotent && !not_sent)
+    g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_UNCERTAIN_WRITE,
+                             "The connection failed after the request was sent (%s); "
+                             "the write may or may not have been applied, so it was not re-sent",
+                             error->message);
+  else
+    g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_NETWORK,
+                             "Could not reach Airtable: %s", error->message);
+  g_object_unref (task);
+}
+
+/* A whole answer (or as much of an error answer as its cap allows) is in:
+ * decide. Takes the task. */
+static void
+answer_received (GTask *task)
+{
+  HangarClientCall *call = g_task_get_task_data (task);
+  HangarClient *self = call->client;
+  g_autoptr(SoupMessage) msg = g_object_ref (call->msg);
+  guint status = soup_message_get_status (msg);
+  g_autoptr(GBytes) body = NULL;
+  gboolean too_large = call->too_large;
+  gsize max_bytes = call->max_bytes;
+  g_autofree char *reason = g_strdup (soup_message_get_reason_phrase (msg));
+  guint retry_after;
+
+  /* An error answer whose body passed its cap is judged by its status alone. */
+  body = call->buffer != NULL && !(too_large && !SOUP_STATUS_IS_SUCCESSFUL (status))
+           ? g_byte_array_free_to_bytes (g_steal_pointer (&call->buffer))
+           : NULL;
+  retry_after = parse_retry_after (msg);
+  attempt_clear (call);
+
   g_debug ("%s %s -> %u", call->method, call->path, status);
 
   if (status == SOUP_STATUS_UNAUTHORIZED && !call->retried_unauthorized)
     {
-      GError *response_error = hangar_api_error_new_from_response (status, soup_message_get_reason_phrase (msg), body);
+      GError *response_error = hangar_api_error_new_from_response (status, reason, body);
 
       g_object_set_data_full (G_OBJECT (task), "hangar-401", response_error, (GDestroyNotify) g_error_free);
-      hangar_token_source_handle_unauthorized_async (call->client->token_source, call->token,
-                                                     call->op_cancellable, unauthorized_cb,
-                                                     g_steal_pointer (&task));
+      hangar_token_source_handle_unauthorized_async (self->token_source, call->token,
+                                                     call->op_cancellable, unauthorized_cb, task);
       return;
     }
 
-  if (status == 429 && call->client->pacing && call->rate_limited < MAX_RATE_LIMIT_TRIES)
+  if (status == 429 && self->pacing && call->rate_limited < MAX_RATE_LIMIT_TRIES)
     {
       /* Not applied: wait out the base's penalty and send again. */
       call->rate_limited++;
-      hangar_scheduler_report_rate_limited (call->client->scheduler, call->base_id,
-                                            call->client->token_source);
-      call_acquire (g_steal_pointer (&task));
+      hangar_scheduler_report_rate_limited (self->scheduler, call->base_id, self->token_source);
+      call_acquire (task);
       return;
     }
 
   if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && ++call->tries < MAX_TRIES)
     {
       /* 503 RETRIABLE_ERROR: Airtable says the request is safe to repeat. */
-      guint wait = parse_retry_after (msg);
-
-      call_retry_later (g_steal_pointer (&task), wait > 0 ? wait : backoff_ms (call->tries));
+      call_retry_later (task, retry_after > 0 ? retry_after : backoff_ms (call->tries));
       return;
     }
 
@@ -404,12 +498,12 @@ sent_cb (GObject      *object,
     {
       if (call->idempotent && ++call->tries < MAX_TRIES)
         {
-          call_retry_later (g_steal_pointer (&task), backoff_ms (call->tries));
+          call_retry_later (task, backoff_ms (call->tries));
           return;
         }
       if (!call->idempotent)
         {
-          g_autoptr(GError) server = hangar_api_error_new_from_response (status, soup_message_get_reason_phrase (msg), body);
+          g_autoptr(GError) server = hangar_api_error_new_from_response (status, reason, body);
           GError *uncertain = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_UNCERTAIN_WRITE,
                                            "Airtable answered HTTP %u (%s); the write may or may not "
                                            "have been applied, so it was not re-sent",
@@ -419,45 +513,199 @@ sent_cb (GObject      *object,
                                         hangar_api_error_get_server_type (server),
                                         hangar_api_error_get_server_message (server));
           g_task_return_error (task, uncertain);
+          g_object_unref (task);
           return;
         }
     }
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      Response *response = g_new0 (Response, 1);
+      g_autoptr(Response) response = g_new0 (Response, 1);
+      g_autoptr(GError) error = NULL;
       gsize len = 0;
       const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
 
       response->status = status;
+      if (too_large)
+        {
+          g_autofree char *limit = format_size (max_bytes);
+          GError *invalid = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
+                                         "Airtable's answer is larger than the %s this request allows; "
+                                         "reading stopped there", limit);
+
+          hangar_api_error_set_details (invalid, status, NULL, NULL);
+          g_task_return_error (task, invalid);
+          g_object_unref (task);
+          return;
+        }
       if (len > 0)
         {
-          if (!json_parser_load_from_data (parser, data, len, &error))
+          response->root = hangar_json_parse_full (data, len, max_bytes, &response->notes, &error);
+          if (response->root == NULL)
             {
               GError *invalid = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
                                              "Airtable's answer is not valid JSON: %s", error->message);
 
               hangar_api_error_set_details (invalid, status, NULL, NULL);
-              response_free (response);
               g_task_return_error (task, invalid);
+              g_object_unref (task);
               return;
             }
-          response->root = json_parser_steal_root (parser);
         }
-      g_task_return_pointer (task, response, response_free);
+      g_task_return_pointer (task, g_steal_pointer (&response), response_free);
+      g_object_unref (task);
       return;
     }
 
-  g_task_return_error (task, hangar_api_error_new_from_response (status, soup_message_get_reason_phrase (msg), body));
+  {
+    GError *error = hangar_api_error_new_from_response (status, reason, body);
+
+    if (too_large)
+      g_prefix_error (&error, "(the error answer was larger than %u KiB and was not read) ",
+                      HANGAR_ERROR_BODY_MAX / 1024);
+    g_task_return_error (task, error);
+    g_object_unref (task);
+  }
 }
 
+static void
+closed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  HangarClientCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* Closing after a cancelled read or a passed cap reports "cancelled"; the
+   * reason is already in the call. */
+  (void) g_input_stream_close_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (call->read_error != NULL)
+    {
+      error = g_steal_pointer (&call->read_error);
+      attempt_failed (task, error);
+      return;
+    }
+  answer_received (task);
+}
+
+/* Closes the body's stream, then goes on. Takes the task. A stream that was
+ * not read to its end is closed with a cancelled cancellable, so libsoup
+ * does not read (and discard) the rest of it: an endless body stops here.
+ * (Dropping an unclosed stream would close it synchronously, reading the
+ * rest first, and block.) */
+static void
+finish_reading (GTask    *task,
+                gboolean  at_end)
+{
+  HangarClientCall *call = g_task_get_task_data (task);
+  g_autoptr(GCancellable) stop = NULL;
+
+  if (!at_end)
+    {
+      stop = g_cancellable_new ();
+      g_cancellable_cancel (stop);
+    }
+  g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, at_end ? NULL : stop, closed_cb, task);
+}
+
+static void read_next (GTask *task);
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  HangarClientCall *call = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+  gsize cap;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      call->read_error = error;
+      finish_reading (task, FALSE);
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      finish_reading (task, TRUE);
+      return;
+    }
+
+  cap = SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (call->msg)) ? call->max_bytes : HANGAR_ERROR_BODY_MAX;
+  if (call->buffer->len + g_bytes_get_size (chunk) > cap)
+    {
+      call->too_large = TRUE;
+      finish_reading (task, FALSE);
+      return;
+    }
+  g_byte_array_append (call->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  read_next (task);
+}
+
+static void
+read_next (GTask *task)
+{
+  HangarClientCall *call = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (call->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   call->attempt_cancellable, read_cb, task);
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  HangarClientCall *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+  goffset length;
+  gsize cap;
+
+  call->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (call->stream == NULL)
+    {
+      attempt_failed (task, error);
+      return;
+    }
+
+  /* A declared length over the cap is refused before reading anything. */
+  cap = SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (call->msg)) ? call->max_bytes : HANGAR_ERROR_BODY_MAX;
+  headers = soup_message_get_response_headers (call->msg);
+  length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+             ? soup_message_headers_get_content_length (headers) : -1;
+  call->buffer = g_byte_array_sized_new (length > 0 && (gsize) length <= cap ? (guint) length : 0);
+  if (length > 0 && (gsize) length > cap)
+    {
+      call->too_large = TRUE;
+      finish_reading (task, FALSE);
+      return;
+    }
+  read_next (task);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  HangarClientCall *call = user_data;
+
+  call->timed_out = TRUE;
+  g_cancellable_cancel (call->attempt_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes the task. */
 static void
 call_send (GTask *task)
 {
   HangarClientCall *call = g_task_get_task_data (task);
   HangarClient *self = call->client;
-  g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *auth = NULL;
   SoupMessageHeaders *headers;
@@ -465,21 +713,22 @@ call_send (GTask *task)
   uri = g_strconcat (call->url != NULL ? call->url : self->api_url, call->path,
                      call->query ? (strchr (call->path, '?') ? "&" : "?") : "",
                      call->query ? call->query : "", NULL);
-  msg = soup_message_new (call->method, uri);
-  if (msg == NULL)
+  call->msg = soup_message_new (call->method, uri);
+  if (call->msg == NULL)
     {
       g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_REQUEST,
                                "Not a valid request URL: %s%s", self->api_url, call->path);
+      g_object_unref (task);
       return;
     }
 
-  headers = soup_message_get_request_headers (msg);
+  headers = soup_message_get_request_headers (call->msg);
   auth = g_strconcat ("Bearer ", call->token, NULL);
   soup_message_headers_replace (headers, "Authorization", auth);
   explicit_bzero (auth, strlen (auth));
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (call->body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/json", call->body);
+    soup_message_set_request_body_from_bytes (call->msg, "application/json", call->body);
   /* Never let libsoup restart a message by itself. libsoup 3.2 re-sends a
    * GET/PUT/DELETE when a reused connection fails before the answer; when
    * that failure is detected in the iteration that started the read, its
@@ -492,13 +741,23 @@ call_send (GTask *task)
    * restarts"). Our retry policy, with a fresh SoupMessage per attempt,
    * decides what is re-sent. No redirects either: Airtable's API does not
    * redirect, and a redirect must not carry the token elsewhere. */
-  soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION | SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_add_flags (call->msg, SOUP_MESSAGE_NEW_CONNECTION | SOUP_MESSAGE_NO_REDIRECT);
   soup_message_headers_replace (headers, "Connection", "close");
 
-  g_object_set_data_full (G_OBJECT (task), "hangar-message", g_object_ref (msg), g_object_unref);
+  /* The deadline covers this attempt from sending to the last byte. */
+  call->attempt_cancellable = g_cancellable_new ();
+  call->attempt_cancel_id = g_cancellable_connect (call->op_cancellable, G_CALLBACK (forward_cancel_cb),
+                                                   call->attempt_cancellable, NULL);
+  if (self->deadline > 0)
+    {
+      call->deadline = g_timeout_source_new_seconds (self->deadline);
+      g_source_set_callback (call->deadline, deadline_cb, call, NULL);
+      g_source_attach (call->deadline, g_main_context_get_thread_default ());
+    }
+
   self->n_requests++;
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, call->op_cancellable,
-                                    sent_cb, g_steal_pointer (&task));
+  soup_session_send_async (self->session, call->msg, G_PRIORITY_DEFAULT, call->attempt_cancellable,
+                           sent_cb, task);
 }
 
 static void
@@ -617,6 +876,7 @@ JsonNode *
 _hangar_client_send_finish (HangarClient  *self,
                             GAsyncResult  *result,
                             guint         *out_status,
+                            GPtrArray    **out_notes,
                             GError       **error)
 {
   Response *response;
@@ -624,11 +884,17 @@ _hangar_client_send_finish (HangarClient  *self,
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
+  if (out_notes != NULL)
+    *out_notes = NULL;
   response = g_task_propagate_pointer (G_TASK (result), error);
   if (response == NULL)
     return NULL;
   if (out_status != NULL)
     *out_status = response->status;
+  if (out_notes != NULL)
+    *out_notes = g_steal_pointer (&response->notes);
+  else
+    _hangar_client_log_notes (response->notes);
   root = g_steal_pointer (&response->root);
   response_free (response);
   if (root == NULL)
@@ -715,10 +981,10 @@ request_done_cb (GObject      *object,
   Response *response;
   JsonNode *root;
 
-  root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, &status, &error);
+  root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, &status, NULL, &error);
   if (root == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_return_error (task, _hangar_client_redact_error (error));
       return;
     }
   response = g_new0 (Response, 1);
@@ -796,6 +1062,7 @@ hangar_client_request_async (HangarClient        *self,
   base_id = base_of_path (path);
   call = _hangar_client_call_new (upper, g_strdup (path), g_string_free (q, FALSE),
                                   body != NULL ? _hangar_client_node_to_bytes (body) : NULL, base_id, idempotent);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_GENERIC);
   _hangar_client_send_async (self, call, cancellable, request_done_cb, g_steal_pointer (&task));
 }
 

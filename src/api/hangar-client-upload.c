@@ -12,18 +12,24 @@
 
 #include "hangar-client-private.h"
 #include "hangar-error.h"
+#include "hangar-model-private.h"
 
 #define AIRTABLE_CONTENT_URL "https://content.airtable.com"
 
 static gpointer
-parse_uploaded (JsonNode  *root,
-                GError   **error)
+parse_uploaded (JsonNode   *root,
+                GPtrArray  *notes,
+                GError    **error)
 {
+  HangarRecord *record;
   JsonObject *object;
 
   if (!_hangar_client_check_object_root (root, "upload", &object, error))
     return NULL;
-  return hangar_record_new_from_json (object, error);
+  record = hangar_record_new_from_json (object, error);
+  if (record != NULL)
+    _hangar_record_take_notes (record, notes, "");
+  return record;
 }
 
 /**

@@ -13,7 +13,10 @@
 #include "hangar-client-private.h"
 #include "hangar-error.h"
 #include "hangar-ids.h"
+#include "hangar-model-private.h"
+#include "hangar-page-guard.h"
 #include "hangar-record-list.h"
+#include "hangar-redact.h"
 
 G_DEFINE_FINAL_TYPE (HangarClient, hangar_client, G_TYPE_OBJECT)
 
@@ -24,6 +27,7 @@ enum {
   PROP_SCHEDULER,
   PROP_PACING,
   PROP_TIMEOUT,
+  PROP_DEADLINE,
   PROP_INVALIDATED,
   N_PROPS
 };
@@ -83,13 +87,10 @@ _hangar_client_records_path (const char *base_id,
 GBytes *
 _hangar_client_node_to_bytes (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  gsize len = 0;
-  char *data;
+  /* json-glib 1.6's generator writes 1e20 as "1e+20.0", which is not JSON. */
+  char *data = hangar_json_to_string (node, -1);
 
-  json_generator_set_root (generator, node);
-  data = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (data, len);
+  return g_bytes_new_take (data, strlen (data));
 }
 
 GBytes *
@@ -147,6 +148,41 @@ _hangar_client_get_offset_member (JsonObject  *object,
   return json_node_get_string (node);
 }
 
+void
+_hangar_client_log_notes (GPtrArray *notes)
+{
+  for (guint i = 0; notes != NULL && i < notes->len; i++)
+    {
+      HangarJsonNote *note = g_ptr_array_index (notes, i);
+      g_autofree char *text = hangar_redact (note->text);
+
+      g_warning ("Airtable's answer: %s%s%s", note->path, *note->path != '\0' ? ": " : "", text);
+    }
+}
+
+GError *
+_hangar_client_redact_error (GError *error)
+{
+  g_autofree char *message = NULL;
+
+  if (error == NULL)
+    return NULL;
+  message = hangar_redact (error->message);
+  if (g_strcmp0 (message, error->message) != 0)
+    {
+      g_free (error->message);
+      error->message = g_steal_pointer (&message);
+    }
+  if (error->domain == HANGAR_API_ERROR)
+    {
+      g_autofree char *type = hangar_redact (hangar_api_error_get_server_type (error));
+      g_autofree char *server = hangar_redact (hangar_api_error_get_server_message (error));
+
+      hangar_api_error_set_details (error, hangar_api_error_get_http_status (error), type, server);
+    }
+  return error;
+}
+
 /* Simple operations: one call, one parse. */
 
 typedef struct
@@ -166,15 +202,17 @@ simple_done_cb (GObject      *object,
   GError *error = NULL;
   gpointer value;
 
-  root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, NULL, &error);
+  g_autoptr(GPtrArray) notes = NULL;
+
+  root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, NULL, &notes, &error);
   if (root == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_return_error (task, _hangar_client_redact_error (error));
       return;
     }
-  value = op->parse (root, &error);
+  value = op->parse (root, notes, &error);
   if (value == NULL)
-    g_task_return_error (task, error);
+    g_task_return_error (task, _hangar_client_redact_error (error));
   else
     g_task_return_pointer (task, value, op->destroy);
 }
@@ -214,22 +252,30 @@ _hangar_client_finish_simple (HangarClient  *self,
 }
 
 static gpointer
-parse_record (JsonNode  *root,
-              GError   **error)
+parse_record (JsonNode   *root,
+              GPtrArray  *notes,
+              GError    **error)
 {
+  HangarRecord *record;
   JsonObject *object;
 
   if (!_hangar_client_check_object_root (root, "record", &object, error))
     return NULL;
-  return hangar_record_new_from_json (object, error);
+  record = hangar_record_new_from_json (object, error);
+  if (record != NULL)
+    _hangar_record_take_notes (record, notes, "");
+  return record;
 }
 
 static gpointer
-parse_deleted (JsonNode  *root,
-               GError   **error)
+parse_deleted (JsonNode   *root,
+               GPtrArray  *notes,
+               GError    **error)
 {
   JsonObject *object;
   JsonNode *deleted;
+
+  _hangar_client_log_notes (notes);
 
   if (!_hangar_client_check_object_root (root, "delete", &object, error))
     return NULL;
@@ -245,10 +291,13 @@ parse_deleted (JsonNode  *root,
 }
 
 static gpointer
-parse_comment (JsonNode  *root,
-               GError   **error)
+parse_comment (JsonNode   *root,
+               GPtrArray  *notes,
+               GError    **error)
 {
   JsonObject *object;
+
+  _hangar_client_log_notes (notes);
 
   if (!_hangar_client_check_object_root (root, "comment", &object, error))
     return NULL;
@@ -264,7 +313,9 @@ typedef struct
   char                 *base_id;
   HangarClientListFunc  from_json;
   GPtrArray            *items;
-  GHashTable           *seen_offsets;
+  GHashTable           *seen_ids;
+  HangarPageGuard      *guard;
+  gsize                 max_bytes;
 } PagedOp;
 
 static void
@@ -275,7 +326,8 @@ paged_op_free (gpointer data)
   g_free (op->path);
   g_free (op->base_id);
   g_clear_pointer (&op->items, g_ptr_array_unref);
-  g_clear_pointer (&op->seen_offsets, g_hash_table_unref);
+  g_clear_pointer (&op->seen_ids, g_hash_table_unref);
+  g_clear_pointer (&op->guard, hangar_page_guard_free);
   g_free (op);
 }
 
@@ -295,32 +347,39 @@ paged_page_cb (GObject      *object,
   const char *offset;
   gboolean ok;
 
-  root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, NULL, &error);
+  g_autoptr(GPtrArray) notes = NULL;
+  guint n_new = 0;
+
+  root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, NULL, &notes, &error);
   if (root == NULL ||
       (page = op->from_json (root, &error)) == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_return_error (task, _hangar_client_redact_error (error));
       return;
     }
+  _hangar_client_log_notes (notes);
   for (guint i = 0; i < page->len; i++)
-    g_ptr_array_add (op->items, g_object_ref (g_ptr_array_index (page, i)));
+    {
+      GObject *item = g_ptr_array_index (page, i);
+      char *id = NULL;
+
+      g_object_get (item, "id", &id, NULL);
+      if (id == NULL || !g_hash_table_add (op->seen_ids, id))
+        continue;   /* seen before (the set owns the id either way) */
+      n_new++;
+      g_ptr_array_add (op->items, g_object_ref (item));
+    }
 
   response = json_node_get_object (root);
   offset = _hangar_client_get_offset_member (response, &ok, &error);
-  if (!ok)
+  if (!ok || !hangar_page_guard_check (op->guard, page->len, n_new, offset, &error))
     {
-      g_task_return_error (task, error);
+      g_task_return_error (task, _hangar_client_redact_error (error));
       return;
     }
   if (offset == NULL)
     {
       g_task_return_pointer (task, g_steal_pointer (&op->items), (GDestroyNotify) g_ptr_array_unref);
-      return;
-    }
-  if (!g_hash_table_add (op->seen_offsets, g_strdup (offset)))
-    {
-      g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
-                               "%s", "Airtable returned the same page offset twice");
       return;
     }
   paged_fetch (g_steal_pointer (&task), offset);
@@ -343,6 +402,7 @@ paged_fetch (GTask      *task,
       query = g_strconcat ("offset=", escaped, NULL);
     }
   call = _hangar_client_call_new ("GET", g_strdup (op->path), query, NULL, op->base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, op->max_bytes);
   _hangar_client_send_async (self, call, g_task_get_cancellable (task), paged_page_cb, task);
 }
 
@@ -350,6 +410,7 @@ void
 _hangar_client_run_paged (HangarClient         *self,
                           char                 *path,
                           const char           *base_id,
+                          gsize                 max_bytes,
                           HangarClientListFunc  from_json,
                           gpointer              source_tag,
                           GCancellable         *cancellable,
@@ -365,7 +426,9 @@ _hangar_client_run_paged (HangarClient         *self,
   op->base_id = g_strdup (base_id);
   op->from_json = from_json;
   op->items = g_ptr_array_new_with_free_func (g_object_unref);
-  op->seen_offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  op->seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  op->guard = hangar_page_guard_new ();
+  op->max_bytes = max_bytes;
   g_task_set_task_data (task, op, paged_op_free);
   paged_fetch (task, NULL);
 }
@@ -477,6 +540,9 @@ hangar_client_get_property (GObject    *object,
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout);
       break;
+    case PROP_DEADLINE:
+      g_value_set_uint (value, self->deadline);
+      break;
     case PROP_INVALIDATED:
       g_value_set_boolean (value, self->invalid_error != NULL);
       break;
@@ -510,6 +576,9 @@ hangar_client_set_property (GObject      *object,
       break;
     case PROP_TIMEOUT:
       self->timeout = g_value_get_uint (value);
+      break;
+    case PROP_DEADLINE:
+      hangar_client_set_deadline (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -565,6 +634,19 @@ hangar_client_class_init (HangarClientClass *klass)
     g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, 60,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
+   * HangarClient:deadline:
+   *
+   * Seconds one HTTP request may take, from sending it to the last byte of
+   * the answer, 0 for no limit (default 120). A request past its deadline
+   * is stopped and fails like a network error, %HANGAR_API_ERROR_NETWORK
+   * with a message saying it timed out (%HANGAR_API_ERROR_UNCERTAIN_WRITE
+   * for a create or an upsert), and is not retried: a server that trickles
+   * its answer a byte at a time cannot hold a call for longer.
+   */
+  properties[PROP_DEADLINE] =
+    g_param_spec_uint ("deadline", NULL, NULL, 0, G_MAXUINT, HANGAR_DEFAULT_DEADLINE,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
    * HangarClient:invalidated:
    *
    * %TRUE once the token source was invalidated (e.g. the grant was
@@ -583,6 +665,7 @@ hangar_client_init (HangarClient *self)
   self->cancellable = g_cancellable_new ();
   self->pacing = TRUE;
   self->timeout = 60;
+  self->deadline = HANGAR_DEFAULT_DEADLINE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -648,6 +731,32 @@ hangar_client_set_pacing (HangarClient *self,
     return;
   self->pacing = pacing;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PACING]);
+}
+
+guint
+hangar_client_get_deadline (HangarClient *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CLIENT (self), 0);
+  return self->deadline;
+}
+
+/**
+ * hangar_client_set_deadline:
+ * @self: a #HangarClient
+ * @seconds: seconds one request may take, 0 for no limit
+ *
+ * Sets #HangarClient:deadline; requests already sent keep theirs.
+ */
+void
+hangar_client_set_deadline (HangarClient *self,
+                            guint         seconds)
+{
+  g_return_if_fail (HANGAR_IS_CLIENT (self));
+
+  if (self->deadline == seconds)
+    return;
+  self->deadline = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEADLINE]);
 }
 
 gboolean
@@ -745,15 +854,16 @@ page_free (gpointer data)
 }
 
 static gpointer
-parse_page (JsonNode  *root,
-            GError   **error)
+parse_page (JsonNode   *root,
+            GPtrArray  *notes,
+            GError    **error)
 {
   g_autoptr(GPtrArray) records = NULL;
   const char *offset;
   gboolean ok;
   Page *page;
 
-  records = hangar_record_list_from_json (root, error);
+  records = _hangar_record_list_from_json_with_notes (root, notes, error);
   if (records == NULL)
     return NULL;
   offset = _hangar_client_get_offset_member (json_node_get_object (root), &ok, error);
@@ -817,6 +927,8 @@ hangar_client_list_records_page_async (HangarClient            *self,
     }
   else
     call = _hangar_client_call_new ("GET", path, g_steal_pointer (&query), NULL, base_id, TRUE);
+  /* At most 100 records per page */
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_RECORDS_PAGE);
 
   _hangar_client_run_simple (self, call, hangar_client_list_records_page_async, parse_page, page_free,
                              cancellable, callback, user_data);
@@ -957,6 +1069,7 @@ hangar_client_get_record_async (HangarClient            *self,
     }
   call = _hangar_client_call_new ("GET", _hangar_client_records_path (base_id, table, record_id, ""),
                                   _hangar_list_options_to_record_query (options), NULL, base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_RECORD);
   _hangar_client_run_simple (self, call, hangar_client_get_record_async, parse_record, g_object_unref,
                              cancellable, callback, user_data);
 }
@@ -1010,6 +1123,7 @@ hangar_client_create_record_async (HangarClient        *self,
   _hangar_client_add_write_flags (body, flags);
   call = _hangar_client_call_new ("POST", _hangar_client_records_path (base_id, table, NULL, ""), NULL,
                                   _hangar_client_object_to_bytes (body), base_id, FALSE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_RECORD);
   _hangar_client_run_simple (self, call, hangar_client_create_record_async, parse_record, g_object_unref,
                              cancellable, callback, user_data);
 }
@@ -1063,6 +1177,7 @@ hangar_client_update_record_async (HangarClient        *self,
   call = _hangar_client_call_new ((flags & HANGAR_WRITE_REPLACE) ? "PUT" : "PATCH",
                                   _hangar_client_records_path (base_id, table, record_id, ""), NULL,
                                   _hangar_client_object_to_bytes (body), base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_RECORD);
   _hangar_client_run_simple (self, call, hangar_client_update_record_async, parse_record, g_object_unref,
                              cancellable, callback, user_data);
 }
@@ -1108,6 +1223,7 @@ hangar_client_delete_record_async (HangarClient        *self,
     }
   call = _hangar_client_call_new ("DELETE", _hangar_client_records_path (base_id, table, record_id, ""),
                                   NULL, NULL, base_id, TRUE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_DELETE);
   _hangar_client_run_simple (self, call, hangar_client_delete_record_async, parse_deleted, NULL,
                              cancellable, callback, user_data);
 }
@@ -1152,8 +1268,8 @@ hangar_client_list_comments_async (HangarClient        *self,
       return;
     }
   _hangar_client_run_paged (self, _hangar_client_records_path (base_id, table, record_id, "/comments"),
-                            base_id, hangar_comment_list_from_json, hangar_client_list_comments_async,
-                            cancellable, callback, user_data);
+                            base_id, HANGAR_ANSWER_MAX_COMMENTS_PAGE, hangar_comment_list_from_json,
+                            hangar_client_list_comments_async, cancellable, callback, user_data);
 }
 
 /** hangar_client_list_comments_finish: Returns: (transfer full) (element-type HangarComment): the comments */
@@ -1206,6 +1322,7 @@ hangar_client_create_comment_async (HangarClient        *self,
     json_object_set_string_member (body, "parentCommentId", parent_comment_id);
   call = _hangar_client_call_new ("POST", _hangar_client_records_path (base_id, table, record_id, "/comments"),
                                   NULL, _hangar_client_object_to_bytes (body), base_id, FALSE);
+  _hangar_client_call_set_max_bytes (call, HANGAR_ANSWER_MAX_RECORD);
   _hangar_client_run_simple (self, call, hangar_client_create_comment_async, parse_comment, g_object_unref,
                              cancellable, callback, user_data);
 }

@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 
 #define HANGAR_DEFAULT_API_URL "https://api.airtable.com"
 
+/* Seconds one request may take by default (HangarClient:deadline). */
+#define HANGAR_DEFAULT_DEADLINE 120
+
 /**
  * HangarWriteFlags:
  * @HANGAR_WRITE_NONE: defaults
@@ -57,6 +60,9 @@ HangarScheduler   *hangar_client_get_scheduler       (HangarClient        *self)
 gboolean           hangar_client_get_pacing          (HangarClient        *self);
 void               hangar_client_set_pacing          (HangarClient        *self,
                                                       gboolean             pacing);
+guint              hangar_client_get_deadline        (HangarClient        *self);
+void               hangar_client_set_deadline        (HangarClient        *self,
+                                                      guint                seconds);
 gboolean           hangar_client_get_invalidated     (HangarClient        *self);
 const GError      *hangar_client_get_invalidated_error (HangarClient      *self);
 HangarRateState   *hangar_client_get_rate_state      (HangarClient        *self,
@@ -65,7 +71,7 @@ HangarRateState   *hangar_client_get_token_rate_state (HangarClient       *self)
 void               hangar_client_cancel_all          (HangarClient        *self);
 guint64            hangar_client_get_n_requests      (HangarClient        *self);
 
-/* ---- records (fact sheet §3) ---- */
+/* ---- records (src/api/README.md, "Records") ---- */
 
 /* One page. @offset is NULL for the first page; *out_offset is NULL after the last. */
 void          hangar_client_list_records_page_async  (HangarClient            *self,
@@ -212,7 +218,7 @@ HangarRecord *hangar_client_upload_attachment_finish (HangarClient        *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
-/* ---- comments (§3.10) ---- */
+/* ---- comments ---- */
 void          hangar_client_list_comments_async      (HangarClient        *self,
                                                       const char          *base_id,
                                                       const char          *table,
@@ -236,7 +242,7 @@ HangarComment *hangar_client_create_comment_finish   (HangarClient        *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
-/* ---- meta (§6, §7) ---- */
+/* ---- meta: whoami, bases, schema (src/api/README.md, "Meta API") ---- */
 
 void            hangar_client_whoami_async            (HangarClient        *self,
                                                        GCancellable        *cancellable,

@@ -7,6 +7,12 @@
 #include <json-glib/json-glib.h>
 
 #include "hangar-error.h"
+#include "hangar-json.h"
+#include "hangar-redact.h"
+
+/* An error envelope is a few hundred bytes; a body longer than this is not
+ * one (the client reads no more of an error answer than this either). */
+#define ERROR_BODY_MAX (64 * 1024)
 
 typedef struct
 {
@@ -64,11 +70,12 @@ hangar_api_error_set_details (GError     *error,
   if (priv == NULL)
     return;
 
+  /* Server text never carries a secret further than this. */
   priv->http_status = http_status;
   g_free (priv->server_type);
-  priv->server_type = g_strdup (server_type);
+  priv->server_type = hangar_redact (server_type);
   g_free (priv->server_message);
-  priv->server_message = g_strdup (server_message);
+  priv->server_message = hangar_redact (server_message);
 }
 
 guint
@@ -155,10 +162,10 @@ parse_error_body (GBytes  *body,
                   char   **out_type,
                   char   **out_message)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) notes = NULL;
   const char *data;
   gsize len = 0;
-  JsonNode *root;
   JsonNode *err;
 
   *out_type = NULL;
@@ -170,12 +177,12 @@ parse_error_body (GBytes  *body,
   if (len == 0)
     return TRUE;
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, len, NULL))
+  /* The guarded parser: an error body is as untrusted as any answer. What
+   * it had to rewrite (notes) does not matter for an error's text. */
+  root = hangar_json_parse (data, len, ERROR_BODY_MAX, &notes, NULL);
+  if (root == NULL)
     return FALSE;
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return TRUE;
 
   err = json_object_get_member (json_node_get_object (root), "error");
@@ -240,13 +247,20 @@ hangar_api_error_new_from_response (guint       http_status,
 
   code = hangar_api_error_code_for (http_status, type);
 
-  if (message != NULL && *message != '\0')
-    error = g_error_new (HANGAR_API_ERROR, code, "%s", message);
-  else if (type != NULL)
-    error = g_error_new (HANGAR_API_ERROR, code, "%s (HTTP %u)", type, http_status);
-  else
-    error = g_error_new (HANGAR_API_ERROR, code, "HTTP %u %s", http_status,
-                         reason_phrase != NULL ? reason_phrase : "");
+  /* Every piece of server text passes hangar_redact() here, at creation. */
+  {
+    g_autofree char *safe_message = hangar_redact (message);
+    g_autofree char *safe_type = hangar_redact (type);
+    g_autofree char *safe_reason = hangar_redact (reason_phrase);
+
+    if (safe_message != NULL && *safe_message != '\0')
+      error = g_error_new (HANGAR_API_ERROR, code, "%s", safe_message);
+    else if (safe_type != NULL)
+      error = g_error_new (HANGAR_API_ERROR, code, "%s (HTTP %u)", safe_type, http_status);
+    else
+      error = g_error_new (HANGAR_API_ERROR, code, "HTTP %u %s", http_status,
+                           safe_reason != NULL ? safe_reason : "");
+  }
 
   hangar_api_error_set_details (error, http_status, type, message);
   return error;

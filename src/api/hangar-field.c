@@ -22,9 +22,13 @@ struct _HangarField
   char            *type_string;
   HangarFieldType  type;
   JsonObject      *options;
+  char           **notes;      /* what in the field's answer could not be used as sent */
 };
 
 G_DEFINE_FINAL_TYPE (HangarField, hangar_field, G_TYPE_OBJECT)
+
+static gint64 precision_of (JsonObject  *options,
+                            char       **out_note);
 
 G_DEFINE_ENUM_TYPE (HangarFieldType, hangar_field_type,
   G_DEFINE_ENUM_VALUE (HANGAR_FIELD_TYPE_UNKNOWN, "unknown"),
@@ -187,6 +191,7 @@ hangar_field_finalize (GObject *object)
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->type_string, g_free);
   g_clear_pointer (&self->options, json_object_unref);
+  g_clear_pointer (&self->notes, g_strfreev);
 
   G_OBJECT_CLASS (hangar_field_parent_class)->finalize (object);
 }
@@ -289,7 +294,50 @@ hangar_field_new_from_json (JsonObject  *object,
   self->type = hangar_field_type_from_string (type);
   self->options = options != NULL ? json_object_ref (options) : NULL;
 
+  /* A precision outside 0–8 is kept in the options as sent; formatting
+   * uses the nearest it can, and the field says so. */
+  {
+    g_autofree char *note = NULL;
+
+    (void) precision_of (self->options, &note);
+    if (note != NULL)
+      {
+        char *notes[] = { note, NULL };
+
+        self->notes = g_strdupv (notes);
+      }
+  }
+
   return self;
+}
+
+/* Attaches the notes of @notes under @prefix (the field's path in the
+ * answer). */
+void
+_hangar_field_take_notes (HangarField *self,
+                          GPtrArray   *notes,
+                          const char  *prefix)
+{
+  self->notes = _hangar_notes_append (self->notes, _hangar_notes_under (notes, prefix));
+}
+
+/**
+ * hangar_field_get_notes:
+ * @self: a #HangarField
+ *
+ * What in the field's description could not be used as Airtable sent it,
+ * e.g. a `precision` outside 0–8 (kept in the options as sent; numbers are
+ * shown with the nearest precision that can be used), or a number in the
+ * options beyond the double range. One line each.
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the notes,
+ *   %NULL when there is none
+ */
+const char * const *
+hangar_field_get_notes (HangarField *self)
+{
+  g_return_val_if_fail (HANGAR_IS_FIELD (self), NULL);
+  return (const char * const *) self->notes;
 }
 
 const char *
@@ -585,15 +633,54 @@ append_number_node (GString  *out,
     append_double_shortest (out, json_node_get_double (value));
 }
 
+/* Digits after the decimal point Airtable allows in number, currency and
+ * percent fields. */
+#define MAX_PRECISION 8
+
+/* The precision to format with: the option when it is a whole number from
+ * 0 to 8, MAX_PRECISION for a larger one (a double has no more digits to
+ * show), -1 (the shortest form) when it is absent or unusable. @out_note
+ * (optional) says what was not used as sent. */
+static gint64
+precision_of (JsonObject  *options,
+              char       **out_note)
+{
+  JsonNode *node = options != NULL ? json_object_get_member (options, "precision") : NULL;
+  double value;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (out_note != NULL)
+    *out_note = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return -1;
+  if (!_hangar_json_node_get_number (node, &value) || !isfinite (value))
+    {
+      if (out_note != NULL)
+        *out_note = g_strdup_printf ("“options.precision” is %s, not a number; numbers are shown "
+                                     "as they are", _hangar_json_node_type_name (node));
+      return -1;
+    }
+  if (value >= 0 && value <= MAX_PRECISION && value == floor (value))
+    return (gint64) value;
+
+  hangar_json_format_double (buf, value);
+  if (value > MAX_PRECISION)
+    {
+      if (out_note != NULL)
+        *out_note = g_strdup_printf ("“options.precision” is %s, more than the %d decimals Airtable "
+                                     "allows; numbers are shown with %d", buf, MAX_PRECISION, MAX_PRECISION);
+      return MAX_PRECISION;
+    }
+  if (out_note != NULL)
+    *out_note = g_strdup_printf ("“options.precision” is %s, not a number of decimals from 0 to %d; "
+                                 "numbers are shown as they are", buf, MAX_PRECISION);
+  return -1;
+}
+
 static gint64
 option_precision (JsonObject *options)
 {
-  gint64 precision = -1;
-
-  if (options == NULL ||
-      !_hangar_json_get_int (options, "precision", FALSE, "options", &precision, NULL))
-    return -1;
-  return precision;
+  return precision_of (options, NULL);
 }
 
 static const char *
@@ -736,7 +823,7 @@ append_object (GString         *out,
   /* Something new: show it as compact JSON rather than nothing. */
   {
     g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-    g_autofree char *json = json_to_string (node, FALSE);
+    g_autofree char *json = hangar_json_to_string (node, -1);
 
     g_string_append (out, json);
   }

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * @HANGAR_FIELD_TYPE_UNKNOWN: a type this build does not know (Airtable adds
  *   types at any time); hangar_field_get_type_string() keeps the original
  *
- * Every field type of the fact sheet §6.7.
+ * Every field type of Airtable's field model
+ * (https://airtable.com/developers/web/api/field-model).
  */
 typedef enum
 {
@@ -94,6 +95,7 @@ gboolean         hangar_field_is_text_like          (HangarField     *self);
 const char      *hangar_field_get_display_name      (HangarField     *self);
 const char      *hangar_field_get_icon_name         (HangarField     *self);
 char           **hangar_field_dup_choice_names      (HangarField     *self);
+const char * const *hangar_field_get_notes          (HangarField     *self);
 JsonNode        *hangar_field_to_json               (HangarField     *self);
 
 /* For people: the locale's decimal point and grouping, ratings as stars. */

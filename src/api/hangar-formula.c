@@ -1,7 +1,9 @@
 /* hangar-formula.c — safe construction of Airtable formulas (filterByFormula)
  *
- * Quoting rules (fact sheet §9.2, checked against hangar-sandbox's
- * evaluator by tests/api/test-formula.c):
+ * Quoting rules (Airtable's formula reference,
+ * https://support.airtable.com/docs/formula-field-reference; see also
+ * src/api/README.md, "Formulas"; checked against hangar-sandbox's evaluator
+ * by tests/api/test-formula.c):
  *  - strings: single quotes; `\` → `\\`, `'` → `\'`; everything else,
  *    newlines and any Unicode included, is kept as it is;
  *  - field references: `{…}`; `\` → `\\`, `}` → `\}`;

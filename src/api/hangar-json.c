@@ -22,7 +22,18 @@ typedef struct
   gsize       end;
   char       *replacement;
   char       *note;
+  char       *path;         /* where the value is, e.g. records[3].fields.Count */
+  char       *message;      /* the note without its "byte N: " */
 } Rewrite;
+
+/* Where the scan is: one entry per open container. */
+typedef struct
+{
+  char   kind;              /* '{' or '[' */
+  guint  index;             /* arrays: the element being read */
+  gsize  key_start;         /* objects: the member name being read, */
+  gsize  key_end;           /* as its JSON text with the quotes */
+} Level;
 
 typedef struct
 {
@@ -30,6 +41,8 @@ typedef struct
   const guchar *start;
   const guchar *end;
   GArray       *rewrites;   /* of Rewrite, NULL when the caller only validates */
+  Level         levels[HANGAR_JSON_MAX_DEPTH];
+  guint         depth;
 } Scan;
 
 static void
@@ -39,6 +52,105 @@ rewrite_clear (gpointer data)
 
   g_free (rewrite->replacement);
   g_free (rewrite->note);
+  g_free (rewrite->path);
+  g_free (rewrite->message);
+}
+
+/* The text of the JSON string literal at [start, end) (quotes included),
+ * unescaped. The scan checked it already. */
+static char *
+unescape_key (const guchar *start,
+              const guchar *end)
+{
+  GString *out = g_string_sized_new (end - start);
+
+  for (const guchar *p = start + 1; p < end - 1; p++)
+    {
+      if (*p != '\\')
+        {
+          g_string_append_c (out, *p);
+          continue;
+        }
+      p++;
+      switch (*p)
+        {
+        case 'b': g_string_append_c (out, '\b'); break;
+        case 'f': g_string_append_c (out, '\f'); break;
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case 'u':
+          {
+            gunichar c = 0;
+
+            for (int i = 1; i <= 4; i++)
+              c = c * 16 + g_ascii_xdigit_value (p[i]);
+            p += 4;
+            if (c >= 0xd800 && c <= 0xdbff && p + 6 < end && p[1] == '\\' && p[2] == 'u')
+              {
+                gunichar low = 0;
+
+                for (int i = 3; i <= 6; i++)
+                  low = low * 16 + g_ascii_xdigit_value (p[i]);
+                if (low >= 0xdc00 && low <= 0xdfff)
+                  {
+                    c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+                    p += 6;
+                  }
+              }
+            if (c == 0 || (c >= 0xd800 && c <= 0xdfff))
+              c = 0xfffd;
+            g_string_append_unichar (out, c);
+          }
+          break;
+        default:
+          g_string_append_c (out, *p);
+          break;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_plain_name (const char *name)
+{
+  if (!g_ascii_isalpha (*name) && *name != '_')
+    return FALSE;
+  for (const char *c = name; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && *c != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* The path of the value the scan is in: "" for the root, then ".name" (or
+ * ["name"] for names that are not plain) and "[index]" per level, without a
+ * leading dot. */
+static char *
+current_path (Scan *scan)
+{
+  GString *path = g_string_new (NULL);
+
+  for (guint i = 0; i < scan->depth; i++)
+    {
+      Level *level = &scan->levels[i];
+
+      if (level->kind == '[')
+        g_string_append_printf (path, "[%u]", level->index);
+      else if (level->key_end > level->key_start)
+        {
+          g_autofree char *name = unescape_key (scan->start + level->key_start, scan->start + level->key_end);
+
+          if (is_plain_name (name))
+            g_string_append_printf (path, "%s%s", path->len > 0 ? "." : "", name);
+          else
+            {
+              g_string_append_c (path, '[');
+              hangar_json_append_string (path, name);
+              g_string_append_c (path, ']');
+            }
+        }
+    }
+  return g_string_free (path, FALSE);
 }
 
 static gboolean
@@ -81,20 +193,25 @@ describe_byte (Scan *scan,
   return buf;
 }
 
+/* @message (taken) says what was changed, e.g. "the number 1e999 is out of
+ * range and was read as null"; the note adds the byte offset. */
 static void
 add_rewrite (Scan       *scan,
              gsize       start,
              gsize       end,
              const char *replacement,
-             char       *note)
+             char       *message)
 {
-  Rewrite rewrite = { start, end, g_strdup (replacement), note };
+  Rewrite rewrite = { start, end, NULL, NULL, NULL, message };
 
   if (scan->rewrites == NULL)
     {
-      rewrite_clear (&rewrite);
+      g_free (message);
       return;
     }
+  rewrite.replacement = g_strdup (replacement);
+  rewrite.note = g_strdup_printf ("byte %" G_GSIZE_FORMAT ": %s", start, message);
+  rewrite.path = current_path (scan);
   g_array_append_val (scan->rewrites, rewrite);
 }
 
@@ -194,17 +311,14 @@ scan_string (Scan    *scan,
                     break;
                   }
                 add_rewrite (scan, at, at + 6, "\\ufffd",
-                             g_strdup_printf ("byte %" G_GSIZE_FORMAT ": an unpaired surrogate "
-                                              "(\\u%04x) was read as U+FFFD", at, unit));
+                             g_strdup_printf ("an unpaired surrogate (\\u%04x) was read as U+FFFD", unit));
               }
             else if (unit >= 0xdc00 && unit <= 0xdfff)
               add_rewrite (scan, at, at + 6, "\\ufffd",
-                           g_strdup_printf ("byte %" G_GSIZE_FORMAT ": an unpaired surrogate "
-                                            "(\\u%04x) was read as U+FFFD", at, unit));
+                           g_strdup_printf ("an unpaired surrogate (\\u%04x) was read as U+FFFD", unit));
             else if (unit == 0)
               add_rewrite (scan, at, at + 6, "\\ufffd",
-                           g_strdup_printf ("byte %" G_GSIZE_FORMAT ": a NUL character (\\u0000) "
-                                            "was read as U+FFFD", at));
+                           g_strdup ("a NUL character (\\u0000) was read as U+FFFD"));
             scan->p += 6;
           }
           break;
@@ -288,19 +402,17 @@ scan_number (Scan    *scan,
                   hangar_json_format_double (buf, value);
                   as_double = strpbrk (buf, ".eE") != NULL ? g_strdup (buf) : g_strconcat (buf, ".0", NULL);
                   add_rewrite (scan, at, at + len, as_double,
-                               g_strdup_printf ("byte %" G_GSIZE_FORMAT ": the integer %s is beyond "
-                                                "64 bits and was read as %s", at, shown, buf));
+                               g_strdup_printf ("the integer %s is beyond 64 bits and was read as %s",
+                                                shown, buf));
                 }
               else
                 add_rewrite (scan, at, at + len, "null",
-                             g_strdup_printf ("byte %" G_GSIZE_FORMAT ": the number %s is out of "
-                                              "range and was read as null", at, shown));
+                             g_strdup_printf ("the number %s is out of range and was read as null", shown));
             }
         }
       else if (!isfinite (g_ascii_strtod (text, NULL)))
         add_rewrite (scan, at, at + len, "null",
-                     g_strdup_printf ("byte %" G_GSIZE_FORMAT ": the number %s is out of range "
-                                      "and was read as null", at, shown));
+                     g_strdup_printf ("the number %s is out of range and was read as null", shown));
     }
   return TRUE;
 }
@@ -320,13 +432,25 @@ scan_literal (Scan       *scan,
   return TRUE;
 }
 
-/* The whole text, iteratively: @stack holds '{' or '[' per open level. */
+/* A member name; remembered for the path of what follows. */
+static gboolean
+scan_member_name (Scan    *scan,
+                  GError **error)
+{
+  Level *level = &scan->levels[scan->depth - 1];
+
+  level->key_start = scan->p - scan->start;
+  if (!scan_string (scan, error))
+    return FALSE;
+  level->key_end = scan->p - scan->start;
+  return TRUE;
+}
+
+/* The whole text, iteratively: scan->levels holds one entry per open level. */
 static gboolean
 scan_text (Scan    *scan,
            GError **error)
 {
-  char stack[HANGAR_JSON_MAX_DEPTH];
-  guint depth = 0;
   char buf[16];
 
   /* A byte order mark is not JSON, but editors write one; skip it. */
@@ -348,27 +472,28 @@ scan_text (Scan    *scan,
         {
         case '{':
         case '[':
-          if (depth == HANGAR_JSON_MAX_DEPTH)
+          if (scan->depth == HANGAR_JSON_MAX_DEPTH)
             return scan_fail (scan, HANGAR_JSON_ERROR_TOO_DEEP, error,
                               "nested deeper than %d levels", HANGAR_JSON_MAX_DEPTH);
-          stack[depth++] = (char) *scan->p;
+          scan->levels[scan->depth] = (Level) { (char) *scan->p, 0, 0, 0 };
+          scan->depth++;
           scan->p++;
           skip_whitespace (scan);
           if (scan->p < scan->end && (*scan->p == '}' || *scan->p == ']'))
             {
-              if ((*scan->p == '}') != (stack[depth - 1] == '{'))
+              if ((*scan->p == '}') != (scan->levels[scan->depth - 1].kind == '{'))
                 return scan_fail (scan, HANGAR_JSON_ERROR_INVALID, error,
-                                  "%s does not close “%c”", describe_byte (scan, buf), stack[depth - 1]);
+                                  "%s does not close “%c”", describe_byte (scan, buf), scan->levels[scan->depth - 1].kind);
               scan->p++;
-              depth--;
+              scan->depth--;
               break;
             }
-          if (stack[depth - 1] == '{')
+          if (scan->levels[scan->depth - 1].kind == '{')
             {
               if (scan->p >= scan->end || *scan->p != '"')
                 return scan_fail (scan, HANGAR_JSON_ERROR_INVALID, error,
                                   "expected a member name, found %s", describe_byte (scan, buf));
-              if (!scan_string (scan, error))
+              if (!scan_member_name (scan, error))
                 return FALSE;
               skip_whitespace (scan);
               if (scan->p >= scan->end || *scan->p != ':')
@@ -414,7 +539,7 @@ scan_text (Scan    *scan,
       for (;;)
         {
           skip_whitespace (scan);
-          if (depth == 0)
+          if (scan->depth == 0)
             {
               if (scan->p < scan->end)
                 return scan_fail (scan, HANGAR_JSON_ERROR_INVALID, error,
@@ -423,17 +548,19 @@ scan_text (Scan    *scan,
             }
           if (scan->p >= scan->end)
             return scan_fail (scan, HANGAR_JSON_ERROR_INVALID, error,
-                              "the text ends inside %s", stack[depth - 1] == '{' ? "an object" : "an array");
+                              "the text ends inside %s", scan->levels[scan->depth - 1].kind == '{' ? "an object" : "an array");
           if (*scan->p == ',')
             {
               scan->p++;
-              if (stack[depth - 1] == '{')
+              if (scan->levels[scan->depth - 1].kind == '[')
+                scan->levels[scan->depth - 1].index++;
+              else
                 {
                   skip_whitespace (scan);
                   if (scan->p >= scan->end || *scan->p != '"')
                     return scan_fail (scan, HANGAR_JSON_ERROR_INVALID, error,
                                       "expected a member name, found %s", describe_byte (scan, buf));
-                  if (!scan_string (scan, error))
+                  if (!scan_member_name (scan, error))
                     return FALSE;
                   skip_whitespace (scan);
                   if (scan->p >= scan->end || *scan->p != ':')
@@ -443,14 +570,14 @@ scan_text (Scan    *scan,
                 }
               break;  /* next value */
             }
-          if ((*scan->p == '}' && stack[depth - 1] == '{') || (*scan->p == ']' && stack[depth - 1] == '['))
+          if ((*scan->p == '}' && scan->levels[scan->depth - 1].kind == '{') || (*scan->p == ']' && scan->levels[scan->depth - 1].kind == '['))
             {
               scan->p++;
-              depth--;
+              scan->depth--;
               continue;
             }
           return scan_fail (scan, HANGAR_JSON_ERROR_INVALID, error, "expected “,” or “%c”, found %s",
-                            stack[depth - 1] == '{' ? '}' : ']', describe_byte (scan, buf));
+                            scan->levels[scan->depth - 1].kind == '{' ? '}' : ']', describe_byte (scan, buf));
         }
     }
 }
@@ -462,7 +589,8 @@ scan_all (const char  *data,
           GArray      *rewrites,
           GError     **error)
 {
-  Scan scan = { (const guchar *) data, (const guchar *) data, (const guchar *) data + length, rewrites };
+  Scan scan = { .p = (const guchar *) data, .start = (const guchar *) data,
+                .end = (const guchar *) data + length, .rewrites = rewrites, .depth = 0 };
   const char *bad;
 
   if (max_bytes > 0 && length > max_bytes)
@@ -493,12 +621,27 @@ hangar_json_validate (const char  *data,
   return scan_all (data, length < 0 ? strlen (data) : (gsize) length, max_bytes, NULL, error);
 }
 
-JsonNode *
-hangar_json_parse (const char   *data,
-                   gssize        length,
-                   gsize         max_bytes,
-                   char       ***out_notes,
-                   GError      **error)
+/**
+ * hangar_json_note_free:
+ * @note: (transfer full): a note of hangar_json_parse_full()
+ */
+void
+hangar_json_note_free (HangarJsonNote *note)
+{
+  if (note == NULL)
+    return;
+  g_free (note->path);
+  g_free (note->message);
+  g_free (note->text);
+  g_free (note);
+}
+
+static JsonNode *
+parse (const char   *data,
+       gssize        length,
+       gsize         max_bytes,
+       GPtrArray    *notes,     /* of HangarJsonNote, or NULL: log them */
+       GError      **error)
 {
   g_autoptr(GArray) rewrites = g_array_new (FALSE, FALSE, sizeof (Rewrite));
   g_autoptr(JsonParser) parser = NULL;
@@ -509,8 +652,6 @@ hangar_json_parse (const char   *data,
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
-  if (out_notes != NULL)
-    *out_notes = NULL;
   len = length < 0 ? strlen (data) : (gsize) length;
   g_array_set_clear_func (rewrites, rewrite_clear);
 
@@ -519,7 +660,6 @@ hangar_json_parse (const char   *data,
 
   if (rewrites->len > 0)
     {
-      g_autoptr(GPtrArray) notes = g_ptr_array_new ();
       gsize copied = 0;
 
       rewritten = g_string_sized_new (len + 16);
@@ -530,19 +670,22 @@ hangar_json_parse (const char   *data,
           g_string_append_len (rewritten, data + copied, r->start - copied);
           g_string_append (rewritten, r->replacement);
           copied = r->end;
-          if (out_notes != NULL)
-            g_ptr_array_add (notes, g_steal_pointer (&r->note));
+          if (notes != NULL)
+            {
+              HangarJsonNote *note = g_new0 (HangarJsonNote, 1);
+
+              note->offset = r->start;
+              note->path = g_steal_pointer (&r->path);
+              note->message = g_steal_pointer (&r->message);
+              note->text = g_steal_pointer (&r->note);
+              g_ptr_array_add (notes, note);
+            }
           else
             g_warning ("JSON input: %s", r->note);
         }
       g_string_append_len (rewritten, data + copied, len - copied);
       data = rewritten->str;
       len = rewritten->len;
-      if (out_notes != NULL)
-        {
-          g_ptr_array_add (notes, NULL);
-          *out_notes = (char **) g_ptr_array_free (g_steal_pointer (&notes), FALSE);
-        }
     }
 
   parser = json_parser_new ();
@@ -552,12 +695,62 @@ hangar_json_parse (const char   *data,
        * 8259; say so rather than crash or guess. */
       g_set_error (error, HANGAR_JSON_ERROR, HANGAR_JSON_ERROR_INVALID,
                    "Invalid JSON: %s", local_error->message);
-      if (out_notes != NULL)
-        g_clear_pointer (out_notes, g_strfreev);
       return NULL;
     }
   root = json_parser_get_root (parser);
   return root != NULL ? json_node_ref (root) : json_node_new (JSON_NODE_NULL);
+}
+
+JsonNode *
+hangar_json_parse (const char   *data,
+                   gssize        length,
+                   gsize         max_bytes,
+                   char       ***out_notes,
+                   GError      **error)
+{
+  g_autoptr(GPtrArray) notes = out_notes != NULL ? g_ptr_array_new_with_free_func ((GDestroyNotify) hangar_json_note_free) : NULL;
+  JsonNode *root;
+
+  if (out_notes != NULL)
+    *out_notes = NULL;
+
+  root = parse (data, length, max_bytes, notes, error);
+  if (root != NULL && notes != NULL && notes->len > 0)
+    {
+      GStrvBuilder *builder = g_strv_builder_new ();
+
+      for (guint i = 0; i < notes->len; i++)
+        g_strv_builder_add (builder, ((HangarJsonNote *) g_ptr_array_index (notes, i))->text);
+      *out_notes = g_strv_builder_end (builder);
+      g_strv_builder_unref (builder);
+    }
+  return root;
+}
+
+/**
+ * hangar_json_parse_full:
+ * @out_notes: (out) (optional) (transfer full) (element-type HangarJsonNote):
+ *   one note per rewrite, NULL when there was none
+ *
+ * hangar_json_parse(), with each note's place in the document as a path.
+ */
+JsonNode *
+hangar_json_parse_full (const char   *data,
+                        gssize        length,
+                        gsize         max_bytes,
+                        GPtrArray   **out_notes,
+                        GError      **error)
+{
+  g_autoptr(GPtrArray) notes = out_notes != NULL ? g_ptr_array_new_with_free_func ((GDestroyNotify) hangar_json_note_free) : NULL;
+  JsonNode *root;
+
+  if (out_notes != NULL)
+    *out_notes = NULL;
+
+  root = parse (data, length, max_bytes, notes, error);
+  if (root != NULL && notes != NULL && notes->len > 0)
+    *out_notes = g_steal_pointer (&notes);
+  return root;
 }
 
 JsonNode *

@@ -54,6 +54,31 @@ JsonNode  *hangar_json_parse         (const char   *data,
                                       char       ***out_notes,
                                       GError      **error);
 
+/* A rewrite hangar_json_parse() made, and where. */
+typedef struct
+{
+  gsize  offset;    /* byte offset of the value in the input */
+  char  *path;      /* the value's place: "" for the root, then ".name" (or
+                     * ["name"] for other names) and "[i]" per level, without
+                     * a leading dot: records[3].fields.Count */
+  char  *message;   /* what was changed: "the number 1e999 is out of range
+                     * and was read as null" */
+  char  *text;      /* the note as hangar_json_parse() gives it:
+                     * "byte 1234: " + message */
+} HangarJsonNote;
+
+void       hangar_json_note_free     (HangarJsonNote *note);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarJsonNote, hangar_json_note_free)
+
+/* hangar_json_parse() with the notes as HangarJsonNote, each with the path
+ * of the value it concerns, so that a caller can tell the record (or field)
+ * a note belongs to. @out_notes gets NULL when there was no rewrite. */
+JsonNode  *hangar_json_parse_full    (const char   *data,
+                                      gssize        length,
+                                      gsize         max_bytes,
+                                      GPtrArray   **out_notes,
+                                      GError      **error);
+
 /* hangar_json_parse() over the contents of @bytes. */
 JsonNode  *hangar_json_parse_bytes   (GBytes       *bytes,
                                       gsize         max_bytes,

@@ -5,13 +5,16 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
+#include "hangar-json.h"
 #include "hangar-list-options.h"
 
 /**
  * HangarListOptions:
  *
- * Every option of "list records" (fact sheet §3.2): projected fields, a
+ * Every option of "list records" (src/api/README.md, "Listing records";
+ * https://airtable.com/developers/web/api/list-records): projected fields, a
  * formula, a total cap, the page size, sort keys, a view, the string cell
  * format with its time zone and locale, field-id keys and the comment count.
  * Unset options are not sent.
@@ -311,9 +314,7 @@ _hangar_list_options_to_post_body (const HangarListOptions *self,
                                    const char              *offset)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  gsize len = 0;
   char *data;
 
   json_builder_begin_object (builder);
@@ -389,9 +390,8 @@ _hangar_list_options_to_post_body (const HangarListOptions *self,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &len);
-  return g_bytes_new_take (data, len);
+  data = hangar_json_to_string (root, -1);
+  return g_bytes_new_take (data, strlen (data));
 }
 
 char *

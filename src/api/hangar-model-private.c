@@ -90,3 +90,128 @@ _hangar_model_list_from_json (JsonNode            *response,
 
   return g_steal_pointer (&result);
 }
+
+/* Splits a path of HangarJsonNote into its segments: names (unescaped) and
+ * indices ("[3]" stays as it is). NULL when it is not such a path. */
+static GPtrArray *
+split_path (const char *path)
+{
+  g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func (g_free);
+  const char *p = path;
+
+  while (*p != '\0')
+    {
+      if (*p == '.')
+        p++;
+      if (*p == '[' && p[1] == '"')
+        {
+          /* ["name"]: a JSON string, then "]" */
+          const char *q = p + 2;
+          g_autoptr(JsonNode) node = NULL;
+          g_autofree char *literal = NULL;
+
+          while (*q != '\0' && *q != '"')
+            q += (*q == '\\' && q[1] != '\0') ? 2 : 1;
+          if (*q != '"' || q[1] != ']')
+            return NULL;
+          literal = g_strndup (p + 1, q + 1 - (p + 1));
+          node = hangar_json_parse (literal, -1, 0, NULL, NULL);
+          if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+            return NULL;
+          g_ptr_array_add (segments, g_strdup (json_node_get_string (node)));
+          p = q + 2;
+        }
+      else if (*p == '[')
+        {
+          const char *q = strchr (p, ']');
+
+          if (q == NULL)
+            return NULL;
+          g_ptr_array_add (segments, g_strndup (p, q + 1 - p));
+          p = q + 1;
+        }
+      else
+        {
+          gsize len = strcspn (p, ".[");
+
+          if (len == 0)
+            return NULL;
+          g_ptr_array_add (segments, g_strndup (p, len));
+          p += len;
+        }
+    }
+  return g_steal_pointer (&segments);
+}
+
+char **
+_hangar_notes_under (GPtrArray  *notes,
+                     const char *prefix)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  gsize prefix_len = strlen (prefix);
+  gboolean any = FALSE;
+
+  if (notes == NULL)
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < notes->len; i++)
+    {
+      HangarJsonNote *note = g_ptr_array_index (notes, i);
+      const char *rest;
+      g_autoptr(GPtrArray) segments = NULL;
+      g_autofree char *text = NULL;
+
+      if (strncmp (note->path, prefix, prefix_len) != 0)
+        continue;
+      rest = note->path + prefix_len;
+      if (*rest != '\0' && *rest != '.' && *rest != '[' && prefix_len > 0)
+        continue;   /* records[1] is not under records[10] */
+      if (*rest == '.')
+        rest++;
+
+      segments = split_path (rest);
+      if (segments != NULL && segments->len >= 2 && g_str_equal (g_ptr_array_index (segments, 0), "fields"))
+        {
+          g_autoptr(GString) deeper = g_string_new (NULL);
+
+          for (guint k = 2; k < segments->len; k++)
+            {
+              const char *segment = g_ptr_array_index (segments, k);
+
+              if (segment[0] != '[' && deeper->len > 0)
+                g_string_append_c (deeper, '.');
+              g_string_append (deeper, segment);
+            }
+          text = deeper->len > 0
+                   ? g_strdup_printf ("field “%s” (at %s): %s", (char *) g_ptr_array_index (segments, 1),
+                                      deeper->str, note->message)
+                   : g_strdup_printf ("field “%s”: %s", (char *) g_ptr_array_index (segments, 1), note->message);
+        }
+      else if (*rest != '\0')
+        text = g_strdup_printf ("“%s”: %s", rest, note->message);
+      else
+        text = g_strdup (note->message);
+      g_strv_builder_add (builder, text);
+      any = TRUE;
+    }
+  return any ? g_strv_builder_end (builder) : NULL;
+}
+
+char **
+_hangar_notes_append (char **list,
+                      char **more)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  if (more == NULL)
+    return list;
+  if (list == NULL)
+    return more;
+  builder = g_strv_builder_new ();
+  g_strv_builder_addv (builder, (const char **) list);
+  g_strv_builder_addv (builder, (const char **) more);
+  g_strfreev (list);
+  g_strfreev (more);
+  return g_strv_builder_end (builder);
+}

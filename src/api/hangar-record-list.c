@@ -6,6 +6,7 @@
 
 #include "hangar-client.h"
 #include "hangar-error.h"
+#include "hangar-page-guard.h"
 #include "hangar-record-list.h"
 
 /**
@@ -34,6 +35,17 @@
  *   first-seen version until the list is reloaded;
  * - at most 5 restarts per list, then #HangarRecordList:failed is set to
  *   %HANGAR_API_ERROR_ITERATOR_EXPIRED.
+ *
+ * A listing that goes round in circles — an offset given a second time, a
+ * page whose records are all in the model already (beyond what a restart
+ * replays), too many empty pages — stops with
+ * %HANGAR_API_ERROR_INVALID_RESPONSE ("The server repeated a page…") in
+ * #HangarRecordList:failed, never with another request (#HangarPageGuard).
+ *
+ * What Airtable sent that could not be kept exactly (a number beyond the
+ * double range, an integer beyond 64 bits, …) is in each record's
+ * hangar_record_get_notes() and, for the whole list, in
+ * #HangarRecordList:notes.
  */
 
 #define MAX_RESTARTS   5
@@ -50,6 +62,8 @@ struct _HangarRecordList
 
   GPtrArray         *items;
   GHashTable        *ids;          /* record id (owned by the record) → record */
+  HangarPageGuard   *guard;
+  GPtrArray         *notes;        /* char*, NULL-terminated once there is one */
   char              *offset;
   GCancellable      *cancellable;
   GError            *failed;
@@ -82,6 +96,7 @@ enum {
   PROP_FAILED,
   PROP_N_LOADED,
   PROP_N_ITEMS,
+  PROP_NOTES,
   N_PROPS
 };
 
@@ -128,31 +143,47 @@ resolve_waiters (HangarRecordList *self,
   g_list_free_full (waiters, g_object_unref);
 }
 
-static void
+/* Returns: how many of @records were new */
+static guint
 append_records (HangarRecordList *self,
                 GPtrArray        *records)
 {
   guint old_n = self->items->len;
+  gboolean noted = FALSE;
   guint added;
 
   for (guint i = 0; i < records->len; i++)
     {
       HangarRecord *record = g_ptr_array_index (records, i);
       const char *id = hangar_record_get_id (record);
+      const char * const *notes;
 
       if (g_hash_table_contains (self->ids, id))
         continue;
       g_ptr_array_add (self->items, g_object_ref (record));
       g_hash_table_insert (self->ids, (gpointer) id, record);
+
+      notes = hangar_record_get_notes (record);
+      for (guint n = 0; notes != NULL && notes[n] != NULL; n++)
+        {
+          if (self->notes->len > 0)
+            g_ptr_array_remove_index (self->notes, self->notes->len - 1);   /* the NULL */
+          g_ptr_array_add (self->notes, g_strdup_printf ("record %s: %s", id, notes[n]));
+          g_ptr_array_add (self->notes, NULL);
+          noted = TRUE;
+        }
     }
 
   added = self->items->len - old_n;
+  if (noted)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTES]);
   if (added > 0)
     {
       g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, added);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LOADED]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
     }
+  return added;
 }
 
 typedef struct
@@ -172,6 +203,7 @@ page_cb (GObject      *object,
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *offset = NULL;
+  guint added;
 
   g_free (request);
 
@@ -197,6 +229,7 @@ page_cb (GObject      *object,
                    self->items->len);
           self->n_restarts++;
           g_clear_pointer (&self->offset, g_free);
+          hangar_page_guard_restart (self->guard, self->items->len);
           fetch_page (self);
           return;
         }
@@ -210,9 +243,19 @@ page_cb (GObject      *object,
     }
 
   self->n_pages++;
+  added = append_records (self, records);
+  if (!hangar_page_guard_check (self->guard, records->len, added, offset, &error))
+    {
+      g_clear_error (&self->failed);
+      self->failed = g_steal_pointer (&error);
+      self->load_all = FALSE;
+      set_loading (self, FALSE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILED]);
+      resolve_waiters (self, self->failed);
+      return;
+    }
   g_free (self->offset);
   self->offset = g_steal_pointer (&offset);
-  append_records (self, records);
 
   if (self->offset == NULL)
     {
@@ -335,6 +378,8 @@ hangar_record_list_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->ids, g_hash_table_unref);
+  g_clear_pointer (&self->guard, hangar_page_guard_free);
+  g_clear_pointer (&self->notes, g_ptr_array_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->options, hangar_list_options_free);
   g_clear_error (&self->failed);
@@ -379,6 +424,9 @@ hangar_record_list_get_property (GObject    *object,
     case PROP_N_LOADED:
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->items->len);
+      break;
+    case PROP_NOTES:
+      g_value_set_boxed (value, hangar_record_list_get_notes (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -454,6 +502,18 @@ hangar_record_list_class_init (HangarRecordListClass *klass)
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * HangarRecordList:notes:
+   *
+   * What the loaded records held that could not be kept exactly as sent,
+   * one line per value: "record rec…: field “Count”: the integer … is beyond
+   * 64 bits and was read as …" (see hangar_record_get_notes()). %NULL while
+   * there is none; notified when lines are added.
+   */
+  properties[PROP_NOTES] =
+    g_param_spec_boxed ("notes", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -462,6 +522,8 @@ hangar_record_list_init (HangarRecordList *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->ids = g_hash_table_new (g_str_hash, g_str_equal);
+  self->guard = hangar_page_guard_new ();
+  self->notes = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -518,6 +580,20 @@ hangar_record_list_get_n_loaded (HangarRecordList *self)
 {
   g_return_val_if_fail (HANGAR_IS_RECORD_LIST (self), 0);
   return self->items->len;
+}
+
+/**
+ * hangar_record_list_get_notes:
+ * @self: a #HangarRecordList
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): see
+ *   #HangarRecordList:notes
+ */
+const char * const *
+hangar_record_list_get_notes (HangarRecordList *self)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD_LIST (self), NULL);
+  return self->notes->len > 0 ? (const char * const *) self->notes->pdata : NULL;
 }
 
 /** hangar_record_list_get_n_restarts: Returns: how often an expired iterator restarted the listing */

@@ -26,6 +26,7 @@ gboolean          hangar_record_list_get_complete   (HangarRecordList *self);
 const GError     *hangar_record_list_get_failed     (HangarRecordList *self);
 guint             hangar_record_list_get_n_loaded   (HangarRecordList *self);
 guint             hangar_record_list_get_n_restarts (HangarRecordList *self);
+const char * const *hangar_record_list_get_notes    (HangarRecordList *self);
 guint             hangar_record_list_get_n_pages    (HangarRecordList *self);
 HangarRecord     *hangar_record_list_lookup         (HangarRecordList *self,
                                                      const char       *record_id);

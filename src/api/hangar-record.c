@@ -24,6 +24,7 @@ struct _HangarRecord
   char       *compact;        /* the fields as JSON text, until first read */
   JsonObject *fields;         /* NULL until first read */
   gint64      comment_count;  /* -1 when the response had none */
+  char      **notes;          /* what could not be kept as sent, NULL mostly */
 };
 
 G_DEFINE_FINAL_TYPE (HangarRecord, hangar_record, G_TYPE_OBJECT)
@@ -40,19 +41,25 @@ static GParamSpec *properties[N_PROPS];
 
 #define NO_TIME G_MININT64
 
-/* Builds the fields object from the compact text on first use. */
+/* Builds the fields object from the compact text on first use. The text
+ * is our own (json-glib's generator over a checked object), but it goes
+ * through the one guarded parser all the same. */
 static JsonObject *
 ensure_fields (HangarRecord *self)
 {
   if (self->fields == NULL)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonNode *root;
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(GError) error = NULL;
 
-      if (self->compact != NULL &&
-          json_parser_load_from_data (parser, self->compact, -1, NULL) &&
-          (root = json_parser_get_root (parser)) != NULL &&
-          JSON_NODE_HOLDS_OBJECT (root))
+      if (self->compact != NULL)
+        {
+          root = hangar_json_parse (self->compact, -1, 0, NULL, &error);
+          if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+            g_critical ("The stored fields of record %s do not read back: %s", self->id,
+                        error != NULL ? error->message : "not an object");
+        }
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
         self->fields = json_object_ref (json_node_get_object (root));
       else
         self->fields = json_object_new ();
@@ -70,6 +77,7 @@ hangar_record_finalize (GObject *object)
   g_clear_pointer (&self->created_time, g_date_time_unref);
   g_clear_pointer (&self->compact, g_free);
   g_clear_pointer (&self->fields, json_object_unref);
+  g_clear_pointer (&self->notes, g_strfreev);
 
   G_OBJECT_CLASS (hangar_record_parent_class)->finalize (object);
 }
@@ -196,15 +204,44 @@ hangar_record_new_from_json (JsonObject  *object,
   self->created_us = g_date_time_to_unix (created) * G_USEC_PER_SEC + g_date_time_get_microsecond (created);
   if (fields != NULL && json_object_get_size (fields) > 0)
     {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), fields);
 
-      json_generator_set_root (generator, node);
-      self->compact = json_generator_to_data (generator, NULL);
+      /* Not json-glib 1.6's generator: it writes 1e20 as "1e+20.0", which
+       * is not JSON, and the record's fields would not read back. */
+      self->compact = hangar_json_to_string (node, -1);
     }
   self->comment_count = comment_count;
 
   return g_steal_pointer (&self);
+}
+
+/* Attaches the notes of @notes under @prefix (the record's path in the
+ * answer, "" when the record is the whole answer). */
+void
+_hangar_record_take_notes (HangarRecord *self,
+                           GPtrArray    *notes,
+                           const char   *prefix)
+{
+  self->notes = _hangar_notes_append (self->notes, _hangar_notes_under (notes, prefix));
+}
+
+/* hangar_record_list_from_json() with the notes of the page's parse given
+ * to the records they concern. */
+GPtrArray *
+_hangar_record_list_from_json_with_notes (JsonNode   *response,
+                                          GPtrArray  *notes,
+                                          GError    **error)
+{
+  GPtrArray *records = hangar_record_list_from_json (response, error);
+
+  if (records != NULL && notes != NULL)
+    for (guint i = 0; i < records->len; i++)
+      {
+        g_autofree char *prefix = g_strdup_printf ("records[%u]", i);
+
+        _hangar_record_take_notes (g_ptr_array_index (records, i), notes, prefix);
+      }
+  return records;
 }
 
 /**
@@ -301,6 +338,27 @@ hangar_record_dup_fields (HangarRecord *self)
   g_return_val_if_fail (HANGAR_IS_RECORD (self), NULL);
 
   return _hangar_json_object_deep_copy (ensure_fields (self));
+}
+
+/**
+ * hangar_record_get_notes:
+ * @self: a #HangarRecord
+ *
+ * What Airtable sent for this record that could not be kept exactly: a
+ * number beyond the double range (kept as an empty cell), an integer beyond
+ * 64 bits (kept as the nearest double), a "\u0000" or an unpaired surrogate
+ * in text (kept as U+FFFD). One line each, e.g. "field “Count”: the integer
+ * 123456789012345678901234 is beyond 64 bits and was read as
+ * 1.2345678901234569e+23". The record's other values are unaffected.
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the notes,
+ *   %NULL when everything was kept as sent
+ */
+const char * const *
+hangar_record_get_notes (HangarRecord *self)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD (self), NULL);
+  return (const char * const *) self->notes;
 }
 
 gboolean

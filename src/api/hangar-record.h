@@ -30,6 +30,7 @@ JsonNode     *hangar_record_get_field          (HangarRecord  *self,
 gboolean      hangar_record_has_field          (HangarRecord  *self,
                                                 const char    *name);
 JsonObject   *hangar_record_dup_fields         (HangarRecord  *self);
+const char * const *hangar_record_get_notes  (HangarRecord  *self);
 gboolean      hangar_record_has_comment_count  (HangarRecord  *self);
 gint64        hangar_record_get_comment_count  (HangarRecord  *self);
 JsonNode     *hangar_record_to_json            (HangarRecord  *self,

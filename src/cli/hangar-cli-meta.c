@@ -93,7 +93,10 @@ hangar_cli_schema_run (HangarCliGlobals  *globals,
   g_autoptr(JsonNode) node = NULL;
   JsonArray *array;
 
-  if (!hangar_cli_parse_options (entries, "BASE — tables, fields and views", &argc, &argv))
+  if (argc >= 2 && hangar_cli_schema_is_edit_command (argv[1]))
+    return hangar_cli_schema_edit_run (globals, argc - 1, argv + 1);
+  if (!hangar_cli_parse_options (entries, "BASE — tables, fields and views (changes: hangar-cli help schema "
+                                 "create-table|create-field|update-table|update-field)", &argc, &argv))
     return HANGAR_CLI_EXIT_USAGE;
   if (argc != 2)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "usage: schema BASE");

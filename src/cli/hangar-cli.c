@@ -22,6 +22,15 @@ static const char usage_text[] =
   "Data commands (the token: --token-env VAR, default " DEFAULT_TOKEN_ENV ", or -a A):\n"
   "  bases [--format jsonl|csv]                 list the bases the token can use\n"
   "  schema BASE [--compact]                    tables, fields and views as JSON\n"
+  "  schema create-table BASE NAME -f|--field NAME:TYPE[:OPTIONS-JSON]…\n"
+  "               [--description D] [--pretty]\n"
+  "  schema create-field BASE TABLE NAME TYPE [-o|--options JSON]\n"
+  "               [--description D] [--pretty]\n"
+  "  schema update-table BASE TABLE [-n|--name N] [--description D] [--pretty]\n"
+  "  schema update-field BASE TABLE FIELD [-n|--name N] [--description D]\n"
+  "               [--formula F | -o|--options JSON] [--pretty]\n"
+  "               checked against Airtable's rules before anything is written;\n"
+  "               the new or changed table or field as a JSON line\n"
   "  records list BASE TABLE [--formula F] [--where FIELD=VALUE]…\n"
   "               [--sort FIELD | --sort -FIELD]… [--field F]… [--view V]\n"
   "               [--max N] [--page-size N] [--format jsonl|csv]\n"
@@ -32,6 +41,9 @@ static const char usage_text[] =
   "               {\"id\":…,\"fields\":…} (update, replace); results as JSON lines\n"
   "  records delete BASE TABLE RECORD…\n"
   "  request METHOD PATH [-p|--param K=V]… [-d|--data JSON|-] [--compact]\n"
+  "\n"
+  "For agents (the Model Context Protocol on stdin/stdout, through connected accounts only):\n"
+  "  mcp [-a ACCOUNT]… [--read-only]\n"
   "\n"
   "Account commands (tokens and client secrets are kept in the keyring):\n"
   "  accounts [--format text|jsonl] [--integrations]\n"
@@ -558,6 +570,8 @@ main (int   argc,
     status = hangar_cli_records_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "request"))
     status = hangar_cli_request_run (&globals, argc - i, argv + i);
+  else if (g_str_equal (command, "mcp"))
+    status = hangar_cli_mcp_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "accounts") || g_str_equal (command, "connect") ||
            g_str_equal (command, "reconnect") || g_str_equal (command, "disconnect"))
     {
@@ -653,7 +667,8 @@ hangar_cli_parse_options (GOptionEntry   *entries,
    * not just the program. */
   if (*argc > 0)
     command_name = g_strdup_printf ("hangar-cli %s%s",
-                                    g_strv_contains (records_commands, (*argv)[0]) ? "records " : "",
+                                    g_strv_contains (records_commands, (*argv)[0]) ? "records "
+                                    : hangar_cli_schema_is_edit_command ((*argv)[0]) ? "schema " : "",
                                     (*argv)[0]);
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_help_enabled (context, TRUE);

@@ -137,5 +137,15 @@ int           hangar_cli_request_run         (HangarCliGlobals *globals,
 int           hangar_cli_records_run         (HangarCliGlobals *globals,
                                               int               argc,
                                               char            **argv);
+/* schema create-table|create-field|update-table|update-field
+ * (hangar-cli-schema.c); argv[0] is the subcommand. */
+gboolean      hangar_cli_schema_is_edit_command (const char    *name);
+int           hangar_cli_schema_edit_run     (HangarCliGlobals *globals,
+                                              int               argc,
+                                              char            **argv);
+/* hangar-cli-mcp.c */
+int           hangar_cli_mcp_run             (HangarCliGlobals *globals,
+                                              int               argc,
+                                              char            **argv);
 
 G_END_DECLS

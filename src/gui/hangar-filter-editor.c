@@ -797,3 +797,43 @@ hangar_filter_editor_apply (HangarFilterEditor *self)
 
   g_signal_emit (self, signals[APPLY], 0);
 }
+
+gboolean
+hangar_filter_editor_get_raw_mode (HangarFilterEditor *self)
+{
+  g_return_val_if_fail (HANGAR_IS_FILTER_EDITOR (self), FALSE);
+  return gtk_switch_get_active (self->raw_switch);
+}
+
+gboolean
+hangar_filter_editor_get_match_any (HangarFilterEditor *self)
+{
+  g_return_val_if_fail (HANGAR_IS_FILTER_EDITOR (self), FALSE);
+  return gtk_drop_down_get_selected (self->match_dropdown) == 1;
+}
+
+guint
+hangar_filter_editor_get_n_conditions (HangarFilterEditor *self)
+{
+  g_return_val_if_fail (HANGAR_IS_FILTER_EDITOR (self), 0);
+  return self->conditions->len;
+}
+
+const char *
+hangar_filter_editor_get_condition (HangarFilterEditor  *self,
+                                    guint                index,
+                                    HangarFilterOp      *op,
+                                    const char         **value)
+{
+  Condition *condition;
+
+  g_return_val_if_fail (HANGAR_IS_FILTER_EDITOR (self), NULL);
+  g_return_val_if_fail (index < self->conditions->len, NULL);
+
+  condition = &g_array_index (self->conditions, Condition, index);
+  if (op != NULL)
+    *op = condition->op;
+  if (value != NULL)
+    *value = op_takes_value (condition->op) ? condition->value : NULL;
+  return hangar_field_get_name (condition->field);
+}

@@ -69,4 +69,15 @@ void       hangar_filter_editor_set_error     (HangarFilterEditor *self,
 /* Emits ::apply, as the Apply button does. */
 void       hangar_filter_editor_apply         (HangarFilterEditor *self);
 
+/* What the editor holds (to remember it): the raw mode, whether conditions
+ * are joined with OR, and each condition's field name, operator and value
+ * (NULL for operators without one). */
+gboolean    hangar_filter_editor_get_raw_mode      (HangarFilterEditor *self);
+gboolean    hangar_filter_editor_get_match_any     (HangarFilterEditor *self);
+guint       hangar_filter_editor_get_n_conditions  (HangarFilterEditor *self);
+const char *hangar_filter_editor_get_condition     (HangarFilterEditor *self,
+                                                    guint               index,
+                                                    HangarFilterOp     *op,
+                                                    const char        **value);
+
 G_END_DECLS

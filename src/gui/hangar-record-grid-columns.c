@@ -108,7 +108,8 @@ decorate_headers (HangarRecordGrid *self)
 }
 
 static GMenuModel *
-header_menu_for (HangarField *field)
+header_menu_for (HangarRecordGrid *self,
+                 HangarField      *field)
 {
   GMenu *menu = g_menu_new ();
   g_autoptr(GMenu) sort = g_menu_new ();
@@ -128,6 +129,13 @@ header_menu_for (HangarField *field)
 
   item = g_menu_item_new (_("Hide Field"), NULL);
   g_menu_item_set_action_and_target (item, "grid.hide-field", "s", name);
+  g_menu_append_item (other, item);
+  g_clear_object (&item);
+
+  /* The window's: the field in the base's schema browser. */
+  item = g_menu_item_new (_("Show Field in Schema"), NULL);
+  g_menu_item_set_action_and_target (item, "win.show-field", "(sss)", self->base_id,
+                                     hangar_table_get_id (self->table), hangar_field_get_id (field));
   g_menu_append_item (other, item);
 
   g_menu_append_section (menu, NULL, G_MENU_MODEL (sort));
@@ -165,7 +173,7 @@ _hangar_record_grid_rebuild_columns (HangarRecordGrid *self)
       g_autoptr(GtkListItemFactory) factory = hangar_grid_cell_factory_new (field, self->links, self->cells);
       g_autoptr(GtkColumnViewColumn) column = gtk_column_view_column_new (hangar_field_get_name (field),
                                                                          g_steal_pointer (&factory));
-      g_autoptr(GMenuModel) menu = header_menu_for (field);
+      g_autoptr(GMenuModel) menu = header_menu_for (self, field);
       GtkWidget *check;
 
       gtk_column_view_column_set_resizable (column, TRUE);
@@ -243,4 +251,5 @@ hangar_record_grid_set_field_visible (HangarRecordGrid *self,
 
   _hangar_record_grid_columns_changed (self);
   _hangar_record_grid_update_query_label (self);
+  _hangar_record_grid_queue_save_state (self);
 }

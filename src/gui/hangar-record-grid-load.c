@@ -295,6 +295,10 @@ _hangar_record_grid_start_load (HangarRecordGrid *self)
 {
   g_autoptr(HangarListOptions) options = NULL;
 
+  /* Saved settings are being applied: one load follows, when all are. */
+  if (self->restoring)
+    return;
+  _hangar_record_grid_queue_save_state (self);
   _hangar_record_grid_clear_records (self);
   hangar_filter_editor_set_error (self->filter_editor, NULL);
   _hangar_record_grid_update_query_label (self);

@@ -16,6 +16,8 @@
  *                                   create, delete, duplicate, fill, clear,
  *                                   undo and redo, read-only states
  *   hangar-record-grid-clipboard.c  copy (TSV and HTML) and paste
+ *   hangar-record-grid-state.c      settings kept per table by field id, schema
+ *                                   drift told in a banner
  * Cells are made by hangar-grid-cell.c, editors by hangar-cell-editor*.c;
  * the rate-limit banner is its own widget (hangar-rate-banner.c).
  *
@@ -27,6 +29,7 @@
 
 #include "hangar-cell-editor.h"
 #include "hangar-client.h"
+#include "hangar-drift-banner.h"
 #include "hangar-filter-editor.h"
 #include "hangar-grid-cell.h"
 #include "hangar-grid-model.h"
@@ -137,6 +140,12 @@ struct _HangarRecordGrid
   GtkListItemFactory *view_label_factory;
   GtkListItemFactory *view_icon_factory;
   GtkLayoutManager   *layout;          /* a vertical box, driven by measure and size_allocate */
+
+  /* remembered settings and schema drift (hangar-record-grid-state.c) */
+  char               *state_account_id;  /* whose state database; NULL: nothing is kept */
+  gboolean            restoring;         /* applying saved settings: no load, no save */
+  guint               save_id;           /* a save is due */
+  HangarDriftBanner  *drift_banner;
 };
 
 enum {
@@ -264,6 +273,23 @@ void         _hangar_record_grid_paste                 (HangarRecordGrid *self);
 void         _hangar_record_grid_class_init_narrow     (GtkWidgetClass   *widget_class);
 void         _hangar_record_grid_init_narrow           (HangarRecordGrid *self);
 void         _hangar_record_grid_dispose_narrow        (HangarRecordGrid *self);
+
+/* hangar-record-grid-state.c */
+void         _hangar_record_grid_init_state            (HangarRecordGrid *self);
+void         _hangar_record_grid_dispose_state         (HangarRecordGrid *self);
+/* Applies the table's saved settings (by field id) and tells what changed
+ * in its schema since it was last shown; before the first load. */
+void         _hangar_record_grid_restore_state         (HangarRecordGrid *self);
+/* The settings changed: saved soon (or at once by the flush). */
+void         _hangar_record_grid_queue_save_state      (HangarRecordGrid *self);
+void         _hangar_record_grid_flush_state           (HangarRecordGrid *self);
+
+/* Keeps the settings in @account_id's state database (NULL: nowhere);
+ * hangar_record_grid_show_table() sets it to the account's. */
+void                hangar_record_grid_set_state_account (HangarRecordGrid *self,
+                                                          const char       *account_id);
+HangarDriftBanner  *hangar_record_grid_get_drift_banner  (HangarRecordGrid *self);
+const char         *hangar_record_grid_get_base_id       (HangarRecordGrid *self);
 
 /* For tests and tools (tests/gui): the grid's parts and programmatic
  * equivalents of what the user does. */

@@ -81,6 +81,7 @@ hangar_record_grid_dispose (GObject *object)
   HangarRecordGrid *self = HANGAR_RECORD_GRID (object);
   GtkWidget *child;
 
+  _hangar_record_grid_dispose_state (self);
   _hangar_record_grid_clear_records (self);
   _hangar_record_grid_cancel_links (self);
   _hangar_record_grid_dispose_edit (self);
@@ -258,6 +259,7 @@ hangar_record_grid_init (HangarRecordGrid *self)
   _hangar_record_grid_init_cursor (self);
   _hangar_record_grid_init_edit (self);
   _hangar_record_grid_init_narrow (self);
+  _hangar_record_grid_init_state (self);
 
   _hangar_record_grid_rebuild_views (self);
   _hangar_record_grid_update_query_label (self);
@@ -297,6 +299,7 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
   g_return_if_fail (HANGAR_IS_RECORD_GRID (self));
   g_return_if_fail (HANGAR_IS_ACCOUNT (account));
 
+  hangar_record_grid_set_state_account (self, hangar_account_get_id (account));
   hangar_record_grid_show_table_with_client (self, hangar_account_get_client (account), base_id, table);
   /* Editing goes through the account's journal. */
   _hangar_record_grid_setup_editing (self, account);
@@ -325,6 +328,8 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   g_return_if_fail (client == NULL || HANGAR_IS_CLIENT (client));
   g_return_if_fail (table == NULL || HANGAR_IS_TABLE (table));
 
+  /* The table shown until now keeps its settings. */
+  _hangar_record_grid_flush_state (self);
   _hangar_record_grid_clear_records (self);
   _hangar_record_grid_close_editor (self, TRUE);
   self->cursor_row = self->anchor_row = G_MAXUINT;
@@ -373,6 +378,7 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   hangar_rate_banner_set_rate_state (self->rate_banner, self->client != NULL ? hangar_client_get_rate_state (self->client, self->base_id) : NULL);
 
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_TABLE);
+  _hangar_record_grid_restore_state (self);
   _hangar_record_grid_start_load (self);
   _hangar_record_grid_update_editable (self);
 }

@@ -57,4 +57,16 @@ void         hangar_record_grid_set_permission_level (HangarRecordGrid *self,
  */
 HangarTable *hangar_record_grid_get_table  (HangarRecordGrid *self);
 
+/**
+ * hangar_record_grid_schema_changed:
+ * @self: a #HangarRecordGrid
+ * @tables: (element-type HangarTable): the base's tables, read anew
+ *
+ * Shows the table again with its new schema (a renamed, retyped, added or
+ * removed field); saved settings follow the fields by id and the changes
+ * are told in a banner. Nothing happens when @tables hold the same table.
+ */
+void         hangar_record_grid_schema_changed (HangarRecordGrid *self,
+                                                GPtrArray        *tables);
+
 G_END_DECLS

@@ -19,6 +19,14 @@ struct _HangarSidebarNode
 
 G_DEFINE_FINAL_TYPE (HangarSidebarNode, hangar_sidebar_node, G_TYPE_OBJECT)
 
+enum {
+  PROP_0,
+  PROP_TEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 hangar_sidebar_node_finalize (GObject *object)
 {
@@ -33,9 +41,33 @@ hangar_sidebar_node_finalize (GObject *object)
 }
 
 static void
+hangar_sidebar_node_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_TEXT:
+      g_value_set_string (value, hangar_sidebar_node_get_text (HANGAR_SIDEBAR_NODE (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 hangar_sidebar_node_class_init (HangarSidebarNodeClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = hangar_sidebar_node_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hangar_sidebar_node_finalize;
+  object_class->get_property = hangar_sidebar_node_get_property;
+
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -115,4 +147,17 @@ hangar_sidebar_node_get_text (HangarSidebarNode *self)
     default:
       return self->text;
     }
+}
+
+void
+hangar_sidebar_node_set_table (HangarSidebarNode *self,
+                               HangarTable       *table)
+{
+  g_return_if_fail (HANGAR_IS_SIDEBAR_NODE (self));
+  g_return_if_fail (self->kind == HANGAR_SIDEBAR_NODE_TABLE);
+  g_return_if_fail (HANGAR_IS_TABLE (table));
+
+  if (!g_set_object (&self->table, table))
+    return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
 }

@@ -35,7 +35,11 @@ HangarSidebarNodeKind  hangar_sidebar_node_get_kind    (HangarSidebarNode     *s
 HangarAccount         *hangar_sidebar_node_get_account (HangarSidebarNode     *self);
 HangarBase            *hangar_sidebar_node_get_base    (HangarSidebarNode     *self);
 HangarTable           *hangar_sidebar_node_get_table   (HangarSidebarNode     *self);
-/* The base's or table's name, or the note's text. */
+/* The base's or table's name, or the note's text ("text", notified when
+ * the table changes). */
 const char            *hangar_sidebar_node_get_text    (HangarSidebarNode     *self);
+/* A newer schema of the same table (a rename, new fields). */
+void                   hangar_sidebar_node_set_table   (HangarSidebarNode     *self,
+                                                        HangarTable           *table);
 
 G_END_DECLS

@@ -116,6 +116,8 @@ make_node_widget (HangarSidebarNode *node)
 
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), label);
+  /* A table renamed meanwhile (hangar_sidebar_node_set_table()). */
+  g_object_bind_property (node, "text", label, "label", G_BINDING_DEFAULT);
   gtk_widget_set_has_tooltip (label, TRUE);
   g_signal_connect (label, "query-tooltip", G_CALLBACK (label_query_tooltip_cb), NULL);
   return box;
@@ -491,6 +493,21 @@ hangar_sidebar_select_account (HangarSidebar *self,
       hangar_sidebar_model_ensure_loaded (self->model, account);
     }
   gtk_single_selection_set_selected (self->selection, position);
+}
+
+gboolean
+hangar_sidebar_select_item (HangarSidebar *self,
+                            gpointer       item)
+{
+  guint position;
+
+  g_return_val_if_fail (HANGAR_IS_SIDEBAR (self), FALSE);
+
+  position = find_position (self, item);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  gtk_single_selection_set_selected (self->selection, position);
+  return TRUE;
 }
 
 gboolean

@@ -20,6 +20,9 @@ GObject    *hangar_sidebar_get_selected_item  (HangarSidebar      *self);
 void        hangar_sidebar_select_account     (HangarSidebar      *self,
                                                HangarAccount      *account,
                                                gboolean            expand);
+/* Selects @item (an account or a node), if shown; FALSE otherwise. */
+gboolean    hangar_sidebar_select_item        (HangarSidebar      *self,
+                                               gpointer            item);
 /* Selects (and expands the way to) a table by id; FALSE if not loaded. */
 gboolean    hangar_sidebar_select_table       (HangarSidebar      *self,
                                                HangarAccount      *account,

@@ -11,12 +11,15 @@ G_BEGIN_DECLS
 typedef struct _HangarSidebar     HangarSidebar;
 typedef struct _HangarAccountPage HangarAccountPage;
 
-/* The content stack's visible page: "empty", "account" or "grid". */
+/* The content stack's visible page: "empty", "select", "account", "base"
+ * or "grid". */
 const char         *hangar_window_get_content_page      (HangarWindow                 *self);
 HangarSidebar      *hangar_window_get_sidebar           (HangarWindow                 *self);
 HangarAccountPage  *hangar_window_get_account_page      (HangarWindow                 *self);
 GtkWidget          *hangar_window_get_record_grid       (HangarWindow                 *self);
 GtkWidget          *hangar_window_get_changes_button    (HangarWindow                 *self);
+/* The base page (HangarBasePage), shown for a selected base. */
+GtkWidget          *hangar_window_get_base_page         (HangarWindow                 *self);
 /* Title of the last toast shown (NULL before any). */
 const char         *hangar_window_get_last_toast        (HangarWindow                 *self);
 /* The toast's button action, e.g. "win.reconnect-account", or NULL. */

@@ -8,11 +8,14 @@
 
 #include "hangar-account-page.h"
 #include "hangar-add-account-dialog.h"
+#include "hangar-base-page.h"
 #include "hangar-changes-button.h"
 #include "hangar-compat.h"
 #include "hangar-connect.h"
 #include "hangar-record-grid.h"
+#include "hangar-schema-sync.h"
 #include "hangar-sidebar.h"
+#include "hangar-sidebar-reveal.h"
 #include "hangar-window-private.h"
 
 struct _HangarWindow
@@ -35,6 +38,8 @@ struct _HangarWindow
 
   HangarSidebar          *sidebar;
   GtkWidget              *record_grid;
+  GtkWidget              *base_page;
+  HangarSchemaSync       *schema_sync;
   HangarAccountStore     *store;
   HangarOAuthIntegration *sandbox;
   GSettings              *settings;
@@ -145,7 +150,10 @@ update_content (HangarWindow *self)
               gtk_widget_set_hexpand (self->record_grid, TRUE);
               gtk_box_append (self->grid_box, self->record_grid);
             }
-          if (hangar_record_grid_get_table (HANGAR_RECORD_GRID (self->record_grid)) != table)
+          /* By id: the grid may already show a newer schema of it. */
+          if (hangar_record_grid_get_table (HANGAR_RECORD_GRID (self->record_grid)) == NULL ||
+              g_strcmp0 (hangar_table_get_id (hangar_record_grid_get_table (HANGAR_RECORD_GRID (self->record_grid))),
+                         hangar_table_get_id (table)) != 0)
             hangar_record_grid_show_table (HANGAR_RECORD_GRID (self->record_grid),
                                            hangar_sidebar_node_get_account (node),
                                            hangar_base_get_id (base), table);
@@ -156,12 +164,8 @@ update_content (HangarWindow *self)
         }
       else if (base != NULL)
         {
-          adw_status_page_set_title (self->select_page, _("Select a Table"));
-          g_autofree char *base_name = g_markup_escape_text (hangar_base_get_name (base), -1);
-
-          /* A status page's description is markup; the base name is server text. */
-          adw_status_page_set_description (self->select_page, base_name);
-          show_content (self, "select", hangar_base_get_name (base), NULL);
+          hangar_base_page_set_base (HANGAR_BASE_PAGE (self->base_page), hangar_sidebar_node_get_account (node), base);
+          show_content (self, "base", hangar_base_get_name (base), _("Base"));
         }
     }
 
@@ -169,6 +173,73 @@ update_content (HangarWindow *self)
    * through the sidebar (Enter opens the item then). */
   if (!hangar_sidebar_is_keyboard_moving (self->sidebar))
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* From the base page: the table's records, in the grid. */
+static void
+open_table_cb (HangarBasePage *page,
+               HangarTable    *table,
+               HangarWindow   *self)
+{
+  HangarAccount *account = hangar_base_page_get_account (page);
+  HangarBase *base = hangar_base_page_get_base (page);
+
+  if (account != NULL && base != NULL)
+    hangar_sidebar_reveal_table (self->sidebar, account, hangar_base_get_id (base), hangar_table_get_id (table));
+}
+
+static void
+base_notice_cb (HangarBasePage *page,
+                const char     *message,
+                HangarWindow   *self)
+{
+  hangar_window_toast (self, message);
+}
+
+/* A base's schema changed and was read anew: the grid follows. */
+static void
+tables_changed_cb (HangarSchemaSync *sync,
+                   HangarAccount    *account,
+                   const char       *base_id,
+                   GPtrArray        *tables,
+                   HangarWindow     *self)
+{
+  GObject *item = hangar_sidebar_get_selected_item (self->sidebar);
+
+  if (self->record_grid == NULL || !HANGAR_IS_SIDEBAR_NODE (item) ||
+      hangar_sidebar_node_get_account (HANGAR_SIDEBAR_NODE (item)) != account ||
+      hangar_sidebar_node_get_base (HANGAR_SIDEBAR_NODE (item)) == NULL ||
+      g_strcmp0 (hangar_base_get_id (hangar_sidebar_node_get_base (HANGAR_SIDEBAR_NODE (item))), base_id) != 0)
+    return;
+  hangar_record_grid_schema_changed (HANGAR_RECORD_GRID (self->record_grid), tables);
+}
+
+/* From a grid column header: the field in the base's schema. */
+static void
+show_field_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  GObject *item = hangar_sidebar_get_selected_item (self->sidebar);
+  const char *base_id = NULL, *table_id = NULL, *field_id = NULL;
+  HangarAccount *account;
+  HangarBase *base;
+
+  g_variant_get (parameter, "(&s&s&s)", &base_id, &table_id, &field_id);
+  if (!HANGAR_IS_SIDEBAR_NODE (item))
+    return;
+  account = hangar_sidebar_node_get_account (HANGAR_SIDEBAR_NODE (item));
+  base = hangar_sidebar_node_get_base (HANGAR_SIDEBAR_NODE (item));
+  if (account == NULL || base == NULL || g_strcmp0 (hangar_base_get_id (base), base_id) != 0)
+    return;
+  /* The base's row, so that the sidebar says where the page is. */
+  if (!hangar_sidebar_select_base (self->sidebar, account, base_id))
+    {
+      hangar_base_page_set_base (HANGAR_BASE_PAGE (self->base_page), account, base);
+      show_content (self, "base", hangar_base_get_name (base), _("Base"));
+    }
+  hangar_base_page_show_field (HANGAR_BASE_PAGE (self->base_page), table_id, field_id);
 }
 
 static void
@@ -558,6 +629,14 @@ hangar_window_constructed (GObject *object)
   g_signal_connect (self->sidebar, "load-failed", G_CALLBACK (load_failed_cb), self);
   g_signal_connect (self->sidebar, "item-opened", G_CALLBACK (item_opened_cb), self);
 
+  /* A base's schema: its page, and what follows a change of it. */
+  self->base_page = hangar_base_page_new ();
+  gtk_stack_add_named (self->content_stack, self->base_page, "base");
+  g_signal_connect_object (self->base_page, "open-table", G_CALLBACK (open_table_cb), self, 0);
+  g_signal_connect_object (self->base_page, "notice", G_CALLBACK (base_notice_cb), self, 0);
+  self->schema_sync = hangar_schema_sync_new (self->store, self->sidebar);
+  g_signal_connect_object (self->schema_sync, "tables-changed", G_CALLBACK (tables_changed_cb), self, 0);
+
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_items_changed_cb), self, 0);
   store_items_changed_cb (G_LIST_MODEL (self->store), 0, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->store)), self);
@@ -566,6 +645,8 @@ hangar_window_constructed (GObject *object)
   hangar_changes_button_set_account_store (self->changes_button, self->store);
   update_content (self);
   arm_token_sources (self);
+  /* Where the user was last time. */
+  hangar_sidebar_reveal_last_table (self->sidebar, self->store);
 }
 
 static void
@@ -589,6 +670,7 @@ hangar_window_dispose (GObject *object)
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->schema_sync);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_WINDOW);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -686,6 +768,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect-account", "s", reconnect_account_action);
   gtk_widget_class_install_action (widget_class, "win.disconnect-account", "s", disconnect_account_action);
+  gtk_widget_class_install_action (widget_class, "win.show-field", "(sss)", show_field_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-account", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
@@ -806,4 +889,11 @@ hangar_window_get_last_toast_action (HangarWindow *self)
 {
   g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
   return self->last_toast_action;
+}
+
+GtkWidget *
+hangar_window_get_base_page (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return self->base_page;
 }

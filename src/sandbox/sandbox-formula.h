@@ -1,9 +1,10 @@
 /* sandbox-formula.h — Airtable's formula language, for filterByFormula
  *
- * The sandbox's own parser and evaluator (fact sheet §9). Independent of
- * libhangar's formula builder on purpose.
+ * The sandbox's own parser and evaluator (the language and the choices made
+ * where Airtable's formula reference is silent are in src/sandbox/README.md).
+ * Independent of libhangar's formula builder on purpose.
  *
- * NOTE FOR SBCORE (server core), from the formula helper:
+ * Contract with the callers:
  *  - The cell callback returns a NEW REFERENCE (transfer full): the evaluator
  *    calls json_node_unref() on it. For a stored cell return
  *    json_node_ref (stored_node); for computed cells (links as primary
@@ -15,7 +16,7 @@
  *    LAST_MODIFIED_TIME() falls back to CREATED_TIME() when NULL.
  *  - The strings handed out by the resolve callback are copied at once.
  *  - An empty (or all-whitespace) formula is a SYNTAX error here: the list
- *    route should treat filterByFormula="" as "no filter" before parsing.
+ *    route treats filterByFormula="" as "no filter" before parsing.
  *  - A parsed SandboxFormula is immutable: it may be evaluated many times,
  *    and from several threads at once.
  *  - sandbox_formula_compare_cells() (below) orders two cells for sort[].
@@ -66,8 +67,9 @@ SandboxFormula *sandbox_formula_parse       (const char                 *text,
                                              GError                    **error);
 
 /* Evaluates for one record; @record_id is what RECORD_ID() returns and @now
- * is the instant NOW()/TODAY() see (UTC). Returns the formula's truthiness by
- * §9.1: 0, FALSE, "", NaN, [], blank and errors are false. */
+ * is the instant NOW()/TODAY() see (UTC). Returns the formula's truthiness as
+ * Airtable's list-records documentation defines it for filterByFormula: 0,
+ * FALSE, "", NaN, [], blank and errors are false. */
 gboolean        sandbox_formula_matches     (SandboxFormula             *formula,
                                              SandboxFormulaCellFunc      cell,
                                              gpointer                    record,

@@ -1,4 +1,5 @@
-/* sandbox-meta.c — whoami and the meta (schema) API (fact sheet §6, §7)
+/* sandbox-meta.c — whoami and the meta (schema) API: list bases, base schema,
+ * create/update table and field (Airtable's "Meta API" and "Get user info")
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -191,6 +192,7 @@ sandbox_table_add_inverse_link (SandboxServer *self,
   json_object_set_string_member (options, "inverseLinkFieldId", field->id);
   inverse = sandbox_table_add_field (linked, name, "multipleRecordLinks", options);
   json_object_set_string_member (field->options, "inverseLinkFieldId", inverse->id);
+  sandbox_changes_field_created (linked, inverse);
 }
 
 /* Validates one field definition {name, type, description?, options?} of a
@@ -397,6 +399,7 @@ create_table (SandboxServer     *self,
     }
 
   table = sandbox_table_new (base, json_node_get_string (name));
+  sandbox_changes_table_created (table);
   if (description != NULL)
     table->description = g_strdup (json_node_get_string (description));
   for (guint i = 0; i < json_array_get_length (defs); i++)
@@ -450,6 +453,7 @@ update_table (SandboxServer     *self,
     }
   if (!description_ok (msg, description))
     return;
+  sandbox_changes_table_metadata (table);
   if (name != NULL)
     {
       g_free (table->name);
@@ -490,6 +494,7 @@ create_field (SandboxServer     *self,
     }
   field = sandbox_table_add_field (table, name, json_object_get_string_member (body, "type"), options);
   g_clear_pointer (&options, json_object_unref);
+  sandbox_changes_field_created (table, field);
   if (json_object_has_member (body, "description"))
     field->description = g_strdup (json_object_get_string_member (body, "description"));
   if (g_str_equal (field->type, "multipleRecordLinks"))
@@ -570,6 +575,13 @@ update_field (SandboxServer     *self,
         }
     }
 
+  sandbox_changes_field_changed (table, field);
+  if (new_options != NULL)
+    {
+      /* every record's value of the formula may change */
+      for (guint i = 0; i < table->records->len; i++)
+        sandbox_changes_touch_linked (table, table->records->pdata[i]);
+    }
   if (name != NULL)
     {
       g_free (field->name);

@@ -1,4 +1,5 @@
-/* sandbox-oauth.h — the sandbox's OAuth 2.0 side (fact sheet §1)
+/* sandbox-oauth.h — the sandbox's OAuth 2.0 side (Airtable's OAuth reference:
+ * authorization code with PKCE, refresh tokens that rotate)
  *
  * Integrations (client ids, secrets, redirect URIs), the authorize endpoint
  * with its HTML consent page, the token endpoint (code exchange, refresh with

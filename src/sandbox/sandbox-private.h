@@ -1,8 +1,11 @@
 /* sandbox-private.h — the sandbox core's data model and internal API
  *
- * Shared by sandbox-server.c (routing, auth, rate limits, control API),
- * sandbox-store.c (bases, tables, fields, records, cell rules), sandbox-records.c,
- * sandbox-meta.c, sandbox-demo.c and sandbox-util.c.
+ * Shared by sandbox-server.c (routing, auth, rate limits, faults, state),
+ * sandbox-latency.c, the control API (sandbox-control*.c), the store
+ * (sandbox-store*.c: bases, tables, fields, records, cell rules), the records
+ * API (sandbox-records*.c), sandbox-meta.c, webhooks and the change sets that
+ * feed them (sandbox-webhooks*.c, sandbox-changes.c), sandbox-demo.c,
+ * sandbox-json.c and sandbox-util.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,17 +15,25 @@
 #include <libsoup/soup.h>
 
 #include "sandbox-formula.h"
+#include "sandbox-json.h"
 #include "sandbox-oauth.h"
 
 G_BEGIN_DECLS
 
 #define SANDBOX_MAX_BODY        (2 * 1024 * 1024)
 #define SANDBOX_MAX_URL         16000
+/* nesting limits of strict JSON: request bodies, and the state file (whose
+ * own structure wraps cells and payloads that came from requests) */
+#define SANDBOX_MAX_DEPTH       64
+#define SANDBOX_STATE_MAX_DEPTH 256
 #define SANDBOX_DEFAULT_REDIRECT "http://127.0.0.1:8471/oauth/callback"
 
 typedef struct _SandboxServer SandboxServer;
 typedef struct _SandboxBase   SandboxBase;
 typedef struct _SandboxTable  SandboxTable;
+typedef struct _SandboxHeld   SandboxHeld;
+typedef struct _SandboxWebhook SandboxWebhook;
+typedef struct _SandboxChanges SandboxChanges;
 
 typedef struct
 {
@@ -109,6 +120,9 @@ struct _SandboxBase
   /* --generate bases are regenerated at start rather than saved */
   char       *generated_spec;   /* "NAME:N" or NULL */
   SandboxOAuthBase oauth_view;
+  GPtrArray  *webhooks;         /* SandboxWebhook*, oldest first */
+  gint64      transaction_number;  /* baseTransactionNumber of the last change */
+  SandboxChanges *changes;      /* the change set being recorded, or NULL */
 };
 
 typedef struct
@@ -117,6 +131,7 @@ typedef struct
   char       **scopes;          /* effective scopes */
   char       **base_ids;        /* OAuth: granted bases; NULL = every base of the user (PAT) */
   gboolean     is_oauth;
+  char        *client_id;       /* OAuth: the integration; NULL for a PAT */
   char        *token;
 } SandboxAuth;
 
@@ -136,7 +151,21 @@ typedef struct
   char   **redirect_uris;
   char   **generate;
   gboolean quiet;
+  guint    latency_ms;          /* every API answer is held this long… */
+  guint    latency_jitter_ms;   /* …plus a random 0..jitter */
 } SandboxConfig;
+
+/* A fault the control API injects into the next matching requests. */
+typedef struct
+{
+  guint     count;
+  guint     status;
+  double    retry_after;
+  guint     delay_ms;
+  gboolean  drop;
+  gboolean  malformed;
+  char     *path_prefix;
+} SandboxFault;
 
 typedef struct
 {
@@ -168,6 +197,7 @@ struct _SandboxServer
 
   /* control API */
   GQueue        *faults;        /* SandboxFault* */
+  GPtrArray     *delayed;       /* requests a delay fault holds (sandbox-server.c) */
   guint64        requests;
   GHashTable    *by_status;     /* "200" → GUINT_TO_POINTER */
   GHashTable    *by_user;       /* usr… → count */
@@ -176,6 +206,19 @@ struct _SandboxServer
   /* bytes of uploadAttachment, by attachment id (memory only) */
   GHashTable    *uploads;        /* att… → GBytes; content type in upload_types */
   GHashTable    *upload_types;   /* att… → char* */
+
+  /* webhooks: a clock the control API can move, and pings */
+  gint64         webhook_clock_offset_ms;
+  guint          webhook_retry_base_ms;   /* the first ping retry waits this long, then doubling */
+  SoupSession   *ping_session;
+  GCancellable  *ping_cancellable;
+  guint64        pings_sent;
+  guint64        pings_failed;
+
+  /* answers held back by --latency (sandbox-latency.c) */
+  GPtrArray     *held;          /* SandboxHeld* */
+  guint64        held_total;
+  guint          max_in_flight;
 
   /* the user of the API request being handled (for createdBy/lastModifiedBy) */
   const char    *acting_user_id;
@@ -193,6 +236,7 @@ struct _SandboxServer
 char       *sandbox_new_id              (const char *prefix);
 char       *sandbox_new_pat             (void);
 char       *sandbox_random_hex          (gsize bytes);
+void        sandbox_random_bytes        (guint8 *buf, gsize len);   /* getrandom(2) */
 char       *sandbox_format_time         (gint64 ms);
 gboolean    sandbox_parse_time          (const char *text, GTimeZone *zone, gint64 *out_ms, gboolean *out_date_only);
 gboolean    sandbox_is_id               (const char *text, const char *prefix);
@@ -208,6 +252,15 @@ gboolean    sandbox_query_bool          (const char *value);
 JsonNode   *sandbox_parse_body          (SoupServerMessage *msg, SoupMessageBody *body, gboolean required);
 const char *sandbox_array_string        (JsonArray *array, guint i);
 gboolean    sandbox_strv_contains       (char **strv, const char *str);
+char       *sandbox_log_escape          (const char *text);  /* for log lines: no control characters */
+/* type checks and constructors of JSON value nodes */
+gboolean    sandbox_node_is_type        (JsonNode *node, GType type);
+gboolean    sandbox_node_is_string      (JsonNode *node);
+gboolean    sandbox_node_is_number      (JsonNode *node);  /* int64 or double */
+double      sandbox_node_number         (JsonNode *node);
+gboolean    sandbox_node_is_empty       (JsonNode *node);  /* null, "", false, [] */
+JsonNode   *sandbox_number_node         (double value);    /* integral values as int64 */
+JsonNode   *sandbox_string_node         (const char *value);
 
 /* sandbox-store.c */
 SandboxUser   *sandbox_user_new          (const char *email, const char *name);
@@ -247,6 +300,16 @@ void           sandbox_pending_choices_discard (SandboxServer *self);
 /* Stores a converted value (NULL/empty clears) and keeps inverse links in step. */
 void           sandbox_record_set_cell   (SandboxServer *self, SandboxTable *table, SandboxRecord *record,
                                           SandboxField *field, JsonNode *value);
+/* A cell as webhook payloads show it ("V2": selects as {id, name, color},
+ * links as {id, name}, lookups by linked record…); takes a REST value. */
+JsonNode      *sandbox_cell_to_v2        (SandboxServer *self, SandboxTable *table, SandboxRecord *record, SandboxField *field,
+                                          JsonNode *value);
+/* Whether @view's filter keeps @record (a view without one keeps all). */
+gboolean       sandbox_view_shows_record (SandboxServer *self, SandboxTable *table, SandboxView *view,
+                                          SandboxRecord *record);
+void           sandbox_record_delete     (SandboxServer *self, SandboxTable *table, SandboxRecord *record);
+/* Removes a field (no API does this; the control API stands in for the UI). */
+void           sandbox_table_remove_field (SandboxServer *self, SandboxTable *table, SandboxField *field);
 /* The cell as the API returns it (computed fields included); NULL when empty. */
 JsonNode      *sandbox_record_get_cell   (SandboxServer *self, SandboxTable *table, SandboxRecord *record,
                                           SandboxField *field);
@@ -284,6 +347,7 @@ void           sandbox_meta_handle       (SandboxServer *self, SoupServerMessage
 gboolean       sandbox_auth_has_scope    (SandboxAuth *auth, const char *scope);
 gboolean       sandbox_auth_can_see_base (SandboxServer *self, SandboxAuth *auth, SandboxBase *base);
 const char    *sandbox_base_permission   (SandboxBase *base, const char *user_id);
+gboolean       sandbox_level_at_least    (const char *level, const char *wanted);
 void           sandbox_server_changed    (SandboxServer *self);
 void           sandbox_iterator_free     (SandboxIterator *iter);
 gboolean       sandbox_server_check_base_rate (SandboxServer *self, SoupServerMessage *msg, SandboxBase *base);
@@ -291,7 +355,51 @@ gboolean       sandbox_server_check_base_rate (SandboxServer *self, SoupServerMe
 JsonObject    *sandbox_formula_field_options (SandboxTable *table, const char *text, gboolean *out_valid);
 void           sandbox_table_add_inverse_link (SandboxServer *self, SandboxTable *table, SandboxField *field);
 
+/* sandbox-latency.c */
+void           sandbox_latency_setup     (SandboxServer *self);
+void           sandbox_latency_hold      (SandboxServer *self, SoupServerMessage *msg);
+guint          sandbox_latency_release_all (SandboxServer *self);
+void           sandbox_latency_clear     (SandboxServer *self);
+
+/* sandbox-changes.c: what a request changed in a base (for webhooks). The
+ * hooks take the base from the table and do nothing without a change set. */
+SandboxChanges *sandbox_changes_begin    (SandboxServer *self, SandboxBase *base, const char *source,
+                                          const char *user_id, JsonObject *source_metadata);
+void           sandbox_changes_end       (SandboxChanges *changes, gboolean commit);
+void           sandbox_changes_touch     (SandboxTable *table, SandboxRecord *record);
+void           sandbox_changes_touch_linked (SandboxTable *table, SandboxRecord *record);
+void           sandbox_changes_created   (SandboxTable *table, SandboxRecord *record);
+void           sandbox_changes_destroyed (SandboxTable *table, SandboxRecord *record);
+void           sandbox_changes_table_created   (SandboxTable *table);
+void           sandbox_changes_table_metadata  (SandboxTable *table);
+void           sandbox_changes_table_destroyed (SandboxTable *table);
+void           sandbox_changes_field_created   (SandboxTable *table, SandboxField *field);
+void           sandbox_changes_field_changed   (SandboxTable *table, SandboxField *field);
+void           sandbox_changes_field_destroyed (SandboxTable *table, SandboxField *field);
+
+/* sandbox-webhooks*.c */
+void           sandbox_webhooks_handle   (SandboxServer *self, SoupServerMessage *msg, SandboxAuth *auth,
+                                          SandboxBase *base, char **segments, guint n_segments, GPtrArray *query);
+void           sandbox_webhooks_sweep_all (SandboxServer *self);
+void           sandbox_webhooks_free_base (SandboxBase *base);
+char          *sandbox_webhook_mac       (const char *secret_base64, const char *data, gsize len);
+void           sandbox_webhooks_serialize_base   (SandboxServer *self, SandboxBase *base, JsonBuilder *b);
+gboolean       sandbox_webhooks_deserialize_base (SandboxServer *self, SandboxBase *base, JsonObject *object,
+                                                  GError **error);
+SandboxWebhook *sandbox_webhooks_find    (SandboxServer *self, const char *id, SandboxBase **out_base);
+JsonObject    *sandbox_webhook_debug_json (SandboxServer *self, SandboxWebhook *hook);
+guint          sandbox_webhook_drop_payloads (SandboxWebhook *hook);
+void           sandbox_webhook_expire_now (SandboxServer *self, SandboxWebhook *hook);
+
+/* sandbox-control.c */
+void           sandbox_control_handle    (SandboxServer *self, SoupServerMessage *msg, const char *path);
+/* sandbox-control-data.c: share, edit, schema and webhooks/…; FALSE when @name is not one of them */
+gboolean       sandbox_control_handle_data (SandboxServer *self, SoupServerMessage *msg, const char *name,
+                                            const char *method, JsonObject *body);
+
 /* sandbox-server.c */
+void           sandbox_fault_free        (SandboxFault *fault);
+void           sandbox_server_release_delayed (SandboxServer *self);
 SandboxServer *sandbox_server_new        (const SandboxConfig *config, GError **error);
 void           sandbox_server_free       (SandboxServer *self);
 gboolean       sandbox_server_start      (SandboxServer *self, GError **error);

@@ -1,5 +1,6 @@
-/* sandbox-server.c — routing, authentication, rate limits, faults, the
- * control API, statistics and state persistence of hangar-sandbox
+/* sandbox-server.c — routing, authentication, rate limits, faults,
+ * statistics and state persistence of hangar-sandbox (the control API is in
+ * sandbox-control.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,22 +24,12 @@ typedef struct
 
 typedef struct
 {
-  guint     count;
-  guint     status;
-  double    retry_after;
-  guint     delay_ms;
-  gboolean  drop;
-  gboolean  malformed;
-  char     *path_prefix;
-} SandboxFault;
-
-typedef struct
-{
   SandboxServer     *self;
   SoupServerMessage *msg;
   char              *path;
   GHashTable        *query;
   SandboxFault      *fault;   /* copy; owned */
+  guint              source;
 } DelayedRequest;
 
 const char * const sandbox_basic_scopes[] = {
@@ -52,8 +43,8 @@ static void dispatch (SandboxServer *self, SoupServerMessage *msg, const char *p
 
 /* ------------------------------------------------------------------ misc */
 
-static void
-fault_free (SandboxFault *fault)
+void
+sandbox_fault_free (SandboxFault *fault)
 {
   if (fault == NULL)
     return;
@@ -105,7 +96,6 @@ save_now (SandboxServer *self,
           GError       **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autofree char *path = NULL;
   g_autofree char *data = NULL;
   gsize len = 0;
@@ -120,8 +110,7 @@ save_now (SandboxServer *self,
       if (oauth != NULL)
         json_object_set_member (json_node_get_object (root), "oauth", oauth);
     }
-  json_generator_set_root (gen, root);
-  data = json_generator_to_data (gen, &len);
+  data = sandbox_json_generate (root, &len);
   path = g_build_filename (self->config.state_dir, "state.json", NULL);
   /* temp file + fsync + rename */
   return g_file_set_contents_full (path, data, len,
@@ -160,24 +149,37 @@ sandbox_server_flush (SandboxServer *self)
     g_warning ("Could not save the sandbox state: %s", error->message);
 }
 
+/* Reads DIR/state.json strictly (RFC 8259, nesting limited, the shape
+ * checked): a damaged or hostile file is refused with the place of the
+ * problem, and left untouched. */
 static gboolean
 load_state (SandboxServer *self,
             gboolean      *out_loaded,
             GError       **error)
 {
   g_autofree char *path = g_build_filename (self->config.state_dir, "state.json", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autofree char *data = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len = 0;
   JsonNode *oauth;
 
   *out_loaded = FALSE;
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return TRUE;
-  if (!json_parser_load_from_file (parser, path, error))
+  if (!g_file_get_contents (path, &data, &len, error))
     return FALSE;
-  root = json_parser_get_root (parser);
-  if (!sandbox_store_deserialize (self, root, error))
-    return FALSE;
+  root = sandbox_json_parse (data, len, SANDBOX_STATE_MAX_DEPTH, &local_error);
+  if (root == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "state.json is not valid JSON: %s", local_error->message);
+      return FALSE;
+    }
+  if (!sandbox_store_deserialize (self, root, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "state.json: %s", local_error->message);
+      return FALSE;
+    }
   oauth = json_object_get_member (json_node_get_object (root), "oauth");
   self->loading = TRUE;
   if (oauth != NULL && self->oauth != NULL && !sandbox_oauth_deserialize (self->oauth, oauth, error))
@@ -254,6 +256,25 @@ sandbox_base_permission (SandboxBase *base,
   return g_hash_table_lookup (base->access, user_id);
 }
 
+/* Whether a base permission @level (none, read, comment, edit, create) is
+ * at least @wanted. */
+gboolean
+sandbox_level_at_least (const char *level,
+                        const char *wanted)
+{
+  const char *order[] = { "none", "read", "comment", "edit", "create", NULL };
+  int have = -1, want = 0;
+
+  for (int i = 0; order[i] != NULL; i++)
+    {
+      if (level != NULL && g_str_equal (order[i], level))
+        have = i;
+      if (g_str_equal (order[i], wanted))
+        want = i;
+    }
+  return have >= want;
+}
+
 gboolean
 sandbox_auth_can_see_base (SandboxServer *self,
                            SandboxAuth   *auth,
@@ -271,6 +292,7 @@ auth_clear (SandboxAuth *auth)
 {
   g_strfreev (auth->scopes);
   g_strfreev (auth->base_ids);
+  g_free (auth->client_id);
   g_free (auth->token);
 }
 
@@ -315,6 +337,7 @@ authenticate (SandboxServer     *self,
               auth->scopes = g_strdupv (info->scopes);
               auth->base_ids = g_strdupv (info->base_ids != NULL ? info->base_ids : (char *[]) { NULL });
               auth->is_oauth = TRUE;
+              auth->client_id = g_strdup (info->client_id);
               sandbox_oauth_token_info_free (info);
             }
         }
@@ -388,380 +411,6 @@ sandbox_server_check_base_rate (SandboxServer     *self,
   return FALSE;
 }
 
-/* ------------------------------------------------------------ control API */
-
-static SandboxUser *
-control_user (SandboxServer *self,
-              JsonObject    *body,
-              gboolean      *bad)
-{
-  JsonNode *node = body != NULL ? json_object_get_member (body, "user") : NULL;
-
-  *bad = FALSE;
-  if (node == NULL)
-    return self->users->pdata[0];
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      SandboxUser *user = sandbox_server_find_user (self, json_node_get_string (node));
-
-      *bad = user == NULL;
-      return user;
-    }
-  *bad = TRUE;
-  return NULL;
-}
-
-static JsonObject *
-counts_object (GHashTable *table)
-{
-  JsonObject *obj = json_object_new ();
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, table);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    json_object_set_int_member (obj, key, (gint64) GPOINTER_TO_SIZE (value));
-  return obj;
-}
-
-static const char *
-body_string (JsonObject *body,
-             const char *member)
-{
-  JsonNode *node = body != NULL ? json_object_get_member (body, member) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-static void
-serve_attachment (SandboxServer     *self,
-                  SoupServerMessage *msg,
-                  const char        *path)
-{
-  const char *name = strrchr (path, '/');
-  g_auto(GStrv) parts = g_strsplit (path + strlen ("/__sandbox/attachments/"), "/", 2);
-  GBytes *uploaded = parts[0] != NULL ? g_hash_table_lookup (self->uploads, parts[0]) : NULL;
-
-  if (uploaded != NULL)
-    {
-      gsize len = 0;
-      const char *data = g_bytes_get_data (uploaded, &len);
-
-      soup_server_message_set_status (msg, 200, NULL);
-      soup_server_message_set_response (msg, g_hash_table_lookup (self->upload_types, parts[0]),
-                                        SOUP_MEMORY_COPY, data, len);
-      return;
-    }
-  static const char svg[] =
-    "<svg xmlns='http://www.w3.org/2000/svg' width='640' height='640'>"
-    "<rect width='640' height='640' fill='#3584e4'/>"
-    "<text x='320' y='330' font-size='48' text-anchor='middle' fill='white'>Hangar sandbox</text></svg>";
-
-  name = name != NULL ? name + 1 : path;
-  soup_server_message_set_status (msg, 200, NULL);
-  if (g_str_has_suffix (name, ".png") || g_str_has_suffix (name, ".jpg") || g_str_has_suffix (name, ".svg"))
-    soup_server_message_set_response (msg, "image/svg+xml", SOUP_MEMORY_STATIC, svg, strlen (svg));
-  else
-    {
-      g_autofree char *text = g_strdup_printf ("This is %s, a placeholder file served by hangar-sandbox.\n", name);
-
-      soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY, text, strlen (text));
-    }
-}
-
-static void
-handle_control (SandboxServer     *self,
-                SoupServerMessage *msg,
-                const char        *path)
-{
-  const char *method = soup_server_message_get_method (msg);
-  const char *name = path + strlen ("/__sandbox/");
-  g_autoptr(JsonObject) reply = json_object_new ();
-  g_autoptr(JsonNode) body_node = NULL;
-  JsonObject *body = NULL;
-  gboolean bad = FALSE;
-  SandboxUser *user;
-
-  if (g_str_has_prefix (name, "attachments/") && g_str_equal (method, "GET"))
-    {
-      serve_attachment (self, msg, path);
-      return;
-    }
-
-  if (g_str_equal (method, "POST"))
-    {
-      SoupMessageBody *raw = soup_server_message_get_request_body (msg);
-
-      if (raw != NULL && raw->length > 0)
-        {
-          body_node = sandbox_parse_body (msg, raw, FALSE);
-          if (body_node == NULL)
-            return;
-          body = json_node_get_object (body_node);
-        }
-    }
-
-  if (g_str_equal (name, "stats") && g_str_equal (method, "GET"))
-    {
-      json_object_set_int_member (reply, "requests", (gint64) self->requests);
-      json_object_set_int_member (reply, "refreshes",
-                                  self->oauth != NULL ? (gint64) sandbox_oauth_get_refresh_count (self->oauth) : 0);
-      json_object_set_int_member (reply, "token_requests",
-                                  self->oauth != NULL ? (gint64) sandbox_oauth_get_token_request_count (self->oauth) : 0);
-      json_object_set_int_member (reply, "exchanges",
-                                  self->oauth != NULL ? (gint64) sandbox_oauth_get_exchange_count (self->oauth) : 0);
-      json_object_set_int_member (reply, "rate_limited", (gint64) self->rate_limited);
-      json_object_set_int_member (reply, "iterators", g_hash_table_size (self->iterators));
-      json_object_set_object_member (reply, "by_status", counts_object (self->by_status));
-      json_object_set_object_member (reply, "by_user", counts_object (self->by_user));
-      sandbox_respond_object (msg, 200, reply);
-      return;
-    }
-
-  if (g_str_equal (name, "users") && g_str_equal (method, "GET"))
-    {
-      JsonArray *users = json_array_new ();
-
-      for (guint i = 0; i < self->users->len; i++)
-        {
-          SandboxUser *u = self->users->pdata[i];
-          JsonObject *uo = json_object_new ();
-          JsonArray *pats = json_array_new ();
-          JsonArray *bases = json_array_new ();
-
-          json_object_set_string_member (uo, "id", u->id);
-          json_object_set_string_member (uo, "email", u->email);
-          json_object_set_string_member (uo, "name", u->name);
-          json_object_set_string_member (uo, "workspace_id", u->workspace_id);
-          for (guint j = 0; j < u->pats->len; j++)
-            {
-              SandboxPat *pat = u->pats->pdata[j];
-              JsonObject *po = json_object_new ();
-              JsonArray *scopes = json_array_new ();
-
-              json_object_set_string_member (po, "name", pat->name);
-              json_object_set_string_member (po, "token", pat->token);
-              for (guint k = 0; pat->scopes[k] != NULL; k++)
-                json_array_add_string_element (scopes, pat->scopes[k]);
-              json_object_set_array_member (po, "scopes", scopes);
-              json_array_add_object_element (pats, po);
-            }
-          for (guint j = 0; j < self->bases->len; j++)
-            {
-              SandboxBase *base = self->bases->pdata[j];
-
-              if (g_hash_table_contains (base->access, u->id))
-                json_array_add_string_element (bases, base->id);
-            }
-          json_object_set_array_member (uo, "pats", pats);
-          json_object_set_array_member (uo, "bases", bases);
-          json_array_add_object_element (users, uo);
-        }
-      json_object_set_array_member (reply, "users", users);
-      sandbox_respond_object (msg, 200, reply);
-      return;
-    }
-
-  if (!g_str_equal (method, "POST"))
-    {
-      sandbox_respond_not_found (msg);
-      return;
-    }
-
-  if (g_str_equal (name, "reset-stats"))
-    {
-      self->requests = 0;
-      self->rate_limited = 0;
-      g_hash_table_remove_all (self->by_status);
-      g_hash_table_remove_all (self->by_user);
-      sandbox_respond_object (msg, 200, reply);
-      return;
-    }
-
-  if (g_str_equal (name, "reset-rate-limits"))
-    {
-      g_hash_table_remove_all (self->buckets);
-      sandbox_respond_object (msg, 200, reply);
-      return;
-    }
-
-  if (g_str_equal (name, "revoke") || g_str_equal (name, "expire-tokens"))
-    {
-      guint n;
-
-      user = control_user (self, body, &bad);
-      if (bad)
-        {
-          sandbox_respond_error (msg, 404, "NOT_FOUND", "Unknown user");
-          return;
-        }
-      if (self->oauth == NULL)
-        n = 0;
-      else if (g_str_equal (name, "revoke"))
-        n = sandbox_oauth_revoke_user (self->oauth, user->id);
-      else
-        n = sandbox_oauth_expire_access_tokens (self->oauth, user->id);
-      json_object_set_int_member (reply, "affected", n);
-      sandbox_respond_object (msg, 200, reply);
-      return;
-    }
-
-  if (g_str_equal (name, "remove-base"))
-    {
-      const char *base_id = body_string (body, "base");
-
-      user = control_user (self, body, &bad);
-      if (bad || base_id == NULL)
-        {
-          sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN", "Expected {\"user\"?: \"usr…\", \"base\": \"app…\"}");
-          return;
-        }
-      json_object_set_int_member (reply, "affected",
-                                  self->oauth != NULL ? sandbox_oauth_remove_base (self->oauth, user->id, base_id) : 0);
-      sandbox_respond_object (msg, 200, reply);
-      return;
-    }
-
-  if (g_str_equal (name, "pats"))
-    {
-      /* a new PAT for a user, with the given scopes (default: every basic scope) */
-      JsonNode *scopes = body != NULL ? json_object_get_member (body, "scopes") : NULL;
-      g_autoptr(GPtrArray) list = g_ptr_array_new ();
-      SandboxPat *pat;
-
-      user = control_user (self, body, &bad);
-      if (bad || (scopes != NULL && !JSON_NODE_HOLDS_ARRAY (scopes)))
-        {
-          sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN", "Expected {\"user\"?, \"scopes\"?: [...]}");
-          return;
-        }
-      for (guint i = 0; scopes != NULL && i < json_array_get_length (json_node_get_array (scopes)); i++)
-        {
-          const char *s = sandbox_array_string (json_node_get_array (scopes), i);
-
-          if (s != NULL)
-            g_ptr_array_add (list, (char *) s);
-        }
-      if (scopes == NULL)
-        for (guint i = 0; sandbox_basic_scopes[i] != NULL; i++)
-          g_ptr_array_add (list, (char *) sandbox_basic_scopes[i]);
-      g_ptr_array_add (list, NULL);
-      pat = sandbox_user_add_pat (user, body_string (body, "name") != NULL ? body_string (body, "name") : "test token",
-                                  (const char * const *) list->pdata);
-      json_object_set_string_member (reply, "token", pat->token);
-      json_object_set_string_member (reply, "user", user->id);
-      sandbox_server_changed (self);
-      sandbox_respond_object (msg, 200, reply);
-      return;
-    }
-
-  if (g_str_equal (name, "integrations"))
-    {
-      const char *iname = body_string (body, "name");
-      JsonNode *uris = body != NULL ? json_object_get_member (body, "redirect_uris") : NULL;
-      JsonNode *secret = body != NULL ? json_object_get_member (body, "secret") : NULL;
-      JsonNode *scopes = body != NULL ? json_object_get_member (body, "scopes") : NULL;
-      g_autoptr(GPtrArray) uri_list = g_ptr_array_new ();
-      g_autoptr(GPtrArray) scope_list = g_ptr_array_new ();
-      g_autofree char *secret_text = NULL;
-      const char *client_id;
-
-      if (iname == NULL || uris == NULL || !JSON_NODE_HOLDS_ARRAY (uris)
-          || (secret != NULL && (!JSON_NODE_HOLDS_VALUE (secret) || json_node_get_value_type (secret) != G_TYPE_BOOLEAN))
-          || (scopes != NULL && !JSON_NODE_HOLDS_ARRAY (scopes)) || self->oauth == NULL)
-        {
-          sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN",
-                                 "Expected {\"name\", \"redirect_uris\": [...], \"secret\"?: bool, \"scopes\"?: [...]}");
-          return;
-        }
-      for (guint i = 0; i < json_array_get_length (json_node_get_array (uris)); i++)
-        {
-          const char *u = sandbox_array_string (json_node_get_array (uris), i);
-
-          if (u != NULL)
-            g_ptr_array_add (uri_list, (char *) u);
-        }
-      g_ptr_array_add (uri_list, NULL);
-      for (guint i = 0; scopes != NULL && i < json_array_get_length (json_node_get_array (scopes)); i++)
-        {
-          const char *s = sandbox_array_string (json_node_get_array (scopes), i);
-
-          if (s != NULL)
-            g_ptr_array_add (scope_list, (char *) s);
-        }
-      if (scopes == NULL)
-        for (guint i = 0; sandbox_basic_scopes[i] != NULL; i++)
-          g_ptr_array_add (scope_list, (char *) sandbox_basic_scopes[i]);
-      g_ptr_array_add (scope_list, NULL);
-      if (secret != NULL && json_node_get_boolean (secret))
-        secret_text = sandbox_random_hex (32);
-      client_id = sandbox_oauth_add_integration (self->oauth, iname, (const char * const *) uri_list->pdata,
-                                                 (const char * const *) scope_list->pdata, secret_text);
-      json_object_set_string_member (reply, "client_id", client_id);
-      if (secret_text != NULL)
-        json_object_set_string_member (reply, "client_secret", secret_text);
-      sandbox_server_changed (self);
-      sandbox_respond_object (msg, 200, reply);
-      return;
-    }
-
-  if (g_str_equal (name, "faults"))
-    {
-      JsonNode *count = body != NULL ? json_object_get_member (body, "count") : NULL;
-      JsonNode *status = body != NULL ? json_object_get_member (body, "status") : NULL;
-      JsonNode *retry = body != NULL ? json_object_get_member (body, "retry_after") : NULL;
-      JsonNode *delay = body != NULL ? json_object_get_member (body, "delay_ms") : NULL;
-      JsonNode *drop = body != NULL ? json_object_get_member (body, "drop") : NULL;
-      JsonNode *malformed = body != NULL ? json_object_get_member (body, "malformed") : NULL;
-      SandboxFault *fault;
-
-#define IS(node, gtype) ((node) != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == (gtype))
-      if (!IS (count, G_TYPE_INT64) || json_node_get_int (count) < 0
-          || (status != NULL && (!IS (status, G_TYPE_INT64) || json_node_get_int (status) < 100 || json_node_get_int (status) > 599))
-          || (retry != NULL && !IS (retry, G_TYPE_INT64) && !IS (retry, G_TYPE_DOUBLE))
-          || (delay != NULL && (!IS (delay, G_TYPE_INT64) || json_node_get_int (delay) < 0 || json_node_get_int (delay) > 600000))
-          || (drop != NULL && !IS (drop, G_TYPE_BOOLEAN))
-          || (malformed != NULL && !IS (malformed, G_TYPE_BOOLEAN))
-          || (json_object_has_member (body, "path_prefix") && body_string (body, "path_prefix") == NULL))
-        {
-          sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN",
-                                 "Expected {\"count\": N, \"status\"?, \"retry_after\"?, \"delay_ms\"?, \"drop\"?, \"malformed\"?, \"path_prefix\"?}");
-          return;
-        }
-      fault = g_new0 (SandboxFault, 1);
-      fault->count = (guint) json_node_get_int (count);
-      fault->status = status != NULL ? (guint) json_node_get_int (status) : 0;
-      fault->retry_after = retry != NULL ? json_node_get_double (retry) : -1;
-      if (retry != NULL && IS (retry, G_TYPE_INT64))
-        fault->retry_after = (double) json_node_get_int (retry);
-      fault->delay_ms = delay != NULL ? (guint) json_node_get_int (delay) : 0;
-      fault->drop = drop != NULL && json_node_get_boolean (drop);
-      fault->malformed = malformed != NULL && json_node_get_boolean (malformed);
-      fault->path_prefix = g_strdup (body_string (body, "path_prefix"));
-      if (fault->status == 0 && !fault->drop && !fault->malformed && fault->delay_ms == 0)
-        fault->status = 503;
-#undef IS
-      if (fault->count > 0)
-        g_queue_push_tail (self->faults, fault);
-      else
-        fault_free (fault);
-      json_object_set_int_member (reply, "pending", g_queue_get_length (self->faults));
-      sandbox_respond_object (msg, 200, reply);
-      return;
-    }
-
-  if (g_str_equal (name, "clear-faults"))
-    {
-      g_queue_clear_full (self->faults, (GDestroyNotify) fault_free);
-      sandbox_respond_object (msg, 200, reply);
-      return;
-    }
-
-  sandbox_respond_not_found (msg);
-}
-
 /* ---------------------------------------------------------------- faults */
 
 static SandboxFault *
@@ -780,7 +429,7 @@ take_fault (SandboxServer *self,
       if (--fault->count == 0)
         {
           g_queue_delete_link (self->faults, l);
-          fault_free (fault);
+          sandbox_fault_free (fault);
         }
       return copy;
     }
@@ -850,24 +499,58 @@ drop_connection (SoupServerMessage *msg)
     g_io_stream_close (stream, NULL, NULL);
 }
 
+static void
+delayed_request_free (DelayedRequest *req)
+{
+  g_clear_handle_id (&req->source, g_source_remove);
+  g_clear_object (&req->msg);
+  g_free (req->path);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  sandbox_fault_free (req->fault);
+  g_free (req);
+}
+
 static gboolean
 delayed_cb (gpointer data)
 {
   DelayedRequest *req = data;
-  SandboxFault *fault = req->fault;
+  SandboxServer *self = req->self;
+  SandboxFault *fault = g_steal_pointer (&req->fault);
+  g_autoptr(SoupServerMessage) msg = g_object_ref (req->msg);
+  g_autofree char *path = g_strdup (req->path);
+  g_autoptr(GHashTable) query = req->query != NULL ? g_hash_table_ref (req->query) : NULL;
 
-  req->fault = NULL;
+  req->source = 0;
+  g_ptr_array_remove_fast (self->delayed, req);   /* frees it */
   fault->delay_ms = 0;
-  soup_server_message_unpause (req->msg);
-  dispatch (req->self, req->msg, req->path, req->query, fault);
-  g_object_unref (req->msg);
-  g_free (req->path);
-  g_clear_pointer (&req->query, g_hash_table_unref);
-  g_free (req);
+  soup_server_message_unpause (msg);
+  dispatch (self, msg, path, query, fault);
   return G_SOURCE_REMOVE;
 }
 
+/* Answers every request a delay fault still holds, now. */
+void
+sandbox_server_release_delayed (SandboxServer *self)
+{
+  while (self->delayed->len > 0)
+    {
+      DelayedRequest *req = self->delayed->pdata[self->delayed->len - 1];
+
+      g_clear_handle_id (&req->source, g_source_remove);
+      delayed_cb (req);
+    }
+}
+
 /* --------------------------------------------------------------- routing */
+
+static gboolean
+write_method (SoupServerMessage *msg)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  return g_str_equal (method, "POST") || g_str_equal (method, "PATCH") || g_str_equal (method, "PUT")
+         || g_str_equal (method, "DELETE");
+}
 
 static void
 handle_api (SandboxServer     *self,
@@ -880,6 +563,8 @@ handle_api (SandboxServer     *self,
   g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func (g_free);
   SandboxAuth auth;
   SandboxBase *base;
+  SandboxChanges *changes;
+  guint n;
 
   for (guint i = 0; raw_segments[i] != NULL; i++)
     {
@@ -916,9 +601,25 @@ handle_api (SandboxServer     *self,
       return;
     }
 
+  n = segments->len - 1;
+  if (n >= 3 && g_str_equal (segments->pdata[0], "bases") && g_str_equal (segments->pdata[2], "webhooks"))
+    {
+      base = sandbox_server_find_base (self, segments->pdata[1]);
+      if (base == NULL || !sandbox_auth_can_see_base (self, &auth, base))
+        sandbox_respond_forbidden (msg);
+      else
+        sandbox_webhooks_handle (self, msg, &auth, base, (char **) segments->pdata + 3, n - 3, query);
+      auth_clear (&auth);
+      return;
+    }
+
   if (g_str_equal (segments->pdata[0], "meta"))
     {
+      /* a schema change is reported to the base's webhooks */
+      base = n >= 3 && g_str_equal (segments->pdata[1], "bases") ? sandbox_server_find_base (self, segments->pdata[2]) : NULL;
+      changes = write_method (msg) ? sandbox_changes_begin (self, base, "publicApi", auth.user->id, NULL) : NULL;
       sandbox_meta_handle (self, msg, &auth, (char **) segments->pdata + 1, segments->len - 2, query);
+      sandbox_changes_end (changes, SOUP_STATUS_IS_SUCCESSFUL (soup_server_message_get_status (msg)));
       auth_clear (&auth);
       return;
     }
@@ -934,17 +635,21 @@ handle_api (SandboxServer     *self,
       return;
     }
   self->acting_user_id = auth.user->id;
+  changes = write_method (msg) ? sandbox_changes_begin (self, base, "publicApi", auth.user->id, NULL) : NULL;
   sandbox_records_handle (self, msg, &auth, base, (char **) segments->pdata + 1, segments->len - 2, query);
+  sandbox_changes_end (changes, SOUP_STATUS_IS_SUCCESSFUL (soup_server_message_get_status (msg)));
   self->acting_user_id = NULL;
   auth_clear (&auth);
 }
 
-static void
-dispatch (SandboxServer     *self,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          SandboxFault      *fault)
+/* Answers the request now, or hands it on (a delay fault, a dropped
+ * connection): then FALSE. */
+static gboolean
+dispatch_now (SandboxServer     *self,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              SandboxFault      *fault)
 {
   if (fault != NULL && fault->delay_ms > 0)
     {
@@ -956,21 +661,22 @@ dispatch (SandboxServer     *self,
       req->query = query != NULL ? g_hash_table_ref (query) : NULL;
       req->fault = fault;
       soup_server_message_pause (msg);
-      g_timeout_add (fault->delay_ms, delayed_cb, req);
-      return;
+      req->source = g_timeout_add (fault->delay_ms, delayed_cb, req);
+      g_ptr_array_add (self->delayed, req);
+      return FALSE;
     }
   if (fault != NULL && fault->drop)
     {
       self->requests++;   /* no finished/aborted signal follows a stolen connection */
       drop_connection (msg);
-      fault_free (fault);
-      return;
+      sandbox_fault_free (fault);
+      return FALSE;
     }
   if (fault != NULL && fault->status != 0)
     {
       apply_status_fault (msg, fault);
-      fault_free (fault);
-      return;
+      sandbox_fault_free (fault);
+      return TRUE;
     }
 
   if (g_str_has_prefix (path, "/oauth2/v1/"))
@@ -985,7 +691,21 @@ dispatch (SandboxServer     *self,
 
   if (fault != NULL && fault->malformed)
     make_malformed (msg);
-  fault_free (fault);
+  sandbox_fault_free (fault);
+  return TRUE;
+}
+
+/* Every answer outside the control API: worked out now, then held for the
+ * configured latency (sandbox-latency.c). */
+static void
+dispatch (SandboxServer     *self,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          SandboxFault      *fault)
+{
+  if (dispatch_now (self, msg, path, query, fault))
+    sandbox_latency_hold (self, msg);
 }
 
 static void
@@ -1084,7 +804,7 @@ server_cb (SoupServer        *server,
     }
   if (g_str_has_prefix (raw_path, "/__sandbox/"))
     {
-      handle_control (self, msg, raw_path);
+      sandbox_control_handle (self, msg, raw_path);
       return;
     }
   dispatch (self, msg, raw_path, query, take_fault (self, raw_path));
@@ -1153,6 +873,9 @@ sandbox_server_new (const SandboxConfig *config,
   self->upload_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->by_status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->by_user = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sandbox_latency_setup (self);
+  self->delayed = g_ptr_array_new_with_free_func ((GDestroyNotify) delayed_request_free);
+  self->webhook_retry_base_ms = 10000;
 
   oconfig.access_ttl_s = config->access_ttl_s;
   oconfig.refresh_ttl_s = config->refresh_ttl_s;
@@ -1204,11 +927,17 @@ sandbox_server_free (SandboxServer *self)
     return;
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_handle_id (&self->sweep_source, g_source_remove);
+  sandbox_latency_clear (self);
+  g_clear_pointer (&self->delayed, g_ptr_array_unref);
+  if (self->ping_cancellable != NULL)
+    g_cancellable_cancel (self->ping_cancellable);
+  g_clear_object (&self->ping_cancellable);
+  g_clear_object (&self->ping_session);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->oauth, sandbox_oauth_free);
   g_hash_table_unref (self->iterators);
   g_hash_table_unref (self->buckets);
-  g_queue_free_full (self->faults, (GDestroyNotify) fault_free);
+  g_queue_free_full (self->faults, (GDestroyNotify) sandbox_fault_free);
   g_ptr_array_unref (self->pending_choices);
   g_hash_table_unref (self->uploads);
   g_hash_table_unref (self->upload_types);
@@ -1276,7 +1005,6 @@ char *
 sandbox_server_startup_line (SandboxServer *self)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   SandboxUser *demo = self->users->pdata[0];
   SandboxPat *pat = demo->pats->len > 0 ? demo->pats->pdata[0] : NULL;
@@ -1317,6 +1045,5 @@ sandbox_server_startup_line (SandboxServer *self)
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
+  return sandbox_json_generate (root, NULL);
 }

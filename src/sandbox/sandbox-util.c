@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,9 @@
 static const char alnum[] =
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-static void
-fill_random (guint8 *buf,
-             gsize   len)
+void
+sandbox_random_bytes (guint8 *buf,
+                      gsize   len)
 {
   gsize done = 0;
 
@@ -43,7 +44,7 @@ sandbox_new_id (const char *prefix)
   guint8 raw[14];
   GString *s = g_string_new (prefix);
 
-  fill_random (raw, sizeof raw);
+  sandbox_random_bytes (raw, sizeof raw);
   for (guint i = 0; i < 14; i++)
     g_string_append_c (s, alnum[raw[i] % 62]);
   return g_string_free (s, FALSE);
@@ -55,7 +56,7 @@ sandbox_random_hex (gsize bytes)
   g_autofree guint8 *raw = g_malloc (bytes);
   GString *s = g_string_new (NULL);
 
-  fill_random (raw, bytes);
+  sandbox_random_bytes (raw, bytes);
   for (gsize i = 0; i < bytes; i++)
     g_string_append_printf (s, "%02x", raw[i]);
   return g_string_free (s, FALSE);
@@ -282,11 +283,8 @@ sandbox_respond_json (SoupServerMessage *msg,
 
   if (node != NULL)
     {
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autofree char *raw = NULL;
+      g_autofree char *raw = sandbox_json_generate (node, NULL);
 
-      json_generator_set_root (gen, node);
-      raw = json_generator_to_data (gen, NULL);
       text = tidy_numbers (raw, &len);
     }
   else
@@ -431,46 +429,17 @@ sandbox_query_bool (const char *value)
   return value != NULL && (g_ascii_strcasecmp (value, "true") == 0 || g_str_equal (value, "1"));
 }
 
-/* The deepest [ / { nesting outside strings: json-glib parses recursively,
- * so a hostile body of a million '[' must be refused before parsing. */
-static guint
-json_depth (const char *data,
-            gsize       len)
-{
-  guint depth = 0, max = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        max = MAX (max, ++depth);
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return max;
-}
-
-/* Parses a JSON request body. On failure it responds (400 for invalid JSON,
- * 422 when the body is required but missing or not an object) and returns NULL. */
+/* Parses a JSON request body strictly (see sandbox-json.c). On failure it
+ * responds (400 for anything that is not RFC 8259 JSON or is nested deeper
+ * than SANDBOX_MAX_DEPTH, 422 when the body is required but missing or not
+ * an object) and returns NULL. */
 JsonNode *
 sandbox_parse_body (SoupServerMessage *msg,
                     SoupMessageBody   *body,
                     gboolean           required)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   if (body == NULL || body->length == 0)
     {
@@ -479,22 +448,140 @@ sandbox_parse_body (SoupServerMessage *msg,
                                "Could not find field \"fields\" in the request body");
       return NULL;
     }
-  if (!g_utf8_validate (body->data, body->length, NULL)
-      || json_depth (body->data, body->length) > 64
-      || !json_parser_load_from_data (parser, body->data, body->length, &error))
+  root = sandbox_json_parse (body->data, (gsize) body->length, SANDBOX_MAX_DEPTH, &error);
+  if (root == NULL)
     {
       sandbox_respond_error (msg, 400, "INVALID_REQUEST_BODY",
                              "Invalid request: the request body is not valid JSON.");
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN",
                              "Invalid request: parameter validation failed. Check your request data.");
       return NULL;
     }
-  return json_node_copy (root);
+  return g_steal_pointer (&root);
+}
+
+/* ------------------------------------------------------------- logging */
+
+static gboolean
+is_bidi_control (gunichar c)
+{
+  return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E)
+         || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* @text made safe for a log line: control characters (C0, DEL, C1), bidi
+ * controls, invalid UTF-8 and the backslash become escapes (\x0d,
+ * \u{202e}, \\), so text from a request can neither break a line nor
+ * forge one, nor drive the terminal. */
+char *
+sandbox_log_escape (const char *text)
+{
+  GString *out;
+  const char *p = text;
+  const char *end;
+
+  if (text == NULL)
+    return g_strdup ("(null)");
+  end = text + strlen (text);
+  out = g_string_sized_new (end - text);
+  while (p < end)
+    {
+      guchar b = (guchar) *p;
+      gunichar c;
+
+      if (b < 0x80)
+        {
+          if (b < 0x20 || b == 0x7f)
+            g_string_append_printf (out, "\\x%02x", b);
+          else if (b == '\\')
+            g_string_append (out, "\\\\");
+          else
+            g_string_append_c (out, (char) b);
+          p++;
+          continue;
+        }
+      c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", b);
+          p++;
+          continue;
+        }
+      if ((c >= 0x80 && c <= 0x9f) || is_bidi_control (c))
+        g_string_append_printf (out, "\\u{%04x}", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* ------------------------------------------------------- JSON nodes */
+
+gboolean
+sandbox_node_is_type (JsonNode *node,
+                      GType     type)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+gboolean
+sandbox_node_is_string (JsonNode *node)
+{
+  return sandbox_node_is_type (node, G_TYPE_STRING);
+}
+
+gboolean
+sandbox_node_is_number (JsonNode *node)
+{
+  return sandbox_node_is_type (node, G_TYPE_INT64) || sandbox_node_is_type (node, G_TYPE_DOUBLE);
+}
+
+double
+sandbox_node_number (JsonNode *node)
+{
+  if (sandbox_node_is_type (node, G_TYPE_INT64))
+    return (double) json_node_get_int (node);
+  return json_node_get_double (node);
+}
+
+JsonNode *
+sandbox_number_node (double value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  if (value == floor (value) && fabs (value) < 9e15)
+    json_node_set_int (node, (gint64) value);
+  else
+    json_node_set_double (node, value);
+  return node;
+}
+
+JsonNode *
+sandbox_string_node (const char *value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, value);
+  return node;
+}
+
+gboolean
+sandbox_node_is_empty (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (sandbox_node_is_string (node))
+    return *json_node_get_string (node) == '\0';
+  if (sandbox_node_is_type (node, G_TYPE_BOOLEAN))
+    return !json_node_get_boolean (node);
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return json_array_get_length (json_node_get_array (node)) == 0;
+  return FALSE;
 }
 
 gboolean

@@ -222,6 +222,50 @@ test_unrepresentable (void)
   }
 }
 
+/* Each note says where its value is, so a caller can tell which record or
+ * field it concerns. */
+static void
+test_note_paths (void)
+{
+  const char *text =
+    "{\"records\":[{\"id\":\"a\",\"fields\":{\"N\":1}},"
+    "{\"id\":\"b\",\"fields\":{\"Big n\\u00fcmber\":123456789012345678901234,"
+    "\"x\":[1,1e999,{\"k\":\"\\u0000\"}],\"\":-1e400}}],"
+    "\"\\u0000\":1e999}";
+  const char *expected[][2] = {
+    { "records[1].fields[\"Big nümber\"]", "the integer 123456789012345678901234 is beyond 64 bits and was read as 1.2345678901234569e+23" },
+    { "records[1].fields.x[1]", "the number 1e999 is out of range and was read as null" },
+    { "records[1].fields.x[2].k", "a NUL character (\\u0000) was read as U+FFFD" },
+    { "records[1].fields[\"\"]", "the number -1e400 is out of range and was read as null" },
+    { "", "a NUL character (\\u0000) was read as U+FFFD" },
+    { "[\"\ufffd\"]", "the number 1e999 is out of range and was read as null" },
+  };
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = hangar_json_parse_full (text, -1, 0, &notes, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  g_assert_nonnull (notes);
+  g_assert_cmpuint (notes->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < notes->len; i++)
+    {
+      HangarJsonNote *note = g_ptr_array_index (notes, i);
+      g_autofree char *text_note = g_strdup_printf ("byte %" G_GSIZE_FORMAT ": %s", note->offset, note->message);
+
+      g_assert_cmpstr (note->path, ==, expected[i][0]);
+      g_assert_cmpstr (note->message, ==, expected[i][1]);
+      g_assert_cmpstr (note->text, ==, text_note);
+    }
+
+  /* nothing to say: no array at all */
+  g_clear_pointer (&notes, g_ptr_array_unref);
+  g_clear_pointer (&node, json_node_unref);
+  node = hangar_json_parse_full ("[1,2]", -1, 0, &notes, &error);
+  g_assert_no_error (error);
+  g_assert_null (notes);
+}
+
 /* Without a place for notes they are logged, never dropped. */
 
 static void
@@ -398,6 +442,7 @@ main (int   argc,
   g_test_add_func ("/hangar/json/size", test_size);
   g_test_add_func ("/hangar/json/unrepresentable", test_unrepresentable);
   g_test_add_func ("/hangar/json/unrepresentable-logged", test_unrepresentable_logged);
+  g_test_add_func ("/hangar/json/note-paths", test_note_paths);
   g_test_add_func ("/hangar/json/writer", test_writer);
   g_test_add_func ("/hangar/json/getters", test_getters);
   g_test_add_func ("/hangar/json/fuzz", test_fuzz);

@@ -128,6 +128,18 @@ test_record_values_kept (void)
 
   g_object_get (record, "created-time", &created, NULL);
   g_assert_cmpint (g_date_time_to_unix (created), ==, -2);
+  g_clear_object (&record);
+  g_clear_pointer (&object, json_object_unref);
+
+  /* Doubles json-glib 1.6 would write as "1e+20.0" (not JSON): the fields
+   * must read back, all of them (found by tests/api/fuzz-models). */
+  object = parse_object ("{\"id\":\"recL\",\"createdTime\":\"2024-01-01T00:00:00.000Z\",\"fields\":{"
+                         "\"Huge\":1e20,\"Tiny\":5e-324,\"Name\":\"kept\"}}");
+  record = hangar_record_new_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (json_node_get_double (hangar_record_get_field (record, "Huge")), ==, 1e20);
+  g_assert_cmpfloat (json_node_get_double (hangar_record_get_field (record, "Tiny")), ==, 5e-324);
+  g_assert_cmpstr (json_node_get_string (hangar_record_get_field (record, "Name")), ==, "kept");
   g_assert_cmpint (g_date_time_get_microsecond (created), ==, 500000);
   g_assert_true (hangar_record_get_created_time (record) == hangar_record_get_created_time (record));
 }

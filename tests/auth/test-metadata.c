@@ -101,7 +101,7 @@ test_move_sandbox_accounts (void)
   g_autofree char *pat_identifier = NULL;
   g_autofree char *oauth_identifier = NULL;
   HangarAccount *pat, *oauth, *remote, *pending;
-  HangarClient *old_client;
+  g_autoptr(HangarClient) old_client = NULL;
   guint client_notified = 0;
   const char *uid;
 
@@ -117,7 +117,7 @@ test_move_sandbox_accounts (void)
   _hangar_account_set_oauth_url (pending, sandbox->url);
 
   g_assert_no_error (ta_client_whoami (oauth));
-  old_client = hangar_account_get_client (oauth);
+  old_client = g_object_ref (hangar_account_get_client (oauth));
   g_assert_cmpstr (hangar_client_get_api_url (old_client), ==, sandbox->url);
   g_signal_connect (oauth, "notify::client", G_CALLBACK (connected_cb), &client_notified);
 

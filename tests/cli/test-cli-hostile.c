@@ -444,9 +444,8 @@ connect_pat (HangarAccountStore *store)
   g_autoptr(GError) error = NULL;
   HangarAccount *account;
 
-  hangar_account_store_connect_pat_async (store, "hpat", hostile->url, PAT_TOKEN, NULL, cli_wait_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  hangar_account_store_connect_pat_async (store, "hpat", hostile->url, PAT_TOKEN, NULL, hangar_test_result_cb, &result);
+  hangar_test_wait_result (&result);
   account = hangar_account_store_connect_pat_finish (store, result, &error);
   g_assert_no_error (error);
   return account;
@@ -464,9 +463,8 @@ connect_oauth (HangarAccountStore *store)
   HangarAccount *account;
 
   hangar_account_store_connect_oauth_async (store, "hoauth", flow, "code-HOSTILE-0123456789", NULL,
-                                            cli_wait_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+                                            hangar_test_result_cb, &result);
+  hangar_test_wait_result (&result);
   account = hangar_account_store_connect_oauth_finish (store, result, &error);
   g_assert_no_error (error);
   return account;

@@ -646,6 +646,8 @@ test_help (void)
     { "records", "list" }, { "records", "get" }, { "records", "create" },
     { "records", "update" }, { "records", "replace" }, { "records", "upsert" },
     { "records", "delete" },
+    { "schema", "create-table" }, { "schema", "create-field" }, { "schema", "update-table" },
+    { "schema", "update-field" },
     { "accounts", NULL }, { "connect", NULL }, { "reconnect", NULL }, { "disconnect", NULL },
   };
   const char * const help_args[] = { "--help", NULL };

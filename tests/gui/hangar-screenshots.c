@@ -5,7 +5,8 @@
  * Runs the application as `hangar --sandbox` does, in a throw-away home
  * (config, data, cache and a file keyring in a new temporary directory),
  * with the sandbox on any free port, and walks its window through the main
- * views: main-empty, add-account, consent, account, grid → DIR/<view>.png.
+ * views: main-empty, add-account, consent, account, grid, base-page,
+ * base-page-narrow, field-dialog → DIR/<view>.png.
  * build-aux/hangar-screenshots.sh runs it under Xvfb.
  *
  * A small state machine: each step waits (polling the main loop, never
@@ -22,11 +23,15 @@
 #include "hangar-account-page.h"
 #include "hangar-add-account-dialog.h"
 #include "hangar-application-private.h"
+#include "hangar-base-page.h"
+#include "hangar-field-dialog.h"
 #include "hangar-compat.h"
 #include "hangar-connect.h"
 #include "hangar-consent-private.h"
 #include "hangar-sidebar-private.h"
+#include "hangar-sidebar-reveal.h"
 #include "hangar-test-consent.h"
+#include "hangar-record-grid.h"
 #include "hangar-window-private.h"
 
 #define POLL_MS      100
@@ -238,8 +243,137 @@ grid_ready (Shots *shots)
 static void
 step_done (Shots *shots)
 {
-  save (shots, GTK_WIDGET (shots->window), "grid");
+  gtk_window_destroy (shots->dialog);
+  shots->dialog = NULL;
   finish (shots);
+}
+
+static gboolean
+field_dialog_ready (Shots *shots)
+{
+  return dialog_ready (shots) && ++shots->settled > 4;
+}
+
+static void
+step_field_dialog_shot (Shots *shots)
+{
+  save (shots, GTK_WIDGET (shots->dialog), "field-dialog");
+  step_done (shots);
+}
+
+static HangarTable *
+base_page_table (Shots      *shots,
+                 const char *name)
+{
+  HangarBasePage *page = HANGAR_BASE_PAGE (hangar_window_get_base_page (shots->window));
+
+  return hangar_table_list_lookup (hangar_base_page_get_tables (page), name);
+}
+
+/* A new single-select field with its choices and colours. */
+static void
+step_field_dialog (Shots *shots)
+{
+  HangarBasePage *page = HANGAR_BASE_PAGE (hangar_window_get_base_page (shots->window));
+  HangarFieldEditor *editor;
+  GtkWidget *type;
+  const char *names[] = { "Idea", "Planned", "Building", "Shipped" };
+  const char *colors[] = { "grayLight2", "blueLight1", "orangeBright", "greenBright" };
+  guint n_types = 0;
+  const HangarFieldType *types = hangar_field_creatable_types (&n_types);
+
+  gtk_window_set_default_size (GTK_WINDOW (shots->window), 1200, 800);
+  shots->dialog = hangar_base_page_add_field (page, hangar_table_get_id (base_page_table (shots, "Projects")));
+  editor = hangar_field_dialog_get_editor (HANGAR_FIELD_DIALOG (shots->dialog));
+  gtk_editable_set_text (GTK_EDITABLE (hangar_field_editor_get_part (editor, "name")), "Stage");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (hangar_field_editor_get_part (editor, "description"))),
+                            "Where the project is, from idea to release", -1);
+  type = hangar_field_editor_get_part (editor, "type");
+  for (guint i = 0; i < n_types; i++)
+    if (types[i] == HANGAR_FIELD_TYPE_SINGLE_SELECT)
+      adw_combo_row_set_selected (ADW_COMBO_ROW (type), i);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char * const *all = hangar_field_choice_colors ();
+
+      g_signal_emit_by_name (hangar_field_editor_get_part (editor, "add-choice"), "clicked");
+      gtk_editable_set_text (hangar_field_editor_get_choice_entry (editor, i), names[i]);
+      for (guint c = 0; all[c] != NULL; c++)
+        if (g_str_equal (all[c], colors[i]))
+          gtk_drop_down_set_selected (hangar_field_editor_get_choice_color (editor, i), c);
+    }
+  wait_then (shots, field_dialog_ready, step_field_dialog_shot);
+}
+
+static gboolean
+narrow_ready (Shots *shots)
+{
+  return gtk_widget_get_width (GTK_WIDGET (shots->window)) <= 400 && ++shots->settled > 6;
+}
+
+static void
+step_base_page_narrow (Shots *shots)
+{
+  save (shots, GTK_WIDGET (shots->window), "base-page-narrow");
+  step_field_dialog (shots);
+}
+
+static gboolean
+base_page_ready (Shots *shots)
+{
+  HangarBasePage *page = HANGAR_BASE_PAGE (hangar_window_get_base_page (shots->window));
+
+  return g_strcmp0 (hangar_window_get_content_page (shots->window), "base") == 0 &&
+         !hangar_base_page_get_loading (page) && g_strcmp0 (hangar_base_page_get_state (page), "schema") == 0;
+}
+
+static gboolean
+base_page_expanded (Shots *shots)
+{
+  return ++shots->settled > 6;
+}
+
+static void
+step_base_page_shot (Shots *shots)
+{
+  save (shots, GTK_WIDGET (shots->window), "base-page");
+  gtk_window_set_default_size (GTK_WINDOW (shots->window), 360, 760);
+  wait_then (shots, narrow_ready, step_base_page_narrow);
+}
+
+/* The Projects table, with a select, a link and a formula opened. */
+static void
+step_base_page (Shots *shots)
+{
+  HangarBasePage *page = HANGAR_BASE_PAGE (hangar_window_get_base_page (shots->window));
+  HangarTable *projects = base_page_table (shots, "Projects");
+  const char *open[] = { "Status", "Owner", "Summary" };
+
+  for (guint i = 0; projects != NULL && i < G_N_ELEMENTS (open); i++)
+    {
+      HangarField *field = hangar_table_lookup_field (projects, open[i]);
+      if (field != NULL)
+        hangar_base_page_set_field_open (page, hangar_table_get_id (projects), hangar_field_get_id (field), TRUE);
+    }
+  if (projects != NULL && hangar_table_lookup_field (projects, "Status") != NULL)
+    hangar_base_page_show_field (page, hangar_table_get_id (projects),
+                                 hangar_field_get_id (hangar_table_lookup_field (projects, "Status")));
+  wait_then (shots, base_page_expanded, step_base_page_shot);
+}
+
+static void
+step_grid_shot (Shots *shots)
+{
+  HangarSidebar *sidebar = hangar_window_get_sidebar (shots->window);
+  HangarTable *table = hangar_record_grid_get_table (HANGAR_RECORD_GRID (hangar_window_get_record_grid (shots->window)));
+  GListModel *bases = hangar_sidebar_get_account_children (sidebar, shots->account);
+  g_autoptr(GObject) base = g_list_model_get_item (bases, 0);
+
+  save (shots, GTK_WIDGET (shots->window), "grid");
+  (void) table;
+  hangar_sidebar_select_base (sidebar, shots->account,
+                              hangar_base_get_id (hangar_sidebar_node_get_base (HANGAR_SIDEBAR_NODE (base))));
+  wait_then (shots, base_page_ready, step_base_page);
 }
 
 static void
@@ -281,7 +415,7 @@ select_first_table (Shots *shots)
 
   if (best != NULL)
     hangar_sidebar_select_table (sidebar, shots->account, hangar_table_get_id (best));
-  wait_then (shots, grid_ready, step_done);
+  wait_then (shots, grid_ready, step_grid_shot);
 }
 
 static void

@@ -11,6 +11,10 @@
 
 #include "hangar-test-gui.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 /* --- is there a display? -------------------------------------------------- */
 
 static gboolean
@@ -316,4 +320,84 @@ hangar_test_gui_save_png (GtkWidget   *widget,
       return FALSE;
     }
   return TRUE;
+}
+
+/* --- real input ------------------------------------------------------------ */
+
+static char *
+xdotool_path (void)
+{
+  return g_find_program_in_path ("xdotool");
+}
+
+gboolean
+hangar_test_gui_have_real_input (void)
+{
+#ifdef GDK_WINDOWING_X11
+  g_autofree char *path = xdotool_path ();
+
+  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+#else
+  return FALSE;
+#endif
+}
+
+static void
+run_xdotool (const char * const *args)
+{
+  g_autofree char *path = xdotool_path ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_assert_nonnull (path);
+  g_ptr_array_add (argv, path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &status, &error))
+    g_error ("xdotool could not run: %s", error->message);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("xdotool %s failed: %s (%s)", args[0], error->message, err != NULL ? err : "");
+}
+
+/* On screen, painted, known to the X server, and holding the focus. */
+static void
+focus_window (GtkWindow *window)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface;
+  g_autofree char *xid = NULL;
+
+  gtk_window_present (window);
+  hangar_test_wait_until (hangar_test_gui_widget_mapped, window, "the window to map before input");
+  hangar_test_gui_wait_for_frame (GTK_WIDGET (window));
+  surface = gtk_native_get_surface (GTK_NATIVE (window));
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  gdk_display_sync (gtk_widget_get_display (GTK_WIDGET (window)));
+  run_xdotool ((const char * const[]) { "windowfocus", "--sync", xid, NULL });
+#else
+  g_assert_not_reached ();
+#endif
+}
+
+void
+hangar_test_gui_key (GtkWindow  *window,
+                     const char *keys)
+{
+  g_return_if_fail (hangar_test_gui_have_real_input ());
+
+  focus_window (window);
+  run_xdotool ((const char * const[]) { "key", "--clearmodifiers", keys, NULL });
+}
+
+void
+hangar_test_gui_type (GtkWindow  *window,
+                      const char *text)
+{
+  g_return_if_fail (hangar_test_gui_have_real_input ());
+
+  focus_window (window);
+  run_xdotool ((const char * const[]) { "type", "--clearmodifiers", "--delay", "1", text, NULL });
 }

@@ -61,6 +61,20 @@ void        hangar_test_gui_wait_for_frame    (GtkWidget    *widget);
 gboolean    hangar_test_gui_widget_mapped     (gpointer      widget);
 gboolean    hangar_test_gui_widget_hidden     (gpointer      widget);   /* not visible */
 
+/* --- real input through the X server (xdotool) ----------------------------
+ *
+ * Key presses and typed text go through the X server as a user's would
+ * (XTEST), to @window, which is given the keyboard focus first. Without
+ * xdotool or an X11 display they cannot be sent: check
+ * hangar_test_gui_have_real_input() and skip. The effect arrives as the
+ * main loop runs: wait for it with hangar_test_wait_until(). */
+gboolean    hangar_test_gui_have_real_input   (void);
+/* @keys: xdotool's key names, e.g. "ctrl+Return", "Escape", "Down". */
+void        hangar_test_gui_key               (GtkWindow    *window,
+                                               const char   *keys);
+void        hangar_test_gui_type              (GtkWindow    *window,
+                                               const char   *text);
+
 /* Renders @widget (realized, with a size) as it is on screen and saves it
  * as a PNG at @path. */
 gboolean    hangar_test_gui_save_png          (GtkWidget    *widget,

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "hangar-test-process.h"
@@ -62,23 +63,54 @@ hangar_test_spawn (const char * const *argv,
   return process;
 }
 
+/* Output is read and input written as separate streams, not with
+ * g_subprocess_communicate(): a program may rightly exit before reading all
+ * of its input (hangar-cli refuses an oversized line at once), and the
+ * broken pipe that follows must not cost the output it did write. */
 typedef struct
 {
-  gboolean  done;
-  char     *out;
-  char     *err;
+  guint     pending;
   GError   *error;
-} Communicate;
+} Streams;
 
 static void
-communicate_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+splice_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  Communicate *c = user_data;
+  Streams *s = user_data;
+  g_autoptr(GError) error = NULL;
 
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &c->out, &c->err, &c->error);
-  c->done = TRUE;
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error) < 0 && s->error == NULL)
+    s->error = g_steal_pointer (&error);
+  s->pending--;
+}
+
+static void
+input_closed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Streams *s = user_data;
+
+  g_output_stream_close_finish (G_OUTPUT_STREAM (object), result, NULL);
+  s->pending--;
+}
+
+static void
+input_written_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Streams *s = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A program that stopped reading is its own business; the exit status
+   * and its output say what it made of the input. */
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) && s->error == NULL)
+    s->error = g_steal_pointer (&error);
+  g_output_stream_close_async (G_OUTPUT_STREAM (object), G_PRIORITY_DEFAULT, NULL, input_closed_cb, s);
 }
 
 static void
@@ -97,39 +129,111 @@ set_flag_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+gboolean
+hangar_test_communicate (GSubprocess  *process,
+                         GBytes       *input,
+                         guint         timeout_s,
+                         void        (*tick) (gpointer data),
+                         gpointer      tick_data,
+                         GBytes      **out,
+                         GBytes      **err)
+{
+  g_autoptr(GOutputStream) out_mem = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) err_mem = g_memory_output_stream_new_resizable ();
+  GInputStream *out_pipe = g_subprocess_get_stdout_pipe (process);
+  GInputStream *err_pipe = g_subprocess_get_stderr_pipe (process);
+  GOutputStream *in = g_subprocess_get_stdin_pipe (process);
+  Streams streams = { 0 };
+  gboolean exited = FALSE;
+  gboolean expired = FALSE;
+  guint deadline_id;
+
+  /* Writing to a program that exited must be an error to handle, not a
+   * signal that kills the test. */
+  signal (SIGPIPE, SIG_IGN);
+
+  deadline_id = g_timeout_add_seconds (timeout_s, set_flag_cb, &expired);
+  if (out_pipe != NULL)
+    {
+      streams.pending++;
+      g_output_stream_splice_async (out_mem, out_pipe,
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                    G_PRIORITY_DEFAULT, NULL, splice_cb, &streams);
+    }
+  if (err_pipe != NULL)
+    {
+      streams.pending++;
+      g_output_stream_splice_async (err_mem, err_pipe,
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                    G_PRIORITY_DEFAULT, NULL, splice_cb, &streams);
+    }
+  if (in != NULL)
+    {
+      gsize len = 0;
+      const void *data = input != NULL ? g_bytes_get_data (input, &len) : NULL;
+
+      streams.pending++;
+      g_output_stream_write_all_async (in, data != NULL ? data : "", len,
+                                       G_PRIORITY_DEFAULT, NULL, input_written_cb, &streams);
+    }
+  g_subprocess_wait_async (process, NULL, wait_cb, &exited);
+  while ((streams.pending > 0 || !exited) && !expired)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (tick != NULL)
+        tick (tick_data);
+    }
+  if (expired)
+    {
+      g_subprocess_force_exit (process);
+      return FALSE;
+    }
+  g_source_remove (deadline_id);
+  if (streams.error != NULL)
+    g_error ("Could not read the output of a test process: %s", streams.error->message);
+
+  /* A stream without a pipe behind it was never spliced: close it empty. */
+  g_output_stream_close (out_mem, NULL, NULL);
+  g_output_stream_close (err_mem, NULL, NULL);
+  if (out != NULL)
+    *out = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out_mem));
+  if (err != NULL)
+    *err = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (err_mem));
+  return TRUE;
+}
+
+static char *
+bytes_text (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  return data != NULL ? g_utf8_make_valid (data, len) : g_strdup ("");
+}
+
 HangarTestRun *
 hangar_test_finish (GSubprocess *process,
                     const char  *input)
 {
-  Communicate c = { 0 };
-  HangarTestRun *run;
-  gboolean exited = FALSE;
-  gboolean expired = FALSE;
+  g_autoptr(GBytes) in = g_bytes_new (input != NULL ? input : "", input != NULL ? strlen (input) : 0);
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
   guint timeout_s = hangar_test_wait_timeout_s ();
-  guint deadline_id;
+  HangarTestRun *run;
   gsize n;
 
   /* Reading and waiting both on the main loop, so a process that never
    * ends fails the test with its name instead of hanging it. */
-  deadline_id = g_timeout_add_seconds (timeout_s, set_flag_cb, &expired);
-  g_subprocess_communicate_utf8_async (process, input, NULL, communicate_cb, &c);
-  g_subprocess_wait_async (process, NULL, wait_cb, &exited);
-  while ((!c.done || !exited) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (expired)
+  if (!hangar_test_communicate (process, in, timeout_s, NULL, NULL, &out, &err))
     {
       const char *name = g_object_get_data (G_OBJECT (process), "hangar-test-name");
 
-      g_subprocess_force_exit (process);
       g_error ("Timed out after %u s waiting for `%s` to exit", timeout_s, name != NULL ? name : "a process");
     }
-  g_source_remove (deadline_id);
-  if (c.error != NULL)
-    g_error ("Could not read the output of a test process: %s", c.error->message);
 
   run = g_new0 (HangarTestRun, 1);
-  run->out = c.out != NULL ? c.out : g_strdup ("");
-  run->err = c.err != NULL ? c.err : g_strdup ("");
+  run->out = bytes_text (out);
+  run->err = bytes_text (err);
   run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
   run->lines = g_strsplit (run->out, "\n", -1);
   n = g_strv_length (run->lines);

@@ -31,6 +31,21 @@ GSubprocess   *hangar_test_spawn         (const char * const *argv,
 HangarTestRun *hangar_test_finish        (GSubprocess        *process,
                                           const char         *input);
 
+/* The engine of hangar_test_finish(), for runners of their own: writes
+ * @input (may be NULL) to the process's stdin pipe if it has one, collects
+ * its stdout and stderr pipes (those it has) into @out and @err, and waits
+ * for it to exit, iterating the main context and calling @tick (may be
+ * NULL) after every iteration. A program that exits without reading all of
+ * its input is fine: the broken pipe costs nothing it wrote. Returns FALSE,
+ * with the process killed, when it has not finished after @timeout_s. */
+gboolean       hangar_test_communicate   (GSubprocess        *process,
+                                          GBytes             *input,
+                                          guint               timeout_s,
+                                          void              (*tick) (gpointer data),
+                                          gpointer            tick_data,
+                                          GBytes            **out,
+                                          GBytes            **err);
+
 /* hangar_test_spawn() + hangar_test_finish(). */
 HangarTestRun *hangar_test_run           (const char * const *argv,
                                           const char * const *env,

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-# bench-sandbox.py — list-records throughput and memory of hangar-sandbox.
+# bench-sandbox.py — list-records throughput and memory of hangar-sandbox, and
+# concurrency under --latency.
 # Not a test: prints figures. Usage: bench-sandbox.py SANDBOX_BINARY [N_RECORDS]
 import http.client, json, os, subprocess, sys, time, urllib.parse
 
@@ -61,6 +62,31 @@ try:
                + "&sort%5B0%5D%5Bfield%5D=Number&sort%5B0%5D%5Bdirection%5D=desc")
     print(f"filter + sort over {n} records, first page: {(time.monotonic() - t) * 1000:.0f} ms")
     print(f"RSS at the end: {rss_mib(proc.pid):.1f} MiB")
+
+    # 4. --latency: 50 requests at once, each answer held 300 ms; the server
+    #    holds them side by side (its own count of answers in flight)
+    import threading
+    def control(method, path, body=None):
+        c = http.client.HTTPConnection(url.hostname, url.port)
+        c.request(method, path, body=json.dumps(body) if body is not None else None,
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse(); data = json.loads(r.read()); c.close()
+        return data
+    control("POST", "/__sandbox/latency", {"ms": 300})
+    control("POST", "/__sandbox/reset-stats", {})
+    def one():
+        c = http.client.HTTPConnection(url.hostname, url.port)
+        c.request("GET", "/v0/meta/whoami", headers=headers)
+        c.getresponse().read(); c.close()
+    threads = [threading.Thread(target=one) for _ in range(50)]
+    t = time.monotonic()
+    for th in threads: th.start()
+    for th in threads: th.join()
+    elapsed = time.monotonic() - t
+    stats = control("GET", "/__sandbox/stats")
+    control("POST", "/__sandbox/latency", {"ms": 0})
+    print(f"50 concurrent requests at 300 ms latency: all answered in {elapsed:.2f} s, "
+          f"at most {stats['max_in_flight']} held at once")
 finally:
     proc.terminate()
     proc.wait()

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <glib/gstdio.h>
+
 #include "hangar-test-sandbox.h"
 
 #define FORBIDDEN_MESSAGE "Invalid permissions, or the requested model was not found. Check that both your user and your token have the required permissions, and that the model names and/or ids are correct."
@@ -94,4 +96,23 @@ sb_count_records (HangarTestSandbox *sb,
     }
   while (offset != NULL);
   return n;
+}
+
+/* Removes a directory the test made, with what is in it. */
+static inline void
+sb_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        sb_remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
 }

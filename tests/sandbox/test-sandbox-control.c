@@ -452,6 +452,90 @@ raw_exchange (HangarTestSandbox *sb,
   return g_string_free (reply, FALSE);
 }
 
+static JsonObject *
+field_named (JsonObject *schema,
+             const char *table,
+             const char *name)
+{
+  JsonArray *tables = json_object_get_array_member (schema, "tables");
+
+  for (guint i = 0; i < json_array_get_length (tables); i++)
+    {
+      JsonObject *t = json_array_get_object_element (tables, i);
+      JsonArray *fields = json_object_get_array_member (t, "fields");
+
+      for (guint j = 0; g_str_equal (json_object_get_string_member (t, "name"), table) && j < json_array_get_length (fields); j++)
+        if (g_str_equal (json_object_get_string_member (json_array_get_object_element (fields, j), "name"), name))
+          return json_array_get_object_element (fields, j);
+    }
+  return NULL;
+}
+
+/* retype-field: another type for a field, its cells converted from their
+ * text as typecast would (or cleared), as Airtable's UI does. */
+static void
+test_retype_field (void)
+{
+  g_autoptr(HangarTestSandbox) sb = start ();
+  g_autofree char *base = sb_demo_base (sb);
+  g_autofree char *schema_path = g_strdup_printf ("/v0/meta/bases/%s/tables", base);
+  g_autofree char *records_path = g_strdup_printf ("/v0/%s/Tasks?filterByFormula=%%7BPoints%%7D%%3E0&returnFieldsByFieldId=true", base);
+  g_autoptr(JsonObject) schema = sb_call (sb, "GET", schema_path, sb->pat, NULL, 200);
+  JsonObject *points = field_named (schema, "Tasks", "Points");
+  g_autofree char *points_id = g_strdup (json_object_get_string_member (points, "id"));
+  g_autoptr(JsonObject) before = sb_call (sb, "GET", records_path, sb->pat, NULL, 200);
+  JsonArray *records = json_object_get_array_member (before, "records");
+  JsonObject *first = json_array_get_object_element (records, 0);
+  gint64 value = json_object_get_int_member (json_object_get_object_member (first, "fields"), points_id);
+  g_autofree char *body = g_strdup_printf ("{\"base\":\"%s\",\"table\":\"Tasks\",\"action\":\"retype-field\","
+                                           "\"field\":\"%s\",\"type\":\"singleLineText\"}", base, points_id);
+  g_autofree char *get_path = g_strdup_printf ("/v0/%s/Tasks/%s?returnFieldsByFieldId=true", base,
+                                               json_object_get_string_member (first, "id"));
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  {
+    g_autoptr(JsonObject) reply = sb_call (sb, "POST", "/__sandbox/schema", NULL, body, 200);
+
+    g_assert_cmpstr (json_object_get_string_member (reply, "retyped"), ==, points_id);
+  }
+  {
+    g_autoptr(JsonObject) after = sb_call (sb, "GET", schema_path, sb->pat, NULL, 200);
+    g_autoptr(JsonObject) record = sb_call (sb, "GET", get_path, sb->pat, NULL, 200);
+
+    /* Same id and name, a new type; the number is now its text. */
+    g_assert_cmpstr (json_object_get_string_member (field_named (after, "Tasks", "Points"), "id"), ==, points_id);
+    g_assert_cmpstr (json_object_get_string_member (field_named (after, "Tasks", "Points"), "type"), ==, "singleLineText");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "fields"), points_id), ==, text);
+  }
+
+  /* Back to a number: the text converts again. */
+  {
+    g_autofree char *back = g_strdup_printf ("{\"base\":\"%s\",\"table\":\"Tasks\",\"action\":\"retype-field\","
+                                             "\"field\":\"%s\",\"type\":\"number\",\"options\":{\"precision\":1}}", base, points_id);
+    g_autoptr(JsonObject) reply = sb_call (sb, "POST", "/__sandbox/schema", NULL, back, 200);
+    g_autoptr(JsonObject) record = sb_call (sb, "GET", get_path, sb->pat, NULL, 200);
+
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (record, "fields"), points_id), ==, value);
+  }
+
+  /* Refused: no type, a computed type, the primary field, a link. */
+  {
+    const char *bad[] = {
+      "\"table\":\"Tasks\",\"action\":\"retype-field\",\"field\":\"Points\"}",
+      "\"table\":\"Tasks\",\"action\":\"retype-field\",\"field\":\"Points\",\"type\":\"formula\"}",
+      "\"table\":\"Tasks\",\"action\":\"retype-field\",\"field\":\"Title\",\"type\":\"number\"}",
+      "\"table\":\"Tasks\",\"action\":\"retype-field\",\"field\":\"Project\",\"type\":\"singleLineText\"}",
+      "\"table\":\"Tasks\",\"action\":\"retype-field\",\"field\":\"Points\",\"type\":\"number\",\"options\":{\"precision\":99}}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *json = g_strdup_printf ("{\"base\":\"%s\",%s", base, bad[i]);
+        g_autoptr(JsonObject) reply = sb_call (sb, "POST", "/__sandbox/schema", NULL, json, 422);
+      }
+  }
+}
+
 static void
 test_raw_http (void)
 {
@@ -542,5 +626,6 @@ main (int    argc,
   g_test_add_func ("/hangar/sandbox/control/generate", test_generate);
   g_test_add_func ("/hangar/sandbox/control/hostile-input", test_hostile_input);
   g_test_add_func ("/hangar/sandbox/control/raw-http", test_raw_http);
+  g_test_add_func ("/hangar/sandbox/control/retype-field", test_retype_field);
   return g_test_run ();
 }

@@ -185,7 +185,7 @@ json_loose_equal (JsonNode *a, JsonNode *b)
     }
 }
 
-/* §9.1 truthiness, read off the JSON result */
+/* truthiness as filterByFormula applies it, read off the JSON result */
 static gboolean
 json_truthy (JsonNode *n)
 {
@@ -605,7 +605,7 @@ static const Case cases[] = {
   { "IS_AFTER(CREATED_TIME(), '2024-01-01')", "1" },
   { "LAST_MODIFIED_TIME()", "\"" CREATED "\"" },
   { "DATETIME_DIFF(TODAY(), {Purchase Date}, 'days')>=7", "!FIELD" },
-  /* truthiness (§9.1) */
+  /* truthiness (0, FALSE, "", NaN, [], blank and errors are false) */
   { "{Name}", "?1" },
   { "{Empty Text}", "?0" },
   { "{Tags}", "?1" },
