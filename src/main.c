@@ -8,6 +8,7 @@
 #include <locale.h>
 
 #include "hangar-application.h"
+#include "hangar-redact.h"
 
 int
 main (int   argc,
@@ -16,6 +17,8 @@ main (int   argc,
   g_autoptr(HangarApplication) app = NULL;
 
   setlocale (LC_ALL, "");
+  /* No log line of the app, ours or a library's, can carry a token. */
+  g_log_set_writer_func (hangar_redact_log_writer, NULL, NULL);
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -17,6 +17,7 @@
 #include "hangar-batch-result.h"
 #include "hangar-rate-state.h"
 #include "hangar-scheduler.h"
+#include "hangar-request-info.h"
 #include "hangar-client.h"
 #include "hangar-record-list.h"
 

@@ -20,6 +20,7 @@
 #include <libsoup/soup.h>
 
 #include "hangar-client.h"
+#include "hangar-request-info.h"
 
 G_BEGIN_DECLS
 
@@ -95,6 +96,10 @@ JsonNode         *_hangar_client_send_finish     (HangarClient        *self,
                                                   guint               *out_status,
                                                   GPtrArray          **out_notes,
                                                   GError             **error);
+
+/* Emits "request-finished" (hangar-client.c) when anyone listens. */
+void              _hangar_client_emit_request_finished (HangarClient      *self,
+                                                        HangarRequestInfo *info);
 
 /* Logs notes nobody attached to a model (g_warning, redacted). */
 void              _hangar_client_log_notes       (GPtrArray           *notes);

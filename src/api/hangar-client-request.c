@@ -10,6 +10,7 @@
 #include "hangar-error.h"
 #include "hangar-ids.h"
 #include "hangar-json.h"
+#include "hangar-request-info.h"
 
 /*
  * Every operation goes through one pipeline (a "call"):
@@ -76,6 +77,16 @@ struct _HangarClientCall
   GByteArray   *buffer;
   GError       *read_error;           /* the body could not be read to its end */
   gboolean      too_large;            /* the body passed its cap; reading stopped */
+
+  /* For the "request-finished" signal (hangar-request-info.h). */
+  gint64        started_at;           /* wall clock, µs */
+  gint64        started_us;           /* monotonic */
+  gint64        acquire_started_us;   /* monotonic, while waiting for a slot */
+  gint64        wait_us;
+  guint         n_sent;
+  guint         last_status;          /* of the last answer, 0 when none */
+  SoupMessageHeaders *last_headers;
+  GBytes       *last_body;
 };
 
 typedef struct
@@ -136,6 +147,8 @@ call_free (gpointer data)
   g_clear_object (&call->op_cancellable);
   g_clear_pointer (&call->token, hangar_token_free);
   g_clear_pointer (&call->body, g_bytes_unref);
+  g_clear_pointer (&call->last_headers, soup_message_headers_unref);
+  g_clear_pointer (&call->last_body, g_bytes_unref);
   g_free (call->method);
   g_free (call->path);
   g_free (call->query);
@@ -400,6 +413,9 @@ attempt_failed (GTask  *task,
   HangarClient *self = call->client;
 
   attempt_clear (call);
+  call->last_status = 0;
+  g_clear_pointer (&call->last_headers, soup_message_headers_unref);
+  g_clear_pointer (&call->last_body, g_bytes_unref);
 
   if (!timed_out &&
       (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -465,6 +481,13 @@ answer_received (GTask *task)
            : NULL;
   retry_after = parse_retry_after (msg);
   attempt_clear (call);
+
+  /* What the request console shows of the last answer. */
+  call->last_status = status;
+  g_clear_pointer (&call->last_headers, soup_message_headers_unref);
+  g_clear_pointer (&call->last_body, g_bytes_unref);
+  call->last_headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  call->last_body = body != NULL ? g_bytes_ref (body) : NULL;
 
   g_debug ("%s %s -> %u", call->method, call->path, status);
 
@@ -756,6 +779,7 @@ call_send (GTask *task)
     }
 
   self->n_requests++;
+  call->n_sent++;
   soup_session_send_async (self->session, call->msg, G_PRIORITY_DEFAULT, call->attempt_cancellable,
                            sent_cb, task);
 }
@@ -807,7 +831,9 @@ acquired_cb (GObject      *object,
              gpointer      user_data)
 {
   GTask *task = user_data;
+  HangarClientCall *call = g_task_get_task_data (task);
 
+  call->wait_us += g_get_monotonic_time () - call->acquire_started_us;
   if (!hangar_scheduler_acquire_finish (HANGAR_SCHEDULER (object), result, NULL))
     {
       call_return_cancelled (task);
@@ -829,8 +855,39 @@ call_acquire (GTask *task)
       call_get_token (task);
       return;
     }
+  call->acquire_started_us = g_get_monotonic_time ();
   hangar_scheduler_acquire_async (self->scheduler, call->base_id, self->token_source,
                                   call->op_cancellable, acquired_cb, task);
+}
+
+/* The pipeline is done with @call: tell the observers what happened, then
+ * hand the outcome to the caller's task. */
+static void
+pipeline_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  HangarClient *self = HANGAR_CLIENT (object);
+  HangarClientCall *call = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HangarRequestInfo) info = NULL;
+  GError *error = NULL;
+  Response *response;
+
+  response = g_task_propagate_pointer (G_TASK (result), &error);
+  info = _hangar_request_info_new (call->method, call->path, call->query, call->base_id,
+                                   call->started_at, g_get_monotonic_time () - call->started_us,
+                                   call->wait_us, call->n_sent > 1 ? call->n_sent - 1 : 0,
+                                   call->last_status, error, call->last_headers, call->last_body);
+  /* The generic request hands it to a request console. */
+  g_object_set_data_full (G_OBJECT (outer), "hangar-request-info", hangar_request_info_ref (info),
+                          (GDestroyNotify) hangar_request_info_unref);
+  _hangar_client_emit_request_finished (self, info);
+
+  if (response != NULL)
+    g_task_return_pointer (outer, response, response_free);
+  else
+    g_task_return_error (outer, error);
 }
 
 /* Sends @call (taking it) and calls back with a Response; see send_finish. */
@@ -841,11 +898,15 @@ _hangar_client_send_async (HangarClient        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  GTask *outer = g_task_new (self, NULL, callback, user_data);
+  g_autoptr(GTask) task = g_task_new (self, NULL, pipeline_done_cb, outer);
 
-  g_task_set_source_tag (task, _hangar_client_send_async);
+  g_task_set_source_tag (outer, _hangar_client_send_async);
+  g_task_set_source_tag (task, pipeline_done_cb);
   call->client = g_object_ref (self);
   call->op_cancellable = g_cancellable_new ();
+  call->started_at = g_get_real_time ();
+  call->started_us = g_get_monotonic_time ();
   g_task_set_task_data (task, call, call_free);
 
   if (self->url_error != NULL)
@@ -978,9 +1039,14 @@ request_done_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
   guint status = 0;
+  HangarRequestInfo *info;
   Response *response;
   JsonNode *root;
 
+  info = g_object_get_data (G_OBJECT (result), "hangar-request-info");
+  if (info != NULL)
+    g_object_set_data_full (G_OBJECT (task), "hangar-request-info", hangar_request_info_ref (info),
+                            (GDestroyNotify) hangar_request_info_unref);
   root = _hangar_client_send_finish (HANGAR_CLIENT (object), result, &status, NULL, &error);
   if (root == NULL)
     {
@@ -1094,3 +1160,37 @@ hangar_client_request_finish (HangarClient  *self,
   return root;
 }
 
+
+/**
+ * hangar_client_request_finish_info:
+ * @self: a #HangarClient
+ * @result: the result of hangar_client_request_async()
+ * @error: return location for a #GError
+ *
+ * What a request console shows: the status, the answer's headers and body,
+ * and the error the request ended with, if any (see #HangarRequestInfo).
+ *
+ * Returns: (transfer full) (nullable): the exchange, %NULL only when the
+ *   request was refused before anything could be sent
+ */
+HangarRequestInfo *
+hangar_client_request_finish_info (HangarClient  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  HangarRequestInfo *info;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  info = g_object_get_data (G_OBJECT (result), "hangar-request-info");
+  root = hangar_client_request_finish (self, result, NULL, &local_error);
+  if (info == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return hangar_request_info_ref (info);
+}

@@ -34,6 +34,21 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  REQUEST_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+_hangar_client_emit_request_finished (HangarClient      *self,
+                                      HangarRequestInfo *info)
+{
+  if (g_signal_has_handler_pending (self, signals[REQUEST_FINISHED], 0, FALSE))
+    g_signal_emit (self, signals[REQUEST_FINISHED], 0, info);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Helpers for endpoints                                                     */
 
@@ -657,6 +672,21 @@ hangar_client_class_init (HangarClientClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * HangarClient::request-finished:
+   * @self: the client
+   * @info: what the request did (valid during the emission; take a
+   *   reference to keep it)
+   *
+   * Emitted once for every operation the client sent or tried to send,
+   * after its last retry, just before its caller gets the result: the
+   * request log and the request console listen here.
+   */
+  signals[REQUEST_FINISHED] =
+    g_signal_new ("request-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  HANGAR_TYPE_REQUEST_INFO | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

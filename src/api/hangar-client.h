@@ -15,6 +15,7 @@
 #include "hangar-list-options.h"
 #include "hangar-rate-state.h"
 #include "hangar-record.h"
+#include "hangar-request-info.h"
 #include "hangar-scheduler.h"
 #include "hangar-table.h"
 #include "hangar-token-source.h"
@@ -333,6 +334,13 @@ void            hangar_client_request_async           (HangarClient        *self
 JsonNode       *hangar_client_request_finish          (HangarClient        *self,
                                                        GAsyncResult        *result,
                                                        guint               *out_status,
+                                                       GError             **error);
+/* For a request console: the whole exchange of a hangar_client_request_async()
+ * (status, answer headers and body, the error if any), also when Airtable
+ * answered with an error. NULL with @error only when the request was
+ * refused before the pipeline took it (a bad path). */
+HangarRequestInfo *hangar_client_request_finish_info  (HangarClient        *self,
+                                                       GAsyncResult        *result,
                                                        GError             **error);
 
 G_END_DECLS

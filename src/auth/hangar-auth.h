@@ -9,5 +9,6 @@
 #include "hangar-account.h"
 #include "hangar-account-store.h"
 #include "hangar-oauth.h"
+#include "hangar-oauth-listener.h"
 #include "hangar-oauth-token-source.h"
 #include "hangar-scopes.h"

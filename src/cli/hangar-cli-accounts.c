@@ -9,11 +9,14 @@
 
 #include "hangar-auth.h"
 #include "hangar-cli.h"
+#include "hangar-request-log.h"
 
 #define DEFAULT_REDIRECT_URI "http://127.0.0.1:8471/oauth/callback"
 #define DEFAULT_TIMEOUT_S    300
 
 static gboolean flush_registered;
+/* Who the request log says made the requests of -a accounts. */
+static const char *request_source = "cli";
 
 /* A string wiped when freed (g_autoptr (HangarSecretString)). */
 typedef char HangarSecretString;
@@ -236,124 +239,7 @@ run_list (int    argc,
 }
 
 /* ------------------------------------------------------------------------ */
-/* The loopback redirect listener                                           */
-
-typedef struct
-{
-  HangarOAuthFlow    *flow;
-  HangarAccountStore *store;
-  char               *label;
-  SoupServer         *server;
-  SoupServerMessage  *pending_msg;
-  HangarAccount      *account;
-  GError             *error;
-  gboolean            done;
-} Listener;
-
-static void
-respond_page (SoupServerMessage *msg,
-              guint              status,
-              const char        *title,
-              const char        *text)
-{
-  g_autofree char *t = g_markup_escape_text (title, -1);
-  g_autofree char *x = g_markup_escape_text (text, -1);
-  g_autofree char *page = g_strdup_printf ("<!doctype html><html><head><meta charset=\"utf-8\">"
-                                           "<title>Hangar: %s</title></head>"
-                                           "<body style=\"font-family:sans-serif;margin:3em\">"
-                                           "<h1>%s</h1><p>%s</p></body></html>\n",
-                                           t, t, x);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Referrer-Policy", "no-referrer");
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, page, strlen (page));
-}
-
-static void
-listener_connected_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  Listener *l = user_data;
-
-  l->account = hangar_account_store_connect_oauth_finish (HANGAR_ACCOUNT_STORE (object), result, &l->error);
-  if (l->account != NULL)
-    {
-      g_autofree char *text = g_strdup_printf ("Hangar is now connected to Airtable as “%s”. "
-                                               "You can close this tab.",
-                                               hangar_account_get_label (l->account));
-      g_object_ref (l->account);
-      respond_page (l->pending_msg, 200, "Connected", text);
-    }
-  else
-    respond_page (l->pending_msg, 400, "Not connected", l->error->message);
-  soup_server_message_unpause (l->pending_msg);
-  g_clear_object (&l->pending_msg);
-  l->done = TRUE;
-}
-
-static void
-listener_cb (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
-{
-  Listener *l = user_data;
-  /* Both carry the authorization code: wiped when freed. */
-  g_autoptr(HangarSecretString) uri = g_uri_to_string (soup_server_message_get_uri (msg));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HangarSecretString) code = NULL;
-
-  /* Nothing but the exact redirect URI (scheme, Host, port, path) is
-   * answered: not another path, nor a page of another site that points its
-   * own host name at this port. */
-  if (!hangar_oauth_flow_is_redirect (l->flow, uri))
-    {
-      soup_server_message_set_status (msg, 404, NULL);
-      return;
-    }
-  if (!g_str_equal (soup_server_message_get_method (msg), "GET"))
-    {
-      soup_server_message_set_status (msg, 405, NULL);
-      return;
-    }
-  if (l->pending_msg != NULL || l->done)
-    {
-      respond_page (msg, 409, "Already answered", "This sign-in was already answered.");
-      return;
-    }
-
-  code = hangar_oauth_flow_parse_redirect (l->flow, uri, &error);
-  if (code == NULL)
-    {
-      if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_REDIRECT_MISMATCH))
-        {
-          soup_server_message_set_status (msg, 404, NULL);
-          return;
-        }
-      if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_STATE_MISMATCH))
-        {
-          /* Not ours (a forged or stale answer): refuse it, keep waiting. */
-          respond_page (msg, 400, "Not connected", error->message);
-          return;
-        }
-      respond_page (msg, g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED) ? 200 : 400,
-                    "Not connected", error->message);
-      l->error = g_steal_pointer (&error);
-      l->done = TRUE;
-      return;
-    }
-
-  /* Answer the browser once the account is really connected. */
-  l->pending_msg = g_object_ref (msg);
-  soup_server_message_pause (msg);
-  hangar_account_store_connect_oauth_async (l->store, l->label, l->flow, code, NULL,
-                                            listener_connected_cb, l);
-}
+/* The browser's answer, on the loopback redirect URI                       */
 
 static gboolean
 timeout_cb (gpointer user_data)
@@ -364,8 +250,25 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Waits for @result or the timeout; TRUE when @result came. */
+static gboolean
+wait_with_timeout (GAsyncResult **result,
+                   int            timeout_s)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (timeout_s, timeout_cb, &timed_out);
+
+  while (*result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  return *result != NULL;
+}
+
 /* Runs the consent flow for @integration in the system browser (or prints
- * the URL), waits on the loopback redirect URI, and connects @label. */
+ * the URL), waits on the loopback redirect URI (hangar-oauth-listener.h:
+ * 127.0.0.1 only, only GET on the exact path with the right Host and our
+ * state), and connects @label. */
 static int
 run_oauth_flow (HangarAccountStore     *store,
                 const char             *label,
@@ -375,59 +278,27 @@ run_oauth_flow (HangarAccountStore     *store,
                 const char             *save_as)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GUri) redirect = NULL;
-  g_autoptr(GInetAddress) loopback = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autofree char *path = NULL;
-  Listener l = { 0 };
-  gboolean timed_out = FALSE;
-  guint timeout_id;
-  const char *host;
-  int port;
+  g_autoptr(HangarOAuthFlow) flow = NULL;
+  g_autoptr(HangarOAuthListener) listener = NULL;
+  g_autoptr(GAsyncResult) waited = NULL;
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(HangarSecretString) uri = NULL;
+  g_autoptr(HangarSecretString) code = NULL;
+  HangarAccount *account = NULL;
   int status;
 
   if (!hangar_oauth_integration_validate (integration, &error))
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "%s", error->message);
 
-  redirect = g_uri_parse (integration->redirect_uri, G_URI_FLAGS_ENCODED, NULL);
-  host = g_uri_get_host (redirect);
-  port = g_uri_get_port (redirect);
-  if (g_ascii_strcasecmp (g_uri_get_scheme (redirect), "http") != 0 || host == NULL ||
-      !(g_ascii_strcasecmp (host, "localhost") == 0 || g_str_equal (host, "127.0.0.1")) || port <= 0)
-    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE,
-                            "the redirect URI must be http://127.0.0.1:PORT/… or http://localhost:PORT/… "
-                            "so hangar-cli can receive the answer (got %s)", integration->redirect_uri);
-
-  l.flow = hangar_oauth_flow_new (integration);
-  l.store = store;
-  l.label = g_strdup (label);
-  l.server = soup_server_new ("server-header", "hangar-cli", NULL);
-  path = g_strdup (g_uri_get_path (redirect));
-  soup_server_add_handler (l.server, NULL, listener_cb, &l, NULL);
-
-  /* Loopback only: never listen on a public interface. */
-  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  address = g_inet_socket_address_new (loopback, (guint16) port);
-  if (!soup_server_listen (l.server, address, 0, &error))
-    {
-      status = hangar_cli_fail (HANGAR_CLI_EXIT_ERROR,
-                                "cannot listen on 127.0.0.1:%d for the redirect (%s); "
-                                "is another sign-in running?", port, error->message);
-      goto out;
-    }
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    {
-      /* Browsers may resolve "localhost" to ::1 first; loopback still. */
-      g_autoptr(GInetAddress) loopback6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
-      g_autoptr(GSocketAddress) address6 = g_inet_socket_address_new (loopback6, (guint16) port);
-
-      if (!soup_server_listen (l.server, address6, 0, NULL))
-        g_debug ("No IPv6 loopback listener for the redirect");
-    }
+  flow = hangar_oauth_flow_new (integration);
+  listener = hangar_oauth_listener_new (flow, &error);
+  if (listener == NULL)
+    return hangar_cli_fail (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_INVALID_SETTINGS)
+                            ? HANGAR_CLI_EXIT_USAGE : HANGAR_CLI_EXIT_ERROR, "%s", error->message);
 
   if (no_browser)
     {
-      printf ("%s\n", hangar_oauth_flow_get_authorize_uri (l.flow));
+      printf ("%s\n", hangar_oauth_flow_get_authorize_uri (flow));
       fflush (stdout);
       hangar_cli_fail (0, "open the URL above in a browser; waiting for the answer on %s",
                        integration->redirect_uri);
@@ -436,64 +307,71 @@ run_oauth_flow (HangarAccountStore     *store,
     {
       hangar_cli_fail (0, "opening the browser to sign in; waiting for the answer on %s",
                        integration->redirect_uri);
-      if (!g_app_info_launch_default_for_uri (hangar_oauth_flow_get_authorize_uri (l.flow), NULL, &error))
+      if (!g_app_info_launch_default_for_uri (hangar_oauth_flow_get_authorize_uri (flow), NULL, &error))
         {
           hangar_cli_fail (0, "could not open a browser (%s); open this URL:", error->message);
-          printf ("%s\n", hangar_oauth_flow_get_authorize_uri (l.flow));
+          printf ("%s\n", hangar_oauth_flow_get_authorize_uri (flow));
           fflush (stdout);
           g_clear_error (&error);
         }
     }
 
-  timeout_id = g_timeout_add_seconds (timeout_s, timeout_cb, &timed_out);
-  while (!l.done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
+  hangar_oauth_listener_wait_async (listener, NULL, hangar_cli_wait_callback, &waited);
+  if (!wait_with_timeout (&waited, timeout_s))
+    return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "no answer from the browser within %d s", timeout_s);
+  uri = hangar_oauth_listener_wait_finish (listener, waited, &error);
+  if (uri != NULL)
+    code = hangar_oauth_flow_parse_redirect (flow, uri, &error);
 
-  /* Let the paused answer reach the browser. */
-  for (int i = 0; i < 20 && g_main_context_pending (NULL); i++)
-    g_main_context_iteration (NULL, FALSE);
-
-  if (timed_out && !l.done)
-    status = hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "no answer from the browser within %d s", timeout_s);
-  else if (l.account == NULL)
+  if (code != NULL)
     {
-      if (g_error_matches (l.error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED))
-        status = hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "cancelled: access was not granted");
-      else
-        status = hangar_cli_report_error (l.error);
+      hangar_account_store_connect_oauth_async (store, label, flow, code, NULL, hangar_cli_wait_callback, &connected);
+      account = hangar_account_store_connect_oauth_finish (store, hangar_cli_wait (&connected), &error);
+    }
+
+  /* Answer the browser, and let the page reach it before exiting. */
+  if (account != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Hangar is now connected to Airtable as “%s”. You can close this tab.",
+                                               hangar_account_get_label (account));
+
+      hangar_oauth_listener_respond (listener, TRUE, "Connected", text);
     }
   else
     {
-      hangar_cli_print_line ("Connected “%s” as %s (%s): %s", hangar_account_get_label (l.account),
-                             hangar_account_get_email (l.account) ? hangar_account_get_email (l.account) : "email not shared",
-                             hangar_account_get_user_id (l.account),
-                             status_nick (hangar_account_get_status (l.account)));
-      status = HANGAR_CLI_EXIT_OK;
-      if (save_as != NULL)
-        {
-          g_autoptr(GAsyncResult) result = NULL;
-          g_autoptr(GError) save_error = NULL;
+      g_autofree char *text = g_strdup_printf ("%s You can close this tab.", error->message);
 
-          hangar_account_store_save_integration_async (store, save_as, integration, NULL,
-                                                       hangar_cli_wait_callback, &result);
-          if (!hangar_account_store_save_integration_finish (store, hangar_cli_wait (&result), &save_error))
-            status = hangar_cli_report_error (save_error);
-          else
-            hangar_cli_print_line ("Saved the integration as “%s”: connect more accounts with --oauth --integration %s",
-                                   save_as, save_as);
-        }
+      hangar_oauth_listener_respond (listener, g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED),
+                                     "Not connected", text);
+    }
+  for (int i = 0; i < 20 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  if (account == NULL)
+    {
+      if (g_error_matches (error, HANGAR_AUTH_ERROR, HANGAR_AUTH_ERROR_CANCELLED))
+        return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "cancelled: access was not granted");
+      return hangar_cli_report_error (error);
     }
 
-out:
-  soup_server_disconnect (l.server);
-  g_clear_object (&l.server);
-  g_clear_object (&l.pending_msg);
-  g_clear_object (&l.flow);
-  g_clear_object (&l.account);
-  g_clear_error (&l.error);
-  g_free (l.label);
+  hangar_cli_print_line ("Connected “%s” as %s (%s): %s", hangar_account_get_label (account),
+                         hangar_account_get_email (account) ? hangar_account_get_email (account) : "email not shared",
+                         hangar_account_get_user_id (account),
+                         status_nick (hangar_account_get_status (account)));
+  status = HANGAR_CLI_EXIT_OK;
+  if (save_as != NULL)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) save_error = NULL;
+
+      hangar_account_store_save_integration_async (store, save_as, integration, NULL,
+                                                   hangar_cli_wait_callback, &result);
+      if (!hangar_account_store_save_integration_finish (store, hangar_cli_wait (&result), &save_error))
+        status = hangar_cli_report_error (save_error);
+      else
+        hangar_cli_print_line ("Saved the integration as “%s”: connect more accounts with --oauth --integration %s",
+                               save_as, save_as);
+    }
   return status;
 }
 
@@ -685,6 +563,7 @@ run_disconnect (int    argc,
   HangarAccountStore *store;
   HangarAccount *account;
   g_autofree char *label = NULL;
+  g_autofree char *id = NULL;
 
   if (!hangar_cli_parse_options (entries, "LABEL — forget an account, its tokens and its cache", &argc, &argv))
     return HANGAR_CLI_EXIT_USAGE;
@@ -708,9 +587,14 @@ run_disconnect (int    argc,
   if (account == NULL)
     return hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "no account labelled “%s” (see hangar-cli accounts)", argv[1]);
   label = g_strdup (hangar_account_get_label (account));
+  id = g_strdup (hangar_account_get_id (account));
   hangar_account_store_remove_async (store, account, NULL, hangar_cli_wait_callback, &result);
   if (!hangar_account_store_remove_finish (store, hangar_cli_wait (&result), &error))
     return hangar_cli_report_error (error);
+  /* Its local databases (request log, …) go with it. */
+  hangar_request_log_forget_account (id);
+  if (!hangar_store_delete_account (id, &error))
+    hangar_cli_fail (0, "could not delete the local data of “%s”: %s", label, error->message);
   hangar_cli_print_line ("Disconnected “%s”", label);
   return HANGAR_CLI_EXIT_OK;
 }
@@ -747,6 +631,12 @@ same_url (const char *a,
   while (lb > 0 && b[lb - 1] == '/')
     lb--;
   return la == lb && strncmp (a, b, la) == 0;
+}
+
+void
+hangar_cli_set_request_source (const char *source)
+{
+  request_source = g_intern_string (source);
 }
 
 /**
@@ -789,5 +679,13 @@ hangar_cli_open_account_client (const char  *label,
                    label);
       return NULL;
     }
-  return g_object_ref (hangar_account_get_client (account));
+  {
+    HangarClient *client = hangar_account_get_client (account);
+    g_autoptr(GError) log_error = NULL;
+
+    /* Every request made for the account is in its request log. */
+    if (!hangar_request_log_attach (client, hangar_account_get_id (account), request_source, &log_error))
+      hangar_cli_fail (0, "the requests are not logged: %s", log_error->message);
+    return g_object_ref (client);
+  }
 }

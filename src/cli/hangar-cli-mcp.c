@@ -1086,6 +1086,8 @@ hangar_cli_mcp_run (HangarCliGlobals  *globals,
                             "mcp acts only through accounts connected in Hangar (-a LABEL), never with --token-env");
   if (globals->no_pacing)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "mcp always paces its requests: --no-pacing is not allowed");
+  /* Every call an agent makes shows in the account's request log as the MCP server's. */
+  hangar_cli_set_request_source ("mcp");
 
   /* stdout carries the protocol and nothing else: every log line, even
    * debug output asked for with G_MESSAGES_DEBUG, goes to stderr. */

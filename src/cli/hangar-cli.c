@@ -12,6 +12,7 @@
 
 #include "hangar-auth-error.h"
 #include "hangar-cli.h"
+#include "hangar-request-log.h"
 
 #define DEFAULT_TOKEN_ENV "AIRTABLE_TOKEN"
 
@@ -41,6 +42,11 @@ static const char usage_text[] =
   "               {\"id\":…,\"fields\":…} (update, replace); results as JSON lines\n"
   "  records delete BASE TABLE RECORD…\n"
   "  request METHOD PATH [-p|--param K=V]… [-d|--data JSON|-] [--compact]\n"
+  "  log [-a ACCOUNT] [--errors] [--since T] [--base BASE] [--limit N]\n"
+  "               [--format text|jsonl]\n"
+  "               the requests made for connected accounts (by the app, the\n"
+  "               CLI and the MCP server), oldest first; T: 2026-05-01,\n"
+  "               2026-05-01T09:30, or 30s, 15m, 2h, 7d ago\n"
   "\n"
   "For agents (the Model Context Protocol on stdin/stdout, through connected accounts only):\n"
   "  mcp [-a ACCOUNT]… [--read-only]\n"
@@ -570,6 +576,8 @@ main (int   argc,
     status = hangar_cli_records_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "request"))
     status = hangar_cli_request_run (&globals, argc - i, argv + i);
+  else if (g_str_equal (command, "log"))
+    status = hangar_cli_log_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "mcp"))
     status = hangar_cli_mcp_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "accounts") || g_str_equal (command, "connect") ||
@@ -591,6 +599,8 @@ main (int   argc,
   else
     status = hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown command “%s” (see --help)", command);
 
+  /* What this run asked of Airtable goes into the request log before exit. */
+  hangar_request_log_flush_all ();
   if (fflush (stdout) != 0 && status == HANGAR_CLI_EXIT_OK)
     status = hangar_cli_fail (HANGAR_CLI_EXIT_ERROR, "could not write the output");
 

@@ -36,7 +36,11 @@ typedef struct
 int           hangar_cli_accounts_run        (const char  *command,
                                               int          argc,
                                               char       **argv);
-/* The client of the account labelled @label, for `-a LABEL`. */
+/* The program that makes the requests, as the request log records it:
+ * "cli" (default), "mcp" for the MCP server. */
+void          hangar_cli_set_request_source  (const char  *source);
+/* The client of the account labelled @label, for `-a LABEL`; its requests
+ * are logged in the account's request log. */
 HangarClient *hangar_cli_open_account_client (const char  *label,
                                               const char  *api_url_override,
                                               GError     **error);
@@ -135,6 +139,10 @@ int           hangar_cli_request_run         (HangarCliGlobals *globals,
                                               int               argc,
                                               char            **argv);
 int           hangar_cli_records_run         (HangarCliGlobals *globals,
+                                              int               argc,
+                                              char            **argv);
+/* hangar-cli-log.c */
+int           hangar_cli_log_run             (HangarCliGlobals *globals,
                                               int               argc,
                                               char            **argv);
 /* schema create-table|create-field|update-table|update-field

@@ -9,13 +9,20 @@
 #include "hangar-api.h"
 #include "hangar-client.h"
 #include "hangar-account-page.h"
+#include "hangar-activity-view.h"
+#include "hangar-console-view.h"
+#include "hangar-redact.h"
 #include "hangar-status-badge.h"
 
 struct _HangarAccountPage
 {
   GtkWidget            parent_instance;
 
+  GtkWidget           *content;
   GtkWidget           *scroller;
+  AdwViewStack        *view_stack;
+  HangarActivityView  *activity_view;
+  HangarConsoleView   *console_view;
   AdwActionRow        *status_row;
   GtkLabel            *status_badge;
   AdwActionRow        *test_row;
@@ -264,7 +271,11 @@ whoami_cb (GObject      *object,
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), TRUE);
 
   if (whoami == NULL)
-    text = g_strdup_printf (_("Failed: %s"), error->message);
+    {
+      g_autofree char *message = hangar_redact (error->message);
+
+      text = g_strdup_printf (_("Failed: %s"), message);
+    }
   else if (hangar_whoami_get_email (whoami) != NULL)
     text = g_strdup_printf (_("Works: signed in as %s (%s)"),
                             hangar_whoami_get_email (whoami), hangar_whoami_get_user_id (whoami));
@@ -385,13 +396,20 @@ hangar_account_page_class_init (HangarAccountPageClass *klass)
   widget_class->map = hangar_account_page_map;
   widget_class->unmap = hangar_account_page_unmap;
 
+  g_type_ensure (HANGAR_TYPE_ACTIVITY_VIEW);
+  g_type_ensure (HANGAR_TYPE_CONSOLE_VIEW);
+
   properties[PROP_ACCOUNT] =
     g_param_spec_object ("account", NULL, NULL, HANGAR_TYPE_ACCOUNT,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tablehangar/Hangar/hangar-account-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarAccountPage, content);
   gtk_widget_class_bind_template_child (widget_class, HangarAccountPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, HangarAccountPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarAccountPage, activity_view);
+  gtk_widget_class_bind_template_child (widget_class, HangarAccountPage, console_view);
   gtk_widget_class_bind_template_child (widget_class, HangarAccountPage, status_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAccountPage, status_badge);
   gtk_widget_class_bind_template_child (widget_class, HangarAccountPage, test_row);
@@ -455,6 +473,8 @@ hangar_account_page_set_account (HangarAccountPage *self,
   adw_action_row_set_subtitle (self->test_row, _("Not tested yet"));
 
   g_signal_group_set_target (self->account_signals, account);
+  hangar_activity_view_set_account (self->activity_view, account);
+  hangar_console_view_set_account (self->console_view, account);
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
 }
@@ -478,6 +498,29 @@ hangar_account_page_test_connection (HangarAccountPage *self)
 
   hangar_client_whoami_async (hangar_account_get_client (self->account),
                               self->test_cancellable, whoami_cb, self);
+}
+
+/* "details", "activity" or "console" */
+void
+hangar_account_page_show_view (HangarAccountPage *self,
+                               const char        *name)
+{
+  g_return_if_fail (HANGAR_IS_ACCOUNT_PAGE (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+GtkWidget *
+hangar_account_page_get_activity_view (HangarAccountPage *self)
+{
+  g_return_val_if_fail (HANGAR_IS_ACCOUNT_PAGE (self), NULL);
+  return GTK_WIDGET (self->activity_view);
+}
+
+GtkWidget *
+hangar_account_page_get_console_view (HangarAccountPage *self)
+{
+  g_return_val_if_fail (HANGAR_IS_ACCOUNT_PAGE (self), NULL);
+  return GTK_WIDGET (self->console_view);
 }
 
 const char *

@@ -23,6 +23,13 @@ void           hangar_account_page_test_connection   (HangarAccountPage *self);
 /* The last test result shown ("Not tested yet", "Connected as …", an error). */
 const char    *hangar_account_page_get_test_result   (HangarAccountPage *self);
 
+/* Shows one of the page's views: "details", "activity" (the request log)
+ * or "console" (the request console). */
+void           hangar_account_page_show_view         (HangarAccountPage *self,
+                                                      const char        *name);
+GtkWidget     *hangar_account_page_get_activity_view (HangarAccountPage *self);
+GtkWidget     *hangar_account_page_get_console_view  (HangarAccountPage *self);
+
 /* Formats @unix_time relative to now ("in 58 minutes", "3 minutes ago") with
  * the local time; "Unknown" for 0. */
 char          *hangar_format_relative_time           (gint64             unix_time);

@@ -10,6 +10,8 @@
 
 #include "hangar-application-private.h"
 #include "hangar-compat.h"
+#include "hangar-notifier.h"
+#include "hangar-request-log.h"
 #include "hangar-sandbox-launcher.h"
 #include "hangar-window.h"
 
@@ -20,6 +22,7 @@ struct _HangarApplication
   AdwApplication         parent_instance;
 
   HangarAccountStore    *store;
+  HangarNotifier        *notifier;
   HangarSandboxLauncher *sandbox;
   HangarOAuthIntegration *sandbox_integration;
   guint                  sandbox_port;
@@ -184,6 +187,40 @@ add_account_action (GSimpleAction *action,
     hangar_window_add_account (window);
 }
 
+/* From a notification: the window (opened again if it was closed), on the
+ * account; for reconnect-account, its reconnect flow too. */
+static HangarWindow *
+window_on_account (HangarApplication *self,
+                   const char        *account_id)
+{
+  HangarWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = get_window (self);
+  if (window != NULL)
+    hangar_window_show_account (window, account_id);
+  return window;
+}
+
+static void
+show_account_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  window_on_account (HANGAR_APPLICATION (user_data), g_variant_get_string (parameter, NULL));
+}
+
+static void
+reconnect_account_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  HangarWindow *window = window_on_account (HANGAR_APPLICATION (user_data), g_variant_get_string (parameter, NULL));
+
+  if (window != NULL)
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.reconnect-account", parameter);
+}
+
 static gboolean
 unix_signal_cb (gpointer user_data)
 {
@@ -197,6 +234,8 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
   { "add-account", add_account_action },
+  { "show-account", show_account_action, "s" },
+  { "reconnect-account", reconnect_account_action, "s" },
 };
 
 static int
@@ -251,6 +290,11 @@ hangar_application_startup (GApplication *app)
   if (self->store == NULL)
     g_error ("hangar: could not open the account list: %s", error->message);
 
+  /* Every request made for an account goes into its request log, and an
+   * account that needs the user says so, also with no window in front. */
+  hangar_request_log_attach_accounts (self->store, "app");
+  self->notifier = hangar_notifier_new (GTK_APPLICATION (self), self->store);
+
   g_unix_signal_add (SIGINT, unix_signal_cb, self);
   g_unix_signal_add (SIGTERM, unix_signal_cb, self);
 
@@ -290,6 +334,8 @@ hangar_application_shutdown (GApplication *app)
 
   if (self->store != NULL)
     hangar_account_store_flush (self->store, NULL);
+  hangar_request_log_flush_all ();
+  g_clear_object (&self->notifier);
   if (self->sandbox != NULL)
     hangar_sandbox_launcher_stop (self->sandbox);
 
@@ -302,6 +348,7 @@ hangar_application_dispose (GObject *object)
   HangarApplication *self = (HangarApplication *)object;
 
   g_clear_object (&self->sandbox);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->store);
   g_clear_pointer (&self->sandbox_integration, hangar_oauth_integration_free);
 

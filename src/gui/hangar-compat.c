@@ -30,6 +30,7 @@ typedef struct
 {
   HangarCompatConfirmFunc callback;
   gpointer                user_data;
+  gboolean                answered;
 } ConfirmData;
 
 static void
@@ -39,8 +40,12 @@ confirm_response_cb (AdwMessageDialog *dialog,
 {
   ConfirmData *data = user_data;
 
+  /* Exactly one answer, even if a second response comes before the
+   * dialog is gone. */
+  if (data->answered)
+    return;
+  data->answered = TRUE;
   data->callback (g_strcmp0 (response, "confirm") == 0, data->user_data);
-  g_free (data);
 }
 
 GtkWindow *
@@ -69,7 +74,8 @@ hangar_compat_confirm (GtkWindow               *parent,
   data = g_new0 (ConfirmData, 1);
   data->callback = callback;
   data->user_data = user_data;
-  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), data);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (confirm_response_cb), data,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
 
   gtk_window_present (GTK_WINDOW (dialog));
   return GTK_WINDOW (dialog);

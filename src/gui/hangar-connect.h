@@ -23,6 +23,19 @@ void           hangar_connect_oauth_async   (GtkWindow                    *paren
                                              GCancellable                 *cancellable,
                                              GAsyncReadyCallback           callback,
                                              gpointer                      user_data);
+/* The same sign-in in the user's browser (the authorization URL opened
+ * with gtk_show_uri), its answer awaited on the loopback redirect URI
+ * (HangarOAuthListener), then checked and exchanged like the dialog's.
+ * For sign-ins the consent dialog cannot host (single sign-on through
+ * another site, a captcha). Cancelling @cancellable stops waiting and frees
+ * the port. Finish with hangar_connect_oauth_finish(). */
+void           hangar_connect_oauth_in_browser_async (GtkWindow                    *parent,
+                                                      HangarAccountStore           *store,
+                                                      const char                   *label,
+                                                      const HangarOAuthIntegration *integration,
+                                                      GCancellable                 *cancellable,
+                                                      GAsyncReadyCallback           callback,
+                                                      gpointer                      user_data);
 /* Returns: (transfer full): the connected account. */
 HangarAccount *hangar_connect_oauth_finish  (GAsyncResult                 *result,
                                              GError                      **error);

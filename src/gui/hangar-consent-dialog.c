@@ -12,7 +12,12 @@
  *    ever written to the download folder;
  *  - other sites: only the authorize URL's origin (scheme, host, port) may
  *    load, in any frame; another origin or a new window is refused with a
- *    message and an "Open in Browser" choice;
+ *    message and an "Open in Browser" choice, which goes on with the same
+ *    sign-in in the user's browser (the host answers "browser-requested":
+ *    it opens the authorize URL there and waits for the browser's answer on
+ *    a loopback listener, then ends the dialog with consent.complete) — so
+ *    a sign-in that needs another site (single sign-on, a captcha) can
+ *    still finish;
  *  - forged answers: only a navigation to the redirect URI that carries the
  *    authorize URL's `state` ends the sign-in; one with another state, or
  *    one that would open a new window, is ignored and the dialog keeps
@@ -42,6 +47,7 @@ struct _HangarConsentDialog
   GtkBox                *web_box;
   AdwStatusPage         *error_page;
   AdwStatusPage         *refused_page;
+  AdwStatusPage         *browser_page;
   GtkWidget             *open_button;
 
   WebKitNetworkSession  *session;
@@ -72,6 +78,7 @@ enum {
   DECIDE_REDIRECT,
   REDIRECTED,
   CANCELLED,
+  BROWSER_REQUESTED,
   N_SIGNALS
 };
 
@@ -180,11 +187,11 @@ refuse_navigation (HangarConsentDialog *self,
 
   if (new_window)
     message = g_strdup_printf (_("The page tried to open a new window on %s. This window only shows the "
-                                 "sign-in pages of %s; you can open that page in your browser instead."),
+                                 "sign-in pages of %s; you can go on signing in in your browser instead."),
                                host, home);
   else
     message = g_strdup_printf (_("The page tried to go to %s, which is not part of signing in to %s. "
-                                 "You can open that page in your browser instead."),
+                                 "You can go on signing in in your browser instead."),
                                host, home);
   g_debug ("Consent view: refused a %s to %s", new_window ? "new window" : "navigation", host);
   refuse (self, message, uri);
@@ -476,9 +483,60 @@ open_in_browser_action (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   HangarConsentDialog *self = HANGAR_CONSENT_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
+  gboolean handled = FALSE;
 
+  if (self->finished)
+    return;
+  /* The whole sign-in moves to the browser: the host opens the authorize
+   * URL there and waits for the answer; this window waits with it. */
+  gtk_stack_set_visible_child_name (self->stack, "browser");
+  g_signal_emit (self, signals[BROWSER_REQUESTED], 0, &handled);
+  if (handled)
+    {
+      /* The host may have shown why it could not, on the error page. */
+      webkit_web_view_stop_loading (self->web_view);
+      g_clear_pointer (&self->refusal, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFUSAL]);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, self->refusal != NULL ? "refused" : "web");
+  /* Nobody can take the answer from a browser: at least show the page. */
   if (self->refused_uri != NULL)
     hangar_compat_show_uri (GTK_WINDOW (self), self->refused_uri);
+}
+
+/* Something the host could not do (the browser's listener): said on the
+ * error page, whose Try Again loads the sign-in page again. */
+static void
+show_error_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HangarConsentDialog *self = HANGAR_CONSENT_DIALOG (widget);
+  g_autofree char *escaped = g_markup_escape_text (g_variant_get_string (parameter, NULL), -1);
+
+  /* The description is markup; the message may quote a system error. */
+  adw_status_page_set_description (self->error_page, escaped);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
+/* The answer came by another way (the browser): end as if the view had
+ * been sent to @parameter, the redirect URI the listener accepted. */
+static void
+complete_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  HangarConsentDialog *self = HANGAR_CONSENT_DIALOG (widget);
+  g_autofree char *uri = g_variant_dup_string (parameter, NULL);
+
+  if (self->finished)
+    return;
+  self->finished = TRUE;
+  webkit_web_view_stop_loading (self->web_view);
+  g_signal_emit (self, signals[REDIRECTED], 0, uri);
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static void
@@ -658,6 +716,11 @@ hangar_consent_dialog_class_init (HangarConsentDialogClass *klass)
   signals[CANCELLED] =
     g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The user wants to sign in in the browser; TRUE when the host took it
+   * on (then consent.complete ends the dialog with the browser's answer). */
+  signals[BROWSER_REQUESTED] =
+    g_signal_new ("browser-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tablehangar/Hangar/hangar-consent-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, host_label);
@@ -667,11 +730,14 @@ hangar_consent_dialog_class_init (HangarConsentDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, web_box);
   gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, error_page);
   gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, refused_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, browser_page);
   gtk_widget_class_bind_template_child (widget_class, HangarConsentDialog, open_button);
 
   gtk_widget_class_install_action (widget_class, "consent.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "consent.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "consent.open-in-browser", NULL, open_in_browser_action);
+  gtk_widget_class_install_action (widget_class, "consent.complete", "s", complete_action);
+  gtk_widget_class_install_action (widget_class, "consent.show-error", "s", show_error_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -19,6 +19,7 @@ static GtkWindow *current_dialog;
 typedef struct
 {
   HangarConsentMatchFunc  match;
+  HangarConsentBrowserFunc browser;
   gpointer                match_data;
   GDestroyNotify          match_destroy;
   GtkWindow              *dialog;
@@ -129,6 +130,35 @@ decide_redirect_cb (GtkWindow  *dialog,
   return data->match (uri, data->match_data);
 }
 
+static gboolean
+browser_requested_cb (GtkWindow *dialog,
+                      GTask     *task)
+{
+  RunData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (data->browser == NULL)
+    return FALSE;
+  if (!data->browser (dialog, data->match_data, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The sign-in cannot go on in the browser: %s"), error->message);
+
+      gtk_widget_activate_action (GTK_WIDGET (dialog), "consent.show-error", "s", text);
+      return TRUE;
+    }
+  return TRUE;
+}
+
+void
+hangar_consent_complete (GtkWindow  *dialog,
+                         const char *redirect_uri)
+{
+  g_return_if_fail (GTK_IS_WINDOW (dialog));
+  g_return_if_fail (redirect_uri != NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "consent.complete", "s", redirect_uri);
+}
+
 static void
 finish_flow (GTask *task)
 {
@@ -197,6 +227,21 @@ hangar_consent_run_async (GtkWindow               *parent,
                           GAsyncReadyCallback      callback,
                           gpointer                 user_data)
 {
+  hangar_consent_run_full_async (parent, authorize_uri, match, NULL, match_data, match_destroy,
+                                 cancellable, callback, user_data);
+}
+
+void
+hangar_consent_run_full_async (GtkWindow               *parent,
+                               const char              *authorize_uri,
+                               HangarConsentMatchFunc   match,
+                               HangarConsentBrowserFunc browser,
+                               gpointer                 match_data,
+                               GDestroyNotify           match_destroy,
+                               GCancellable            *cancellable,
+                               GAsyncReadyCallback      callback,
+                               gpointer                 user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   RunData *data;
@@ -209,6 +254,7 @@ hangar_consent_run_async (GtkWindow               *parent,
 
   data = g_new0 (RunData, 1);
   data->match = match;
+  data->browser = browser;
   data->match_data = match_data;
   data->match_destroy = match_destroy;
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
@@ -238,6 +284,7 @@ hangar_consent_run_async (GtkWindow               *parent,
   g_signal_connect (data->dialog, "decide-redirect", G_CALLBACK (decide_redirect_cb), task);
   g_signal_connect (data->dialog, "redirected", G_CALLBACK (redirected_cb), task);
   g_signal_connect (data->dialog, "cancelled", G_CALLBACK (dialog_cancelled_cb), task);
+  g_signal_connect (data->dialog, "browser-requested", G_CALLBACK (browser_requested_cb), task);
   if (cancellable != NULL)
     data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancellable_cancelled_cb),
                                                 data->dialog, NULL);

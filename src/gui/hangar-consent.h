@@ -36,4 +36,29 @@ void       hangar_consent_run_async      (GtkWindow               *parent,
 char      *hangar_consent_run_finish     (GAsyncResult            *result,
                                           GError                 **error);
 
+/* Called when the user chooses to go on in the browser ("Open in
+ * Browser"): start the sign-in there and, once the browser's answer came,
+ * end the dialog with hangar_consent_complete(). FALSE (with @error, shown
+ * in the dialog) when the browser cannot be used. */
+typedef gboolean (*HangarConsentBrowserFunc) (GtkWindow  *dialog,
+                                              gpointer    user_data,
+                                              GError    **error);
+
+/* hangar_consent_run_async() with a way on to the browser. @browser and
+ * @match share @match_data. */
+void       hangar_consent_run_full_async (GtkWindow               *parent,
+                                          const char              *authorize_uri,
+                                          HangarConsentMatchFunc   match,
+                                          HangarConsentBrowserFunc browser,
+                                          gpointer                 match_data,
+                                          GDestroyNotify           match_destroy,
+                                          GCancellable            *cancellable,
+                                          GAsyncReadyCallback      callback,
+                                          gpointer                 user_data);
+
+/* Ends the flow of @dialog with @redirect_uri, as if its view had been
+ * sent there (an answer that came through the browser instead). */
+void       hangar_consent_complete       (GtkWindow               *dialog,
+                                          const char              *redirect_uri);
+
 G_END_DECLS

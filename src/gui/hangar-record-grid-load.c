@@ -9,6 +9,8 @@
 #include "hangar-error.h"
 #include "hangar-formula.h"
 #include "hangar-record-grid-private.h"
+#include "hangar-redact.h"
+#include "hangar-scopes.h"
 
 /* The query (view, sort, filter, search) is sent to Airtable and the list
  * reloaded, so it covers the whole table and not only the loaded pages.
@@ -179,6 +181,8 @@ _hangar_record_grid_update_load_state (HangarRecordGrid *self)
   if (error != NULL)
     {
       g_autofree char *message = NULL;
+      g_autofree char *explained = NULL;
+      g_autofree char *redacted = NULL;
 
       if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_FORMULA))
         {
@@ -189,10 +193,19 @@ _hangar_record_grid_update_load_state (HangarRecordGrid *self)
           /* Inline in the filter editor too; what the user typed stays. */
           hangar_filter_editor_set_error (self->filter_editor, server != NULL ? server : error->message);
         }
+      else if (self->account != NULL &&
+               (explained = hangar_scopes_explain_forbidden (self->account, HANGAR_CAPABILITY_RECORDS_READ,
+                                                             NULL, error)) != NULL)
+        /* A 403: the scope or the base grant that is missing, and Reconnect. */
+        message = g_steal_pointer (&explained);
       else
         message = g_strdup_printf (_("Load failed: %s"), error->message);
-      gtk_label_set_text (self->error_label, message);
+      redacted = hangar_redact (message);
+      gtk_label_set_text (self->error_label, redacted);
     }
+  gtk_widget_set_visible (self->reconnect_button,
+                          self->account != NULL &&
+                          g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_PERMISSION_DENIED));
   gtk_revealer_set_reveal_child (self->error_revealer, error != NULL);
 
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_LOADING);

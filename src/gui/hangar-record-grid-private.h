@@ -72,6 +72,7 @@ struct _HangarRecordGrid
   HangarRateBanner   *rate_banner;
   GtkRevealer        *error_revealer;
   GtkLabel           *error_label;
+  GtkWidget          *reconnect_button;
   GtkStack           *content_stack;
   GtkScrolledWindow  *scrolled_window;
   GtkColumnView      *column_view;
@@ -83,6 +84,7 @@ struct _HangarRecordGrid
 
   /* what is shown */
   HangarClient       *client;
+  HangarAccount      *account;       /* NULL for a bare client (tests) */
   char               *base_id;
   HangarTable        *table;
   GPtrArray          *fields;        /* HangarField, table order */
@@ -115,7 +117,6 @@ struct _HangarRecordGrid
   guint               scroll_idle_id;
 
   /* editing (hangar-record-grid-edit.c) */
-  HangarAccount      *account;         /* NULL when shown with a bare client */
   HangarJournal      *journal;
   char               *read_only_reason; /* why editing is off; NULL when it is on */
   char               *permission_level; /* the base's, when known */

@@ -8,6 +8,7 @@
 
 #include "hangar-account.h"
 #include "hangar-record-grid-private.h"
+#include "hangar-scopes.h"
 
 /**
  * HangarRecordGrid:
@@ -73,6 +74,21 @@ rate_banner_revealed_cb (HangarRecordGrid *self)
   _hangar_record_grid_notify (self, HANGAR_RECORD_GRID_PROP_RATE_LIMITED);
 }
 
+/* A 403 while loading: reconnect, asking for exactly the scopes reading
+ * records lacks (none when a base was not granted: it is ticked on the
+ * consent page). */
+static void
+reconnect_clicked_cb (HangarRecordGrid *self)
+{
+  g_auto(GStrv) missing = NULL;
+
+  if (self->account == NULL)
+    return;
+  missing = hangar_scopes_account_missing (self->account, HANGAR_CAPABILITY_RECORDS_READ);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.reconnect-with-scopes", "(s^as)",
+                              hangar_account_get_id (self->account), missing);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -97,6 +113,7 @@ hangar_record_grid_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->links);
   g_clear_object (&self->client);
+  g_clear_object (&self->account);
   g_clear_object (&self->table);
   g_clear_pointer (&self->fields, g_ptr_array_unref);
 
@@ -227,6 +244,8 @@ hangar_record_grid_class_init (HangarRecordGridClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, spinner);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, count_label);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, query_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, reconnect_button);
+  gtk_widget_class_bind_template_callback (widget_class, reconnect_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, rate_banner_revealed_cb);
 
   _hangar_record_grid_class_init_load (widget_class);
@@ -301,6 +320,8 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
 
   hangar_record_grid_set_state_account (self, hangar_account_get_id (account));
   hangar_record_grid_show_table_with_client (self, hangar_account_get_client (account), base_id, table);
+  /* For explaining a 403 (and reconnecting): the account behind the client. */
+  g_set_object (&self->account, account);
   /* Editing goes through the account's journal. */
   _hangar_record_grid_setup_editing (self, account);
 }
@@ -341,6 +362,7 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   g_hash_table_remove_all (self->place_after);
   g_hash_table_remove_all (self->deleted_after);
 
+  g_clear_object (&self->account);
   g_set_object (&self->client, client);
   g_free (self->base_id);
   self->base_id = g_strdup (base_id);

@@ -474,6 +474,14 @@ find_position (HangarSidebar *self,
 }
 
 void
+hangar_sidebar_unselect (HangarSidebar *self)
+{
+  g_return_if_fail (HANGAR_IS_SIDEBAR (self));
+
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+void
 hangar_sidebar_select_account (HangarSidebar *self,
                                HangarAccount *account,
                                gboolean       expand)

@@ -20,6 +20,8 @@ GObject    *hangar_sidebar_get_selected_item  (HangarSidebar      *self);
 void        hangar_sidebar_select_account     (HangarSidebar      *self,
                                                HangarAccount      *account,
                                                gboolean            expand);
+/* Leaves nothing selected ("selected-item" becomes NULL). */
+void        hangar_sidebar_unselect           (HangarSidebar      *self);
 /* Selects @item (an account or a node), if shown; FALSE otherwise. */
 gboolean    hangar_sidebar_select_item        (HangarSidebar      *self,
                                                gpointer            item);

@@ -11,13 +11,15 @@ G_BEGIN_DECLS
 typedef struct _HangarSidebar     HangarSidebar;
 typedef struct _HangarAccountPage HangarAccountPage;
 
-/* The content stack's visible page: "empty", "select", "account", "base"
- * or "grid". */
+/* The content stack's visible page: "empty", "select", "account", "base",
+ * "grid" or "overview". */
 const char         *hangar_window_get_content_page      (HangarWindow                 *self);
 HangarSidebar      *hangar_window_get_sidebar           (HangarWindow                 *self);
 HangarAccountPage  *hangar_window_get_account_page      (HangarWindow                 *self);
 GtkWidget          *hangar_window_get_record_grid       (HangarWindow                 *self);
 GtkWidget          *hangar_window_get_changes_button    (HangarWindow                 *self);
+/* The HangarAccountsOverview of the "overview" page. */
+GtkWidget          *hangar_window_get_overview          (HangarWindow                 *self);
 /* The base page (HangarBasePage), shown for a selected base. */
 GtkWidget          *hangar_window_get_base_page         (HangarWindow                 *self);
 /* Title of the last toast shown (NULL before any). */

@@ -7,12 +7,15 @@
 #include <glib/gi18n.h>
 
 #include "hangar-account-page.h"
+#include "hangar-accounts-overview.h"
 #include "hangar-add-account-dialog.h"
 #include "hangar-base-page.h"
 #include "hangar-changes-button.h"
 #include "hangar-compat.h"
 #include "hangar-connect.h"
 #include "hangar-record-grid.h"
+#include "hangar-redact.h"
+#include "hangar-request-log.h"
 #include "hangar-schema-sync.h"
 #include "hangar-sidebar.h"
 #include "hangar-sidebar-reveal.h"
@@ -38,6 +41,8 @@ struct _HangarWindow
 
   HangarSidebar          *sidebar;
   GtkWidget              *record_grid;
+  GtkWidget              *overview;
+  gboolean                showing_overview;
   GtkWidget              *base_page;
   HangarSchemaSync       *schema_sync;
   HangarAccountStore     *store;
@@ -50,6 +55,12 @@ struct _HangarWindow
 };
 
 G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* Where Airtable's documentation says a user revokes a third-party
+ * integration (Account → Integrations), and Airtable's page of personal
+ * access tokens. */
+#define AIRTABLE_REVOKE_HELP_URL "https://support.airtable.com/docs/third-party-integrations-via-oauth-overview"
+#define AIRTABLE_TOKENS_URL      "https://airtable.com/create/tokens"
 
 enum {
   PROP_0,
@@ -70,13 +81,15 @@ show_toast_full (HangarWindow *self,
                  const char   *action_name,
                  GVariant     *target)
 {
-  /* libadwaita 1.2 always parses toast titles as markup, and titles carry
-   * server text (error messages, base and account names): escape them. */
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
+  /* Titles carry server text (error messages, base and account names): no
+   * secret it may echo is shown, and since libadwaita 1.2 always parses
+   * toast titles as markup, it is escaped. */
+  g_autofree char *redacted = hangar_redact (title);
+  g_autofree char *escaped = g_markup_escape_text (redacted, -1);
   AdwToast *toast = adw_toast_new (escaped);
 
   g_free (self->last_toast);
-  self->last_toast = g_strdup (title);
+  self->last_toast = g_strdup (redacted);
   g_free (self->last_toast_action);
   self->last_toast_action = g_strdup (action_name);
 
@@ -103,6 +116,33 @@ hangar_window_toast (HangarWindow *self,
   show_toast_full (self, message, NULL, NULL, NULL);
 }
 
+void
+hangar_window_toast_reconnect (HangarWindow *self,
+                               const char   *message,
+                               const char   *account_id)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (account_id != NULL);
+
+  show_toast_full (self, message, _("_Reconnect"), "win.reconnect-account",
+                   g_variant_new_string (account_id));
+}
+
+gboolean
+hangar_window_show_account (HangarWindow *self,
+                            const char   *account_id)
+{
+  HangarAccount *account;
+
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), FALSE);
+
+  account = account_id != NULL ? hangar_account_store_lookup_by_id (self->store, account_id) : NULL;
+  if (account == NULL)
+    return FALSE;
+  hangar_sidebar_select_account (self->sidebar, account, FALSE);
+  return TRUE;
+}
+
 static void
 show_content (HangarWindow *self,
               const char   *page,
@@ -119,6 +159,12 @@ update_content (HangarWindow *self)
 {
   GObject *item = hangar_sidebar_get_selected_item (self->sidebar);
 
+  if (item == NULL && self->showing_overview)
+    {
+      show_content (self, "overview", _("Accounts"), _("Overview"));
+      return;
+    }
+  self->showing_overview = FALSE;
   if (item == NULL)
     {
       if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
@@ -381,6 +427,27 @@ add_account_action (GtkWidget  *widget,
   hangar_window_add_account (HANGAR_WINDOW (widget));
 }
 
+/* The accounts overview in the content area; nothing selected in the
+ * sidebar, so a click on any item leaves it. */
+void
+hangar_window_show_overview (HangarWindow *self)
+{
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+
+  self->showing_overview = TRUE;
+  hangar_sidebar_unselect (self->sidebar);
+  update_content (self);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+show_overview_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  hangar_window_show_overview (HANGAR_WINDOW (widget));
+}
+
 static void
 go_back_action (GtkWidget  *widget,
                 const char *action_name,
@@ -393,6 +460,7 @@ typedef struct
 {
   HangarWindow  *self;
   HangarAccount *account;
+  char         **missing_scopes;   /* a reconnect asks for these too */
 } AccountOp;
 
 static AccountOp *
@@ -411,35 +479,21 @@ account_op_free (AccountOp *op)
 {
   g_clear_object (&op->self);
   g_clear_object (&op->account);
+  g_strfreev (op->missing_scopes);
   g_free (op);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AccountOp, account_op_free)
 
 static void
-reconnect_done_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+reconnected_cb (HangarAddAccountDialog *dialog,
+                HangarAccount          *account,
+                HangarWindow           *self)
 {
-  g_autoptr(AccountOp) op = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HangarAccount) account = NULL;
-  g_autofree char *text = NULL;
-
-  account = hangar_connect_oauth_finish (result, &error);
-  if (account == NULL)
-    {
-      if (hangar_connect_error_is_cancel (error))
-        text = g_strdup (_("Reconnect cancelled"));
-      else
-        text = hangar_connect_describe_error (_("Could not reconnect"), error);
-      hangar_window_toast (op->self, text);
-      return;
-    }
+  g_autofree char *text = g_strdup_printf (_("Reconnected “%s”"), hangar_account_get_label (account));
 
   /* The status turning ACTIVE lists its bases again. */
-  text = g_strdup_printf (_("Reconnected “%s”"), hangar_account_get_label (account));
-  hangar_window_toast (op->self, text);
+  hangar_window_toast (self, text);
 }
 
 static void
@@ -450,6 +504,7 @@ load_integration_cb (GObject      *object,
   g_autoptr(AccountOp) op = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(HangarOAuthIntegration) integration = NULL;
+  HangarAddAccountDialog *dialog;
 
   integration = hangar_account_store_load_integration_finish (HANGAR_ACCOUNT_STORE (object), result, &error);
   if (integration == NULL)
@@ -459,22 +514,22 @@ load_integration_cb (GObject      *object,
       return;
     }
 
-  hangar_connect_oauth_async (GTK_WINDOW (op->self), op->self->store,
-                              hangar_account_get_label (op->account), integration,
-                              op->self->cancellable, reconnect_done_cb, op);
-  op = NULL;
+  /* The reconnect page: the integration it was connected with (or a saved
+   * one), the scopes it had plus what it lacks, in the consent dialog or
+   * the browser. */
+  dialog = hangar_add_account_dialog_new (GTK_WINDOW (op->self), op->self->store, op->self->sandbox);
+  hangar_add_account_dialog_set_reconnect (dialog, op->account, integration,
+                                           (const char * const *) op->missing_scopes);
+  g_signal_connect_object (dialog, "account-added", G_CALLBACK (reconnected_cb), op->self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-reconnect_account_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+reconnect_account (HangarWindow        *self,
+                   HangarAccount       *account,
+                   const char * const  *missing_scopes)
 {
-  HangarWindow *self = HANGAR_WINDOW (widget);
-  HangarAccount *account = hangar_account_store_lookup_by_id (self->store, g_variant_get_string (parameter, NULL));
-
-  if (account == NULL)
-    return;
+  AccountOp *op;
 
   if (hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_PAT)
     {
@@ -485,8 +540,40 @@ reconnect_account_action (GtkWidget  *widget,
       return;
     }
 
+  op = account_op_new (self, account);
+  op->missing_scopes = g_strdupv ((char **) missing_scopes);
   hangar_account_store_load_integration_async (self->store, account, self->cancellable,
-                                               load_integration_cb, account_op_new (self, account));
+                                               load_integration_cb, op);
+}
+
+static void
+reconnect_account_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarAccount *account = hangar_account_store_lookup_by_id (self->store, g_variant_get_string (parameter, NULL));
+
+  if (account != NULL)
+    reconnect_account (self, account, NULL);
+}
+
+/* After a 403: reconnect asking for exactly the scopes that were missing
+ * (none when a base was not granted: the consent page is where to tick it). */
+static void
+reconnect_with_scopes_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  g_autofree const char **scopes = NULL;
+  const char *id = NULL;
+  HangarAccount *account;
+
+  g_variant_get (parameter, "(&s^a&s)", &id, &scopes);
+  account = hangar_account_store_lookup_by_id (self->store, id);
+  if (account != NULL)
+    reconnect_account (self, account, scopes);
 }
 
 static void
@@ -501,7 +588,17 @@ remove_done_cb (GObject      *object,
   if (!hangar_account_store_remove_finish (HANGAR_ACCOUNT_STORE (object), result, &error))
     text = hangar_connect_describe_error (_("Could not disconnect"), error);
   else
-    text = g_strdup_printf (_("Disconnected “%s”"), hangar_account_get_label (op->account));
+    {
+      g_autoptr(GError) delete_error = NULL;
+
+      /* Its local databases (the request log, …) go with it, once every
+       * part of the app has let go of them. */
+      hangar_request_log_forget_account (hangar_account_get_id (op->account));
+      if (!hangar_store_delete_account (hangar_account_get_id (op->account), &delete_error))
+        g_debug ("The local data of %s stays for now: %s", hangar_account_get_id (op->account),
+                 delete_error->message);
+      text = g_strdup_printf (_("Disconnected “%s”"), hangar_account_get_label (op->account));
+    }
   hangar_window_toast (op->self, text);
   update_content (op->self);
 }
@@ -527,16 +624,39 @@ disconnect_account_action (GtkWidget  *widget,
   HangarWindow *self = HANGAR_WINDOW (widget);
   HangarAccount *account = hangar_account_store_lookup_by_id (self->store, g_variant_get_string (parameter, NULL));
   g_autofree char *heading = NULL;
+  const char *body, *link_label, *link_uri;
+  GtkWindow *dialog;
+  GtkWidget *link;
 
   if (account == NULL)
     return;
 
   heading = g_strdup_printf (_("Disconnect “%s”?"), hangar_account_get_label (account));
-  hangar_compat_confirm (GTK_WINDOW (self), heading,
-                         _("Its tokens are deleted from the keyring. The Airtable data is not touched; "
-                           "you can connect the account again later."),
-                         _("_Disconnect"), TRUE,
-                         disconnect_confirmed_cb, account_op_new (self, account));
+  /* Forgetting an account here does not end its access at Airtable: say
+   * so, and where to end it. */
+  if (hangar_account_get_kind (account) == HANGAR_ACCOUNT_KIND_PAT)
+    {
+      body = _("Hangar forgets this account on this computer: the token is deleted from your keyring, "
+               "and the account's cached data and request log are removed. This does not delete the "
+               "personal access token at Airtable: it keeps working for whoever has a copy until you "
+               "delete it on Airtable's token page.");
+      link_label = _("Open Airtable's Token Page");
+      link_uri = AIRTABLE_TOKENS_URL;
+    }
+  else
+    {
+      body = _("Hangar forgets this account on this computer: its tokens are deleted from your keyring, "
+               "and its cached data and request log are removed. This does not revoke Hangar's access "
+               "at Airtable: the grant stays valid there until you revoke it in your Airtable account "
+               "(Account → Integrations).");
+      link_label = _("How to Revoke Access at Airtable");
+      link_uri = AIRTABLE_REVOKE_HELP_URL;
+    }
+  dialog = hangar_compat_confirm (GTK_WINDOW (self), heading, body, _("_Disconnect"), TRUE,
+                                  disconnect_confirmed_cb, account_op_new (self, account));
+  link = gtk_link_button_new_with_label (link_uri, link_label);
+  gtk_widget_set_halign (link, GTK_ALIGN_CENTER);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), link);
 }
 
 static gboolean
@@ -629,6 +749,11 @@ hangar_window_constructed (GObject *object)
   g_signal_connect (self->sidebar, "load-failed", G_CALLBACK (load_failed_cb), self);
   g_signal_connect (self->sidebar, "item-opened", G_CALLBACK (item_opened_cb), self);
 
+  /* Every account's requests go into its request log (the application
+   * does this at start too; once per store). */
+  hangar_request_log_attach_accounts (self->store, "app");
+  self->overview = hangar_accounts_overview_new (self->store);
+  gtk_stack_add_named (self->content_stack, self->overview, "overview");
   /* A base's schema: its page, and what follows a change of it. */
   self->base_page = hangar_base_page_new ();
   gtk_stack_add_named (self->content_stack, self->base_page, "base");
@@ -766,7 +891,9 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
   gtk_widget_class_install_action (widget_class, "win.show-changes", NULL, show_changes_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.show-overview", NULL, show_overview_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect-account", "s", reconnect_account_action);
+  gtk_widget_class_install_action (widget_class, "win.reconnect-with-scopes", "(sas)", reconnect_with_scopes_action);
   gtk_widget_class_install_action (widget_class, "win.disconnect-account", "s", disconnect_account_action);
   gtk_widget_class_install_action (widget_class, "win.show-field", "(sss)", show_field_action);
 
@@ -868,6 +995,13 @@ hangar_window_get_account_page (HangarWindow *self)
 {
   g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
   return self->account_page;
+}
+
+GtkWidget *
+hangar_window_get_overview (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return self->overview;
 }
 
 GtkWidget *

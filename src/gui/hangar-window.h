@@ -25,6 +25,15 @@ const HangarOAuthIntegration *hangar_window_get_sandbox (HangarWindow           
 /* Shows a transient message at the bottom of the window. */
 void                hangar_window_toast                 (HangarWindow                 *self,
                                                          const char                   *message);
+/* A toast with a "Reconnect" button for the account @account_id. */
+void                hangar_window_toast_reconnect       (HangarWindow                 *self,
+                                                         const char                   *message,
+                                                         const char                   *account_id);
+/* Selects the account @account_id in the sidebar and shows its page. */
+gboolean            hangar_window_show_account          (HangarWindow                 *self,
+                                                         const char                   *account_id);
+/* Shows the accounts overview (also the win.show-overview action). */
+void                hangar_window_show_overview         (HangarWindow                 *self);
 /* Opens the add-account dialog (also the win.add-account action). */
 GtkWindow          *hangar_window_add_account           (HangarWindow                 *self);
 

@@ -714,12 +714,33 @@ hangar_store_ensure_schema (HangarStore         *self,
       return FALSE;
     }
 
-  for (guint i = (guint) version; i < n_steps; i++)
+  while ((guint) version < n_steps)
     {
+      guint i;
       int rc;
 
       if (!hangar_store_begin (self, error))
         return FALSE;
+      /* Read again under the write lock: another process (the app and
+       * hangar-cli start at once) may have taken the tables up meanwhile,
+       * and a step run twice fails ("table … already exists"). */
+      version = component_version (self, component, error);
+      if (version < 0 || version > (gint64) n_steps)
+        {
+          hangar_store_rollback (self);
+          if (version > (gint64) n_steps)
+            g_set_error (error, HANGAR_STORE_ERROR, HANGAR_STORE_ERROR_NEWER,
+                         "%s was written by a newer version of Hangar (%s version %" G_GINT64_FORMAT
+                         ", this one knows %u); it is left untouched",
+                         self->path, component, version, n_steps);
+          return FALSE;
+        }
+      if ((guint) version == n_steps)
+        {
+          hangar_store_rollback (self);
+          break;
+        }
+      i = (guint) version;
       rc = sqlite3_exec (self->db, steps[i], NULL, NULL, NULL);
       if (rc != SQLITE_OK)
         {
@@ -737,6 +758,7 @@ hangar_store_ensure_schema (HangarStore         *self,
         }
       if (!hangar_store_commit (self, error))
         return FALSE;
+      version = i + 1;
     }
   return TRUE;
 }

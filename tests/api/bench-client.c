@@ -1,7 +1,7 @@
 /* bench-client.c — figures for the client (prints, asserts nothing)
  *
  *   ninja -C build tests/api/bench-client
- *   HANGAR_SANDBOX=build/src/sandbox/hangar-sandbox G_SLICE=always-malloc build/tests/api/bench-client [N_PACED] [N_UNPACED] [N_TEN]
+ *   HANGAR_SANDBOX=build/src/sandbox/hangar-sandbox G_SLICE=always-malloc build/tests/api/bench-client [N_PACED] [N_UNPACED] [N_TEN] [N_LOG]
  *
  * 1. Paced full fetch of a generated 5,000-record table with the sandbox's
  *    default rate limits (5 req/s per base): records/s against the
@@ -14,12 +14,22 @@
  * 3. Memory per record for 10-field records: a table with 10 fields (text,
  *    numbers, a date, a select) filled with N_TEN records through the API
  *    (batch creates, unpaced), then fetched into a HangarRecordList.
+ * 4. The request log's cost: N_LOG real requests (unpaced pages of a
+ *    generated table) with the log attached, timing on the main thread
+ *    what a finished request costs (the HangarRequestInfo and the log's
+ *    handler: the entry, the hand-off of full batches to the worker);
+ *    the same requests without the log, end to end; 100,000 entries
+ *    appended in a row (main thread per entry, and how fast the worker
+ *    writes them); and the database's size on disk for 10,000 entries.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "test-client-common.h"
 
+#include <glib/gstdio.h>
 #include <malloc.h>
+
+#include "hangar-request-log.h"
 
 static gint64
 rss_bytes (void)
@@ -229,6 +239,163 @@ ten_fields (guint n)
            (double) (heap_in_use () - heap_before) / got);
 }
 
+typedef struct
+{
+  gint64 started;
+  gint64 total_us;
+  guint  n;
+} HandlerClock;
+
+static void
+clock_start_cb (HangarClient      *client,
+                HangarRequestInfo *info,
+                HandlerClock      *clock)
+{
+  clock->started = g_get_monotonic_time ();
+}
+
+static void
+clock_stop_cb (HangarClient      *client,
+               HangarRequestInfo *info,
+               HandlerClock      *clock)
+{
+  clock->total_us += g_get_monotonic_time () - clock->started;
+  clock->n++;
+}
+
+/* Pages of @table until @n requests were made (starting over at the end). */
+static double
+make_requests (HangarClient *client,
+               const char   *base_id,
+               guint         n)
+{
+  g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
+  g_autoptr(HangarListOptions) options = hangar_list_options_new ();
+  g_autofree char *offset = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  hangar_list_options_set_page_size (options, 10);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GPtrArray) page = NULL;
+      g_autoptr(GError) error = NULL;
+      char *next = NULL;
+
+      hangar_client_list_records_page_async (client, base_id, "Records", options, offset, NULL,
+                                             hangar_test_wait_cb, wait);
+      page = hangar_client_list_records_page_finish (client, hangar_test_wait_run (wait), &next, &error);
+      if (page == NULL)
+        g_error ("request failed: %s", error->message);
+      g_free (offset);
+      offset = next;
+    }
+  return (g_get_monotonic_time () - start) / (double) n;
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_size : 0;
+}
+
+static void
+request_log (guint n)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--quiet", "--no-rate-limit", "--generate", "Log:2000", NULL);
+  g_autoptr(HangarClient) plain = tc_client_new (sandbox, NULL, NULL, FALSE);
+  g_autoptr(HangarClient) logged = tc_client_new (sandbox, NULL, NULL, FALSE);
+  g_autofree char *base_id = tc_find_base (plain, "Log");
+  g_autoptr(HangarRequestLog) log = NULL;
+  g_autoptr(HangarRequestLog) disk = NULL;
+  g_autoptr(HangarStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *disk_path = NULL;
+  g_autofree char *wal_path = NULL;
+  HandlerClock clock = { 0 };
+  double plain_us, logged_us, append_us, write_s;
+  gint64 start;
+  const guint n_append = 100000;
+
+  /* Timestamps around the log's own handler: before it and after it. */
+  g_signal_connect (logged, "request-finished", G_CALLBACK (clock_start_cb), &clock);
+  if (!hangar_request_log_attach (logged, "accbench000000001", "app", &error))
+    g_error ("%s", error->message);
+  g_signal_connect_after (logged, "request-finished", G_CALLBACK (clock_stop_cb), &clock);
+  log = hangar_request_log_get_for_account ("accbench000000001", &error);
+
+  /* Warm both up (connections, caches), then alternate. */
+  make_requests (plain, base_id, 50);
+  make_requests (logged, base_id, 50);
+  clock.total_us = 0;
+  clock.n = 0;
+  plain_us = make_requests (plain, base_id, n);
+  logged_us = make_requests (logged, base_id, n);
+  if (!hangar_request_log_flush (log, &error))
+    g_error ("%s", error->message);
+
+  g_print ("4. request log (%u unpaced requests each, 10-record pages)\n", n);
+  g_print ("   log handler        %.1f us per request on the main thread (entry, path, batch hand-off)\n",
+           clock.total_us / (double) MAX (clock.n, 1));
+  g_print ("   end to end         %.0f us per request without the log, %.0f us with it (%+.0f us; network noise included)\n",
+           plain_us, logged_us, logged_us - plain_us);
+
+  /* What every finished request builds, observed or not. */
+  {
+    g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+    g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+
+    start = g_get_monotonic_time ();
+    for (guint i = 0; i < n_append; i++)
+      hangar_request_info_unref (_hangar_request_info_new ("GET", "/v0/appAbCdEfGhIjKlMn0/tblAbCdEfGhIjKlMn",
+                                                           "pageSize=10&offset=itrAbC%2FrecXyZ", "appAbCdEfGhIjKlMn0",
+                                                           g_get_real_time (), 48213, 0, 0, 200, NULL, headers, body));
+    g_print ("   request info       %.2f us per request (built for every request, observed or not)\n",
+             (g_get_monotonic_time () - start) / (double) n_append);
+  }
+
+  /* Appending alone, as fast as the main thread can. */
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n_append; i++)
+    hangar_request_log_append (log, hangar_request_log_entry_new (g_get_real_time () / 1000, "app", "GET",
+                                                                  "/v0/appAbCdEfGhIjKlMn0/tblAbCdEfGhIjKlMn?pageSize&offset",
+                                                                  "appAbCdEfGhIjKlMn0", 200, 48213, 0, 0, NULL));
+  append_us = (g_get_monotonic_time () - start) / (double) n_append;
+  if (!hangar_request_log_flush (log, &error))
+    g_error ("%s", error->message);
+  write_s = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_print ("   appending          %.2f us per entry on the main thread; %u entries written in %.2f s (%.0f/s)\n",
+           append_us, n_append, write_s, n_append / write_s);
+
+  /* Size on disk: exactly 10,000 typical rows, the WAL folded in. */
+  disk_path = g_build_filename (g_get_user_data_dir (), "bench-log", "state.sqlite", NULL);
+  wal_path = g_strconcat (disk_path, "-wal", NULL);
+  disk = hangar_request_log_new_for_path (disk_path, &error);
+  if (disk == NULL)
+    g_error ("%s", error->message);
+  for (guint i = 0; i < HANGAR_REQUEST_LOG_CAPACITY; i++)
+    {
+      g_autofree char *path = i % 3 == 0 ? g_strdup_printf ("/v0/appAbCdEfGhIjKlMn0/tblAbCdEfGhIjKlMn?pageSize&offset")
+                            : i % 3 == 1 ? g_strdup_printf ("/v0/appAbCdEfGhIjKlMn0/tblAbCdEfGhIjKlMn/rec%014u", i)
+                            : g_strdup ("/v0/meta/bases/appAbCdEfGhIjKlMn0/tables");
+
+      hangar_request_log_append (disk, hangar_request_log_entry_new (g_get_real_time () / 1000 + i, "app",
+                                                                     i % 3 == 1 ? "PATCH" : "GET", path,
+                                                                     "appAbCdEfGhIjKlMn0", i % 50 == 0 ? 422 : 200,
+                                                                     20000 + i, i % 7 == 0 ? 150000 : 0, i % 20 == 0,
+                                                                     i % 50 == 0 ? "INVALID_VALUE_FOR_COLUMN" : NULL));
+    }
+  if (!hangar_request_log_flush (disk, &error))
+    g_error ("%s", error->message);
+  store = hangar_store_open (disk_path, HANGAR_STORE_STATE, &error);
+  if (store == NULL || !hangar_store_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", &error))
+    g_error ("%s", error->message);
+  g_print ("   on disk            %.0f KiB for %u entries (%.0f bytes/entry; WAL %" G_GINT64_FORMAT " bytes after checkpoint)\n",
+           file_size (disk_path) / 1024.0, HANGAR_REQUEST_LOG_CAPACITY,
+           file_size (disk_path) / (double) HANGAR_REQUEST_LOG_CAPACITY, file_size (wal_path));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,6 +403,7 @@ main (int   argc,
   guint n_paced = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 5000;
   guint n_unpaced = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : 100000;
   guint n_ten = argc > 3 ? (guint) g_ascii_strtoull (argv[3], NULL, 10) : 20000;
+  guint n_log = argc > 4 ? (guint) g_ascii_strtoull (argv[4], NULL, 10) : 2000;
 
   hangar_test_isolate_home ();
   if (n_paced > 0)
@@ -244,5 +412,7 @@ main (int   argc,
     unpaced (n_unpaced);
   if (n_ten > 0)
     ten_fields (n_ten);
+  if (n_log > 0)
+    request_log (n_log);
   return 0;
 }

@@ -6,7 +6,8 @@
  * (config, data, cache and a file keyring in a new temporary directory),
  * with the sandbox on any free port, and walks its window through the main
  * views: main-empty, add-account, consent, account, grid, base-page,
- * base-page-narrow, field-dialog → DIR/<view>.png.
+ * base-page-narrow, field-dialog, activity, console, overview →
+ * DIR/<view>.png.
  * build-aux/hangar-screenshots.sh runs it under Xvfb.
  *
  * A small state machine: each step waits (polling the main loop, never
@@ -21,6 +22,8 @@
 #include <string.h>
 
 #include "hangar-account-page.h"
+#include "hangar-accounts-overview.h"
+#include "hangar-activity-view.h"
 #include "hangar-add-account-dialog.h"
 #include "hangar-application-private.h"
 #include "hangar-base-page.h"
@@ -28,6 +31,8 @@
 #include "hangar-compat.h"
 #include "hangar-connect.h"
 #include "hangar-consent-private.h"
+#include "hangar-console-view.h"
+#include "hangar-request-log.h"
 #include "hangar-sidebar-private.h"
 #include "hangar-sidebar-reveal.h"
 #include "hangar-test-consent.h"
@@ -58,6 +63,7 @@ struct _Shots
 
 static void step_add_account (Shots *shots);
 static void select_first_table (Shots *shots);
+static void step_activity (Shots *shots);
 
 static void
 shots_free (Shots *shots)
@@ -241,11 +247,111 @@ grid_ready (Shots *shots)
 }
 
 static void
+step_admin_done (Shots *shots)
+{
+  save (shots, GTK_WIDGET (shots->window), "overview");
+  finish (shots);
+}
+
+static gboolean
+overview_ready (Shots *shots)
+{
+  GtkWidget *overview = hangar_window_get_overview (shots->window);
+  g_autofree char *text = NULL;
+
+  if (!gtk_widget_get_mapped (overview))
+    return FALSE;
+  /* The request log read: last success and last error are shown. */
+  text = hangar_accounts_overview_dup_cell_text (HANGAR_ACCOUNTS_OVERVIEW (overview), 0, "success");
+  return text != NULL && g_strcmp0 (text, "…") != 0;
+}
+
+static void
+step_overview (Shots *shots)
+{
+  save (shots, GTK_WIDGET (shots->window), "console");
+  hangar_window_show_overview (shots->window);
+  wait_then (shots, overview_ready, step_admin_done);
+}
+
+static gboolean
+console_ready (Shots *shots)
+{
+  HangarConsoleView *console =
+    HANGAR_CONSOLE_VIEW (hangar_account_page_get_console_view (hangar_window_get_account_page (shots->window)));
+
+  return !hangar_console_view_get_busy (console) && hangar_console_view_get_status_text (console) != NULL;
+}
+
+static void
+step_console (Shots *shots)
+{
+  HangarAccountPage *page = hangar_window_get_account_page (shots->window);
+  HangarConsoleView *console = HANGAR_CONSOLE_VIEW (hangar_account_page_get_console_view (page));
+  HangarSidebar *sidebar = hangar_window_get_sidebar (shots->window);
+  GListModel *bases = hangar_sidebar_get_account_children (sidebar, shots->account);
+  g_autoptr(GObject) base = g_list_model_get_item (bases, 0);
+  g_autofree char *path = g_strdup_printf ("/v0/%s/People",
+                                           hangar_base_get_id (hangar_sidebar_node_get_base (HANGAR_SIDEBAR_NODE (base))));
+
+  save (shots, GTK_WIDGET (shots->window), "activity");
+  hangar_account_page_show_view (page, "console");
+  hangar_console_view_set_request (console, "GET", path, "maxRecords=2\nfields[]=Name\nfields[]=Role", NULL);
+  hangar_console_view_send (console);
+  wait_then (shots, console_ready, step_overview);
+}
+
+static gboolean
+activity_ready (Shots *shots)
+{
+  HangarActivityView *activity =
+    HANGAR_ACTIVITY_VIEW (hangar_account_page_get_activity_view (hangar_window_get_account_page (shots->window)));
+  GListModel *entries = hangar_activity_view_get_entries (activity);
+  g_autoptr(HangarRequestLogEntry) newest = NULL;
+
+  /* The earlier requests and the refused one are written within a second,
+   * then shown; the refused one last. */
+  if (hangar_activity_view_get_loading (activity) || g_list_model_get_n_items (entries) < 4)
+    return FALSE;
+  newest = g_list_model_get_item (entries, 0);
+  return hangar_request_log_entry_is_error (newest);
+}
+
+static void
+refused_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GPtrArray) tables = hangar_client_get_base_schema_finish (HANGAR_CLIENT (object), result, NULL);
+}
+
+static void
+step_activity (Shots *shots)
+{
+  HangarAccountPage *page = hangar_window_get_account_page (shots->window);
+
+  /* A refused request too, as the log and the overview show them. */
+  hangar_client_get_base_schema_async (hangar_account_get_client (shots->account), "appNOTGRANTED0000", NULL,
+                                       refused_cb, NULL);
+  hangar_window_show_account (shots->window, hangar_account_get_id (shots->account));
+  hangar_account_page_show_view (page, "activity");
+  wait_then (shots, activity_ready, step_console);
+}
+
+static gboolean
+wide_again (Shots *shots)
+{
+  return gtk_widget_get_width (GTK_WIDGET (shots->window)) >= 1000 && ++shots->settled > 6;
+}
+
+static void
 step_done (Shots *shots)
 {
   gtk_window_destroy (shots->dialog);
   shots->dialog = NULL;
-  finish (shots);
+  /* The admin views, at the usual size again. */
+  gtk_window_set_default_size (GTK_WINDOW (shots->window), 1240, 780);
+  wait_then (shots, wide_again, step_activity);
 }
 
 static gboolean

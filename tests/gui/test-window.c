@@ -153,6 +153,14 @@ start_consent (Fixture                *f,
 }
 
 static gboolean
+reconnect_dialog_shown (gpointer data)
+{
+  GtkWindow *dialog = hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static gboolean
 dialog_gone (gpointer data)
 {
   return hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG) == NULL;
@@ -608,13 +616,23 @@ test_revoke_badge (Fixture       *f,
   g_assert_nonnull (strstr (lower, "revoked"));
   g_assert_cmpstr (hangar_window_get_last_toast_action (f->window), ==, "win.reconnect-account");
 
-  /* The toast's Reconnect: the consent page again, same user, ACTIVE again. */
+  /* The toast's Reconnect: the reconnect page (the name fixed, the
+   * integration it was connected with), then the consent page again, same
+   * user, ACTIVE again. */
   {
     GtkWindow *consent;
     HangarAccountPage *page = hangar_window_get_account_page (f->window);
+    HangarAddAccountDialog *dialog;
+    GtkWidget *button;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.reconnect-account", "s",
                                                hangar_account_get_id (account)));
+    hangar_test_wait_until (reconnect_dialog_shown, NULL, "the reconnect page");
+    dialog = HANGAR_ADD_ACCOUNT_DIALOG (hangar_test_gui_find_toplevel (HANGAR_TYPE_ADD_ACCOUNT_DIALOG));
+    g_assert_true (hangar_add_account_dialog_get_reconnecting (dialog));
+    g_assert_cmpstr (hangar_add_account_dialog_get_page (dialog), ==, "oauth");
+    button = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (dialog), HANGAR_TYPE_ADD_ACCOUNT_DIALOG, "oauth_button");
+    g_signal_emit_by_name (button, "clicked");
     hangar_test_wait_until (consent_loaded, NULL, "the consent page for the reconnect");
     consent = hangar_consent_get_dialog ();
     hangar_test_consent_run_script (consent, grant_script);
