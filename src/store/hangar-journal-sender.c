@@ -393,6 +393,7 @@ typedef struct
   GPtrArray         *to_persist;   /* HangarJournalChange (no ref: entries hold them) */
   GPtrArray         *written;      /* Entry* written */
   GPtrArray         *refused;      /* HangarJournalChange refused with 403 */
+  GPtrArray         *absorbed;     /* HangarJournalChange now part of its create */
   GError            *refusal;
 } Outcome;
 
@@ -410,6 +411,31 @@ set_all (HangarJournal     *self,
       _hangar_journal_set_state (self, change, state, message);
       g_ptr_array_add (outcome->to_persist, change);
     }
+}
+
+/* A create (or upload) that may or may not have been applied. Updates of
+ * the new record went out in its request: their fields join the create's,
+ * which then says exactly what was sent — for the lookup, and for creating
+ * it again — and they are settled as part of it. */
+static void
+entry_uncertain (HangarJournal *self,
+                 Entry         *entry,
+                 const char    *message,
+                 Outcome       *outcome)
+{
+  HangarJournalChange *create = g_ptr_array_index (entry->changes, 0);
+
+  for (guint i = 1; i < entry->changes->len; i++)
+    {
+      HangarJournalChange *change = g_ptr_array_index (entry->changes, i);
+
+      merge_fields (create->fields, change->fields);
+      _hangar_journal_set_state (self, change, HANGAR_CHANGE_WRITTEN, "Sent with the new record");
+      g_ptr_array_add (outcome->to_persist, change);
+      g_ptr_array_add (outcome->absorbed, change);
+    }
+  _hangar_journal_set_state (self, create, HANGAR_CHANGE_UNCERTAIN, message);
+  g_ptr_array_add (outcome->to_persist, create);
 }
 
 static void
@@ -456,7 +482,7 @@ entry_failed (HangarJournal *self,
       g_autofree char *message = g_strdup_printf ("Airtable's answer could not be read, so this may or may "
                                                   "not have been saved: %s", text);
 
-      set_all (self, entry, HANGAR_CHANGE_UNCERTAIN, message, outcome);
+      entry_uncertain (self, entry, message, outcome);
     }
   else if (g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_RATE_LIMITED))
     entry_transient (self, entry, HANGAR_JOURNAL_PAUSE_RATE_LIMITED, error, FALSE, outcome);
@@ -536,7 +562,7 @@ batch_finish (Batch             *batch,
 {
   HangarJournal *self = batch->journal;
   Outcome outcome = { HANGAR_JOURNAL_PAUSE_NONE, FALSE, g_ptr_array_new (), g_ptr_array_new (),
-                      g_ptr_array_new (), NULL };
+                      g_ptr_array_new (), g_ptr_array_new (), NULL };
   g_autoptr(GError) persist_error = NULL;
   gboolean transaction;
 
@@ -573,7 +599,7 @@ batch_finish (Batch             *batch,
                                                               "may not have been saved%s%s",
                                                               text != NULL ? ": " : "", text != NULL ? text : "");
 
-                  set_all (self, entry, HANGAR_CHANGE_UNCERTAIN, message, &outcome);
+                  entry_uncertain (self, entry, message, &outcome);
                 }
               else
                 /* Sending an update or delete again is harmless. */
@@ -614,6 +640,8 @@ batch_finish (Batch             *batch,
           _hangar_journal_emit_written (self, change, change->result);
         }
     }
+  for (guint i = 0; i < outcome.absorbed->len; i++)
+    _hangar_journal_settle (self, g_ptr_array_index (outcome.absorbed, i));
   for (guint i = 0; i < outcome.refused->len; i++)
     _hangar_journal_emit_refused (self, g_ptr_array_index (outcome.refused, i), outcome.refusal);
 
@@ -642,6 +670,7 @@ batch_finish (Batch             *batch,
   g_ptr_array_unref (outcome.to_persist);
   g_ptr_array_unref (outcome.written);
   g_ptr_array_unref (outcome.refused);
+  g_ptr_array_unref (outcome.absorbed);
   _hangar_journal_check_idle (self);
   _hangar_journal_kick (self);
 }

@@ -399,6 +399,93 @@ lock_poll_cb (gpointer user_data)
 
 /* ---- loading and recovery ---- */
 
+/* An update of a new record goes out in its create's request (the sender
+ * merges them), so a sending one was part of a create that may or may not
+ * exist now. Its fields join the create's — which then says exactly what
+ * was sent, for the lookup and for creating it again — and it is settled
+ * as part of it. Runs inside recover()'s transaction. */
+static gboolean
+fold_sent_updates (HangarJournal  *self,
+                   GError        **error)
+{
+  g_autoptr(HangarStoreStmt) select = NULL;
+  g_autoptr(GArray) updates = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) creates = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  select = hangar_store_prepare (self->store,
+                                 "SELECT u.id, c.id FROM journal_change u"
+                                 " JOIN journal_change c ON c.record_id = u.record_id AND c.kind = ?1 AND c.state = ?2"
+                                 " WHERE u.kind = ?3 AND u.state = ?2 AND u.record_id LIKE '" HANGAR_LOCAL_ID_PREFIX "%'"
+                                 " ORDER BY u.id", error);
+  if (select == NULL)
+    return FALSE;
+  sqlite3_bind_int (select, 1, HANGAR_CHANGE_CREATE);
+  sqlite3_bind_int (select, 2, HANGAR_CHANGE_SENDING);
+  sqlite3_bind_int (select, 3, HANGAR_CHANGE_UPDATE);
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      gint64 update_id = sqlite3_column_int64 (select, 0);
+      gint64 create_id = sqlite3_column_int64 (select, 1);
+
+      g_array_append_val (updates, update_id);
+      g_array_append_val (creates, create_id);
+    }
+  if (rc != SQLITE_DONE)
+    return hangar_store_set_error (error, hangar_store_get_db (self->store), rc, "Could not read the journal");
+  g_clear_pointer (&select, hangar_store_stmt_release);
+
+  for (guint i = 0; i < updates->len; i++)
+    {
+      gint64 update_id = g_array_index (updates, gint64, i);
+      gint64 create_id = g_array_index (creates, gint64, i);
+      g_autoptr(HangarStoreStmt) read = NULL;
+      g_autoptr(HangarStoreStmt) write = NULL;
+      g_autoptr(HangarStoreStmt) settle = NULL;
+      g_autoptr(JsonObject) update = NULL;
+      g_autoptr(JsonObject) create = NULL;
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      read = hangar_store_prepare (self->store, "SELECT (SELECT fields FROM journal_change WHERE id = ?1),"
+                                                " (SELECT fields FROM journal_change WHERE id = ?2)", error);
+      if (read == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (read, 1, update_id);
+      sqlite3_bind_int64 (read, 2, create_id);
+      if (sqlite3_step (read) != SQLITE_ROW)
+        continue;
+      update = _hangar_journal_object_from_text ((const char *) sqlite3_column_text (read, 0));
+      create = _hangar_journal_object_from_text ((const char *) sqlite3_column_text (read, 1));
+      if (update == NULL || create == NULL)
+        continue;
+      json_object_iter_init_ordered (&iter, update);
+      while (json_object_iter_next_ordered (&iter, &name, &value))
+        json_object_set_member (create, name, json_node_copy (value));
+
+      write = hangar_store_prepare (self->store, "UPDATE journal_change SET fields = ?1 WHERE id = ?2", error);
+      if (write == NULL)
+        return FALSE;
+      bind_object (write, 1, create);
+      sqlite3_bind_int64 (write, 2, create_id);
+      if ((rc = sqlite3_step (write)) != SQLITE_DONE)
+        return hangar_store_set_error (error, hangar_store_get_db (self->store), rc,
+                                       "Could not fold an update into its new record");
+      settle = hangar_store_prepare (self->store, "UPDATE journal_change SET state = ?1, done_at = ?2,"
+                                                  " message = 'Sent with the new record' WHERE id = ?3", error);
+      if (settle == NULL)
+        return FALSE;
+      sqlite3_bind_int (settle, 1, HANGAR_CHANGE_WRITTEN);
+      sqlite3_bind_int64 (settle, 2, g_get_real_time ());
+      sqlite3_bind_int64 (settle, 3, update_id);
+      if ((rc = sqlite3_step (settle)) != SQLITE_DONE)
+        return hangar_store_set_error (error, hangar_store_get_db (self->store), rc,
+                                       "Could not fold an update into its new record");
+    }
+  return TRUE;
+}
+
 static gboolean
 recover (HangarJournal  *self,
          GError        **error)
@@ -406,16 +493,22 @@ recover (HangarJournal  *self,
   gint64 now = g_get_real_time ();
   g_autofree char *sql = NULL;
 
+  if (!hangar_store_begin (self->store, error))
+    return FALSE;
+  if (!fold_sent_updates (self, error))
+    {
+      hangar_store_rollback (self->store);
+      return FALSE;
+    }
+
   /* A process that died while a request was out: an update, replace or
    * delete is sent again (it is idempotent); a create or an upload may or
    * may not exist now, so it is never sent blind. Written changes older
    * than a week are forgotten. */
-  sql = g_strdup_printf ("BEGIN IMMEDIATE;"
-                         "UPDATE journal_change SET state = %d WHERE state = %d AND kind IN (%d, %d, %d);"
+  sql = g_strdup_printf ("UPDATE journal_change SET state = %d WHERE state = %d AND kind IN (%d, %d, %d);"
                          "UPDATE journal_change SET state = %d, message = '%s' WHERE state = %d AND kind IN (%d, %d);"
                          "DELETE FROM journal_change WHERE state = %d AND conflict IS NULL AND done_at < %" G_GINT64_FORMAT ";"
-                         "DELETE FROM journal_group WHERE id NOT IN (SELECT group_id FROM journal_change);"
-                         "COMMIT;",
+                         "DELETE FROM journal_group WHERE id NOT IN (SELECT group_id FROM journal_change);",
                          HANGAR_CHANGE_PENDING, HANGAR_CHANGE_SENDING,
                          HANGAR_CHANGE_UPDATE, HANGAR_CHANGE_REPLACE, HANGAR_CHANGE_DELETE,
                          HANGAR_CHANGE_UNCERTAIN,
@@ -427,7 +520,7 @@ recover (HangarJournal  *self,
       hangar_store_rollback (self->store);
       return FALSE;
     }
-  return TRUE;
+  return hangar_store_commit (self->store, error);
 }
 
 static HangarJournalChange *

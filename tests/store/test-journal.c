@@ -839,6 +839,108 @@ test_recovery (Fixture       *fixture,
   g_assert_cmpuint (count_named (fixture, "recovery-never-arrived"), ==, 0);
 }
 
+static gboolean
+change_settled (gpointer data)
+{
+  return hangar_journal_change_get_state (data) == HANGAR_CHANGE_WRITTEN;
+}
+
+/* A new record then filled in (the grid's "+" then typing): the create and
+ * the update of its local id go out as one request. When its answer is
+ * lost — live, or because the process died — the create holds every value
+ * that was sent, so the lookup can find the record; nothing is created
+ * twice. */
+static void
+test_folded_create (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *fault = g_strdup_printf ("{\"count\":1,\"malformed\":true,\"path_prefix\":\"/v0/%s\"}",
+                                            fixture->base_id);
+  g_autofree char *path = g_strdup_printf ("/v0/%s/%s", fixture->base_id, JOURNAL_TEST_TABLE);
+  g_autoptr(GError) error = NULL;
+
+  /* Live: the answer cannot be read. */
+  {
+    g_autoptr(HangarJournalGroup) create_group = hangar_journal_group_new ("New record");
+    g_autoptr(HangarJournalGroup) edit_group = hangar_journal_group_new ("Edit Name");
+    g_autoptr(JsonObject) empty = json_object_new ();
+    g_autoptr(JsonObject) name = journal_test_fields ("Name", "folded-live", NULL);
+    g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
+    HangarJournalChange *create, *update;
+
+    hangar_journal_set_sending (fixture->journal, FALSE);
+    create = hangar_journal_group_add_create (create_group, fixture->base_id, JOURNAL_TEST_TABLE, empty, FALSE);
+    hangar_journal_submit (fixture->journal, create_group);
+    update = hangar_journal_group_add_update (edit_group, fixture->base_id, JOURNAL_TEST_TABLE,
+                                              hangar_journal_change_get_record_id (create), name, NULL, FALSE);
+    hangar_journal_submit (fixture->journal, edit_group);
+    hangar_test_wait_until (change_persisted, update, "the update to be on disk");
+    hangar_test_sandbox_control (fixture->sandbox, "/__sandbox/faults", fault);
+    hangar_journal_set_sending (fixture->journal, TRUE);
+    wait_change (create);
+    g_assert_cmpint (hangar_journal_change_get_state (create), ==, HANGAR_CHANGE_UNCERTAIN);
+    g_assert_cmpint (hangar_journal_change_get_state (update), ==, HANGAR_CHANGE_WRITTEN);
+    g_assert_cmpstr (json_object_get_string_member_with_default (hangar_journal_change_get_fields (create), "Name", ""),
+                     ==, "folded-live");
+
+    hangar_journal_lookup_async (fixture->journal, create, NULL, hangar_test_wait_cb, wait);
+    g_assert_cmpint (hangar_journal_lookup_finish (fixture->journal, hangar_test_wait_run (wait), NULL, &error),
+                     ==, HANGAR_LOOKUP_FOUND);
+    g_assert_no_error (error);
+    g_assert_cmpuint (count_named (fixture, "folded-live"), ==, 1);
+  }
+
+  /* After a crash: both were "sending" on disk, and the record was made. */
+  {
+    g_autoptr(HangarJournalGroup) create_group = hangar_journal_group_new ("New record");
+    g_autoptr(HangarJournalGroup) edit_group = hangar_journal_group_new ("Edit Name");
+    g_autoptr(JsonObject) empty = json_object_new ();
+    g_autoptr(JsonObject) name = journal_test_fields ("Name", "folded-crash", NULL);
+    g_autoptr(JsonNode) created = NULL;
+    g_autoptr(HangarJournalChange) found = NULL;
+    HangarJournalChange *update;
+    guint status = 0;
+
+    hangar_journal_set_sending (fixture->journal, FALSE);
+    hangar_journal_group_add_create (create_group, fixture->base_id, JOURNAL_TEST_TABLE, empty, FALSE);
+    hangar_journal_submit (fixture->journal, create_group);
+    update = hangar_journal_group_add_update (edit_group, fixture->base_id, JOURNAL_TEST_TABLE,
+                                              hangar_journal_change_get_record_id (
+                                                hangar_journal_group_get_changes (create_group)->pdata[0]),
+                                              name, NULL, FALSE);
+    hangar_journal_submit (fixture->journal, edit_group);
+    hangar_test_wait_until (change_persisted, update, "the update to be on disk");
+    g_clear_object (&fixture->journal);
+
+    g_assert_true (hangar_store_exec (fixture->store, "UPDATE journal_change SET state = 1, attempts = 1 WHERE state = 0",
+                                      &error));
+    created = hangar_test_sandbox_request (fixture->sandbox, "POST", path, fixture->sandbox->pat,
+                                           "{\"fields\":{\"Name\":\"folded-crash\"}}", &status);
+    g_assert_cmpuint (status, ==, 200);
+
+    fixture->journal = open_journal (fixture);
+    {
+      GListModel *model = hangar_journal_get_changes (fixture->journal);
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr(HangarJournalChange) change = g_list_model_get_item (model, i);
+
+          /* One change: the create, with the name it was sent with. */
+          g_assert_cmpint (hangar_journal_change_get_kind (change), ==, HANGAR_CHANGE_CREATE);
+          if (g_strcmp0 (json_object_get_string_member_with_default (hangar_journal_change_get_fields (change),
+                                                                     "Name", ""), "folded-crash") == 0)
+            found = g_object_ref (change);
+        }
+    }
+    g_assert_nonnull (found);
+    hangar_test_wait_until (change_settled, found, "the create to be found");
+    wait_idle (fixture->journal);
+    g_assert_cmpuint (count_named (fixture, "folded-crash"), ==, 1);
+    g_assert_cmpuint (hangar_journal_count_unsent (fixture->journal), ==, 0);
+  }
+}
+
 /* One sender per account: a second journal on the same database records
  * changes and sends them once the first is gone. */
 static void
@@ -892,6 +994,7 @@ main (int   argc,
   ADD ("conflicts", test_conflicts);
   ADD ("undo", test_undo);
   ADD ("recovery", test_recovery);
+  ADD ("folded-create", test_folded_create);
   ADD ("sender-lock", test_sender_lock);
 #undef ADD
   g_test_add ("/hangar/store/journal/rate-limited", Fixture, NULL, fixture_set_up, test_rate_limited, fixture_tear_down);
