@@ -385,7 +385,17 @@ key_pressed_cb (GtkEventControllerKey *controller,
   gboolean plain = (mods & ~GDK_SHIFT_MASK) == 0;
   gunichar c;
 
-  if (!focus_in_rows (self) || self->editor_popover != NULL)
+  /* Keys typed quickly after the one that opened the editor can reach the
+   * grid before the editor's popup has the keyboard: they are the editor's. */
+  if (self->editor_popover != NULL)
+    {
+      GtkWidget *target = self->editor != NULL ? hangar_cell_editor_get_focus_widget (self->editor) : NULL;
+
+      if (target != NULL && focus_in_rows (self) && gtk_widget_get_mapped (target))
+        return gtk_event_controller_key_forward (controller, target);
+      return FALSE;
+    }
+  if (!focus_in_rows (self))
     return FALSE;
 
   switch (keyval)

@@ -625,7 +625,10 @@ _hangar_record_grid_close_editor (HangarRecordGrid *self,
   self->editor_field = NULL;
   gtk_popover_popdown (GTK_POPOVER (popover));
   gtk_widget_unparent (popover);
-  /* Back to the cell, once the popover has let the keyboard go. */
+  /* Back to the cell now, so that keys typed next are the grid's, and again
+   * once the popover has let the keyboard go. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
   g_idle_add (focus_grid_idle_cb, g_object_ref (self));
 }
 
