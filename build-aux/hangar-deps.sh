@@ -7,7 +7,7 @@ packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libwebkitgtk-6.0-dev libsqlite3-dev
-  desktop-file-utils appstream
+  desktop-file-utils appstream flatpak-builder
   xvfb xauth xdotool dbus dbus-x11 gnome-keyring libsecret-tools
   python3 curl ca-certificates
 )

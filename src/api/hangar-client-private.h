@@ -8,6 +8,7 @@
  *                            retries, 401 / 429 / 503, deadline, reading the
  *                            body under a cap) and the generic request
  *   hangar-client-batch.c    chunked creates, updates, upserts and deletes
+ *   hangar-client-comments.c a page of comments, editing and deleting one
  *   hangar-client-meta.c     whoami, bases, schema, tables and fields
  *   hangar-client-upload.c   uploading a file to an attachment field
  *
@@ -59,6 +60,7 @@ struct _HangarClient
   guint              deadline;         /* s one request may take, 0 = none */
   gboolean           pacing;
   guint64            n_requests;
+  GDateTime         *server_time;      /* the Date of the newest answer */
 };
 
 /* One operation on the wire, with its retries (hangar-client-request.c). */

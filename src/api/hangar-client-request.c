@@ -460,6 +460,25 @@ attempt_failed (GTask  *task,
   g_object_unref (task);
 }
 
+/* Keeps the newest Date header (hangar_client_dup_server_time()). */
+static void
+note_server_time (HangarClient *self,
+                  SoupMessage  *msg)
+{
+  const char *date = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Date");
+  GDateTime *time = date != NULL ? soup_date_time_new_from_http_string (date) : NULL;
+
+  if (time == NULL)
+    return;
+  if (self->server_time == NULL || g_date_time_compare (time, self->server_time) > 0)
+    {
+      g_clear_pointer (&self->server_time, g_date_time_unref);
+      self->server_time = time;
+    }
+  else
+    g_date_time_unref (time);
+}
+
 /* A whole answer (or as much of an error answer as its cap allows) is in:
  * decide. Takes the task. */
 static void
@@ -480,6 +499,7 @@ answer_received (GTask *task)
            ? g_byte_array_free_to_bytes (g_steal_pointer (&call->buffer))
            : NULL;
   retry_after = parse_retry_after (msg);
+  note_server_time (self, msg);
   attempt_clear (call);
 
   /* What the request console shows of the last answer. */

@@ -525,6 +525,7 @@ hangar_client_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_error (&self->invalid_error);
   g_clear_error (&self->url_error);
+  g_clear_pointer (&self->server_time, g_date_time_unref);
   g_free (self->api_url);
 
   G_OBJECT_CLASS (hangar_client_parent_class)->finalize (object);
@@ -844,6 +845,25 @@ hangar_client_get_n_requests (HangarClient *self)
 {
   g_return_val_if_fail (HANGAR_IS_CLIENT (self), 0);
   return self->n_requests;
+}
+
+/**
+ * hangar_client_dup_server_time:
+ * @self: a #HangarClient
+ *
+ * The server's clock as its newest answer gave it (the HTTP Date header,
+ * to the second): whatever a request sent after that answer does on the
+ * server happens at this time or later. For callers that must compare
+ * server times (createdTime) without trusting this machine's clock.
+ *
+ * Returns: (transfer full) (nullable): the time, or %NULL before any
+ *   answer with a Date
+ */
+GDateTime *
+hangar_client_dup_server_time (HangarClient *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CLIENT (self), NULL);
+  return self->server_time != NULL ? g_date_time_ref (self->server_time) : NULL;
 }
 
 /**

@@ -71,6 +71,7 @@ HangarRateState   *hangar_client_get_rate_state      (HangarClient        *self,
 HangarRateState   *hangar_client_get_token_rate_state (HangarClient       *self);
 void               hangar_client_cancel_all          (HangarClient        *self);
 guint64            hangar_client_get_n_requests      (HangarClient        *self);
+GDateTime         *hangar_client_dup_server_time     (HangarClient        *self);
 
 /* ---- records (src/api/README.md, "Records") ---- */
 
@@ -240,6 +241,44 @@ void          hangar_client_create_comment_async     (HangarClient        *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 HangarComment *hangar_client_create_comment_finish   (HangarClient        *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+/* One page, newest first (hangar-client-comments.c); *out_offset is NULL
+ * after the last page. */
+void          hangar_client_list_comments_page_async (HangarClient        *self,
+                                                      const char          *base_id,
+                                                      const char          *table,
+                                                      const char          *record_id,
+                                                      guint                page_size,
+                                                      const char          *offset,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray    *hangar_client_list_comments_page_finish (HangarClient       *self,
+                                                       GAsyncResult       *result,
+                                                       char              **out_offset,
+                                                       GError            **error);
+void          hangar_client_update_comment_async     (HangarClient        *self,
+                                                      const char          *base_id,
+                                                      const char          *table,
+                                                      const char          *record_id,
+                                                      const char          *comment_id,
+                                                      const char          *text,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+HangarComment *hangar_client_update_comment_finish   (HangarClient        *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+void          hangar_client_delete_comment_async     (HangarClient        *self,
+                                                      const char          *base_id,
+                                                      const char          *table,
+                                                      const char          *record_id,
+                                                      const char          *comment_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean      hangar_client_delete_comment_finish    (HangarClient        *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "hangar-comment.h"
 #include "hangar-model-private.h"
 
@@ -19,6 +21,7 @@ struct _HangarComment
   char      *parent_comment_id;
   GDateTime *created_time;
   GDateTime *last_updated_time;
+  GHashTable *mentions;       /* user or group id → display name */
 };
 
 G_DEFINE_FINAL_TYPE (HangarComment, hangar_comment, G_TYPE_OBJECT)
@@ -47,6 +50,7 @@ hangar_comment_finalize (GObject *object)
   g_clear_pointer (&self->parent_comment_id, g_free);
   g_clear_pointer (&self->created_time, g_date_time_unref);
   g_clear_pointer (&self->last_updated_time, g_date_time_unref);
+  g_clear_pointer (&self->mentions, g_hash_table_unref);
 
   G_OBJECT_CLASS (hangar_comment_parent_class)->finalize (object);
 }
@@ -120,6 +124,7 @@ hangar_comment_new_from_json (JsonObject  *object,
   const char *id, *text, *created, *updated, *parent;
   const char *author_id = NULL, *author_email = NULL, *author_name = NULL;
   JsonObject *author;
+  JsonObject *mentioned = NULL;
 
   g_return_val_if_fail (object != NULL, NULL);
 
@@ -145,6 +150,35 @@ hangar_comment_new_from_json (JsonObject  *object,
   self->author_email = g_strdup (author_email);
   self->author_name = g_strdup (author_name);
   self->parent_comment_id = g_strdup (parent);
+
+  /* "mentioned": {"usr…": {"type","id","displayName","email"?}, …} */
+  if (!_hangar_json_get_object (object, "mentioned", FALSE, "a comment", &mentioned, error))
+    {
+      g_prefix_error (error, "Comment %s: ", id);
+      return NULL;
+    }
+  self->mentions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (mentioned != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (mentioned);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *entry = json_object_get_member (mentioned, l->data);
+          const char *name = NULL;
+
+          if (entry == NULL || !JSON_NODE_HOLDS_OBJECT (entry) ||
+              !_hangar_json_get_string (json_node_get_object (entry), "displayName", TRUE, "a mention", &name, error))
+            {
+              if (error != NULL && *error == NULL)
+                g_set_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
+                             "a mention is not an object");
+              g_prefix_error (error, "Comment %s: ", id);
+              return NULL;
+            }
+          g_hash_table_insert (self->mentions, g_strdup (l->data), g_strdup (name));
+        }
+    }
 
   self->created_time = _hangar_parse_timestamp (created, "a comment", "createdTime", error);
   if (self->created_time == NULL)
@@ -227,4 +261,66 @@ hangar_comment_get_parent_comment_id (HangarComment *self)
 {
   g_return_val_if_fail (HANGAR_IS_COMMENT (self), NULL);
   return self->parent_comment_id;
+}
+
+/**
+ * hangar_comment_get_mention_name:
+ * @self: a #HangarComment
+ * @id: a user (or group) id written as `@[id]` in the text
+ *
+ * Returns: (nullable): the display name Airtable gave for @id
+ */
+const char *
+hangar_comment_get_mention_name (HangarComment *self,
+                                 const char    *id)
+{
+  g_return_val_if_fail (HANGAR_IS_COMMENT (self), NULL);
+  return self->mentions != NULL ? g_hash_table_lookup (self->mentions, id) : NULL;
+}
+
+/**
+ * hangar_comment_dup_display_text:
+ * @self: a #HangarComment
+ *
+ * The text for people: every mention `@[usr…]` whose name Airtable gave
+ * becomes `@Name`; unknown ones stay as written.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+hangar_comment_dup_display_text (HangarComment *self)
+{
+  GString *out;
+  const char *p;
+
+  g_return_val_if_fail (HANGAR_IS_COMMENT (self), NULL);
+
+  out = g_string_new (NULL);
+  p = self->text;
+  while (*p != '\0')
+    {
+      const char *start = strstr (p, "@[");
+      const char *close = start != NULL ? strchr (start + 2, ']') : NULL;
+
+      if (start == NULL || close == NULL)
+        {
+          g_string_append (out, p);
+          break;
+        }
+      g_string_append_len (out, p, start - p);
+      {
+        g_autofree char *id = g_strndup (start + 2, close - (start + 2));
+        const char *name = hangar_comment_get_mention_name (self, id);
+
+        if (name != NULL)
+          {
+            g_string_append_c (out, '@');
+            g_string_append (out, name);
+          }
+        else
+          g_string_append_len (out, start, close + 1 - start);
+      }
+      p = close + 1;
+    }
+  return g_string_free (out, FALSE);
 }

@@ -28,5 +28,10 @@ const char    *hangar_comment_get_author_name        (HangarComment  *self);
 GDateTime     *hangar_comment_get_created_time       (HangarComment  *self);
 GDateTime     *hangar_comment_get_last_updated_time  (HangarComment  *self);
 const char    *hangar_comment_get_parent_comment_id  (HangarComment  *self);
+/* The name Airtable gave for a mentioned user or group ("mentioned"). */
+const char    *hangar_comment_get_mention_name       (HangarComment  *self,
+                                                      const char     *id);
+/* The text with each known `@[usr…]` shown as `@Name`. */
+char          *hangar_comment_dup_display_text       (HangarComment  *self);
 
 G_END_DECLS

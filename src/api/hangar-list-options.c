@@ -215,6 +215,14 @@ hangar_list_options_get_page_size (const HangarListOptions *self)
   return self->page_size;
 }
 
+/* How many fields the listing is limited to (0: every field). */
+guint
+hangar_list_options_get_n_fields (const HangarListOptions *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->fields->len;
+}
+
 gboolean
 _hangar_list_options_get_force_post (const HangarListOptions *self)
 {

@@ -43,6 +43,7 @@ void               hangar_list_options_set_force_post    (HangarListOptions *sel
 const char        *hangar_list_options_get_formula       (const HangarListOptions *self);
 guint              hangar_list_options_get_max_records   (const HangarListOptions *self);
 guint              hangar_list_options_get_page_size     (const HangarListOptions *self);
+guint              hangar_list_options_get_n_fields      (const HangarListOptions *self);
 
 /* For the client: the GET query string (without "?", keys and values
  * percent-encoded) for a page, and the JSON body + query of the POST form. */

@@ -150,8 +150,11 @@ cancelled_cb (GCancellable *cancellable,
               gpointer      user_data)
 {
   /* Inside g_cancellable_cancel(): finish from an idle, where
-   * disconnecting this handler is allowed. */
-  g_idle_add (return_cancelled_idle, g_object_ref (user_data));
+   * disconnecting this handler is allowed. At the default priority, not
+   * the idle one: a window busy repainting (a spinner on a loaded machine)
+   * always has a frame due, and would hold a low-priority idle off for
+   * good — the Cancel button would seem to do nothing. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, return_cancelled_idle, g_object_ref (user_data), NULL);
 }
 
 static gboolean

@@ -46,49 +46,30 @@ print_record (HangarRecord *record)
 
 /* records list ------------------------------------------------------------ */
 
-typedef struct
+/* A column the schema does not know (--field with a name it lacks):
+ * written as the plain values. */
+static HangarField *
+field_named (const char *name)
 {
-  char        *column;  /* as given, or the field's name */
-  HangarField *field;   /* nullable: no schema */
-} CsvColumn;
+  g_autoptr(JsonObject) spec = json_object_new ();
 
-static void
-csv_column_free (CsvColumn *column)
-{
-  g_free (column->column);
-  g_clear_object (&column->field);
-  g_free (column);
+  json_object_set_string_member (spec, "id", name);
+  json_object_set_string_member (spec, "name", name);
+  json_object_set_string_member (spec, "type", "unknown");
+  return hangar_field_new_from_json (spec, NULL);
 }
 
-static void
-print_csv_record (HangarRecord *record,
-                  GPtrArray    *columns)
-{
-  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-
-  g_ptr_array_add (cells, g_strdup (hangar_record_get_id (record)));
-  for (guint i = 0; i < columns->len; i++)
-    {
-      CsvColumn *column = g_ptr_array_index (columns, i);
-      const char *key = column->field != NULL ? hangar_field_get_name (column->field) : column->column;
-      JsonNode *value = hangar_record_get_field (record, key);
-
-      /* Listed by id: the record may be keyed by the id as given. */
-      if (value == NULL && column->field != NULL)
-        value = hangar_record_get_field (record, column->column);
-      g_ptr_array_add (cells, hangar_field_format_value_plain (column->field, value));
-    }
-  hangar_cli_print_csv_row ((const char * const *) cells->pdata, cells->len);
-}
-
+/* The CSV columns: the --field names in order, or every field of the
+ * schema; and the schema itself (for the names of linked records). */
 static GPtrArray *
 csv_columns (HangarClient  *client,
              const char    *base,
              const char    *table_name,
              char         **wanted,
+             GPtrArray    **out_tables,
              GError       **error)
 {
-  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) csv_column_free);
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) tables = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -117,12 +98,9 @@ csv_columns (HangarClient  *client,
     {
       for (guint i = 0; wanted[i] != NULL; i++)
         {
-          CsvColumn *column = g_new0 (CsvColumn, 1);
           HangarField *field = table != NULL ? hangar_table_lookup_field (table, wanted[i]) : NULL;
 
-          column->column = g_strdup (wanted[i]);
-          column->field = field != NULL ? g_object_ref (field) : NULL;
-          g_ptr_array_add (columns, column);
+          g_ptr_array_add (columns, field != NULL ? g_object_ref (field) : field_named (wanted[i]));
         }
     }
   else
@@ -130,15 +108,10 @@ csv_columns (HangarClient  *client,
       GPtrArray *fields = hangar_table_get_fields (table);
 
       for (guint i = 0; i < fields->len; i++)
-        {
-          CsvColumn *column = g_new0 (CsvColumn, 1);
-
-          column->field = g_object_ref (g_ptr_array_index (fields, i));
-          column->column = g_strdup (hangar_field_get_name (column->field));
-          g_ptr_array_add (columns, column);
-        }
+        g_ptr_array_add (columns, g_object_ref (g_ptr_array_index (fields, i)));
     }
 
+  *out_tables = g_steal_pointer (&tables);
   return g_steal_pointer (&columns);
 }
 
@@ -197,6 +170,7 @@ records_list (HangarCliGlobals  *globals,
   g_auto(GStrv) where = NULL;
   int max = 0;
   int page_size = 0;
+  gboolean no_guard = FALSE;
   GOptionEntry entries[] = {
     { "formula", 0, 0, G_OPTION_ARG_STRING, &formula, "Only records for which the formula is true", "FORMULA" },
     { "where", 0, 0, G_OPTION_ARG_STRING_ARRAY, &where, "Only records whose FIELD equals VALUE, quoted safely (repeatable; AND)", "FIELD=VALUE" },
@@ -206,11 +180,16 @@ records_list (HangarCliGlobals  *globals,
     { "max", 0, 0, G_OPTION_ARG_INT, &max, "At most N records", "N" },
     { "page-size", 0, 0, G_OPTION_ARG_INT, &page_size, "Records per request (1-100)", "N" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "jsonl (default) or csv", "FORMAT" },
+    { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &no_guard,
+      "CSV: write cells starting with = + - @ exactly (by default an apostrophe goes first, so that "
+      "spreadsheets show them as text)", NULL },
     { NULL }
   };
   g_autoptr(HangarClient) client = NULL;
   g_autoptr(HangarListOptions) options = hangar_list_options_new ();
   g_autoptr(GPtrArray) columns = NULL;
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(HangarCsvFormatter) formatter = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) offsets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
@@ -267,15 +246,22 @@ records_list (HangarCliGlobals  *globals,
 
   if (csv)
     {
-      g_autoptr(GPtrArray) header = g_ptr_array_new ();
+      g_autofree HangarCsvCellFlags *header_flags = NULL;
+      guint n;
 
-      columns = csv_columns (client, base, table, fields, &error);
+      columns = csv_columns (client, base, table, fields, &tables, &error);
       if (columns == NULL)
         return hangar_cli_report_error (error);
-      g_ptr_array_add (header, (char *) "id");
-      for (guint i = 0; i < columns->len; i++)
-        g_ptr_array_add (header, ((CsvColumn *) g_ptr_array_index (columns, i))->column);
-      hangar_cli_print_csv_row ((const char * const *) header->pdata, header->len);
+      /* The same rows as the window's export (src/api/hangar-csv-cell.h),
+       * after a first column with the record id. */
+      formatter = hangar_csv_formatter_new (client, base, columns, tables,
+                                            HANGAR_CSV_FORMATTER_RECORD_ID |
+                                            (no_guard ? HANGAR_CSV_FORMATTER_NO_GUARD : 0));
+      n = hangar_csv_formatter_get_n_columns (formatter);
+      header_flags = g_new (HangarCsvCellFlags, n);
+      for (guint i = 0; i < n; i++)
+        header_flags[i] = no_guard ? HANGAR_CSV_CELL_PLAIN : HANGAR_CSV_CELL_GUARD;
+      hangar_cli_print_csv_row_full (hangar_csv_formatter_get_header (formatter), n, header_flags);
     }
 
   /* Page by page, printing each page as it arrives. When the server's
@@ -313,6 +299,15 @@ records_list (HangarCliGlobals  *globals,
           return hangar_cli_report_error (error);
         }
 
+      if (csv)
+        {
+          g_autoptr(GAsyncResult) resolved = NULL;
+
+          /* The names of the records they link to. */
+          hangar_csv_formatter_resolve_async (formatter, page, NULL, hangar_cli_wait_callback, &resolved);
+          if (!hangar_csv_formatter_resolve_finish (formatter, hangar_cli_wait (&resolved), &error))
+            return hangar_cli_report_error (error);
+        }
       for (guint i = 0; i < page->len; i++)
         {
           HangarRecord *record = g_ptr_array_index (page, i);
@@ -324,7 +319,12 @@ records_list (HangarCliGlobals  *globals,
             }
           new_records++;
           if (csv)
-            print_csv_record (record, columns);
+            {
+              g_autoptr(GPtrArray) cells = hangar_csv_formatter_format_record (formatter, record);
+
+              hangar_cli_print_csv_row_full ((const char * const *) cells->pdata, cells->len,
+                                             hangar_csv_formatter_get_cell_flags (formatter));
+            }
           else
             print_record (record);
           printed++;
@@ -791,7 +791,7 @@ hangar_cli_records_run (HangarCliGlobals  *globals,
 
   if (argc < 2)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE,
-                            "usage: records list|get|create|update|replace|upsert|delete BASE TABLE …");
+                            "usage: records list|get|create|update|replace|upsert|delete|import BASE TABLE …");
 
   sub = argv[1];
   argc--;
@@ -811,6 +811,8 @@ hangar_cli_records_run (HangarCliGlobals  *globals,
     return records_write (globals, WRITE_UPSERT, argc, argv);
   if (g_str_equal (sub, "delete"))
     return records_delete (globals, argc, argv);
+  if (g_str_equal (sub, "import"))
+    return hangar_cli_import_run (globals, argc, argv);
 
   return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "unknown records command “%s”", sub);
 }

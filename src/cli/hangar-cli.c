@@ -35,13 +35,25 @@ static const char usage_text[] =
   "  records list BASE TABLE [--formula F] [--where FIELD=VALUE]…\n"
   "               [--sort FIELD | --sort -FIELD]… [--field F]… [--view V]\n"
   "               [--max N] [--page-size N] [--format jsonl|csv]\n"
+  "               [--no-formula-guard]   (CSV: see README, \"CSV files\")\n"
   "  records get BASE TABLE RECORD\n"
   "  records create|update|replace|upsert BASE TABLE [--merge-on FIELD]…\n"
   "               [--typecast] [--continue-on-error]\n"
   "               JSON lines on stdin: a fields object (create, upsert) or\n"
   "               {\"id\":…,\"fields\":…} (update, replace); results as JSON lines\n"
   "  records delete BASE TABLE RECORD…\n"
+  "  records import BASE TABLE FILE.csv [--merge-on FIELD]… [--typecast]\n"
+  "               [--map COLUMN=FIELD]… [--skip COLUMN]… [--failed-csv PATH]\n"
+  "               [--restart] [--no-resume]\n"
+  "               rows that fail go to FILE-failed.csv with the reason; an\n"
+  "               interrupted import resumes when run again (see README)\n"
   "  request METHOD PATH [-p|--param K=V]… [-d|--data JSON|-] [--compact]\n"
+  "  comments list BASE TABLE RECORD [--page-size N] [--max N]\n"
+  "               a record's comments, newest first, as JSON lines\n"
+  "  comments add BASE TABLE RECORD TEXT [--parent COMMENT]\n"
+  "  comments edit BASE TABLE RECORD COMMENT TEXT\n"
+  "  comments delete BASE TABLE RECORD COMMENT\n"
+  "               TEXT - reads stdin; mention people as @[usr…]\n"
   "  log [-a ACCOUNT] [--errors] [--since T] [--base BASE] [--limit N]\n"
   "               [--format text|jsonl]\n"
   "               the requests made for connected accounts (by the app, the\n"
@@ -86,7 +98,8 @@ static const char usage_text[] =
   "Input: JSON lines or --data of at most 2 MB, nested at most 128 levels.\n"
   "\n"
   "Exit status: 0 success, 1 error, 2 bad usage or input (nothing sent),\n"
-  "3 a batch write stopped part way (see stderr for what was written).\n";
+  "3 a batch write stopped part way (see stderr for what was written), or an\n"
+  "import wrote some rows and not others.\n";
 
 int
 hangar_cli_fail (int         status,
@@ -576,6 +589,8 @@ main (int   argc,
     status = hangar_cli_records_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "request"))
     status = hangar_cli_request_run (&globals, argc - i, argv + i);
+  else if (g_str_equal (command, "comments"))
+    status = hangar_cli_comments_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "log"))
     status = hangar_cli_log_run (&globals, argc - i, argv + i);
   else if (g_str_equal (command, "mcp"))
@@ -621,8 +636,9 @@ stdout_is_terminal (void)
 }
 
 void
-hangar_cli_print_csv_row (const char * const *cells,
-                          guint               n_cells)
+hangar_cli_print_csv_row_full (const char * const       *cells,
+                               guint                     n_cells,
+                               const HangarCsvCellFlags *flags)
 {
   GString *line = g_string_new (NULL);
 
@@ -638,24 +654,18 @@ hangar_cli_print_csv_row (const char * const *cells,
 
       if (i > 0)
         g_string_append_c (line, ',');
-      if (strpbrk (cell, ",\"\r\n") != NULL ||
-          (cell[0] != '\0' && (g_ascii_isspace (cell[0]) || g_ascii_isspace (cell[strlen (cell) - 1]))))
-        {
-          g_string_append_c (line, '"');
-          for (const char *p = cell; *p != '\0'; p++)
-            {
-              if (*p == '"')
-                g_string_append_c (line, '"');
-              g_string_append_c (line, *p);
-            }
-          g_string_append_c (line, '"');
-        }
-      else
-        g_string_append (line, cell);
+      hangar_csv_append_cell (line, cell, flags != NULL ? flags[i] : HANGAR_CSV_CELL_PLAIN);
     }
   g_string_append_c (line, '\n');
   fwrite (line->str, 1, line->len, stdout);
   g_string_free (line, TRUE);
+}
+
+void
+hangar_cli_print_csv_row (const char * const *cells,
+                          guint               n_cells)
+{
+  hangar_cli_print_csv_row_full (cells, n_cells, NULL);
 }
 
 gboolean
@@ -665,7 +675,7 @@ hangar_cli_parse_options (GOptionEntry   *entries,
                           char         ***argv)
 {
   static const char * const records_commands[] = {
-    "list", "get", "create", "update", "replace", "upsert", "delete", NULL,
+    "list", "get", "create", "update", "replace", "upsert", "delete", "import", NULL,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
   g_autoptr(GError) error = NULL;

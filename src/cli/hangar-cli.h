@@ -8,6 +8,7 @@
 
 #include "hangar-api.h"
 #include "hangar-client.h"
+#include "hangar-csv-export.h"
 #include "hangar-ids.h"
 #include "hangar-json.h"
 #include "hangar-redact.h"
@@ -122,6 +123,11 @@ char         *hangar_cli_read_stdin          (gsize             max_bytes,
  * escapes (and secrets redacted); otherwise the cells are written exactly. */
 void          hangar_cli_print_csv_row       (const char * const *cells,
                                               guint               n_cells);
+/* The same with the formula guard where @flags (one per cell, nullable)
+ * ask for it (src/api/hangar-csv.h). */
+void          hangar_cli_print_csv_row_full  (const char * const       *cells,
+                                              guint                     n_cells,
+                                              const HangarCsvCellFlags *flags);
 /* Parses a subcommand's options; on error prints it and returns FALSE. */
 gboolean      hangar_cli_parse_options       (GOptionEntry      *entries,
                                               const char        *parameter_string,
@@ -139,6 +145,13 @@ int           hangar_cli_request_run         (HangarCliGlobals *globals,
                                               int               argc,
                                               char            **argv);
 int           hangar_cli_records_run         (HangarCliGlobals *globals,
+                                              int               argc,
+                                              char            **argv);
+/* records import (hangar-cli-import.c); argv[0] is "import". */
+int           hangar_cli_import_run          (HangarCliGlobals *globals,
+                                              int               argc,
+                                              char            **argv);
+int           hangar_cli_comments_run        (HangarCliGlobals *globals,
                                               int               argc,
                                               char            **argv);
 /* hangar-cli-log.c */

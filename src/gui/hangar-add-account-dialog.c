@@ -637,6 +637,7 @@ hangar_add_account_dialog_class_init (HangarAddAccountDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tablehangar/Hangar/hangar-add-account-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, toast_overlay);
+  gtk_widget_class_bind_template_child_full (widget_class, "app_icon", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, back_button);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, oauth_scroller);
   gtk_widget_class_bind_template_child (widget_class, HangarAddAccountDialog, pat_scroller);
@@ -688,6 +689,11 @@ static void
 hangar_add_account_dialog_init (HangarAddAccountDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The app's icon by its id, which differs in a development build. */
+  gtk_image_set_from_icon_name (GTK_IMAGE (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                          HANGAR_TYPE_ADD_ACCOUNT_DIALOG,
+                                                                          "app_icon")),
+                                APP_ID);
 
   gtk_editable_set_text (GTK_EDITABLE (self->redirect_row), DEFAULT_REDIRECT_URI);
   gtk_editable_set_text (GTK_EDITABLE (self->api_url_row), HANGAR_AIRTABLE_API_URL);

@@ -8,6 +8,7 @@
 #include <glib-unix.h>
 #include <signal.h>
 
+#include "hangar-about.h"
 #include "hangar-application-private.h"
 #include "hangar-compat.h"
 #include "hangar-notifier.h"
@@ -170,8 +171,13 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   HangarApplication *self = user_data;
+  const char *sandbox_url = NULL;
 
-  hangar_compat_show_about (GTK_WINDOW (get_window (self)));
+  if (self->sandbox != NULL)
+    sandbox_url = hangar_sandbox_launcher_get_url (self->sandbox);
+  if (self->want_sandbox && sandbox_url == NULL)
+    sandbox_url = "on, not running";
+  hangar_about_show (GTK_WINDOW (get_window (self)), sandbox_url);
 }
 
 static void
@@ -269,6 +275,7 @@ hangar_application_startup (GApplication *app)
   g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
+  gtk_window_set_default_icon_name (APP_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -320,6 +327,10 @@ hangar_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = hangar_window_new (GTK_APPLICATION (self), self->store);
+#if HANGAR_DEVEL
+      /* libadwaita's striped header bars: this is not the released app. */
+      gtk_widget_add_css_class (GTK_WIDGET (window), "devel");
+#endif
       if (self->sandbox_integration != NULL)
         hangar_window_set_sandbox (window, self->sandbox_integration);
     }
@@ -381,6 +392,8 @@ hangar_application_new (void)
   return g_object_new (HANGAR_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* The resources' prefix, not the app id: the same in
+                        * every profile (GTK would derive …/Hangar/Devel). */
                        "resource-base-path", "/io/github/tablehangar/Hangar",
                        NULL);
 }

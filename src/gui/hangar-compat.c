@@ -81,26 +81,6 @@ hangar_compat_confirm (GtkWindow               *parent,
   return GTK_WINDOW (dialog);
 }
 
-void
-hangar_compat_show_about (GtkWindow *parent)
-{
-  static const char *developers[] = { "The Hangar team", NULL };
-
-  adw_show_about_window (parent,
-                         "application-name", _("Hangar"),
-                         "application-icon", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "developer-name", _("The Hangar team"),
-                         "developers", developers,
-                         "website", "https://github.com/tablehangar/hangar",
-                         "issue-url", "https://github.com/tablehangar/hangar/issues",
-                         "comments", _("A native desktop client for Airtable: browse records, "
-                                       "connect and watch the accounts that reach them."),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "copyright", "© 2026 The Hangar team",
-                         NULL);
-}
-
 gboolean
 hangar_compat_save_widget_png (GtkWidget   *widget,
                                const char  *path,

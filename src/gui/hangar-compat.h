@@ -27,9 +27,6 @@ GtkWindow *hangar_compat_confirm           (GtkWindow               *parent,
                                             HangarCompatConfirmFunc  callback,
                                             gpointer                 user_data);
 
-/* Shows an AdwAboutWindow (1.2; AdwAboutDialog is 1.5). */
-void       hangar_compat_show_about        (GtkWindow  *parent);
-
 /* Renders @widget (already mapped) to a PNG file. */
 gboolean   hangar_compat_save_widget_png   (GtkWidget   *widget,
                                             const char  *path,

@@ -213,8 +213,9 @@ cancellable_cancelled_cb (GCancellable *cancellable,
                           GtkWindow    *dialog)
 {
   /* Runs in the cancelling thread (the main one here); close from an idle
-   * so the cancellable is not disconnected from within its own handler. */
-  g_idle_add (close_dialog_idle, g_object_ref (dialog));
+   * so the cancellable is not disconnected from within its own handler
+   * (at the default priority: a busy window would starve an idle one). */
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_dialog_idle, g_object_ref (dialog), NULL);
 }
 
 void

@@ -9,6 +9,7 @@
 
 #include "hangar-cell-editor.h"
 #include "hangar-cell-value.h"
+#include "hangar-comments-panel.h"
 #include "hangar-grid-cell.h"
 #include "hangar-journal.h"
 #include "hangar-record-detail.h"
@@ -49,6 +50,7 @@ struct _HangarRecordDetail
   GtkWidget       *actions_box;
   GtkWidget       *duplicate_button;
   GtkWidget       *delete_button;
+  HangarCommentsPanel *comments;
 
   GArray          *rows;      /* FieldRow */
   HangarLinkCache *links;
@@ -439,6 +441,7 @@ hangar_record_detail_class_init (HangarRecordDetailClass *klass)
   signals[ACTION] =
     g_signal_new ("action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, comments);
   gtk_widget_class_set_css_name (widget_class, "recorddetail");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -447,6 +450,7 @@ static void
 hangar_record_detail_init (HangarRecordDetail *self)
 {
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
+  g_type_ensure (HANGAR_TYPE_COMMENTS_PANEL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_array_new (FALSE, TRUE, sizeof (FieldRow));
@@ -591,6 +595,37 @@ hangar_record_detail_set_record (HangarRecordDetail *self,
     }
   g_set_object (&self->record, record);
   update_values (self);
+  hangar_comments_panel_set_record (self->comments, record != NULL ? hangar_record_get_id (record) : NULL);
+}
+
+/**
+ * hangar_record_detail_set_comments_context:
+ * @self: a #HangarRecordDetail
+ * @client: (nullable): the client the comments are read and written with
+ * @account: (nullable): its account (scopes, and whose comments are yours)
+ * @base_id: (nullable): the base
+ * @table_id: (nullable): the table
+ *
+ * Where the comments panel finds the records' comments.
+ */
+void
+hangar_record_detail_set_comments_context (HangarRecordDetail *self,
+                                           HangarClient       *client,
+                                           HangarAccount      *account,
+                                           const char         *base_id,
+                                           const char         *table_id)
+{
+  g_return_if_fail (HANGAR_IS_RECORD_DETAIL (self));
+
+  hangar_comments_panel_set_context (self->comments, client, account, base_id, table_id);
+}
+
+HangarCommentsPanel *
+hangar_record_detail_get_comments (HangarRecordDetail *self)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD_DETAIL (self), NULL);
+
+  return self->comments;
 }
 
 HangarRecord *

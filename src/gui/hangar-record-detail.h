@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "hangar-cell-editor.h"
+#include "hangar-comments-panel.h"
 #include "hangar-field.h"
 #include "hangar-journal.h"
 #include "hangar-link-cache.h"
@@ -28,6 +29,13 @@ void          hangar_record_detail_set_fields     (HangarRecordDetail *self,
 void          hangar_record_detail_set_record     (HangarRecordDetail *self,
                                                    HangarRecord       *record);
 HangarRecord *hangar_record_detail_get_record     (HangarRecordDetail *self);
+/* Where the records' comments are read and written (see HangarCommentsPanel). */
+void          hangar_record_detail_set_comments_context (HangarRecordDetail *self,
+                                                         HangarClient       *client,
+                                                         HangarAccount      *account,
+                                                         const char         *base_id,
+                                                         const char         *table_id);
+HangarCommentsPanel *hangar_record_detail_get_comments (HangarRecordDetail *self);
 
 /* Where the record is (for its URL), the API URL (attachments) and the
  * journal (to show the state of edits). */

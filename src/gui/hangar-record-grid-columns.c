@@ -192,6 +192,7 @@ _hangar_record_grid_rebuild_columns (HangarRecordGrid *self)
       gtk_box_append (self->fields_box, check);
     }
 
+  _hangar_record_grid_add_comment_count (self);
   decorate_headers (self);
   if (self->cells != NULL && self->table != NULL && hangar_table_get_primary_field (self->table) != NULL)
     hangar_grid_cells_set_add_row_field (self->cells, hangar_field_get_name (hangar_table_get_primary_field (self->table)));

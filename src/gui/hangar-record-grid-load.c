@@ -56,6 +56,8 @@ build_options (HangarRecordGrid *self)
 
   if (self->view_id != NULL)
     hangar_list_options_set_view (options, self->view_id);
+  if (self->show_comment_count)
+    hangar_list_options_set_comment_count (options, TRUE);
 
   for (guint i = 0; i < n_sorts; i++)
     {
@@ -81,6 +83,12 @@ build_options (HangarRecordGrid *self)
     }
 
   return options;
+}
+
+HangarListOptions *
+_hangar_record_grid_build_options (HangarRecordGrid *self)
+{
+  return build_options (self);
 }
 
 void

@@ -16,6 +16,7 @@
  *                                   create, delete, duplicate, fill, clear,
  *                                   undo and redo, read-only states
  *   hangar-record-grid-clipboard.c  copy (TSV and HTML) and paste
+ *   hangar-record-grid-csv.c        the comment count column, CSV export and import
  *   hangar-record-grid-state.c      settings kept per table by field id, schema
  *                                   drift told in a banner
  * Cells are made by hangar-grid-cell.c, editors by hangar-cell-editor*.c;
@@ -97,6 +98,11 @@ struct _HangarRecordGrid
   char               *filter_formula;
   char               *search_text;
   gboolean            updating_views;
+  gboolean            show_comment_count;
+
+  /* the comment count column (hangar-record-grid-csv.c), rebuilt with the others */
+  GtkColumnViewColumn *comment_count_column;
+  GtkWidget          *comment_count_check;
 
   /* the load (hangar-record-grid-load.c) */
   HangarRecordList   *records;
@@ -172,6 +178,8 @@ void         _hangar_record_grid_update_query_label    (HangarRecordGrid *self);
 void         _hangar_record_grid_rebuild_views         (HangarRecordGrid *self);
 void         _hangar_record_grid_setup_links           (HangarRecordGrid *self);
 void         _hangar_record_grid_cancel_links          (HangarRecordGrid *self);
+/* The query the grid shows, as list options (view, sort, filter, search). */
+HangarListOptions *_hangar_record_grid_build_options   (HangarRecordGrid *self);
 /* A failed list continues from the page that failed; anything else loads
  * again from the start. */
 void         _hangar_record_grid_retry                 (HangarRecordGrid *self);
@@ -180,6 +188,9 @@ void         _hangar_record_grid_retry                 (HangarRecordGrid *self);
 HangarField *_hangar_record_grid_lookup_field          (HangarRecordGrid *self,
                                                         const char       *name);
 void         _hangar_record_grid_rebuild_columns       (HangarRecordGrid *self);
+
+/* hangar-record-grid-csv.c */
+void         _hangar_record_grid_add_comment_count     (HangarRecordGrid *self);
 
 /* hangar-record-grid-selection.c */
 void         _hangar_record_grid_class_init_selection  (GtkWidgetClass   *widget_class);

@@ -318,10 +318,11 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
   g_return_if_fail (HANGAR_IS_RECORD_GRID (self));
   g_return_if_fail (HANGAR_IS_ACCOUNT (account));
 
+  /* The account behind the client: for explaining a 403 (and
+   * reconnecting), the comments' scopes and who "you" are. */
+  g_set_object (&self->account, account);
   hangar_record_grid_set_state_account (self, hangar_account_get_id (account));
   hangar_record_grid_show_table_with_client (self, hangar_account_get_client (account), base_id, table);
-  /* For explaining a 403 (and reconnecting): the account behind the client. */
-  g_set_object (&self->account, account);
   /* Editing goes through the account's journal. */
   _hangar_record_grid_setup_editing (self, account);
 }
@@ -349,6 +350,10 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   g_return_if_fail (client == NULL || HANGAR_IS_CLIENT (client));
   g_return_if_fail (table == NULL || HANGAR_IS_TABLE (table));
 
+  /* The account given to hangar_record_grid_show_table() stays while its
+   * client is the one shown (a newer schema shows the table again). */
+  if (self->account != NULL && hangar_account_get_client (self->account) != client)
+    g_clear_object (&self->account);
   /* The table shown until now keeps its settings. */
   _hangar_record_grid_flush_state (self);
   _hangar_record_grid_clear_records (self);
@@ -362,7 +367,6 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   g_hash_table_remove_all (self->place_after);
   g_hash_table_remove_all (self->deleted_after);
 
-  g_clear_object (&self->account);
   g_set_object (&self->client, client);
   g_free (self->base_id);
   self->base_id = g_strdup (base_id);
@@ -394,6 +398,8 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   hangar_record_detail_set_fields (self->detail, self->fields, self->links);
   hangar_record_detail_set_context (self->detail, self->base_id, self->table != NULL ? hangar_table_get_id (self->table) : NULL,
                                     self->client != NULL ? hangar_client_get_api_url (self->client) : NULL, self->journal);
+  hangar_record_detail_set_comments_context (self->detail, self->client, self->account, self->base_id,
+                                             self->table != NULL ? hangar_table_get_id (self->table) : NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   g_clear_pointer (&self->search_text, g_free);
 

@@ -57,6 +57,16 @@ void         hangar_record_grid_set_permission_level (HangarRecordGrid *self,
  */
 HangarTable *hangar_record_grid_get_table  (HangarRecordGrid *self);
 
+/* The number of comments of each record, in a column (hangar-record-grid-csv.c). */
+void         hangar_record_grid_set_show_comment_count (HangarRecordGrid *self,
+                                                        gboolean          show);
+/* What the grid shows — view, filter, search, sort, the visible columns
+ * in their order — to a CSV file (@file NULL: a file chooser). */
+GtkWindow   *hangar_record_grid_export_csv (HangarRecordGrid *self,
+                                            GFile            *file);
+/* A CSV file into the table shown (@file NULL: a file chooser). */
+GtkWindow   *hangar_record_grid_import_csv (HangarRecordGrid *self,
+                                            GFile            *file);
 /**
  * hangar_record_grid_schema_changed:
  * @self: a #HangarRecordGrid

@@ -32,6 +32,7 @@ struct _HangarWindow
   AdwWindowTitle         *sidebar_title;
   AdwWindowTitle         *content_title;
   GtkButton              *back_button;
+  GtkMenuButton          *table_menu_button;
   GtkStack               *content_stack;
   AdwStatusPage          *empty_page;
   AdwStatusPage          *select_page;
@@ -150,6 +151,8 @@ show_content (HangarWindow *self,
               const char   *subtitle)
 {
   gtk_stack_set_visible_child_name (self->content_stack, page);
+  /* Import and export belong to a table. */
+  gtk_widget_set_visible (GTK_WIDGET (self->table_menu_button), g_str_equal (page, "grid"));
   adw_window_title_set_title (self->content_title, title != NULL ? title : "");
   adw_window_title_set_subtitle (self->content_title, subtitle);
 }
@@ -446,6 +449,21 @@ show_overview_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   hangar_window_show_overview (HANGAR_WINDOW (widget));
+}
+
+static void
+csv_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+
+  if (self->record_grid == NULL || !g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "grid"))
+    return;
+  if (g_str_equal (action_name, "win.import-csv"))
+    hangar_record_grid_import_csv (HANGAR_RECORD_GRID (self->record_grid), NULL);
+  else
+    hangar_record_grid_export_csv (HANGAR_RECORD_GRID (self->record_grid), NULL);
 }
 
 static void
@@ -881,6 +899,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, table_menu_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, select_page);
@@ -891,6 +910,8 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
   gtk_widget_class_install_action (widget_class, "win.show-changes", NULL, show_changes_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.import-csv", NULL, csv_action);
+  gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, csv_action);
   gtk_widget_class_install_action (widget_class, "win.show-overview", NULL, show_overview_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect-account", "s", reconnect_account_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect-with-scopes", "(sas)", reconnect_with_scopes_action);
@@ -908,6 +929,8 @@ hangar_window_init (HangarWindow *self)
   g_autoptr(GSettingsSchema) schema = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The app's icon by its id, which differs in a development build. */
+  adw_status_page_set_icon_name (self->empty_page, APP_ID);
 
   self->cancellable = g_cancellable_new ();
   self->known_status = g_hash_table_new (NULL, NULL);

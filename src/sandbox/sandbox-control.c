@@ -406,10 +406,11 @@ sandbox_control_handle (SandboxServer     *self,
           || (delay != NULL && (!IS (delay, G_TYPE_INT64) || json_node_get_int (delay) < 0 || json_node_get_int (delay) > 600000))
           || (drop != NULL && !IS (drop, G_TYPE_BOOLEAN))
           || (malformed != NULL && !IS (malformed, G_TYPE_BOOLEAN))
-          || (json_object_has_member (body, "path_prefix") && body_string (body, "path_prefix") == NULL))
+          || (json_object_has_member (body, "path_prefix") && body_string (body, "path_prefix") == NULL)
+          || (json_object_has_member (body, "method") && body_string (body, "method") == NULL))
         {
           sandbox_respond_error (msg, 422, "INVALID_REQUEST_UNKNOWN",
-                                 "Expected {\"count\": N, \"status\"?, \"retry_after\"?, \"delay_ms\"?, \"drop\"?, \"malformed\"?, \"path_prefix\"?}");
+                                 "Expected {\"count\": N, \"status\"?, \"retry_after\"?, \"delay_ms\"?, \"drop\"?, \"malformed\"?, \"path_prefix\"?, \"method\"?}");
           return;
         }
       fault = g_new0 (SandboxFault, 1);
@@ -422,6 +423,7 @@ sandbox_control_handle (SandboxServer     *self,
       fault->drop = drop != NULL && json_node_get_boolean (drop);
       fault->malformed = malformed != NULL && json_node_get_boolean (malformed);
       fault->path_prefix = g_strdup (body_string (body, "path_prefix"));
+      fault->method = g_strdup (body_string (body, "method"));
       if (fault->status == 0 && !fault->drop && !fault->malformed && fault->delay_ms == 0)
         fault->status = 503;
 #undef IS

@@ -276,8 +276,21 @@ roadmap (SandboxServer *self,
   }
   {
     SandboxRecord *first = projects->records->pdata[0];
-    SandboxComment *comment = g_new0 (SandboxComment, 1);
+    SandboxComment *comment;
+    SandboxUser *priya = sandbox_server_find_user (self, "priya@hangar.test");
 
+    /* A colleague's comment mentioning the demo user: shown with the name,
+     * and not the demo user's to edit. */
+    if (priya != NULL)
+      {
+        comment = g_new0 (SandboxComment, 1);
+        comment->id = sandbox_new_id ("com");
+        comment->author_id = g_strdup (priya->id);
+        comment->text = g_strdup_printf ("@[%s] the crash on login is fixed in today's build.", owner->id);
+        comment->created_ms = g_get_real_time () / 1000 - 2 * 86400000;
+        sandbox_record_add_comment (first, comment);
+      }
+    comment = g_new0 (SandboxComment, 1);
     comment->id = sandbox_new_id ("com");
     comment->author_id = g_strdup (owner->id);
     comment->text = g_strdup ("Beta build is on track for next week.");

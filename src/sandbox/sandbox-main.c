@@ -152,7 +152,7 @@ main (int    argc,
     "  POST /__sandbox/remove-base      {\"user\"?, \"base\": \"app…\"} remove a base from the user's grants\n"
     "  POST /__sandbox/expire-tokens    {\"user\"?} expire OAuth access tokens now\n"
     "  POST /__sandbox/integrations     {\"name\", \"redirect_uris\": [...], \"secret\"?: bool} → {\"client_id\", \"client_secret\"?}\n"
-    "  POST /__sandbox/faults           {\"count\": N, \"status\"?, \"retry_after\"?, \"delay_ms\"?, \"drop\"?, \"malformed\"?, \"path_prefix\"?}\n"
+    "  POST /__sandbox/faults           {\"count\": N, \"status\"?, \"retry_after\"?, \"delay_ms\"?, \"drop\"?, \"malformed\"?, \"path_prefix\"?, \"method\"?}\n"
     "  POST /__sandbox/clear-faults     forget pending faults\n"
     "  POST /__sandbox/reset-rate-limits  forget rate-limit windows and penalties\n"
     "  GET  /__sandbox/latency          the latency in force; POST {\"ms\"?, \"jitter_ms\"?, \"release\"?: true} changes it\n"

@@ -165,6 +165,7 @@ typedef struct
   gboolean  drop;
   gboolean  malformed;
   char     *path_prefix;
+  char     *method;       /* only requests of this HTTP method, or any */
 } SandboxFault;
 
 typedef struct

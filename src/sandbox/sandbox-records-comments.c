@@ -42,7 +42,123 @@ comment_to_json (SandboxServer  *self,
     json_object_set_null_member (obj, "lastUpdatedTime");
   if (comment->parent_id != NULL)
     json_object_set_string_member (obj, "parentCommentId", comment->parent_id);
+
+  /* "mentioned": every known user written as @[usr…] in the text, keyed by
+   * id (Airtable's user-mentioned model). */
+  {
+    JsonObject *mentioned = NULL;
+    const char *p = comment->text;
+
+    while ((p = strstr (p, "@[usr")) != NULL)
+      {
+        const char *close = strchr (p, ']');
+        g_autofree char *id = close != NULL ? g_strndup (p + 2, close - (p + 2)) : NULL;
+        SandboxUser *who = id != NULL ? sandbox_server_find_user (self, id) : NULL;
+
+        p += 2;
+        if (who == NULL || !g_str_equal (who->id, id))
+          continue;
+        if (mentioned == NULL)
+          mentioned = json_object_new ();
+        if (!json_object_has_member (mentioned, who->id))
+          {
+            JsonObject *m = json_object_new ();
+
+            json_object_set_string_member (m, "type", "user");
+            json_object_set_string_member (m, "id", who->id);
+            json_object_set_string_member (m, "displayName", who->name);
+            json_object_set_string_member (m, "email", who->email);
+            json_object_set_object_member (mentioned, who->id, m);
+          }
+      }
+    if (mentioned != NULL)
+      json_object_set_object_member (obj, "mentioned", mentioned);
+  }
   return obj;
+}
+
+static SandboxComment *
+find_comment (SandboxRecord *record,
+              const char    *comment_id,
+              guint         *out_index)
+{
+  for (guint i = 0; record->comments != NULL && i < record->comments->len; i++)
+    {
+      SandboxComment *comment = record->comments->pdata[i];
+
+      if (g_str_equal (comment->id, comment_id))
+        {
+          *out_index = i;
+          return comment;
+        }
+    }
+  return NULL;
+}
+
+/* PATCH and DELETE …/comments/{id}: only the comment's author may (the API
+ * says users can change and delete only the comments they created); anyone
+ * else gets 403 INVALID_PERMISSIONS, see README. */
+void
+_sandbox_records_handle_comment_change (SandboxServer     *self,
+                                        SoupServerMessage *msg,
+                                        SandboxAuth       *auth,
+                                        SandboxRecord     *record,
+                                        const char        *comment_id)
+{
+  const char *method = soup_server_message_get_method (msg);
+  guint index = 0;
+  SandboxComment *comment = find_comment (record, comment_id, &index);
+
+  if (comment == NULL)
+    {
+      sandbox_respond_error (msg, 404, "MODEL_ID_NOT_FOUND", "Comment not found");
+      return;
+    }
+  if (!g_str_equal (comment->author_id, auth->user->id))
+    {
+      sandbox_respond_error (msg, 403, "INVALID_PERMISSIONS", "You are not permitted to perform this operation");
+      return;
+    }
+
+  if (g_str_equal (method, "DELETE"))
+    {
+      g_autoptr(JsonObject) reply = json_object_new ();
+
+      json_object_set_string_member (reply, "id", comment->id);
+      json_object_set_boolean_member (reply, "deleted", TRUE);
+      g_ptr_array_remove_index (record->comments, index);
+      sandbox_server_changed (self);
+      sandbox_respond_object (msg, 200, reply);
+      return;
+    }
+
+  {
+    SoupMessageBody *raw = soup_server_message_get_request_body (msg);
+    g_autoptr(JsonNode) body_node = NULL;
+    g_autoptr(JsonObject) updated = NULL;
+    JsonNode *text;
+
+    if (raw == NULL || raw->length == 0)
+      {
+        sandbox_respond_invalid_request (msg);
+        return;
+      }
+    body_node = sandbox_parse_body (msg, raw, TRUE);
+    if (body_node == NULL)
+      return;
+    text = json_object_get_member (json_node_get_object (body_node), "text");
+    if (!sandbox_node_is_type (text, G_TYPE_STRING) || *json_node_get_string (text) == '\0')
+      {
+        sandbox_respond_invalid_request (msg);
+        return;
+      }
+    g_free (comment->text);
+    comment->text = g_strdup (json_node_get_string (text));
+    comment->updated_ms = MAX (g_get_real_time () / 1000, comment->created_ms + 1);
+    updated = comment_to_json (self, comment);
+    sandbox_server_changed (self);
+    sandbox_respond_object (msg, 200, updated);
+  }
 }
 
 void

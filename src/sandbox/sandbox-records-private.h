@@ -48,6 +48,11 @@ void _sandbox_records_handle_comments (SandboxServer     *self,
                                        SandboxTable      *table,
                                        SandboxRecord     *record,
                                        GPtrArray         *query);
+void _sandbox_records_handle_comment_change (SandboxServer     *self,
+                                             SoupServerMessage *msg,
+                                             SandboxAuth       *auth,
+                                             SandboxRecord     *record,
+                                             const char        *comment_id);
 void _sandbox_records_handle_upload (SandboxServer     *self,
                                      SoupServerMessage *msg,
                                      SandboxBase       *base,

@@ -4,7 +4,8 @@
  * Listing is in sandbox-records-list.c, writes in sandbox-records-write.c,
  * comments and uploadAttachment in sandbox-records-comments.c. The routes
  * follow Airtable's public Web API documentation (list, get, create, update,
- * upsert, delete records; list and create comments; upload attachment).
+ * upsert, delete records; list, create, edit and delete comments; upload
+ * attachment).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -110,22 +111,24 @@ sandbox_records_handle (SandboxServer     *self,
             break;
           }
       }
-  comments = n_segments == 3 && g_str_equal (segments[2], "comments");
+  comments = (n_segments == 3 || n_segments == 4) && g_str_equal (segments[2], "comments");
   list_post = n_segments == 2 && g_str_equal (segments[1], "listRecords");
   const char *level;
   SandboxTable *table;
   g_autoptr(JsonNode) body_node = NULL;
 
-  if (n_segments > 3 || (n_segments == 3 && !comments))
+  if (n_segments > 4 || (n_segments >= 3 && !comments))
     {
       sandbox_respond_not_found (msg);
       return;
     }
   if (comments)
     {
-      scope = is_post ? "data.recordComments:write" : "data.recordComments:read";
-      level = is_post ? "comment" : "read";
-      if (!is_get && !is_post)
+      gboolean writing = !is_get;
+
+      scope = writing ? "data.recordComments:write" : "data.recordComments:read";
+      level = writing ? "comment" : "read";
+      if ((n_segments == 3 && !is_get && !is_post) || (n_segments == 4 && !is_patch && !is_delete))
         {
           sandbox_respond_not_found (msg);
           return;
@@ -227,6 +230,8 @@ sandbox_records_handle (SandboxServer     *self,
       {
         if (record == NULL)
           _sandbox_records_respond_record_not_found (msg);
+        else if (n_segments == 4)
+          _sandbox_records_handle_comment_change (self, msg, auth, record, segments[3]);
         else
           _sandbox_records_handle_comments (self, msg, auth, table, record, query);
         return;

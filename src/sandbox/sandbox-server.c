@@ -49,6 +49,7 @@ sandbox_fault_free (SandboxFault *fault)
   if (fault == NULL)
     return;
   g_free (fault->path_prefix);
+  g_free (fault->method);
   g_free (fault);
 }
 
@@ -415,6 +416,7 @@ sandbox_server_check_base_rate (SandboxServer     *self,
 
 static SandboxFault *
 take_fault (SandboxServer *self,
+            const char    *method,
             const char    *path)
 {
   for (GList *l = self->faults->head; l != NULL; l = l->next)
@@ -424,8 +426,11 @@ take_fault (SandboxServer *self,
 
       if (fault->path_prefix != NULL && !g_str_has_prefix (path, fault->path_prefix))
         continue;
+      if (fault->method != NULL && g_ascii_strcasecmp (fault->method, method) != 0)
+        continue;
       copy = g_memdup2 (fault, sizeof *fault);
       copy->path_prefix = NULL;
+      copy->method = NULL;
       if (--fault->count == 0)
         {
           g_queue_delete_link (self->faults, l);
@@ -807,7 +812,7 @@ server_cb (SoupServer        *server,
       sandbox_control_handle (self, msg, raw_path);
       return;
     }
-  dispatch (self, msg, raw_path, query, take_fault (self, raw_path));
+  dispatch (self, msg, raw_path, query, take_fault (self, soup_server_message_get_method (msg), raw_path));
 }
 
 static void

@@ -313,15 +313,15 @@ test_csv (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (csv->lines[1], ",\"Comma, \"\"quoted\"\"\",,\"two"));
   g_assert_cmpstr (csv->lines[2], ==, "lines\",,,");
   g_assert_true (g_str_has_suffix (csv->lines[3], ",O'Brien,,,,,"));
-  g_assert_true (g_str_has_suffix (csv->lines[4], ",Plain,2.3,,,50%,true") ||  /* 2.25 rounds half to even */
-                 g_str_has_suffix (csv->lines[4], ",Plain,2.2,,,50%,true"));
+  g_assert_true (g_str_has_suffix (csv->lines[4], ",Plain,2.3,,,50%,checked") ||  /* 2.25 rounds half to even */
+                 g_str_has_suffix (csv->lines[4], ",Plain,2.2,,,50%,checked"));
   g_assert_null (csv->lines[5]);
 
   some = run_cli (fixture, NULL, "records", "list", fixture->base_id, "CLI",
                   "--format", "csv", "--field", "Done", "--field", "Name", "--sort", "-Name");
   g_assert_cmpint (some->status, ==, 0);
   g_assert_cmpstr (some->lines[0], ==, "id,Done,Name");
-  g_assert_true (g_str_has_suffix (some->lines[1], ",true,Plain"));
+  g_assert_true (g_str_has_suffix (some->lines[1], ",checked,Plain"));
 
   /* --where quotes the value: a quote in it is no formula injection */
   where = run_cli (fixture, NULL, "records", "list", fixture->base_id, fixture->table_id,
@@ -646,6 +646,7 @@ test_help (void)
     { "records", "list" }, { "records", "get" }, { "records", "create" },
     { "records", "update" }, { "records", "replace" }, { "records", "upsert" },
     { "records", "delete" },
+    { "comments", "list" }, { "comments", "add" }, { "comments", "edit" }, { "comments", "delete" },
     { "schema", "create-table" }, { "schema", "create-field" }, { "schema", "update-table" },
     { "schema", "update-field" },
     { "accounts", NULL }, { "connect", NULL }, { "reconnect", NULL }, { "disconnect", NULL },

@@ -6,8 +6,8 @@
  * (config, data, cache and a file keyring in a new temporary directory),
  * with the sandbox on any free port, and walks its window through the main
  * views: main-empty, add-account, consent, account, grid, base-page,
- * base-page-narrow, field-dialog, activity, console, overview →
- * DIR/<view>.png.
+ * base-page-narrow, field-dialog, activity, console, overview,
+ * import-preview → DIR/<view>.png.
  * build-aux/hangar-screenshots.sh runs it under Xvfb.
  *
  * A small state machine: each step waits (polling the main loop, never
@@ -32,6 +32,8 @@
 #include "hangar-connect.h"
 #include "hangar-consent-private.h"
 #include "hangar-console-view.h"
+#include "hangar-import-dialog.h"
+#include "hangar-record-grid.h"
 #include "hangar-request-log.h"
 #include "hangar-sidebar-private.h"
 #include "hangar-sidebar-reveal.h"
@@ -246,11 +248,69 @@ grid_ready (Shots *shots)
   return ++shots->settled > 20 || g_strcmp0 (hangar_window_get_content_page (shots->window), "grid") != 0;
 }
 
+static gboolean
+import_preview_ready (Shots *shots)
+{
+  return shots->dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (shots->dialog)) &&
+         g_strcmp0 (hangar_import_dialog_get_page (HANGAR_IMPORT_DIALOG (shots->dialog)), "preview") == 0;
+}
+
+static gboolean
+import_mapping_ready (Shots *shots)
+{
+  return shots->dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (shots->dialog)) &&
+         g_strcmp0 (hangar_import_dialog_get_page (HANGAR_IMPORT_DIALOG (shots->dialog)), "mapping") == 0;
+}
+
+static void
+step_import_done (Shots *shots)
+{
+  save (shots, GTK_WIDGET (shots->dialog), "import-preview");
+  gtk_window_destroy (shots->dialog);
+  shots->dialog = NULL;
+  finish (shots);
+}
+
+static void
+step_import_preview (Shots *shots)
+{
+  hangar_import_dialog_next (HANGAR_IMPORT_DIALOG (shots->dialog));
+  wait_then (shots, import_preview_ready, step_import_done);
+}
+
+/* A CSV for the grid's table (the demo's Projects), some of its rows with
+ * values that will fail, to show the preview marking them. */
+static void
+step_import (Shots *shots)
+{
+  static const char csv[] =
+    "Name,Status,Budget,Start,Tags,Owner,Progress,Priority,Notes\n"
+    "Partner portal,Planned,\"$64,000\",2027-01-11,\"Web,Growth\",Marco Rossi,0%,4,Kick-off in January\n"
+    "Billing revamp,In progress,38500,2026-12-01,Infra,Sam Okafor,35%,5,\"Invoices, refunds\"\n"
+    "Design system 2,Someday,12000,2026-12-15,Web,Lena Fischer,10%,3,\n"
+    "Onboarding tour,Planned,9k,2026-02-30,Mobile,Priya Patel,0%,2,Short video\n"
+    "Search upgrade,Planned,21000,2027-02-01,Web,Priya Patel,0%,4,Faster results\n"
+    "Status page,Done,4000,2026-10-20,Infra,Sam Okafor,100%,3,\n";
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "New projects.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWidget *grid = hangar_window_get_record_grid (shots->window);
+
+  if (grid == NULL || !g_file_set_contents (path, csv, -1, NULL))
+    {
+      shots->failures++;
+      finish (shots);
+      return;
+    }
+  shots->dialog = hangar_record_grid_import_csv (HANGAR_RECORD_GRID (grid), file);
+  gtk_window_set_default_size (shots->dialog, 1100, 560);
+  wait_then (shots, import_mapping_ready, step_import_preview);
+}
+
 static void
 step_admin_done (Shots *shots)
 {
   save (shots, GTK_WIDGET (shots->window), "overview");
-  finish (shots);
+  step_import (shots);
 }
 
 static gboolean

@@ -265,7 +265,7 @@ test_query_options (void)
     g_autofree char *p = g_strdup_printf ("/v0/%s/Projects?recordMetadata%%5B%%5D=commentCount", base);
     g_autoptr(JsonObject) reply = sb_call (sb, "GET", p, sb->pat, NULL, 200);
 
-    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (sb_records (reply), 0), "commentCount"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (sb_records (reply), 0), "commentCount"), ==, 2);
     g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (sb_records (reply), 1), "commentCount"), ==, 0);
   }
   {
@@ -806,9 +806,32 @@ test_comments (void)
   JsonArray *array = json_object_get_array_member (comments, "comments");
   JsonObject *first = json_array_get_object_element (array, 0);
 
-  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
   g_assert_true (g_str_has_prefix (json_object_get_string_member (first, "id"), "com"));
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (first, "author"), "email"), ==, "demo@hangar.test");
+  /* The older one is a colleague's, mentioning the demo user by id. */
+  {
+    JsonObject *second = json_array_get_object_element (array, 1);
+    JsonObject *mentioned = json_object_get_object_member (second, "mentioned");
+    const char *demo_id = hangar_test_sandbox_user (sb, 0, "id");
+    JsonObject *who = json_object_get_object_member (mentioned, demo_id);
+
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (second, "author"), "email"), ==, "priya@hangar.test");
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (second, "text"), "@[usr"));
+    g_assert_cmpstr (json_object_get_string_member (who, "displayName"), ==, "Dana Demo");
+    g_assert_cmpstr (json_object_get_string_member (who, "type"), ==, "user");
+    g_assert_false (json_object_has_member (first, "mentioned"));
+
+    /* Only the author may change or delete a comment. */
+    {
+      g_autofree char *other = g_strdup_printf ("%s/%s", path, json_object_get_string_member (second, "id"));
+      g_autoptr(JsonObject) refused = sb_call (sb, "PATCH", other, sb->pat, "{\"text\":\"mine now\"}", 403);
+      g_autoptr(JsonObject) not_deleted = sb_call (sb, "DELETE", other, sb->pat, NULL, 403);
+
+      sb_assert_error (refused, "INVALID_PERMISSIONS");
+      sb_assert_error (not_deleted, "INVALID_PERMISSIONS");
+    }
+  }
 
   {
     g_autoptr(JsonObject) created = sb_call (sb, "POST", path, sb->pat, "{\"text\":\"Looks good @[usrX]\"}", 200);
@@ -817,11 +840,28 @@ test_comments (void)
     g_autoptr(JsonObject) counted = sb_call (sb, "GET", meta, sb->pat, NULL, 200);
 
     g_assert_cmpstr (json_object_get_string_member (created, "text"), ==, "Looks good @[usrX]");
-    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (again, "comments")), ==, 2);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (again, "comments")), ==, 3);
     /* newest first */
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (again, "comments"), 0), "id"),
                      ==, json_object_get_string_member (created, "id"));
-    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (sb_records (counted), 0), "commentCount"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (sb_records (counted), 0), "commentCount"), ==, 3);
+
+    /* Editing and deleting one's own comment. */
+    {
+      g_autofree char *one = g_strdup_printf ("%s/%s", path, json_object_get_string_member (created, "id"));
+      g_autoptr(JsonObject) edited = sb_call (sb, "PATCH", one, sb->pat, "{\"text\":\"Edited\"}", 200);
+      g_autoptr(JsonObject) empty = sb_call (sb, "PATCH", one, sb->pat, "{\"text\":\"\"}", 422);
+      g_autoptr(JsonObject) deleted = sb_call (sb, "DELETE", one, sb->pat, NULL, 200);
+      g_autoptr(JsonObject) gone = sb_call (sb, "DELETE", one, sb->pat, NULL, 404);
+      g_autoptr(JsonObject) after = sb_call (sb, "GET", path, sb->pat, NULL, 200);
+
+      g_assert_cmpstr (json_object_get_string_member (edited, "text"), ==, "Edited");
+      g_assert_true (json_object_get_string_member (edited, "lastUpdatedTime") != NULL);
+      g_assert_cmpstr (json_object_get_string_member (deleted, "id"), ==, json_object_get_string_member (created, "id"));
+      g_assert_true (json_object_get_boolean_member (deleted, "deleted"));
+      sb_assert_error (gone, "MODEL_ID_NOT_FOUND");
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "comments")), ==, 2);
+    }
   }
   {
     g_autoptr(JsonObject) bad = sb_call (sb, "POST", path, sb->pat, "{\"text\":5}", 422);
