@@ -130,6 +130,24 @@ void                 _hangar_journal_change_set_previous (HangarJournalChange *s
 void                 _hangar_journal_change_notify      (HangarJournalChange *self,
                                                          const char          *property);
 char                *_hangar_journal_new_local_id       (void);
+/* Written changes are kept this long on disk (the list shows this
+ * session's only). */
+#define KEEP_WRITTEN_US (7 * G_TIME_SPAN_DAY)
+
+/* Opening (hangar-journal-recover.c): the changes not settled yet read
+ * from disk, put on the open list and counted. */
+void                 _hangar_journal_load_open          (HangarJournal       *self);
+void                 _hangar_journal_open_change        (HangarJournal       *self,
+                                                         HangarJournalChange *change);
+void                 _hangar_journal_count_add          (HangarJournal       *self,
+                                                         HangarJournalChange *change,
+                                                         int                  delta);
+void                 _hangar_journal_emit_record_changed (HangarJournal      *self,
+                                                          const char         *record_id);
+/* After a crash: sending updates/deletes back to pending, sending creates
+ * uncertain (hangar-journal-recover.c). */
+gboolean             _hangar_journal_recover            (HangarJournal       *self,
+                                                         GError             **error);
 JsonObject          *_hangar_journal_object_from_text   (const char          *text);
 char                *_hangar_journal_object_to_text     (JsonObject          *object);
 

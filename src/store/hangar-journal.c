@@ -14,9 +14,6 @@
 #include "hangar-journal-private.h"
 #include "hangar-json.h"
 
-/* Written changes are kept this long on disk (the list shows this
- * session's only). */
-#define KEEP_WRITTEN_US (7 * G_TIME_SPAN_DAY)
 /* How often a process that is not the sender tries to become it. */
 #define LOCK_POLL_S 2
 
@@ -99,8 +96,8 @@ record_list (HangarJournal *self,
   return list;
 }
 
-static void
-emit_record_changed (HangarJournal *self,
+void
+_hangar_journal_emit_record_changed (HangarJournal *self,
                      const char    *record_id)
 {
   g_signal_emit (self, signals[RECORD_CHANGED], 0, record_id);
@@ -108,8 +105,8 @@ emit_record_changed (HangarJournal *self,
 
 /* A change in conflict counts as a conflict only: it is neither sent nor
  * done until the user decides. */
-static void
-count_add (HangarJournal       *self,
+void
+_hangar_journal_count_add (HangarJournal       *self,
            HangarJournalChange *change,
            int                  delta)
 {
@@ -127,14 +124,14 @@ count_add (HangarJournal       *self,
 }
 
 /* Puts @change on the open list (unsettled) and counts it. */
-static void
-open_change (HangarJournal       *self,
+void
+_hangar_journal_open_change (HangarJournal       *self,
              HangarJournalChange *change)
 {
   change->journal = self;
   g_ptr_array_add (self->open, g_object_ref (change));
   g_ptr_array_add (record_list (self, change->record_id, TRUE), change);
-  count_add (self, change, 1);
+  _hangar_journal_count_add (self, change, 1);
 }
 
 void
@@ -184,11 +181,11 @@ _hangar_journal_set_state (HangarJournal       *self,
   if (change->state == state && g_strcmp0 (change->message, message) == 0)
     return;
   g_object_freeze_notify (G_OBJECT (self));
-  count_add (self, change, -1);
+  _hangar_journal_count_add (self, change, -1);
   _hangar_journal_change_set_state (change, state, message);
-  count_add (self, change, 1);
+  _hangar_journal_count_add (self, change, 1);
   g_object_thaw_notify (G_OBJECT (self));
-  emit_record_changed (self, change->record_id);
+  _hangar_journal_emit_record_changed (self, change->record_id);
 }
 
 static void
@@ -360,8 +357,6 @@ lock_path (HangarJournal *self)
   return g_build_filename (dir, "journal.lock", NULL);
 }
 
-static void load_open (HangarJournal *self);
-
 static gboolean
 try_lock (HangarJournal *self)
 {
@@ -391,244 +386,10 @@ lock_poll_cb (gpointer user_data)
   self->is_sender = TRUE;
   g_debug ("Journal: now the sender for %s", hangar_store_get_path (self->store));
   /* Another process sent until now: what it left is the truth. */
-  load_open (self);
+  _hangar_journal_load_open (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_SENDER]);
   _hangar_journal_sender_start (self);
   return G_SOURCE_REMOVE;
-}
-
-/* ---- loading and recovery ---- */
-
-/* An update of a new record goes out in its create's request (the sender
- * merges them), so a sending one was part of a create that may or may not
- * exist now. Its fields join the create's — which then says exactly what
- * was sent, for the lookup and for creating it again — and it is settled
- * as part of it. Runs inside recover()'s transaction. */
-static gboolean
-fold_sent_updates (HangarJournal  *self,
-                   GError        **error)
-{
-  g_autoptr(HangarStoreStmt) select = NULL;
-  g_autoptr(GArray) updates = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) creates = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
-
-  select = hangar_store_prepare (self->store,
-                                 "SELECT u.id, c.id FROM journal_change u"
-                                 " JOIN journal_change c ON c.record_id = u.record_id AND c.kind = ?1 AND c.state = ?2"
-                                 " WHERE u.kind = ?3 AND u.state = ?2 AND u.record_id LIKE '" HANGAR_LOCAL_ID_PREFIX "%'"
-                                 " ORDER BY u.id", error);
-  if (select == NULL)
-    return FALSE;
-  sqlite3_bind_int (select, 1, HANGAR_CHANGE_CREATE);
-  sqlite3_bind_int (select, 2, HANGAR_CHANGE_SENDING);
-  sqlite3_bind_int (select, 3, HANGAR_CHANGE_UPDATE);
-  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
-    {
-      gint64 update_id = sqlite3_column_int64 (select, 0);
-      gint64 create_id = sqlite3_column_int64 (select, 1);
-
-      g_array_append_val (updates, update_id);
-      g_array_append_val (creates, create_id);
-    }
-  if (rc != SQLITE_DONE)
-    return hangar_store_set_error (error, hangar_store_get_db (self->store), rc, "Could not read the journal");
-  g_clear_pointer (&select, hangar_store_stmt_release);
-
-  for (guint i = 0; i < updates->len; i++)
-    {
-      gint64 update_id = g_array_index (updates, gint64, i);
-      gint64 create_id = g_array_index (creates, gint64, i);
-      g_autoptr(HangarStoreStmt) read = NULL;
-      g_autoptr(HangarStoreStmt) write = NULL;
-      g_autoptr(HangarStoreStmt) settle = NULL;
-      g_autoptr(JsonObject) update = NULL;
-      g_autoptr(JsonObject) create = NULL;
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
-
-      read = hangar_store_prepare (self->store, "SELECT (SELECT fields FROM journal_change WHERE id = ?1),"
-                                                " (SELECT fields FROM journal_change WHERE id = ?2)", error);
-      if (read == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (read, 1, update_id);
-      sqlite3_bind_int64 (read, 2, create_id);
-      if (sqlite3_step (read) != SQLITE_ROW)
-        continue;
-      update = _hangar_journal_object_from_text ((const char *) sqlite3_column_text (read, 0));
-      create = _hangar_journal_object_from_text ((const char *) sqlite3_column_text (read, 1));
-      if (update == NULL || create == NULL)
-        continue;
-      json_object_iter_init_ordered (&iter, update);
-      while (json_object_iter_next_ordered (&iter, &name, &value))
-        json_object_set_member (create, name, json_node_copy (value));
-
-      write = hangar_store_prepare (self->store, "UPDATE journal_change SET fields = ?1 WHERE id = ?2", error);
-      if (write == NULL)
-        return FALSE;
-      bind_object (write, 1, create);
-      sqlite3_bind_int64 (write, 2, create_id);
-      if ((rc = sqlite3_step (write)) != SQLITE_DONE)
-        return hangar_store_set_error (error, hangar_store_get_db (self->store), rc,
-                                       "Could not fold an update into its new record");
-      settle = hangar_store_prepare (self->store, "UPDATE journal_change SET state = ?1, done_at = ?2,"
-                                                  " message = 'Sent with the new record' WHERE id = ?3", error);
-      if (settle == NULL)
-        return FALSE;
-      sqlite3_bind_int (settle, 1, HANGAR_CHANGE_WRITTEN);
-      sqlite3_bind_int64 (settle, 2, g_get_real_time ());
-      sqlite3_bind_int64 (settle, 3, update_id);
-      if ((rc = sqlite3_step (settle)) != SQLITE_DONE)
-        return hangar_store_set_error (error, hangar_store_get_db (self->store), rc,
-                                       "Could not fold an update into its new record");
-    }
-  return TRUE;
-}
-
-static gboolean
-recover (HangarJournal  *self,
-         GError        **error)
-{
-  gint64 now = g_get_real_time ();
-  g_autofree char *sql = NULL;
-
-  if (!hangar_store_begin (self->store, error))
-    return FALSE;
-  if (!fold_sent_updates (self, error))
-    {
-      hangar_store_rollback (self->store);
-      return FALSE;
-    }
-
-  /* A process that died while a request was out: an update, replace or
-   * delete is sent again (it is idempotent); a create or an upload may or
-   * may not exist now, so it is never sent blind. Written changes older
-   * than a week are forgotten. */
-  sql = g_strdup_printf ("UPDATE journal_change SET state = %d WHERE state = %d AND kind IN (%d, %d, %d);"
-                         "UPDATE journal_change SET state = %d, message = '%s' WHERE state = %d AND kind IN (%d, %d);"
-                         "DELETE FROM journal_change WHERE state = %d AND conflict IS NULL AND done_at < %" G_GINT64_FORMAT ";"
-                         "DELETE FROM journal_group WHERE id NOT IN (SELECT group_id FROM journal_change);",
-                         HANGAR_CHANGE_PENDING, HANGAR_CHANGE_SENDING,
-                         HANGAR_CHANGE_UPDATE, HANGAR_CHANGE_REPLACE, HANGAR_CHANGE_DELETE,
-                         HANGAR_CHANGE_UNCERTAIN,
-                         "Hangar stopped before Airtable answered: this may or may not have been saved",
-                         HANGAR_CHANGE_SENDING, HANGAR_CHANGE_CREATE, HANGAR_CHANGE_UPLOAD,
-                         HANGAR_CHANGE_WRITTEN, now - KEEP_WRITTEN_US);
-  if (!hangar_store_exec (self->store, sql, error))
-    {
-      hangar_store_rollback (self->store);
-      return FALSE;
-    }
-  return hangar_store_commit (self->store, error);
-}
-
-static HangarJournalChange *
-find_open (HangarJournal *self,
-           gint64         id)
-{
-  for (guint i = 0; i < self->open->len; i++)
-    {
-      HangarJournalChange *change = g_ptr_array_index (self->open, i);
-
-      if (change->id == id)
-        return change;
-    }
-  return NULL;
-}
-
-/* Reads every unsettled change from disk. Changes already in memory keep
- * their objects (and take the state on disk); new ones are added. The set
- * is what the user did and Airtable does not have yet, so it stays small
- * enough to read on the main thread. */
-static void
-load_open (HangarJournal *self)
-{
-  static const char *sql =
-    "SELECT c.id, c.kind, c.state, c.base_id, c.table_id, c.record_id, c.local_id, c.fields,"
-    " c.previous, c.typecast, c.solo, c.conflict, c.message, c.attempts, c.lookup_done,"
-    " c.created_at, c.sent_at, g.id, g.label, g.created_at"
-    " FROM journal_change c JOIN journal_group g ON g.id = c.group_id"
-    " WHERE c.state <> 2 OR c.conflict IS NOT NULL ORDER BY c.id";
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HangarStoreStmt) stmt = hangar_store_prepare (self->store, sql, &error);
-  g_autoptr(GHashTable) groups = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
-  int rc;
-
-  if (stmt == NULL)
-    {
-      g_warning ("Could not read the journal: %s", error->message);
-      return;
-    }
-
-  g_object_freeze_notify (G_OBJECT (self));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      HangarJournalChange *existing = find_open (self, id);
-      HangarJournalChange *change;
-      gint64 group_id = sqlite3_column_int64 (stmt, 17);
-      HangarJournalGroup *group;
-      g_autoptr(JsonObject) fields = _hangar_journal_object_from_text ((const char *) sqlite3_column_text (stmt, 7));
-      g_autoptr(JsonObject) previous = _hangar_journal_object_from_text ((const char *) sqlite3_column_text (stmt, 8));
-      g_autoptr(JsonObject) conflict = _hangar_journal_object_from_text ((const char *) sqlite3_column_text (stmt, 11));
-
-      if (existing != NULL)
-        {
-          count_add (self, existing, -1);
-          existing->state = sqlite3_column_int (stmt, 2);
-          _hangar_journal_change_set_conflict (existing, conflict);
-          count_add (self, existing, 1);
-          continue;
-        }
-
-      change = _hangar_journal_change_new (sqlite3_column_int (stmt, 1),
-                                           (const char *) sqlite3_column_text (stmt, 3),
-                                           (const char *) sqlite3_column_text (stmt, 4),
-                                           (const char *) sqlite3_column_text (stmt, 5),
-                                           fields, previous, sqlite3_column_int (stmt, 9));
-      change->id = id;
-      change->persisted = TRUE;
-      change->state = sqlite3_column_int (stmt, 2);
-      change->local_id = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-      change->solo = sqlite3_column_int (stmt, 10);
-      change->conflict = conflict != NULL ? json_object_ref (conflict) : NULL;
-      change->message = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
-      change->attempts = sqlite3_column_int (stmt, 13);
-      change->lookup_done = sqlite3_column_int (stmt, 14);
-      change->created_at = sqlite3_column_int64 (stmt, 15);
-      change->sent_at = sqlite3_column_int64 (stmt, 16);
-
-      group = g_hash_table_lookup (groups, &group_id);
-      if (group == NULL)
-        {
-          group = hangar_journal_group_new ((const char *) sqlite3_column_text (stmt, 18));
-          group->db_id = group_id;
-          group->created_at = sqlite3_column_int64 (stmt, 19);
-          group->submitted = TRUE;
-          g_hash_table_insert (groups, g_memdup2 (&group_id, sizeof group_id), group);
-        }
-      /* The group keeps its changes; the changes point back without a
-       * reference. Loaded groups are not undo steps: they only give the
-       * changes their labels. */
-      change->group = group;
-      g_ptr_array_add (group->changes, g_object_ref (change));
-      g_object_set_data_full (G_OBJECT (change), "hangar-journal-group", g_object_ref (group), g_object_unref);
-
-      open_change (self, change);
-      g_ptr_array_add (added, change);
-    }
-  if (rc != SQLITE_DONE)
-    g_warning ("Could not read the journal: %s", sqlite3_errmsg (hangar_store_get_db (self->store)));
-
-  if (added->len > 0)
-    g_list_store_splice (self->model, g_list_model_get_n_items (G_LIST_MODEL (self->model)), 0,
-                         added->pdata, added->len);
-  g_object_thaw_notify (G_OBJECT (self));
-
-  for (guint i = 0; i < added->len; i++)
-    emit_record_changed (self, HANGAR_JOURNAL_CHANGE (g_ptr_array_index (added, i))->record_id);
 }
 
 /* ---- submitting ---- */
@@ -885,7 +646,7 @@ hangar_journal_submit (HangarJournal      *self,
       row->created_at = change->created_at;
       g_ptr_array_add (job->rows, row);
 
-      open_change (self, change);
+      _hangar_journal_open_change (self, change);
       g_hash_table_add (records, change->record_id);
     }
   g_list_store_splice (self->model, g_list_model_get_n_items (G_LIST_MODEL (self->model)), 0,
@@ -898,7 +659,7 @@ hangar_journal_submit (HangarJournal      *self,
 
     g_hash_table_iter_init (&iter, records);
     while (g_hash_table_iter_next (&iter, &key, NULL))
-      emit_record_changed (self, key);
+      _hangar_journal_emit_record_changed (self, key);
   }
 
   /* The journal stays until its group is on disk (a short job). */
@@ -1081,12 +842,12 @@ hangar_journal_new (HangarStore   *store,
   if (try_lock (self))
     {
       self->is_sender = TRUE;
-      if (!recover (self, error))
+      if (!_hangar_journal_recover (self, error))
         return NULL;
     }
   else
     self->lock_poll_id = g_timeout_add_seconds (LOCK_POLL_S, lock_poll_cb, self);
-  load_open (self);
+  _hangar_journal_load_open (self);
   if (self->is_sender)
     _hangar_journal_sender_start (self);
   return g_steal_pointer (&self);
@@ -1493,9 +1254,9 @@ hangar_journal_observe_record (HangarJournal *self,
       if (conflict == NULL)
         continue;
 
-      count_add (self, change, -1);
+      _hangar_journal_count_add (self, change, -1);
       _hangar_journal_change_set_conflict (change, conflict);
-      count_add (self, change, 1);
+      _hangar_journal_count_add (self, change, 1);
       if (change->persisted)
         {
           g_autoptr(GError) error = NULL;
@@ -1503,7 +1264,7 @@ hangar_journal_observe_record (HangarJournal *self,
           if (!persist_one (self, change, &error))
             g_warning ("%s", error->message);
         }
-      emit_record_changed (self, change->record_id);
+      _hangar_journal_emit_record_changed (self, change->record_id);
       found = TRUE;
     }
   return found;
@@ -1514,7 +1275,7 @@ discard_change (HangarJournal       *self,
                 HangarJournalChange *change)
 {
   change->discarded = TRUE;
-  count_add (self, change, -1);
+  _hangar_journal_count_add (self, change, -1);
   if (change->persisted)
     {
       g_autoptr(HangarStoreStmt) stmt = hangar_store_prepare (self->store,
@@ -1532,7 +1293,7 @@ discard_change (HangarJournal       *self,
     _hangar_journal_change_set_conflict (change, NULL);
   _hangar_journal_change_notify (change, "state");
   _hangar_journal_settle (self, change);
-  emit_record_changed (self, change->record_id);
+  _hangar_journal_emit_record_changed (self, change->record_id);
 }
 
 gboolean
@@ -1568,16 +1329,16 @@ hangar_journal_resolve_conflict (HangarJournal        *self,
     json_object_set_member (previous, name, json_node_copy (value));
   _hangar_journal_change_set_previous (change, previous);
 
-  count_add (self, change, -1);
+  _hangar_journal_count_add (self, change, -1);
   _hangar_journal_change_set_conflict (change, NULL);
   /* A written change sent again (someone overwrote it after us). */
   change->state = HANGAR_CHANGE_PENDING;
   change->attempts = 0;
   _hangar_journal_change_notify (change, "state");
-  count_add (self, change, 1);
+  _hangar_journal_count_add (self, change, 1);
   if (change->persisted && !persist_one (self, change, error))
     return FALSE;
-  emit_record_changed (self, change->record_id);
+  _hangar_journal_emit_record_changed (self, change->record_id);
   _hangar_journal_kick (self);
   return TRUE;
 }
@@ -1678,7 +1439,7 @@ hangar_journal_edit (HangarJournalChange  *change,
   _hangar_journal_set_state (self, change, HANGAR_CHANGE_PENDING, NULL);
   if (change->persisted && !persist_one (self, change, error))
     return FALSE;
-  emit_record_changed (self, change->record_id);
+  _hangar_journal_emit_record_changed (self, change->record_id);
   _hangar_journal_kick (self);
   return TRUE;
 }
@@ -1711,8 +1472,8 @@ hangar_journal_mark_created (HangarJournal        *self,
   if (!persist_one (self, change, error))
     return FALSE;
   _hangar_journal_settle (self, change);
-  emit_record_changed (self, local_id);
-  emit_record_changed (self, record_id);
+  _hangar_journal_emit_record_changed (self, local_id);
+  _hangar_journal_emit_record_changed (self, record_id);
   _hangar_journal_emit_written (self, change, NULL);
   _hangar_journal_kick (self);
   return TRUE;
