@@ -595,7 +595,11 @@ hangar_record_detail_set_record (HangarRecordDetail *self,
     }
   g_set_object (&self->record, record);
   update_values (self);
-  hangar_comments_panel_set_record (self->comments, record != NULL ? hangar_record_get_id (record) : NULL);
+  /* A new record not on Airtable yet (a local id) has no comments to read. */
+  hangar_comments_panel_set_record (self->comments,
+                                    record != NULL && !g_str_has_prefix (hangar_record_get_id (record),
+                                                                         HANGAR_LOCAL_ID_PREFIX)
+                                    ? hangar_record_get_id (record) : NULL);
 }
 
 /**
