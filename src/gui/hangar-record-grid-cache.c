@@ -28,10 +28,12 @@
 
 #define NOTE_SHOWN_KEY "hangar-grid-note-shown"
 
+/* What the cache can give as Airtable would. Comment counts are not
+ * cached: with them the rows come from Airtable while online. */
 static gboolean
 plain_query (HangarRecordGrid *self)
 {
-  return self->view_id == NULL && self->filter_formula == NULL &&
+  return self->view_id == NULL && self->filter_formula == NULL && !self->show_comment_count &&
          (self->search_text == NULL || *self->search_text == '\0') &&
          hangar_sort_editor_get_n_sorts (self->sort_editor) == 0;
 }
@@ -309,6 +311,8 @@ _hangar_record_grid_load_cached (HangarRecordGrid *self)
           g_free (self->offline_note);
           self->offline_note = g_strdup (_("Views are not available offline: every cached record is shown"));
         }
+      else if (self->show_comment_count && self->offline_note == NULL)
+        self->offline_note = g_strdup (_("Comment counts are not available offline"));
     }
 
   self->cached = hangar_cached_records_new (cache, self->base_id, self->table, query);
