@@ -273,10 +273,10 @@ _hangar_record_grid_load_cached (HangarRecordGrid *self)
 
   cache = hangar_sync_get_cache (self->sync);
   offline = hangar_sync_get_offline (self->sync);
-  /* Online, Airtable sorts, filters and searches the whole table, and
-   * counts comments (the cache keeps no comment counts); offline with
-   * nothing cached the listing fails and says why. */
-  if (!offline && (!plain_query (self) || self->show_comment_count))
+  /* Online, Airtable sorts, filters, searches the whole table and counts
+   * comments (the cache keeps no comment counts); offline with nothing
+   * cached the listing fails and says why. */
+  if (!offline && !plain_query (self))
     return FALSE;
   hangar_cache_get_table_state (cache, self->base_id, hangar_table_get_id (self->table), &state);
   if (offline && !state.known)
