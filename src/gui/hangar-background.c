@@ -415,6 +415,13 @@ hangar_background_get_held (HangarBackground *self)
   return self->held;
 }
 
+gboolean
+hangar_background_get_asking (HangarBackground *self)
+{
+  g_return_val_if_fail (HANGAR_IS_BACKGROUND (self), FALSE);
+  return self->portal == PORTAL_PENDING;
+}
+
 void
 hangar_background_set_use_portal (HangarBackground *self,
                                   gboolean          use_portal)

@@ -35,6 +35,9 @@ void              hangar_background_quit         (HangarBackground   *self);
 /* Whether the application is held now: no window, running on. */
 gboolean          hangar_background_get_held     (HangarBackground   *self);
 
+/* Whether a request to the background portal waits for its answer. */
+gboolean          hangar_background_get_asking   (HangarBackground   *self);
+
 /* Whether the background portal is asked (default: inside Flatpak, that is
  * when /.flatpak-info exists); for tests with a fake portal. */
 void              hangar_background_set_use_portal (HangarBackground *self,

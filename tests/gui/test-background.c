@@ -3,7 +3,8 @@
  * and a notification server on the test's private session bus
  * (tests/lib/hangar-test-notify.h).
  *
- * Each case runs the application's main loop; its steps run from idles
+ * Each case runs in a process of its own (g_test_trap_subprocess()), as
+ * the application does, and runs the application's main loop; its steps run from idles
  * inside it. A step counts in steps_run only while the application has not
  * shut down (g_application_run() still dispatches what is pending after its
  * shutdown): that a step counted proves the application was still alive.
@@ -196,21 +197,22 @@ connect_oauth (const char *label)
 }
 
 /* Runs the application as main() does, @first as its first step; returns
- * the exit status. A new instance each time (not unique, so the previous
- * one's bus name is no obstacle). */
+ * the exit status. The application is not finalized: the process ends
+ * with the case, as `hangar` ends after g_application_run(), and GLib's
+ * freedesktop notification backend does not keep itself alive for a
+ * Notify call still in flight when its application goes. */
 static int
 run_app (GSourceFunc first)
 {
   int status;
 
+  hangar_test_notify_start ();
   app = hangar_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   steps_run = 0;
   shut_down = FALSE;
   g_signal_connect (app, "shutdown", G_CALLBACK (shutdown_cb), NULL);
   g_idle_add (first, NULL);
   status = g_application_run (G_APPLICATION (app), 0, NULL);
-  g_clear_object (&app);
   return status;
 }
 
@@ -236,6 +238,12 @@ off_close (gpointer data)
 static void
 test_off (void)
 {
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
   g_settings_set_boolean (settings, "run-in-background", FALSE);
   g_assert_cmpint (run_app (off_close), ==, 0);
   /* The application ended when the window closed: the next step never ran. */
@@ -300,6 +308,12 @@ on_close (gpointer data)
 static void
 test_on (void)
 {
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
   sandbox = hangar_test_sandbox_start ("--no-rate-limit", "--access-ttl", "4", NULL);
   g_settings_set_boolean (settings, "run-in-background", TRUE);
   g_assert_cmpint (run_app (on_close), ==, 0);
@@ -323,6 +337,12 @@ portal_after (gpointer data)
 }
 
 static gboolean
+portal_answered (gpointer data)
+{
+  return !hangar_background_get_asking (data);
+}
+
+static gboolean
 portal_close (gpointer data)
 {
   HangarBackground *background = _hangar_application_get_background (app);
@@ -336,6 +356,8 @@ portal_close (gpointer data)
   g_assert_cmpuint (portal.n_requests, ==, before + 1);
   g_assert_nonnull (strstr (portal.reason, "notifications"));
   g_assert_false (portal.autostart);
+  /* The answer reaches the application (refused, it ends here). */
+  hangar_test_wait_until (portal_answered, background, "the portal's answer to arrive");
   g_idle_add (portal_after, NULL);
   return G_SOURCE_REMOVE;
 }
@@ -345,6 +367,12 @@ test_portal (gconstpointer data)
 {
   guint notes_before = hangar_test_notify_count ();
 
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
   portal_start ();
   portal.allow = GPOINTER_TO_INT (data);
   portal.had_token = FALSE;
@@ -373,7 +401,6 @@ main (int   argc,
 {
   hangar_test_gui_init (&argc, &argv);
   hangar_test_use_file_keyring (NULL);
-  hangar_test_notify_start ();
   settings = g_settings_new (APP_ID);
 
   g_test_add_func ("/hangar/gui/background/off", test_off);
