@@ -319,7 +319,7 @@ load_on_demand (HangarRecordList *self)
 {
   if (self->idle_id != 0 || self->loading || self->complete || self->stopped || self->failed != NULL)
     return;
-  self->idle_id = g_idle_add (demand_idle_cb, self);
+  self->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, demand_idle_cb, self, NULL);
 }
 
 static GType

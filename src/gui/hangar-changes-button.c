@@ -236,7 +236,7 @@ static void
 queue_update (HangarChangesButton *self)
 {
   if (self->update_id == 0)
-    self->update_id = g_idle_add (update_idle_cb, self);
+    self->update_id = g_idle_add_full (G_PRIORITY_DEFAULT, update_idle_cb, self, NULL);
 }
 
 static void
@@ -768,7 +768,7 @@ account_notify_cb (HangarAccount       *account,
                    HangarChangesButton *self)
 {
   if (self->sync_id == 0)
-    self->sync_id = g_idle_add (sync_idle_cb, self);
+    self->sync_id = g_idle_add_full (G_PRIORITY_DEFAULT, sync_idle_cb, self, NULL);
 }
 
 static void

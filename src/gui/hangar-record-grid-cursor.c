@@ -205,6 +205,12 @@ scroll_cell_into_view (HangarRecordGrid *self)
 
   if (cell == NULL || !gtk_widget_compute_bounds (cell, GTK_WIDGET (self->scrolled_window), &bounds))
     return FALSE;
+  /* Not laid out yet (rows can come from the cache before the grid's first
+   * allocation): every cell would look below the fold, and scrolling for it
+   * would carry the view away from the first rows. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->scrolled_window)) || height <= top ||
+      !gtk_widget_get_mapped (cell))
+    return FALSE;
   if (bounds.origin.y < top)
     gtk_adjustment_set_value (vadj, gtk_adjustment_get_value (vadj) - (top - bounds.origin.y));
   else if (bounds.origin.y + bounds.size.height > height)
@@ -393,6 +399,28 @@ key_pressed_cb (GtkEventControllerKey *controller,
 
       if (target != NULL && focus_in_rows (self) && gtk_widget_get_mapped (target))
         return gtk_event_controller_key_forward (controller, target);
+      /* Not on screen yet (a loaded machine): a character typed meanwhile
+       * goes at the end of the editor's text rather than being lost. */
+      if (target != NULL && !gtk_widget_get_mapped (target) && (mods & ~GDK_SHIFT_MASK) == 0 &&
+          (c = gdk_keyval_to_unicode (keyval)) != 0 && g_unichar_isprint (c))
+        {
+          char utf8[8] = { 0 };
+          int length = g_unichar_to_utf8 (c, utf8);
+
+          if (GTK_IS_EDITABLE (target))
+            {
+              int position = (int) g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (target)), -1);
+
+              gtk_editable_insert_text (GTK_EDITABLE (target), utf8, length, &position);
+              gtk_editable_set_position (GTK_EDITABLE (target), position);
+              return TRUE;
+            }
+          if (GTK_IS_TEXT_VIEW (target))
+            {
+              gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (GTK_TEXT_VIEW (target)), utf8, length);
+              return TRUE;
+            }
+        }
       return FALSE;
     }
   if (!focus_in_rows (self))

@@ -629,7 +629,7 @@ _hangar_record_grid_close_editor (HangarRecordGrid *self,
    * once the popover has let the keyboard go. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
     gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
-  g_idle_add (focus_grid_idle_cb, g_object_ref (self));
+  g_idle_add_full (G_PRIORITY_DEFAULT, focus_grid_idle_cb, g_object_ref (self), NULL);
 }
 
 static void

@@ -301,7 +301,7 @@ static void
 queue_load_more_check (HangarRecordGrid *self)
 {
   if (self->more_idle_id == 0 && self->records != NULL)
-    self->more_idle_id = g_idle_add (load_more_idle_cb, self);
+    self->more_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, load_more_idle_cb, self, NULL);
 }
 
 static void

@@ -49,8 +49,14 @@ items_changed_cb (GListModel       *model,
                   HangarRecordGrid *self)
 {
   HangarRecord *first = hangar_grid_model_peek (self->model, 0);
+  HangarRecord *at_cursor = self->cursor_row != G_MAXUINT ? hangar_grid_model_peek (self->model, self->cursor_row) : NULL;
 
-  if (self->cursor_row == G_MAXUINT && first != NULL && !hangar_grid_model_is_add_row (first))
+  /* The first record gets the cursor when rows arrive — also when the
+   * cursor sat on the "+" row only because it came before the records. */
+  if (first != NULL && !hangar_grid_model_is_add_row (first) &&
+      (self->cursor_row == G_MAXUINT ||
+       (at_cursor != NULL && hangar_grid_model_is_add_row (at_cursor) && position == 0 && removed == 0 &&
+        added == self->cursor_row && self->editor == NULL)))
     _hangar_record_grid_set_cursor (self, 0, NULL, FALSE);
   else if (first == NULL)
     hangar_record_detail_set_record (self->detail, NULL);

@@ -926,7 +926,7 @@ static void
 pump_later (HangarJournal *self)
 {
   if (self->pump_id == 0)
-    self->pump_id = g_idle_add (pump_cb, self);
+    self->pump_id = g_idle_add_full (G_PRIORITY_DEFAULT, pump_cb, self, NULL);
 }
 
 void
