@@ -10,6 +10,7 @@
  *   hangar-client-batch.c    chunked creates, updates, upserts and deletes
  *   hangar-client-comments.c a page of comments, editing and deleting one
  *   hangar-client-meta.c     whoami, bases, schema, tables and fields
+ *   hangar-client-upload.c   uploading a file to an attachment field
  *
  * The protocol facts the client relies on are in src/api/README.md.
  *
@@ -76,6 +77,10 @@ HangarClientCall *_hangar_client_call_new        (const char          *method,
                                                   const char          *base_id,
                                                   gboolean             idempotent);
 
+/* Sends @call to @url (scheme and host, e.g. Airtable's content host for
+ * uploads) instead of the client's API URL. */
+void              _hangar_client_call_set_url    (HangarClientCall    *call,
+                                                  const char          *url);
 /* The largest answer body @call accepts (default HANGAR_ANSWER_MAX_DEFAULT). */
 void              _hangar_client_call_set_max_bytes (HangarClientCall *call,
                                                      gsize             max_bytes);

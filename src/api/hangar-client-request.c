@@ -53,6 +53,7 @@ struct _HangarClientCall
   char         *query;
   GBytes       *body;
   char         *base_id;
+  char         *url;          /* NULL: the client's API URL */
   gboolean      idempotent;
 
   guint         tries;
@@ -159,6 +160,7 @@ call_free (gpointer data)
   g_free (call->path);
   g_free (call->query);
   g_free (call->base_id);
+  g_free (call->url);
   g_clear_object (&call->client);
   g_free (call);
 }
@@ -181,6 +183,14 @@ _hangar_client_call_new (const char *method,
   call->idempotent = idempotent;
   call->max_bytes = HANGAR_ANSWER_MAX_DEFAULT;
   return call;
+}
+
+void
+_hangar_client_call_set_url (HangarClientCall *call,
+                             const char       *url)
+{
+  g_free (call->url);
+  call->url = g_strdup (url);
 }
 
 void
@@ -773,7 +783,7 @@ call_send (GTask *task)
   g_autofree char *auth = NULL;
   SoupMessageHeaders *headers;
 
-  uri = g_strconcat (self->api_url, call->path,
+  uri = g_strconcat (call->url != NULL ? call->url : self->api_url, call->path,
                      call->query ? (strchr (call->path, '?') ? "&" : "?") : "",
                      call->query ? call->query : "", NULL);
   call->msg = soup_message_new (call->method, uri);

@@ -206,6 +206,22 @@ HangarBatchResult *hangar_client_delete_records_finish (HangarClient        *sel
                                                         GAsyncResult        *result,
                                                         GError             **error);
 
+/* Adds a file to an attachment field (the upload endpoint; not re-sent
+ * once it may have reached the server). Returns the record. */
+void          hangar_client_upload_attachment_async  (HangarClient        *self,
+                                                      const char          *base_id,
+                                                      const char          *record_id,
+                                                      const char          *field,
+                                                      const char          *content_type,
+                                                      const char          *filename,
+                                                      GBytes              *data,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+HangarRecord *hangar_client_upload_attachment_finish (HangarClient        *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
 /* ---- comments ---- */
 void          hangar_client_list_comments_async      (HangarClient        *self,
                                                       const char          *base_id,

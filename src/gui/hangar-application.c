@@ -158,6 +158,10 @@ quit_action (GSimpleAction *action,
       l = l->next;
       gtk_window_close (window);
     }
+  /* A window that asks first (changes not on Airtable yet) stays: the
+   * application ends when it closes. A signal (action NULL) quits. */
+  if (action != NULL && gtk_application_get_windows (GTK_APPLICATION (self)) != NULL)
+    return;
   g_application_quit (G_APPLICATION (self));
 }
 

@@ -11,9 +11,12 @@
 
 /* Cells are created per visible row and per column, so each one is a single
  * cheap widget (GtkInscription for text: it measures and draws without a
- * label's layout per row); only select chips and attachments use a small box. bind() never connects anything that unbind()
- * does not disconnect. Editors will be created on activation, dispatched by
- * the same CellKind. */
+ * label's layout per row); only select chips and attachments use a small
+ * box. bind() never connects anything that unbind() does not disconnect.
+ * Editors are not cells: the grid creates one on activation
+ * (hangar-cell-editor.c). A cell's decorations (the cursor, a range, the
+ * state of an edit) are CSS classes on its GtkColumnView cell, set at bind
+ * and whenever the grid asks (HangarGridCells). */
 
 typedef enum
 {
@@ -34,7 +37,29 @@ typedef struct
   GHashTable      *colors;       /* choice name → colour name, for chips */
   HangarLinkCache *links;        /* nullable */
   char            *linked_table; /* for CELL_LINK */
+  HangarGridCells *cells;        /* nullable */
 } CellColumn;
+
+struct _HangarGridCells
+{
+  gatomicrefcount             ref_count;
+  HangarGridModel            *model;      /* weak */
+  HangarGridCellDecorateFunc  decorate;
+  gpointer                    user_data;
+  GHashTable                 *by_record;  /* record id → GPtrArray of GtkListItem (not owned) */
+  char                       *add_row_field;
+};
+
+static const struct { HangarGridCellFlags flag; const char *css; } cell_classes[] = {
+  { HANGAR_GRID_CELL_CURSOR, "cell-cursor" },
+  { HANGAR_GRID_CELL_RANGE, "cell-range" },
+  { HANGAR_GRID_CELL_PENDING, "cell-pending" },
+  { HANGAR_GRID_CELL_SENDING, "cell-sending" },
+  { HANGAR_GRID_CELL_FAILED, "cell-failed" },
+  { HANGAR_GRID_CELL_UNCERTAIN, "cell-uncertain" },
+  { HANGAR_GRID_CELL_CONFLICT, "cell-conflict" },
+  { HANGAR_GRID_CELL_NEW_ROW, "cell-new-row" },
+};
 
 #define MAX_CHIPS 4
 
@@ -45,6 +70,7 @@ cell_column_free (gpointer data)
 
   g_clear_object (&column->field);
   g_clear_object (&column->links);
+  g_clear_pointer (&column->cells, hangar_grid_cells_unref);
   g_clear_pointer (&column->colors, g_hash_table_unref);
   g_free (column->name);
   g_free (column->linked_table);
@@ -495,6 +521,9 @@ setup_cb (GtkSignalListItemFactory *factory,
 
   if (column->computed)
     gtk_widget_add_css_class (widget, "computed-cell");
+  /* For hangar_grid_cells_locate(): a click lands on this widget. */
+  g_object_set_data (G_OBJECT (widget), "hangar-grid-list-item", list_item);
+  g_object_set_data (G_OBJECT (widget), "hangar-grid-cell-column", column);
   gtk_list_item_set_child (list_item, widget);
 }
 
@@ -583,11 +612,14 @@ bind_attachments (GtkBox   *box,
     }
 }
 
+static HangarRecord *displayed_record (GtkListItem *list_item,
+                                       CellColumn  *column);
+
 static void
 update_link_text (GtkListItem *list_item,
                   CellColumn  *column)
 {
-  HangarRecord *record = gtk_list_item_get_item (list_item);
+  HangarRecord *record = displayed_record (list_item, column);
   GtkWidget *child = gtk_list_item_get_child (list_item);
   g_autofree char *text = NULL;
 
@@ -609,18 +641,116 @@ links_changed_cb (HangarLinkCache *links,
     update_link_text (list_item, column);
 }
 
+/* ---- the registry of bound cells ---- */
+
+/* The record the row shows now (the list item may still hold an older
+ * version: rows are refreshed in place, see HangarGridModel). */
+static HangarRecord *
+displayed_record (GtkListItem *list_item,
+                  CellColumn  *column)
+{
+  HangarRecord *item = gtk_list_item_get_item (list_item);
+  HangarRecord *shown;
+
+  if (item == NULL || column->cells == NULL || column->cells->model == NULL)
+    return item;
+  shown = hangar_grid_model_peek (column->cells->model, gtk_list_item_get_position (list_item));
+  return shown != NULL ? shown : item;
+}
+
+static void
+register_cell (CellColumn   *column,
+               GtkListItem  *list_item,
+               HangarRecord *record)
+{
+  GPtrArray *items;
+  const char *id = hangar_record_get_id (record);
+
+  if (column->cells == NULL || id == NULL)
+    return;
+  g_object_set_data_full (G_OBJECT (list_item), "hangar-grid-bound-id", g_strdup (id), g_free);
+  items = g_hash_table_lookup (column->cells->by_record, id);
+  if (items == NULL)
+    {
+      items = g_ptr_array_new ();
+      g_hash_table_insert (column->cells->by_record, g_strdup (id), items);
+    }
+  g_ptr_array_add (items, list_item);
+}
+
+static void
+unregister_cell (CellColumn  *column,
+                 GtkListItem *list_item)
+{
+  const char *id = g_object_get_data (G_OBJECT (list_item), "hangar-grid-bound-id");
+  GPtrArray *items;
+
+  if (column->cells == NULL || id == NULL)
+    return;
+  items = g_hash_table_lookup (column->cells->by_record, id);
+  if (items != NULL)
+    {
+      g_ptr_array_remove_fast (items, list_item);
+      if (items->len == 0)
+        g_hash_table_remove (column->cells->by_record, id);
+    }
+  g_object_set_data (G_OBJECT (list_item), "hangar-grid-bound-id", NULL);
+}
+
+static void
+decorate_cell (CellColumn   *column,
+               GtkListItem  *list_item,
+               HangarRecord *record)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GtkWidget *cell = child != NULL ? gtk_widget_get_parent (child) : NULL;
+  guint flags;
+
+  if (cell == NULL || column->cells == NULL || column->cells->decorate == NULL)
+    return;
+  flags = column->cells->decorate (column->cells->user_data, gtk_list_item_get_position (list_item),
+                                   record, column->field);
+  for (guint i = 0; i < G_N_ELEMENTS (cell_classes); i++)
+    {
+      if (flags & cell_classes[i].flag)
+        gtk_widget_add_css_class (cell, cell_classes[i].css);
+      else
+        gtk_widget_remove_css_class (cell, cell_classes[i].css);
+    }
+}
+
+/* The "+" row: the primary column says what it does, the others are empty. */
+static void
+bind_add_row (GtkWidget  *child,
+              CellColumn *column)
+{
+  gboolean first = column->cells != NULL && g_strcmp0 (column->cells->add_row_field, column->name) == 0;
+
+  if (GTK_IS_INSCRIPTION (child))
+    gtk_inscription_set_text (GTK_INSCRIPTION (child), first ? _("+ New record") : NULL);
+  else
+    gtk_widget_set_visible (child, FALSE);
+}
+
 static void
 bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *list_item,
          CellColumn               *column)
 {
-  HangarRecord *record = gtk_list_item_get_item (list_item);
+  HangarRecord *record = displayed_record (list_item, column);
   GtkWidget *child = gtk_list_item_get_child (list_item);
   JsonNode *value;
 
   if (record == NULL || child == NULL)
     return;
 
+  register_cell (column, list_item, record);
+  if (hangar_grid_model_is_add_row (record))
+    {
+      bind_add_row (child, column);
+      decorate_cell (column, list_item, record);
+      return;
+    }
   value = hangar_record_get_field (record, column->name);
 
   switch (column->kind)
@@ -666,6 +796,7 @@ bind_cb (GtkSignalListItemFactory *factory,
     default:
       g_assert_not_reached ();
     }
+  decorate_cell (column, list_item, record);
 }
 
 static void
@@ -674,6 +805,18 @@ unbind_cb (GtkSignalListItemFactory *factory,
            CellColumn               *column)
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  unregister_cell (column, list_item);
+  if (child != NULL)
+    {
+      GtkWidget *cell = gtk_widget_get_parent (child);
+
+      for (guint i = 0; cell != NULL && i < G_N_ELEMENTS (cell_classes); i++)
+        gtk_widget_remove_css_class (cell, cell_classes[i].css);
+      gtk_widget_set_visible (child, TRUE);
+      if (column->kind == CELL_ATTACHMENT || column->kind == CELL_CHIPS)
+        gtk_widget_set_opacity (child, 1.0);
+    }
 
   switch (column->kind)
     {
@@ -706,12 +849,14 @@ unbind_cb (GtkSignalListItemFactory *factory,
  * hangar_grid_cell_factory_new:
  * @field: the field the cells show
  * @links: (nullable): where linked records' primary values come from
+ * @cells: (nullable): the grid's registry of bound cells
  *
  * Returns: (transfer full): a factory for a #GtkColumnViewColumn
  */
 GtkListItemFactory *
 hangar_grid_cell_factory_new (HangarField     *field,
-                              HangarLinkCache *links)
+                              HangarLinkCache *links,
+                              HangarGridCells *cells)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   CellColumn *column = g_new0 (CellColumn, 1);
@@ -722,6 +867,7 @@ hangar_grid_cell_factory_new (HangarField     *field,
   column->computed = hangar_field_is_computed (field);
   column->colors = choice_colors (field);
   column->links = links != NULL ? g_object_ref (links) : NULL;
+  column->cells = cells != NULL ? hangar_grid_cells_ref (cells) : NULL;
   g_object_set_data_full (G_OBJECT (factory), "hangar-cell-column", column, cell_column_free);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), column);
@@ -729,4 +875,160 @@ hangar_grid_cell_factory_new (HangarField     *field,
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), column);
 
   return factory;
+}
+
+/* ---- HangarGridCells ---- */
+
+HangarGridCells *
+hangar_grid_cells_new (HangarGridModel            *model,
+                       HangarGridCellDecorateFunc  decorate,
+                       gpointer                    user_data)
+{
+  HangarGridCells *cells = g_new0 (HangarGridCells, 1);
+
+  g_atomic_ref_count_init (&cells->ref_count);
+  cells->model = model;
+  g_object_add_weak_pointer (G_OBJECT (model), (gpointer *) &cells->model);
+  cells->decorate = decorate;
+  cells->user_data = user_data;
+  cells->by_record = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  return cells;
+}
+
+HangarGridCells *
+hangar_grid_cells_ref (HangarGridCells *cells)
+{
+  g_atomic_ref_count_inc (&cells->ref_count);
+  return cells;
+}
+
+void
+hangar_grid_cells_unref (HangarGridCells *cells)
+{
+  if (cells == NULL || !g_atomic_ref_count_dec (&cells->ref_count))
+    return;
+  if (cells->model != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (cells->model), (gpointer *) &cells->model);
+  g_hash_table_unref (cells->by_record);
+  g_free (cells->add_row_field);
+  g_free (cells);
+}
+
+void
+hangar_grid_cells_disconnect (HangarGridCells *cells)
+{
+  cells->decorate = NULL;
+  cells->user_data = NULL;
+}
+
+/* Names the column whose "+" row cell says "+ New record". */
+void
+hangar_grid_cells_set_add_row_field (HangarGridCells *cells,
+                                     const char      *field_name)
+{
+  g_free (cells->add_row_field);
+  cells->add_row_field = g_strdup (field_name);
+}
+
+static void
+rebind (GtkListItem *list_item)
+{
+  CellColumn *column = g_object_get_data (G_OBJECT (gtk_list_item_get_child (list_item)), "hangar-grid-cell-column");
+
+  if (column == NULL)
+    return;
+  unbind_cb (NULL, list_item, column);
+  bind_cb (NULL, list_item, column);
+}
+
+void
+hangar_grid_cells_refresh (HangarGridCells *cells,
+                           const char      *record_id)
+{
+  GPtrArray *items = record_id != NULL ? g_hash_table_lookup (cells->by_record, record_id) : NULL;
+  g_autoptr(GPtrArray) copy = NULL;
+
+  if (items == NULL)
+    return;
+  /* Rebinding moves items between lists. */
+  copy = g_ptr_array_copy (items, NULL, NULL);
+  for (guint i = 0; i < copy->len; i++)
+    rebind (g_ptr_array_index (copy, i));
+}
+
+static void
+redecorate_items (GPtrArray *items)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      GtkListItem *list_item = g_ptr_array_index (items, i);
+      GtkWidget *child = gtk_list_item_get_child (list_item);
+      CellColumn *column = child != NULL ? g_object_get_data (G_OBJECT (child), "hangar-grid-cell-column") : NULL;
+
+      if (column != NULL)
+        decorate_cell (column, list_item, displayed_record (list_item, column));
+    }
+}
+
+void
+hangar_grid_cells_redecorate (HangarGridCells *cells)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, cells->by_record);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    redecorate_items (value);
+}
+
+void
+hangar_grid_cells_redecorate_record (HangarGridCells *cells,
+                                     const char      *record_id)
+{
+  GPtrArray *items = record_id != NULL ? g_hash_table_lookup (cells->by_record, record_id) : NULL;
+
+  if (items != NULL)
+    redecorate_items (items);
+}
+
+GtkWidget *
+hangar_grid_cells_lookup (HangarGridCells *cells,
+                          guint            position,
+                          HangarField     *field)
+{
+  HangarRecord *record = cells->model != NULL ? hangar_grid_model_peek (cells->model, position) : NULL;
+  GPtrArray *items = record != NULL ? g_hash_table_lookup (cells->by_record, hangar_record_get_id (record)) : NULL;
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      GtkListItem *list_item = g_ptr_array_index (items, i);
+      GtkWidget *child = gtk_list_item_get_child (list_item);
+      CellColumn *column = child != NULL ? g_object_get_data (G_OBJECT (child), "hangar-grid-cell-column") : NULL;
+
+      if (column != NULL && column->field == field && gtk_list_item_get_position (list_item) == position)
+        return child;
+    }
+  return NULL;
+}
+
+gboolean
+hangar_grid_cells_locate (GtkWidget    *widget,
+                          guint        *out_position,
+                          HangarField **out_field)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    {
+      GtkListItem *list_item = g_object_get_data (G_OBJECT (widget), "hangar-grid-list-item");
+      CellColumn *column = g_object_get_data (G_OBJECT (widget), "hangar-grid-cell-column");
+
+      if (list_item != NULL && column != NULL)
+        {
+          if (gtk_list_item_get_position (list_item) == GTK_INVALID_LIST_POSITION)
+            return FALSE;
+          *out_position = gtk_list_item_get_position (list_item);
+          *out_field = column->field;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }

@@ -385,3 +385,64 @@ hangar_link_cache_cancel (HangarLinkCache *self)
       g_hash_table_remove_all (cache->fetching);
     }
 }
+
+/**
+ * hangar_link_cache_get_primary_field:
+ * @self: a #HangarLinkCache
+ * @table_id: a linked table
+ *
+ * Returns: (transfer none) (nullable): its primary field, when known
+ */
+HangarField *
+hangar_link_cache_get_primary_field (HangarLinkCache *self,
+                                     const char      *table_id)
+{
+  TableCache *cache;
+
+  g_return_val_if_fail (HANGAR_IS_LINK_CACHE (self), NULL);
+
+  cache = table_id != NULL ? g_hash_table_lookup (self->tables, table_id) : NULL;
+  return cache != NULL ? cache->primary : NULL;
+}
+
+/**
+ * hangar_link_cache_remember:
+ * @self: a #HangarLinkCache
+ * @table_id: a linked table
+ * @record_id: a record of it
+ * @text: its primary value (as a search found it)
+ *
+ * Records a primary value learnt elsewhere (the link picker's search), so
+ * a link just added shows its name at once.
+ */
+void
+hangar_link_cache_remember (HangarLinkCache *self,
+                            const char      *table_id,
+                            const char      *record_id,
+                            const char      *text)
+{
+  TableCache *cache;
+
+  g_return_if_fail (HANGAR_IS_LINK_CACHE (self));
+  g_return_if_fail (table_id != NULL && record_id != NULL);
+
+  cache = ensure_table (self, table_id);
+  g_hash_table_replace (cache->values, g_strdup (record_id), g_strdup (text != NULL ? text : ""));
+  g_hash_table_remove (cache->pending, record_id);
+}
+
+HangarClient *
+hangar_link_cache_get_client (HangarLinkCache *self)
+{
+  g_return_val_if_fail (HANGAR_IS_LINK_CACHE (self), NULL);
+
+  return self->client;
+}
+
+const char *
+hangar_link_cache_get_base_id (HangarLinkCache *self)
+{
+  g_return_val_if_fail (HANGAR_IS_LINK_CACHE (self), NULL);
+
+  return self->base_id;
+}

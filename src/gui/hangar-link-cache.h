@@ -31,6 +31,17 @@ const char      *hangar_link_cache_lookup            (HangarLinkCache *self,
                                                       const char      *table_id,
                                                       const char      *record_id);
 
+/* The primary field of @table_id, when known (else NULL). */
+HangarField     *hangar_link_cache_get_primary_field (HangarLinkCache *self,
+                                                      const char      *table_id);
+/* A primary value learnt elsewhere (a search), shown at once. */
+void             hangar_link_cache_remember          (HangarLinkCache *self,
+                                                      const char      *table_id,
+                                                      const char      *record_id,
+                                                      const char      *text);
+HangarClient    *hangar_link_cache_get_client        (HangarLinkCache *self);
+const char      *hangar_link_cache_get_base_id       (HangarLinkCache *self);
+
 /* Cancels the fetches in flight. */
 void             hangar_link_cache_cancel            (HangarLinkCache *self);
 

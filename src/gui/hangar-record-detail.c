@@ -7,23 +7,33 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "hangar-cell-editor.h"
+#include "hangar-cell-value.h"
 #include "hangar-comments-panel.h"
 #include "hangar-grid-cell.h"
+#include "hangar-journal.h"
 #include "hangar-record-detail.h"
 
 /**
  * HangarRecordDetail:
  *
- * The record detail panel: one row per field (type icon, name, a lock for
- * computed fields, the formatted value in a wrapping, selectable plain-text
- * label). Rows are built when the fields change and only their values are
- * updated when the record changes.
+ * The record panel: the record's title, id and creation time, buttons to
+ * copy its URL or id, duplicate or delete it, and one row per field (type
+ * icon, name, a lock for computed fields, the state of an edit not yet on
+ * Airtable, and the value as wrapping plain text). A writable field's value
+ * is a button: it opens the field's editor (HangarCellEditor) in a popover,
+ * a checkbox toggles. The panel does not write: it emits ::field-edited
+ * (and ::files-chosen, ::action) and the grid journals the change. Rows are
+ * built when the fields change and only their values are updated when the
+ * record changes.
  */
 
 typedef struct
 {
   HangarField *field;
   GtkLabel    *value;
+  GtkWidget   *button;   /* around the value when the field is writable */
+  GtkLabel    *state;    /* an edit's state: saving, not saved, conflict */
   char        *text;
 } FieldRow;
 
@@ -34,14 +44,34 @@ struct _HangarRecordDetail
   GtkStack        *stack;
   GtkLabel        *title_label;
   GtkLabel        *id_label;
+  GtkLabel        *created_label;
+  GtkLabel        *message_label;
   GtkBox          *fields_box;
+  GtkWidget       *actions_box;
+  GtkWidget       *duplicate_button;
+  GtkWidget       *delete_button;
   HangarCommentsPanel *comments;
 
   GArray          *rows;      /* FieldRow */
   HangarLinkCache *links;
   gulong           links_handler;
   HangarRecord    *record;
+  HangarJournal   *journal;
+  char            *base_id;
+  char            *table_id;
+  char            *api_url;
+  char            *read_only_reason;
+  GtkWidget       *popover;   /* the open editor */
 };
+
+enum {
+  FIELD_EDITED,
+  FILES_CHOSEN,
+  ACTION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (HangarRecordDetail, hangar_record_detail, GTK_TYPE_WIDGET)
 
@@ -52,6 +82,40 @@ field_row_clear (gpointer data)
 
   g_clear_object (&row->field);
   g_clear_pointer (&row->text, g_free);
+}
+
+static void
+show_message (HangarRecordDetail *self,
+              const char         *message)
+{
+  gtk_label_set_text (self->message_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+/* The state of the newest edit of @row's field not yet on Airtable. */
+static void
+update_state (HangarRecordDetail *self,
+              FieldRow           *row)
+{
+  HangarChangeState state;
+  gboolean conflict = FALSE;
+  const char *text = NULL;
+
+  if (self->journal != NULL && self->record != NULL &&
+      hangar_journal_get_cell_state (self->journal, hangar_record_get_id (self->record),
+                                     hangar_field_get_name (row->field), &state, &conflict))
+    {
+      if (conflict)
+        text = _("Changed on Airtable meanwhile — see Changes");
+      else if (state == HANGAR_CHANGE_PENDING || state == HANGAR_CHANGE_SENDING)
+        text = _("Saving…");
+      else if (state == HANGAR_CHANGE_FAILED)
+        text = _("Not saved — see Changes");
+      else if (state == HANGAR_CHANGE_UNCERTAIN)
+        text = _("May not be saved — see Changes");
+    }
+  gtk_label_set_text (row->state, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (row->state), text != NULL);
 }
 
 static void
@@ -82,6 +146,7 @@ update_values (HangarRecordDetail *self)
           gtk_label_set_text (row->value, row->text);
           gtk_widget_remove_css_class (GTK_WIDGET (row->value), "dim-label");
         }
+      update_state (self, row);
       if (i == 0)
         primary = row->field;
     }
@@ -91,6 +156,17 @@ update_values (HangarRecordDetail *self)
   else
     gtk_label_set_text (self->title_label, _("Untitled record"));
   gtk_label_set_text (self->id_label, hangar_record_get_id (self->record));
+  if (hangar_record_get_created_time (self->record) != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (hangar_record_get_created_time (self->record));
+      g_autofree char *when = g_date_time_format (local, "%x %X");
+      g_autofree char *text = g_strdup_printf (_("Created %s"), when);
+
+      gtk_label_set_text (self->created_label, text);
+    }
+  else
+    gtk_label_set_text (self->created_label, hangar_journal_is_local_id (hangar_record_get_id (self->record))
+                                             ? _("New — not on Airtable yet") : "");
   gtk_stack_set_visible_child_name (self->stack, "record");
 }
 
@@ -109,6 +185,174 @@ clear_links (HangarRecordDetail *self)
   g_clear_object (&self->links);
 }
 
+/* ---- editing ---- */
+
+static void
+close_editor (HangarRecordDetail *self)
+{
+  GtkWidget *popover = g_steal_pointer (&self->popover);
+
+  if (popover == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (popover, self);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  gtk_widget_unparent (popover);
+}
+
+static void
+editor_committed_cb (HangarCellEditor *editor,
+                     JsonNode         *value,
+                     gboolean          typecast,
+                     guint             move,
+                     HangarRecordDetail *self)
+{
+  HangarField *field = hangar_cell_editor_get_field (editor);
+  g_autoptr(GObject) keep = g_object_ref (G_OBJECT (field));
+
+  close_editor (self);
+  g_signal_emit (self, signals[FIELD_EDITED], 0, field, value, typecast);
+}
+
+static void
+editor_cancelled_cb (HangarCellEditor   *editor,
+                     HangarRecordDetail *self)
+{
+  close_editor (self);
+}
+
+static void
+editor_files_chosen_cb (HangarCellEditor   *editor,
+                        GListModel         *files,
+                        HangarRecordDetail *self)
+{
+  HangarField *field = hangar_cell_editor_get_field (editor);
+  g_autoptr(GObject) keep = g_object_ref (G_OBJECT (field));
+
+  close_editor (self);
+  g_signal_emit (self, signals[FILES_CHOSEN], 0, field, files);
+}
+
+static void
+popover_closed_cb (GtkPopover         *popover,
+                   HangarRecordDetail *self)
+{
+  HangarCellEditor *editor = HANGAR_CELL_EDITOR (gtk_popover_get_child (popover));
+
+  /* A click elsewhere keeps what was typed, when it is valid. */
+  if (hangar_cell_editor_get_changed (editor) && hangar_cell_editor_commit (editor, HANGAR_CELL_EDITOR_STAY))
+    return;
+  close_editor (self);
+}
+
+static void
+value_clicked_cb (GtkButton          *button,
+                  HangarRecordDetail *self)
+{
+  FieldRow *row = NULL;
+  GtkWidget *editor;
+  GtkWidget *popover;
+  JsonNode *value;
+
+  for (guint i = 0; i < self->rows->len; i++)
+    if (g_array_index (self->rows, FieldRow, i).button == GTK_WIDGET (button))
+      row = &g_array_index (self->rows, FieldRow, i);
+  if (row == NULL || self->record == NULL)
+    return;
+  if (self->read_only_reason != NULL)
+    {
+      show_message (self, self->read_only_reason);
+      return;
+    }
+  show_message (self, NULL);
+  value = hangar_record_get_field (self->record, hangar_field_get_name (row->field));
+
+  if (hangar_cell_edit_kind (row->field) == HANGAR_CELL_EDIT_CHECKBOX)
+    {
+      gboolean checked = value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+                         json_node_get_value_type (value) == G_TYPE_BOOLEAN && json_node_get_boolean (value);
+      g_autoptr(JsonNode) toggled = checked ? json_node_new (JSON_NODE_NULL)
+                                            : json_node_init_boolean (json_node_alloc (), TRUE);
+
+      g_signal_emit (self, signals[FIELD_EDITED], 0, row->field, toggled, FALSE);
+      return;
+    }
+
+  close_editor (self);
+  editor = hangar_cell_editor_new (row->field, value, self->links, self->api_url);
+  popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), editor);
+  gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_BOTTOM);
+  gtk_widget_add_css_class (popover, "cell-editor-popover");
+  gtk_widget_set_parent (popover, GTK_WIDGET (button));
+  g_signal_connect (editor, "committed", G_CALLBACK (editor_committed_cb), self);
+  g_signal_connect (editor, "cancelled", G_CALLBACK (editor_cancelled_cb), self);
+  g_signal_connect (editor, "files-chosen", G_CALLBACK (editor_files_chosen_cb), self);
+  g_signal_connect (popover, "closed", G_CALLBACK (popover_closed_cb), self);
+  self->popover = popover;
+  gtk_popover_popup (GTK_POPOVER (popover));
+  if (hangar_cell_editor_get_focus_widget (HANGAR_CELL_EDITOR (editor)) != NULL)
+    gtk_widget_grab_focus (hangar_cell_editor_get_focus_widget (HANGAR_CELL_EDITOR (editor)));
+}
+
+static void
+copy_text (HangarRecordDetail *self,
+           const char         *text,
+           const char         *message)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  show_message (self, message);
+}
+
+static void
+copy_url_cb (HangarRecordDetail *self)
+{
+  g_autofree char *url = NULL;
+
+  if (self->record == NULL || self->base_id == NULL || self->table_id == NULL)
+    return;
+  if (hangar_journal_is_local_id (hangar_record_get_id (self->record)))
+    {
+      show_message (self, _("This record is not on Airtable yet: it has no URL"));
+      return;
+    }
+  /* Airtable's own address of a record: base, table, record. */
+  url = g_strdup_printf ("https://airtable.com/%s/%s/%s", self->base_id, self->table_id,
+                         hangar_record_get_id (self->record));
+  copy_text (self, url, _("Record URL copied"));
+}
+
+static void
+copy_id_cb (HangarRecordDetail *self)
+{
+  if (self->record != NULL)
+    copy_text (self, hangar_record_get_id (self->record), _("Record ID copied"));
+}
+
+static void
+duplicate_cb (HangarRecordDetail *self)
+{
+  if (self->record != NULL)
+    g_signal_emit (self, signals[ACTION], 0, "grid.duplicate-records");
+}
+
+static void
+delete_cb (HangarRecordDetail *self)
+{
+  if (self->record != NULL)
+    g_signal_emit (self, signals[ACTION], 0, "grid.delete-records");
+}
+
+static void
+journal_record_changed_cb (HangarJournal      *journal,
+                           const char         *record_id,
+                           HangarRecordDetail *self)
+{
+  if (self->record == NULL || g_strcmp0 (hangar_record_get_id (self->record), record_id) != 0)
+    return;
+  for (guint i = 0; i < self->rows->len; i++)
+    update_state (self, &g_array_index (self->rows, FieldRow, i));
+}
+
 static void
 hangar_record_detail_dispose (GObject *object)
 {
@@ -117,6 +361,10 @@ hangar_record_detail_dispose (GObject *object)
 
   clear_links (self);
   g_clear_object (&self->record);
+  g_clear_pointer (&self->popover, gtk_widget_unparent);
+  if (self->journal != NULL)
+    g_signal_handlers_disconnect_by_data (self->journal, self);
+  g_clear_object (&self->journal);
   if (self->rows != NULL)
     g_array_set_size (self->rows, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_RECORD_DETAIL);
@@ -133,6 +381,10 @@ hangar_record_detail_finalize (GObject *object)
   HangarRecordDetail *self = HANGAR_RECORD_DETAIL (object);
 
   g_clear_pointer (&self->rows, g_array_unref);
+  g_free (self->base_id);
+  g_free (self->table_id);
+  g_free (self->api_url);
+  g_free (self->read_only_reason);
 
   G_OBJECT_CLASS (hangar_record_detail_parent_class)->finalize (object);
 }
@@ -152,6 +404,43 @@ hangar_record_detail_class_init (HangarRecordDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, title_label);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, id_label);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, fields_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, created_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, message_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, duplicate_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, delete_button);
+  gtk_widget_class_bind_template_callback (widget_class, copy_url_cb);
+  gtk_widget_class_bind_template_callback (widget_class, copy_id_cb);
+  gtk_widget_class_bind_template_callback (widget_class, duplicate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, delete_cb);
+
+  /**
+   * HangarRecordDetail::field-edited:
+   * @self: the panel
+   * @field: the field
+   * @value: its new value
+   * @typecast: whether Airtable must convert it (a new select option)
+   */
+  signals[FIELD_EDITED] =
+    g_signal_new ("field-edited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, HANGAR_TYPE_FIELD, JSON_TYPE_NODE, G_TYPE_BOOLEAN);
+  /**
+   * HangarRecordDetail::files-chosen:
+   * @self: the panel
+   * @field: an attachment field
+   * @files: (element-type GFile): files to upload to it
+   */
+  signals[FILES_CHOSEN] =
+    g_signal_new ("files-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, HANGAR_TYPE_FIELD, G_TYPE_LIST_MODEL);
+  /**
+   * HangarRecordDetail::action:
+   * @self: the panel
+   * @action: "grid.duplicate-records" or "grid.delete-records", for this record
+   */
+  signals[ACTION] =
+    g_signal_new ("action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordDetail, comments);
   gtk_widget_class_set_css_name (widget_class, "recorddetail");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -197,6 +486,7 @@ hangar_record_detail_set_fields (HangarRecordDetail *self,
   g_return_if_fail (HANGAR_IS_RECORD_DETAIL (self));
 
   clear_links (self);
+  close_editor (self);
   g_clear_object (&self->record);
   g_array_set_size (self->rows, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->fields_box))) != NULL)
@@ -216,7 +506,7 @@ hangar_record_detail_set_fields (HangarRecordDetail *self,
       GtkWidget *icon = gtk_image_new_from_icon_name (hangar_grid_field_icon_name (field));
       GtkWidget *name = gtk_label_new (hangar_field_get_name (field));
       GtkWidget *value = gtk_label_new (NULL);
-      FieldRow row = { g_object_ref (field), GTK_LABEL (value), NULL };
+      FieldRow row = { g_object_ref (field), GTK_LABEL (value), NULL, NULL, NULL };
 
       gtk_widget_add_css_class (icon, "dim-label");
       gtk_widget_set_tooltip_text (icon, hangar_field_get_display_name (field));
@@ -246,12 +536,36 @@ hangar_record_detail_set_fields (HangarRecordDetail *self,
       gtk_label_set_xalign (GTK_LABEL (value), 0);
       gtk_label_set_wrap (GTK_LABEL (value), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
       gtk_widget_set_focusable (value, FALSE);
-      gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
-                                      GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL,
-                                      -1);
-      gtk_box_append (GTK_BOX (box), value);
+      if (hangar_cell_edit_kind (field) != HANGAR_CELL_EDIT_NONE)
+        {
+          /* Writable: the value is a button that opens its editor. */
+          g_autofree char *name_text = g_strdup_printf (_("Edit %s"), hangar_field_get_name (field));
+
+          row.button = gtk_button_new ();
+          gtk_button_set_child (GTK_BUTTON (row.button), value);
+          gtk_widget_add_css_class (row.button, "flat");
+          gtk_widget_add_css_class (row.button, "detail-value-button");
+          gtk_widget_set_tooltip_text (row.button, name_text);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (row.button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          name_text, -1);
+          g_signal_connect (row.button, "clicked", G_CALLBACK (value_clicked_cb), self);
+          gtk_box_append (GTK_BOX (box), row.button);
+        }
+      else
+        {
+          gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+          gtk_accessible_update_relation (GTK_ACCESSIBLE (value),
+                                          GTK_ACCESSIBLE_RELATION_LABELLED_BY, name, NULL,
+                                          -1);
+          gtk_box_append (GTK_BOX (box), value);
+        }
+      row.state = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (row.state, 0);
+      gtk_widget_add_css_class (GTK_WIDGET (row.state), "caption");
+      gtk_widget_add_css_class (GTK_WIDGET (row.state), "edit-state");
+      gtk_widget_set_visible (GTK_WIDGET (row.state), FALSE);
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (row.state));
 
       gtk_box_append (self->fields_box, box);
       g_array_append_val (self->rows, row);
@@ -273,9 +587,19 @@ hangar_record_detail_set_record (HangarRecordDetail *self,
 {
   g_return_if_fail (HANGAR_IS_RECORD_DETAIL (self));
 
+  if (self->record != NULL && record != NULL &&
+      g_strcmp0 (hangar_record_get_id (self->record), hangar_record_get_id (record)) != 0)
+    {
+      close_editor (self);
+      show_message (self, NULL);
+    }
   g_set_object (&self->record, record);
   update_values (self);
-  hangar_comments_panel_set_record (self->comments, record != NULL ? hangar_record_get_id (record) : NULL);
+  /* A new record not on Airtable yet (a local id) has no comments to read. */
+  hangar_comments_panel_set_record (self->comments,
+                                    record != NULL && !g_str_has_prefix (hangar_record_get_id (record),
+                                                                         HANGAR_LOCAL_ID_PREFIX)
+                                    ? hangar_record_get_id (record) : NULL);
 }
 
 /**
@@ -345,4 +669,91 @@ hangar_record_detail_get_value_text (HangarRecordDetail *self,
         return row->text != NULL ? row->text : "";
     }
   return NULL;
+}
+
+/**
+ * hangar_record_detail_set_context:
+ * @self: a #HangarRecordDetail
+ * @base_id: (nullable): the base shown
+ * @table_id: (nullable): the table shown
+ * @api_url: (nullable): the API URL (relative attachment URLs)
+ * @journal: (nullable): the account's journal (the state of edits)
+ */
+void
+hangar_record_detail_set_context (HangarRecordDetail *self,
+                                  const char         *base_id,
+                                  const char         *table_id,
+                                  const char         *api_url,
+                                  HangarJournal      *journal)
+{
+  g_return_if_fail (HANGAR_IS_RECORD_DETAIL (self));
+
+  g_free (self->base_id);
+  self->base_id = g_strdup (base_id);
+  g_free (self->table_id);
+  self->table_id = g_strdup (table_id);
+  g_free (self->api_url);
+  self->api_url = g_strdup (api_url);
+  if (self->journal != journal)
+    {
+      if (self->journal != NULL)
+        g_signal_handlers_disconnect_by_data (self->journal, self);
+      g_set_object (&self->journal, journal);
+      if (journal != NULL)
+        g_signal_connect (journal, "record-changed", G_CALLBACK (journal_record_changed_cb), self);
+    }
+}
+
+/**
+ * hangar_record_detail_set_read_only_reason:
+ * @self: a #HangarRecordDetail
+ * @reason: (nullable): why nothing can be edited, or %NULL
+ */
+void
+hangar_record_detail_set_read_only_reason (HangarRecordDetail *self,
+                                           const char         *reason)
+{
+  g_return_if_fail (HANGAR_IS_RECORD_DETAIL (self));
+
+  g_free (self->read_only_reason);
+  self->read_only_reason = g_strdup (reason);
+  gtk_widget_set_sensitive (self->duplicate_button, reason == NULL);
+  gtk_widget_set_sensitive (self->delete_button, reason == NULL);
+  gtk_widget_set_tooltip_text (self->delete_button, reason != NULL ? reason : _("Delete record"));
+  gtk_widget_set_tooltip_text (self->duplicate_button, reason != NULL ? reason : _("Duplicate record"));
+}
+
+/* For tests: the value button of @field_name (NULL for a computed field). */
+GtkWidget *
+hangar_record_detail_get_value_button (HangarRecordDetail *self,
+                                       const char         *field_name)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD_DETAIL (self), NULL);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      FieldRow *row = &g_array_index (self->rows, FieldRow, i);
+
+      if (g_strcmp0 (hangar_field_get_name (row->field), field_name) == 0)
+        return row->button;
+    }
+  return NULL;
+}
+
+/* For tests: the editor open in the panel, or NULL. */
+HangarCellEditor *
+hangar_record_detail_get_editor (HangarRecordDetail *self)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD_DETAIL (self), NULL);
+
+  return self->popover != NULL ? HANGAR_CELL_EDITOR (gtk_popover_get_child (GTK_POPOVER (self->popover))) : NULL;
+}
+
+/* The message shown at the top of the panel (a copy, a read-only reason). */
+const char *
+hangar_record_detail_get_message (HangarRecordDetail *self)
+{
+  g_return_val_if_fail (HANGAR_IS_RECORD_DETAIL (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->message_label)) ? gtk_label_get_text (self->message_label) : NULL;
 }

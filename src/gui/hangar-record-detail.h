@@ -6,8 +6,10 @@
 
 #include <gtk/gtk.h>
 
+#include "hangar-cell-editor.h"
 #include "hangar-comments-panel.h"
 #include "hangar-field.h"
+#include "hangar-journal.h"
 #include "hangar-link-cache.h"
 #include "hangar-record.h"
 
@@ -34,6 +36,23 @@ void          hangar_record_detail_set_comments_context (HangarRecordDetail *sel
                                                          const char         *base_id,
                                                          const char         *table_id);
 HangarCommentsPanel *hangar_record_detail_get_comments (HangarRecordDetail *self);
+
+/* Where the record is (for its URL), the API URL (attachments) and the
+ * journal (to show the state of edits). */
+void          hangar_record_detail_set_context    (HangarRecordDetail *self,
+                                                   const char         *base_id,
+                                                   const char         *table_id,
+                                                   const char         *api_url,
+                                                   HangarJournal      *journal);
+/* Why nothing can be edited (shown when the user tries), or NULL. */
+void          hangar_record_detail_set_read_only_reason (HangarRecordDetail *self,
+                                                         const char         *reason);
+
+/* For tests. */
+GtkWidget        *hangar_record_detail_get_value_button (HangarRecordDetail *self,
+                                                         const char         *field_name);
+HangarCellEditor *hangar_record_detail_get_editor       (HangarRecordDetail *self);
+const char       *hangar_record_detail_get_message      (HangarRecordDetail *self);
 
 /* The number of field rows and the text shown for @field_name ("" when the
  * cell is empty, NULL when there is no such row); for tests. */

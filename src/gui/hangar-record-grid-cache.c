@@ -28,10 +28,12 @@
 
 #define NOTE_SHOWN_KEY "hangar-grid-note-shown"
 
+/* What the cache can give as Airtable would. Comment counts are not
+ * cached: with them the rows come from Airtable while online. */
 static gboolean
 plain_query (HangarRecordGrid *self)
 {
-  return self->view_id == NULL && self->filter_formula == NULL &&
+  return self->view_id == NULL && self->filter_formula == NULL && !self->show_comment_count &&
          (self->search_text == NULL || *self->search_text == '\0') &&
          hangar_sort_editor_get_n_sorts (self->sort_editor) == 0;
 }
@@ -271,8 +273,9 @@ _hangar_record_grid_load_cached (HangarRecordGrid *self)
 
   cache = hangar_sync_get_cache (self->sync);
   offline = hangar_sync_get_offline (self->sync);
-  /* Online, Airtable sorts, filters and searches the whole table; and
-   * offline with nothing cached the listing fails and says why. */
+  /* Online, Airtable sorts, filters, searches the whole table and counts
+   * comments (the cache keeps no comment counts); offline with nothing
+   * cached the listing fails and says why. */
   if (!offline && !plain_query (self))
     return FALSE;
   hangar_cache_get_table_state (cache, self->base_id, hangar_table_get_id (self->table), &state);
@@ -308,6 +311,8 @@ _hangar_record_grid_load_cached (HangarRecordGrid *self)
           g_free (self->offline_note);
           self->offline_note = g_strdup (_("Views are not available offline: every cached record is shown"));
         }
+      else if (self->show_comment_count && self->offline_note == NULL)
+        self->offline_note = g_strdup (_("Comment counts are not available offline"));
     }
 
   self->cached = hangar_cached_records_new (cache, self->base_id, self->table, query);

@@ -170,7 +170,7 @@ _hangar_record_grid_rebuild_columns (HangarRecordGrid *self)
   for (guint i = 0; self->fields != NULL && i < self->fields->len; i++)
     {
       HangarField *field = g_ptr_array_index (self->fields, i);
-      g_autoptr(GtkListItemFactory) factory = hangar_grid_cell_factory_new (field, self->links);
+      g_autoptr(GtkListItemFactory) factory = hangar_grid_cell_factory_new (field, self->links, self->cells);
       g_autoptr(GtkColumnViewColumn) column = gtk_column_view_column_new (hangar_field_get_name (field),
                                                                          g_steal_pointer (&factory));
       g_autoptr(GMenuModel) menu = header_menu_for (self, field);
@@ -194,6 +194,9 @@ _hangar_record_grid_rebuild_columns (HangarRecordGrid *self)
 
   _hangar_record_grid_add_comment_count (self);
   decorate_headers (self);
+  if (self->cells != NULL && self->table != NULL && hangar_table_get_primary_field (self->table) != NULL)
+    hangar_grid_cells_set_add_row_field (self->cells, hangar_field_get_name (hangar_table_get_primary_field (self->table)));
+  _hangar_record_grid_columns_changed (self);
 }
 
 GtkColumnView *
@@ -247,6 +250,7 @@ hangar_record_grid_set_field_visible (HangarRecordGrid *self,
         gtk_check_button_get_active (GTK_CHECK_BUTTON (check)) != visible)
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), visible);
 
+  _hangar_record_grid_columns_changed (self);
   _hangar_record_grid_update_query_label (self);
   _hangar_record_grid_queue_save_state (self);
 }

@@ -370,6 +370,7 @@ _hangar_record_grid_start_load (HangarRecordGrid *self)
   g_signal_connect_object (self->records, "items-changed", G_CALLBACK (records_items_changed_cb), self,
                            G_CONNECT_AFTER);
   hangar_grid_model_set_model (self->model, G_LIST_MODEL (self->records));
+  _hangar_record_grid_reapply_journal (self);
   /* The first page now; the next ones when the view nears the end. */
   hangar_record_list_load_more (self->records);
   _hangar_record_grid_update_load_state (self);

@@ -49,6 +49,9 @@ update_compact_visibility (HangarRecordGrid *self)
   gtk_widget_set_visible (GTK_WIDGET (self->filter_button), !searching);
   gtk_widget_set_visible (GTK_WIDGET (self->fields_button), !searching);
   gtk_widget_set_visible (self->reload_button, !searching);
+  /* Narrow, "New Record" is in the edit menu beside it. */
+  gtk_widget_set_visible (self->add_button, !self->compact);
+  gtk_widget_set_visible (self->edit_button, !searching);
   gtk_widget_set_visible (GTK_WIDGET (self->detail_button), !searching);
   gtk_widget_set_visible (GTK_WIDGET (self->search_entry), !self->compact || searching);
   gtk_widget_set_visible (GTK_WIDGET (self->search_toggle), self->compact);
@@ -209,6 +212,11 @@ hangar_record_grid_size_allocate (GtkWidget *widget,
       }
     }
   gtk_layout_manager_allocate (self->layout, widget, width, height, baseline);
+  /* Popovers parented to the grid (the cell editor, the context menu). */
+  if (self->editor_popover != NULL)
+    gtk_popover_present (GTK_POPOVER (self->editor_popover));
+  if (self->context_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->context_menu));
 }
 
 static GtkSizeRequestMode

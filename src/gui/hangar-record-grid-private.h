@@ -12,11 +12,17 @@
  *   hangar-record-grid-narrow.c     the narrow layout (measure / size_allocate)
  *   hangar-record-grid-cache.c      rows from the offline cache, live sync,
  *                                   offline sort / filter / search, freshness
+ *   hangar-record-grid-cursor.c     the cell cursor, cell ranges, the keyboard
+ *                                   and the mouse on cells, the context menu
+ *   hangar-record-grid-edit.c       editing through the journal: editors,
+ *                                   create, delete, duplicate, fill, clear,
+ *                                   undo and redo, read-only states
+ *   hangar-record-grid-clipboard.c  copy (TSV and HTML) and paste
  *   hangar-record-grid-csv.c        the comment count column, CSV export and import
  *   hangar-record-grid-state.c      settings kept per table by field id, schema
  *                                   drift told in a banner
- * Cells (display now, editors later) are made by hangar-grid-cell.c; the
- * rate-limit banner is its own widget (hangar-rate-banner.c).
+ * Cells are made by hangar-grid-cell.c, editors by hangar-cell-editor*.c;
+ * the rate-limit banner is its own widget (hangar-rate-banner.c).
  *
  * Only the grid's own files, tests and tools include this header.
  *
@@ -26,12 +32,15 @@
 
 #include "hangar-budget-meter.h"
 #include "hangar-cached-records.h"
+#include "hangar-cell-editor.h"
 #include "hangar-client.h"
 #include "hangar-freshness-label.h"
 #include "hangar-sync.h"
 #include "hangar-drift-banner.h"
 #include "hangar-filter-editor.h"
+#include "hangar-grid-cell.h"
 #include "hangar-grid-model.h"
+#include "hangar-journal.h"
 #include "hangar-link-cache.h"
 #include "hangar-rate-banner.h"
 #include "hangar-record-detail.h"
@@ -61,6 +70,11 @@ struct _HangarRecordGrid
   GtkSearchEntry     *search_entry;
   GtkToggleButton    *search_toggle;
   GtkWidget          *reload_button;
+  GtkWidget          *add_button;
+  GtkWidget          *edit_button;
+  GtkRevealer        *readonly_revealer;
+  GtkLabel           *readonly_label;
+  GtkLabel           *edit_label;
   GtkToggleButton    *detail_button;
   HangarRateBanner   *rate_banner;
   GtkRevealer        *error_revealer;
@@ -85,6 +99,7 @@ struct _HangarRecordGrid
   GPtrArray          *fields;        /* HangarField, table order */
   GHashTable         *hidden;        /* field names hidden locally */
   HangarLinkCache    *links;
+  HangarGridCells    *cells;         /* the bound cells (refresh, decorations) */
 
   /* the query (hangar-record-grid-load.c) */
   char               *view_id;
@@ -112,9 +127,33 @@ struct _HangarRecordGrid
   gulong               cache_handler;
   char                *offline_note;  /* "This filter is not available offline", … */
 
-  /* selection (hangar-record-grid-selection.c): one selected row today;
-   * the cell cursor and a selection of many rows belong there too. */
-  GtkSingleSelection *selection;
+  /* selection (hangar-record-grid-selection.c): rows, many at a time */
+  GtkMultiSelection  *selection;
+
+  /* the cell cursor and ranges (hangar-record-grid-cursor.c) */
+  guint               cursor_row;      /* G_MAXUINT: none */
+  HangarField        *cursor_field;    /* one of self->fields (not owned) */
+  guint               anchor_row;      /* the other corner of a range (== cursor: none) */
+  HangarField        *anchor_field;
+  GHashTable         *column_order;    /* HangarField → visible column index + 1; NULL: to compute */
+  GtkWidget          *context_menu;
+  guint               scroll_idle_id;
+
+  /* editing (hangar-record-grid-edit.c) */
+  HangarJournal      *journal;
+  char               *read_only_reason; /* why editing is off; NULL when it is on */
+  char               *permission_level; /* the base's, when known */
+  char               *refused_reason;   /* a write refused with 403 */
+  GHashTable         *fresh;           /* record id → HangarRecord as Airtable last answered */
+  GHashTable         *place_after;     /* local id → the row a new record goes under */
+  GHashTable         *deleted_after;   /* deleted id → the row it was under */
+  GPtrArray          *undo_stack;      /* HangarJournalGroup */
+  GPtrArray          *redo_stack;
+  GtkWidget          *editor_popover;
+  HangarCellEditor   *editor;
+  char               *editor_record_id;
+  HangarField        *editor_field;
+  char               *edit_message;    /* the last message shown */
 
   /* narrow layout (hangar-record-grid-narrow.c) */
   gboolean            compact;
@@ -195,6 +234,88 @@ void         _hangar_record_grid_init_selection        (HangarRecordGrid *self);
 /* hangar-record-grid-actions.c */
 void         _hangar_record_grid_class_init_actions    (GtkWidgetClass   *widget_class);
 
+/* hangar-record-grid-cursor.c */
+void         _hangar_record_grid_init_cursor           (HangarRecordGrid *self);
+void         _hangar_record_grid_dispose_cursor        (HangarRecordGrid *self);
+/* Moves the cursor to @row, @field (NULL: keep the column); @extend grows
+ * the range from its anchor instead of starting anew. */
+void         _hangar_record_grid_set_cursor            (HangarRecordGrid *self,
+                                                        guint             row,
+                                                        HangarField      *field,
+                                                        gboolean          extend);
+/* The visible fields in the order of their columns on screen. */
+GPtrArray   *_hangar_record_grid_visible_fields        (HangarRecordGrid *self);
+/* Columns moved, appeared or disappeared. */
+void         _hangar_record_grid_columns_changed       (HangarRecordGrid *self);
+/* The cells to act on: the range, or the selected rows (with every visible
+ * column), or the cursor's cell; rows in order (positions, G_MAXUINT-free),
+ * fields in on-screen order. FALSE when there is no cursor. */
+gboolean     _hangar_record_grid_get_target            (HangarRecordGrid *self,
+                                                        GArray          **out_rows,
+                                                        GPtrArray       **out_fields);
+/* The records of the rows selected (or the range's, or the cursor's). */
+GPtrArray   *_hangar_record_grid_target_records        (HangarRecordGrid *self);
+/* The bounds of the cursor's cell in the grid's coordinates. */
+gboolean     _hangar_record_grid_cursor_bounds         (HangarRecordGrid *self,
+                                                        GdkRectangle     *out_rect);
+void         _hangar_record_grid_scroll_to_cursor      (HangarRecordGrid *self);
+
+/* hangar-record-grid-edit.c */
+void         _hangar_record_grid_class_init_edit       (GtkWidgetClass   *widget_class);
+void         _hangar_record_grid_init_edit             (HangarRecordGrid *self);
+void         _hangar_record_grid_dispose_edit          (HangarRecordGrid *self);
+/* The account, its journal and whether it may write (show_table). */
+void         _hangar_record_grid_setup_editing         (HangarRecordGrid *self,
+                                                        HangarAccount    *account);
+void         _hangar_record_grid_update_editable       (HangarRecordGrid *self);
+/* Why @field of the record at @row cannot be edited now, or NULL. */
+char        *_hangar_record_grid_why_not_editable      (HangarRecordGrid *self,
+                                                        HangarField      *field);
+void         _hangar_record_grid_edit_cell             (HangarRecordGrid *self,
+                                                        const char       *initial_text);
+void         _hangar_record_grid_toggle_cell           (HangarRecordGrid *self);
+void         _hangar_record_grid_close_editor          (HangarRecordGrid *self,
+                                                        gboolean          commit);
+void         _hangar_record_grid_show_message          (HangarRecordGrid *self,
+                                                        const char       *message);
+/* The record as Airtable last gave it (not the local guess). */
+HangarRecord *_hangar_record_grid_server_record        (HangarRecordGrid *self,
+                                                        const char       *record_id);
+/* Journals one group of cell writes (CellWrite); updates of one record are
+ * one change. Returns the group (transfer none), or NULL when empty. */
+typedef struct
+{
+  char        *record_id;
+  HangarField *field;
+  JsonNode    *value;
+  gboolean     typecast;
+} HangarCellWrite;
+void         _hangar_cell_write_free                   (gpointer          data);
+HangarJournalGroup *_hangar_record_grid_write_cells    (HangarRecordGrid *self,
+                                                        const char       *label,
+                                                        GPtrArray        *writes);
+/* Adds the updates of @writes to @group (one per record, values equal to
+ * what is shown left out); returns how many. */
+guint        _hangar_record_grid_add_updates           (HangarRecordGrid   *self,
+                                                        HangarJournalGroup *group,
+                                                        GPtrArray          *writes);
+/* Creates records with @fields (JsonObject each); each new row goes under
+ * the matching @after id (nullable, or NULL entries) or at the end. */
+HangarJournalGroup *_hangar_record_grid_create_records (HangarRecordGrid *self,
+                                                        const char       *label,
+                                                        GPtrArray        *fields,
+                                                        GPtrArray        *after);
+/* After a (re)load: new rows and unsent changes go back on the rows. */
+void         _hangar_record_grid_reapply_journal       (HangarRecordGrid *self);
+/* Remembers @group for Ctrl+Z (after hangar_journal_submit()). */
+void         _hangar_record_grid_push_undo             (HangarRecordGrid *self,
+                                                        HangarJournalGroup *group);
+
+/* hangar-record-grid-clipboard.c */
+void         _hangar_record_grid_copy                  (HangarRecordGrid *self,
+                                                        gboolean          cut);
+void         _hangar_record_grid_paste                 (HangarRecordGrid *self);
+
 /* hangar-record-grid-narrow.c */
 void         _hangar_record_grid_class_init_narrow     (GtkWidgetClass   *widget_class);
 void         _hangar_record_grid_init_narrow           (HangarRecordGrid *self);
@@ -248,6 +369,28 @@ void                hangar_record_grid_set_sync          (HangarRecordGrid *self
 const char         *hangar_record_grid_get_freshness_text (HangarRecordGrid *self);
 /* Why something is not available offline (a view, a filter), or NULL. */
 const char         *hangar_record_grid_get_offline_note  (HangarRecordGrid *self);
+/* Edits through @journal (its client must be the grid's). A grid shown
+ * with a bare client has no journal and is read-only until given one. */
+void                hangar_record_grid_set_journal       (HangarRecordGrid *self,
+                                                          HangarJournal    *journal);
+HangarJournal      *hangar_record_grid_get_journal       (HangarRecordGrid *self);
+/* Why editing is off, or NULL. */
+const char         *hangar_record_grid_get_read_only_reason (HangarRecordGrid *self);
+/* The last message the grid showed about editing (a toast, the status). */
+const char         *hangar_record_grid_get_edit_message  (HangarRecordGrid *self);
+/* The cursor (G_MAXUINT / NULL when none). */
+guint               hangar_record_grid_get_cursor_row    (HangarRecordGrid *self);
+HangarField        *hangar_record_grid_get_cursor_field  (HangarRecordGrid *self);
+void                hangar_record_grid_set_cursor        (HangarRecordGrid *self,
+                                                          guint             row,
+                                                          const char       *field_name);
+/* The open cell editor, or NULL. */
+HangarCellEditor   *hangar_record_grid_get_editor        (HangarRecordGrid *self);
+HangarGridModel    *hangar_record_grid_get_grid_model    (HangarRecordGrid *self);
+/* The widget of the cell at @row, @field_name when it is on screen. */
+GtkWidget          *hangar_record_grid_get_cell_widget   (HangarRecordGrid *self,
+                                                          guint             row,
+                                                          const char       *field_name);
 /* Shows @record in place of the loaded record with the same id (the path a
  * changed record takes). */
 gboolean            hangar_record_grid_replace_record    (HangarRecordGrid *self,

@@ -8,23 +8,67 @@
 
 #include "hangar-record-grid-private.h"
 
-/* One row is selected at a time (a GtkSingleSelection over the grid model);
- * the detail panel shows it. This is where the selection lives: a cell
- * cursor and a selection of many rows or of cell ranges extend it here. */
+/* Rows are selected many at a time (a GtkMultiSelection over the grid
+ * model: click, Shift+click, Ctrl+click, Ctrl+A); the cell cursor
+ * (hangar-record-grid-cursor.c) is on one of them, and the detail panel
+ * shows the cursor's record. A selection made with the mouse or Ctrl+A
+ * moves the cursor to its one row when there is one. The first row gets
+ * the cursor when the rows arrive, as a single selection's autoselect did. */
 
 static void
-selection_changed_cb (GtkSingleSelection *selection,
-                      GParamSpec         *pspec,
-                      HangarRecordGrid   *self)
+selection_changed_cb (GtkSelectionModel *selection,
+                      guint              position,
+                      guint              n_items,
+                      HangarRecordGrid  *self)
 {
-  hangar_record_detail_set_record (self->detail, gtk_single_selection_get_selected_item (selection));
+  g_autoptr(GtkBitset) selected = NULL;
+
+  if (g_object_get_data (G_OBJECT (self), "hangar-cursor-selecting") != NULL)
+    return;
+  selected = gtk_selection_model_get_selection (selection);
+  if (gtk_bitset_get_size (selected) == 1)
+    {
+      guint row = gtk_bitset_get_minimum (selected);
+
+      if (row != self->cursor_row)
+        {
+          HangarField *field = self->cursor_field;
+
+          /* Keeps the column; the view made the selection already. */
+          self->cursor_row = G_MAXUINT;
+          _hangar_record_grid_set_cursor (self, row, field, FALSE);
+        }
+    }
+}
+
+static void
+items_changed_cb (GListModel       *model,
+                  guint             position,
+                  guint             removed,
+                  guint             added,
+                  HangarRecordGrid *self)
+{
+  HangarRecord *first = hangar_grid_model_peek (self->model, 0);
+
+  if (self->cursor_row == G_MAXUINT && first != NULL && !hangar_grid_model_is_add_row (first))
+    _hangar_record_grid_set_cursor (self, 0, NULL, FALSE);
+  else if (first == NULL)
+    hangar_record_detail_set_record (self->detail, NULL);
 }
 
 static void
 row_activated_cb (HangarRecordGrid *self,
                   guint             position)
 {
-  gtk_single_selection_set_selected (self->selection, position);
+  /* A double click or Enter the view handled: edit the cell when the
+   * grid can be edited, else open the record. */
+  if (position != self->cursor_row)
+    _hangar_record_grid_set_cursor (self, position, self->cursor_field, FALSE);
+  if (self->read_only_reason == NULL)
+    {
+      _hangar_record_grid_edit_cell (self, NULL);
+      return;
+    }
   gtk_toggle_button_set_active (self->detail_button, TRUE);
 }
 
@@ -37,9 +81,9 @@ _hangar_record_grid_class_init_selection (GtkWidgetClass *widget_class)
 void
 _hangar_record_grid_init_selection (HangarRecordGrid *self)
 {
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_single_selection_set_autoselect (self->selection, TRUE);
-  g_signal_connect (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect_after (self->model, "items-changed", G_CALLBACK (items_changed_cb), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 }
 
@@ -72,8 +116,8 @@ hangar_record_grid_get_detail (HangarRecordGrid *self)
  * @record: a new version of a record shown in the grid (e.g. after an edit)
  *
  * The record-changed path: shows @record in place of the loaded record with
- * the same id, re-binding only that row's cells, and refreshes the detail
- * panel when it shows that record. The selection stays.
+ * the same id, refreshing only that row's cells (and the detail panel when
+ * it shows that record). The selection and the cursor stay.
  *
  * Returns: %TRUE when a row showed that record
  */
@@ -81,19 +125,12 @@ gboolean
 hangar_record_grid_replace_record (HangarRecordGrid *self,
                                    HangarRecord     *record)
 {
-  guint selected;
   guint row;
 
   g_return_val_if_fail (HANGAR_IS_RECORD_GRID (self), FALSE);
   g_return_val_if_fail (HANGAR_IS_RECORD (record), FALSE);
 
-  selected = gtk_single_selection_get_selected (self->selection);
+  g_hash_table_replace (self->fresh, g_strdup (hangar_record_get_id (record)), g_object_ref (record));
   row = hangar_grid_model_replace_record (self->model, record);
-  if (row == G_MAXUINT)
-    return FALSE;
-  if (selected != GTK_INVALID_LIST_POSITION)
-    gtk_single_selection_set_selected (self->selection, selected);
-  if (selected == row)
-    hangar_record_detail_set_record (self->detail, record);
-  return TRUE;
+  return row != G_MAXUINT;
 }

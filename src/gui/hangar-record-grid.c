@@ -101,6 +101,8 @@ hangar_record_grid_dispose (GObject *object)
   _hangar_record_grid_clear_records (self);
   _hangar_record_grid_cancel_links (self);
   _hangar_record_grid_dispose_cache (self);
+  _hangar_record_grid_dispose_edit (self);
+  _hangar_record_grid_dispose_cursor (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_RECORD_GRID);
   /* Children without a bound id are not removed by the above. */
@@ -226,6 +228,11 @@ hangar_record_grid_class_init (HangarRecordGridClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, search_toggle);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, reload_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, add_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, readonly_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, readonly_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, edit_label);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, detail_button);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, rate_banner);
   gtk_widget_class_bind_template_child (widget_class, HangarRecordGrid, error_revealer);
@@ -246,6 +253,7 @@ hangar_record_grid_class_init (HangarRecordGridClass *klass)
   _hangar_record_grid_class_init_load (widget_class);
   _hangar_record_grid_class_init_selection (widget_class);
   _hangar_record_grid_class_init_actions (widget_class);
+  _hangar_record_grid_class_init_edit (widget_class);
   _hangar_record_grid_class_init_narrow (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "recordgrid");
@@ -273,6 +281,8 @@ hangar_record_grid_init (HangarRecordGrid *self)
   self->hidden = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   _hangar_record_grid_init_load (self);
   _hangar_record_grid_init_selection (self);
+  _hangar_record_grid_init_cursor (self);
+  _hangar_record_grid_init_edit (self);
   _hangar_record_grid_init_narrow (self);
   _hangar_record_grid_init_cache (self);
   _hangar_record_grid_init_state (self);
@@ -328,6 +338,8 @@ hangar_record_grid_show_table (HangarRecordGrid *self,
   g_set_object (&self->account, account);
   hangar_record_grid_set_state_account (self, hangar_account_get_id (account));
   hangar_record_grid_show_table_with_client (self, hangar_account_get_client (account), base_id, table);
+  /* Editing goes through the account's journal. */
+  _hangar_record_grid_setup_editing (self, account);
 }
 
 /**
@@ -360,6 +372,15 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   /* The table shown until now keeps its settings. */
   _hangar_record_grid_flush_state (self);
   _hangar_record_grid_clear_records (self);
+  _hangar_record_grid_close_editor (self, TRUE);
+  self->cursor_row = self->anchor_row = G_MAXUINT;
+  self->cursor_field = self->anchor_field = NULL;
+  g_clear_pointer (&self->permission_level, g_free);
+  g_clear_pointer (&self->refused_reason, g_free);
+  g_ptr_array_set_size (self->undo_stack, 0);
+  g_ptr_array_set_size (self->redo_stack, 0);
+  g_hash_table_remove_all (self->place_after);
+  g_hash_table_remove_all (self->deleted_after);
 
   g_set_object (&self->client, client);
   g_free (self->base_id);
@@ -392,6 +413,8 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   hangar_sort_editor_set_fields (self->sort_editor, self->fields);
   hangar_filter_editor_set_fields (self->filter_editor, self->fields);
   hangar_record_detail_set_fields (self->detail, self->fields, self->links);
+  hangar_record_detail_set_context (self->detail, self->base_id, self->table != NULL ? hangar_table_get_id (self->table) : NULL,
+                                    self->client != NULL ? hangar_client_get_api_url (self->client) : NULL, self->journal);
   hangar_record_detail_set_comments_context (self->detail, self->client, self->account, self->base_id,
                                              self->table != NULL ? hangar_table_get_id (self->table) : NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
@@ -403,6 +426,7 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   _hangar_record_grid_cache_table_changed (self);
   _hangar_record_grid_restore_state (self);
   _hangar_record_grid_start_load (self);
+  _hangar_record_grid_update_editable (self);
 }
 
 /**

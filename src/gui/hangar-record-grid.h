@@ -44,6 +44,11 @@ void         hangar_record_grid_show_table (HangarRecordGrid *self,
                                             const char       *base_id,
                                             HangarTable      *table);
 
+/* The user's permission on the base shown ("read", "comment", "edit",
+ * "create"): below "edit", editing is off and the grid says why. */
+void         hangar_record_grid_set_permission_level (HangarRecordGrid *self,
+                                                      const char       *level);
+
 /**
  * hangar_record_grid_get_table:
  * @self: a #HangarRecordGrid

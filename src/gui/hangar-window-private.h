@@ -17,6 +17,7 @@ const char         *hangar_window_get_content_page      (HangarWindow           
 HangarSidebar      *hangar_window_get_sidebar           (HangarWindow                 *self);
 HangarAccountPage  *hangar_window_get_account_page      (HangarWindow                 *self);
 GtkWidget          *hangar_window_get_record_grid       (HangarWindow                 *self);
+GtkWidget          *hangar_window_get_changes_button    (HangarWindow                 *self);
 /* The HangarAccountsOverview of the "overview" page. */
 GtkWidget          *hangar_window_get_overview          (HangarWindow                 *self);
 /* The base page (HangarBasePage), shown for a selected base. */

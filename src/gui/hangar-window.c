@@ -10,6 +10,7 @@
 #include "hangar-accounts-overview.h"
 #include "hangar-add-account-dialog.h"
 #include "hangar-base-page.h"
+#include "hangar-changes-button.h"
 #include "hangar-compat.h"
 #include "hangar-connect.h"
 #include "hangar-record-grid.h"
@@ -37,6 +38,7 @@ struct _HangarWindow
   AdwStatusPage          *select_page;
   HangarAccountPage      *account_page;
   GtkBox                 *grid_box;
+  HangarChangesButton    *changes_button;
 
   HangarSidebar          *sidebar;
   GtkWidget              *record_grid;
@@ -204,6 +206,9 @@ update_content (HangarWindow *self)
             hangar_record_grid_show_table (HANGAR_RECORD_GRID (self->record_grid),
                                            hangar_sidebar_node_get_account (node),
                                            hangar_base_get_id (base), table);
+          /* Editing follows the user's permission on the base. */
+          hangar_record_grid_set_permission_level (HANGAR_RECORD_GRID (self->record_grid),
+                                                   hangar_base_get_permission_level (base));
           show_content (self, "grid", hangar_table_get_name (table), hangar_base_get_name (base));
         }
       else if (base != NULL)
@@ -679,6 +684,10 @@ hangar_window_close_request (GtkWindow *window)
 {
   HangarWindow *self = HANGAR_WINDOW (window);
 
+  /* Changes not on Airtable yet: wait for them, or keep them for later. */
+  if (hangar_changes_button_confirm_close (self->changes_button, window))
+    return TRUE;
+
   if (self->settings != NULL)
     {
       int width, height;
@@ -726,6 +735,25 @@ arm_token_sources (HangarWindow *self)
 }
 
 static void
+changes_attention_cb (HangarChangesButton *button,
+                      guint                n,
+                      HangarWindow        *self)
+{
+  g_autofree char *title = g_strdup_printf (g_dngettext (NULL, "%u change from last time needs you",
+                                                         "%u changes from last time need you", n), n);
+
+  show_toast_full (self, title, _("_Review"), "win.show-changes", NULL);
+}
+
+static void
+show_changes_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  hangar_changes_button_popup (HANGAR_WINDOW (widget)->changes_button);
+}
+
+static void
 hangar_window_constructed (GObject *object)
 {
   HangarWindow *self = (HangarWindow *)object;
@@ -757,6 +785,9 @@ hangar_window_constructed (GObject *object)
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (store_items_changed_cb), self, 0);
   store_items_changed_cb (G_LIST_MODEL (self->store), 0, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->store)), self);
+  /* Every account's journal: what a previous run left is sent now. */
+  g_signal_connect (self->changes_button, "attention", G_CALLBACK (changes_attention_cb), self);
+  hangar_changes_button_set_account_store (self->changes_button, self->store);
   update_content (self);
   arm_token_sources (self);
   /* Where the user was last time. */
@@ -860,6 +891,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HANGAR_TYPE_ACCOUNT_PAGE);
+  g_type_ensure (HANGAR_TYPE_CHANGES_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tablehangar/Hangar/hangar-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, toast_overlay);
@@ -875,8 +907,10 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, select_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, account_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, grid_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, changes_button);
 
   gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
+  gtk_widget_class_install_action (widget_class, "win.show-changes", NULL, show_changes_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.import-csv", NULL, csv_action);
   gtk_widget_class_install_action (widget_class, "win.export-csv", NULL, csv_action);
@@ -927,6 +961,13 @@ hangar_window_new (GtkApplication     *application,
                        "application", application,
                        "store", store,
                        NULL);
+}
+
+GtkWidget *
+hangar_window_get_changes_button (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->changes_button);
 }
 
 HangarAccountStore *

@@ -33,7 +33,7 @@
 #include "hangar-consent-private.h"
 #include "hangar-console-view.h"
 #include "hangar-import-dialog.h"
-#include "hangar-record-grid.h"
+#include "hangar-record-grid-private.h"
 #include "hangar-request-log.h"
 #include "hangar-sidebar-private.h"
 #include "hangar-sidebar-reveal.h"
@@ -527,16 +527,63 @@ step_base_page (Shots *shots)
   wait_then (shots, base_page_expanded, step_base_page_shot);
 }
 
+static gboolean
+editor_ready (Shots *shots)
+{
+  HangarRecordGrid *grid = HANGAR_RECORD_GRID (hangar_window_get_record_grid (shots->window));
+  HangarCellEditor *editor = hangar_record_grid_get_editor (grid);
+
+  return editor != NULL && gtk_widget_get_mapped (GTK_WIDGET (editor));
+}
+
+static void
+step_base_page_from_grid (Shots *shots)
+{
+  HangarSidebar *sidebar = hangar_window_get_sidebar (shots->window);
+  GListModel *bases = hangar_sidebar_get_account_children (sidebar, shots->account);
+  g_autoptr(GObject) base = g_list_model_get_item (bases, 0);
+
+  hangar_sidebar_select_base (sidebar, shots->account,
+                              hangar_base_get_id (hangar_sidebar_node_get_base (HANGAR_SIDEBAR_NODE (base))));
+  wait_then (shots, base_page_ready, step_base_page);
+}
+
+/* The cell editor of a single select: its searchable list of options (the
+ * editor is a popover of its own, saved alone). */
+static void
+step_cell_editor_shot (Shots *shots)
+{
+  HangarRecordGrid *grid = HANGAR_RECORD_GRID (hangar_window_get_record_grid (shots->window));
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (hangar_record_grid_get_editor (grid)), GTK_TYPE_POPOVER);
+
+  save (shots, popover, "cell-editor");
+  _hangar_record_grid_close_editor (grid, FALSE);
+  step_base_page_from_grid (shots);
+}
+
 static void
 step_grid_shot (Shots *shots)
 {
   HangarSidebar *sidebar = hangar_window_get_sidebar (shots->window);
-  HangarTable *table = hangar_record_grid_get_table (HANGAR_RECORD_GRID (hangar_window_get_record_grid (shots->window)));
+  HangarRecordGrid *grid = HANGAR_RECORD_GRID (hangar_window_get_record_grid (shots->window));
+  HangarTable *table = hangar_record_grid_get_table (grid);
   GListModel *bases = hangar_sidebar_get_account_children (sidebar, shots->account);
   g_autoptr(GObject) base = g_list_model_get_item (bases, 0);
+  GPtrArray *fields = table != NULL ? hangar_table_get_fields (table) : NULL;
 
   save (shots, GTK_WIDGET (shots->window), "grid");
-  (void) table;
+  for (guint i = 0; fields != NULL && i < fields->len; i++)
+    {
+      HangarField *field = g_ptr_array_index (fields, i);
+
+      if (hangar_field_get_field_type (field) == HANGAR_FIELD_TYPE_SINGLE_SELECT)
+        {
+          hangar_record_grid_set_cursor (grid, 1, hangar_field_get_name (field));
+          _hangar_record_grid_edit_cell (grid, NULL);
+          wait_then (shots, editor_ready, step_cell_editor_shot);
+          return;
+        }
+    }
   hangar_sidebar_select_base (sidebar, shots->account,
                               hangar_base_get_id (hangar_sidebar_node_get_base (HANGAR_SIDEBAR_NODE (base))));
   wait_then (shots, base_page_ready, step_base_page);

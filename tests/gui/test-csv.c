@@ -261,15 +261,16 @@ test_comments (Fixture       *fixture,
 {
   HangarRecordDetail *detail = hangar_record_grid_get_detail (fixture->grid);
   HangarCommentsPanel *panel = hangar_record_detail_get_comments (detail);
-  GtkSingleSelection *selection;
-  HangarRecord *first, *second;
+  GtkSelectionModel *selection;
+  g_autoptr(HangarRecord) first = NULL;
+  HangarRecord *second;
   g_autofree char *first_id = NULL;
   g_autofree char *second_id = NULL;
 
   show (fixture, "Projects");
-  selection = GTK_SINGLE_SELECTION (hangar_record_grid_get_model (fixture->grid));
-  gtk_single_selection_set_selected (selection, 0);
-  first = gtk_single_selection_get_selected_item (selection);
+  selection = GTK_SELECTION_MODEL (hangar_record_grid_get_model (fixture->grid));
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  first = g_list_model_get_item (G_LIST_MODEL (selection), 0);
   first_id = g_strdup (hangar_record_get_id (first));
 
   /* The demo record's two comments, newest last, the mention as a name. */
@@ -317,7 +318,7 @@ test_comments (Fixture       *fixture,
 
       g_assert_cmpuint (status, ==, 200);
     }
-  gtk_single_selection_set_selected (selection, 1);
+  gtk_selection_model_select_item (selection, 1, TRUE);
   wait_comments (panel, 20);
   g_assert_true (hangar_comments_panel_has_older (panel));
   g_assert_cmpstr (hangar_comments_panel_get_text (panel, 0), ==, "Note 05");
@@ -361,7 +362,7 @@ test_comments_scope (Fixture       *fixture,
   g_autoptr(HangarAccountStore) store = hangar_account_store_new_for_path (store_path, &error);
   HangarAccount *account = NULL;   /* the store's */
   HangarCommentsPanel *panel = hangar_record_detail_get_comments (hangar_record_grid_get_detail (fixture->grid));
-  GtkSingleSelection *selection;
+  GtkSelectionModel *selection;
 
   g_assert_no_error (error);
   hangar_account_store_connect_pat_async (store, "Reader", fixture->sandbox->url, token, NULL, account_cb, &account);
@@ -369,8 +370,8 @@ test_comments_scope (Fixture       *fixture,
 
   hangar_record_grid_show_table (fixture->grid, account, fixture->base_id, table_named (fixture, "Projects"));
   wait_reload (fixture->grid);
-  selection = GTK_SINGLE_SELECTION (hangar_record_grid_get_model (fixture->grid));
-  gtk_single_selection_set_selected (selection, 0);
+  selection = GTK_SELECTION_MODEL (hangar_record_grid_get_model (fixture->grid));
+  gtk_selection_model_select_item (selection, 0, TRUE);
   hangar_test_wait_until (panel_has_message, panel, "the panel to explain");
   g_assert_nonnull (strstr (hangar_comments_panel_get_message (panel), "data.recordComments:read"));
   g_assert_cmpuint (hangar_comments_panel_get_n_comments (panel), ==, 0);

@@ -527,7 +527,7 @@ test_grid_replace_record (Fixture       *fixture,
   g_assert_true (hangar_record_grid_replace_record (fixture->grid, after));
   shown = g_list_model_get_item (G_LIST_MODEL (model), 1);
   g_assert_true (shown == after);
-  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model)), ==, 1);
+  g_assert_true (gtk_selection_model_is_selected (model, 1));
   g_assert_cmpstr (hangar_record_detail_get_value_text (detail, "Title"), ==, "Renamed by the test");
 
   hangar_test_gui_wait_for_text (GTK_WIDGET (view), "Renamed by the test");
@@ -848,12 +848,12 @@ test_grid_keyboard (Fixture       *fixture,
   for (GtkWidget *child = gtk_widget_get_first_child (toolbar); child != NULL; child = gtk_widget_get_next_sibling (child))
     if (gtk_widget_get_visible (child))
       g_ptr_array_add (controls, child);
-  /* View, Sort, Filter, Fields, search, reload, details. */
-  g_assert_cmpuint (controls->len, ==, 7);
+  /* View, Sort, Filter, Fields, search, new record, edit menu, reload, details. */
+  g_assert_cmpuint (controls->len, ==, 9);
 
   /* Tab, as the Tab key moves focus, from the start of the window. */
   gtk_window_set_focus (fixture->window, NULL);
-  for (guint i = 0; i < 60 && g_hash_table_size (reached) < controls->len; i++)
+  for (guint i = 0; i < 80 && g_hash_table_size (reached) < controls->len; i++)
     {
       GtkWidget *focus;
 
@@ -866,7 +866,8 @@ test_grid_keyboard (Fixture       *fixture,
           g_hash_table_add (reached, g_ptr_array_index (controls, c));
     }
   for (guint c = 0; c < controls->len; c++)
-    if (!g_hash_table_contains (reached, g_ptr_array_index (controls, c)))
+    if (!g_hash_table_contains (reached, g_ptr_array_index (controls, c)) &&
+        gtk_widget_is_sensitive (g_ptr_array_index (controls, c)))   /* (New record: off without an account) */
       g_error ("Tab never reaches the toolbar's %s (%s)",
                G_OBJECT_TYPE_NAME (g_ptr_array_index (controls, c)),
                gtk_widget_get_tooltip_text (g_ptr_array_index (controls, c)));
