@@ -5,6 +5,7 @@
 #pragma once
 
 #include "hangar-application.h"
+#include "hangar-background.h"
 #include "hangar-sandbox-launcher.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,8 @@ void                   _hangar_application_set_sandbox_port (HangarApplication *
 /* The sandbox of `--sandbox`, once started (its URL is NULL until it
  * listens, and stays NULL when it could not start). */
 HangarSandboxLauncher *_hangar_application_get_sandbox      (HangarApplication *self);
+
+/* "Run in Background" (hangar-background.h), once started up. */
+HangarBackground      *_hangar_application_get_background   (HangarApplication *self);
 
 G_END_DECLS

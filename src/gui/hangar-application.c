@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include "hangar-about.h"
+#include "hangar-background.h"
 #include "hangar-application-private.h"
 #include "hangar-compat.h"
 #include "hangar-notifier.h"
@@ -24,6 +25,7 @@ struct _HangarApplication
 
   HangarAccountStore    *store;
   HangarNotifier        *notifier;
+  HangarBackground      *background;
   HangarSandboxLauncher *sandbox;
   HangarOAuthIntegration *sandbox_integration;
   guint                  sandbox_port;
@@ -152,6 +154,8 @@ quit_action (GSimpleAction *action,
 {
   HangarApplication *self = user_data;
 
+  if (self->background != NULL)
+    hangar_background_quit (self->background);
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; )
     {
       GtkWindow *window = l->data;
@@ -301,6 +305,7 @@ hangar_application_startup (GApplication *app)
    * account that needs the user says so, also with no window in front. */
   hangar_request_log_attach_accounts (self->store, "app");
   self->notifier = hangar_notifier_new (GTK_APPLICATION (self), self->store);
+  self->background = hangar_background_new (GTK_APPLICATION (self), self->store);
 
   g_unix_signal_add (SIGINT, unix_signal_cb, self);
   g_unix_signal_add (SIGTERM, unix_signal_cb, self);
@@ -346,6 +351,7 @@ hangar_application_shutdown (GApplication *app)
   if (self->store != NULL)
     hangar_account_store_flush (self->store, NULL);
   hangar_request_log_flush_all ();
+  g_clear_object (&self->background);
   g_clear_object (&self->notifier);
   if (self->sandbox != NULL)
     hangar_sandbox_launcher_stop (self->sandbox);
@@ -359,6 +365,7 @@ hangar_application_dispose (GObject *object)
   HangarApplication *self = (HangarApplication *)object;
 
   g_clear_object (&self->sandbox);
+  g_clear_object (&self->background);
   g_clear_object (&self->notifier);
   g_clear_object (&self->store);
   g_clear_pointer (&self->sandbox_integration, hangar_oauth_integration_free);
@@ -415,6 +422,14 @@ _hangar_application_set_sandbox_port (HangarApplication *self,
   g_return_if_fail (self->sandbox == NULL);
 
   self->sandbox_port = port;
+}
+
+HangarBackground *
+_hangar_application_get_background (HangarApplication *self)
+{
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
+
+  return self->background;
 }
 
 HangarSandboxLauncher *

@@ -203,7 +203,10 @@ hangar_record_grid_forget_account (HangarRecordGrid *self,
 
   if (self->account != account)
     return;
-  /* Settings are saved while the databases are still there. */
+  /* The journal first: showing nothing then hands the record panel no
+   * journal either. Settings are saved while the databases are still
+   * there. */
+  _hangar_record_grid_setup_editing (self, NULL);
   hangar_record_grid_show_table_with_client (self, NULL, NULL, NULL);
   hangar_record_grid_set_state_account (self, NULL);
   hangar_record_grid_set_sync (self, NULL);

@@ -2,11 +2,7 @@
  * user, through the real GApplication and a notification server on the
  * test's private session bus
  *
- * GNotification takes the portal inside Flatpak, org.gtk.Notifications
- * where the desktop owns that name, and org.freedesktop.Notifications
- * otherwise — which is what it uses here: the test owns that name on its
- * own connection to the bus (a second "process" as far as the bus is
- * concerned) and implements the parts of the specification GLib calls.
+ * (tests/lib/hangar-test-notify.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,159 +17,8 @@
 #include "hangar-application.h"
 #include "hangar-notifier.h"
 #include "hangar-test-gui.h"
+#include "hangar-test-notify.h"
 #include "hangar-window-private.h"
-
-/* ---- a notification server --------------------------------------------- */
-
-static const char server_xml[] =
-  "<node>"
-  "  <interface name='org.freedesktop.Notifications'>"
-  "    <method name='Notify'>"
-  "      <arg type='s' direction='in'/><arg type='u' direction='in'/><arg type='s' direction='in'/>"
-  "      <arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='as' direction='in'/>"
-  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "      <arg type='u' direction='out'/>"
-  "    </method>"
-  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "    <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "    <method name='GetServerInformation'>"
-  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "    </method>"
-  "    <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
-  "    <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
-  "  </interface>"
-  "</node>";
-
-typedef struct
-{
-  guint32  id;
-  guint32  replaces_id;
-  char    *title;
-  char    *body;
-  char   **actions;
-  char    *desktop_entry;
-} Note;
-
-typedef struct
-{
-  GDBusConnection *connection;
-  guint            registration;
-  guint            owner;
-  gboolean         owned;
-  GPtrArray       *notes;      /* Note, in arrival order */
-  guint            n_closed;
-  guint32          next_id;
-} Server;
-
-static Server server;
-
-static void
-note_free (gpointer data)
-{
-  Note *note = data;
-
-  g_free (note->title);
-  g_free (note->body);
-  g_strfreev (note->actions);
-  g_free (note->desktop_entry);
-  g_free (note);
-}
-
-static void
-server_method_cb (GDBusConnection       *connection,
-                  const char            *sender,
-                  const char            *path,
-                  const char            *interface,
-                  const char            *method,
-                  GVariant              *parameters,
-                  GDBusMethodInvocation *invocation,
-                  gpointer               user_data)
-{
-  if (g_str_equal (method, "Notify"))
-    {
-      Note *note = g_new0 (Note, 1);
-      g_autoptr(GVariant) hints = NULL;
-      const char *app_name, *icon;
-
-      g_variant_get (parameters, "(&su&sss^as@a{sv}i)", &app_name, &note->replaces_id, &icon,
-                     &note->title, &note->body, &note->actions, &hints, NULL);
-      g_variant_lookup (hints, "desktop-entry", "s", &note->desktop_entry);
-      note->id = note->replaces_id != 0 ? note->replaces_id : ++server.next_id;
-      g_ptr_array_add (server.notes, note);
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", note->id));
-    }
-  else if (g_str_equal (method, "CloseNotification"))
-    {
-      server.n_closed++;
-      g_dbus_method_invocation_return_value (invocation, NULL);
-    }
-  else if (g_str_equal (method, "GetCapabilities"))
-    {
-      const char *caps[] = { "actions", "body", NULL };
-
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-    }
-  else
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "hangar", "1", "1.2"));
-}
-
-static void
-name_acquired_cb (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         user_data)
-{
-  server.owned = TRUE;
-}
-
-static void
-server_start (void)
-{
-  static const GDBusInterfaceVTable vtable = { server_method_cb, NULL, NULL, { 0 } };
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (server_xml, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-
-  g_assert_no_error (error);
-  server.notes = g_ptr_array_new_with_free_func (note_free);
-  server.connection = g_dbus_connection_new_for_address_sync (address,
-                                                              G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                              G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                              NULL, NULL, &error);
-  g_assert_no_error (error);
-  server.registration = g_dbus_connection_register_object (server.connection, "/org/freedesktop/Notifications",
-                                                           info->interfaces[0], &vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-  server.owner = g_bus_own_name_on_connection (server.connection, "org.freedesktop.Notifications",
-                                               G_BUS_NAME_OWNER_FLAGS_NONE, name_acquired_cb, NULL, NULL, NULL);
-  hangar_test_wait_until (hangar_test_flag_is_set, &server.owned, "the notification server's name");
-}
-
-static void
-server_invoke (guint32     id,
-               const char *action)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_dbus_connection_emit_signal (server.connection, NULL, "/org/freedesktop/Notifications",
-                                 "org.freedesktop.Notifications", "ActionInvoked",
-                                 g_variant_new ("(us)", id, action), &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-notes_reached (gpointer data)
-{
-  return server.notes->len >= GPOINTER_TO_UINT (data);
-}
-
-static Note *
-wait_for_note (guint n)
-{
-  hangar_test_wait_until (notes_reached, GUINT_TO_POINTER (n), "a desktop notification");
-  g_assert_cmpuint (server.notes->len, ==, n);
-  return g_ptr_array_index (server.notes, n - 1);
-}
 
 /* ---- the application and its accounts ----------------------------------- */
 
@@ -240,8 +85,8 @@ reconnect_action (HangarAccount *account)
 }
 
 static gboolean
-has_action (Note       *note,
-            const char *action)
+has_action (HangarTestNote *note,
+            const char     *action)
 {
   return g_strv_contains ((const char * const *) note->actions, action);
 }
@@ -285,14 +130,14 @@ test_no_window (void)
   g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", NULL);
   HangarAccount *account = connect_oauth (sandbox, "Work", NULL);
   g_autofree char *reconnect = reconnect_action (account);
-  guint before = server.notes->len;
-  Note *note;
+  guint before = hangar_test_notify_count ();
+  HangarTestNote *note;
 
   close_windows ();
   g_assert_null (main_window ());
   revoke_grant (sandbox, account, NULL);
 
-  note = wait_for_note (before + 1);
+  note = hangar_test_notify_wait (before + 1);
   g_assert_nonnull (strstr (note->title, "“Work”"));
   g_assert_nonnull (strstr (note->title, "revoked"));
   g_assert_cmpstr (note->desktop_entry, ==, APP_ID);
@@ -304,10 +149,10 @@ test_no_window (void)
   g_object_notify (G_OBJECT (account), "status");
   /* Nothing more may arrive: give a stray one the time to. */
   hangar_test_run_for (300);
-  g_assert_cmpuint (server.notes->len, ==, before + 1);
+  g_assert_cmpuint (hangar_test_notify_count (), ==, before + 1);
 
   /* Its default action opens the window on the account. */
-  server_invoke (note->id, "default");
+  hangar_test_notify_invoke (note->id, "default");
   hangar_test_wait_until (window_on_account, account, "the window on the account");
   close_windows ();
 }
@@ -346,20 +191,20 @@ test_focus (void)
   GtkWidget *elsewhere;
   HangarWindow *window;
   guint before;
-  Note *note;
+  HangarTestNote *note;
 
   g_application_activate (G_APPLICATION (app));
   window = main_window ();
   g_assert_nonnull (window);
   hangar_test_wait_until (window_active, window, "the window to have the focus");
 
-  before = server.notes->len;
+  before = hangar_test_notify_count ();
   revoke_grant (sandbox, first, NULL);
   g_assert_nonnull (hangar_window_get_last_toast (window));
   g_assert_nonnull (strstr (hangar_window_get_last_toast (window), "Focused"));
   /* Nothing may arrive: give a stray notification the time to. */
   hangar_test_run_for (300);
-  g_assert_cmpuint (server.notes->len, ==, before);
+  g_assert_cmpuint (hangar_test_notify_count (), ==, before);
 
   /* Another window takes the focus. */
   elsewhere = gtk_window_new ();
@@ -367,13 +212,13 @@ test_focus (void)
   hangar_test_wait_until (window_inactive, window, "the window to lose the focus");
 
   revoke_grant (sandbox, second, other_user);
-  note = wait_for_note (before + 1);
+  note = hangar_test_notify_wait (before + 1);
   g_assert_nonnull (strstr (note->title, "“Unfocused”"));
   g_assert_true (has_action (note, reconnect));
 
   /* Its Reconnect button: the window on that account, its reconnect page. */
   gtk_window_destroy (GTK_WINDOW (elsewhere));
-  server_invoke (note->id, reconnect);
+  hangar_test_notify_invoke (note->id, reconnect);
   hangar_test_wait_until (window_on_account, second, "the window on the account");
   hangar_test_wait_until (reconnect_page_shown, second, "the reconnect page");
   close_windows ();
@@ -382,7 +227,7 @@ test_focus (void)
 static gboolean
 closed_reached (gpointer data)
 {
-  return server.n_closed >= GPOINTER_TO_UINT (data);
+  return hangar_test_notify_closed () >= GPOINTER_TO_UINT (data);
 }
 
 /* A refresh token within 7 days of its end: told once, not after every
@@ -397,13 +242,13 @@ test_refresh_ending (void)
   g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
   g_autoptr(GError) error = NULL;
   gint64 first_end;
-  guint before = server.notes->len;
-  guint closed_before = server.n_closed;
-  Note *note;
+  guint before = hangar_test_notify_count ();
+  guint closed_before = hangar_test_notify_closed ();
+  HangarTestNote *note;
 
   close_windows ();
   account = connect_oauth (sandbox, "Ending", NULL);
-  note = wait_for_note (before + 1);
+  note = hangar_test_notify_wait (before + 1);
   g_assert_nonnull (strstr (note->title, "“Ending” must sign in again within 6 days"));
   g_assert_true (has_action (note, "Reconnect"));
 
@@ -423,7 +268,7 @@ test_refresh_ending (void)
     }
   g_assert_cmpint (hangar_account_get_refresh_expires_at (account), !=, first_end);
   hangar_test_run_for (300);
-  g_assert_cmpuint (server.notes->len, ==, before + 1);
+  g_assert_cmpuint (hangar_test_notify_count (), ==, before + 1);
 
   /* The account is removed: its notification goes with it. */
   hangar_account_store_remove_async (hangar_application_get_store (app), account, NULL, hangar_test_wait_cb, wait);
@@ -441,7 +286,7 @@ main (int   argc,
   hangar_test_gui_init (&argc, &argv);
   hangar_test_use_file_keyring (NULL);
 
-  server_start ();
+  hangar_test_notify_start ();
   app = hangar_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);

@@ -6,6 +6,7 @@
  *                        async result, with a deadline
  * hangar-test-secrets.h  scanning files and output for leaked tokens
  * hangar-test-process.h  running a program with its output captured
+ * hangar-test-notify.h   a desktop notification server on the test's bus
  *
  * The GUI tests also include hangar-test-gui.h (a library of its own, as it
  * links GTK).
@@ -14,6 +15,7 @@
  */
 #pragma once
 
+#include "hangar-test-notify.h"
 #include "hangar-test-process.h"
 #include "hangar-test-sandbox.h"
 #include "hangar-test-secrets.h"
