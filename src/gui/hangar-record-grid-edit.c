@@ -994,6 +994,25 @@ fill_down_action (GtkWidget  *widget,
     }
 }
 
+/* "Edit Name" for "Undo Edit Name", in the language the label was made in:
+ * the translation may put the label anywhere. */
+static char *
+undone_label (const char *label)
+{
+  const char *format = _("Undo %s");
+  const char *hole = strstr (format, "%s");
+  gsize before, after, length = strlen (label);
+
+  if (hole == NULL)
+    return NULL;
+  before = hole - format;
+  after = strlen (hole + 2);
+  if (length <= before + after || strncmp (label, format, before) != 0 ||
+      strcmp (label + length - after, hole + 2) != 0)
+    return NULL;
+  return g_strndup (label + before, length - before - after);
+}
+
 static void
 undo_redo (HangarRecordGrid *self,
            gboolean          undo)
@@ -1016,9 +1035,7 @@ undo_redo (HangarRecordGrid *self,
   group = g_object_ref (g_ptr_array_index (from, from->len - 1));
   g_ptr_array_remove_index (from, from->len - 1);
   original = hangar_journal_group_get_label (group);
-  if (g_str_has_prefix (original, "Undo "))
-    label = g_strdup (original + strlen ("Undo "));
-  else
+  if ((label = undone_label (original)) == NULL)
     label = g_strdup_printf (undo ? _("Undo %s") : _("Redo %s"), original);
   inverse = hangar_journal_group_new_inverse (group, label, &error);
   if (inverse == NULL)

@@ -339,6 +339,7 @@ syntax_error (Parser     *parser,
 {
   if (parser->error != NULL && *parser->error == NULL)
     g_set_error (parser->error, HANGAR_CACHE_QUERY_ERROR, HANGAR_CACHE_QUERY_ERROR_SYNTAX,
+                 /* TRANSLATORS: %s is a reason, such as "a “)” is missing" or "it ends too early" ("it": the formula) */
                  _("The formula cannot be read at character %u: %s"),
                  (guint) g_utf8_pointer_to_offset (parser->text, parser->p) + 1, what);
   return FALSE;
@@ -552,6 +553,7 @@ unsupported (Translator *t,
   what = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (t->error, HANGAR_CACHE_QUERY_ERROR, HANGAR_CACHE_QUERY_ERROR_UNSUPPORTED,
+               /* TRANSLATORS: %s is a reason, such as "“Name” is compared with a number" or "it uses SUM()" ("it": the filter) */
                _("This filter is not available offline: %s"), what);
   return FALSE;
 }

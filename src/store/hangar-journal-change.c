@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -899,7 +900,7 @@ hangar_journal_group_new_inverse (HangarJournalGroup  *group,
   if (inverse->changes->len == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "Nothing of “%s” reached Airtable, so there is nothing to undo", group->label);
+                   _("Nothing of “%s” reached Airtable, so there is nothing to undo"), group->label);
       return NULL;
     }
   return g_steal_pointer (&inverse);

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -171,7 +172,7 @@ listed_cb (GObject      *source,
   records = hangar_client_list_records_page_finish (HANGAR_CLIENT (source), res, &offset, &error);
   if (records == NULL)
     {
-      g_prefix_error (&error, "Could not look for the record: ");
+      g_prefix_error (&error, _("Could not look for the record: "));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -208,8 +209,11 @@ listed_cb (GObject      *source,
       message = g_strdup_printf ("Airtable has no such record (checked at %s): it was not created. "
                                  "Create it again, or discard it", when);
     else
-      message = g_strdup_printf ("%u records on Airtable match what was written (checked at %s): "
-                                 "check them before creating it again", records->len, when);
+      message = g_strdup_printf (g_dngettext (NULL, "%u record on Airtable matches what was written (checked at %s): "
+                                              "check it before creating it again",
+                                              "%u records on Airtable match what was written (checked at %s): "
+                                              "check them before creating it again", records->len),
+                                 records->len, when);
     change->lookup_done = TRUE;
     _hangar_journal_set_state (self, change, HANGAR_CHANGE_UNCERTAIN, message);
     if (change->persisted)
@@ -265,7 +269,7 @@ hangar_journal_lookup_async (HangarJournal       *self,
   if (self->client == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
-                               "The account has no client to look with");
+                               _("The account has no client to look with"));
       return;
     }
   formula = build_formula (self, change);
@@ -273,8 +277,8 @@ hangar_journal_lookup_async (HangarJournal       *self,
     {
       change->lookup_done = TRUE;
       _hangar_journal_set_state (self, change, HANGAR_CHANGE_UNCERTAIN,
-                                 "Hangar cannot search for this record (only links, attachments or "
-                                 "people were written): look in Airtable before creating it again");
+                                 _("Hangar cannot search for this record (only links, attachments or "
+                                   "people were written): look in Airtable before creating it again"));
       g_task_return_int (task, HANGAR_LOOKUP_CANNOT_TELL);
       return;
     }

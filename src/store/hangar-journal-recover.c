@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -94,12 +95,13 @@ fold_sent_updates (HangarJournal  *self,
         return hangar_store_set_error (error, hangar_store_get_db (self->store), rc,
                                        "Could not fold an update into its new record");
       settle = hangar_store_prepare (self->store, "UPDATE journal_change SET state = ?1, done_at = ?2,"
-                                                  " message = 'Sent with the new record' WHERE id = ?3", error);
+                                                  " message = ?4 WHERE id = ?3", error);
       if (settle == NULL)
         return FALSE;
       sqlite3_bind_int (settle, 1, HANGAR_CHANGE_WRITTEN);
       sqlite3_bind_int64 (settle, 2, g_get_real_time ());
       sqlite3_bind_int64 (settle, 3, update_id);
+      sqlite3_bind_text (settle, 4, _("Sent with the new record"), -1, SQLITE_TRANSIENT);
       if ((rc = sqlite3_step (settle)) != SQLITE_DONE)
         return hangar_store_set_error (error, hangar_store_get_db (self->store), rc,
                                        "Could not fold an update into its new record");
@@ -113,6 +115,7 @@ _hangar_journal_recover (HangarJournal  *self,
 {
   gint64 now = g_get_real_time ();
   g_autofree char *sql = NULL;
+  char *stopped;
 
   if (!hangar_store_begin (self->store, error))
     return FALSE;
@@ -125,7 +128,9 @@ _hangar_journal_recover (HangarJournal  *self,
   /* A process that died while a request was out: an update, replace or
    * delete is sent again (it is idempotent); a create or an upload may or
    * may not exist now, so it is never sent blind. Written changes older
-   * than a week are forgotten. */
+   * than a week are forgotten. The message is quoted for SQL, since a
+   * translation may hold an apostrophe. */
+  stopped = sqlite3_mprintf ("%q", _("Hangar stopped before Airtable answered: this may or may not have been saved"));
   sql = g_strdup_printf ("UPDATE journal_change SET state = %d WHERE state = %d AND kind IN (%d, %d, %d);"
                          "UPDATE journal_change SET state = %d, message = '%s' WHERE state = %d AND kind IN (%d, %d);"
                          "DELETE FROM journal_change WHERE state = %d AND conflict IS NULL AND done_at < %" G_GINT64_FORMAT ";"
@@ -133,9 +138,10 @@ _hangar_journal_recover (HangarJournal  *self,
                          HANGAR_CHANGE_PENDING, HANGAR_CHANGE_SENDING,
                          HANGAR_CHANGE_UPDATE, HANGAR_CHANGE_REPLACE, HANGAR_CHANGE_DELETE,
                          HANGAR_CHANGE_UNCERTAIN,
-                         "Hangar stopped before Airtable answered: this may or may not have been saved",
+                         stopped,
                          HANGAR_CHANGE_SENDING, HANGAR_CHANGE_CREATE, HANGAR_CHANGE_UPLOAD,
                          HANGAR_CHANGE_WRITTEN, now - KEEP_WRITTEN_US);
+  sqlite3_free (stopped);
   if (!hangar_store_exec (self->store, sql, error))
     {
       hangar_store_rollback (self->store);

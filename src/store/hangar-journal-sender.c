@@ -27,6 +27,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "hangar-error.h"
 #include "hangar-journal-private.h"
 
@@ -430,7 +432,7 @@ entry_uncertain (HangarJournal *self,
       HangarJournalChange *change = g_ptr_array_index (entry->changes, i);
 
       merge_fields (create->fields, change->fields);
-      _hangar_journal_set_state (self, change, HANGAR_CHANGE_WRITTEN, "Sent with the new record");
+      _hangar_journal_set_state (self, change, HANGAR_CHANGE_WRITTEN, _("Sent with the new record"));
       g_ptr_array_add (outcome->to_persist, change);
       g_ptr_array_add (outcome->absorbed, change);
     }
@@ -453,7 +455,9 @@ entry_transient (HangarJournal      *self,
       if (counts && change->attempts >= HANGAR_JOURNAL_MAX_ATTEMPTS)
         {
           g_autofree char *text = error_text (error);
-          g_autofree char *message = g_strdup_printf ("Airtable kept failing (%u attempts): %s",
+          g_autofree char *message = g_strdup_printf (g_dngettext (NULL, "Airtable kept failing (%u attempt): %s",
+                                                                   "Airtable kept failing (%u attempts): %s",
+                                                                   change->attempts),
                                                       change->attempts, text);
 
           _hangar_journal_set_state (self, change, HANGAR_CHANGE_FAILED, message);
@@ -479,8 +483,8 @@ entry_failed (HangarJournal *self,
     {
       /* An answer we cannot read may well mean it was applied. */
       g_autofree char *text = error_text (error);
-      g_autofree char *message = g_strdup_printf ("Airtable's answer could not be read, so this may or may "
-                                                  "not have been saved: %s", text);
+      g_autofree char *message = g_strdup_printf (_("Airtable's answer could not be read, so this may or may "
+                                                    "not have been saved: %s"), text);
 
       entry_uncertain (self, entry, message, outcome);
     }
@@ -595,9 +599,9 @@ batch_finish (Batch             *batch,
               if (batch->kind == HANGAR_CHANGE_CREATE || batch->kind == HANGAR_CHANGE_UPLOAD)
                 {
                   g_autofree char *text = item_error != NULL ? error_text (item_error) : NULL;
-                  g_autofree char *message = g_strdup_printf ("No answer came from Airtable, so this may or "
-                                                              "may not have been saved%s%s",
-                                                              text != NULL ? ": " : "", text != NULL ? text : "");
+                  g_autofree char *message = text != NULL
+                    ? g_strdup_printf (_("No answer came from Airtable, so this may or may not have been saved: %s"), text)
+                    : g_strdup (_("No answer came from Airtable, so this may or may not have been saved"));
 
                   entry_uncertain (self, entry, message, &outcome);
                 }
@@ -739,7 +743,7 @@ file_loaded_cb (GObject      *source,
   if (!g_file_load_contents_finish (G_FILE (source), res, &contents, &length, NULL, &error))
     {
       g_autoptr(GError) refused = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_ARGUMENT,
-                                               "The file can no longer be read: %s", error->message);
+                                               _("The file can no longer be read: %s"), error->message);
 
       batch_finish (batch, NULL, NULL, refused);
       return;
@@ -748,7 +752,7 @@ file_loaded_cb (GObject      *source,
   if (length > HANGAR_JOURNAL_MAX_UPLOAD)
     {
       g_autoptr(GError) refused = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_REQUEST_TOO_LARGE,
-                                               "The file is larger than %d MB, the most Airtable takes",
+                                               _("The file is larger than %d MB, the most Airtable takes"),
                                                HANGAR_JOURNAL_MAX_UPLOAD / (1024 * 1024));
 
       batch_finish (batch, NULL, NULL, refused);
@@ -756,7 +760,7 @@ file_loaded_cb (GObject      *source,
     }
   if (self->client == NULL || g_cancellable_is_cancelled (self->cancellable))
     {
-      g_autoptr(GError) cancelled = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", "Not sent");
+      g_autoptr(GError) cancelled = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Not sent"));
 
       batch_finish (batch, NULL, NULL, cancelled);
       return;

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -549,7 +550,7 @@ inserted_cb (GObject      *source,
   g_object_set_data (G_OBJECT (group), "hangar-journal", NULL);
   if (result == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("Not sent: %s", error->message);
+      g_autofree char *message = g_strdup_printf (_("Not sent: %s"), error->message);
 
       g_warning ("The journal could not save “%s”: %s", group->label, error->message);
       for (guint i = 0; i < group->changes->len; i++)
@@ -1379,13 +1380,13 @@ hangar_journal_discard (HangarJournal        *self,
 
   if (hangar_journal_change_is_settled (change))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s", "This change is done already");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s", _("This change is done already"));
       return FALSE;
     }
   if (change->state == HANGAR_CHANGE_SENDING)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "%s",
-                   "This change is being sent; wait for Airtable's answer");
+                   _("This change is being sent; wait for Airtable's answer"));
       return FALSE;
     }
   if (change->state == HANGAR_CHANGE_WRITTEN)

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -456,8 +457,8 @@ hangar_store_open (const char       *path,
       if (kind == HANGAR_STORE_CACHE)
         {
           remove_files (path);
-          self->recovery_note = g_strdup_printf ("The offline copy in %s was damaged (%s) and has "
-                                                 "been rebuilt; it fills again from Airtable.",
+          self->recovery_note = g_strdup_printf (_("The offline copy in %s was damaged (%s) and has "
+                                                   "been rebuilt; it fills again from Airtable."),
                                                  path, damage->message);
         }
       else
@@ -466,8 +467,8 @@ hangar_store_open (const char       *path,
 
           if (aside == NULL)
             return NULL;
-          self->recovery_note = g_strdup_printf ("The database %s was damaged (%s). It was kept as "
-                                                 "%s and a new one was started.",
+          self->recovery_note = g_strdup_printf (_("The database %s was damaged (%s). It was kept as "
+                                                   "%s and a new one was started."),
                                                  path, damage->message, aside);
         }
       g_message ("%s", self->recovery_note);
