@@ -300,8 +300,10 @@ load_more_idle_cb (gpointer user_data)
 static void
 queue_load_more_check (HangarRecordGrid *self)
 {
+  /* Idle priority on purpose: the check reads the view's adjustment,
+   * which is only right once the new rows are laid out. */
   if (self->more_idle_id == 0 && self->records != NULL)
-    self->more_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, load_more_idle_cb, self, NULL);
+    self->more_idle_id = g_idle_add (load_more_idle_cb, self);
 }
 
 static void
