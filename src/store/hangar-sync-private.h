@@ -98,6 +98,13 @@ extern guint _hangar_sync_signals[HANGAR_SYNC_N_SIGNALS];
  * this far before the last one. */
 #define HANGAR_SYNC_CLOCK_MARGIN_US ((gint64) G_USEC_PER_SEC * 5 * 60)
 
+/* A listing restarted this many times (expired iterators) gives up. */
+#define HANGAR_SYNC_MAX_RESTARTS 5
+
+/* hangar-sync-refresh.c: without webhooks, the next table's incremental
+ * refresh or id sweep, in turns; ends with _hangar_sync_step_done(). */
+void       _hangar_sync_refresh_next_table (SyncBase    *base);
+
 /* hangar-sync.c */
 void       _hangar_sync_note_result       (HangarSync   *self,
                                            const GError *error);
