@@ -350,9 +350,14 @@ bind_row (GtkListItem *item)
   conflict = hangar_journal_change_get_conflict (change) != NULL;
   message = hangar_journal_change_get_message (change);
 
-  title = g_strdup_printf ("%s · %s", hangar_journal_change_get_label (change)[0] != '\0'
-                                      ? hangar_journal_change_get_label (change) : kind_text (change),
-                           kind_text (change));
+  /* The edit as the user named it ("Edit Status", "Paste 40 cells"), and
+   * what this change of it does when that is not a plain change. */
+  if (hangar_journal_change_get_label (change)[0] == '\0')
+    title = g_strdup (kind_text (change));
+  else if (hangar_journal_change_get_kind (change) == HANGAR_CHANGE_UPDATE)
+    title = g_strdup (hangar_journal_change_get_label (change));
+  else
+    title = g_strdup_printf ("%s · %s", hangar_journal_change_get_label (change), kind_text (change));
   detail = fields_summary (change);
   if (conflict)
     {
@@ -395,7 +400,7 @@ bind_row (GtkListItem *item)
   gtk_widget_set_visible (row->retry, !conflict && (state == HANGAR_CHANGE_FAILED ||
                                                     (state == HANGAR_CHANGE_UNCERTAIN &&
                                                      message != NULL && strstr (message, "no such record") != NULL)));
-  gtk_button_set_label (GTK_BUTTON (row->retry), state == HANGAR_CHANGE_UNCERTAIN ? _("Create Again") : _("Retry"));
+  gtk_button_set_label (GTK_BUTTON (row->retry), state == HANGAR_CHANGE_UNCERTAIN ? _("_Create Again") : _("_Retry"));
   gtk_widget_set_visible (row->lookup, state == HANGAR_CHANGE_UNCERTAIN &&
                                        hangar_journal_change_get_kind (change) == HANGAR_CHANGE_CREATE);
   gtk_widget_set_visible (row->mine, conflict);
