@@ -27,6 +27,8 @@
 
 #define MAX_UNDO 100
 
+static void stop_following (HangarRecordGrid *self);
+
 void
 _hangar_cell_write_free (gpointer data)
 {
@@ -617,6 +619,7 @@ _hangar_record_grid_close_editor (HangarRecordGrid *self,
         return;   /* the commit closed it */
     }
   self->editor_popover = NULL;
+  stop_following (self);
   g_signal_handlers_disconnect_by_data (popover, self);
   if (self->editor != NULL)
     g_signal_handlers_disconnect_by_data (self->editor, self);
@@ -632,6 +635,60 @@ _hangar_record_grid_close_editor (HangarRecordGrid *self,
   g_idle_add_full (G_PRIORITY_DEFAULT, focus_grid_idle_cb, g_object_ref (self), NULL);
 }
 
+/* Puts the editor over the cursor's cell. */
+static void
+place_editor (HangarRecordGrid *self)
+{
+  GdkRectangle rect = { 0, 0, 1, 1 };
+
+  if (_hangar_record_grid_cursor_bounds (self, &rect))
+    {
+      gtk_popover_set_offset (GTK_POPOVER (self->editor_popover), 0, -rect.height);
+      gtk_widget_set_size_request (GTK_WIDGET (self->editor), MAX (rect.width, 160), -1);
+    }
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->editor_popover), &rect);
+  self->editor_rect = rect;
+}
+
+/* After each layout while the editor is open: the cell may have moved (it
+ * was scrolled into view just as the editor opened, before the cells were
+ * laid out again; rows came above it), and the editor goes with it. The
+ * grid itself presents its popovers only when it is allocated, which a
+ * scroll does not do (hangar-record-grid-narrow.c). */
+static void
+editor_layout_cb (GdkFrameClock    *clock,
+                  HangarRecordGrid *self)
+{
+  GdkRectangle rect;
+
+  if (self->editor_popover == NULL || !_hangar_record_grid_cursor_bounds (self, &rect) ||
+      gdk_rectangle_equal (&rect, &self->editor_rect))
+    return;
+  place_editor (self);
+  if (gtk_widget_get_visible (self->editor_popover))
+    gtk_popover_present (GTK_POPOVER (self->editor_popover));
+}
+
+static void
+stop_following (HangarRecordGrid *self)
+{
+  if (self->editor_clock != NULL)
+    g_clear_signal_handler (&self->editor_layout_id, self->editor_clock);
+  g_clear_object (&self->editor_clock);
+}
+
+static void
+start_following (HangarRecordGrid *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  stop_following (self);
+  if (clock == NULL)
+    return;
+  self->editor_clock = g_object_ref (clock);
+  self->editor_layout_id = g_signal_connect_after (clock, "layout", G_CALLBACK (editor_layout_cb), self);
+}
+
 static void
 open_editor (HangarRecordGrid *self,
              HangarRecord     *record,
@@ -640,7 +697,6 @@ open_editor (HangarRecordGrid *self,
 {
   GtkWidget *popover = gtk_popover_new ();
   GtkWidget *editor;
-  GdkRectangle rect = { 0, 0, 1, 1 };
 
   editor = hangar_cell_editor_new (field, hangar_record_get_field (record, hangar_field_get_name (field)),
                                    self->links, hangar_client_get_api_url (self->client));
@@ -649,18 +705,13 @@ open_editor (HangarRecordGrid *self,
   gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_BOTTOM);
   gtk_popover_set_child (GTK_POPOVER (popover), editor);
   gtk_widget_set_parent (popover, GTK_WIDGET (self));
-
-  /* Over the cell: the editor's top edge on the cell's. */
-  if (_hangar_record_grid_cursor_bounds (self, &rect))
-    {
-      gtk_popover_set_offset (GTK_POPOVER (popover), 0, -rect.height);
-      gtk_widget_set_size_request (editor, MAX (rect.width, 160), -1);
-    }
-  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &rect);
   gtk_widget_set_halign (popover, GTK_ALIGN_START);
 
   self->editor_popover = popover;
   self->editor = HANGAR_CELL_EDITOR (editor);
+  /* Over the cell: the editor's top edge on the cell's. */
+  place_editor (self);
+  start_following (self);
   self->editor_record_id = g_strdup (hangar_record_get_id (record));
   self->editor_field = field;
   g_signal_connect (editor, "committed", G_CALLBACK (editor_committed_cb), self);
@@ -1237,6 +1288,7 @@ disconnect_journal (HangarRecordGrid *self)
 void
 _hangar_record_grid_dispose_edit (HangarRecordGrid *self)
 {
+  stop_following (self);
   if (self->editor_popover != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->editor_popover, self);

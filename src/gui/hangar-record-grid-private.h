@@ -153,6 +153,9 @@ struct _HangarRecordGrid
   HangarCellEditor   *editor;
   char               *editor_record_id;
   HangarField        *editor_field;
+  GdkRectangle        editor_rect;     /* the cell it is put over */
+  GdkFrameClock      *editor_clock;    /* followed while it is open */
+  gulong              editor_layout_id;
   char               *edit_message;    /* the last message shown */
 
   /* narrow layout (hangar-record-grid-narrow.c) */
