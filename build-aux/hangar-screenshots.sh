@@ -2,7 +2,7 @@
 # Renders Hangar's main views to PNG against its built-in sandbox, headless:
 #   main-empty, add-account, consent, account, grid, base-page,
 #   base-page-narrow, field-dialog, activity, console, overview, cell-editor,
-#   import-preview  →  data/screenshots/
+#   import-preview, editing, changes  →  data/screenshots/
 # Usage: build-aux/hangar-screenshots.sh [BUILD_DIR] [OUT_DIR]
 # With LANGUAGE set (e.g. LANGUAGE=de), in that language, from the
 # translations built in BUILD_DIR: for checking a translation in the window.
@@ -40,7 +40,7 @@ xvfb-run -a -s "-screen 0 1280x900x24" \
   dbus-run-session -- "$tool" "$tmp/shots"
 
 for name in main-empty add-account consent account grid base-page base-page-narrow field-dialog \
-            activity console overview import-preview cell-editor; do
+            activity console overview import-preview cell-editor editing changes; do
   if [ ! -s "$tmp/shots/$name.png" ]; then
     echo "hangar-screenshots: $name.png was not produced" >&2
     exit 1

@@ -7,7 +7,8 @@
  * with the sandbox on any free port, and walks its window through the main
  * views: main-empty, add-account, consent, account, grid, base-page,
  * base-page-narrow, field-dialog, activity, console, overview,
- * import-preview → DIR/<view>.png.
+ * import-preview, editing (a date cell's editor over the grid), changes
+ * (the changes list: one failed, two waiting out a 429) → DIR/<view>.png.
  * build-aux/hangar-screenshots.sh runs it under Xvfb.
  *
  * A small state machine: each step waits (polling the main loop, never
@@ -21,12 +22,15 @@
 #include <locale.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "hangar-account-page.h"
 #include "hangar-accounts-overview.h"
 #include "hangar-activity-view.h"
 #include "hangar-add-account-dialog.h"
 #include "hangar-application-private.h"
 #include "hangar-base-page.h"
+#include "hangar-changes-button.h"
 #include "hangar-field-dialog.h"
 #include "hangar-compat.h"
 #include "hangar-connect.h"
@@ -61,11 +65,14 @@ struct _Shots
   guint          ticks;
   guint          settled;
   guint          failures;
+  char          *table_id;    /* the grid's table (the one with most fields) */
 };
 
 static void step_add_account (Shots *shots);
 static void select_first_table (Shots *shots);
 static void step_activity (Shots *shots);
+static void step_editing (Shots *shots);
+static gboolean editor_ready (Shots *shots);
 
 static void
 shots_free (Shots *shots)
@@ -74,6 +81,7 @@ shots_free (Shots *shots)
   g_clear_object (&shots->account);
   g_free (shots->dir);
   g_free (shots->pat);
+  g_free (shots->table_id);
   g_free (shots);
 }
 
@@ -109,6 +117,79 @@ save (Shots      *shots,
       return;
     }
   g_printerr ("hangar-screenshots: wrote %s\n", path);
+}
+
+/* @window with @popover (a native surface of its own, so not in the
+ * window's own rendering) drawn over it where it is on screen. */
+static void
+save_with_popover (Shots      *shots,
+                   GtkWidget  *window,
+                   GtkWidget  *popover,
+                   const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (shots->dir, file, NULL);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  double window_x, window_y, popover_x, popover_y;
+  g_autoptr(GdkPaintable) window_paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GdkPaintable) popover_paintable = gtk_widget_paintable_new (popover);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (renderer == NULL || surface == NULL || !GDK_IS_POPUP (surface) || width <= 0 || height <= 0)
+    {
+      shots->failures++;
+      g_printerr ("hangar-screenshots: %s: the popover is not on screen\n", name);
+      return;
+    }
+  /* The popup's place is given relative to the window's surface; each
+   * widget sits in its surface at the surface transform (the shadow). */
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
+  gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
+  gdk_paintable_snapshot (window_paintable, GDK_SNAPSHOT (snapshot), width, height);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (gdk_popup_get_position_x (GDK_POPUP (surface)) + popover_x - window_x,
+                                                          gdk_popup_get_position_y (GDK_POPUP (surface)) + popover_y - window_y));
+  gdk_paintable_snapshot (popover_paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (popover), gtk_widget_get_height (popover));
+  gtk_snapshot_restore (snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      shots->failures++;
+      g_printerr ("hangar-screenshots: could not write %s\n", path);
+      return;
+    }
+  g_printerr ("hangar-screenshots: wrote %s\n", path);
+}
+
+/* A call of the sandbox's control API (src/sandbox/README.md). */
+static gboolean
+sandbox_control (const char *route,
+                 const char *body)
+{
+  HangarSandboxLauncher *sandbox = _hangar_application_get_sandbox (HANGAR_APPLICATION (g_application_get_default ()));
+  g_autofree char *uri = g_strconcat (hangar_sandbox_launcher_get_url (sandbox), "/__sandbox/", route, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  if (reply == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_printerr ("hangar-screenshots: sandbox %s: %s\n", route,
+                  error != NULL ? error->message : soup_message_get_reason_phrase (msg));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -262,13 +343,181 @@ import_mapping_ready (Shots *shots)
          g_strcmp0 (hangar_import_dialog_get_page (HANGAR_IMPORT_DIALOG (shots->dialog)), "mapping") == 0;
 }
 
+/* ---- editing: a cell editor over the grid, the changes list ---- */
+
+static HangarRecordGrid *
+shots_grid (Shots *shots)
+{
+  return HANGAR_RECORD_GRID (hangar_window_get_record_grid (shots->window));
+}
+
+static gboolean
+rows_ready (Shots *shots)
+{
+  HangarRecordGrid *grid = shots_grid (shots);
+
+  return g_strcmp0 (hangar_window_get_content_page (shots->window), "grid") == 0 &&
+         !hangar_record_grid_get_loading (grid) &&
+         g_list_model_get_n_items (G_LIST_MODEL (hangar_record_grid_get_model (grid))) >= 5;
+}
+
+static const char *
+row_id (Shots *shots,
+        guint  row)
+{
+  g_autoptr(HangarRecord) record = g_list_model_get_item (G_LIST_MODEL (hangar_record_grid_get_model (shots_grid (shots))), row);
+
+  /* The model keeps the record: the id stays valid while the row does. */
+  return record != NULL ? hangar_record_get_id (record) : NULL;
+}
+
+/* A write as the grid's own editors make it (one group, one undo step). */
+static void
+write_cell (Shots      *shots,
+            guint       row,
+            const char *field_name,
+            JsonNode   *value)
+{
+  HangarRecordGrid *grid = shots_grid (shots);
+  HangarField *field = hangar_table_lookup_field (hangar_record_grid_get_table (grid), field_name);
+  g_autoptr(GPtrArray) writes = g_ptr_array_new_with_free_func (_hangar_cell_write_free);
+  HangarCellWrite *write = g_new0 (HangarCellWrite, 1);
+  g_autofree char *label = g_strdup_printf (_("Edit %s"), field_name);
+
+  write->record_id = g_strdup (row_id (shots, row));
+  write->field = field;
+  write->value = value;
+  g_ptr_array_add (writes, write);
+  if (field == NULL || write->record_id == NULL || _hangar_record_grid_write_cells (grid, label, writes) == NULL)
+    {
+      g_printerr ("hangar-screenshots: could not edit %s\n", field_name);
+      shots->failures++;
+    }
+}
+
+static GtkWidget *
+changes_popover (Shots *shots)
+{
+  GtkWidget *child = gtk_widget_get_first_child (hangar_window_get_changes_button (shots->window));
+
+  for (; child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_MENU_BUTTON (child))
+      return GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (child)));
+  return NULL;
+}
+
+static gboolean
+changes_ready (Shots *shots)
+{
+  GtkWidget *popover = changes_popover (shots);
+
+  return popover != NULL && gtk_widget_get_mapped (popover) && ++shots->settled > 6;
+}
+
+static void
+step_changes_shot (Shots *shots)
+{
+  save_with_popover (shots, GTK_WIDGET (shots->window), changes_popover (shots), "changes");
+  gtk_popover_popdown (GTK_POPOVER (changes_popover (shots)));
+  sandbox_control ("clear-faults", "{}");
+  sandbox_control ("reset-rate-limits", "{}");
+  /* What "Keep for Later" does: the window closes without asking. */
+  g_object_set_data (G_OBJECT (shots->window), "hangar-changes-closing", GINT_TO_POINTER (TRUE));
+  finish (shots);
+}
+
+static gboolean
+rate_limited (Shots *shots)
+{
+  return hangar_journal_get_pause (hangar_record_grid_get_journal (shots_grid (shots))) == HANGAR_JOURNAL_PAUSE_RATE_LIMITED;
+}
+
+static void
+step_changes_list (Shots *shots)
+{
+  /* The list is wider than the space right of its button: a popover may
+   * go past the window's edge (not the screen's), and the screenshot holds
+   * the window only. As wide as the screen, the window holds it all. */
+  gtk_window_set_default_size (GTK_WINDOW (shots->window), 1280, 770);
+  hangar_changes_button_popup (HANGAR_CHANGES_BUTTON (hangar_window_get_changes_button (shots->window)));
+  wait_then (shots, changes_ready, step_changes_shot);
+}
+
+static gboolean
+one_failed (Shots *shots)
+{
+  return hangar_journal_count (hangar_record_grid_get_journal (shots_grid (shots)), HANGAR_CHANGE_FAILED) > 0;
+}
+
+/* Two edits that Airtable answers with 429: they wait out the penalty. */
+static void
+step_changes_waiting (Shots *shots)
+{
+  sandbox_control ("faults", "{\"count\": 1, \"status\": 429, \"method\": \"PATCH\"}");
+  write_cell (shots, 0, "Notes", json_node_init_string (json_node_alloc (), "Beta opens to 200 testers in January."));
+  write_cell (shots, 2, "Status", json_node_init_string (json_node_alloc (), "In progress"));
+  wait_then (shots, rate_limited, step_changes_list);
+}
+
+/* An edit of a record someone else has just deleted: it fails. */
+static void
+step_changes (Shots *shots)
+{
+  HangarRecordGrid *grid = shots_grid (shots);
+  g_autofree char *body = g_strdup_printf ("{\"base\": \"%s\", \"table\": \"%s\", \"delete\": \"%s\"}",
+                                           hangar_record_grid_get_base_id (grid), shots->table_id, row_id (shots, 4));
+
+  if (!sandbox_control ("edit", body))
+    {
+      shots->failures++;
+      finish (shots);
+      return;
+    }
+  write_cell (shots, 4, "Status", json_node_init_string (json_node_alloc (), "Done"));
+  wait_then (shots, one_failed, step_changes_waiting);
+}
+
+static void
+step_editing_shot (Shots *shots)
+{
+  HangarRecordGrid *grid = shots_grid (shots);
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (hangar_record_grid_get_editor (grid)), GTK_TYPE_POPOVER);
+
+  save_with_popover (shots, GTK_WIDGET (shots->window), popover, "editing");
+  _hangar_record_grid_close_editor (grid, FALSE);
+  step_changes (shots);
+}
+
+/* A date cell's editor: typed input and the calendar. */
+static void
+step_editing (Shots *shots)
+{
+  HangarRecordGrid *grid = shots_grid (shots);
+  HangarField *field = hangar_table_lookup_field (hangar_record_grid_get_table (grid), "Deadline");
+
+  if (field == NULL)
+    {
+      g_printerr ("hangar-screenshots: the table has no Deadline field\n");
+      shots->failures++;
+      finish (shots);
+      return;
+    }
+  _hangar_record_grid_set_cursor (grid, 1, field, FALSE);
+  _hangar_record_grid_edit_cell (grid, NULL);
+  wait_then (shots, editor_ready, step_editing_shot);
+}
+
 static void
 step_import_done (Shots *shots)
 {
+  HangarSidebar *sidebar = hangar_window_get_sidebar (shots->window);
+
   save (shots, GTK_WIDGET (shots->dialog), "import-preview");
   gtk_window_destroy (shots->dialog);
   shots->dialog = NULL;
-  finish (shots);
+  /* Last, as they leave changes behind: editing in the grid. */
+  hangar_sidebar_select_table (sidebar, shots->account, shots->table_id);
+  wait_then (shots, rows_ready, step_editing);
 }
 
 static void
@@ -367,14 +616,21 @@ activity_ready (Shots *shots)
   HangarActivityView *activity =
     HANGAR_ACTIVITY_VIEW (hangar_account_page_get_activity_view (hangar_window_get_account_page (shots->window)));
   GListModel *entries = hangar_activity_view_get_entries (activity);
-  g_autoptr(HangarRequestLogEntry) newest = NULL;
+  guint n = g_list_model_get_n_items (entries);
 
   /* The earlier requests and the refused one are written within a second,
-   * then shown; the refused one last. */
-  if (hangar_activity_view_get_loading (activity) || g_list_model_get_n_items (entries) < 4)
+   * then shown; the refused one among the newest (live sync's polls of the
+   * base's webhook payloads go on meanwhile). */
+  if (hangar_activity_view_get_loading (activity) || n < 4)
     return FALSE;
-  newest = g_list_model_get_item (entries, 0);
-  return hangar_request_log_entry_is_error (newest);
+  for (guint i = 0; i < MIN (n, 8); i++)
+    {
+      g_autoptr(HangarRequestLogEntry) entry = g_list_model_get_item (entries, i);
+
+      if (hangar_request_log_entry_is_error (entry))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -627,7 +883,10 @@ select_first_table (Shots *shots)
     }
 
   if (best != NULL)
-    hangar_sidebar_select_table (sidebar, shots->account, hangar_table_get_id (best));
+    {
+      shots->table_id = g_strdup (hangar_table_get_id (best));
+      hangar_sidebar_select_table (sidebar, shots->account, shots->table_id);
+    }
   wait_then (shots, grid_ready, step_grid_shot);
 }
 
