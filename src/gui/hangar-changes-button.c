@@ -399,7 +399,7 @@ bind_row (GtkListItem *item)
 
   gtk_widget_set_visible (row->retry, !conflict && (state == HANGAR_CHANGE_FAILED ||
                                                     (state == HANGAR_CHANGE_UNCERTAIN &&
-                                                     message != NULL && strstr (message, "no such record") != NULL)));
+                                                     hangar_journal_change_get_not_found (change))));
   gtk_button_set_label (GTK_BUTTON (row->retry), state == HANGAR_CHANGE_UNCERTAIN ? _("_Create Again") : _("_Retry"));
   gtk_widget_set_visible (row->lookup, state == HANGAR_CHANGE_UNCERTAIN &&
                                        hangar_journal_change_get_kind (change) == HANGAR_CHANGE_CREATE);

@@ -540,6 +540,13 @@ hangar_journal_change_get_attempts (HangarJournalChange *self)
   return self->attempts;
 }
 
+gboolean
+hangar_journal_change_get_not_found (HangarJournalChange *self)
+{
+  g_return_val_if_fail (HANGAR_IS_JOURNAL_CHANGE (self), FALSE);
+  return self->lookup_done == LOOKUP_NOT_FOUND;
+}
+
 gint64
 hangar_journal_change_get_created_at (HangarJournalChange *self)
 {

@@ -206,15 +206,15 @@ listed_cb (GObject      *source,
     g_autofree char *message = NULL;
 
     if (records->len == 0)
-      message = g_strdup_printf ("Airtable has no such record (checked at %s): it was not created. "
-                                 "Create it again, or discard it", when);
+      message = g_strdup_printf (_("Airtable has no such record (checked at %s): it was not created. "
+                                   "Create it again, or discard it"), when);
     else
       message = g_strdup_printf (g_dngettext (NULL, "%u record on Airtable matches what was written (checked at %s): "
                                               "check it before creating it again",
                                               "%u records on Airtable match what was written (checked at %s): "
                                               "check them before creating it again", records->len),
                                  records->len, when);
-    change->lookup_done = TRUE;
+    change->lookup_done = records->len == 0 ? LOOKUP_NOT_FOUND : LOOKUP_UNDECIDED;
     _hangar_journal_set_state (self, change, HANGAR_CHANGE_UNCERTAIN, message);
     if (change->persisted)
       {
@@ -275,7 +275,7 @@ hangar_journal_lookup_async (HangarJournal       *self,
   formula = build_formula (self, change);
   if (formula == NULL)
     {
-      change->lookup_done = TRUE;
+      change->lookup_done = LOOKUP_UNDECIDED;
       _hangar_journal_set_state (self, change, HANGAR_CHANGE_UNCERTAIN,
                                  _("Hangar cannot search for this record (only links, attachments or "
                                    "people were written): look in Airtable before creating it again"));

@@ -34,6 +34,14 @@ G_BEGIN_DECLS
 /* Files bigger than this are refused for upload (Airtable's documented cap). */
 #define HANGAR_JOURNAL_MAX_UPLOAD  (5 * 1024 * 1024)
 
+/* HangarJournalChange.lookup_done, as kept in the journal's lookup_done
+ * column: not looked up; looked up and not decided by it (several matches,
+ * nothing to search by; also every lookup of a journal written before the
+ * outcome was kept); looked up and not found. */
+#define LOOKUP_NONE      0
+#define LOOKUP_UNDECIDED 1
+#define LOOKUP_NOT_FOUND 2
+
 struct _HangarJournalChange
 {
   GObject             parent_instance;
@@ -46,7 +54,7 @@ struct _HangarJournalChange
   gboolean            persisted;
   gboolean            discarded;
   gboolean            solo;        /* send alone (its batch was refused) */
-  gboolean            lookup_done; /* an uncertain create was looked up: not found */
+  int                 lookup_done; /* an uncertain create was looked up: LOOKUP_* */
   char               *base_id;
   char               *table_id;
   char               *record_id;

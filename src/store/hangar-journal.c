@@ -1361,7 +1361,7 @@ hangar_journal_retry (HangarJournal        *self,
     }
   change->solo = FALSE;
   change->attempts = 0;
-  change->lookup_done = FALSE;
+  change->lookup_done = LOOKUP_NONE;
   _hangar_journal_set_state (self, change, HANGAR_CHANGE_PENDING, NULL);
   if (change->persisted && !persist_one (self, change, error))
     return FALSE;

@@ -164,6 +164,9 @@ HangarRecord     *hangar_journal_change_get_result      (HangarJournalChange *se
 /* What the user did, e.g. "Paste 5 cells" (the group's label). */
 const char       *hangar_journal_change_get_label       (HangarJournalChange *self);
 guint             hangar_journal_change_get_attempts    (HangarJournalChange *self);
+/* An uncertain create that was looked up on Airtable and not found:
+ * creating it again makes no duplicate. */
+gboolean          hangar_journal_change_get_not_found   (HangarJournalChange *self);
 /* Microseconds since the epoch. */
 gint64            hangar_journal_change_get_created_at  (HangarJournalChange *self);
 /* Whether the change is done with: written with no conflict, or discarded. */

@@ -486,6 +486,7 @@ test_faults_creates (Fixture       *fixture,
         {
           g_assert_cmpint (hangar_journal_change_get_state (change), ==, HANGAR_CHANGE_UNCERTAIN);
           g_assert_nonnull (strstr (hangar_journal_change_get_message (change), "no such record"));
+          g_assert_true (hangar_journal_change_get_not_found (change));
           g_assert_true (hangar_journal_retry (fixture->journal, change, &error));
           g_assert_no_error (error);
           wait_change (change);
@@ -769,6 +770,7 @@ lookups_done (gpointer data)
   const char *message = hangar_journal_change_get_message (pair[1]);
 
   return hangar_journal_change_get_state (pair[0]) == HANGAR_CHANGE_WRITTEN &&
+         hangar_journal_change_get_not_found (pair[1]) &&
          message != NULL && strstr (message, "no such record") != NULL;
 }
 
