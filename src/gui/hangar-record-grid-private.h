@@ -153,7 +153,8 @@ struct _HangarRecordGrid
   GHashTable         *deleted_after;   /* deleted id → the row it was under */
   GPtrArray          *undo_stack;      /* HangarJournalGroup */
   GPtrArray          *redo_stack;
-  GtkWidget          *editor_popover;
+  GtkWidget          *editor_popover;  /* the open editor's; NULL: none open */
+  GtkWidget          *spare_popover;   /* the last one, hidden, for the next edit */
   HangarCellEditor   *editor;
   char               *editor_record_id;
   HangarField        *editor_field;
