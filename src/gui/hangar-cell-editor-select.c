@@ -131,7 +131,13 @@ update_create_row (HangarCellEditor *self)
 static void
 search_changed_cb (HangarCellEditor *self)
 {
-  gtk_widget_set_visible (self->confirm, FALSE);
+  g_autofree char *text = search_text (self);
+  const char *asked = g_object_get_data (G_OBJECT (self->confirm), "hangar-asked");
+
+  /* The entry says so a moment after the last key: Enter can have asked
+   * about this very text already, and the question stays. */
+  if (g_strcmp0 (text, asked) != 0)
+    gtk_widget_set_visible (self->confirm, FALSE);
   _hangar_cell_editor_set_error (self, NULL);
   update_create_row (self);
   gtk_list_box_invalidate_filter (GTK_LIST_BOX (self->list));
@@ -172,6 +178,7 @@ show_confirm (HangarCellEditor *self)
                                                 "field for everyone."), text, hangar_field_get_name (self->field));
 
   gtk_label_set_text (GTK_LABEL (question), caption);
+  g_object_set_data_full (G_OBJECT (self->confirm), "hangar-asked", g_steal_pointer (&text), g_free);
   gtk_widget_set_visible (self->confirm, TRUE);
   gtk_widget_grab_focus (g_object_get_data (G_OBJECT (self->confirm), "hangar-button"));
 }
@@ -252,7 +259,9 @@ search_activate_cb (HangarCellEditor *self)
       update_create_row (self);
       gtk_list_box_invalidate_filter (GTK_LIST_BOX (self->list));
       row_activated_cb (GTK_LIST_BOX (self->list), only, self);
-      if (!self->done && is_multiple (self))
+      /* An option toggled: the search is done. A new one: the question
+       * about it stays with its text. */
+      if (!self->done && is_multiple (self) && g_object_get_data (G_OBJECT (only), "hangar-option") != NULL)
         gtk_editable_set_text (GTK_EDITABLE (self->search), "");
     }
 }

@@ -374,12 +374,12 @@ hangar_cell_editor_get_changed (HangarCellEditor *self)
 
 /* ---- keys ---- */
 
+/* What the editor does with a key before the widget with the keyboard
+ * sees it: TRUE when it took it. */
 static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                HangarCellEditor      *self)
+handle_key (HangarCellEditor *self,
+            guint             keyval,
+            GdkModifierType   state)
 {
   gboolean shift = (state & GDK_SHIFT_MASK) != 0;
 
@@ -437,6 +437,198 @@ key_pressed_cb (GtkEventControllerKey *controller,
           self->rating = value;
           show_rating (self);
         }
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                HangarCellEditor      *self)
+{
+  return handle_key (self, keyval, state);
+}
+
+/* The widget of the editor that has the keyboard, or the one that takes
+ * it when the editor opens. */
+static GtkWidget *
+keyboard_widget (HangarCellEditor *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    return focus;
+  return self->focus;
+}
+
+/* Deletes the selection of @editable, or the character before (@forward:
+ * after) its cursor. */
+static void
+editable_delete (GtkEditable *editable,
+                 gboolean     forward)
+{
+  int start, end;
+
+  if (gtk_editable_get_selection_bounds (editable, &start, &end))
+    {
+      gtk_editable_delete_selection (editable);
+      return;
+    }
+  start = gtk_editable_get_position (editable);
+  if (forward)
+    gtk_editable_delete_text (editable, start, start + 1);
+  else if (start > 0)
+    gtk_editable_delete_text (editable, start - 1, start);
+}
+
+/**
+ * hangar_cell_editor_replay_key:
+ * @self: a #HangarCellEditor
+ * @keyval: the key pressed
+ * @state: the modifiers held
+ *
+ * A key pressed before the editor was on screen, which reached the grid
+ * instead of the editor: does what the key would have done in the editor
+ * — the editor's own keys (Enter, Tab, Escape, digits of a rating), then
+ * what the widget with the keyboard does with it (a character typed into
+ * an entry or a text view, Backspace, Delete, Home, End, Left, Right,
+ * Enter in a search entry picks what was searched, Enter or Space on a
+ * button presses it). Keys with Ctrl or Alt are not replayed.
+ *
+ * Returns: whether the key did something
+ */
+gboolean
+hangar_cell_editor_replay_key (HangarCellEditor *self,
+                               guint             keyval,
+                               GdkModifierType   state)
+{
+  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
+  GtkWidget *target;
+  gunichar c;
+
+  g_return_val_if_fail (HANGAR_IS_CELL_EDITOR (self), FALSE);
+
+  if (self->done || (mods & ~GDK_SHIFT_MASK) != 0)
+    return FALSE;
+  if (handle_key (self, keyval, state))
+    return TRUE;
+  target = keyboard_widget (self);
+  if (target == NULL)
+    return FALSE;
+
+  /* Enter and Space on a button press it. */
+  if (GTK_IS_BUTTON (target) || GTK_IS_BUTTON (gtk_widget_get_ancestor (target, GTK_TYPE_BUTTON)))
+    {
+      if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter ||
+          keyval == GDK_KEY_space || keyval == GDK_KEY_KP_Space)
+        return gtk_widget_activate (GTK_IS_BUTTON (target) ? target : gtk_widget_get_ancestor (target, GTK_TYPE_BUTTON));
+      return FALSE;
+    }
+
+  if (GTK_IS_TEXT_VIEW (target))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (target));
+
+      switch (keyval)
+        {
+        case GDK_KEY_Return:
+        case GDK_KEY_KP_Enter:
+        case GDK_KEY_ISO_Enter:
+          gtk_text_buffer_delete_selection (buffer, TRUE, TRUE);
+          gtk_text_buffer_insert_interactive_at_cursor (buffer, "\n", 1, TRUE);
+          return TRUE;
+        case GDK_KEY_BackSpace:
+        case GDK_KEY_Delete:
+        case GDK_KEY_KP_Delete:
+          if (!gtk_text_buffer_delete_selection (buffer, TRUE, TRUE))
+            {
+              GtkTextIter at, other;
+
+              gtk_text_buffer_get_iter_at_mark (buffer, &at, gtk_text_buffer_get_insert (buffer));
+              other = at;
+              if (keyval == GDK_KEY_BackSpace ? gtk_text_iter_backward_cursor_position (&other)
+                                              : gtk_text_iter_forward_cursor_position (&other))
+                gtk_text_buffer_delete_interactive (buffer, &at, &other, TRUE);
+            }
+          return TRUE;
+        default:
+          break;
+        }
+      c = gdk_keyval_to_unicode (keyval);
+      if (c != 0 && g_unichar_isprint (c))
+        {
+          char utf8[8] = { 0 };
+          int length = g_unichar_to_utf8 (c, utf8);
+
+          gtk_text_buffer_delete_selection (buffer, TRUE, TRUE);
+          gtk_text_buffer_insert_interactive_at_cursor (buffer, utf8, length, TRUE);
+          return TRUE;
+        }
+      return FALSE;
+    }
+
+  /* An entry's keyboard is on the text inside it. */
+  if (!GTK_IS_EDITABLE (target))
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      {
+        /* The entry's "activate" (a search picks what was searched); the
+         * keyboard is on the text inside it. */
+        GtkWidget *entry = GTK_IS_SEARCH_ENTRY (target) || GTK_IS_ENTRY (target) ? target
+                           : gtk_widget_get_ancestor (target, GTK_TYPE_SEARCH_ENTRY) != NULL
+                           ? gtk_widget_get_ancestor (target, GTK_TYPE_SEARCH_ENTRY)
+                           : gtk_widget_get_ancestor (target, GTK_TYPE_ENTRY);
+
+        if (entry == NULL)
+          return gtk_widget_activate (target);
+        g_signal_emit_by_name (entry, "activate");
+        return TRUE;
+      }
+    case GDK_KEY_BackSpace:
+      editable_delete (GTK_EDITABLE (target), FALSE);
+      return TRUE;
+    case GDK_KEY_Delete:
+    case GDK_KEY_KP_Delete:
+      editable_delete (GTK_EDITABLE (target), TRUE);
+      return TRUE;
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      gtk_editable_set_position (GTK_EDITABLE (target), 0);
+      return TRUE;
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      gtk_editable_set_position (GTK_EDITABLE (target), -1);
+      return TRUE;
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      gtk_editable_set_position (GTK_EDITABLE (target), MAX (gtk_editable_get_position (GTK_EDITABLE (target)) - 1, 0));
+      return TRUE;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      gtk_editable_set_position (GTK_EDITABLE (target), gtk_editable_get_position (GTK_EDITABLE (target)) + 1);
+      return TRUE;
+    default:
+      break;
+    }
+  c = gdk_keyval_to_unicode (keyval);
+  if (c != 0 && g_unichar_isprint (c))
+    {
+      char utf8[8] = { 0 };
+      int length = g_unichar_to_utf8 (c, utf8);
+      int position;
+
+      gtk_editable_delete_selection (GTK_EDITABLE (target));
+      position = gtk_editable_get_position (GTK_EDITABLE (target));
+      gtk_editable_insert_text (GTK_EDITABLE (target), utf8, length, &position);
+      gtk_editable_set_position (GTK_EDITABLE (target), position);
       return TRUE;
     }
   return FALSE;

@@ -59,6 +59,11 @@ gboolean         hangar_cell_editor_commit          (HangarCellEditor *self,
 const char      *hangar_cell_editor_get_error       (HangarCellEditor *self);
 /* The widget that takes the keyboard when the editor opens. */
 GtkWidget       *hangar_cell_editor_get_focus_widget (HangarCellEditor *self);
+/* A key that reached the grid before the editor was on screen: what it
+ * would have done in the editor. */
+gboolean         hangar_cell_editor_replay_key      (HangarCellEditor *self,
+                                                     guint             keyval,
+                                                     GdkModifierType   state);
 /* Whether what is entered differs from the value it started with. */
 gboolean         hangar_cell_editor_get_changed     (HangarCellEditor *self);
 

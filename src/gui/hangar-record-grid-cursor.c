@@ -18,9 +18,21 @@
  * with it, Tab moves right, Space toggles a checkbox or expands the record
  * (Shift+Space always expands), Delete and Backspace clear. Clicks only set
  * the cursor: the view keeps selecting rows (Shift, Ctrl, Ctrl+A) as it
- * does. */
+ * does.
+ *
+ * Keys pressed while a cell editor is opening, before its keyboard widget
+ * is on screen (a loaded machine, a quick typist), reach the grid: they
+ * wait in order and are replayed through the editor once it maps, and
+ * those it no longer takes (after an Enter that committed) through the
+ * grid again. */
 
 #define DEFAULT_ROW_HEIGHT 34
+
+typedef struct
+{
+  guint           keyval;
+  GdkModifierType state;
+} EarlyKey;
 
 /* ---- columns ---- */
 
@@ -378,12 +390,11 @@ focus_in_rows (HangarRecordGrid *self)
   return focus == GTK_WIDGET (self->column_view) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->column_view));
 }
 
+/* What the grid does with a key (no editor open). */
 static gboolean
-key_pressed_cb (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                HangarRecordGrid      *self)
+grid_key (HangarRecordGrid *self,
+          guint             keyval,
+          GdkModifierType   state)
 {
   GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
   gboolean shift = (mods & GDK_SHIFT_MASK) != 0;
@@ -391,38 +402,6 @@ key_pressed_cb (GtkEventControllerKey *controller,
   gboolean plain = (mods & ~GDK_SHIFT_MASK) == 0;
   gunichar c;
 
-  /* Keys typed quickly after the one that opened the editor can reach the
-   * grid before the editor's popup has the keyboard: they are the editor's. */
-  if (self->editor_popover != NULL)
-    {
-      GtkWidget *target = self->editor != NULL ? hangar_cell_editor_get_focus_widget (self->editor) : NULL;
-
-      if (target != NULL && focus_in_rows (self) && gtk_widget_get_mapped (target))
-        return gtk_event_controller_key_forward (controller, target);
-      /* Not on screen yet (a loaded machine): a character typed meanwhile
-       * goes at the end of the editor's text rather than being lost. */
-      if (target != NULL && !gtk_widget_get_mapped (target) && (mods & ~GDK_SHIFT_MASK) == 0 &&
-          (c = gdk_keyval_to_unicode (keyval)) != 0 && g_unichar_isprint (c))
-        {
-          char utf8[8] = { 0 };
-          int length = g_unichar_to_utf8 (c, utf8);
-
-          if (GTK_IS_EDITABLE (target))
-            {
-              int position = (int) g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (target)), -1);
-
-              gtk_editable_insert_text (GTK_EDITABLE (target), utf8, length, &position);
-              gtk_editable_set_position (GTK_EDITABLE (target), position);
-              return TRUE;
-            }
-          if (GTK_IS_TEXT_VIEW (target))
-            {
-              gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (GTK_TEXT_VIEW (target)), utf8, length);
-              return TRUE;
-            }
-        }
-      return FALSE;
-    }
   if (!focus_in_rows (self))
     return FALSE;
 
@@ -543,6 +522,126 @@ key_pressed_cb (GtkEventControllerKey *controller,
   return FALSE;
 }
 
+/* ---- keys before the editor is on screen ---- */
+
+static void replay_early_keys (HangarRecordGrid *self);
+
+static gboolean
+early_replay_cb (gpointer user_data)
+{
+  HangarRecordGrid *self = user_data;
+
+  self->early_replay_id = 0;
+  replay_early_keys (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+early_target_mapped_cb (GtkWidget        *target,
+                        HangarRecordGrid *self)
+{
+  /* Once the map is done, before the next event: what was pressed first
+   * goes first. */
+  if (self->early_replay_id == 0)
+    self->early_replay_id = g_idle_add_full (G_PRIORITY_HIGH, early_replay_cb, self, NULL);
+}
+
+static void
+watch_early_target (HangarRecordGrid *self,
+                    GtkWidget        *target)
+{
+  if (self->early_target == target)
+    return;
+  if (self->early_target != NULL)
+    g_clear_signal_handler (&self->early_map_id, self->early_target);
+  self->early_map_id = 0;
+  g_set_weak_pointer (&self->early_target, target);
+  if (target != NULL)
+    self->early_map_id = g_signal_connect (target, "map", G_CALLBACK (early_target_mapped_cb), self);
+}
+
+/* The keyboard widget of the open editor, or NULL. */
+static GtkWidget *
+editor_target (HangarRecordGrid *self)
+{
+  if (self->editor_popover == NULL || self->editor == NULL)
+    return NULL;
+  return hangar_cell_editor_get_focus_widget (self->editor);
+}
+
+/* The keys that waited, in order: into the editor while one is open (and
+ * on screen), the rest to the grid; stops at an editor that is not on
+ * screen yet (one opened by a key replayed), until it maps. */
+static void
+replay_early_keys (HangarRecordGrid *self)
+{
+  while (self->early_keys != NULL && self->early_keys->len > 0)
+    {
+      EarlyKey key = g_array_index (self->early_keys, EarlyKey, 0);
+      GtkWidget *target = editor_target (self);
+
+      if (target != NULL && !gtk_widget_get_mapped (target))
+        {
+          watch_early_target (self, target);
+          return;
+        }
+      g_array_remove_index (self->early_keys, 0);
+      if (self->editor_popover != NULL)
+        {
+          if (self->editor != NULL && hangar_cell_editor_replay_key (self->editor, key.keyval, key.state))
+            continue;
+          if (self->editor_popover != NULL)
+            continue;   /* nothing the editor does with it */
+        }
+      grid_key (self, key.keyval, key.state);
+    }
+  watch_early_target (self, NULL);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                HangarRecordGrid      *self)
+{
+  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
+  GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *target;
+  EarlyKey key = { keyval, state };
+
+  /* Keys that waited go first (an editor that has mapped since, or closed
+   * without mapping). */
+  if (self->early_keys->len > 0 && (editor_target (self) == NULL || gtk_widget_get_mapped (editor_target (self))))
+    replay_early_keys (self);
+
+  if (self->editor_popover == NULL && self->early_keys->len == 0)
+    return grid_key (self, keyval, state);
+
+  /* An editor is open, or opening. Shortcuts (Ctrl, Alt) and modifier
+   * keys go on as they would. */
+  if ((mods & ~GDK_SHIFT_MASK) != 0 || (event != NULL && gdk_key_event_is_modifier (event)))
+    return FALSE;
+  target = editor_target (self);
+  if (target != NULL && gtk_widget_get_mapped (target) && self->early_keys->len == 0)
+    {
+      /* On screen, but the key came here (the popup had not taken the
+       * keyboard yet): the next ones go to it, this one through it. */
+      if (!focus_in_rows (self))
+        return FALSE;
+      gtk_widget_grab_focus (target);
+      hangar_cell_editor_replay_key (self->editor, keyval, state);
+      return TRUE;
+    }
+  if (target == NULL && self->early_keys->len == 0)
+    return FALSE;
+  /* Not on screen yet: the key waits for it, after those before it. */
+  g_array_append_val (self->early_keys, key);
+  if (target != NULL)
+    watch_early_target (self, target);
+  return TRUE;
+}
+
 /* ---- clicks ---- */
 
 static void
@@ -589,7 +688,18 @@ pressed_cb (GtkGestureClick  *gesture,
   gboolean was_cursor;
 
   if (picked == NULL || !hangar_grid_cells_locate (picked, &row, &field))
-    return;
+    {
+      GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+
+      /* No cell there (the rows not in yet, below the last row): the
+       * keyboard still comes to the grid, where the cursor goes when rows
+       * arrive, rather than staying where it was. */
+      if (picked != NULL && button == GDK_BUTTON_PRIMARY && !focus_in_rows (self) &&
+          !(header != NULL && g_strcmp0 (gtk_widget_get_css_name (header), "header") == 0 &&
+            (picked == header || gtk_widget_is_ancestor (picked, header))))
+        gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+      return;
+    }
   record = hangar_grid_model_peek (self->model, row);
   was_cursor = row == self->cursor_row && field == self->cursor_field && !has_range (self);
 
@@ -796,6 +906,7 @@ _hangar_record_grid_init_cursor (HangarRecordGrid *self)
 
   self->cursor_row = self->anchor_row = G_MAXUINT;
   self->cells = hangar_grid_cells_new (self->model, decorate_cb, self);
+  self->early_keys = g_array_new (FALSE, FALSE, sizeof (EarlyKey));
 
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
@@ -817,6 +928,9 @@ void
 _hangar_record_grid_dispose_cursor (HangarRecordGrid *self)
 {
   g_clear_handle_id (&self->scroll_idle_id, g_source_remove);
+  g_clear_handle_id (&self->early_replay_id, g_source_remove);
+  watch_early_target (self, NULL);
+  g_clear_pointer (&self->early_keys, g_array_unref);
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   g_clear_pointer (&self->column_order, g_hash_table_unref);
   if (self->cells != NULL)

@@ -627,7 +627,13 @@ _hangar_record_grid_close_editor (HangarRecordGrid *self,
   g_clear_pointer (&self->editor_record_id, g_free);
   self->editor_field = NULL;
   gtk_popover_popdown (GTK_POPOVER (popover));
-  gtk_widget_unparent (popover);
+  /* The popover stays for the next edit: its surface and renderer are
+   * made once rather than for every edit. The editor goes. */
+  gtk_popover_set_child (GTK_POPOVER (popover), NULL);
+  if (self->spare_popover == NULL)
+    self->spare_popover = popover;
+  else
+    gtk_widget_unparent (popover);
   /* Back to the cell now, so that keys typed next are the grid's, and again
    * once the popover has let the keyboard go. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
@@ -646,6 +652,8 @@ place_editor (HangarRecordGrid *self)
       gtk_popover_set_offset (GTK_POPOVER (self->editor_popover), 0, -rect.height);
       gtk_widget_set_size_request (GTK_WIDGET (self->editor), MAX (rect.width, 160), -1);
     }
+  else
+    gtk_popover_set_offset (GTK_POPOVER (self->editor_popover), 0, 0);   /* a reused popover keeps its last */
   gtk_popover_set_pointing_to (GTK_POPOVER (self->editor_popover), &rect);
   self->editor_rect = rect;
 }
@@ -695,17 +703,21 @@ open_editor (HangarRecordGrid *self,
              HangarField      *field,
              const char       *initial_text)
 {
-  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *popover = g_steal_pointer (&self->spare_popover);
   GtkWidget *editor;
 
   editor = hangar_cell_editor_new (field, hangar_record_get_field (record, hangar_field_get_name (field)),
                                    self->links, hangar_client_get_api_url (self->client));
-  gtk_widget_add_css_class (popover, "cell-editor-popover");
-  gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
-  gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_BOTTOM);
+  if (popover == NULL)
+    {
+      popover = gtk_popover_new ();
+      gtk_widget_add_css_class (popover, "cell-editor-popover");
+      gtk_popover_set_has_arrow (GTK_POPOVER (popover), FALSE);
+      gtk_popover_set_position (GTK_POPOVER (popover), GTK_POS_BOTTOM);
+      gtk_widget_set_halign (popover, GTK_ALIGN_START);
+      gtk_widget_set_parent (popover, GTK_WIDGET (self));
+    }
   gtk_popover_set_child (GTK_POPOVER (popover), editor);
-  gtk_widget_set_parent (popover, GTK_WIDGET (self));
-  gtk_widget_set_halign (popover, GTK_ALIGN_START);
 
   self->editor_popover = popover;
   self->editor = HANGAR_CELL_EDITOR (editor);
@@ -1298,6 +1310,7 @@ _hangar_record_grid_dispose_edit (HangarRecordGrid *self)
       self->editor_popover = NULL;
       self->editor = NULL;
     }
+  g_clear_pointer (&self->spare_popover, gtk_widget_unparent);
   disconnect_journal (self);
   g_clear_object (&self->account);
   g_clear_pointer (&self->fresh, g_hash_table_unref);

@@ -138,6 +138,10 @@ struct _HangarRecordGrid
   GHashTable         *column_order;    /* HangarField → visible column index + 1; NULL: to compute */
   GtkWidget          *context_menu;
   guint               scroll_idle_id;
+  GArray             *early_keys;      /* EarlyKey: pressed while the editor was not on screen */
+  GtkWidget          *early_target;    /* the editor's keyboard widget, until it maps (weak) */
+  gulong              early_map_id;
+  guint               early_replay_id;
 
   /* editing (hangar-record-grid-edit.c) */
   HangarJournal      *journal;
@@ -149,7 +153,8 @@ struct _HangarRecordGrid
   GHashTable         *deleted_after;   /* deleted id → the row it was under */
   GPtrArray          *undo_stack;      /* HangarJournalGroup */
   GPtrArray          *redo_stack;
-  GtkWidget          *editor_popover;
+  GtkWidget          *editor_popover;  /* the open editor's; NULL: none open */
+  GtkWidget          *spare_popover;   /* the last one, hidden, for the next edit */
   HangarCellEditor   *editor;
   char               *editor_record_id;
   HangarField        *editor_field;

@@ -220,6 +220,38 @@ wait_quiet (Fixture *f,
   hangar_test_wait_until (requests_quiet, &quiet, "the app to load its table");
 }
 
+static gboolean
+no_fault_pending (gpointer data)
+{
+  HangarTestSandbox *sandbox = data;
+  g_autoptr(JsonNode) answer = hangar_test_sandbox_control_json (sandbox, "/__sandbox/faults", "{\"count\":0}");
+
+  return json_object_get_int_member (json_node_get_object (answer), "pending") == 0;
+}
+
+/* A probe for the rows being in the grid: once they are, the cursor is on
+ * the first record and the record panel asks for its comments. A fault
+ * that only delays that request by a millisecond tells when it came (a
+ * second of no requests alone does not: a loaded machine can take longer
+ * to show the rows it was sent, and keys typed before are lost). */
+static void
+probe_first_row (Fixture *f)
+{
+  g_autoptr(GPtrArray) ids = hangar_test_sandbox_list_ids (f->sandbox, f->base_id, f->table_id, NULL);
+  g_autofree char *probe = NULL;
+
+  g_assert_cmpuint (ids->len, >, 0);
+  probe = g_strdup_printf ("{\"count\":1,\"delay_ms\":1,\"method\":\"GET\",\"path_prefix\":\"/v0/%s/%s/%s/comments\"}",
+                           f->base_id, f->table_id, (const char *) g_ptr_array_index (ids, 0));
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults", probe);
+}
+
+static void
+wait_first_row (Fixture *f)
+{
+  hangar_test_wait_until (no_fault_pending, f->sandbox, "the grid to show its rows (the first record's comments asked for)");
+}
+
 /* Real keys into the app's window, with the pointer over it (there is no
  * window manager: the window under the pointer has the keyboard). Not
  * `--window`: that sends synthetic events, which are not real input. */
@@ -495,8 +527,10 @@ test_kill_and_restart (Fixture       *f,
    * Retry-After; they wait on disk. */
   set_last_table (f, f->base_id, f->table_id);
   first = hangar_test_sandbox_stat (f->sandbox, "requests");
+  probe_first_row (f);
   app = app_start ();
   hangar_test_wait_until (window_found, app, "hangar's window");
+  wait_first_row (f);
   wait_quiet (f, first);
   /* Every request to the base answered 429 from now on (the record panel
    * reads comments too, and the faults match by path only): the first

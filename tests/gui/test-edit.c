@@ -805,6 +805,198 @@ row_of (const char *record_id)
   return hangar_grid_model_find (hangar_record_grid_get_grid_model (F.grid), record_id);
 }
 
+/* Keys pressed in one burst, before the editor the first one opens is on
+ * screen (xdotool sends them all while this process waits for it, so GTK
+ * reads them together): each does what it does once the editor is there,
+ * in order — Enter commits and moves down, the next character starts the
+ * next edit, Escape cancels it, and a select's Enter still asks before
+ * adding an option. */
+static void
+test_early_keys (void)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  Place after = { 0, "Title" };
+  GtkWidget *add = NULL;
+
+  show (F.roadmap, "Tasks");
+  a = create_on_server ("early a");
+  b = create_on_server ("early b");
+  c = create_on_server ("early c");
+  show (F.roadmap, "Tasks");
+  g_assert_cmpuint (row_of (b), ==, row_of (a) + 1);
+  g_assert_cmpuint (row_of (c), ==, row_of (b) + 1);
+
+  put_cursor (row_of (a), "Title");
+  keys ("E a r l y space o n e Return T w o Tab");
+  hangar_test_wait_until (editor_closed, NULL, "Enter and Tab to commit");
+  wait_server (a, "Title", "\"Early one\"");
+  wait_server (b, "Title", "\"Two\"");
+  /* Enter went down a row, Tab right from there. */
+  after.row = row_of (b);
+  after.field = "Project";
+  hangar_test_wait_until (cursor_at, &after, "the cursor right of the second edit");
+
+  /* Escape cancels what was typed before it; nothing is sent. */
+  put_cursor (row_of (c), "Title");
+  keys ("N o t space s e n t Escape");
+  hangar_test_wait_until (editor_closed, NULL, "Escape to cancel");
+  wait_sent ();
+  {
+    g_autoptr(JsonObject) fields = server_fields (c);
+
+    g_assert_cmpstr (string_of (fields, "Title"), ==, "early c");
+  }
+
+  /* A select: Enter on a name that is no option asks first. */
+  put_cursor (row_of (c), "Labels");
+  keys ("z z t o p Return");
+  hangar_test_wait_until (add_option_shown, &add, "the editor to ask before adding an option");
+  g_assert_nonnull (hangar_record_grid_get_editor (F.grid));
+  g_assert_cmpuint (hangar_journal_count_unsent (F.journal), ==, 0);
+  hangar_test_input_click (add, 1, 1, NULL);
+  keys ("Return");
+  wait_server (c, "Labels", "[\"zztop\"]");
+}
+
+typedef struct
+{
+  char    *value;   /* compact JSON */
+  guint    move;
+  gboolean cancelled;
+} Replayed;
+
+static void
+replayed_committed_cb (HangarCellEditor *editor,
+                       JsonNode         *value,
+                       gboolean          typecast,
+                       guint             move,
+                       Replayed         *out)
+{
+  out->value = json_to_string (value, FALSE);
+  out->move = move;
+}
+
+static void
+replayed_cancelled_cb (HangarCellEditor *editor,
+                       Replayed         *out)
+{
+  out->cancelled = TRUE;
+}
+
+static void
+replay (HangarCellEditor *editor,
+        const char       *keys)
+{
+  g_auto(GStrv) names = g_strsplit (keys, " ", -1);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      gboolean shift = g_str_has_prefix (names[i], "shift+");
+      guint keyval = gdk_keyval_from_name (shift ? names[i] + 6 : names[i]);
+
+      g_assert_cmpuint (keyval, !=, GDK_KEY_VoidSymbol);
+      hangar_cell_editor_replay_key (editor, keyval, shift ? GDK_SHIFT_MASK : 0);
+    }
+}
+
+/* An editor in a window of its own, given keys as the grid replays those
+ * pressed before the editor was on screen. */
+static HangarCellEditor *
+replay_editor (GtkWindow  **out_window,
+               const char  *field_name,
+               Replayed    *out)
+{
+  HangarField *field = _hangar_record_grid_lookup_field (F.grid, field_name);
+  GtkWidget *editor;
+
+  g_assert_nonnull (field);
+  editor = hangar_cell_editor_new (field, NULL, NULL, NULL);
+  g_signal_connect (editor, "committed", G_CALLBACK (replayed_committed_cb), out);
+  g_signal_connect (editor, "cancelled", G_CALLBACK (replayed_cancelled_cb), out);
+  *out_window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (*out_window, editor);
+  gtk_window_present (*out_window);
+  hangar_test_wait_until (hangar_test_gui_widget_mapped, editor, "the editor on screen");
+  gtk_widget_grab_focus (hangar_cell_editor_get_focus_widget (HANGAR_CELL_EDITOR (editor)));
+  return HANGAR_CELL_EDITOR (editor);
+}
+
+static GtkWidget *
+find_visible_button (GtkWidget  *root,
+                     const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_is_visible (child) &&
+          g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      found = find_visible_button (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+question_answered (gpointer editor)
+{
+  return find_visible_button (editor, "_Add Option") == NULL;
+}
+
+/* What the grid replays into an editor: characters and the keys that edit
+ * text, then the editor's own (Enter, Shift+Tab, Escape); in a select,
+ * Enter on a new name asks, and Enter again answers the question. */
+static void
+test_replayed_keys (void)
+{
+  GtkWindow *window = NULL;
+  HangarCellEditor *editor;
+  Replayed out = { 0 };
+
+  show (F.roadmap, "Tasks");
+
+  editor = replay_editor (&window, "Title", &out);
+  replay (editor, "a b c BackSpace Home X End d Return");
+  g_assert_cmpstr (out.value, ==, "\"Xabd\"");
+  g_assert_cmpuint (out.move, ==, HANGAR_CELL_EDITOR_DOWN);
+  g_clear_pointer (&out.value, g_free);
+  gtk_window_destroy (window);
+
+  editor = replay_editor (&window, "Points", &out);
+  replay (editor, "4 2 shift+Tab");
+  g_assert_cmpstr (out.value, ==, "42");
+  g_assert_cmpuint (out.move, ==, HANGAR_CELL_EDITOR_LEFT);
+  g_clear_pointer (&out.value, g_free);
+  /* Done: nothing more is taken. */
+  g_assert_false (hangar_cell_editor_replay_key (editor, GDK_KEY_x, 0));
+  gtk_window_destroy (window);
+
+  editor = replay_editor (&window, "Title", &out);
+  replay (editor, "n o Escape");
+  g_assert_true (out.cancelled);
+  g_assert_null (out.value);
+  out.cancelled = FALSE;
+  gtk_window_destroy (window);
+
+  editor = replay_editor (&window, "Labels", &out);
+  replay (editor, "q u u x Return");
+  g_assert_null (out.value);
+  g_assert_nonnull (find_visible_button (GTK_WIDGET (editor), "_Add Option"));
+  /* On the question's button: yes (a button pressed with a key clicks
+   * a moment later, as it shows itself pressed). */
+  replay (editor, "Return");
+  g_assert_null (out.value);
+  hangar_test_wait_until (question_answered, editor, "the button to click");
+  replay (editor, "Return");   /* nothing searched: done */
+  g_assert_cmpstr (out.value, ==, "[\"quux\"]");
+  g_clear_pointer (&out.value, g_free);
+  gtk_window_destroy (window);
+}
+
 static gboolean
 dialog_open (gpointer data)
 {
@@ -1195,6 +1387,8 @@ main (int   argc,
   gtk_window_present (F.window);
 
   g_test_add_func ("/hangar/gui/edit/text", test_text);
+  g_test_add_func ("/hangar/gui/edit/early-keys", test_early_keys);
+  g_test_add_func ("/hangar/gui/edit/replayed-keys", test_replayed_keys);
   g_test_add_func ("/hangar/gui/edit/numbers", test_numbers);
   g_test_add_func ("/hangar/gui/edit/checkbox", test_checkbox);
   g_test_add_func ("/hangar/gui/edit/computed", test_computed);
