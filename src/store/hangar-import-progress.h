@@ -36,6 +36,9 @@ typedef struct
   gint64   started_at;    /* Unix seconds */
   gint64   updated_at;
   gint64   finished_at;   /* 0 while unfinished */
+  gint64   writes_at;     /* Unix ms when saved with writes in flight (or
+                           * about to be sent), 0 when saved with none: see
+                           * hangar-importer-run.c */
 } HangarImportRun;
 
 void             hangar_import_run_free          (HangarImportRun  *run);

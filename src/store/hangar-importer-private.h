@@ -37,6 +37,10 @@ G_BEGIN_DECLS
  * by id and left out of a check: at most this many are kept. */
 #define IMPORT_MARGIN_IDS     300
 #define IMPORT_MAX_SAMPLES    20
+/* Seconds added to the wait for an interrupted run's writes: the save's
+ * time is kept to the millisecond, but a retry by the client or a late
+ * timer may start a write up to this long after it. */
+#define IMPORT_WRITES_SLACK_S 3
 
 typedef enum
 {
@@ -77,6 +81,7 @@ typedef struct
   gboolean    recheck;     /* rows of an interrupted run: check before sending */
   char       *anchor;      /* the newest createdTime known when it was first sent */
   gboolean    sent;        /* sent at least once */
+  gint64      applied_by;  /* unanswered: real time (µs) after which it can no longer be applied */
 } ImportBatch;
 
 /* A column as the run sees it: immutable, shared with the reading thread. */
@@ -153,6 +158,16 @@ struct _HangarImporter
   gboolean            rechecking;      /* a check is under way */
   guint               settled_since_save;
   gint64              saved_at;
+  gboolean            saved_writing;   /* the last save had writes in flight */
+  guint               n_writing;       /* creates and upserts in flight */
+  gint64              uncertain_at;    /* Unix ms: the last write whose answer never came ended, or 0 */
+  guint               heartbeat_source; /* saves while writes are in flight */
+  gboolean            probe_pending;   /* a resume probes after its check */
+  gboolean            probing;
+  guint               wait_source;     /* waiting for an interrupted run's writes */
+  gint64              wait_until;      /* real time, µs */
+  guint               wait_seconds;
+  gboolean            wait_interrupted; /* the wait is for an interrupted run's writes */
   GError             *stop_error;
   GPtrArray          *samples;         /* char*, NULL-terminated */
 
@@ -182,6 +197,7 @@ ImportBatch  *_hangar_importer_read_finish   (HangarImporter  *self,
                                               GAsyncResult    *result,
                                               GError         **error);
 void          _hangar_importer_notify_counts (HangarImporter  *self);
+void          _hangar_importer_notify_wait   (HangarImporter  *self);
 
 /* hangar-importer-run.c */
 void          _hangar_importer_pump          (HangarImporter  *self);

@@ -75,6 +75,9 @@ send_op_free (SendOp *op)
 static void finish_run (HangarImporter *self);
 static void flush_failed (HangarImporter *self);
 static void trim_recent (HangarImporter *self);
+static void probe (HangarImporter *self);
+static void end_wait (HangarImporter *self);
+static gint64 write_lifetime (HangarImporter *self);
 
 static gboolean
 stopping (HangarImporter *self)
@@ -176,22 +179,20 @@ failed_writes_idle (HangarImporter *self)
 
 /* ---- progress ---- */
 
+/* Saves the progress now. @writing: a write is about to be sent. The
+ * time is taken before the save, so that "saved with writes in flight at
+ * T" is never later than the truth. */
 static void
-save_progress (HangarImporter *self,
-               gboolean        force)
+write_progress (HangarImporter *self,
+                gboolean        writing)
 {
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_monotonic_time ();
 
-  if (self->store == NULL || self->run == NULL || !failed_writes_idle (self))
-    return;
-  if (!force && self->settled_since_save < IMPORT_SAVE_BATCHES && now - self->saved_at < IMPORT_SAVE_USEC)
-    return;
-  if (self->settled_since_save == 0 && !force)
-    return;
-
+  writing = writing || self->n_writing > 0;
   _hangar_importer_update_check_since (self);
   trim_recent (self);
+  self->run->writes_at = writing ? g_get_real_time () / 1000 : self->uncertain_at;
   if (!hangar_import_progress_save (self->store, self->run, &error))
     {
       /* Without saved progress a resume would check more rows; the import
@@ -201,7 +202,66 @@ save_progress (HangarImporter *self,
     }
   self->settled_since_save = 0;
   self->saved_at = now;
+  self->saved_writing = writing;
+}
 
+static void
+save_progress (HangarImporter *self,
+               gboolean        force)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->store == NULL || self->run == NULL || !failed_writes_idle (self))
+    return;
+  if (!force && self->settled_since_save < IMPORT_SAVE_BATCHES && now - self->saved_at < IMPORT_SAVE_USEC)
+    return;
+  /* With writes in flight the save also says until when they were sent. */
+  if (self->settled_since_save == 0 && !force && self->n_writing == 0)
+    return;
+  write_progress (self, FALSE);
+}
+
+/* Before a write goes out, the saved progress must say that writes are in
+ * flight, as of at most IMPORT_SAVE_USEC ago: a resume waits for them on
+ * that time. FALSE when that cannot be saved yet (failed rows are being
+ * written; their callback pumps again). */
+static gboolean
+writes_recorded (HangarImporter *self)
+{
+  if (self->store == NULL || self->run == NULL)
+    return TRUE;
+  if (self->saved_writing && g_get_monotonic_time () - self->saved_at < IMPORT_SAVE_USEC)
+    return TRUE;
+  if (!failed_writes_idle (self))
+    return FALSE;
+  /* Should the save fail (warned about), the import goes on. */
+  write_progress (self, TRUE);
+  return TRUE;
+}
+
+/* While writes are in flight (the client may retry them after a pause),
+ * the progress is saved at least every IMPORT_SAVE_USEC. */
+static gboolean
+heartbeat_cb (gpointer user_data)
+{
+  HangarImporter *self = user_data;
+
+  if (self->n_writing == 0 || self->run_task == NULL)
+    {
+      self->heartbeat_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  save_progress (self, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_heartbeat (HangarImporter *self)
+{
+  if (self->heartbeat_source != 0 || self->store == NULL)
+    return;
+  self->heartbeat_source = g_timeout_add_full (G_PRIORITY_DEFAULT, IMPORT_SAVE_USEC / 1000, heartbeat_cb,
+                                               g_object_ref (self), g_object_unref);
 }
 
 /* Forgets the records created before the check's start (checks never look
@@ -408,6 +468,7 @@ sent_cb (GObject      *object,
   g_autoptr(HangarBatchResult) written = NULL;
   g_autoptr(GError) error = NULL;
   HangarBatchItemStatus status;
+  gboolean answered = FALSE;
 
   if (self->plan->upsert)
     written = hangar_client_upsert_records_finish (HANGAR_CLIENT (object), result, &error);
@@ -415,6 +476,7 @@ sent_cb (GObject      *object,
     written = hangar_client_create_records_finish (HANGAR_CLIENT (object), result, &error);
 
   self->n_busy--;
+  self->n_writing--;
   for (guint i = 0; i < op->rows->len; i++)
     {
       ImportRow *row = g_ptr_array_index (op->rows, i);
@@ -433,12 +495,16 @@ sent_cb (GObject      *object,
     }
 
   status = hangar_batch_result_get_status (written, 0);
-  /* A success answer that cannot be read: most likely applied. */
-  if (status == HANGAR_BATCH_ITEM_FAILED &&
+  /* A success answer that cannot be read: most likely applied, and
+   * nothing of it can come later. */
+  if ((status == HANGAR_BATCH_ITEM_FAILED || status == HANGAR_BATCH_ITEM_UNCERTAIN) &&
       g_error_matches (hangar_batch_result_get_item_error (written, 0), HANGAR_API_ERROR,
                        HANGAR_API_ERROR_INVALID_RESPONSE) &&
       hangar_api_error_get_http_status (hangar_batch_result_get_item_error (written, 0)) / 100 == 2)
-    status = HANGAR_BATCH_ITEM_UNCERTAIN;
+    {
+      status = HANGAR_BATCH_ITEM_UNCERTAIN;
+      answered = TRUE;
+    }
   switch (status)
     {
     case HANGAR_BATCH_ITEM_WRITTEN:
@@ -493,6 +559,13 @@ sent_cb (GObject      *object,
       break;
 
     case HANGAR_BATCH_ITEM_UNCERTAIN:
+      /* Unanswered, it may still be applied: checked (or, after an
+       * interruption, resumed) only once it no longer can. */
+      if (!answered)
+        {
+          self->uncertain_at = g_get_real_time () / 1000;
+          batch->applied_by = g_get_real_time () + write_lifetime (self);
+        }
       batch->tries++;
       if (batch->tries >= 3)
         {
@@ -564,6 +637,8 @@ send_batch (HangarImporter *self,
 
   batch->state = BATCH_SENDING;
   self->n_busy++;
+  self->n_writing++;
+  start_heartbeat (self);
   if (!batch->sent)
     {
       /* What it creates is younger than the newest answer so far. */
@@ -658,6 +733,8 @@ dispatch (HangarImporter *self)
             }
           if (self->plan->upsert && keys_busy (self, batch))
             break;
+          if (!writes_recorded (self))
+            break;
           send_batch (self, batch);
           continue;
         }
@@ -699,6 +776,77 @@ start_read (HangarImporter *self)
   _hangar_importer_read_async (self, self->cancellable, read_cb, g_object_ref (self));
 }
 
+/* ---- waiting for the writes of an interrupted run ---- */
+
+static void
+set_wait_seconds (HangarImporter *self,
+                  guint           seconds)
+{
+  if (self->wait_seconds == seconds)
+    return;
+  self->wait_seconds = seconds;
+  _hangar_importer_notify_wait (self);
+}
+
+static void
+end_wait (HangarImporter *self)
+{
+  g_clear_handle_id (&self->wait_source, g_source_remove);
+  set_wait_seconds (self, 0);
+}
+
+static gboolean
+wait_cb (gpointer user_data)
+{
+  HangarImporter *self = user_data;
+  gint64 left = self->wait_until - g_get_real_time ();
+
+  if (stopping (self) || left <= 0)
+    {
+      self->wait_source = 0;
+      set_wait_seconds (self, 0);
+      _hangar_importer_pump (self);
+      return G_SOURCE_REMOVE;
+    }
+  set_wait_seconds (self, (guint) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+  return G_SOURCE_CONTINUE;
+}
+
+/* Microseconds a write may still be applied after it was last sent. */
+static gint64
+write_lifetime (HangarImporter *self)
+{
+  guint deadline = hangar_client_get_deadline (self->client);
+
+  return (gint64) ((deadline > 0 ? deadline : HANGAR_DEFAULT_DEADLINE) + IMPORT_WRITES_SLACK_S) * G_USEC_PER_SEC;
+}
+
+/* Holds the pump until @until (real time, µs). A clock set back makes it
+ * wait no longer than a write's lifetime. */
+static void
+start_wait (HangarImporter *self,
+            gint64          until,
+            gboolean        interrupted)
+{
+  gint64 now = g_get_real_time ();
+
+  self->wait_until = MIN (until, now + write_lifetime (self));
+  self->wait_interrupted = interrupted;
+  g_debug ("Waiting %" G_GINT64_FORMAT " ms for writes that may still be applied", (self->wait_until - now) / 1000);
+  self->wait_source = g_timeout_add_full (G_PRIORITY_DEFAULT, 250, wait_cb, g_object_ref (self), g_object_unref);
+  set_wait_seconds (self, (guint) ((self->wait_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+}
+
+/* A resume first lets the interrupted run's writes end: see the top. */
+static void
+wait_for_writes (HangarImporter *self)
+{
+  if (self->run->writes_at > 0 && self->run->writes_at * 1000 + write_lifetime (self) > g_get_real_time ())
+    start_wait (self, self->run->writes_at * 1000 + write_lifetime (self), TRUE);
+  else
+    _hangar_importer_pump (self);
+}
+
 /* ---- the loop ---- */
 
 void
@@ -715,6 +863,8 @@ _hangar_importer_pump (HangarImporter *self)
         finish_run (self);
       return;
     }
+  if (self->wait_source != 0 || self->probing)
+    return;
   if (self->eof && !self->reading && self->carry == NULL && g_queue_is_empty (&self->batches))
     {
       finish_run (self);
@@ -760,6 +910,15 @@ _hangar_importer_pump (HangarImporter *self)
     }
   if (self->rechecking)
     return;
+  /* A resume looks for the records created just before its first write
+   * only now: before its check they would have hidden the interrupted
+   * run's newest records from it. */
+  if (self->probe_pending)
+    {
+      self->probe_pending = FALSE;
+      probe (self);
+      return;
+    }
 
   /* A create whose answer never came: once no other request is in flight
    * (their records would be there unnamed), look its rows up. */
@@ -780,6 +939,16 @@ _hangar_importer_pump (HangarImporter *self)
       {
         if (!others)
           {
+            gint64 until = 0;
+
+            /* Not before they can no longer be applied. */
+            for (guint i = 0; i < checking->len; i++)
+              until = MAX (until, ((ImportBatch *) g_ptr_array_index (checking, i))->applied_by);
+            if (until > g_get_real_time ())
+              {
+                start_wait (self, until, FALSE);
+                return;
+              }
             self->rechecking = TRUE;
             self->n_busy++;
             _hangar_importer_check_written (self, checking);
@@ -829,8 +998,12 @@ finish_run (HangarImporter *self)
     return;
 
   task = g_steal_pointer (&self->run_task);
+  g_clear_handle_id (&self->heartbeat_source, g_source_remove);
+  end_wait (self);
   if (self->store != NULL && self->run != NULL)
     {
+      /* Every write was answered, but one whose answer never came. */
+      self->run->writes_at = self->uncertain_at;
       if (complete ? !hangar_import_progress_finish (self->store, self->run, &error)
                    : !hangar_import_progress_save (self->store, self->run, &error))
         g_warning ("%s", error->message);
@@ -868,6 +1041,7 @@ known_cb (GObject      *object,
   g_autoptr(GPtrArray) records = hangar_client_list_records_finish (HANGAR_CLIENT (object), result, &error);
   const char *time = g_object_get_data (G_OBJECT (self), "hangar-probe-time");
 
+  self->probing = FALSE;
   if (records == NULL)
     {
       g_prefix_error (&error, "The table cannot be read: ");
@@ -904,6 +1078,7 @@ probed_cb (GObject      *object,
 
   if (page == NULL)
     {
+      self->probing = FALSE;
       g_prefix_error (&error, "The table cannot be read: ");
       _hangar_importer_stop (self, g_steal_pointer (&error));
       return;
@@ -911,6 +1086,7 @@ probed_cb (GObject      *object,
   server = hangar_client_dup_server_time (self->client);
   if (server == NULL)
     {
+      self->probing = FALSE;
       _hangar_importer_pump (self);
       return;
     }
@@ -947,6 +1123,7 @@ probe (HangarImporter *self)
   if (primary != NULL)
     hangar_list_options_add_field (options, hangar_field_get_id (primary));
   hangar_list_options_set_fields_by_id (options, TRUE);
+  self->probing = TRUE;
   hangar_client_list_records_page_async (self->client, self->base_id, hangar_table_get_id (self->table), options,
                                          NULL, self->cancellable, probed_cb, g_object_ref (self));
 }
@@ -1138,8 +1315,15 @@ opened_cb (GObject      *object,
     self->run->failed_bytes = data->failed_bytes;
 
   self->saved_at = g_get_monotonic_time ();
+  self->saved_writing = FALSE;
   _hangar_importer_notify_counts (self);
-  probe (self);
+  if (data->resume)
+    {
+      self->probe_pending = TRUE;
+      wait_for_writes (self);
+    }
+  else
+    probe (self);
 }
 
 /**
@@ -1308,6 +1492,9 @@ hangar_importer_run_async (HangarImporter      *self,
   self->eof = FALSE;
   self->n_rechecked = 0;
   self->rechecking = FALSE;
+  self->probe_pending = self->probing = FALSE;
+  self->n_writing = 0;
+  self->uncertain_at = 0;
   self->run_task = g_steal_pointer (&task);
 
   open_task = g_task_new (self, self->cancellable, opened_cb, NULL);
