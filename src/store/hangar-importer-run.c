@@ -45,6 +45,31 @@
  * read): once no other request is in flight, so that every record of this
  * run other than the uncertain ones is known by id and left out.
  *
+ * A check must also come after every write it looks for can have been
+ * applied: Airtable applies a request that reached it even if its sender
+ * died or gave up, so a write applied after the check would make its rows
+ * be sent twice. A write is taken to be applied, if ever, within the
+ * client's deadline (HangarClient:deadline, which ends a request that
+ * long after it was sent) of being sent. So:
+ *
+ *  - A batch is sent only while the saved progress says, as of at most
+ *    IMPORT_SAVE_USEC ago, that writes are in flight (`writes_at`, Unix ms
+ *    taken before the save; the save comes first if not), and while any is
+ *    in flight the progress is saved every IMPORT_SAVE_USEC, since the
+ *    client may retry a write after a pause. A run that ends with every
+ *    write answered saves 0 (or when its last unanswered write ended).
+ *  - A resume waits until `writes_at` plus the deadline plus
+ *    IMPORT_WRITES_SLACK_S has passed before its check (the resumed run
+ *    takes the interrupted one to have had the same deadline).
+ *  - A check during a run waits until the unanswered write's deadline has
+ *    passed since its end (an answer that came but cannot be read needs
+ *    no wait: it was applied).
+ *
+ * The wait is shown (HangarImporter:wait-seconds) and Stop ends it. A
+ * resume also asks for the records created in the second before its first
+ * write (see probe()) only after its check: asked before, they could be
+ * the interrupted run's newest records, and would be left out of it.
+ *
  * A batch that Airtable refuses for a row-level reason (a value it cannot
  * take, an unknown option) is split and its rows are sent one by one, so
  * that only the rows at fault fail, each with Airtable's message.
