@@ -56,7 +56,7 @@ wait_cb (HangarImporter *importer,
   *waiting = TRUE;
   if (hangar_importer_get_waiting_for_interrupted (importer))
     hangar_cli_fail (0, "waiting %u s for the requests of the interrupted import, so that none arrives after the "
-                     "check of what it wrote (--deadline shortens this)…", seconds);
+                     "check of what it wrote…", seconds);
   else
     hangar_cli_fail (0, "waiting %u s for a request whose answer never came, so that it cannot arrive after the "
                      "check of what it wrote…", seconds);
@@ -233,8 +233,8 @@ hangar_cli_import_run (HangarCliGlobals  *globals,
     { "no-resume", 0, 0, G_OPTION_ARG_NONE, &no_progress_store,
       "Keep no progress (an interrupted import then cannot resume)", NULL },
     { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline,
-      "Seconds a request may take before it counts as unanswered (default 120); resuming an interrupted "
-      "import first waits that long after its last request, so use the same value", "S" },
+      "Seconds a request may take before it counts as unanswered (default 120); a write left unanswered, "
+      "or an interrupted import, is looked for only that long after its last write", "S" },
     { NULL }
   };
   g_autoptr(HangarClient) client = NULL;

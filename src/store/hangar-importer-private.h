@@ -160,7 +160,7 @@ struct _HangarImporter
   gint64              saved_at;
   gboolean            saved_writing;   /* the last save had writes in flight */
   guint               n_writing;       /* creates and upserts in flight */
-  gint64              uncertain_at;    /* Unix ms: the last write whose answer never came ended, or 0 */
+  gint64              uncertain_until; /* Unix ms: until then a write whose answer never came may be applied, or 0 */
   guint               heartbeat_source; /* saves while writes are in flight */
   gboolean            probe_pending;   /* a resume probes after its check */
   gboolean            probing;

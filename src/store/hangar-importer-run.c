@@ -52,17 +52,18 @@
  * client's deadline (HangarClient:deadline, which ends a request that
  * long after it was sent) of being sent. So:
  *
- *  - A batch is sent only while the saved progress says, as of at most
- *    IMPORT_SAVE_USEC ago, that writes are in flight (`writes_at`, Unix ms
- *    taken before the save; the save comes first if not), and while any is
- *    in flight the progress is saved every IMPORT_SAVE_USEC, since the
- *    client may retry a write after a pause. A run that ends with every
- *    write answered saves 0 (or when its last unanswered write ended).
- *  - A resume waits until `writes_at` plus the deadline plus
- *    IMPORT_WRITES_SLACK_S has passed before its check (the resumed run
- *    takes the interrupted one to have had the same deadline).
- *  - A check during a run waits until the unanswered write's deadline has
- *    passed since its end (an answer that came but cannot be read needs
+ *  - The progress says until when a write of the run may still be applied
+ *    (`writes_until`). A batch is sent only once a save made at most
+ *    IMPORT_SAVE_USEC ago says: until IMPORT_SAVE_USEC after that save,
+ *    plus a write's lifetime (the deadline and IMPORT_WRITES_SLACK_S); the
+ *    save comes first if not. While any write is in flight the progress is
+ *    saved every IMPORT_SAVE_USEC, since the client may retry a write after
+ *    a pause. A write whose answer never came may be applied until its
+ *    lifetime after it ended; a run that ends with every other write
+ *    answered saves that (or 0).
+ *  - A resume waits until `writes_until` has passed before its check.
+ *  - A check during a run waits until the unanswered write's lifetime has
+ *    passed since it ended (an answer that came but cannot be read needs
  *    no wait: it was applied).
  *
  * The wait is shown (HangarImporter:wait-seconds) and Stop ends it. A
@@ -204,9 +205,10 @@ failed_writes_idle (HangarImporter *self)
 
 /* ---- progress ---- */
 
-/* Saves the progress now. @writing: a write is about to be sent. The
- * time is taken before the save, so that "saved with writes in flight at
- * T" is never later than the truth. */
+/* Saves the progress now. @writing: a write is about to be sent. With
+ * writes in flight, those sent before the next save (at most
+ * IMPORT_SAVE_USEC from now) may be applied until a write's lifetime after
+ * that; the time is taken before the save, never later than the truth. */
 static void
 write_progress (HangarImporter *self,
                 gboolean        writing)
@@ -217,7 +219,10 @@ write_progress (HangarImporter *self,
   writing = writing || self->n_writing > 0;
   _hangar_importer_update_check_since (self);
   trim_recent (self);
-  self->run->writes_at = writing ? g_get_real_time () / 1000 : self->uncertain_at;
+  self->run->writes_until = self->uncertain_until;
+  if (writing)
+    self->run->writes_until = MAX (self->run->writes_until,
+                                   (g_get_real_time () + IMPORT_SAVE_USEC + write_lifetime (self)) / 1000);
   if (!hangar_import_progress_save (self->store, self->run, &error))
     {
       /* Without saved progress a resume would check more rows; the import
@@ -588,8 +593,8 @@ sent_cb (GObject      *object,
        * interruption, resumed) only once it no longer can. */
       if (!answered)
         {
-          self->uncertain_at = g_get_real_time () / 1000;
           batch->applied_by = g_get_real_time () + write_lifetime (self);
+          self->uncertain_until = MAX (self->uncertain_until, batch->applied_by / 1000);
         }
       batch->tries++;
       if (batch->tries >= 3)
@@ -846,8 +851,7 @@ write_lifetime (HangarImporter *self)
   return (gint64) ((deadline > 0 ? deadline : HANGAR_DEFAULT_DEADLINE) + IMPORT_WRITES_SLACK_S) * G_USEC_PER_SEC;
 }
 
-/* Holds the pump until @until (real time, µs). A clock set back makes it
- * wait no longer than a write's lifetime. */
+/* Holds the pump until @until (real time, µs). */
 static void
 start_wait (HangarImporter *self,
             gint64          until,
@@ -855,7 +859,7 @@ start_wait (HangarImporter *self,
 {
   gint64 now = g_get_real_time ();
 
-  self->wait_until = MIN (until, now + write_lifetime (self));
+  self->wait_until = until;
   self->wait_interrupted = interrupted;
   g_debug ("Waiting %" G_GINT64_FORMAT " ms for writes that may still be applied", (self->wait_until - now) / 1000);
   self->wait_source = g_timeout_add_full (G_PRIORITY_DEFAULT, 250, wait_cb, g_object_ref (self), g_object_unref);
@@ -866,8 +870,17 @@ start_wait (HangarImporter *self,
 static void
 wait_for_writes (HangarImporter *self)
 {
-  if (self->run->writes_at > 0 && self->run->writes_at * 1000 + write_lifetime (self) > g_get_real_time ())
-    start_wait (self, self->run->writes_at * 1000 + write_lifetime (self), TRUE);
+  gint64 now = g_get_real_time ();
+  gint64 saved = self->run->updated_at * G_USEC_PER_SEC;
+  gint64 until = self->run->writes_until * 1000;
+
+  /* Saved by an older version: as if writes were in flight then. */
+  if (self->run->writes_until < 0)
+    until = saved + G_USEC_PER_SEC + IMPORT_SAVE_USEC + write_lifetime (self);
+  /* A clock set back since: no longer than the span it was saved with. */
+  until = MIN (until, now + MAX (until - saved, 0));
+  if (until > now)
+    start_wait (self, until, TRUE);
   else
     _hangar_importer_pump (self);
 }
@@ -1028,7 +1041,7 @@ finish_run (HangarImporter *self)
   if (self->store != NULL && self->run != NULL)
     {
       /* Every write was answered, but one whose answer never came. */
-      self->run->writes_at = self->uncertain_at;
+      self->run->writes_until = self->uncertain_until;
       if (complete ? !hangar_import_progress_finish (self->store, self->run, &error)
                    : !hangar_import_progress_save (self->store, self->run, &error))
         g_warning ("%s", error->message);
@@ -1519,7 +1532,7 @@ hangar_importer_run_async (HangarImporter      *self,
   self->rechecking = FALSE;
   self->probe_pending = self->probing = FALSE;
   self->n_writing = 0;
-  self->uncertain_at = 0;
+  self->uncertain_until = 0;
   self->run_task = g_steal_pointer (&task);
 
   open_task = g_task_new (self, self->cancellable, opened_cb, NULL);
