@@ -1,6 +1,6 @@
 /* hangar-importer-private.h — what the files of HangarImporter share
  *
- * HangarImporter is one class over three files:
+ * HangarImporter is one class over four files:
  *
  *   hangar-importer.c        the object, the scan, the mapping, the preview,
  *                            reading rows (in a thread) and converting them
@@ -10,6 +10,8 @@
  *   hangar-importer-check.c  what the server is asked besides the writes:
  *                            names of linked records, and which rows of an
  *                            uncertain batch were written after all
+ *   hangar-importer-wait.c   waiting for writes that may still be applied
+ *                            before looking at what they wrote
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -203,6 +205,27 @@ void          _hangar_importer_notify_wait   (HangarImporter  *self);
 void          _hangar_importer_pump          (HangarImporter  *self);
 void          _hangar_importer_stop          (HangarImporter  *self,
                                               GError          *error);
+
+/* hangar-importer-run.c (continued) */
+/* Saves the progress when IMPORT_SAVE_BATCHES settled or IMPORT_SAVE_USEC
+ * passed (@force: now), and while writes are in flight. */
+void          _hangar_importer_save_progress (HangarImporter  *self,
+                                              gboolean         force);
+
+/* hangar-importer-wait.c */
+/* Microseconds a write may still be applied after it was last sent: the
+ * client's deadline and IMPORT_WRITES_SLACK_S. */
+gint64        _hangar_importer_write_lifetime (HangarImporter *self);
+/* Saves the progress every IMPORT_SAVE_USEC while writes are in flight. */
+void          _hangar_importer_start_heartbeat (HangarImporter *self);
+/* Holds the pump until @until (real time, µs), showing the seconds left;
+ * @interrupted: for an interrupted run's writes. */
+void          _hangar_importer_start_wait    (HangarImporter  *self,
+                                              gint64           until,
+                                              gboolean         interrupted);
+void          _hangar_importer_end_wait      (HangarImporter  *self);
+/* A resume: waits until the interrupted run's writes_until, then pumps. */
+void          _hangar_importer_wait_for_writes (HangarImporter *self);
 
 /* hangar-importer-check.c */
 /* Looks up the linked record names of @batch's rows; rows whose names are

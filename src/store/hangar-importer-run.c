@@ -64,7 +64,8 @@
  *  - A resume waits until `writes_until` has passed before its check.
  *  - A check during a run waits until the unanswered write's lifetime has
  *    passed since it ended (an answer that came but cannot be read needs
- *    no wait: it was applied).
+ *    no wait: it was applied); so does an unanswered upsert before it is
+ *    sent again (applied late, it could create a record twice).
  *
  * The wait is shown (HangarImporter:wait-seconds) and Stop ends it. A
  * resume also asks for the records created in the second before its first
@@ -102,8 +103,6 @@ static void finish_run (HangarImporter *self);
 static void flush_failed (HangarImporter *self);
 static void trim_recent (HangarImporter *self);
 static void probe (HangarImporter *self);
-static void end_wait (HangarImporter *self);
-static gint64 write_lifetime (HangarImporter *self);
 
 static gboolean
 stopping (HangarImporter *self)
@@ -222,7 +221,7 @@ write_progress (HangarImporter *self,
   self->run->writes_until = self->uncertain_until;
   if (writing)
     self->run->writes_until = MAX (self->run->writes_until,
-                                   (g_get_real_time () + IMPORT_SAVE_USEC + write_lifetime (self)) / 1000);
+                                   (g_get_real_time () + IMPORT_SAVE_USEC + _hangar_importer_write_lifetime (self)) / 1000);
   if (!hangar_import_progress_save (self->store, self->run, &error))
     {
       /* Without saved progress a resume would check more rows; the import
@@ -235,9 +234,9 @@ write_progress (HangarImporter *self,
   self->saved_writing = writing;
 }
 
-static void
-save_progress (HangarImporter *self,
-               gboolean        force)
+void
+_hangar_importer_save_progress (HangarImporter *self,
+                                gboolean        force)
 {
   gint64 now = g_get_monotonic_time ();
 
@@ -267,31 +266,6 @@ writes_recorded (HangarImporter *self)
   /* Should the save fail (warned about), the import goes on. */
   write_progress (self, TRUE);
   return TRUE;
-}
-
-/* While writes are in flight (the client may retry them after a pause),
- * the progress is saved at least every IMPORT_SAVE_USEC. */
-static gboolean
-heartbeat_cb (gpointer user_data)
-{
-  HangarImporter *self = user_data;
-
-  if (self->n_writing == 0 || self->run_task == NULL)
-    {
-      self->heartbeat_source = 0;
-      return G_SOURCE_REMOVE;
-    }
-  save_progress (self, FALSE);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-start_heartbeat (HangarImporter *self)
-{
-  if (self->heartbeat_source != 0 || self->store == NULL)
-    return;
-  self->heartbeat_source = g_timeout_add_full (G_PRIORITY_DEFAULT, IMPORT_SAVE_USEC / 1000, heartbeat_cb,
-                                               g_object_ref (self), g_object_unref);
 }
 
 /* Forgets the records created before the check's start (checks never look
@@ -423,7 +397,7 @@ settle (HangarImporter *self)
       flush_failed (self);
       _hangar_importer_notify_counts (self);
     }
-  save_progress (self, FALSE);
+  _hangar_importer_save_progress (self, FALSE);
 }
 
 /* ---- sending ---- */
@@ -593,7 +567,7 @@ sent_cb (GObject      *object,
        * interruption, resumed) only once it no longer can. */
       if (!answered)
         {
-          batch->applied_by = g_get_real_time () + write_lifetime (self);
+          batch->applied_by = g_get_real_time () + _hangar_importer_write_lifetime (self);
           self->uncertain_until = MAX (self->uncertain_until, batch->applied_by / 1000);
         }
       batch->tries++;
@@ -668,7 +642,7 @@ send_batch (HangarImporter *self,
   batch->state = BATCH_SENDING;
   self->n_busy++;
   self->n_writing++;
-  start_heartbeat (self);
+  _hangar_importer_start_heartbeat (self);
   if (!batch->sent)
     {
       /* What it creates is younger than the newest answer so far. */
@@ -763,6 +737,14 @@ dispatch (HangarImporter *self)
             }
           if (self->plan->upsert && keys_busy (self, batch))
             break;
+          /* An upsert whose answer never came is sent again once it can no
+           * longer be applied: applied late, it could create a record the
+           * second send created too. */
+          if (batch->applied_by > g_get_real_time ())
+            {
+              _hangar_importer_start_wait (self, batch->applied_by, FALSE);
+              break;
+            }
           if (!writes_recorded (self))
             break;
           send_batch (self, batch);
@@ -804,85 +786,6 @@ static void
 start_read (HangarImporter *self)
 {
   _hangar_importer_read_async (self, self->cancellable, read_cb, g_object_ref (self));
-}
-
-/* ---- waiting for the writes of an interrupted run ---- */
-
-static void
-set_wait_seconds (HangarImporter *self,
-                  guint           seconds)
-{
-  if (self->wait_seconds == seconds)
-    return;
-  self->wait_seconds = seconds;
-  _hangar_importer_notify_wait (self);
-}
-
-static void
-end_wait (HangarImporter *self)
-{
-  g_clear_handle_id (&self->wait_source, g_source_remove);
-  set_wait_seconds (self, 0);
-}
-
-static gboolean
-wait_cb (gpointer user_data)
-{
-  HangarImporter *self = user_data;
-  gint64 left = self->wait_until - g_get_real_time ();
-
-  if (stopping (self) || left <= 0)
-    {
-      self->wait_source = 0;
-      set_wait_seconds (self, 0);
-      _hangar_importer_pump (self);
-      return G_SOURCE_REMOVE;
-    }
-  set_wait_seconds (self, (guint) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
-  return G_SOURCE_CONTINUE;
-}
-
-/* Microseconds a write may still be applied after it was last sent. */
-static gint64
-write_lifetime (HangarImporter *self)
-{
-  guint deadline = hangar_client_get_deadline (self->client);
-
-  return (gint64) ((deadline > 0 ? deadline : HANGAR_DEFAULT_DEADLINE) + IMPORT_WRITES_SLACK_S) * G_USEC_PER_SEC;
-}
-
-/* Holds the pump until @until (real time, µs). */
-static void
-start_wait (HangarImporter *self,
-            gint64          until,
-            gboolean        interrupted)
-{
-  gint64 now = g_get_real_time ();
-
-  self->wait_until = until;
-  self->wait_interrupted = interrupted;
-  g_debug ("Waiting %" G_GINT64_FORMAT " ms for writes that may still be applied", (self->wait_until - now) / 1000);
-  self->wait_source = g_timeout_add_full (G_PRIORITY_DEFAULT, 250, wait_cb, g_object_ref (self), g_object_unref);
-  set_wait_seconds (self, (guint) ((self->wait_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
-}
-
-/* A resume first lets the interrupted run's writes end: see the top. */
-static void
-wait_for_writes (HangarImporter *self)
-{
-  gint64 now = g_get_real_time ();
-  gint64 saved = self->run->updated_at * G_USEC_PER_SEC;
-  gint64 until = self->run->writes_until * 1000;
-
-  /* Saved by an older version: as if writes were in flight then. */
-  if (self->run->writes_until < 0)
-    until = saved + G_USEC_PER_SEC + IMPORT_SAVE_USEC + write_lifetime (self);
-  /* A clock set back since: no longer than the span it was saved with. */
-  until = MIN (until, now + MAX (until - saved, 0));
-  if (until > now)
-    start_wait (self, until, TRUE);
-  else
-    _hangar_importer_pump (self);
 }
 
 /* ---- the loop ---- */
@@ -984,7 +887,7 @@ _hangar_importer_pump (HangarImporter *self)
               until = MAX (until, ((ImportBatch *) g_ptr_array_index (checking, i))->applied_by);
             if (until > g_get_real_time ())
               {
-                start_wait (self, until, FALSE);
+                _hangar_importer_start_wait (self, until, FALSE);
                 return;
               }
             self->rechecking = TRUE;
@@ -1037,7 +940,7 @@ finish_run (HangarImporter *self)
 
   task = g_steal_pointer (&self->run_task);
   g_clear_handle_id (&self->heartbeat_source, g_source_remove);
-  end_wait (self);
+  _hangar_importer_end_wait (self);
   if (self->store != NULL && self->run != NULL)
     {
       /* Every write was answered, but one whose answer never came. */
@@ -1358,7 +1261,7 @@ opened_cb (GObject      *object,
   if (data->resume)
     {
       self->probe_pending = TRUE;
-      wait_for_writes (self);
+      _hangar_importer_wait_for_writes (self);
     }
   else
     probe (self);
