@@ -367,6 +367,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   hangar_test_isolate_home ();
+  /* The hang guard: resuming 100,000 rows (after a wait for the killed
+   * run's requests) takes up to a minute on a loaded machine; a hang is
+   * still caught. */
+  g_setenv ("HANGAR_TEST_WAIT_S", "240", FALSE);
 
   g_test_add ("/hangar/cli/import-big/create-killed-resumed", Fixture, NULL, fixture_set_up, test_create_resume,
               fixture_tear_down);
