@@ -40,6 +40,28 @@ progress_cb (HangarImporter *importer,
   fflush (stderr);
 }
 
+static void
+wait_cb (HangarImporter *importer,
+         GParamSpec     *pspec,
+         gboolean       *waiting)
+{
+  guint seconds = hangar_importer_get_wait_seconds (importer);
+
+  /* Once per wait, terminal or not: a pause this long needs saying. */
+  if (seconds == 0 || *waiting)
+    {
+      *waiting = seconds > 0;
+      return;
+    }
+  *waiting = TRUE;
+  if (hangar_importer_get_waiting_for_interrupted (importer))
+    hangar_cli_fail (0, "waiting %u s for the requests of the interrupted import, so that none arrives after the "
+                     "check of what it wrote…", seconds);
+  else
+    hangar_cli_fail (0, "waiting %u s for a request whose answer never came, so that it cannot arrive after the "
+                     "check of what it wrote…", seconds);
+}
+
 static gboolean
 interrupt_cb (gpointer user_data)
 {
@@ -194,6 +216,8 @@ hangar_cli_import_run (HangarCliGlobals  *globals,
   gboolean typecast = FALSE;
   gboolean restart = FALSE;
   gboolean no_progress_store = FALSE;
+  gboolean told_wait = FALSE;
+  int deadline = -1;
   GOptionEntry entries[] = {
     { "merge-on", 0, 0, G_OPTION_ARG_STRING_ARRAY, &merge_on,
       "Update the record whose FIELD matches (1 to 3; an upsert), else create one", "FIELD" },
@@ -208,6 +232,9 @@ hangar_cli_import_run (HangarCliGlobals  *globals,
       "Start at the first row even if an import of this file into this table stopped or ended before", NULL },
     { "no-resume", 0, 0, G_OPTION_ARG_NONE, &no_progress_store,
       "Keep no progress (an interrupted import then cannot resume)", NULL },
+    { "deadline", 0, 0, G_OPTION_ARG_INT, &deadline,
+      "Seconds a request may take before it counts as unanswered (default 120); a write left unanswered, "
+      "or an interrupted import, is looked for only that long after its last write", "S" },
     { NULL }
   };
   g_autoptr(HangarClient) client = NULL;
@@ -234,6 +261,8 @@ hangar_cli_import_run (HangarCliGlobals  *globals,
                             "usage: records import BASE TABLE FILE.csv [--merge-on FIELD]… [--typecast]");
   if (!hangar_cli_check_ids ("base", argv[1], "table", argv[2], NULL))
     return HANGAR_CLI_EXIT_USAGE;
+  if (deadline == 0 || deadline < -1)
+    return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--deadline must be positive");
   n_merge = merge_on != NULL ? g_strv_length (merge_on) : 0;
   if (n_merge > 3)
     return hangar_cli_fail (HANGAR_CLI_EXIT_USAGE, "--merge-on: 1 to 3 fields");
@@ -244,6 +273,8 @@ hangar_cli_import_run (HangarCliGlobals  *globals,
 
   if (!(client = hangar_cli_open_client (globals, &error)))
     return hangar_cli_report_error (error);
+  if (deadline > 0)
+    hangar_client_set_deadline (client, (guint) deadline);
 
   hangar_client_get_base_schema_async (client, argv[1], NULL, hangar_cli_wait_callback, &result);
   tables = hangar_client_get_base_schema_finish (client, hangar_cli_wait (&result), &error);
@@ -315,6 +346,7 @@ hangar_cli_import_run (HangarCliGlobals  *globals,
   progress.importer = importer;
   progress.tty = isatty (STDERR_FILENO);
   g_signal_connect (importer, "notify::n-done", G_CALLBACK (progress_cb), &progress);
+  g_signal_connect (importer, "notify::wait-seconds", G_CALLBACK (wait_cb), &told_wait);
   sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
 
   hangar_importer_run_async (importer, cancellable, hangar_cli_wait_callback, &result);

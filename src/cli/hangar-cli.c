@@ -44,7 +44,7 @@ static const char usage_text[] =
   "  records delete BASE TABLE RECORD…\n"
   "  records import BASE TABLE FILE.csv [--merge-on FIELD]… [--typecast]\n"
   "               [--map COLUMN=FIELD]… [--skip COLUMN]… [--failed-csv PATH]\n"
-  "               [--restart] [--no-resume]\n"
+  "               [--restart] [--no-resume] [--deadline S]\n"
   "               rows that fail go to FILE-failed.csv with the reason; an\n"
   "               interrupted import resumes when run again (see README)\n"
   "  request METHOD PATH [-p|--param K=V]… [-d|--data JSON|-] [--compact]\n"

@@ -616,8 +616,28 @@ update_progress (HangarImportDialog *self)
                                            done, total, hangar_importer_get_n_created (self->importer),
                                            hangar_importer_get_n_updated (self->importer),
                                            hangar_importer_get_n_failed (self->importer));
+  guint wait = hangar_importer_get_wait_seconds (self->importer);
 
   gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) done / (double) total : 0.0);
+  /* Writes that may still be applied are waited for before anything is
+   * checked: say why nothing moves. */
+  if (wait > 0)
+    {
+      g_autofree char *waiting = NULL;
+
+      if (hangar_importer_get_waiting_for_interrupted (self->importer))
+        waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "Waiting %u second for the requests of the interrupted import…",
+                                                "Waiting %u seconds for the requests of the interrupted import…",
+                                                wait), wait);
+      else
+        waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "Waiting %u second for a request whose answer never came…",
+                                                "Waiting %u seconds for a request whose answer never came…",
+                                                wait), wait);
+      gtk_label_set_text (self->progress_label, waiting);
+      return;
+    }
   gtk_label_set_text (self->progress_label, text);
 }
 
@@ -736,6 +756,7 @@ run_import (HangarImportDialog *self)
   show_page (self, "progress");
   update_progress (self);
   g_signal_connect (self->importer, "notify::n-done", G_CALLBACK (progress_cb), self);
+  g_signal_connect (self->importer, "notify::wait-seconds", G_CALLBACK (progress_cb), self);
   g_clear_object (&self->run_cancellable);
   self->run_cancellable = g_cancellable_new ();
   hangar_importer_run_async (self->importer, self->run_cancellable, ran_cb, g_object_ref (self));

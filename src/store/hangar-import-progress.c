@@ -29,6 +29,8 @@ static const char * const steps[] = {
   "  finished_at  INTEGER NOT NULL DEFAULT 0,"
   "  UNIQUE (file_sha256, base_id, table_id)"
   ");",
+  /* 1 → 2: -1 for runs saved before it: not known. */
+  "ALTER TABLE import_run ADD COLUMN writes_until INTEGER NOT NULL DEFAULT -1;",
 };
 
 void
@@ -80,7 +82,7 @@ hangar_import_progress_lookup (HangarStore  *store,
   stmt = hangar_store_prepare (store,
                                "SELECT id, settings, file_name, total_rows, rows_done, created, updated, failed,"
                                " failed_path, failed_bytes, check_since, started_at, updated_at, finished_at,"
-                               " recent_ids"
+                               " recent_ids, writes_until"
                                " FROM import_run WHERE file_sha256 = ? AND base_id = ? AND table_id = ?",
                                error);
   if (stmt == NULL)
@@ -116,6 +118,7 @@ hangar_import_progress_lookup (HangarStore  *store,
   run->updated_at = sqlite3_column_int64 (stmt, 12);
   run->finished_at = sqlite3_column_int64 (stmt, 13);
   run->recent_ids = column_text (stmt, 14);
+  run->writes_until = sqlite3_column_int64 (stmt, 15);
   return run;
 }
 
@@ -150,8 +153,8 @@ hangar_import_progress_start (HangarStore      *store,
   stmt = hangar_store_prepare (store,
                                "INSERT INTO import_run (file_sha256, base_id, table_id, settings, file_name,"
                                " total_rows, rows_done, created, updated, failed, failed_path, failed_bytes,"
-                               " check_since, started_at, updated_at)"
-                               " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, 0, NULL, ?, ?)",
+                               " check_since, started_at, updated_at, writes_until)"
+                               " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, 0, NULL, ?, ?, 0)",
                                error);
   if (stmt == NULL)
     goto fail;
@@ -176,6 +179,7 @@ hangar_import_progress_start (HangarStore      *store,
   g_clear_pointer (&run->recent_ids, g_free);
   run->started_at = run->updated_at = now;
   run->finished_at = 0;
+  run->writes_until = 0;
   /* Release the statements before COMMIT: no read stays open. */
   g_clear_pointer (&del, hangar_store_stmt_release);
   g_clear_pointer (&stmt, hangar_store_stmt_release);
@@ -201,7 +205,7 @@ update_run (HangarStore      *store,
   stmt = hangar_store_prepare (store,
                                "UPDATE import_run SET rows_done = ?, created = ?, updated = ?, failed = ?,"
                                " failed_bytes = ?, check_since = ?, updated_at = ?, finished_at = ?,"
-                               " recent_ids = ? WHERE id = ?",
+                               " recent_ids = ?, writes_until = ? WHERE id = ?",
                                error);
   if (stmt == NULL)
     return FALSE;
@@ -214,7 +218,8 @@ update_run (HangarStore      *store,
   sqlite3_bind_int64 (stmt, 7, now);
   sqlite3_bind_int64 (stmt, 8, finished ? now : 0);
   sqlite3_bind_text (stmt, 9, run->recent_ids, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 10, run->id);
+  sqlite3_bind_int64 (stmt, 10, run->writes_until);
+  sqlite3_bind_int64 (stmt, 11, run->id);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
     return hangar_store_set_error (error, hangar_store_get_db (store), rc, "Could not save the import progress");

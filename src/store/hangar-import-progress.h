@@ -36,6 +36,9 @@ typedef struct
   gint64   started_at;    /* Unix seconds */
   gint64   updated_at;
   gint64   finished_at;   /* 0 while unfinished */
+  gint64   writes_until;  /* Unix ms: until then a write this run sent may
+                           * still be applied by the server (0: none; -1: not
+                           * known, saved by an older version) */
 } HangarImportRun;
 
 void             hangar_import_run_free          (HangarImportRun  *run);

@@ -1,6 +1,6 @@
 /* hangar-importer-private.h — what the files of HangarImporter share
  *
- * HangarImporter is one class over three files:
+ * HangarImporter is one class over four files:
  *
  *   hangar-importer.c        the object, the scan, the mapping, the preview,
  *                            reading rows (in a thread) and converting them
@@ -10,6 +10,8 @@
  *   hangar-importer-check.c  what the server is asked besides the writes:
  *                            names of linked records, and which rows of an
  *                            uncertain batch were written after all
+ *   hangar-importer-wait.c   waiting for writes that may still be applied
+ *                            before looking at what they wrote
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,6 +39,10 @@ G_BEGIN_DECLS
  * by id and left out of a check: at most this many are kept. */
 #define IMPORT_MARGIN_IDS     300
 #define IMPORT_MAX_SAMPLES    20
+/* Seconds added to the wait for an interrupted run's writes: the save's
+ * time is kept to the millisecond, but a retry by the client or a late
+ * timer may start a write up to this long after it. */
+#define IMPORT_WRITES_SLACK_S 3
 
 typedef enum
 {
@@ -77,6 +83,7 @@ typedef struct
   gboolean    recheck;     /* rows of an interrupted run: check before sending */
   char       *anchor;      /* the newest createdTime known when it was first sent */
   gboolean    sent;        /* sent at least once */
+  gint64      applied_by;  /* unanswered: real time (µs) after which it can no longer be applied */
 } ImportBatch;
 
 /* A column as the run sees it: immutable, shared with the reading thread. */
@@ -153,6 +160,16 @@ struct _HangarImporter
   gboolean            rechecking;      /* a check is under way */
   guint               settled_since_save;
   gint64              saved_at;
+  gboolean            saved_writing;   /* the last save had writes in flight */
+  guint               n_writing;       /* creates and upserts in flight */
+  gint64              uncertain_until; /* Unix ms: until then a write whose answer never came may be applied, or 0 */
+  guint               heartbeat_source; /* saves while writes are in flight */
+  gboolean            probe_pending;   /* a resume probes after its check */
+  gboolean            probing;
+  guint               wait_source;     /* waiting for an interrupted run's writes */
+  gint64              wait_until;      /* real time, µs */
+  guint               wait_seconds;
+  gboolean            wait_interrupted; /* the wait is for an interrupted run's writes */
   GError             *stop_error;
   GPtrArray          *samples;         /* char*, NULL-terminated */
 
@@ -182,11 +199,33 @@ ImportBatch  *_hangar_importer_read_finish   (HangarImporter  *self,
                                               GAsyncResult    *result,
                                               GError         **error);
 void          _hangar_importer_notify_counts (HangarImporter  *self);
+void          _hangar_importer_notify_wait   (HangarImporter  *self);
 
 /* hangar-importer-run.c */
 void          _hangar_importer_pump          (HangarImporter  *self);
 void          _hangar_importer_stop          (HangarImporter  *self,
                                               GError          *error);
+
+/* hangar-importer-run.c (continued) */
+/* Saves the progress when IMPORT_SAVE_BATCHES settled or IMPORT_SAVE_USEC
+ * passed (@force: now), and while writes are in flight. */
+void          _hangar_importer_save_progress (HangarImporter  *self,
+                                              gboolean         force);
+
+/* hangar-importer-wait.c */
+/* Microseconds a write may still be applied after it was last sent: the
+ * client's deadline and IMPORT_WRITES_SLACK_S. */
+gint64        _hangar_importer_write_lifetime (HangarImporter *self);
+/* Saves the progress every IMPORT_SAVE_USEC while writes are in flight. */
+void          _hangar_importer_start_heartbeat (HangarImporter *self);
+/* Holds the pump until @until (real time, µs), showing the seconds left;
+ * @interrupted: for an interrupted run's writes. */
+void          _hangar_importer_start_wait    (HangarImporter  *self,
+                                              gint64           until,
+                                              gboolean         interrupted);
+void          _hangar_importer_end_wait      (HangarImporter  *self);
+/* A resume: waits until the interrupted run's writes_until, then pumps. */
+void          _hangar_importer_wait_for_writes (HangarImporter *self);
 
 /* hangar-importer-check.c */
 /* Looks up the linked record names of @batch's rows; rows whose names are

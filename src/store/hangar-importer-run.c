@@ -45,6 +45,33 @@
  * read): once no other request is in flight, so that every record of this
  * run other than the uncertain ones is known by id and left out.
  *
+ * A check must also come after every write it looks for can have been
+ * applied: Airtable applies a request that reached it even if its sender
+ * died or gave up, so a write applied after the check would make its rows
+ * be sent twice. A write is taken to be applied, if ever, within the
+ * client's deadline (HangarClient:deadline, which ends a request that
+ * long after it was sent) of being sent. So:
+ *
+ *  - The progress says until when a write of the run may still be applied
+ *    (`writes_until`). A batch is sent only once a save made at most
+ *    IMPORT_SAVE_USEC ago says: until IMPORT_SAVE_USEC after that save,
+ *    plus a write's lifetime (the deadline and IMPORT_WRITES_SLACK_S); the
+ *    save comes first if not. While any write is in flight the progress is
+ *    saved every IMPORT_SAVE_USEC, since the client may retry a write after
+ *    a pause. A write whose answer never came may be applied until its
+ *    lifetime after it ended; a run that ends with every other write
+ *    answered saves that (or 0).
+ *  - A resume waits until `writes_until` has passed before its check.
+ *  - A check during a run waits until the unanswered write's lifetime has
+ *    passed since it ended (an answer that came but cannot be read needs
+ *    no wait: it was applied); so does an unanswered upsert before it is
+ *    sent again (applied late, it could create a record twice).
+ *
+ * The wait is shown (HangarImporter:wait-seconds) and Stop ends it. A
+ * resume also asks for the records created in the second before its first
+ * write (see probe()) only after its check: asked before, they could be
+ * the interrupted run's newest records, and would be left out of it.
+ *
  * A batch that Airtable refuses for a row-level reason (a value it cannot
  * take, an unknown option) is split and its rows are sent one by one, so
  * that only the rows at fault fail, each with Airtable's message.
@@ -75,6 +102,7 @@ send_op_free (SendOp *op)
 static void finish_run (HangarImporter *self);
 static void flush_failed (HangarImporter *self);
 static void trim_recent (HangarImporter *self);
+static void probe (HangarImporter *self);
 
 static gboolean
 stopping (HangarImporter *self)
@@ -176,22 +204,24 @@ failed_writes_idle (HangarImporter *self)
 
 /* ---- progress ---- */
 
+/* Saves the progress now. @writing: a write is about to be sent. With
+ * writes in flight, those sent before the next save (at most
+ * IMPORT_SAVE_USEC from now) may be applied until a write's lifetime after
+ * that; the time is taken before the save, never later than the truth. */
 static void
-save_progress (HangarImporter *self,
-               gboolean        force)
+write_progress (HangarImporter *self,
+                gboolean        writing)
 {
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_monotonic_time ();
 
-  if (self->store == NULL || self->run == NULL || !failed_writes_idle (self))
-    return;
-  if (!force && self->settled_since_save < IMPORT_SAVE_BATCHES && now - self->saved_at < IMPORT_SAVE_USEC)
-    return;
-  if (self->settled_since_save == 0 && !force)
-    return;
-
+  writing = writing || self->n_writing > 0;
   _hangar_importer_update_check_since (self);
   trim_recent (self);
+  self->run->writes_until = self->uncertain_until;
+  if (writing)
+    self->run->writes_until = MAX (self->run->writes_until,
+                                   (g_get_real_time () + IMPORT_SAVE_USEC + _hangar_importer_write_lifetime (self)) / 1000);
   if (!hangar_import_progress_save (self->store, self->run, &error))
     {
       /* Without saved progress a resume would check more rows; the import
@@ -201,7 +231,41 @@ save_progress (HangarImporter *self,
     }
   self->settled_since_save = 0;
   self->saved_at = now;
+  self->saved_writing = writing;
+}
 
+void
+_hangar_importer_save_progress (HangarImporter *self,
+                                gboolean        force)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->store == NULL || self->run == NULL || !failed_writes_idle (self))
+    return;
+  if (!force && self->settled_since_save < IMPORT_SAVE_BATCHES && now - self->saved_at < IMPORT_SAVE_USEC)
+    return;
+  /* With writes in flight the save also says until when they were sent. */
+  if (self->settled_since_save == 0 && !force && self->n_writing == 0)
+    return;
+  write_progress (self, FALSE);
+}
+
+/* Before a write goes out, the saved progress must say that writes are in
+ * flight, as of at most IMPORT_SAVE_USEC ago: a resume waits for them on
+ * that time. FALSE when that cannot be saved yet (failed rows are being
+ * written; their callback pumps again). */
+static gboolean
+writes_recorded (HangarImporter *self)
+{
+  if (self->store == NULL || self->run == NULL)
+    return TRUE;
+  if (self->saved_writing && g_get_monotonic_time () - self->saved_at < IMPORT_SAVE_USEC)
+    return TRUE;
+  if (!failed_writes_idle (self))
+    return FALSE;
+  /* Should the save fail (warned about), the import goes on. */
+  write_progress (self, TRUE);
+  return TRUE;
 }
 
 /* Forgets the records created before the check's start (checks never look
@@ -333,7 +397,7 @@ settle (HangarImporter *self)
       flush_failed (self);
       _hangar_importer_notify_counts (self);
     }
-  save_progress (self, FALSE);
+  _hangar_importer_save_progress (self, FALSE);
 }
 
 /* ---- sending ---- */
@@ -408,6 +472,7 @@ sent_cb (GObject      *object,
   g_autoptr(HangarBatchResult) written = NULL;
   g_autoptr(GError) error = NULL;
   HangarBatchItemStatus status;
+  gboolean answered = FALSE;
 
   if (self->plan->upsert)
     written = hangar_client_upsert_records_finish (HANGAR_CLIENT (object), result, &error);
@@ -415,6 +480,7 @@ sent_cb (GObject      *object,
     written = hangar_client_create_records_finish (HANGAR_CLIENT (object), result, &error);
 
   self->n_busy--;
+  self->n_writing--;
   for (guint i = 0; i < op->rows->len; i++)
     {
       ImportRow *row = g_ptr_array_index (op->rows, i);
@@ -433,12 +499,16 @@ sent_cb (GObject      *object,
     }
 
   status = hangar_batch_result_get_status (written, 0);
-  /* A success answer that cannot be read: most likely applied. */
-  if (status == HANGAR_BATCH_ITEM_FAILED &&
+  /* A success answer that cannot be read: most likely applied, and
+   * nothing of it can come later. */
+  if ((status == HANGAR_BATCH_ITEM_FAILED || status == HANGAR_BATCH_ITEM_UNCERTAIN) &&
       g_error_matches (hangar_batch_result_get_item_error (written, 0), HANGAR_API_ERROR,
                        HANGAR_API_ERROR_INVALID_RESPONSE) &&
       hangar_api_error_get_http_status (hangar_batch_result_get_item_error (written, 0)) / 100 == 2)
-    status = HANGAR_BATCH_ITEM_UNCERTAIN;
+    {
+      status = HANGAR_BATCH_ITEM_UNCERTAIN;
+      answered = TRUE;
+    }
   switch (status)
     {
     case HANGAR_BATCH_ITEM_WRITTEN:
@@ -493,6 +563,13 @@ sent_cb (GObject      *object,
       break;
 
     case HANGAR_BATCH_ITEM_UNCERTAIN:
+      /* Unanswered, it may still be applied: checked (or, after an
+       * interruption, resumed) only once it no longer can. */
+      if (!answered)
+        {
+          batch->applied_by = g_get_real_time () + _hangar_importer_write_lifetime (self);
+          self->uncertain_until = MAX (self->uncertain_until, batch->applied_by / 1000);
+        }
       batch->tries++;
       if (batch->tries >= 3)
         {
@@ -564,6 +641,8 @@ send_batch (HangarImporter *self,
 
   batch->state = BATCH_SENDING;
   self->n_busy++;
+  self->n_writing++;
+  _hangar_importer_start_heartbeat (self);
   if (!batch->sent)
     {
       /* What it creates is younger than the newest answer so far. */
@@ -658,6 +737,16 @@ dispatch (HangarImporter *self)
             }
           if (self->plan->upsert && keys_busy (self, batch))
             break;
+          /* An upsert whose answer never came is sent again once it can no
+           * longer be applied: applied late, it could create a record the
+           * second send created too. */
+          if (batch->applied_by > g_get_real_time ())
+            {
+              _hangar_importer_start_wait (self, batch->applied_by, FALSE);
+              break;
+            }
+          if (!writes_recorded (self))
+            break;
           send_batch (self, batch);
           continue;
         }
@@ -715,6 +804,8 @@ _hangar_importer_pump (HangarImporter *self)
         finish_run (self);
       return;
     }
+  if (self->wait_source != 0 || self->probing)
+    return;
   if (self->eof && !self->reading && self->carry == NULL && g_queue_is_empty (&self->batches))
     {
       finish_run (self);
@@ -760,6 +851,15 @@ _hangar_importer_pump (HangarImporter *self)
     }
   if (self->rechecking)
     return;
+  /* A resume looks for the records created just before its first write
+   * only now: before its check they would have hidden the interrupted
+   * run's newest records from it. */
+  if (self->probe_pending)
+    {
+      self->probe_pending = FALSE;
+      probe (self);
+      return;
+    }
 
   /* A create whose answer never came: once no other request is in flight
    * (their records would be there unnamed), look its rows up. */
@@ -780,6 +880,16 @@ _hangar_importer_pump (HangarImporter *self)
       {
         if (!others)
           {
+            gint64 until = 0;
+
+            /* Not before they can no longer be applied. */
+            for (guint i = 0; i < checking->len; i++)
+              until = MAX (until, ((ImportBatch *) g_ptr_array_index (checking, i))->applied_by);
+            if (until > g_get_real_time ())
+              {
+                _hangar_importer_start_wait (self, until, FALSE);
+                return;
+              }
             self->rechecking = TRUE;
             self->n_busy++;
             _hangar_importer_check_written (self, checking);
@@ -829,8 +939,12 @@ finish_run (HangarImporter *self)
     return;
 
   task = g_steal_pointer (&self->run_task);
+  g_clear_handle_id (&self->heartbeat_source, g_source_remove);
+  _hangar_importer_end_wait (self);
   if (self->store != NULL && self->run != NULL)
     {
+      /* Every write was answered, but one whose answer never came. */
+      self->run->writes_until = self->uncertain_until;
       if (complete ? !hangar_import_progress_finish (self->store, self->run, &error)
                    : !hangar_import_progress_save (self->store, self->run, &error))
         g_warning ("%s", error->message);
@@ -868,6 +982,7 @@ known_cb (GObject      *object,
   g_autoptr(GPtrArray) records = hangar_client_list_records_finish (HANGAR_CLIENT (object), result, &error);
   const char *time = g_object_get_data (G_OBJECT (self), "hangar-probe-time");
 
+  self->probing = FALSE;
   if (records == NULL)
     {
       g_prefix_error (&error, "The table cannot be read: ");
@@ -904,6 +1019,7 @@ probed_cb (GObject      *object,
 
   if (page == NULL)
     {
+      self->probing = FALSE;
       g_prefix_error (&error, "The table cannot be read: ");
       _hangar_importer_stop (self, g_steal_pointer (&error));
       return;
@@ -911,6 +1027,7 @@ probed_cb (GObject      *object,
   server = hangar_client_dup_server_time (self->client);
   if (server == NULL)
     {
+      self->probing = FALSE;
       _hangar_importer_pump (self);
       return;
     }
@@ -947,6 +1064,7 @@ probe (HangarImporter *self)
   if (primary != NULL)
     hangar_list_options_add_field (options, hangar_field_get_id (primary));
   hangar_list_options_set_fields_by_id (options, TRUE);
+  self->probing = TRUE;
   hangar_client_list_records_page_async (self->client, self->base_id, hangar_table_get_id (self->table), options,
                                          NULL, self->cancellable, probed_cb, g_object_ref (self));
 }
@@ -1138,8 +1256,15 @@ opened_cb (GObject      *object,
     self->run->failed_bytes = data->failed_bytes;
 
   self->saved_at = g_get_monotonic_time ();
+  self->saved_writing = FALSE;
   _hangar_importer_notify_counts (self);
-  probe (self);
+  if (data->resume)
+    {
+      self->probe_pending = TRUE;
+      _hangar_importer_wait_for_writes (self);
+    }
+  else
+    probe (self);
 }
 
 /**
@@ -1308,6 +1433,9 @@ hangar_importer_run_async (HangarImporter      *self,
   self->eof = FALSE;
   self->n_rechecked = 0;
   self->rechecking = FALSE;
+  self->probe_pending = self->probing = FALSE;
+  self->n_writing = 0;
+  self->uncertain_until = 0;
   self->run_task = g_steal_pointer (&task);
 
   open_task = g_task_new (self, self->cancellable, opened_cb, NULL);

@@ -36,6 +36,7 @@ enum {
   PROP_N_CREATED,
   PROP_N_UPDATED,
   PROP_N_FAILED,
+  PROP_WAIT_SECONDS,
   N_PROPS
 };
 
@@ -552,8 +553,14 @@ _hangar_importer_read_finish (HangarImporter  *self,
 void
 _hangar_importer_notify_counts (HangarImporter *self)
 {
-  for (guint i = PROP_N_DONE; i < N_PROPS; i++)
+  for (guint i = PROP_N_DONE; i <= PROP_N_FAILED; i++)
     g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
+}
+
+void
+_hangar_importer_notify_wait (HangarImporter *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAIT_SECONDS]);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -775,6 +782,9 @@ hangar_importer_get_property (GObject    *object,
     case PROP_N_FAILED:
       g_value_set_uint64 (value, self->n_failed);
       break;
+    case PROP_WAIT_SECONDS:
+      g_value_set_uint (value, self->wait_seconds);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -807,6 +817,17 @@ hangar_importer_class_init (HangarImporterClass *klass)
   properties[PROP_N_FAILED] =
     g_param_spec_uint64 ("n-failed", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * HangarImporter:wait-seconds:
+   *
+   * While the import waits for writes that may still be applied — those
+   * an interrupted run may have had on their way, or one of this run whose
+   * answer never came — before it looks at what they wrote (so that none is
+   * applied after that), the seconds left; else 0. Stopping ends the wait.
+   */
+  properties[PROP_WAIT_SECONDS] =
+    g_param_spec_uint ("wait-seconds", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1283,6 +1304,20 @@ hangar_importer_get_n_rechecked (HangarImporter *self)
 {
   g_return_val_if_fail (HANGAR_IS_IMPORTER (self), 0);
   return self->n_rechecked;
+}
+
+guint
+hangar_importer_get_wait_seconds (HangarImporter *self)
+{
+  g_return_val_if_fail (HANGAR_IS_IMPORTER (self), 0);
+  return self->wait_seconds;
+}
+
+gboolean
+hangar_importer_get_waiting_for_interrupted (HangarImporter *self)
+{
+  g_return_val_if_fail (HANGAR_IS_IMPORTER (self), FALSE);
+  return self->wait_seconds > 0 && self->wait_interrupted;
 }
 
 const char * const *

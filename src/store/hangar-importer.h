@@ -143,6 +143,13 @@ guint64         hangar_importer_get_n_resumed      (HangarImporter     *self);
 /* Rows of an interrupted run whose fate was looked up (create) or that
  * were sent again (upsert) after the interruption. */
 guint64         hangar_importer_get_n_rechecked    (HangarImporter     *self);
+/* Before it looks at what they wrote, the import waits for the writes
+ * that may still be applied: those an interrupted run may have had on
+ * their way (a resume), or one whose answer never came. The seconds left,
+ * 0 when not waiting (HangarImporter:wait-seconds); TRUE while the wait is
+ * for an interrupted run's. */
+guint           hangar_importer_get_wait_seconds   (HangarImporter     *self);
+gboolean        hangar_importer_get_waiting_for_interrupted (HangarImporter *self);
 /* The first reasons rows failed, one line each ("line 7: Status: …"). */
 const char * const *hangar_importer_get_failure_samples (HangarImporter *self);
 

@@ -17,6 +17,10 @@
 #include "hangar-test.h"
 
 #define N_ROWS 100000
+/* Seconds a request may take (both runs): the resumed run first waits
+ * this long after the killed one's last request. A write of 10 records to
+ * the local sandbox takes far less, even on a loaded machine. */
+#define RESUME_DEADLINE "5"
 
 typedef struct
 {
@@ -168,6 +172,87 @@ children_max_rss_kb (void)
   return usage.ru_maxrss;
 }
 
+/* A create the killed run had sent that the sandbox applies only later
+ * (held back for LATE_HOLD_MS, past the kill), as Airtable may apply a
+ * request whose sender died: the resumed run waits for it before looking
+ * at what was written, so its rows are found and not sent again. */
+#define LATE_ROWS    100
+#define LATE_HOLD_MS 3000
+#define LATE_DEADLINE "5"   /* more than the hold: the server answers in time */
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *table_id;
+  gint64      until;
+} LateWait;
+
+static gboolean
+late_stalled (gpointer data)
+{
+  LateWait *wait = data;
+  g_autoptr(GPtrArray) ids = hangar_test_sandbox_list_ids (wait->fixture->sandbox, wait->fixture->base_id,
+                                                          wait->table_id, NULL);
+
+  /* The batches after the held one are written; the import waits for it
+   * (its read-ahead is full). */
+  return ids->len >= 40;
+}
+
+static gboolean
+late_applied (gpointer data)
+{
+  LateWait *wait = data;
+
+  /* The sandbox's timer for the held request has fired. */
+  return g_get_monotonic_time () >= wait->until;
+}
+
+static void
+test_late_request (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *table_id = create_table (fixture, "Late");
+  g_autofree char *path = write_rows (fixture, "late.csv", LATE_ROWS, 0);
+  g_autofree char *fault = g_strdup_printf ("{\"count\":1,\"delay_ms\":%d,\"path_prefix\":\"/v0/%s/%s\","
+                                            "\"method\":\"POST\"}", LATE_HOLD_MS, fixture->base_id, table_id);
+  const char * const args[] = { "records", "import", fixture->base_id, "Late", path, "--deadline", LATE_DEADLINE, NULL };
+  g_autoptr(GPtrArray) argv = cli_argv (fixture, args);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(HangarTestRun) killed = NULL;
+  g_autoptr(HangarTestRun) resumed = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  LateWait wait = { fixture, table_id, 0 };
+
+  /* The first create is held back. */
+  hangar_test_sandbox_control (fixture->sandbox, "/__sandbox/faults", fault);
+  wait.until = g_get_monotonic_time () + LATE_HOLD_MS * 1000 + G_USEC_PER_SEC;
+  process = hangar_test_spawn ((const char * const *) argv->pdata, cli_env (fixture), FALSE);
+  hangar_test_wait_until (late_stalled, &wait, "the batches after the held one");
+  g_subprocess_send_signal (process, SIGKILL);
+  killed = hangar_test_finish (g_steal_pointer (&process), NULL);
+  g_assert_cmpint (killed->status, ==, -1);
+
+  resumed = run_cli_v (fixture, args);
+  g_assert_cmpint (resumed->status, ==, 0);
+  g_assert_nonnull (strstr (resumed->out, "\"done\":100"));
+  g_assert_nonnull (strstr (resumed->out, "\"failed\":0"));
+
+  /* Had the resumed run not waited, the held request would add its rows
+   * a second time now. */
+  hangar_test_wait_until (late_applied, &wait, "the held request to be applied");
+  names = names_once (fixture, table_id);
+  g_assert_cmpuint (g_hash_table_size (names), ==, LATE_ROWS);
+  for (guint i = 0; i < LATE_ROWS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Row %u", i);
+
+      g_assert_true (g_hash_table_contains (names, name));
+    }
+  g_assert_nonnull (strstr (resumed->err, "waiting"));
+  g_assert_nonnull (strstr (resumed->err, "for the requests of the interrupted import"));
+}
+
 static void
 test_create_resume (Fixture       *fixture,
                     gconstpointer  data)
@@ -178,7 +263,8 @@ test_create_resume (Fixture       *fixture,
   g_autoptr(GHashTable) names = NULL;
   glong rss_kb;
 
-  import_and_kill (fixture, (const char * const[]) { "records", "import", fixture->base_id, "Big", path, NULL });
+  import_and_kill (fixture, (const char * const[]) { "records", "import", fixture->base_id, "Big", path,
+                                                     "--deadline", RESUME_DEADLINE, NULL });
   {
     g_autoptr(GPtrArray) partial = hangar_test_sandbox_list_ids (fixture->sandbox, fixture->base_id, table_id, NULL);
 
@@ -187,7 +273,7 @@ test_create_resume (Fixture       *fixture,
     g_assert_cmpuint (partial->len, <, N_ROWS);
   }
 
-  resumed = run_cli (fixture, "records", "import", fixture->base_id, "Big", path);
+  resumed = run_cli (fixture, "records", "import", fixture->base_id, "Big", path, "--deadline", RESUME_DEADLINE);
   g_assert_cmpint (resumed->status, ==, 0);
   g_assert_nonnull (strstr (resumed->err, "resumed an interrupted import after row"));
   g_assert_nonnull (strstr (resumed->out, "\"done\":100000"));
@@ -231,8 +317,9 @@ test_upsert_resume (Fixture       *fixture,
 
   g_assert_cmpint (created->status, ==, 0);
   import_and_kill (fixture, (const char * const[]) { "records", "import", fixture->base_id, "Upserted", second,
-                                                     "--merge-on", "Name", NULL });
-  resumed = run_cli (fixture, "records", "import", fixture->base_id, "Upserted", second, "--merge-on", "Name");
+                                                     "--merge-on", "Name", "--deadline", RESUME_DEADLINE, NULL });
+  resumed = run_cli (fixture, "records", "import", fixture->base_id, "Upserted", second, "--merge-on", "Name",
+                     "--deadline", RESUME_DEADLINE);
   g_assert_cmpint (resumed->status, ==, 0);
   g_assert_nonnull (strstr (resumed->err, "resumed an interrupted import after row"));
 
@@ -259,7 +346,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  const char *names[] = { "big.csv", "big-failed.csv", "first.csv", "first-failed.csv", "second.csv", "second-failed.csv" };
+  const char *names[] = { "big.csv", "big-failed.csv", "first.csv", "first-failed.csv", "second.csv", "second-failed.csv",
+                          "late.csv", "late-failed.csv" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -279,8 +367,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   hangar_test_isolate_home ();
+  /* The hang guard: resuming 100,000 rows (after a wait for the killed
+   * run's requests) takes up to a minute on a loaded machine; a hang is
+   * still caught. */
+  g_setenv ("HANGAR_TEST_WAIT_S", "240", FALSE);
 
   g_test_add ("/hangar/cli/import-big/create-killed-resumed", Fixture, NULL, fixture_set_up, test_create_resume,
+              fixture_tear_down);
+  g_test_add ("/hangar/cli/import-big/create-late-request", Fixture, NULL, fixture_set_up, test_late_request,
               fixture_tear_down);
   g_test_add ("/hangar/cli/import-big/upsert-killed-resumed", Fixture, NULL, fixture_set_up, test_upsert_resume,
               fixture_tear_down);

@@ -677,6 +677,90 @@ created_some (gpointer data)
   return hangar_importer_get_n_created (data) >= 30;
 }
 
+/* A create whose connection is dropped unanswered may still be applied:
+ * the import waits, saying so, before it looks for its rows; Stop ends
+ * the wait. Importing again first waits for that request too, then every
+ * row is there once. */
+static void
+test_import_unanswered (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GString) rows = g_string_new ("Title,Points\n");
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *state_path = g_build_filename (fixture->dir, "state.sqlite", NULL);
+  g_autofree char *fault = g_strdup_printf ("{\"count\":1,\"drop\":true,\"method\":\"POST\","
+                                            "\"path_prefix\":\"/v0/%s/\"}", fixture->base_id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarStore) store = hangar_store_open (state_path, HANGAR_STORE_STATE, &error);
+  g_autoptr(GHashTable) titles = NULL;
+  HangarImportDialog *dialog;
+  HangarImporter *importer;
+  guint before;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (rows, "Unanswered %03u,%u\n", i, i % 10);
+  path = write_file (fixture, "unanswered.csv", rows->str);
+  file = g_file_new_for_path (path);
+  show (fixture, "Tasks");
+  before = count_records (fixture, "Tasks");
+
+  /* The wait lasts a little longer than this: Stop comes well before. */
+  hangar_client_set_deadline (fixture->client, 10);
+  hangar_test_sandbox_control (fixture->sandbox, "/__sandbox/faults", fault);
+  dialog = hangar_import_dialog_new (NULL, fixture->client, NULL, fixture->base_id, table_named (fixture, "Tasks"));
+  hangar_import_dialog_set_progress_store (dialog, store);
+  hangar_import_dialog_start (dialog, file);
+  wait_page (dialog, "mapping");
+  hangar_import_dialog_next (dialog);
+  wait_page (dialog, "preview");
+  hangar_import_dialog_next (dialog);
+  importer = hangar_import_dialog_get_importer (dialog);
+  {
+    LabelWait wait = { GTK_WIDGET (dialog), "seconds for a request whose answer never came…" };
+
+    hangar_test_wait_until (label_contains, &wait, "the wait for the unanswered request to be shown");
+  }
+  g_assert_cmpuint (hangar_importer_get_wait_seconds (importer), >, 0);
+  g_assert_false (hangar_importer_get_waiting_for_interrupted (importer));
+  hangar_import_dialog_stop (dialog);
+  wait_page (dialog, "report");
+  hangar_test_gui_wait_for_text (GTK_WIDGET (dialog), "Import Stopped");
+  g_assert_cmpuint (hangar_importer_get_wait_seconds (importer), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Again: it waits for the unanswered request (until its deadline has
+   * passed since it ended), then checks and writes what is missing. */
+  hangar_client_set_deadline (fixture->client, HANGAR_DEFAULT_DEADLINE);
+  dialog = hangar_import_dialog_new (NULL, fixture->client, NULL, fixture->base_id, table_named (fixture, "Tasks"));
+  hangar_import_dialog_set_progress_store (dialog, store);
+  hangar_import_dialog_start (dialog, file);
+  wait_page (dialog, "mapping");
+  hangar_import_dialog_next (dialog);
+  wait_page (dialog, "preview");
+  hangar_import_dialog_next (dialog);
+  {
+    LabelWait wait = { GTK_WIDGET (dialog), "seconds for the requests of the interrupted import…" };
+
+    hangar_test_wait_until (label_contains, &wait, "the wait for the interrupted import's requests to be shown");
+  }
+  wait_page (dialog, "report");
+  hangar_test_gui_wait_for_text (GTK_WIDGET (dialog), "Import Finished");
+  importer = hangar_import_dialog_get_importer (dialog);
+  g_assert_cmpuint (hangar_importer_get_n_failed (importer), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_cmpuint (count_records (fixture, "Tasks"), ==, before + 40);
+  titles = tasks_by_title (fixture);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Unanswered %03u", i);
+
+      g_assert_true (g_hash_table_contains (titles, title));
+    }
+}
+
 /* Stopped part way, then the same file again: it resumes, and every row is
  * there once. Then updating matching records (upsert on Title, typecast
  * on) changes them instead of adding rows. */
@@ -834,6 +918,8 @@ main (int   argc,
   g_test_add ("/hangar/gui/csv/export", Fixture, NULL, fixture_set_up, test_export, fixture_tear_down);
   g_test_add ("/hangar/gui/csv/import", Fixture, NULL, fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/hangar/gui/csv/import-resume", Fixture, NULL, fixture_set_up, test_import_resume, fixture_tear_down);
+  g_test_add ("/hangar/gui/csv/import-unanswered", Fixture, NULL, fixture_set_up, test_import_unanswered,
+              fixture_tear_down);
   g_test_add ("/hangar/gui/csv/import-hostile", Fixture, NULL, fixture_set_up, test_import_hostile, fixture_tear_down);
 
   return g_test_run ();
