@@ -70,10 +70,12 @@ tell_cache_note (HangarRecordGrid *self)
  * frame with them is drawn, nothing else competes for the machine: the
  * rest of the table is not listed (HangarCachedRecords is held), and the
  * sync neither starts watching the table nor refreshes it. A frame not
- * drawn within FIRST_FRAME_WAIT_MS (a window hidden, a machine very busy)
- * lets them go all the same. */
+ * drawn within FIRST_FRAME_WAIT_MS (the grid not on screen after all) lets
+ * them go all the same; while the grid is on screen the frame is only slow
+ * (a busy machine), and it is waited for up to FIRST_FRAME_MAX_WAIT_MS. */
 
-#define FIRST_FRAME_WAIT_MS 500
+#define FIRST_FRAME_WAIT_MS     500
+#define FIRST_FRAME_MAX_WAIT_MS 3000
 /* Below a text row's height: a row is at least a line of text and the
  * cell's padding, so the first screen never comes out short. */
 #define MIN_ROW_PADDING     4
@@ -186,7 +188,12 @@ first_frame_timeout_cb (gpointer data)
   HangarRecordGrid *self = data;
 
   self->first_frame_timeout = 0;
-  after_first_frame (self);
+  self->first_frame_waited_ms += FIRST_FRAME_WAIT_MS;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->first_frame_waited_ms < FIRST_FRAME_MAX_WAIT_MS)
+    self->first_frame_timeout = g_timeout_add_full (G_PRIORITY_DEFAULT, FIRST_FRAME_WAIT_MS,
+                                                    first_frame_timeout_cb, self, NULL);
+  else
+    after_first_frame (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -211,6 +218,7 @@ wait_for_first_frame (HangarRecordGrid *self,
     return;
   self->first_frame_clock = g_object_ref (clock);
   self->first_frame_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_cb), self);
+  self->first_frame_waited_ms = 0;
   /* At the default priority: it must run, whatever keeps the loop busy. */
   self->first_frame_timeout = g_timeout_add_full (G_PRIORITY_DEFAULT, FIRST_FRAME_WAIT_MS,
                                                   first_frame_timeout_cb, self, NULL);

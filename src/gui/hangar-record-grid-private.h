@@ -133,6 +133,7 @@ struct _HangarRecordGrid
   GdkFrameClock       *first_frame_clock;
   gulong               first_frame_handler;
   guint                first_frame_timeout;
+  guint                first_frame_waited_ms;
   int                  row_height;      /* of a row drawn, to size the next first screen */
 
   /* selection (hangar-record-grid-selection.c): rows, many at a time */

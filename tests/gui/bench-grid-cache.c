@@ -45,9 +45,11 @@ typedef struct
    * handlers run before these, connected later). */
   GString *phases;
   gint64   frame_start_us;
+  gint64   frame_start_cpu_us;
   gint64   layout_end_us;
   gint64   paint_end_us;
   guint    n_frames;
+  guint    n_layouts;       /* layout passes in the frame (GTK runs up to 4) */
   guint    built_at_frame;
   HangarRecordGrid *grid;
 } Timing;
@@ -66,7 +68,11 @@ before_paint_cb (GdkFrameClock *clock,
                  Timing        *timing)
 {
   if (timing->first_frame_us == 0)
-    timing->frame_start_us = g_get_monotonic_time ();
+    {
+      timing->frame_start_us = g_get_monotonic_time ();
+      timing->frame_start_cpu_us = thread_cpu_us ();
+      timing->n_layouts = 0;
+    }
 }
 
 static void
@@ -74,7 +80,10 @@ layout_cb (GdkFrameClock *clock,
            Timing        *timing)
 {
   if (timing->first_frame_us == 0)
-    timing->layout_end_us = g_get_monotonic_time ();
+    {
+      timing->layout_end_us = g_get_monotonic_time ();
+      timing->n_layouts++;
+    }
 }
 
 static void
@@ -111,10 +120,12 @@ after_paint_cb (GdkFrameClock *clock,
   timing->n_frames++;
   painted = timing->first_rows_us != 0 && first_row_painted (timing->grid);
   if (timing->frame_start_us != 0)
-    g_string_append_printf (timing->phases, " [frame at %.1f: layout %.1f, paint %.1f%s]",
+    g_string_append_printf (timing->phases, " [frame at %.1f (CPU %.1f): layout %.1f (%u passes), paint %.1f (CPU %.1f)%s]",
                             (timing->frame_start_us - timing->start_us) / 1000.0,
-                            (timing->layout_end_us - timing->frame_start_us) / 1000.0,
+                            (timing->frame_start_cpu_us - timing->start_cpu_us) / 1000.0,
+                            (timing->layout_end_us - timing->frame_start_us) / 1000.0, timing->n_layouts,
                             (timing->paint_end_us - timing->layout_end_us) / 1000.0,
+                            (thread_cpu_us () - timing->frame_start_cpu_us) / 1000.0,
                             painted ? ", first row" : "");
   if (painted)
     {
