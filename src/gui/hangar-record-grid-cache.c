@@ -76,9 +76,10 @@ tell_cache_note (HangarRecordGrid *self)
 
 #define FIRST_FRAME_WAIT_MS     500
 #define FIRST_FRAME_MAX_WAIT_MS 3000
-/* Below a text row's height: a row is at least a line of text and the
- * cell's padding, so the first screen never comes out short. */
-#define MIN_ROW_PADDING     4
+/* Before a row is drawn its height is taken as a line of text and this
+ * much padding: no more than a real row, so the first screen never comes
+ * out short. */
+#define MIN_ROW_PADDING         4
 
 static gboolean
 waiting_for_frame (HangarRecordGrid *self)
