@@ -96,7 +96,8 @@ stop_waiting_for_frame (HangarRecordGrid *self)
   g_clear_handle_id (&self->first_frame_timeout, g_source_remove);
 }
 
-/* The height of a row the view has drawn: the next first screen is sized
+/* The height of a row the view has drawn, the smallest seen (a table
+ * whose rows hold chips has taller ones): the next first screen is sized
  * with it. GTK 4.8's column view holds a "listview" whose children are the
  * rows; if that differs in another version, the estimate stays in use. */
 static void
@@ -112,7 +113,8 @@ remember_row_height (HangarRecordGrid *self)
         GtkWidget *row = gtk_widget_get_first_child (child);
 
         if (row != NULL && g_strcmp0 (gtk_widget_get_css_name (row), "row") == 0 &&
-            gtk_widget_get_mapped (row) && gtk_widget_get_height (row) > 0)
+            gtk_widget_get_mapped (row) && gtk_widget_get_height (row) > 0 &&
+            (self->row_height == 0 || gtk_widget_get_height (row) < self->row_height))
           self->row_height = gtk_widget_get_height (row);
         return;
       }
