@@ -64,11 +64,182 @@ tell_cache_note (HangarRecordGrid *self)
   tell (self, note);
 }
 
+/* ---- the first screen ----
+ *
+ * Opening a cached table shows a screenful of its rows at once. Until a
+ * frame with them is drawn, nothing else competes for the machine: the
+ * rest of the table is not listed (HangarCachedRecords is held), and the
+ * sync neither starts watching the table nor refreshes it. A frame not
+ * drawn within FIRST_FRAME_WAIT_MS (the grid not on screen after all) lets
+ * them go all the same; while the grid is on screen the frame is only slow
+ * (a busy machine), and it is waited for up to FIRST_FRAME_MAX_WAIT_MS. */
+
+#define FIRST_FRAME_WAIT_MS     500
+#define FIRST_FRAME_MAX_WAIT_MS 3000
+/* Before a row is drawn its height is taken as a line of text and this
+ * much padding: no more than a real row, so the first screen never comes
+ * out short. */
+#define MIN_ROW_PADDING         4
+
+static gboolean
+waiting_for_frame (HangarRecordGrid *self)
+{
+  return self->first_frame_timeout != 0;
+}
+
+static void
+stop_waiting_for_frame (HangarRecordGrid *self)
+{
+  if (self->first_frame_clock != NULL)
+    g_clear_signal_handler (&self->first_frame_handler, self->first_frame_clock);
+  g_clear_object (&self->first_frame_clock);
+  g_clear_handle_id (&self->first_frame_timeout, g_source_remove);
+}
+
+/* The height of a row the view has drawn, the smallest seen (a table
+ * whose rows hold chips has taller ones): the next first screen is sized
+ * with it. GTK 4.8's column view holds a "listview" whose children are the
+ * rows; if that differs in another version, the estimate stays in use. */
+static void
+remember_row_height (HangarRecordGrid *self)
+{
+  GtkWidget *child;
+
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_css_name (child), "listview") == 0)
+      {
+        GtkWidget *row = gtk_widget_get_first_child (child);
+
+        if (row != NULL && g_strcmp0 (gtk_widget_get_css_name (row), "row") == 0 &&
+            gtk_widget_get_mapped (row) && gtk_widget_get_height (row) > 0 &&
+            (self->row_height == 0 || gtk_widget_get_height (row) < self->row_height))
+          self->row_height = gtk_widget_get_height (row);
+        return;
+      }
+}
+
+/* How many rows fill the view (or the window, when the view is not laid
+ * out yet), with one more at each end. */
+static guint
+first_screen_rows (HangarRecordGrid *self)
+{
+  GtkWidget *view = GTK_WIDGET (self->column_view);
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
+  int height = gtk_widget_get_mapped (view) ? gtk_widget_get_height (view) : 0;
+  int row = self->row_height;
+
+  if (height <= 0 && root != NULL)
+    height = gtk_widget_get_height (root);
+  if (row <= 0)
+    {
+      PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (view), NULL, NULL);
+
+      row = PANGO_PIXELS_CEIL (pango_font_metrics_get_height (metrics)) + MIN_ROW_PADDING;
+      pango_font_metrics_unref (metrics);
+    }
+  if (height <= 0 || row <= 0)
+    return 60;
+  return CLAMP (height / row + 2, 8, 200);
+}
+
+/* The sync watches the table, and refreshes it when a load asked for it. */
+static void
+start_watch (HangarRecordGrid *self)
+{
+  if (self->sync == NULL || self->watched_table == NULL)
+    {
+      self->watch_pending = self->refresh_pending = FALSE;
+      return;
+    }
+  if (self->watch_pending && self->table != NULL &&
+      g_strcmp0 (hangar_table_get_id (self->table), self->watched_table) == 0)
+    {
+      self->watch_pending = FALSE;
+      hangar_sync_watch_table (self->sync, self->watched_base, self->table);
+    }
+  if (self->refresh_pending && !self->watch_pending)
+    {
+      self->refresh_pending = FALSE;
+      if (!hangar_sync_get_offline (self->sync))
+        hangar_sync_refresh_now (self->sync, self->watched_base, FALSE);
+    }
+}
+
+/* The first screen is drawn, or was not in time: what waited for it runs. */
+static void
+after_first_frame (HangarRecordGrid *self)
+{
+  stop_waiting_for_frame (self);
+  remember_row_height (self);
+  if (self->cached != NULL)
+    hangar_cached_records_hold (self->cached, FALSE);
+  start_watch (self);
+}
+
+static void
+first_frame_cb (GdkFrameClock    *clock,
+                HangarRecordGrid *self)
+{
+  after_first_frame (self);
+}
+
+static gboolean
+first_frame_timeout_cb (gpointer data)
+{
+  HangarRecordGrid *self = data;
+
+  self->first_frame_timeout = 0;
+  self->first_frame_waited_ms += FIRST_FRAME_WAIT_MS;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->first_frame_waited_ms < FIRST_FRAME_MAX_WAIT_MS)
+    self->first_frame_timeout = g_timeout_add_full (G_PRIORITY_DEFAULT, FIRST_FRAME_WAIT_MS,
+                                                    first_frame_timeout_cb, self, NULL);
+  else
+    after_first_frame (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The window's clock when it is on screen: the first screen can be drawn
+ * soon (the grid itself may be mapped a moment later, by the same user
+ * action). NULL: nothing to wait for. */
+static GdkFrameClock *
+first_screen_clock (HangarRecordGrid *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (root == NULL || !gtk_widget_get_mapped (GTK_WIDGET (root)))
+    return NULL;
+  return gtk_widget_get_frame_clock (GTK_WIDGET (root));
+}
+
+static void
+wait_for_first_frame (HangarRecordGrid *self,
+                      GdkFrameClock    *clock)
+{
+  if (waiting_for_frame (self))
+    return;
+  self->first_frame_clock = g_object_ref (clock);
+  self->first_frame_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_cb), self);
+  self->first_frame_waited_ms = 0;
+  /* At the default priority: it must run, whatever keeps the loop busy. */
+  self->first_frame_timeout = g_timeout_add_full (G_PRIORITY_DEFAULT, FIRST_FRAME_WAIT_MS,
+                                                  first_frame_timeout_cb, self, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 unwatch (HangarRecordGrid *self)
 {
-  if (self->sync != NULL && self->watched_table != NULL)
+  if (waiting_for_frame (self))
+    {
+      stop_waiting_for_frame (self);
+      if (self->cached != NULL)
+        hangar_cached_records_hold (self->cached, FALSE);
+    }
+  if (self->sync != NULL && self->watched_table != NULL && !self->watch_pending)
     hangar_sync_unwatch_table (self->sync, self->watched_base, self->watched_table);
+  self->watch_pending = self->refresh_pending = FALSE;
   g_clear_pointer (&self->watched_base, g_free);
   g_clear_pointer (&self->watched_table, g_free);
 }
@@ -190,6 +361,7 @@ _hangar_record_grid_init_cache (HangarRecordGrid *self)
 void
 _hangar_record_grid_dispose_cache (HangarRecordGrid *self)
 {
+  stop_waiting_for_frame (self);
   hangar_record_grid_set_sync (self, NULL);
   g_clear_pointer (&self->offline_note, g_free);
 }
@@ -224,41 +396,17 @@ _hangar_record_grid_cache_table_changed (HangarRecordGrid *self)
     }
   self->watched_base = g_strdup (self->base_id);
   self->watched_table = g_strdup (hangar_table_get_id (self->table));
-  hangar_sync_watch_table (self->sync, self->watched_base, self->table);
+  /* Watched once the table is shown (_hangar_record_grid_cache_shown()). */
+  self->watch_pending = TRUE;
   hangar_freshness_label_set_source (self->freshness, self->sync, self->watched_base, self->watched_table);
   tell_cache_note (self);
 }
 
-static void
-first_paint_cb (GdkFrameClock       *clock,
-                HangarCachedRecords *cached)
+void
+_hangar_record_grid_cache_shown (HangarRecordGrid *self)
 {
-  g_signal_handlers_disconnect_by_func (clock, first_paint_cb, cached);
-  hangar_cached_records_hold (cached, FALSE);
-}
-
-static gboolean
-hold_timeout_cb (gpointer data)
-{
-  hangar_cached_records_hold (data, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-/* The first rows are in the model: the rest of a long table is added after
- * they are drawn, so the first frame builds widgets for those rows only.
- * Not drawn soon (a hidden window): added anyway. */
-static void
-hold_until_drawn (HangarRecordGrid *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
-      g_list_model_get_n_items (G_LIST_MODEL (self->cached)) == 0)
-    return;
-  hangar_cached_records_hold (self->cached, TRUE);
-  g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_paint_cb), self->cached, 0);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 500, hold_timeout_cb, g_object_ref (self->cached), g_object_unref);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (!waiting_for_frame (self))
+    start_watch (self);
 }
 
 gboolean
@@ -267,6 +415,7 @@ _hangar_record_grid_load_cached (HangarRecordGrid *self)
   g_autoptr(HangarCacheQuery) query = NULL;
   HangarCacheTableState state;
   HangarCache *cache;
+  GdkFrameClock *clock;
   gboolean offline;
   guint n_sorts;
 
@@ -318,13 +467,20 @@ _hangar_record_grid_load_cached (HangarRecordGrid *self)
         self->offline_note = g_strdup (_("Comment counts are not available offline"));
     }
 
-  self->cached = hangar_cached_records_new (cache, self->base_id, self->table, query);
+  /* The plain table in a window on screen: a screenful now, the rest
+   * after it is drawn (see above). */
+  clock = query == NULL ? first_screen_clock (self) : NULL;
+  if (clock != NULL)
+    self->cached = hangar_cached_records_new_held (cache, self->base_id, self->table, first_screen_rows (self));
+  else
+    self->cached = hangar_cached_records_new (cache, self->base_id, self->table, query);
   g_signal_connect_object (self->cached, "notify::loading", G_CALLBACK (cached_notify_cb), self, 0);
   g_signal_connect_object (self->cached, "notify::failed", G_CALLBACK (cached_notify_cb), self, 0);
   g_signal_connect_object (self->cached, "items-changed", G_CALLBACK (cached_items_changed_cb), self,
                            G_CONNECT_AFTER);
   hangar_grid_model_set_model (self->model, G_LIST_MODEL (self->cached));
-  hold_until_drawn (self);
+  if (clock != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->cached)) > 0)
+    wait_for_first_frame (self, clock);
   if (self->offline_note != NULL)
     {
       g_autofree char *text = g_strdup_printf ("%s%s%s", gtk_label_get_text (self->query_label),
@@ -334,9 +490,13 @@ _hangar_record_grid_load_cached (HangarRecordGrid *self)
       gtk_label_set_text (self->query_label, text);
     }
   /* What the user sees is the cache; bring it up to date now (a reload
-   * does exactly this). */
+   * does exactly this), or once the first screen is drawn. */
   if (!offline)
-    hangar_sync_refresh_now (self->sync, self->base_id, FALSE);
+    {
+      self->refresh_pending = TRUE;
+      if (!waiting_for_frame (self) && !self->watch_pending)
+        start_watch (self);
+    }
   _hangar_record_grid_update_load_state (self);
   return TRUE;
 }

@@ -126,6 +126,15 @@ struct _HangarRecordGrid
   gulong               sync_handlers[3];
   gulong               cache_handler;
   char                *offline_note;  /* "This filter is not available offline", … */
+  /* Until the first frame with cached rows is drawn: the rest of the
+   * table, the watch and the refresh wait (hangar-record-grid-cache.c). */
+  gboolean             watch_pending;
+  gboolean             refresh_pending;
+  GdkFrameClock       *first_frame_clock;
+  gulong               first_frame_handler;
+  guint                first_frame_timeout;
+  guint                first_frame_waited_ms;
+  int                  row_height;      /* of a row drawn, to size the next first screen */
 
   /* selection (hangar-record-grid-selection.c): rows, many at a time */
   GtkMultiSelection  *selection;
@@ -223,6 +232,9 @@ gboolean     _hangar_record_grid_load_cached           (HangarRecordGrid *self);
 gboolean     _hangar_record_grid_cached_loading        (HangarRecordGrid *self);
 /* update_load_state for rows from the cache. */
 void         _hangar_record_grid_update_cached_state   (HangarRecordGrid *self);
+/* The table is shown: the watch starts, unless it waits for the first
+ * frame of cached rows. */
+void         _hangar_record_grid_cache_shown           (HangarRecordGrid *self);
 /* What the rows from the cache failed with: reading the cache, or the
  * sync of a table that is not all there yet. */
 const GError *_hangar_record_grid_cached_error         (HangarRecordGrid *self);

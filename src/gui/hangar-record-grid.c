@@ -426,6 +426,7 @@ hangar_record_grid_show_table_with_client (HangarRecordGrid *self,
   _hangar_record_grid_cache_table_changed (self);
   _hangar_record_grid_restore_state (self);
   _hangar_record_grid_start_load (self);
+  _hangar_record_grid_cache_shown (self);
   _hangar_record_grid_update_editable (self);
 }
 

@@ -17,7 +17,10 @@
  * Opening shows rows at once: the first rows of the table's own order are
  * read on the spot (an index walk), the full order (or a sorted, filtered
  * or searched one) is worked out on the store's worker thread and arrives
- * as one #GListModel::items-changed.
+ * as one #GListModel::items-changed. Made with
+ * hangar_cached_records_new_held(), only a screenful is read and the full
+ * order is not even asked for until the view has drawn it: the first frame
+ * does not share the machine with the whole table's query.
  *
  * The model follows #HangarCache::records-changed for its table: a changed
  * record is read again (items-changed for its row), new records are
@@ -25,7 +28,8 @@
  * is worked out again.
  */
 
-/* Rows read at once when the model is made: a tall screenful. A view
+/* Rows read at once when the model is made without knowing the screen
+ * (hangar_cached_records_new_held() is told): a tall screenful. A view
  * builds a row for each at once (GTK 4.8's list views build up to 200),
  * so more would only delay the first frame. */
 #define FIRST_ROWS  60
@@ -53,6 +57,7 @@ struct _HangarCachedRecords
   gboolean          redraw_all;   /* rows changed in place too: every row is read again */
   GArray           *pending;      /* an order held back (hangar_cached_records_hold()) */
   gboolean          hold;
+  gboolean          deferred;     /* held before the order was asked for: asked when let go */
 };
 
 static void hangar_cached_records_model_init (GListModelInterface *iface);
@@ -227,7 +232,10 @@ records_changed_cb (HangarCache         *cache,
         self->redraw_all = TRUE;
       if (change->reset)
         forget_built (self);
-      if (self->loading)
+      /* An order not yet asked for will hold this change anyway. */
+      if (self->deferred)
+        ;
+      else if (self->loading)
         self->reload_again = TRUE;
       else
         start_listing (self);
@@ -441,6 +449,29 @@ hangar_cached_records_init (HangarCachedRecords *self)
  * Returns: (transfer full): the model, with the first rows already in it
  *   when @query is %NULL
  */
+static HangarCachedRecords *
+create (HangarCache *cache,
+        const char  *base_id,
+        HangarTable *table)
+{
+  HangarCachedRecords *self = g_object_new (HANGAR_TYPE_CACHED_RECORDS, NULL);
+
+  self->cache = g_object_ref (cache);
+  self->base_id = g_strdup (base_id);
+  self->table = g_object_ref (table);
+  self->names = hangar_cache_names_by_id (table);
+  self->changed_id = g_signal_connect (cache, "records-changed", G_CALLBACK (records_changed_cb), self);
+  return self;
+}
+
+static void
+read_first_rows (HangarCachedRecords *self,
+                 guint                n)
+{
+  g_array_unref (self->rowids);
+  self->rowids = hangar_cache_first_rowids (self->cache, self->base_id, hangar_table_get_id (self->table), n);
+}
+
 HangarCachedRecords *
 hangar_cached_records_new (HangarCache      *cache,
                            const char       *base_id,
@@ -452,21 +483,50 @@ hangar_cached_records_new (HangarCache      *cache,
   g_return_val_if_fail (HANGAR_IS_CACHE (cache), NULL);
   g_return_val_if_fail (base_id != NULL && HANGAR_IS_TABLE (table), NULL);
 
-  self = g_object_new (HANGAR_TYPE_CACHED_RECORDS, NULL);
-  self->cache = g_object_ref (cache);
-  self->base_id = g_strdup (base_id);
-  self->table = g_object_ref (table);
-  self->names = hangar_cache_names_by_id (table);
-  self->changed_id = g_signal_connect (cache, "records-changed", G_CALLBACK (records_changed_cb), self);
-
+  self = create (cache, base_id, table);
   if (query == NULL || hangar_cache_query_is_plain (query))
-    {
-      g_array_unref (self->rowids);
-      self->rowids = hangar_cache_first_rowids (cache, base_id, hangar_table_get_id (table), FIRST_ROWS);
-    }
+    read_first_rows (self, FIRST_ROWS);
   else
     self->query = hangar_cache_query_copy (query);   /* the caller's may change */
   start_listing (self);
+  return self;
+}
+
+/**
+ * hangar_cached_records_new_held:
+ * @cache: the account's cache
+ * @base_id: the base
+ * @table: the table (its fields name the cells)
+ * @n_first: how many rows to read now (a screenful)
+ *
+ * Every record of @table in the table's order, like
+ * hangar_cached_records_new() with no query, but held: only the first
+ * @n_first rows are in it, and the full order is asked for only when
+ * hangar_cached_records_hold() lets go (it is #HangarCachedRecords:loading
+ * until it is known). With no row cached, not held.
+ *
+ * Returns: (transfer full): the model
+ */
+HangarCachedRecords *
+hangar_cached_records_new_held (HangarCache *cache,
+                                const char  *base_id,
+                                HangarTable *table,
+                                guint        n_first)
+{
+  HangarCachedRecords *self;
+
+  g_return_val_if_fail (HANGAR_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (base_id != NULL && HANGAR_IS_TABLE (table), NULL);
+
+  self = create (cache, base_id, table);
+  read_first_rows (self, MAX (n_first, 1));
+  if (self->rowids->len == 0)
+    start_listing (self);
+  else
+    {
+      self->hold = self->deferred = TRUE;
+      self->loading = TRUE;
+    }
   return self;
 }
 
@@ -486,7 +546,12 @@ hangar_cached_records_hold (HangarCachedRecords *self,
   g_return_if_fail (HANGAR_IS_CACHED_RECORDS (self));
 
   self->hold = hold;
-  if (!hold && self->pending != NULL)
+  if (!hold && self->deferred)
+    {
+      self->deferred = FALSE;
+      start_listing (self);
+    }
+  else if (!hold && self->pending != NULL)
     apply_listing (self, g_steal_pointer (&self->pending));
 }
 

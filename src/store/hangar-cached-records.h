@@ -21,12 +21,20 @@ HangarCachedRecords *hangar_cached_records_new          (HangarCache         *ca
                                                          const char          *base_id,
                                                          HangarTable         *table,
                                                          HangarCacheQuery    *query);
+/* All of them in the table's order, but only the first @n_first rows until
+ * hangar_cached_records_hold (self, FALSE): the full order is asked for
+ * then (a view draws the first screen before the table is listed). */
+HangarCachedRecords *hangar_cached_records_new_held     (HangarCache         *cache,
+                                                         const char          *base_id,
+                                                         HangarTable         *table,
+                                                         guint                n_first);
 
 /* Whether the rows are still being worked out (a sorted or filtered list,
  * or the rest of a long table after its first rows). */
 gboolean             hangar_cached_records_get_loading  (HangarCachedRecords *self);
 /* While held, an order worked out meanwhile waits: the rows shown stay as
- * they are until let go (a view draws the first rows first). */
+ * they are until let go (a view draws the first rows first). Letting go of
+ * a model made held asks for its order. */
 void                 hangar_cached_records_hold         (HangarCachedRecords *self,
                                                          gboolean             hold);
 /* Why the rows could not be read (a damaged cache), or NULL. */

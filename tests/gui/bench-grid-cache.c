@@ -9,7 +9,11 @@
  * prints the time from the call that shows the table to the first rows in
  * the model, to the first frame painted with them (the first visible row),
  * and to the whole table's order being known, and the main thread's CPU
- * time to the first two (what the wall times are on an idle machine).
+ * time to the first two (what the wall times are on an idle machine). The
+ * first visible row is the end of the first frame whose cells on screen
+ * hold the first record's name. Each run also prints its frames up to then
+ * (when each began after the call, and its layout and paint times) and how
+ * many records were built for it.
  * Prints figures; asserts nothing about time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -36,6 +40,18 @@ typedef struct
   gint64 start_cpu_us;
   gint64 first_rows_cpu_us;
   gint64 first_frame_cpu_us;
+  /* Where the time to the first visible row went, frame by frame: each
+   * frame's start, end of its layout and end of its paint (GTK's own
+   * handlers run before these, connected later). */
+  GString *phases;
+  gint64   frame_start_us;
+  gint64   frame_start_cpu_us;
+  gint64   layout_end_us;
+  gint64   paint_end_us;
+  guint    n_frames;
+  guint    n_layouts;       /* layout passes in the frame (GTK runs up to 4) */
+  guint    built_at_frame;
+  HangarRecordGrid *grid;
 } Timing;
 
 static gint64
@@ -48,13 +64,76 @@ thread_cpu_us (void)
 }
 
 static void
+before_paint_cb (GdkFrameClock *clock,
+                 Timing        *timing)
+{
+  if (timing->first_frame_us == 0)
+    {
+      timing->frame_start_us = g_get_monotonic_time ();
+      timing->frame_start_cpu_us = thread_cpu_us ();
+      timing->n_layouts = 0;
+    }
+}
+
+static void
+layout_cb (GdkFrameClock *clock,
+           Timing        *timing)
+{
+  if (timing->first_frame_us == 0)
+    {
+      timing->layout_end_us = g_get_monotonic_time ();
+      timing->n_layouts++;
+    }
+}
+
+static void
+paint_cb (GdkFrameClock *clock,
+          Timing        *timing)
+{
+  if (timing->first_frame_us == 0)
+    timing->paint_end_us = g_get_monotonic_time ();
+}
+
+/* The frame just painted holds the first record's name in a cell on screen
+ * (not only a model with rows in it). */
+static gboolean
+first_row_painted (HangarRecordGrid *grid)
+{
+  GListModel *model = G_LIST_MODEL (hangar_record_grid_get_model (grid));
+  GtkWidget *view = GTK_WIDGET (hangar_record_grid_get_column_view (grid));
+  g_autoptr(HangarRecord) first = g_list_model_get_n_items (model) > 0 ? g_list_model_get_item (model, 0) : NULL;
+  JsonNode *name = first != NULL ? hangar_record_get_field (first, "Name") : NULL;
+
+  return name != NULL && gtk_widget_get_mapped (view) &&
+         hangar_test_gui_shows_text (view, json_node_get_string (name));
+}
+
+static void
 after_paint_cb (GdkFrameClock *clock,
                 Timing        *timing)
 {
-  if (timing->first_rows_us != 0 && timing->first_frame_us == 0)
+  gint64 now = g_get_monotonic_time ();
+  gboolean painted;
+
+  if (timing->first_frame_us != 0)
+    return;
+  timing->n_frames++;
+  painted = timing->first_rows_us != 0 && first_row_painted (timing->grid);
+  if (timing->frame_start_us != 0)
+    g_string_append_printf (timing->phases, " [frame at %.1f (CPU %.1f): layout %.1f (%u passes), paint %.1f (CPU %.1f)%s]",
+                            (timing->frame_start_us - timing->start_us) / 1000.0,
+                            (timing->frame_start_cpu_us - timing->start_cpu_us) / 1000.0,
+                            (timing->layout_end_us - timing->frame_start_us) / 1000.0, timing->n_layouts,
+                            (timing->paint_end_us - timing->layout_end_us) / 1000.0,
+                            (thread_cpu_us () - timing->frame_start_cpu_us) / 1000.0,
+                            painted ? ", first row" : "");
+  if (painted)
     {
-      timing->first_frame_us = g_get_monotonic_time ();
+      HangarCachedRecords *cached = timing->grid->cached;
+
+      timing->first_frame_us = now;
       timing->first_frame_cpu_us = thread_cpu_us ();
+      timing->built_at_frame = cached != NULL ? hangar_cached_records_get_n_built (cached) : 0;
     }
 }
 
@@ -190,7 +269,7 @@ main (int   argc,
       HangarRecordGrid *grid = HANGAR_RECORD_GRID (hangar_record_grid_new ());
       GListModel *model = G_LIST_MODEL (hangar_record_grid_get_model (grid));
       Timing timing = { 0 };
-      gulong items_id, paint_id;
+      gulong items_id, paint_id, before_id, layout_id, painted_id;
       GdkFrameClock *clock;
       double ms;
 
@@ -201,6 +280,11 @@ main (int   argc,
       clock = gtk_widget_get_frame_clock (window);
       items_id = g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &timing);
       paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &timing);
+      before_id = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &timing);
+      layout_id = g_signal_connect (clock, "layout", G_CALLBACK (layout_cb), &timing);
+      painted_id = g_signal_connect (clock, "paint", G_CALLBACK (paint_cb), &timing);
+      timing.phases = g_string_new (NULL);
+      timing.grid = grid;
 
       /* As after a restart: the cache opened, a sync made, the table shown. */
       timing.start_us = g_get_monotonic_time ();
@@ -241,6 +325,11 @@ main (int   argc,
 
       g_signal_handler_disconnect (model, items_id);
       g_signal_handler_disconnect (clock, paint_id);
+      g_signal_handler_disconnect (clock, before_id);
+      g_signal_handler_disconnect (clock, layout_id);
+      g_signal_handler_disconnect (clock, painted_id);
+      g_print ("  (frames to the first visible row:%s; %u records built)\n", timing.phases->str, timing.built_at_frame);
+      g_string_free (timing.phases, TRUE);
       gtk_window_destroy (GTK_WINDOW (window));
       hangar_test_run_for (200);  /* let requests in flight end before the next run */
     }

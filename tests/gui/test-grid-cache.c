@@ -495,6 +495,154 @@ test_damaged_cache (Fixture       *fx,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hangar_record_grid_get_model (fx->grid))), >, 0);
 }
 
+/* A cached table longer than a screen, opened in a window on screen: at
+ * once only the rows that fill it; until a frame with them is drawn the
+ * rest is not listed and the sync sends nothing; then every row, and the
+ * sync refreshes. (The sync has a client of its own here, so that its
+ * requests are told from the grid's.) */
+static gboolean
+first_fill_done_cb (gpointer data)
+{
+  gpointer *args = data;
+  HangarCacheTableState state;
+
+  hangar_cache_get_table_state (args[0], args[1], args[2], &state);
+  return state.complete && !hangar_sync_get_filling (args[3], args[1], args[2], NULL);
+}
+
+static gboolean
+requests_sent_cb (gpointer data)
+{
+  gpointer *args = data;
+
+  return hangar_client_get_n_requests (args[0]) > GPOINTER_TO_SIZE (args[1]);
+}
+
+typedef struct
+{
+  HangarClient     *client;     /* the sync's */
+  HangarRecordGrid *grid;
+  gboolean          painted;
+  gboolean          in_time;    /* drawn before the grid stopped waiting for it */
+  guint64           requests;   /* sent by the end of the first frame */
+  guint             n_rows;     /* in the model then */
+} FirstFrame;
+
+static void
+first_frame_cb (GdkFrameClock *clock,
+                FirstFrame    *first)
+{
+  if (first->painted)
+    return;
+  first->painted = TRUE;
+  /* Connected before the grid's own handler: the grid has not seen it. */
+  first->in_time = first->grid->first_frame_timeout != 0;
+  first->requests = hangar_client_get_n_requests (first->client);
+  first->n_rows = g_list_model_get_n_items (G_LIST_MODEL (hangar_record_grid_get_model (first->grid)));
+}
+
+static void
+test_first_screen (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "--quiet",
+                                                                    "--generate", "Long:400", NULL);
+  g_autoptr(HangarTokenSource) source = hangar_static_token_source_new (sandbox->pat);
+  g_autoptr(HangarClient) client = hangar_client_new (sandbox->url, source);
+  g_autoptr(HangarClient) sync_client = hangar_client_new (sandbox->url, source);
+  g_autofree char *base_id = hangar_test_sandbox_base_id (sandbox, sandbox->pat, "Long");
+  g_autofree char *path = g_strdup_printf ("/v0/meta/bases/%s/tables", base_id);
+  g_autoptr(JsonNode) tables_node = hangar_test_sandbox_get (sandbox, path);
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarTable *table;
+  HangarRecordGrid *grid;
+  GtkWindow *window;
+  gpointer args[4];
+  guint64 sent;
+  guint n_first;
+  FirstFrame first = { sync_client };
+  gulong handler;
+
+  hangar_client_set_pacing (client, FALSE);
+  hangar_client_set_pacing (sync_client, FALSE);
+  tables = hangar_table_list_from_json (tables_node, &error);
+  g_assert_no_error (error);
+  table = hangar_table_list_lookup (tables, "Records");
+  all = hangar_test_sandbox_list_ids (sandbox, base_id, hangar_table_get_id (table), NULL);
+  g_assert_cmpuint (all->len, ==, 400);
+
+  /* Cached once... */
+  {
+    g_autoptr(HangarCache) cache = hangar_cache_get_for_account ("grid-cache-first", &error);
+    g_autoptr(HangarSync) sync = NULL;
+
+    g_assert_no_error (error);
+    sync = hangar_sync_new (client, cache);
+    args[0] = cache;
+    args[1] = base_id;
+    args[2] = (gpointer) hangar_table_get_id (table);
+    args[3] = sync;
+    hangar_sync_watch_table (sync, base_id, table);
+    hangar_test_wait_until (first_fill_done_cb, args, "the table to be cached");
+    hangar_sync_unwatch_table (sync, base_id, hangar_table_get_id (table));
+  }
+
+  /* ... and opened again, as after a restart, in a window on screen. */
+  {
+    g_autoptr(HangarCache) cache = hangar_cache_get_for_account ("grid-cache-first", &error);
+    g_autoptr(HangarSync) sync = NULL;
+    HangarRecordGrid *weak_grid;
+
+    g_assert_no_error (error);
+    sync = hangar_sync_new (sync_client, cache);
+    grid = g_object_ref_sink (HANGAR_RECORD_GRID (hangar_record_grid_new ()));
+    window = GTK_WINDOW (gtk_window_new ());
+    gtk_window_set_default_size (window, 900, 500);
+    gtk_window_set_child (window, GTK_WIDGET (grid));
+    gtk_window_present (window);
+    hangar_test_gui_wait_for_frame (GTK_WIDGET (window));
+    hangar_record_grid_set_sync (grid, sync);
+    sent = hangar_client_get_n_requests (sync_client);
+    first.grid = grid;
+    handler = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                                G_CALLBACK (first_frame_cb), &first);
+    hangar_record_grid_show_table_with_client (grid, client, base_id, table);
+
+    n_first = g_list_model_get_n_items (G_LIST_MODEL (hangar_record_grid_get_model (grid)));
+    g_test_message ("first screen: %u rows", n_first);
+    g_assert_cmpuint (n_first, >, 10);       /* 500 pixels of rows */
+    g_assert_cmpuint (n_first, <, 60);
+    g_assert_true (hangar_record_grid_get_loading (grid));
+
+    /* Until the first frame is drawn: no request, no other row. */
+    hangar_test_wait_until (hangar_test_flag_is_set, &first.painted, "the first frame");
+    g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), handler);
+    if (first.in_time)
+      {
+        g_assert_cmpuint (first.requests, ==, sent);
+        g_assert_cmpuint (first.n_rows, ==, n_first);
+      }
+    else
+      /* Not drawn for seconds (a machine far too busy): the grid went on. */
+      g_test_message ("the first frame came after the grid stopped waiting: not checked");
+
+    /* Then the rest of the table, in the table's order, and a refresh. */
+    hangar_test_wait_until (grid_loaded, grid, "every row");
+    assert_same_ids (all, grid_ids (grid));
+    args[0] = sync_client;
+    args[1] = GSIZE_TO_POINTER (sent);
+    hangar_test_wait_until (requests_sent_cb, args, "the sync to refresh the table");
+
+    weak_grid = grid;
+    g_object_add_weak_pointer (G_OBJECT (weak_grid), (gpointer *) &weak_grid);
+    gtk_window_destroy (window);
+    g_object_unref (grid);
+    hangar_test_wait_until (hangar_test_pointer_is_null, &weak_grid, "the grid to be finalized");
+  }
+  hangar_store_delete_account ("grid-cache-first", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -508,5 +656,6 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hangar/gui/grid-cache/damaged-cache", Fixture, NULL, fixture_set_up, test_damaged_cache,
               fixture_tear_down);
+  g_test_add_func ("/hangar/gui/grid-cache/first-screen", test_first_screen);
   return g_test_run ();
 }

@@ -226,6 +226,12 @@ test_damaged_in_use (void)
 
 /* ---- offline queries against what Airtable answers ---- */
 
+static gboolean
+not_loading_cb (gpointer data)
+{
+  return !hangar_cached_records_get_loading (data);
+}
+
 static GPtrArray *
 local_ids (HangarCache      *cache,
            const char       *base_id,
@@ -408,6 +414,53 @@ test_queries (void)
         g_autoptr(HangarRecord) record = g_list_model_get_item (G_LIST_MODEL (model), i);
 
         g_assert_cmpstr (hangar_record_get_id (record), ==, g_ptr_array_index (server, i));
+      }
+  }
+
+  /* Made held (as the grid does for a window on screen): only a screenful,
+   * and the order is not even asked for until let go — then it holds what
+   * was written meanwhile (a deleted record, one of the screenful). */
+  {
+    g_autoptr(HangarCachedRecords) model = hangar_cached_records_new_held (cache, base_id, table, 25);
+    g_autoptr(GPtrArray) server = hangar_test_sandbox_list_ids (sandbox, base_id, hangar_table_get_id (table), NULL);
+    g_autoptr(HangarCacheQuery) plain = hangar_cache_query_new (table);
+    g_autoptr(GPtrArray) everything = NULL;
+    g_autoptr(HangarTestWait) wait = hangar_test_wait_new ();
+    g_autoptr(HangarCacheChange) change = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *gone = g_strdup (g_ptr_array_index (server, 3));
+    HangarCacheWrite *write = hangar_cache_write_new (base_id, hangar_table_get_id (table));
+    guint n;
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 25);
+    g_assert_true (hangar_cached_records_get_loading (model));
+    for (guint i = 0; i < 25; i++)
+      {
+        g_autoptr(HangarRecord) record = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+        g_assert_cmpstr (hangar_record_get_id (record), ==, g_ptr_array_index (server, i));
+      }
+    hangar_cache_write_delete (write, gone);
+    hangar_cache_write_async (cache, write, NULL, hangar_test_wait_cb, wait);
+    change = hangar_cache_write_finish (cache, hangar_test_wait_run (wait), &error);
+    g_assert_no_error (error);
+    /* Still held: the screenful stays as it is while a listing asked for
+     * after the write comes back. */
+    everything = local_ids (cache, base_id, table, plain);
+    g_assert_cmpuint (everything->len, ==, 599);
+    g_assert_true (hangar_cached_records_get_loading (model));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 25);
+
+    hangar_cached_records_hold (model, FALSE);
+    hangar_test_wait_until (not_loading_cb, model, "the held model's order");
+    n = g_list_model_get_n_items (G_LIST_MODEL (model));
+    g_assert_cmpuint (n, ==, 599);
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(HangarRecord) record = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+        g_assert_cmpstr (hangar_record_get_id (record), ==, g_ptr_array_index (everything, i));
+        g_assert_cmpstr (hangar_record_get_id (record), !=, gone);
       }
   }
 
