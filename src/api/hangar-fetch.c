@@ -489,7 +489,8 @@ deliver (HangarFetch *self,
  * rest larger than the others would be read alone at the end when one
  * cursor does not keep up — hence only when one does.) */
 static void
-trim (HangarFetch *self)
+trim (HangarFetch *self,
+      Cursor      *answered)
 {
   gint64 latency = hangar_client_get_latency_us (self->client, self->base_id);
   gint64 spacing = hangar_scheduler_get_base_spacing_us (hangar_client_get_scheduler (self->client));
@@ -501,6 +502,8 @@ trim (HangarFetch *self)
     return;
   while (first > 1 && self->started_us + (gint64) (first - 1) * spacing > now)
     first--;
+  if (answered->index != WHOLE)
+    first = MAX (first, answered->index + 1);
   if (first >= n - 1)
     return;
   g_debug ("A round trip of %" G_GINT64_FORMAT " ms: parts %u to %u of %s/%s are read by one cursor",
@@ -572,7 +575,7 @@ cursor_page (HangarFetch *self,
   if (self->may_trim)
     {
       self->may_trim = FALSE;
-      trim (self);
+      trim (self, cursor);
     }
   cursor->n_pages++;
 
