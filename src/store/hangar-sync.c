@@ -34,8 +34,9 @@
  *   and then an id-only listing to find deleted records.
  *
  * A table that is not cached yet (or must be fetched again) is fetched
- * completely first, page by page, each page stored as it comes so the grid
- * shows it; payload polls of its base wait for that fetch and then catch up
+ * completely first, through #HangarFetch (several parts at once when the
+ * round trip asks for it), each page stored as it comes so the grid shows
+ * it; payload polls of its base wait for that fetch and then catch up
  * from the cursor taken before it, so no change is missed.
  *
  * Offline (the network monitor says so, or a request failed for want of a
