@@ -24,7 +24,6 @@ struct _HangarCacheWrite
   GHashTable *keep_only;    /* record id set, or NULL */
   gint64      generation;   /* > 0: a full fetch's page */
   gint64      finish_full;  /* > 0: end of that full fetch */
-  gboolean    by_created;   /* new rows placed by creation time */
 };
 
 static void
@@ -136,13 +135,6 @@ hangar_cache_write_set_generation (HangarCacheWrite *write,
 }
 
 void
-hangar_cache_write_set_by_created (HangarCacheWrite *write,
-                                   gboolean          by_created)
-{
-  write->by_created = by_created;
-}
-
-void
 hangar_cache_write_finish_full (HangarCacheWrite *write,
                                 gint64            generation)
 {
@@ -212,7 +204,6 @@ typedef struct
   gint64        key;
   gint64        next_position;
   gint64        generation;
-  gboolean      by_created;
   HangarCacheChange *change;
 } Writer;
 
@@ -298,15 +289,9 @@ put_row (Writer      *w,
     return FALSE;
   if (rowid == 0)
     {
-      /* By creation time (µs since 1970: far above any count of rows, so
-       * rows placed by count before stay first); the count moves past it,
-       * so rows added by count later come after every one. */
-      gint64 position = w->by_created && created_us > 0 ? created_us : w->next_position;
-
-      w->next_position = MAX (w->next_position, position + 1);
       sqlite3_bind_int64 (w->insert, 1, w->key);
       sqlite3_bind_text (w->insert, 2, record_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (w->insert, 3, position);
+      sqlite3_bind_int64 (w->insert, 3, w->next_position++);
       sqlite3_bind_int64 (w->insert, 4, created_us);
       sqlite3_bind_int64 (w->insert, 5, w->generation);
       sqlite3_bind_text (w->insert, 6, cells, -1, SQLITE_STATIC);
@@ -552,9 +537,6 @@ run_write (Writer           *w,
         return FALSE;
       if (!prepare (w, "UPDATE cache_table SET complete = 1 WHERE id = ?1", &stmt, error))
         return FALSE;
-      /* Rows shown in arrival order take the order of the table now. */
-      if (write->by_created)
-        w->change->reset = TRUE;
       sqlite3_bind_int64 (stmt, 1, w->key);
       rc = sqlite3_step (stmt);
       sqlite3_finalize (stmt);
@@ -594,7 +576,6 @@ write_job (sqlite3       *db,
 
   w.db = db;
   w.generation = write->generation;
-  w.by_created = write->by_created;
   w.change = change;
 
   /* One short transaction per write: a page of records, one payload. */

@@ -206,11 +206,6 @@ void               hangar_cache_write_drop_fields  (HangarCacheWrite  *write,
  * the records written are marked as seen by it. */
 void               hangar_cache_write_set_generation (HangarCacheWrite *write,
                                                       gint64            generation);
-/* Records inserted by @write are placed by creation time, not after the
- * others (a full fetch whose pages came out of order, in parts); at the end
- * of a full fetch, the change says to read the whole order again. */
-void               hangar_cache_write_set_by_created (HangarCacheWrite *write,
-                                                      gboolean          by_created);
 /* Ends a full fetch: every record not seen by @generation is deleted and
  * the table is marked complete. */
 void               hangar_cache_write_finish_full  (HangarCacheWrite  *write,

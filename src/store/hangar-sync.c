@@ -312,8 +312,10 @@ _hangar_sync_step_done (SyncBase *base)
 /* A complete fetch of one table, through HangarFetch: several parts of the
  * table at once when the round trip asks for it, each page written to the
  * cache as it arrives (on the store's thread: the network and the disk
- * work side by side), in whatever order the parts deliver. Each page write
- * in flight holds a reference. */
+ * work side by side), in whatever order the parts deliver. The rows keep
+ * that order (the grid shows them as they come, and the same order after a
+ * restart); Airtable documents no order for a listing without a sort or a
+ * view. Each page write in flight holds a reference. */
 typedef struct
 {
   gatomicrefcount ref_count;
@@ -325,7 +327,6 @@ typedef struct
   guint         writes;        /* page writes in flight */
   gboolean      listed;        /* the last page came */
   gboolean      ended;
-  gboolean      unordered;     /* pages came from several parts */
   GError       *error;         /* the first failure */
   GCancellable *cancellable;   /* the base's */
   GCancellable *stop;          /* the fetch's: the base's, or a failed write */
@@ -433,7 +434,6 @@ fill_finish (Fill *fill)
 
   fill->writes++;
   hangar_cache_write_finish_full (write, fill->generation);
-  hangar_cache_write_set_by_created (write, fill->unordered);
   hangar_cache_write_async (fill->sync->cache, write, fill->cancellable, fill_finished_cb, fill_ref (fill));
 }
 
@@ -468,16 +468,11 @@ fill_page_cb (HangarFetch *fetch,
   if (fill->error != NULL || g_cancellable_is_cancelled (fill->cancellable))
     return;
   _hangar_sync_note_result (fill->sync, NULL);
-  if (hangar_fetch_get_partitions (fetch) > 1)
-    fill->unordered = TRUE;
   fill->table->n_fetched += records->len;
   _hangar_sync_table_changed (fill->base, fill->table->table_id);
 
   write = hangar_cache_write_new (fill->base->base_id, fill->table->table_id);
   hangar_cache_write_set_generation (write, fill->generation);
-  /* Parts arrive interleaved: the rows are placed by creation time (about
-   * Airtable's own order of a table), not by arrival. */
-  hangar_cache_write_set_by_created (write, fill->unordered);
   hangar_cache_write_add_records (write, records);
   fill->writes++;
   hangar_cache_write_async (fill->sync->cache, write, fill->cancellable, fill_written_cb, fill_ref (fill));

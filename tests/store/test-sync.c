@@ -361,17 +361,33 @@ fetched_some_cb (gpointer data)
   return hangar_sync_get_filling (w->sync, w->base_id, w->table_id, &n) && n > 0;
 }
 
+typedef struct
+{
+  HangarCachedRecords *model;
+  guint                n;
+} Listed;
+
+static gboolean
+listed_cb (gpointer data)
+{
+  Listed *l = data;
+
+  return !hangar_cached_records_get_loading (l->model) && g_list_model_get_n_items (G_LIST_MODEL (l->model)) == l->n;
+}
+
 /* A fill in parts — several cursors at once, as under a long round trip —
  * stores every record exactly once (pages come in whatever order the parts
  * answer), on a table whose ids are skewed and a server that compares text
- * with or without case. Stopped halfway (the table no longer watched), it
- * sends nothing more. */
+ * with or without case; the rows a grid showed as they came are in the
+ * order the grid shows after a restart. Stopped halfway (the table no
+ * longer watched), it sends nothing more. */
 static void
 test_partitioned_fill (Fixture       *fx,
                        gconstpointer  data)
 {
   guint n_skewed = make_skewed (fx);
   Watch w = { fx->sync, fx->base_id, table_id (fx) };
+  g_autoptr(HangarCachedRecords) live = hangar_cached_records_new (fx->cache, fx->base_id, fx->table, NULL);
 
   for (guint fold = 0; fold < 2; fold++)
     {
@@ -398,6 +414,24 @@ test_partitioned_fill (Fixture       *fx,
       hangar_test_sandbox_control (fx->sandbox, "/__sandbox/latency", "{\"ms\":0}");
       ts_wait_cache_matches (fx->cache, fx->sandbox, fx->base_id, table_id (fx));
       g_assert_cmpuint (hangar_cache_count_records (fx->cache, fx->base_id, table_id (fx)), >, n_skewed);
+
+      /* The order the rows were shown in as they came is the cache's. */
+      {
+        guint n = hangar_cache_count_records (fx->cache, fx->base_id, table_id (fx));
+        g_autoptr(HangarCachedRecords) reopened = hangar_cached_records_new (fx->cache, fx->base_id, fx->table, NULL);
+        Listed l1 = { live, n };
+        Listed l2 = { reopened, n };
+
+        hangar_test_wait_until (listed_cb, &l1, "the model shown during the fill to hold every row");
+        hangar_test_wait_until (listed_cb, &l2, "the cached rows, read again");
+        for (guint i = 0; i < n; i++)
+          {
+            g_autoptr(HangarRecord) shown = g_list_model_get_item (G_LIST_MODEL (live), i);
+            g_autoptr(HangarRecord) again = g_list_model_get_item (G_LIST_MODEL (reopened), i);
+
+            g_assert_cmpstr (hangar_record_get_id (shown), ==, hangar_record_get_id (again));
+          }
+      }
     }
 
   /* Stopped halfway: the fill ends, and no request follows. */
