@@ -30,9 +30,11 @@
  * client's pacing. k is what fills the base's rate at the measured round
  * trip (hangar_client_get_latency_us()): 1 on a fast network, 4 at 600 ms,
  * never more than %HANGAR_FETCH_MAX_PARTITIONS. When nothing was measured
- * yet the fetch starts with one cursor and, if the table has more than one
- * page, splits after the first page, its round trip measured (the records
- * of that page are not delivered twice).
+ * yet (in this process or, through the shared budget file, in another)
+ * the fetch does not wait for a first answer to measure one: it starts at
+ * once with the parts a typical round trip needs, and if the first answer
+ * shows that one cursor keeps up, the parts not asked for yet are read by
+ * one cursor together (trim()).
  *
  * The parts are chosen by the id's last character, which Airtable draws
  * from 62 letters and digits. Each part holds whole case classes — "a" and
@@ -71,11 +73,15 @@
  * page. */
 #define ROUND_TRIP_HEADROOM 1.25
 #define WHOLE         G_MAXUINT
+/* A round trip to assume before one was measured: about what a list
+ * request to Airtable takes from a desktop. */
+#define ASSUMED_ROUND_TRIP_US (600 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct
 {
   HangarFetch       *fetch;       /* unowned: the fetch owns its cursors */
   guint              index;       /* its part, or WHOLE */
+  gboolean           rest;        /* it reads parts index … n_partitions − 1 */
   HangarListOptions *options;
   HangarPageGuard   *guard;
   GCancellable      *cancellable; /* of the request in flight */
@@ -105,7 +111,9 @@ struct _HangarFetch
   HangarListOptions   *options;
 
   guint                want_partitions;   /* 0: chosen from the round trip */
-  guint                n_partitions;      /* in use; 1 for a whole-table cursor */
+  guint                n_partitions;      /* the parts cut; 1 for a whole-table cursor */
+  guint                n_cursors;         /* reading: a rest read by one counts once */
+  gint64               started_us;        /* monotonic, when the cursors started */
   guint                expected;
   gboolean             keep;
   HangarFetchPageFunc  page_func;
@@ -128,7 +136,7 @@ struct _HangarFetch
   guint                running     : 1;
   guint                complete    : 1;
   guint                ordered     : 1;
-  guint                may_split   : 1;
+  guint                may_trim    : 1;
 };
 
 static void hangar_fetch_model_init (GListModelInterface *iface);
@@ -192,6 +200,38 @@ part_sets (guint    n_partitions,
     }
 }
 
+/* Part @index (every part from @index on, with @rest): in set @index and
+ * in none of the sets before it. The last part, and a rest, is only "in
+ * none of the sets before". */
+static char *
+part_formula (guint    n_partitions,
+              guint    index,
+              gboolean rest)
+{
+  GString *sets[HANGAR_FETCH_MAX_PARTITIONS];
+  GString *formula = g_string_new (NULL);
+  gboolean in = !rest && index < n_partitions - 1;
+  guint n_terms = index + (in ? 1 : 0);
+
+  part_sets (n_partitions, sets);
+  if (n_terms > 1)
+    g_string_append (formula, "AND(");
+  for (guint j = 0; j < n_terms; j++)
+    {
+      gboolean positive = j == index;
+
+      if (j > 0)
+        g_string_append_c (formula, ',');
+      g_string_append_printf (formula, "%sFIND(RIGHT(RECORD_ID(),1),\"%s\")%s",
+                              positive ? "" : "NOT(", sets[j]->str, positive ? ">0" : ">0)");
+    }
+  if (n_terms > 1)
+    g_string_append_c (formula, ')');
+  for (guint i = 0; i < n_partitions; i++)
+    g_string_free (sets[i], TRUE);
+  return g_string_free (formula, FALSE);
+}
+
 /**
  * hangar_fetch_partition_formula:
  * @n_partitions: 2 to %HANGAR_FETCH_MAX_PARTITIONS
@@ -203,30 +243,28 @@ char *
 hangar_fetch_partition_formula (guint n_partitions,
                                 guint index)
 {
-  GString *sets[HANGAR_FETCH_MAX_PARTITIONS];
-  GString *formula = g_string_new (NULL);
-  guint n_terms = index < n_partitions - 1 ? index + 1 : index;
-
   g_return_val_if_fail (n_partitions >= 2 && n_partitions <= HANGAR_FETCH_MAX_PARTITIONS, NULL);
   g_return_val_if_fail (index < n_partitions, NULL);
 
-  part_sets (n_partitions, sets);
-  if (n_terms > 1)
-    g_string_append (formula, "AND(");
-  for (guint j = 0; j <= index && j < n_partitions - 1; j++)
-    {
-      gboolean in = j == index;
+  return part_formula (n_partitions, index, FALSE);
+}
 
-      if (j > 0)
-        g_string_append_c (formula, ',');
-      g_string_append_printf (formula, "%sFIND(RIGHT(RECORD_ID(),1),\"%s\")%s",
-                              in ? "" : "NOT(", sets[j]->str, in ? ">0" : ">0)");
-    }
-  if (n_terms > 1)
-    g_string_append_c (formula, ')');
-  for (guint i = 0; i < n_partitions; i++)
-    g_string_free (sets[i], TRUE);
-  return g_string_free (formula, FALSE);
+/**
+ * hangar_fetch_rest_formula:
+ * @n_partitions: 2 to %HANGAR_FETCH_MAX_PARTITIONS
+ * @first: 1 to @n_partitions − 1
+ *
+ * Returns: (transfer full): the formula selecting parts @first to
+ *   @n_partitions − 1 together
+ */
+char *
+hangar_fetch_rest_formula (guint n_partitions,
+                           guint first)
+{
+  g_return_val_if_fail (n_partitions >= 2 && n_partitions <= HANGAR_FETCH_MAX_PARTITIONS, NULL);
+  g_return_val_if_fail (first >= 1 && first < n_partitions, NULL);
+
+  return part_formula (n_partitions, first, TRUE);
 }
 
 /**
@@ -303,16 +341,18 @@ cursor_free (gpointer data)
 
 static Cursor *
 cursor_new (HangarFetch *self,
-            guint        index)
+            guint        index,
+            gboolean     rest)
 {
   Cursor *cursor = g_new0 (Cursor, 1);
 
   cursor->fetch = self;
   cursor->index = index;
+  cursor->rest = rest;
   cursor->options = self->options != NULL ? hangar_list_options_copy (self->options) : hangar_list_options_new ();
   if (index != WHOLE)
     {
-      g_autofree char *part = hangar_fetch_partition_formula (self->n_partitions, index);
+      g_autofree char *part = part_formula (self->n_partitions, index, cursor->rest);
       const char *own = hangar_list_options_get_formula (self->options != NULL ? self->options : cursor->options);
 
       if (own != NULL && *own != '\0')
@@ -389,11 +429,13 @@ start_cursors (HangarFetch *self,
       self->n_partitions = k;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARTITIONS]);
     }
+  self->started_us = g_get_monotonic_time ();
+  self->n_cursors = MAX (k, 1);
   if (k <= 1)
-    g_ptr_array_add (self->cursors, cursor_new (self, WHOLE));
+    g_ptr_array_add (self->cursors, cursor_new (self, WHOLE, FALSE));
   else
     for (guint i = 0; i < k; i++)
-      g_ptr_array_add (self->cursors, cursor_new (self, i));
+      g_ptr_array_add (self->cursors, cursor_new (self, i, FALSE));
   g_debug ("Fetching %s/%s with %u cursor%s", self->base_id, self->table, k, k == 1 ? "" : "s");
   for (guint i = 0; i < self->cursors->len; i++)
     cursor_request (g_ptr_array_index (self->cursors, i), NULL);
@@ -434,6 +476,49 @@ deliver (HangarFetch *self,
   if (self->page_func != NULL)
     self->page_func (self, records, self->page_data);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FETCHED]);
+}
+
+/* The fetch started before any round trip was measured, with the parts a
+ * typical one needs. When the first answer shows a round trip so short
+ * that one cursor keeps up with the base's rate, the parts whose first
+ * request cannot have left yet are read by one cursor instead: fewer
+ * last, partial pages. (Requests to a base leave in order and at least one
+ * spacing apart, so cursor i's first one left no sooner than i spacings
+ * after the start. Parts already asked for are kept: merging those whose
+ * first requests are out would read their records twice, and a merged
+ * rest larger than the others would be read alone at the end when one
+ * cursor does not keep up — hence only when one does.) */
+static void
+trim (HangarFetch *self,
+      Cursor      *answered)
+{
+  gint64 latency = hangar_client_get_latency_us (self->client, self->base_id);
+  gint64 spacing = hangar_scheduler_get_base_spacing_us (hangar_client_get_scheduler (self->client));
+  gint64 now = g_get_monotonic_time ();
+  guint n = self->cursors->len;
+  guint first = n;
+
+  if (latency < 0 || n < 3 || partitions_for_latency (self, latency) > 1)
+    return;
+  while (first > 1 && self->started_us + (gint64) (first - 1) * spacing > now)
+    first--;
+  if (answered->index != WHOLE)
+    first = MAX (first, answered->index + 1);
+  if (first >= n - 1)
+    return;
+  g_debug ("A round trip of %" G_GINT64_FORMAT " ms: parts %u to %u of %s/%s are read by one cursor",
+           latency / 1000, first + 1, n, self->base_id, self->table);
+  for (guint i = first; i < n; i++)
+    {
+      Cursor *unsent = g_ptr_array_index (self->cursors, i);
+
+      /* Kept (done) until the fetch ends: a dropped request still points to it. */
+      cancel_cursor_request (unsent);
+      unsent->done = TRUE;
+    }
+  g_ptr_array_add (self->cursors, cursor_new (self, first, TRUE));
+  self->n_cursors = first + 1;
+  cursor_request (g_ptr_array_index (self->cursors, n), NULL);
 }
 
 static void
@@ -483,23 +568,19 @@ cursor_page (HangarFetch *self,
   g_autofree char *peeked = NULL;
   g_autofree char *offset = NULL;
   g_autofree char *wrong = NULL;
-  guint split = 0;
   gsize len = 0;
   const char *data = g_bytes_get_data (body, &len);
 
-  /* Unknown round trip: now that one was measured, decide on the split
-   * before asking for more. */
-  if (self->may_split && cursor->index == WHOLE && cursor->n_pages == 0)
+  /* The first answer with no round trip known before: now there is one. */
+  if (self->may_trim)
     {
-      self->may_split = FALSE;
-      split = partitions_for_latency (self, hangar_client_get_latency_us (self->client, self->base_id));
-      if (split <= 1)
-        split = 0;
+      self->may_trim = FALSE;
+      trim (self, cursor);
     }
   cursor->n_pages++;
 
   /* The next page first: the server works on it while this one is read. */
-  if (split == 0 && data != NULL)
+  if (data != NULL)
     {
       peeked = _hangar_record_page_peek_offset (data, len);
       /* (The same offset again is the page guard's to refuse, unasked.) */
@@ -514,7 +595,7 @@ cursor_page (HangarFetch *self,
       fetch_return (self, g_steal_pointer (&error));
       return;
     }
-  if (split == 0 && g_strcmp0 (peeked, offset) != 0)
+  if (g_strcmp0 (peeked, offset) != 0)
     {
       cancel_cursor_request (cursor);
       if (offset != NULL)
@@ -532,10 +613,11 @@ cursor_page (HangarFetch *self,
         {
           guint part = hangar_fetch_partition_of_id (self->n_partitions, id);
 
-          if (part != cursor->index)
+          if (part == G_MAXUINT || (cursor->rest ? part < cursor->index : part != cursor->index))
             {
-              wrong = g_strdup_printf ("record %s came in part %u of %u, but its id belongs to part %u",
-                                       id, cursor->index + 1, self->n_partitions, part + 1);
+              wrong = g_strdup_printf ("record %s came in part %u%s of %u, but its id belongs to part %u",
+                                       id, cursor->index + 1, cursor->rest ? " and after" : "",
+                                       self->n_partitions, part + 1);
               break;
             }
         }
@@ -573,10 +655,7 @@ cursor_page (HangarFetch *self,
       cancel_cursor_request (cursor);
       if (all_done (self))
         fetch_return (self, NULL);
-      return;
     }
-  if (split > 0)
-    start_cursors (self, split);
 }
 
 static void
@@ -839,7 +918,8 @@ hangar_fetch_class_init (HangarFetchClass *klass)
    *
    * Before the fetch runs: how many parts to read at once, 0 (the default)
    * to choose from the measured round trip, 1 for one cursor in the
-   * server's order. While it runs: the number in use.
+   * server's order. While it runs: the number of parts the table was cut
+   * into (hangar_fetch_get_n_cursors() says how many cursors read them).
    */
   properties[PROP_PARTITIONS] =
     g_param_spec_uint ("partitions", NULL, NULL, 0, HANGAR_FETCH_MAX_PARTITIONS, 0,
@@ -858,7 +938,7 @@ hangar_fetch_class_init (HangarFetchClass *klass)
   properties[PROP_N_FETCHED] =
     g_param_spec_uint ("n-fetched", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  /** HangarFetch:n-requests: page requests made (those a split or a fallback cancelled included) */
+  /** HangarFetch:n-requests: page requests made (those a trim or a fallback cancelled included) */
   properties[PROP_N_REQUESTS] =
     g_param_spec_uint ("n-requests", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -1025,6 +1105,19 @@ hangar_fetch_get_n_fetched (HangarFetch *self)
   return self->n_fetched;
 }
 
+/**
+ * hangar_fetch_get_n_cursors:
+ *
+ * Returns: how many cursors read the table: one per part, but one for the
+ *   parts read together after a trim (see #HangarFetch), 0 before the run
+ */
+guint
+hangar_fetch_get_n_cursors (HangarFetch *self)
+{
+  g_return_val_if_fail (HANGAR_IS_FETCH (self), 0);
+  return self->n_cursors;
+}
+
 guint
 hangar_fetch_get_n_requests (HangarFetch *self)
 {
@@ -1109,8 +1202,11 @@ hangar_fetch_run_async (HangarFetch         *self,
                                                           self->base_id);
       if (latency < 0)
         {
-          k = 1;
-          self->may_split = TRUE;
+          /* Waiting for a first answer to measure would cost a round trip
+           * with the rate unused: start with what a typical round trip
+           * needs, and trim when the first answer comes. */
+          k = partitions_for_latency (self, ASSUMED_ROUND_TRIP_US);
+          self->may_trim = k > 1;
         }
       else
         k = partitions_for_latency (self, latency);

@@ -52,6 +52,7 @@ gboolean      hangar_fetch_get_ordered          (HangarFetch         *self);
 gboolean      hangar_fetch_get_running          (HangarFetch         *self);
 gboolean      hangar_fetch_get_complete         (HangarFetch         *self);
 guint         hangar_fetch_get_n_fetched        (HangarFetch         *self);
+guint         hangar_fetch_get_n_cursors        (HangarFetch         *self);
 guint         hangar_fetch_get_n_requests       (HangarFetch         *self);
 const char   *hangar_fetch_get_fallback_reason  (HangarFetch         *self);
 HangarRecord *hangar_fetch_lookup               (HangarFetch         *self,
@@ -82,10 +83,13 @@ gboolean      hangar_client_fetch_all_finish    (HangarClient            *client
                                                  GError                 **error);
 
 /* For tests: the filterByFormula that selects partition @index of
- * @n_partitions (without the caller's own formula), and the partition a
- * record id belongs to. */
+ * @n_partitions (without the caller's own formula), the one that selects
+ * every partition from @first on, and the partition a record id belongs
+ * to. */
 char         *hangar_fetch_partition_formula    (guint                n_partitions,
                                                  guint                index);
+char         *hangar_fetch_rest_formula         (guint                n_partitions,
+                                                 guint                first);
 guint         hangar_fetch_partition_of_id      (guint                n_partitions,
                                                  const char          *record_id);
 

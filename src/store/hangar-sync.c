@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hangar-error.h"
+#include "hangar-fetch.h"
 #include "hangar-json.h"
 #include "hangar-formula.h"
 #include "hangar-schema-watch.h"
@@ -33,8 +34,9 @@
  *   and then an id-only listing to find deleted records.
  *
  * A table that is not cached yet (or must be fetched again) is fetched
- * completely first, page by page, each page stored as it comes so the grid
- * shows it; payload polls of its base wait for that fetch and then catch up
+ * completely first, through #HangarFetch (several parts at once when the
+ * round trip asks for it), each page stored as it comes so the grid shows
+ * it; payload polls of its base wait for that fetch and then catch up
  * from the cursor taken before it, so no change is missed.
  *
  * Offline (the network monitor says so, or a request failed for want of a
@@ -307,10 +309,13 @@ _hangar_sync_step_done (SyncBase *base)
 
 /* ---- complete fetches ---- */
 
-/* A complete fetch of one table. The next page is asked for as soon as a
- * page arrives, while that page is written to the cache on the store's
- * thread: the network and the disk work side by side. Each page write in
- * flight holds a reference. */
+/* A complete fetch of one table, through HangarFetch: several parts of the
+ * table at once when the round trip asks for it, each page written to the
+ * cache as it arrives (on the store's thread: the network and the disk
+ * work side by side), in whatever order the parts deliver. The rows keep
+ * that order (the grid shows them as they come, and the same order after a
+ * restart); Airtable documents no order for a listing without a sort or a
+ * view. Each page write in flight holds a reference. */
 typedef struct
 {
   gatomicrefcount ref_count;
@@ -319,13 +324,14 @@ typedef struct
   SyncTable    *table;
   gint64        started_us;
   gint64        generation;
-  guint         restarts;
   guint         writes;        /* page writes in flight */
   gboolean      listed;        /* the last page came */
   gboolean      ended;
   GError       *error;         /* the first failure */
-  GCancellable *cancellable;
-  HangarListOptions *options;
+  GCancellable *cancellable;   /* the base's */
+  GCancellable *stop;          /* the fetch's: the base's, or a failed write */
+  gulong        stop_id;
+  HangarFetch  *fetch;
   char         *fields;        /* the table's field ids when the fetch started */
 } Fill;
 
@@ -341,15 +347,17 @@ fill_unref (Fill *fill)
 {
   if (!g_atomic_ref_count_dec (&fill->ref_count))
     return;
+  /* Never inside the base's cancellation: the fetch and the writes end
+   * from callbacks of their own. */
+  g_cancellable_disconnect (fill->cancellable, fill->stop_id);
+  g_clear_object (&fill->fetch);
+  g_clear_object (&fill->stop);
   g_clear_object (&fill->cancellable);
-  g_clear_pointer (&fill->options, hangar_list_options_free);
   g_clear_error (&fill->error);
   g_free (fill->fields);
   g_object_unref (fill->sync);
   g_free (fill);
 }
-
-static void fill_page (Fill *fill, const char *offset);
 
 /* The fetch is over, well or not; once. */
 static void
@@ -388,8 +396,10 @@ fill_fail (Fill         *fill,
 {
   if (fill->error == NULL && error != NULL)
     fill->error = g_error_copy (error);
-  /* Writes still in flight end it when they are done. */
-  if (fill->writes == 0)
+  /* No more pages: a write failed, or the fetch did. */
+  g_cancellable_cancel (fill->stop);
+  /* Writes still in flight, and the fetch, end it when they are done. */
+  if (fill->writes == 0 && (fill->listed || fill->fetch == NULL || !hangar_fetch_get_running (fill->fetch)))
     fill_end (fill);
 }
 
@@ -445,42 +455,19 @@ fill_written_cb (GObject      *object,
   fill_unref (fill);
 }
 
+/* Each page's records that the fetch had not delivered before, as they
+ * come (borrowed: the write takes references). */
 static void
-fill_page_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+fill_page_cb (HangarFetch *fetch,
+              GPtrArray   *records,
+              gpointer     user_data)
 {
   Fill *fill = user_data;
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *offset = NULL;
   HangarCacheWrite *write;
 
-  records = hangar_client_list_records_page_finish (HANGAR_CLIENT (object), result, &offset, &error);
-  if (g_cancellable_is_cancelled (fill->cancellable) || fill->error != NULL)
-    {
-      fill_fail (fill, NULL);
-      fill_unref (fill);
-      return;
-    }
-  _hangar_sync_note_result (fill->sync, error);
-  if (records == NULL && g_error_matches (error, HANGAR_API_ERROR, HANGAR_API_ERROR_ITERATOR_EXPIRED) &&
-      fill->restarts < HANGAR_SYNC_MAX_RESTARTS)
-    {
-      /* The generation marks what this fetch has seen: starting the
-       * listing again duplicates nothing. */
-      fill->restarts++;
-      fill_page (fill, NULL);
-      fill_unref (fill);
-      return;
-    }
-  if (records == NULL)
-    {
-      fill_fail (fill, error);
-      fill_unref (fill);
-      return;
-    }
-
+  if (fill->error != NULL || g_cancellable_is_cancelled (fill->cancellable))
+    return;
+  _hangar_sync_note_result (fill->sync, NULL);
   fill->table->n_fetched += records->len;
   _hangar_sync_table_changed (fill->base, fill->table->table_id);
 
@@ -489,20 +476,39 @@ fill_page_cb (GObject      *object,
   hangar_cache_write_add_records (write, records);
   fill->writes++;
   hangar_cache_write_async (fill->sync->cache, write, fill->cancellable, fill_written_cb, fill_ref (fill));
-
-  if (offset != NULL)
-    fill_page (fill, offset);
-  else
-    fill->listed = TRUE;
-  fill_unref (fill);
 }
 
 static void
-fill_page (Fill       *fill,
-           const char *offset)
+fill_fetched_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  hangar_client_list_records_page_async (fill->sync->client, fill->base->base_id, fill->table->table_id,
-                                         fill->options, offset, fill->cancellable, fill_page_cb, fill_ref (fill));
+  Fill *fill = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_fetch_run_finish (HANGAR_FETCH (object), result, &error))
+    {
+      /* Cancelled by the base, or after a failed write: said elsewhere. */
+      if (!g_cancellable_is_cancelled (fill->stop))
+        _hangar_sync_note_result (fill->sync, error);
+      fill_fail (fill, g_cancellable_is_cancelled (fill->stop) ? NULL : error);
+      fill_unref (fill);
+      return;
+    }
+  fill->listed = TRUE;
+  if (fill->error != NULL || g_cancellable_is_cancelled (fill->cancellable))
+    fill_fail (fill, NULL);
+  else if (fill->writes == 0)
+    fill_finish (fill);
+  fill_unref (fill);
+}
+
+/* Runs inside g_cancellable_cancel() of the base: only passes it on. */
+static void
+fill_base_cancelled_cb (GCancellable *cancellable,
+                        gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
 static void
@@ -510,6 +516,7 @@ start_fill (SyncBase  *base,
             SyncTable *table)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(HangarListOptions) options = NULL;
   Fill *fill;
 
   fill = g_new0 (Fill, 1);
@@ -519,6 +526,7 @@ start_fill (SyncBase  *base,
   fill->table = table;
   fill->started_us = g_get_real_time ();
   fill->cancellable = g_object_ref (base->cancellable);
+  fill->stop = g_cancellable_new ();
   table->filling = TRUE;
   table->n_fetched = 0;
   fill->generation = hangar_cache_begin_full (base->sync->cache, base->base_id, table->table_id, &error);
@@ -528,14 +536,24 @@ start_fill (SyncBase  *base,
       fill_unref (fill);
       return;
     }
-  fill->options = hangar_list_options_new ();
-  hangar_list_options_set_fields_by_id (fill->options, TRUE);
+  fill->stop_id = g_cancellable_connect (fill->cancellable, G_CALLBACK (fill_base_cancelled_cb),
+                                         g_object_ref (fill->stop), g_object_unref);
+  options = hangar_list_options_new ();
+  hangar_list_options_set_fields_by_id (options, TRUE);
   if (table->table != NULL)
     fill->fields = hangar_cache_fields_signature (table->table);
 
+  fill->fetch = hangar_fetch_new (base->sync->client, base->base_id, table->table_id, options);
+  hangar_fetch_set_keep_records (fill->fetch, FALSE);
+  /* A table fetched again has about as many records as its copy (a small
+   * one is read with one request). */
+  hangar_fetch_set_expected_records (fill->fetch,
+                                     hangar_cache_count_records (base->sync->cache, base->base_id, table->table_id));
+  hangar_fetch_set_page_func (fill->fetch, fill_page_cb, fill, NULL);
+
   g_debug ("Fetching every record of %s/%s", base->base_id, table->table_id);
   _hangar_sync_table_changed (base, table->table_id);
-  fill_page (fill, NULL);
+  hangar_fetch_run_async (fill->fetch, fill->stop, fill_fetched_cb, fill_ref (fill));
   fill_unref (fill);
 }
 

@@ -2,7 +2,7 @@
 # bench-fetch.py — figures of `hangar-cli records list` against hangar-sandbox.
 # Not a test: prints figures, asserts nothing about time.
 #
-#   tests/api/bench-fetch.py BUILD_DIR [ROUNDS]
+#   tests/api/bench-fetch.py BUILD_DIR [ROUNDS] [--paced-rounds N] [--paced-only]
 #
 # 1. Paced: every record of a 5,000-record table with the sandbox's default
 #    rate limits, at 0, 300 and 600 ms of latency: records/s against the
@@ -10,9 +10,11 @@
 #    most requests it held at once (the parts read side by side). Wall time
 #    is the whole process, start-up and the last round trip included. The
 #    first run starts in a fresh XDG_RUNTIME_DIR, so no round trip measured
-#    earlier is known: the fetch measures its first page and splits then;
-#    the second run ("again") finds the round trip the first one left in
-#    the shared budget file and splits from the start.
+#    earlier is known: the fetch starts with the parts a typical round trip
+#    needs; the second run ("again") finds the round trip the first one
+#    left in the shared budget file. With --paced-rounds N each latency is
+#    run N times, each time on a new sandbox (new random ids, so the parts
+#    and their last, partial pages differ), and the medians are printed.
 # 2. Unpaced over loopback: 100,000 records, hangar-cli --no-pacing and the
 #    sequential Node client (tests/api/fetch-sequential.js) in turn, ROUNDS
 #    times each (default 3): wall time and CPU (user + sys, from wait4) of
@@ -21,10 +23,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 import json, os, statistics, subprocess, sys, tempfile, time, urllib.request
 
-if len(sys.argv) < 2:
-    sys.exit("usage: bench-fetch.py BUILD_DIR [ROUNDS]")
-build = os.path.abspath(sys.argv[1])
-rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+args = sys.argv[1:]
+paced_only = "--paced-only" in args
+if paced_only:
+    args.remove("--paced-only")
+paced_rounds = 1
+if "--paced-rounds" in args:
+    i = args.index("--paced-rounds")
+    paced_rounds = int(args[i + 1])
+    del args[i:i + 2]
+if len(args) < 1:
+    sys.exit("usage: bench-fetch.py BUILD_DIR [ROUNDS] [--paced-rounds N] [--paced-only]")
+build = os.path.abspath(args[0])
+rounds = int(args[1]) if len(args) > 1 else 3
 here = os.path.dirname(os.path.abspath(__file__))
 sandbox_bin = os.path.join(build, "src/sandbox/hangar-sandbox")
 cli_bin = os.path.join(build, "src/cli/hangar-cli")
@@ -96,25 +107,39 @@ def cli_env(sandbox):
 
 
 print("1. Paced fetch of 5,000 records, default sandbox limits (ceiling 500 records/s)")
+print(f"   load average at the start: {os.getloadavg()[0]:.1f} (1 min), {os.getloadavg()[1]:.1f} (5 min)")
 print(f"   {'latency':>8} {'run':<6} {'wall s':>7} {'records/s':>10} {'of 500/s':>9} {'429s':>5} {'requests':>9} {'max held':>9}")
+walls = {}
 for latency in (0, 300, 600):
-    sandbox = Sandbox("--generate", "Paced:5000", "--latency", str(latency))
-    try:
-        base = sandbox.base_id("Paced")
-        env = cli_env(sandbox)
-        for which in ("first", "again"):
-            sandbox.call("POST", "/__sandbox/reset-stats", {})
-            wall, cpu, rc = run([cli_bin, "--api-url", sandbox.url, "records", "list", base, "Records"], env, out_path)
-            n = lines(out_path)
-            stats = sandbox.call("GET", "/__sandbox/stats")
-            rate = n / wall
-            print(f"   {latency:>5} ms {which:<6} {wall:>7.2f} {rate:>10.0f} {100 * rate / 500:>8.1f}% "
-                  f"{stats['by_status'].get('429', 0):>5} {stats['requests']:>9} {stats['max_in_flight']:>9}"
-                  + ("" if n == 5000 else f"   (printed {n} records!)"))
-            # the penalty window of the first run must not reach into the second
-            time.sleep(1.2)
-    finally:
-        sandbox.stop()
+    for r in range(paced_rounds):
+        sandbox = Sandbox("--generate", "Paced:5000", "--latency", str(latency))
+        try:
+            base = sandbox.base_id("Paced")
+            env = cli_env(sandbox)
+            for which in ("first", "again"):
+                sandbox.call("POST", "/__sandbox/reset-stats", {})
+                wall, cpu, rc = run([cli_bin, "--api-url", sandbox.url, "records", "list", base, "Records"], env, out_path)
+                n = lines(out_path)
+                stats = sandbox.call("GET", "/__sandbox/stats")
+                rate = n / wall
+                walls.setdefault((latency, which), []).append(wall)
+                print(f"   {latency:>5} ms {which:<6} {wall:>7.2f} {rate:>10.0f} {100 * rate / 500:>8.1f}% "
+                      f"{stats['by_status'].get('429', 0):>5} {stats['requests']:>9} {stats['max_in_flight']:>9}"
+                      + ("" if n == 5000 else f"   (printed {n} records!)"))
+                # the penalty window of the first run must not reach into the second
+                time.sleep(1.2)
+        finally:
+            sandbox.stop()
+if paced_rounds > 1:
+    print(f"   medians of {paced_rounds} runs each:")
+    for (latency, which), ws in walls.items():
+        med = statistics.median(ws)
+        print(f"   {latency:>5} ms {which:<6} {med:>7.2f} {5000 / med:>10.0f} {100 * 5000 / med / 500:>8.1f}%"
+              f"   (runs {min(ws):.2f}–{max(ws):.2f} s)")
+print(f"   load average at the end: {os.getloadavg()[0]:.1f} (1 min)")
+if paced_only:
+    subprocess.run(["rm", "-rf", work])
+    sys.exit(0)
 
 print()
 print(f"2. Unpaced fetch of 100,000 records over loopback, {rounds} rounds, in turn")

@@ -141,6 +141,21 @@ test_partitions (void)
           g_assert_nonnull (strstr (formula, "RECORD_ID()"));
         }
     }
+  /* every part from one on, together: the tests of the parts before it only */
+  for (guint k = 2; k <= HANGAR_FETCH_MAX_PARTITIONS; k++)
+    for (guint first = 1; first < k; first++)
+      {
+        g_autofree char *rest = hangar_fetch_rest_formula (k, first);
+        g_autofree char *last = hangar_fetch_partition_formula (k, k - 1);
+        guint n_not = 0;
+
+        for (const char *p = rest; (p = strstr (p, "NOT(")) != NULL; p++)
+          n_not++;
+        g_assert_cmpuint (n_not, ==, first);
+        g_assert_nonnull (strstr (rest, "RECORD_ID()"));
+        if (first == k - 1)
+          g_assert_cmpstr (rest, ==, last);
+      }
   /* a last character outside the 62 falls in the last part, as the formulas say */
   g_assert_cmpuint (hangar_fetch_partition_of_id (4, "rec-"), ==, 3);
   g_assert_cmpuint (hangar_fetch_partition_of_id (4, ""), ==, G_MAXUINT);
@@ -211,6 +226,127 @@ test_skewed_ids (void)
     g_assert_true (hangar_fetch_get_ordered (fetch));
     g_assert_cmpuint (hangar_fetch_get_partitions (fetch), ==, 1);
   }
+}
+
+/* The ids a fetch of one cursor with @formula (the caller's own) finds. */
+static GHashTable *
+ids_matching (HangarClient *client,
+              const char   *base_id,
+              const char   *formula)
+{
+  g_autoptr(HangarListOptions) options = hangar_list_options_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarFetch) fetch = NULL;
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  hangar_list_options_set_formula (options, formula);
+  fetch = run_fetch (client, base_id, "Tasks", options, 1, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fetch)); i++)
+    {
+      g_autoptr(HangarRecord) record = g_list_model_get_item (G_LIST_MODEL (fetch), i);
+
+      g_assert_true (g_hash_table_add (ids, g_strdup (hangar_record_get_id (record))));
+    }
+  return ids;
+}
+
+/* A rest — every part from one on, read by one cursor after a trim —
+ * selects exactly the records of those parts, on skewed ids, whether the
+ * server compares text with or without case. */
+static void
+test_rest_of_parts (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "--quiet", NULL);
+  g_autoptr(HangarClient) client = tc_client_new (sandbox, NULL, NULL, FALSE);
+  g_autofree char *base_id = tc_find_base (client, "Product Roadmap");
+  g_autoptr(GHashTable) skewed = make_skewed (sandbox, base_id, "Tasks");
+  g_autoptr(GHashTable) all = ids_matching (client, base_id, "TRUE()");
+
+  g_assert_cmpuint (g_hash_table_size (all), >, N_SKEWED);
+  for (guint fold = 0; fold < 2; fold++)
+    {
+      hangar_test_sandbox_control (sandbox, "/__sandbox/formula",
+                                   fold ? "{\"case_insensitive\":true}" : "{\"case_insensitive\":false}");
+      for (guint k = 2; k <= HANGAR_FETCH_MAX_PARTITIONS; k++)
+        for (guint first = 1; first < k; first++)
+          {
+            g_autofree char *formula = hangar_fetch_rest_formula (k, first);
+            g_autoptr(GHashTable) found = ids_matching (client, base_id, formula);
+            GHashTableIter iter;
+            const char *id;
+            guint expected = 0;
+
+            g_hash_table_iter_init (&iter, all);
+            while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+              {
+                gboolean in_rest = hangar_fetch_partition_of_id (k, id) >= first;
+
+                if (in_rest)
+                  expected++;
+                if (in_rest != g_hash_table_contains (found, id))
+                  g_error ("%u parts, from %u on: %s %s", k, first, id, in_rest ? "missing" : "found");
+              }
+            g_assert_cmpuint (g_hash_table_size (found), ==, expected);
+          }
+    }
+}
+
+/* Pages of each part: a part of n records takes ceil(n / 100) requests,
+ * an empty one one. */
+static guint
+pages_of (guint n)
+{
+  return MAX (1, (n + 99) / 100);
+}
+
+/* With no round trip known (a new process, nothing in the shared budget
+ * file) a paced fetch starts at once with the parts a typical round trip
+ * needs. On loopback the first answer comes before the second part's
+ * request may leave, shows that one cursor keeps up, and the parts not
+ * asked for yet are read together by one cursor: every record once, and
+ * exactly the requests the parts read need. (Should the first answer come
+ * late, the parts are all read as they are: the same checks hold.) */
+static void
+test_unknown_round_trip (void)
+{
+  g_autoptr(HangarTestSandbox) sandbox = hangar_test_sandbox_start ("--no-rate-limit", "--quiet", NULL);
+  g_autoptr(HangarClient) lister = tc_client_new (sandbox, NULL, NULL, FALSE);
+  g_autofree char *base_id = tc_find_base (lister, "Product Roadmap");
+  g_autoptr(GHashTable) skewed = make_skewed (sandbox, base_id, "Tasks");
+  g_autoptr(GHashTable) all = ids_matching (lister, base_id, "TRUE()");
+  /* 3 requests a second to a base: 343 ms between two, three parts for a
+   * round trip of 600 ms. */
+  g_autoptr(HangarScheduler) scheduler = hangar_scheduler_new ();
+  g_autoptr(HangarClient) client = NULL;
+  g_autoptr(HangarFetch) fetch = NULL;
+  g_autoptr(GError) error = NULL;
+  guint per_part[HANGAR_FETCH_MAX_PARTITIONS] = { 0 };
+  guint k, n_cursors, requests = 0;
+  GHashTableIter iter;
+  const char *id;
+
+  hangar_scheduler_set_base_rate (scheduler, 3.0);
+  client = tc_client_new (sandbox, NULL, scheduler, TRUE);
+  g_assert_cmpint (hangar_client_get_latency_us (client, base_id), <, 0);
+  hangar_test_sandbox_control (sandbox, "/__sandbox/reset-stats", "{}");
+  fetch = run_fetch (client, base_id, "Tasks", NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hangar_fetch_get_fallback_reason (fetch), ==, NULL);
+  assert_exactly (fetch, skewed, g_hash_table_size (all) - N_SKEWED, FALSE);
+
+  k = hangar_fetch_get_partitions (fetch);
+  n_cursors = hangar_fetch_get_n_cursors (fetch);
+  g_assert_cmpuint (k, >=, 3);
+  g_assert_cmpuint (n_cursors, >=, 2);
+  g_assert_cmpuint (n_cursors, <=, k);
+  g_test_message ("%u parts, read by %u cursors", k, n_cursors);
+  g_hash_table_iter_init (&iter, all);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    per_part[MIN (hangar_fetch_partition_of_id (k, id), n_cursors - 1)]++;
+  for (guint i = 0; i < n_cursors; i++)
+    requests += pages_of (per_part[i]);
+  g_assert_cmpint (hangar_test_sandbox_stat (sandbox, "requests"), ==, requests);
 }
 
 /* A server that does not know FIND(): the parts are refused, the fetch
@@ -441,6 +577,8 @@ main (int   argc,
 
   g_test_add_func ("/hangar/api/client/fetch/partitions", test_partitions);
   g_test_add_func ("/hangar/api/client/fetch/skewed-ids", test_skewed_ids);
+  g_test_add_func ("/hangar/api/client/fetch/rest-of-parts", test_rest_of_parts);
+  g_test_add_func ("/hangar/api/client/fetch/unknown-round-trip", test_unknown_round_trip);
   g_test_add_func ("/hangar/api/client/fetch/refused-formula", test_refused_formula);
   g_test_add_data_func ("/hangar/api/client/fetch/parts-look-wrong", argv[0], test_parts_look_wrong);
   g_test_add_func ("/hangar/api/client/fetch/next-page-first", test_next_page_first);

@@ -80,6 +80,23 @@ fixture_tear_down (Fixture       *fx,
   hangar_store_delete_files (path, NULL);
 }
 
+/* A sandbox with a long round trip, and a client paced as the app's: a
+ * table's fill reads several parts at once. (No rate limit at the sandbox:
+ * the test's own listings are not paced.) */
+static void
+fixture_set_up_slow (Fixture       *fx,
+                     gconstpointer  data)
+{
+  const char *args[] = { "--no-rate-limit", "--latency", "1000", NULL };
+
+  fx->sandbox = hangar_test_sandbox_startv (args);
+  fx->client = ts_client_new (fx->sandbox, NULL, TRUE);
+  fx->table = ts_table (fx->sandbox, "Product Roadmap", "Tasks", &fx->base_id);
+  fixture_start_sync (fx);
+  /* The fill alone: no webhook made first. */
+  hangar_sync_set_use_webhooks (fx->sync, FALSE);
+}
+
 /* ---- helpers ---- */
 
 static const char *
@@ -310,6 +327,134 @@ test_live (Fixture       *fx,
   hangar_sync_unwatch_table (fx->sync, fx->base_id, table_id (fx));
 }
 
+
+/* 62 × 8 records "recSKEWSKEWSKEW" + one of 62 + one of 8 characters in 4
+ * pairs that differ only in case: parts are cut by the last character. */
+static guint
+make_skewed (Fixture *fx)
+{
+  static const char alnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  static const char last_chars[] = "qQzZaA0m";
+  guint n = 0;
+
+  for (guint chunk = 0; chunk < 62; chunk += 31)
+    {
+      g_autoptr(GString) body = g_string_new (NULL);
+
+      g_string_append_printf (body, "{\"base\":\"%s\",\"table\":\"%s\",\"create\":[", fx->base_id, table_id (fx));
+      for (guint i = chunk; i < chunk + 31; i++)
+        for (guint j = 0; j < 8; j++, n++)
+          g_string_append_printf (body, "%s{\"id\":\"recSKEWSKEWSKEW%c%c\",\"fields\":{\"Title\":\"skewed %u\"}}",
+                                  i == chunk && j == 0 ? "" : ",", alnum[i], last_chars[j], n);
+      g_string_append (body, "]}");
+      hangar_test_sandbox_control (fx->sandbox, "/__sandbox/edit", body->str);
+    }
+  return n;
+}
+
+static gboolean
+fetched_some_cb (gpointer data)
+{
+  Watch *w = data;
+  guint n = 0;
+
+  return hangar_sync_get_filling (w->sync, w->base_id, w->table_id, &n) && n > 0;
+}
+
+typedef struct
+{
+  HangarCachedRecords *model;
+  guint                n;
+} Listed;
+
+static gboolean
+listed_cb (gpointer data)
+{
+  Listed *l = data;
+
+  return !hangar_cached_records_get_loading (l->model) && g_list_model_get_n_items (G_LIST_MODEL (l->model)) == l->n;
+}
+
+/* A fill in parts — several cursors at once, as under a long round trip —
+ * stores every record exactly once (pages come in whatever order the parts
+ * answer), on a table whose ids are skewed and a server that compares text
+ * with or without case; the rows a grid showed as they came are in the
+ * order the grid shows after a restart. Stopped halfway (the table no
+ * longer watched), it sends nothing more. */
+static void
+test_partitioned_fill (Fixture       *fx,
+                       gconstpointer  data)
+{
+  guint n_skewed = make_skewed (fx);
+  Watch w = { fx->sync, fx->base_id, table_id (fx) };
+  g_autoptr(HangarCachedRecords) live = hangar_cached_records_new (fx->cache, fx->base_id, fx->table, NULL);
+
+  for (guint fold = 0; fold < 2; fold++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      hangar_test_sandbox_control (fx->sandbox, "/__sandbox/formula",
+                                   fold ? "{\"case_insensitive\":true}" : "{\"case_insensitive\":false}");
+      hangar_test_sandbox_control (fx->sandbox, "/__sandbox/latency", "{\"ms\":1000}");
+      hangar_test_sandbox_control (fx->sandbox, "/__sandbox/reset-stats", "{}");
+      /* The second time over a complete copy, as after a week offline:
+       * every record is fetched again. */
+      if (fold == 1)
+        {
+          g_assert_true (hangar_cache_mark_incomplete (fx->cache, fx->base_id, table_id (fx), &error));
+          g_assert_no_error (error);
+        }
+      hangar_sync_watch_table (fx->sync, fx->base_id, fx->table);
+      wait_filled (fx);
+      hangar_sync_unwatch_table (fx->sync, fx->base_id, table_id (fx));
+      /* Requests were answered side by side: the table was read in parts. */
+      g_assert_cmpint (hangar_test_sandbox_stat (fx->sandbox, "max_in_flight"), >=, 2);
+
+      /* Every record the server lists, once, with its cells. */
+      hangar_test_sandbox_control (fx->sandbox, "/__sandbox/latency", "{\"ms\":0}");
+      ts_wait_cache_matches (fx->cache, fx->sandbox, fx->base_id, table_id (fx));
+      g_assert_cmpuint (hangar_cache_count_records (fx->cache, fx->base_id, table_id (fx)), >, n_skewed);
+
+      /* The order the rows were shown in as they came is the cache's. */
+      {
+        guint n = hangar_cache_count_records (fx->cache, fx->base_id, table_id (fx));
+        g_autoptr(HangarCachedRecords) reopened = hangar_cached_records_new (fx->cache, fx->base_id, fx->table, NULL);
+        Listed l1 = { live, n };
+        Listed l2 = { reopened, n };
+
+        hangar_test_wait_until (listed_cb, &l1, "the model shown during the fill to hold every row");
+        hangar_test_wait_until (listed_cb, &l2, "the cached rows, read again");
+        for (guint i = 0; i < n; i++)
+          {
+            g_autoptr(HangarRecord) shown = g_list_model_get_item (G_LIST_MODEL (live), i);
+            g_autoptr(HangarRecord) again = g_list_model_get_item (G_LIST_MODEL (reopened), i);
+
+            g_assert_cmpstr (hangar_record_get_id (shown), ==, hangar_record_get_id (again));
+          }
+      }
+    }
+
+  /* Stopped halfway: the fill ends, and no request follows. */
+  {
+    g_autoptr(GError) error = NULL;
+    gint64 requests;
+
+    hangar_test_sandbox_control (fx->sandbox, "/__sandbox/latency", "{\"ms\":1000}");
+    g_assert_true (hangar_cache_mark_incomplete (fx->cache, fx->base_id, table_id (fx), &error));
+    g_assert_no_error (error);
+    hangar_sync_watch_table (fx->sync, fx->base_id, fx->table);
+    hangar_test_wait_until (fetched_some_cb, &w, "the first page of the fill");
+    hangar_sync_unwatch_table (fx->sync, fx->base_id, table_id (fx));
+    g_assert_false (hangar_sync_get_filling (fx->sync, fx->base_id, table_id (fx), NULL));
+    /* Real time is the point: the requests that were out end (the sandbox
+     * counts a request when it is over), then nothing more may be sent —
+     * a fetch still running would send a page every round trip. */
+    hangar_test_run_for (1200);
+    requests = hangar_test_sandbox_stat (fx->sandbox, "requests");
+    hangar_test_run_for (1200);
+    g_assert_cmpint (hangar_test_sandbox_stat (fx->sandbox, "requests"), ==, requests);
+  }
+}
 
 /* The webhook expires (e.g. the computer slept a week): the periodic check
  * finds it off, deletes it (it is ours), makes a new one and fetches the
@@ -600,5 +745,7 @@ main (int   argc,
   g_test_add ("/hangar/store/sync/without-scope", Fixture, NULL, fixture_set_up, test_without_scope, fixture_tear_down);
   g_test_add ("/hangar/store/sync/cleanup", Fixture, NULL, fixture_set_up, test_cleanup, fixture_tear_down);
   g_test_add ("/hangar/store/sync/schema-change", Fixture, NULL, fixture_set_up, test_schema_change, fixture_tear_down);
+  g_test_add ("/hangar/store/sync/partitioned-fill", Fixture, NULL, fixture_set_up_slow, test_partitioned_fill,
+              fixture_tear_down);
   return g_test_run ();
 }
