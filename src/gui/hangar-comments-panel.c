@@ -478,7 +478,8 @@ rebuild (HangarCommentsPanel *self)
 
 typedef struct
 {
-  HangarCommentsPanel *self;
+  HangarCommentsPanel *self;          /* a reference */
+  GCancellable        *cancellable;   /* the load's: cancelled, its answer is stale */
   gboolean             older;
 } PageData;
 
@@ -488,7 +489,8 @@ page_cb (GObject      *object,
          gpointer      user_data)
 {
   PageData *data = user_data;
-  HangarCommentsPanel *self = data->self;
+  g_autoptr(HangarCommentsPanel) self = data->self;
+  g_autoptr(GCancellable) cancellable = data->cancellable;
   gboolean older = data->older;
   g_autoptr(GError) error = NULL;
   g_autofree char *next = NULL;
@@ -496,7 +498,9 @@ page_cb (GObject      *object,
 
   g_free (data);
   page = hangar_client_list_comments_page_finish (HANGAR_CLIENT (object), result, &next, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* An answer can be on its way back when its load is cancelled (another
+   * record shown, or the panel disposed): it is not this record's. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_cancellable_is_cancelled (cancellable))
     return;
 
   set_loading (self, FALSE);
@@ -539,7 +543,8 @@ load_page (HangarCommentsPanel *self,
   self->load_cancellable = g_cancellable_new ();
 
   data = g_new0 (PageData, 1);
-  data->self = self;
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->load_cancellable);
   data->older = older;
   set_loading (self, TRUE);
   hangar_client_list_comments_page_async (self->client, self->base_id, self->table_id, self->record_id, PAGE_SIZE,
@@ -553,11 +558,11 @@ whoami_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HangarWhoami) who = hangar_client_whoami_finish (HANGAR_CLIENT (object), result, &error);
-  HangarCommentsPanel *self;
+  g_autoptr(HangarCommentsPanel) self = user_data;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Disposed meanwhile (the answer can be on its way back when it is). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->write_cancellable == NULL)
     return;
-  self = user_data;
   /* Without it no comment offers edit and delete; reading goes on. */
   if (who != NULL)
     {
@@ -732,7 +737,7 @@ hangar_comments_panel_set_context (HangarCommentsPanel *self,
       self->user_id = g_strdup (hangar_account_get_user_id (account));
     }
   else if (client != NULL && self->user_id == NULL)
-    hangar_client_whoami_async (client, self->write_cancellable, whoami_cb, self);
+    hangar_client_whoami_async (client, self->write_cancellable, whoami_cb, g_object_ref (self));
 
   self->can_write = client != NULL &&
                     (account == NULL || hangar_scopes_account_can (account, HANGAR_CAPABILITY_COMMENTS_WRITE));
