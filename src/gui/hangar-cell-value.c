@@ -66,18 +66,41 @@ hangar_cell_value_rating_max (HangarField *field)
   return (guint) CLAMP (option_int (field, "max", 5), 1, 10);
 }
 
-GTimeZone *
-hangar_cell_value_time_zone (HangarField *field)
+/* GLib 2.74 reads /etc/localtime again on every g_time_zone_new_local()
+ * when TZ is unset, and the grid asks for each date-time cell it binds:
+ * the local zone is read once per process. */
+static GTimeZone *
+local_zone (void)
 {
-  const char *zone = hangar_cell_value_option_string (field, "timeZone");
+  static GTimeZone *zone;
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      zone = g_time_zone_new_local ();
+      g_once_init_leave (&once, 1);
+    }
+  return g_time_zone_ref (zone);
+}
+
+GTimeZone *
+hangar_cell_value_zone_for_options (JsonObject *options)
+{
+  const char *zone = object_string (options, "timeZone");
   GTimeZone *tz;
 
   if (zone == NULL || g_str_equal (zone, "client"))
-    return g_time_zone_new_local ();
+    return local_zone ();
   if (g_str_equal (zone, "utc"))
     return g_time_zone_new_utc ();
   tz = g_time_zone_new_identifier (zone);
-  return tz != NULL ? tz : g_time_zone_new_local ();
+  return tz != NULL ? tz : local_zone ();
+}
+
+GTimeZone *
+hangar_cell_value_time_zone (HangarField *field)
+{
+  return hangar_cell_value_zone_for_options (hangar_field_get_options (field));
 }
 
 void

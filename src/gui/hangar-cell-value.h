@@ -108,6 +108,8 @@ const char         *hangar_cell_value_option_string  (HangarField  *field,
 /* The field's time zone for date-times: UTC, the local one ("client"), or
  * an IANA zone. Never NULL. */
 GTimeZone          *hangar_cell_value_time_zone      (HangarField  *field);
+/* The same from a field's (or a formula result's) options. */
+GTimeZone          *hangar_cell_value_zone_for_options (JsonObject *options);
 /* The rating field's maximum (5 by default). */
 guint               hangar_cell_value_rating_max     (HangarField  *field);
 /* A valid email / URL / phone number for the field's type. */

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-cell-value.h"
 #include "hangar-grid-cell.h"
 #include "hangar-record.h"
 
@@ -189,18 +190,21 @@ format_date (const char *text,
   return g_date_time_format (dt, date_format_for (options));
 }
 
-/* An ISO 8601 UTC timestamp converted to local time; NULL when not one. */
+/* An ISO 8601 UTC timestamp in the field's time zone (the local one, UTC or
+ * a named zone, as its editor shows it); NULL when not one. */
 static char *
 format_date_time (const char *text,
                   JsonObject *options)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (text, NULL);
+  g_autoptr(GTimeZone) zone = NULL;
   g_autoptr(GDateTime) local = NULL;
   g_autofree char *format = NULL;
 
   if (utc == NULL)
     return format_date (text, options);
-  local = g_date_time_to_local (utc);
+  zone = hangar_cell_value_zone_for_options (options);
+  local = g_date_time_to_timezone (utc, zone);
   format = g_strdup_printf ("%s %s", date_format_for (options), time_format_for (options));
   return g_date_time_format (local, format);
 }
@@ -697,6 +701,16 @@ unregister_cell (CellColumn  *column,
   g_object_set_data (G_OBJECT (list_item), "hangar-grid-bound-id", NULL);
 }
 
+static GQuark
+decorated_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("hangar-grid-cell-decorated");
+  return quark;
+}
+
 static void
 decorate_cell (CellColumn   *column,
                GtkListItem  *list_item,
@@ -710,6 +724,11 @@ decorate_cell (CellColumn   *column,
     return;
   flags = column->cells->decorate (column->cells->user_data, gtk_list_item_get_position (list_item),
                                    record, column->field);
+  /* The grid redecorates every cell on each cursor move: only those whose
+   * classes change are touched (the flags they show, plus one). */
+  if (GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (cell), decorated_quark ())) == flags + 1)
+    return;
+  g_object_set_qdata (G_OBJECT (cell), decorated_quark (), GUINT_TO_POINTER (flags + 1));
   for (guint i = 0; i < G_N_ELEMENTS (cell_classes); i++)
     {
       if (flags & cell_classes[i].flag)
@@ -732,6 +751,47 @@ bind_add_row (GtkWidget  *child,
     gtk_widget_set_visible (child, FALSE);
 }
 
+/* Whether the cell already shows @record's value: GTK 4.8 unbinds and binds
+ * every cell of a row whose selection changed, and a refreshed record
+ * rebinds its row, while mostly one value (or none) changed. Making the
+ * cell again would cost a format and, for chips, new widgets to style and
+ * measure: the frame after an edit or a click would pay for all of them. */
+static gboolean
+shows_value_of (GtkListItem  *list_item,
+                CellColumn   *column,
+                HangarRecord *record)
+{
+  HangarRecord *shown = g_object_get_data (G_OBJECT (list_item), "hangar-grid-shown-record");
+  JsonNode *before, *now;
+
+  if (shown == NULL || column->kind == CELL_LINK)
+    return FALSE;   /* link text also follows the link cache */
+  if (shown == record)
+    return TRUE;
+  if (hangar_grid_model_is_add_row (shown) || hangar_grid_model_is_add_row (record))
+    return FALSE;
+  before = hangar_record_get_field (shown, column->name);
+  now = hangar_record_get_field (record, column->name);
+  if (before == NULL || now == NULL)
+    return before == now;
+  return json_node_equal (before, now);
+}
+
+/* Back to the state setup_cb() left, before another value is shown. */
+static void
+clear_content (GtkWidget  *child,
+               CellColumn *column)
+{
+  gtk_widget_set_visible (child, TRUE);
+  if (column->kind == CELL_CHIPS)
+    {
+      GtkWidget *chip;
+
+      while ((chip = gtk_widget_get_first_child (child)) != NULL)
+        gtk_box_remove (GTK_BOX (child), chip);
+    }
+}
+
 static void
 bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *list_item,
@@ -745,6 +805,15 @@ bind_cb (GtkSignalListItemFactory *factory,
     return;
 
   register_cell (column, list_item, record);
+  if (shows_value_of (list_item, column, record))
+    {
+      /* (the newer version of the record, for the next comparison) */
+      g_object_set_data_full (G_OBJECT (list_item), "hangar-grid-shown-record", g_object_ref (record), g_object_unref);
+      decorate_cell (column, list_item, record);
+      return;
+    }
+  clear_content (child, column);
+  g_object_set_data_full (G_OBJECT (list_item), "hangar-grid-shown-record", g_object_ref (record), g_object_unref);
   if (hangar_grid_model_is_add_row (record))
     {
       bind_add_row (child, column);
@@ -799,49 +868,22 @@ bind_cb (GtkSignalListItemFactory *factory,
   decorate_cell (column, list_item, record);
 }
 
+/* The content stays until the next bind, which keeps it when the value is
+ * the same (shows_value_of()); the decorations are set again there too. */
 static void
 unbind_cb (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
            CellColumn               *column)
 {
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-
   unregister_cell (column, list_item);
-  if (child != NULL)
+  if (column->kind == CELL_LINK)
     {
-      GtkWidget *cell = gtk_widget_get_parent (child);
+      gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (list_item), "hangar-links-handler"));
 
-      for (guint i = 0; cell != NULL && i < G_N_ELEMENTS (cell_classes); i++)
-        gtk_widget_remove_css_class (cell, cell_classes[i].css);
-      gtk_widget_set_visible (child, TRUE);
-      if (column->kind == CELL_ATTACHMENT || column->kind == CELL_CHIPS)
-        gtk_widget_set_opacity (child, 1.0);
-    }
-
-  switch (column->kind)
-    {
-    case CELL_LINK:
-      {
-        gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (list_item), "hangar-links-handler"));
-
-        if (id != 0 && column->links != NULL)
-          g_signal_handler_disconnect (column->links, id);
-        g_object_set_data (G_OBJECT (list_item), "hangar-links-handler", NULL);
-        g_object_set_data (G_OBJECT (list_item), "hangar-cell-column", NULL);
-      }
-      break;
-
-    case CELL_CHIPS:
-      {
-        GtkWidget *chip;
-
-        while (child != NULL && (chip = gtk_widget_get_first_child (child)) != NULL)
-          gtk_box_remove (GTK_BOX (child), chip);
-      }
-      break;
-
-    default:
-      break;
+      if (id != 0 && column->links != NULL)
+        g_signal_handler_disconnect (column->links, id);
+      g_object_set_data (G_OBJECT (list_item), "hangar-links-handler", NULL);
+      g_object_set_data (G_OBJECT (list_item), "hangar-cell-column", NULL);
     }
 }
 

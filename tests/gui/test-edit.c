@@ -557,6 +557,9 @@ test_dates (void)
   keys ("Return");
   /* 14:30 in Berlin in March is 13:30 UTC. */
   wait_server (hangar_record_get_id (project), "Kickoff", "\"2024-03-05T13:30:00.000Z\"");
+  /* The cell shows it in the field's zone too, as typed, whatever the
+   * machine's own zone (the suite runs with TZ unset: UTC). */
+  hangar_test_gui_wait_for_text (cell (3, "Kickoff"), "2024-03-05 14:30");
 }
 
 /* Email, URL and phone are checked before they are sent. */
