@@ -796,6 +796,14 @@ hangar_comments_panel_set_record (HangarCommentsPanel *self,
   load_page (self, FALSE);
 }
 
+const char *
+hangar_comments_panel_get_record_id (HangarCommentsPanel *self)
+{
+  g_return_val_if_fail (HANGAR_IS_COMMENTS_PANEL (self), NULL);
+
+  return self->record_id;
+}
+
 gboolean
 hangar_comments_panel_get_loading (HangarCommentsPanel *self)
 {

@@ -29,6 +29,8 @@ void        hangar_comments_panel_set_context  (HangarCommentsPanel *self,
 /* Shows the comments of @record_id (NULL: none). */
 void        hangar_comments_panel_set_record   (HangarCommentsPanel *self,
                                                 const char          *record_id);
+/* The record whose comments are shown, or NULL. */
+const char *hangar_comments_panel_get_record_id (HangarCommentsPanel *self);
 
 /* For tests and tools. */
 gboolean    hangar_comments_panel_get_loading  (HangarCommentsPanel *self);

@@ -128,3 +128,15 @@ hangar_compat_save_widget_png (GtkWidget   *widget,
     }
   return TRUE;
 }
+
+void
+hangar_compat_set_tooltip_text (GtkWidget  *widget,
+                                const char *text)
+{
+  const char *now = gtk_widget_get_tooltip_text (widget);
+
+  if (text != NULL && text[0] == '\0')
+    text = NULL;   /* GTK keeps an empty tooltip as none */
+  if (g_strcmp0 (now, text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}

@@ -32,4 +32,9 @@ gboolean   hangar_compat_save_widget_png   (GtkWidget   *widget,
                                             const char  *path,
                                             GError     **error);
 
+/* Sets @widget's tooltip when it differs from the one it has: GTK asks the
+ * X server where the pointer is on every set, even of the same text. */
+void       hangar_compat_set_tooltip_text  (GtkWidget   *widget,
+                                            const char  *text);
+
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "hangar-cell-editor.h"
 #include "hangar-cell-value.h"
 #include "hangar-comments-panel.h"
+#include "hangar-compat.h"
 #include "hangar-grid-cell.h"
 #include "hangar-journal.h"
 #include "hangar-record-detail.h"
@@ -62,6 +63,10 @@ struct _HangarRecordDetail
   char            *api_url;
   char            *read_only_reason;
   GtkWidget       *popover;   /* the open editor */
+  gboolean         stale;     /* the record changed while the panel was not on screen */
+  GdkFrameClock   *update_clock;  /* a record to show after the frame being made */
+  gulong           update_id;
+  guint            comments_id;   /* the cursor to rest on a record before its comments are read */
 };
 
 enum {
@@ -123,6 +128,14 @@ update_values (HangarRecordDetail *self)
 {
   HangarField *primary = NULL;
 
+  /* Hidden, the panel only keeps its record: the grid moves it with the
+   * cursor on every key, and it is filled in when it is shown (map). */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  self->stale = FALSE;
   if (self->record == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -168,6 +181,118 @@ update_values (HangarRecordDetail *self)
     gtk_label_set_text (self->created_label, hangar_journal_is_local_id (hangar_record_get_id (self->record))
                                              ? _("New — not on Airtable yet") : "");
   gtk_stack_set_visible_child_name (self->stack, "record");
+}
+
+/* The record whose comments the panel shows: none for a new record not on
+ * Airtable yet (a local id). */
+static const char *
+comments_record_id (HangarRecordDetail *self)
+{
+  const char *id = self->record != NULL ? hangar_record_get_id (self->record) : NULL;
+
+  return id != NULL && !g_str_has_prefix (id, HANGAR_LOCAL_ID_PREFIX) ? id : NULL;
+}
+
+/* The comments of the record shown: read when the panel is on screen. */
+static void
+show_comments (HangarRecordDetail *self)
+{
+  g_clear_handle_id (&self->comments_id, g_source_remove);
+  hangar_comments_panel_set_record (self->comments, comments_record_id (self));
+}
+
+static gboolean
+comments_timeout_cb (gpointer user_data)
+{
+  HangarRecordDetail *self = user_data;
+
+  self->comments_id = 0;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    show_comments (self);
+  else
+    self->stale = TRUE;   /* hidden meanwhile: read when shown again */
+  return G_SOURCE_REMOVE;
+}
+
+/* Comments are a request each: a cursor run down the rows (arrow keys held,
+ * Enter after Enter) reads only those of the record it stops on, instead of
+ * spending the base's 5 requests a second on every record it passes. */
+#define COMMENTS_DELAY_MS 300
+
+static void
+follow_comments (HangarRecordDetail *self)
+{
+  g_clear_handle_id (&self->comments_id, g_source_remove);
+  if (g_strcmp0 (comments_record_id (self), hangar_comments_panel_get_record_id (self->comments)) == 0)
+    return;
+  /* Not the last record's comments meanwhile. */
+  hangar_comments_panel_set_record (self->comments, NULL);
+  self->comments_id = g_timeout_add (COMMENTS_DELAY_MS, comments_timeout_cb, self);
+}
+
+/* (a frame clock drops its handlers when its window is destroyed) */
+static void
+stop_update (HangarRecordDetail *self)
+{
+  if (self->update_clock != NULL && g_signal_handler_is_connected (self->update_clock, self->update_id))
+    g_signal_handler_disconnect (self->update_clock, self->update_id);
+  self->update_id = 0;
+  g_clear_object (&self->update_clock);
+}
+
+static void
+update_after_paint_cb (GdkFrameClock      *clock,
+                       HangarRecordDetail *self)
+{
+  stop_update (self);
+  update_values (self);
+  if (!self->stale)
+    follow_comments (self);
+}
+
+/* The record is shown in the panel after the frame being made: the grid
+ * changes it with the cursor and with each edit, and its labels wrap, so
+ * measuring them again would be part of the frame that shows the edited
+ * cell (tests/gui/bench-edit.c). */
+static void
+schedule_update (HangarRecordDetail *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->update_clock != NULL && self->update_clock == clock &&
+      g_signal_handler_is_connected (clock, self->update_id))
+    return;   /* one is coming */
+  stop_update (self);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || clock == NULL)
+    {
+      update_values (self);
+      if (!self->stale)
+        show_comments (self);
+      return;
+    }
+  self->update_clock = g_object_ref (clock);
+  self->update_id = g_signal_connect (clock, "after-paint", G_CALLBACK (update_after_paint_cb), self);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+}
+
+static void
+flush_update (HangarRecordDetail *self)
+{
+  if (self->update_clock != NULL)
+    update_after_paint_cb (self->update_clock, self);
+}
+
+static void
+hangar_record_detail_map (GtkWidget *widget)
+{
+  HangarRecordDetail *self = HANGAR_RECORD_DETAIL (widget);
+
+  GTK_WIDGET_CLASS (hangar_record_detail_parent_class)->map (widget);
+  if (self->stale)
+    {
+      update_values (self);
+      show_comments (self);
+    }
 }
 
 static void
@@ -359,6 +484,8 @@ hangar_record_detail_dispose (GObject *object)
   HangarRecordDetail *self = HANGAR_RECORD_DETAIL (object);
   GtkWidget *child;
 
+  stop_update (self);
+  g_clear_handle_id (&self->comments_id, g_source_remove);
   clear_links (self);
   g_clear_object (&self->record);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
@@ -397,6 +524,7 @@ hangar_record_detail_class_init (HangarRecordDetailClass *klass)
 
   object_class->dispose = hangar_record_detail_dispose;
   object_class->finalize = hangar_record_detail_finalize;
+  widget_class->map = hangar_record_detail_map;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tablehangar/Hangar/hangar-record-detail.ui");
@@ -594,12 +722,7 @@ hangar_record_detail_set_record (HangarRecordDetail *self,
       show_message (self, NULL);
     }
   g_set_object (&self->record, record);
-  update_values (self);
-  /* A new record not on Airtable yet (a local id) has no comments to read. */
-  hangar_comments_panel_set_record (self->comments,
-                                    record != NULL && !g_str_has_prefix (hangar_record_get_id (record),
-                                                                         HANGAR_LOCAL_ID_PREFIX)
-                                    ? hangar_record_get_id (record) : NULL);
+  schedule_update (self);
 }
 
 /**
@@ -661,6 +784,7 @@ hangar_record_detail_get_value_text (HangarRecordDetail *self,
 {
   g_return_val_if_fail (HANGAR_IS_RECORD_DETAIL (self), NULL);
 
+  flush_update (self);
   for (guint i = 0; i < self->rows->len; i++)
     {
       FieldRow *row = &g_array_index (self->rows, FieldRow, i);
@@ -719,8 +843,8 @@ hangar_record_detail_set_read_only_reason (HangarRecordDetail *self,
   self->read_only_reason = g_strdup (reason);
   gtk_widget_set_sensitive (self->duplicate_button, reason == NULL);
   gtk_widget_set_sensitive (self->delete_button, reason == NULL);
-  gtk_widget_set_tooltip_text (self->delete_button, reason != NULL ? reason : _("Delete record"));
-  gtk_widget_set_tooltip_text (self->duplicate_button, reason != NULL ? reason : _("Duplicate record"));
+  hangar_compat_set_tooltip_text (self->delete_button, reason != NULL ? reason : _("Delete record"));
+  hangar_compat_set_tooltip_text (self->duplicate_button, reason != NULL ? reason : _("Duplicate record"));
 }
 
 /* For tests: the value button of @field_name (NULL for a computed field). */

@@ -326,8 +326,8 @@ _hangar_record_grid_update_editable (HangarRecordGrid *self)
   set_action_enabled (self, "grid.duplicate-records", self->read_only_reason == NULL);
   set_action_enabled (self, "grid.undo", self->read_only_reason == NULL && self->undo_stack->len > 0);
   set_action_enabled (self, "grid.redo", self->read_only_reason == NULL && self->redo_stack->len > 0);
-  gtk_widget_set_tooltip_text (self->add_button, self->read_only_reason != NULL ? self->read_only_reason
-                                                                               : _("New record (Ctrl+Shift+N)"));
+  hangar_compat_set_tooltip_text (self->add_button, self->read_only_reason != NULL ? self->read_only_reason
+                                                                                  : _("New record (Ctrl+Shift+N)"));
   hangar_grid_model_set_add_row (self->model, self->read_only_reason == NULL);
   hangar_record_detail_set_read_only_reason (self->detail, self->read_only_reason);
 }
@@ -604,6 +604,50 @@ focus_grid_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* (a frame clock drops its handlers when its window is destroyed) */
+static void
+stop_releasing (HangarRecordGrid *self)
+{
+  if (self->release_clock != NULL && g_signal_handler_is_connected (self->release_clock, self->release_id))
+    g_signal_handler_disconnect (self->release_clock, self->release_id);
+  self->release_id = 0;
+  g_clear_object (&self->release_clock);
+  g_clear_object (&self->closed_editor);
+}
+
+static void
+release_editor_cb (GdkFrameClock    *clock,
+                   HangarRecordGrid *self)
+{
+  /* (an edit opened since has put its own editor in) */
+  if (self->spare_popover != NULL && self->closed_editor != NULL &&
+      gtk_popover_get_child (GTK_POPOVER (self->spare_popover)) == self->closed_editor)
+    gtk_popover_set_child (GTK_POPOVER (self->spare_popover), NULL);
+  stop_releasing (self);
+}
+
+/* The closed editor leaves the spare popover once the frame that shows its
+ * cell again is painted: unrealizing its widgets and dropping their
+ * accessible objects costs about a millisecond that a commit's Enter need
+ * not wait for (tests/gui/bench-edit.c). */
+static void
+release_editor_later (HangarRecordGrid *self,
+                      GtkWidget        *popover)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  stop_releasing (self);
+  if (clock == NULL)
+    {
+      gtk_popover_set_child (GTK_POPOVER (popover), NULL);
+      return;
+    }
+  self->closed_editor = g_object_ref (gtk_popover_get_child (GTK_POPOVER (popover)));
+  self->release_clock = g_object_ref (clock);
+  self->release_id = g_signal_connect (clock, "after-paint", G_CALLBACK (release_editor_cb), self);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+}
+
 void
 _hangar_record_grid_close_editor (HangarRecordGrid *self,
                                   gboolean          commit)
@@ -629,9 +673,12 @@ _hangar_record_grid_close_editor (HangarRecordGrid *self,
   gtk_popover_popdown (GTK_POPOVER (popover));
   /* The popover stays for the next edit: its surface and renderer are
    * made once rather than for every edit. The editor goes. */
-  gtk_popover_set_child (GTK_POPOVER (popover), NULL);
   if (self->spare_popover == NULL)
-    self->spare_popover = popover;
+    {
+      self->spare_popover = popover;
+      if (gtk_popover_get_child (GTK_POPOVER (popover)) != NULL)
+        release_editor_later (self, popover);
+    }
   else
     gtk_widget_unparent (popover);
   /* Back to the cell now, so that keys typed next are the grid's, and again
@@ -680,8 +727,9 @@ editor_layout_cb (GdkFrameClock    *clock,
 static void
 stop_following (HangarRecordGrid *self)
 {
-  if (self->editor_clock != NULL)
-    g_clear_signal_handler (&self->editor_layout_id, self->editor_clock);
+  if (self->editor_clock != NULL && g_signal_handler_is_connected (self->editor_clock, self->editor_layout_id))
+    g_signal_handler_disconnect (self->editor_clock, self->editor_layout_id);
+  self->editor_layout_id = 0;
   g_clear_object (&self->editor_clock);
 }
 
@@ -1301,6 +1349,7 @@ void
 _hangar_record_grid_dispose_edit (HangarRecordGrid *self)
 {
   stop_following (self);
+  stop_releasing (self);
   if (self->editor_popover != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->editor_popover, self);

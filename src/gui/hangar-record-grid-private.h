@@ -170,6 +170,9 @@ struct _HangarRecordGrid
   GdkRectangle        editor_rect;     /* the cell it is put over */
   GdkFrameClock      *editor_clock;    /* followed while it is open */
   gulong              editor_layout_id;
+  GtkWidget          *closed_editor;   /* still in the spare popover until the next frame is painted */
+  GdkFrameClock      *release_clock;
+  gulong              release_id;
   char               *edit_message;    /* the last message shown */
 
   /* narrow layout (hangar-record-grid-narrow.c) */
