@@ -37,7 +37,9 @@
 
 #include "hangar-cell-editor.h"
 #include "hangar-client.h"
+#include "hangar-comments-panel.h"
 #include "hangar-journal.h"
+#include "hangar-record-detail.h"
 #include "hangar-record-grid-private.h"
 #include "hangar-test-gui.h"
 #include "hangar-test-input.h"
@@ -271,6 +273,17 @@ report_figures (const char *what,
 }
 
 static gboolean
+comments_settled (gpointer data)
+{
+  HangarRecordDetail *detail = hangar_record_grid_get_detail (B.grid);
+  HangarCommentsPanel *panel = hangar_record_detail_get_comments (detail);
+  HangarRecord *record = hangar_record_detail_get_record (detail);
+
+  return record != NULL && !hangar_comments_panel_get_loading (panel) &&
+         g_strcmp0 (hangar_comments_panel_get_record_id (panel), hangar_record_get_id (record)) == 0;
+}
+
+static gboolean
 journal_idle (gpointer data)
 {
   return hangar_journal_count_unsent (B.journal) == 0;
@@ -351,6 +364,10 @@ main (int   argc,
       B.text = g_strdup_printf ("q%u", i);
       hangar_record_grid_set_cursor (B.grid, B.row, FIELD);
       hangar_test_gui_wait_for_frame (GTK_WIDGET (B.grid));
+      /* As a user who stops on the row: the record panel has read its
+       * comments (a request once the cursor rests), so that their answer
+       * does not land inside a measurement. */
+      hangar_test_wait_until (comments_settled, NULL, "the record panel's comments");
       gtk_widget_grab_focus (GTK_WIDGET (B.grid));
       hangar_test_input_click (hangar_record_grid_get_cell_widget (B.grid, B.row, FIELD), 1, 1, NULL);
 
