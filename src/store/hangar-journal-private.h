@@ -166,19 +166,11 @@ void                 _hangar_journal_set_state          (HangarJournal       *se
                                                          HangarJournalChange *change,
                                                          HangarChangeState    state,
                                                          const char          *message);
-/* Writes the mutable columns of @changes, inside the caller's transaction. */
-gboolean             _hangar_journal_persist_in         (HangarJournal       *self,
-                                                         GPtrArray           *changes,
-                                                         GError             **error);
-/* Writes the mutable columns of @changes in one transaction. */
-gboolean             _hangar_journal_persist            (HangarJournal       *self,
-                                                         GPtrArray           *changes,
-                                                         GError             **error);
-/* A create became written as @record_id: every change of its local id now
- * names @record_id (in memory and on disk, inside the caller's transaction). */
-void                 _hangar_journal_rename_record      (HangarJournal       *self,
-                                                         const char          *local_id,
-                                                         const char          *record_id);
+/* The unsettled changes of @record_id (owned by the journal); NULL when
+ * there are none, unless @create. */
+GPtrArray           *_hangar_journal_record_list        (HangarJournal       *self,
+                                                         const char          *record_id,
+                                                         gboolean             create);
 /* Done with @change (written without conflict, or discarded): off the open
  * list. */
 void                 _hangar_journal_settle             (HangarJournal       *self,
@@ -190,6 +182,24 @@ void                 _hangar_journal_emit_refused       (HangarJournal       *se
                                                          HangarJournalChange *change,
                                                          const GError        *error);
 void                 _hangar_journal_check_idle         (HangarJournal       *self);
+
+/* hangar-journal-write.c */
+/* Writes the mutable columns of @changes, inside the caller's transaction. */
+gboolean             _hangar_journal_persist_in         (HangarJournal       *self,
+                                                         GPtrArray           *changes,
+                                                         GError             **error);
+/* Writes the mutable columns of @changes in one transaction. */
+gboolean             _hangar_journal_persist            (HangarJournal       *self,
+                                                         GPtrArray           *changes,
+                                                         GError             **error);
+gboolean             _hangar_journal_persist_one        (HangarJournal       *self,
+                                                         HangarJournalChange *change,
+                                                         GError             **error);
+/* A create became written as @record_id: every change of its local id now
+ * names @record_id (in memory and on disk, inside the caller's transaction). */
+void                 _hangar_journal_rename_record      (HangarJournal       *self,
+                                                         const char          *local_id,
+                                                         const char          *record_id);
 
 /* hangar-journal-lookup.c: looks up the uncertain creates not looked up
  * yet (after a restart). */
