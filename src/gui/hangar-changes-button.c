@@ -331,6 +331,29 @@ kind_text (HangarJournalChange *change)
     }
 }
 
+/* A change handed to the client waits there while its journal is paused
+ * (the header bar's status says until when). */
+static const char *
+sending_text (HangarJournalChange *change)
+{
+  HangarJournal *journal = hangar_journal_change_get_journal (change);
+
+  switch (journal != NULL ? hangar_journal_get_pause (journal) : HANGAR_JOURNAL_PAUSE_NONE)
+    {
+    case HANGAR_JOURNAL_PAUSE_RATE_LIMITED:
+      return _("Waiting: Airtable asked us to slow down");
+    case HANGAR_JOURNAL_PAUSE_OFFLINE:
+      return _("Waiting: Airtable cannot be reached");
+    case HANGAR_JOURNAL_PAUSE_SERVER_ERROR:
+      return _("Waiting: Airtable is having trouble");
+    case HANGAR_JOURNAL_PAUSE_SIGN_IN:
+      return _("Waiting for the account to sign in again");
+    case HANGAR_JOURNAL_PAUSE_NONE:
+    default:
+      return _("Sending…");
+    }
+}
+
 static void
 bind_row (GtkListItem *item)
 {
@@ -374,7 +397,7 @@ bind_row (GtkListItem *item)
                                                                              : _("Being saved on this computer"));
         break;
       case HANGAR_CHANGE_SENDING:
-        state_text = g_strdup (_("Sending…"));
+        state_text = g_strdup (sending_text (change));
         break;
       case HANGAR_CHANGE_WRITTEN:
         state_text = g_strdup (_("On Airtable"));
@@ -668,9 +691,17 @@ bind_cb (GtkSignalListItemFactory *factory,
          gpointer                  user_data)
 {
   HangarJournalChange *change = gtk_list_item_get_item (item);
+  HangarJournal *journal = hangar_journal_change_get_journal (change);
   gulong id = g_signal_connect (change, "notify", G_CALLBACK (change_notify_cb), item);
 
   g_object_set_data (G_OBJECT (item), "hangar-notify", GSIZE_TO_POINTER (id));
+  /* What a change being sent waits for follows its journal's pause. */
+  if (journal != NULL)
+    {
+      id = g_signal_connect_swapped (journal, "notify::pause", G_CALLBACK (bind_row), item);
+      g_object_set_data_full (G_OBJECT (item), "hangar-journal", g_object_ref (journal), g_object_unref);
+      g_object_set_data (G_OBJECT (item), "hangar-pause-notify", GSIZE_TO_POINTER (id));
+    }
   bind_row (item);
 }
 
@@ -682,9 +713,16 @@ unbind_cb (GtkSignalListItemFactory *factory,
   HangarJournalChange *change = gtk_list_item_get_item (item);
   gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "hangar-notify"));
 
+  HangarJournal *journal = g_object_get_data (G_OBJECT (item), "hangar-journal");
+
   if (change != NULL && id != 0)
     g_signal_handler_disconnect (change, id);
   g_object_set_data (G_OBJECT (item), "hangar-notify", NULL);
+  id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "hangar-pause-notify"));
+  if (journal != NULL && id != 0)
+    g_signal_handler_disconnect (journal, id);
+  g_object_set_data (G_OBJECT (item), "hangar-pause-notify", NULL);
+  g_object_set_data (G_OBJECT (item), "hangar-journal", NULL);
 }
 
 static gboolean

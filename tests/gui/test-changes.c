@@ -463,6 +463,31 @@ test_discard (Fixture       *f,
   g_assert_cmpstr (after, ==, before);
 }
 
+/* A write answered 429 waits out Airtable's pause (30 s, as Airtable
+ * refuses a base's requests that long), then goes: the list says what it
+ * waits for, not "Sending…". */
+static void
+test_rate_limited (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *id = row_id (f, 3);
+  g_autofree char *text = NULL;
+  GtkWidget *popover;
+
+  hangar_test_sandbox_control (f->sandbox, "/__sandbox/faults",
+                               "{\"count\": 1, \"status\": 429, \"retry_after\": 30, \"method\": \"PATCH\"}");
+  type_cell (f, 3, "After the pause");
+  popover = open_list (f);
+  wait_for_label (popover, "Waiting: Airtable asked us to slow down");
+  wait_for_label (popover, "Airtable asked us to slow down — sending again in");
+  hangar_test_wait_until (all_on_airtable, f, "the change to be written after the pause");
+  text = server_text (f, id);
+  g_assert_cmpstr (text, ==, "After the pause");
+  hangar_test_gui_wait_for_text (popover, "Every change is on Airtable");
+  hangar_test_input_keys (popover, "Escape");
+  hangar_test_wait_until (hangar_test_gui_widget_hidden, popover, "Escape to close the list");
+}
+
 static gboolean
 question_shown (gpointer data)
 {
@@ -517,6 +542,7 @@ main (int   argc,
 
   g_test_add ("/hangar/gui/changes/retry", Fixture, NULL, fixture_setup, test_retry, fixture_teardown);
   g_test_add ("/hangar/gui/changes/discard", Fixture, NULL, fixture_setup, test_discard, fixture_teardown);
+  g_test_add ("/hangar/gui/changes/rate-limited", Fixture, NULL, fixture_setup, test_rate_limited, fixture_teardown);
   g_test_add ("/hangar/gui/changes/close-waits", Fixture, NULL, fixture_setup, test_close_waits, fixture_teardown);
   return g_test_run ();
 }
