@@ -379,8 +379,9 @@ listed_cb (gpointer data)
  * stores every record exactly once (pages come in whatever order the parts
  * answer), on a table whose ids are skewed and a server that compares text
  * with or without case; the rows a grid showed as they came are in the
- * order the grid shows after a restart. Stopped halfway (the table no
- * longer watched), it sends nothing more. */
+ * order the grid shows after a restart, the order the records were made
+ * in. Stopped halfway (the table no longer watched), it sends nothing
+ * more. */
 static void
 test_partitioned_fill (Fixture       *fx,
                        gconstpointer  data)
@@ -430,6 +431,17 @@ test_partitioned_fill (Fixture       *fx,
             g_autoptr(HangarRecord) again = g_list_model_get_item (G_LIST_MODEL (reopened), i);
 
             g_assert_cmpstr (hangar_record_get_id (shown), ==, hangar_record_get_id (again));
+          }
+        /* That order is the one the records were made in (as Airtable
+         * lists a table with no view or sort), not the one the parts came
+         * in. */
+        for (guint i = 1; i < n; i++)
+          {
+            g_autoptr(HangarRecord) before = g_list_model_get_item (G_LIST_MODEL (reopened), i - 1);
+            g_autoptr(HangarRecord) after = g_list_model_get_item (G_LIST_MODEL (reopened), i);
+
+            g_assert_cmpint (g_date_time_compare (hangar_record_get_created_time (before),
+                                                  hangar_record_get_created_time (after)), <=, 0);
           }
       }
     }
