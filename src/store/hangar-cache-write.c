@@ -450,8 +450,9 @@ record_created_us (HangarRecord *record)
 /* A full fetch reads a table in parts side by side (hangar-fetch.c), and
  * its records are stored as the parts come. A table with no view or sort
  * shows them in the order they were made, as Airtable lists such a table;
- * those made at the same instant keep the order they came in. The rows
- * shown meanwhile are put in that order too (a reset). On the store's
+ * those made at the same instant keep the order they came in. Rows on
+ * screen stay where they are (nothing moves under the user's cursor or
+ * editor); the table opens in this order next time. On the store's
  * worker, once per full fetch: 145 ms for 20,000 records all moved
  * (tests/store/bench-sync.c --records 20000 --fill-latency 300). */
 static gboolean
@@ -471,8 +472,6 @@ order_by_creation (Writer  *w,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return hangar_store_set_error (error, w->db, rc, "Could not put the cached records in order");
-  if (sqlite3_changes (w->db) > 0)
-    w->change->reset = TRUE;
 
   if (!prepare (w, "SELECT count (*) FROM cache_record WHERE table_key = ?1", &stmt, error))
     return FALSE;
