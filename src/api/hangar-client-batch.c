@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "hangar-batch-result.h"
 #include "hangar-client-private.h"
 #include "hangar-error.h"
@@ -84,15 +86,15 @@ batch_apply_response (BatchOp    *op,
   node = json_object_get_member (object, "records");
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_set_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
-                   "%s", "The batch write answer has no “records” array");
+      g_set_error_literal (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
+                           _("The batch write answer has no “records” array"));
       return FALSE;
     }
   records = json_node_get_array (node);
   if (json_array_get_length (records) != op->chunk_len)
     {
       g_set_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
-                   "The batch write answer has %u records for %u sent",
+                   _("The batch write answer has %u records for %u sent"),
                    json_array_get_length (records), op->chunk_len);
       return FALSE;
     }
@@ -123,7 +125,7 @@ batch_apply_response (BatchOp    *op,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         {
           g_set_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
-                       "Record %u of the batch write answer is not an object", i);
+                       _("Record %u of the batch write answer is not an object"), i);
           return FALSE;
         }
 
@@ -138,7 +140,7 @@ batch_apply_response (BatchOp    *op,
               json_node_get_value_type (deleted) != G_TYPE_BOOLEAN)
             {
               g_set_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
-                           "Record %u of the delete answer lacks “id” or “deleted”", i);
+                           _("Record %u of the delete answer lacks “id” or “deleted”"), i);
               return FALSE;
             }
           if (json_node_get_boolean (deleted))
@@ -147,7 +149,7 @@ batch_apply_response (BatchOp    *op,
           else
             {
               g_autoptr(GError) not_deleted = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_FAILED,
-                                                           "Airtable did not delete %s",
+                                                           _("Airtable did not delete %s"),
                                                            json_node_get_string (id));
 
               _hangar_batch_result_set_failed (op->result, op->next + i,
@@ -234,7 +236,7 @@ batch_chunk_cb (GObject      *object,
       if (op->stopped && op->next < op->inputs->len)
         {
           g_autoptr(GError) not_sent = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_FAILED,
-                                                    "Not sent because an earlier chunk failed: %s",
+                                                    _("Not sent because an earlier chunk failed: %s"),
                                                     hangar_batch_result_get_error (op->result)
                                                     ? hangar_batch_result_get_error (op->result)->message
                                                     : "unknown error");

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "hangar-client-private.h"
 #include "hangar-error.h"
 #include "hangar-ids.h"
@@ -248,8 +250,8 @@ parse_deleted (JsonNode   *root,
   if (deleted == NULL || !JSON_NODE_HOLDS_VALUE (deleted) ||
       json_node_get_value_type (deleted) != G_TYPE_BOOLEAN || !json_node_get_boolean (deleted))
     {
-      g_set_error (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
-                   "%s", "The delete answer does not say “deleted”: true");
+      g_set_error_literal (error, HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
+                           _("The delete answer does not say “deleted”: true"));
       return NULL;
     }
   return GINT_TO_POINTER (TRUE);

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "hangar-client-private.h"
@@ -148,7 +149,7 @@ page_from_body (GBytes  *body,
       if (root == NULL)
         {
           GError *invalid = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
-                                         "Airtable's answer is not valid JSON: %s", local_error->message);
+                                         _("Airtable's answer is not valid JSON: %s"), local_error->message);
 
           hangar_api_error_set_details (invalid, status, NULL, NULL);
           g_propagate_error (error, invalid);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "hangar-client-private.h"
@@ -445,12 +446,12 @@ attempt_failed (GTask  *task,
       /* Final: a server that trickles its answer would trickle the next. */
       if (!call->idempotent)
         g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_UNCERTAIN_WRITE,
-                                 "Airtable did not answer within %u s (the request timed out); the "
-                                 "write may or may not have been applied, so it was not re-sent",
+                                 _("Airtable did not answer within %u s (the request timed out); the "
+                                   "write may or may not have been applied, so it was not re-sent"),
                                  self->deadline);
       else
         g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_NETWORK,
-                                 "Airtable did not answer within %u s (the request timed out)",
+                                 _("Airtable did not answer within %u s (the request timed out)"),
                                  self->deadline);
       g_object_unref (task);
       return;
@@ -465,12 +466,12 @@ attempt_failed (GTask  *task,
 
   if (!call->idempotent && !not_sent)
     g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_UNCERTAIN_WRITE,
-                             "The connection failed after the request was sent (%s); "
-                             "the write may or may not have been applied, so it was not re-sent",
+                             _("The connection failed after the request was sent (%s); "
+                               "the write may or may not have been applied, so it was not re-sent"),
                              error->message);
   else
     g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_NETWORK,
-                             "Could not reach Airtable: %s", error->message);
+                             _("Could not reach Airtable: %s"), error->message);
   g_object_unref (task);
 }
 
@@ -564,8 +565,8 @@ answer_received (GTask *task)
         {
           g_autoptr(GError) server = hangar_api_error_new_from_response (status, reason, body);
           GError *uncertain = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_UNCERTAIN_WRITE,
-                                           "Airtable answered HTTP %u (%s); the write may or may not "
-                                           "have been applied, so it was not re-sent",
+                                           _("Airtable answered HTTP %u (%s); the write may or may not "
+                                             "have been applied, so it was not re-sent"),
                                            status, server->message);
 
           hangar_api_error_set_details (uncertain, status,
@@ -589,8 +590,8 @@ answer_received (GTask *task)
         {
           g_autofree char *limit = format_size (max_bytes);
           GError *invalid = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
-                                         "Airtable's answer is larger than the %s this request allows; "
-                                         "reading stopped there", limit);
+                                         _("Airtable's answer is larger than the %s this request allows; "
+                                           "reading stopped there"), limit);
 
           hangar_api_error_set_details (invalid, status, NULL, NULL);
           g_task_return_error (task, invalid);
@@ -605,7 +606,7 @@ answer_received (GTask *task)
           if (response->root == NULL)
             {
               GError *invalid = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
-                                             "Airtable's answer is not valid JSON: %s", error->message);
+                                             _("Airtable's answer is not valid JSON: %s"), error->message);
 
               hangar_api_error_set_details (invalid, status, NULL, NULL);
               g_task_return_error (task, invalid);

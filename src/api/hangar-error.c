@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
 #include "hangar-error.h"
@@ -242,7 +243,7 @@ hangar_api_error_new_from_response (guint       http_status,
   if (!parse_error_body (body, &type, &message) && http_status < 500 && http_status != 429)
     {
       error = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_INVALID_RESPONSE,
-                           "Airtable answered HTTP %u with a body that is not JSON",
+                           _("Airtable answered HTTP %u with a body that is not JSON"),
                            http_status);
       hangar_api_error_set_details (error, http_status, NULL, NULL);
       return error;

@@ -1112,7 +1112,7 @@ hangar_field_spec_check (JsonObject   *spec,
 const char *
 hangar_field_type_change_reason (void)
 {
-  return "Airtable's API cannot change a field's type; change it in Airtable.";
+  return _("Airtable's API cannot change a field's type; change it in Airtable.");
 }
 
 const char *
@@ -1125,12 +1125,12 @@ hangar_field_options_fixed_reason (HangarField *field)
     case HANGAR_FIELD_TYPE_FORMULA:
       return NULL;
     case HANGAR_FIELD_TYPE_MULTIPLE_RECORD_LINKS:
-      return "Airtable's API cannot change the options of a link field; change them in Airtable.";
+      return _("Airtable's API cannot change the options of a link field; change them in Airtable.");
     default:
       if (hangar_field_type_is_computed (hangar_field_get_field_type (field)))
-        return "Airtable's API cannot change how this field is computed; change it in Airtable.";
-      return "Airtable's API can change only a field's name and description (and a formula's text); "
-             "change the options in Airtable.";
+        return _("Airtable's API cannot change how this field is computed; change it in Airtable.");
+      return _("Airtable's API can change only a field's name and description (and a formula's text); "
+               "change the options in Airtable.");
     }
 }
 

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "hangar-error.h"
@@ -198,7 +199,7 @@ static_get_token_async (HangarTokenSource   *source,
   g_task_set_source_tag (task, static_get_token_async);
   if (self->invalid)
     g_task_return_new_error (task, HANGAR_API_ERROR, HANGAR_API_ERROR_AUTHENTICATION_REQUIRED,
-                             "%s", "The personal access token was refused by Airtable");
+                             "%s", _("The personal access token was refused by Airtable"));
   else
     g_task_return_pointer (task, g_strdup (self->token), (GDestroyNotify) hangar_token_free);
 }
@@ -223,8 +224,8 @@ static_handle_unauthorized_async (HangarTokenSource   *source,
   g_autoptr(GError) error = NULL;
 
   g_task_set_source_tag (task, static_handle_unauthorized_async);
-  error = g_error_new (HANGAR_API_ERROR, HANGAR_API_ERROR_AUTHENTICATION_REQUIRED,
-                       "%s", "The personal access token was refused by Airtable");
+  error = g_error_new_literal (HANGAR_API_ERROR, HANGAR_API_ERROR_AUTHENTICATION_REQUIRED,
+                               _("The personal access token was refused by Airtable"));
   if (!self->invalid)
     {
       self->invalid = TRUE;

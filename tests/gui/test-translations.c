@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "hangar-application-private.h"
+#include "hangar-error.h"
+#include "hangar-field-spec.h"
 #include "hangar-test-gui.h"
 #include "hangar-window.h"
 
@@ -30,16 +32,22 @@ typedef struct
   const char *accounts_0;         /* "%u account" for 0, 1, 2 */
   const char *accounts_1;
   const char *accounts_2;
+  const char *not_json;           /* the client's error for a 400 that is not JSON */
+  const char *type_change;        /* why a field's type cannot change (schema editor) */
 } Expected;
 
 static const Expected expected[] = {
   { "de", "Noch keine Konten", "Konto _hinzufügen", "Eine Desktop-Anwendung für Airtable",
     "Datensatzdetails anzeigen oder verbergen",
-    "0 Konten", "1 Konto", "2 Konten" },
+    "0 Konten", "1 Konto", "2 Konten",
+    "Airtable hat mit HTTP 400 und einem Inhalt geantwortet, der kein JSON ist",
+    "Die API von Airtable kann den Typ eines Felds nicht ändern; ändern Sie ihn in Airtable." },
   /* French puts 0 in the singular. */
   { "fr", "Aucun compte pour l’instant", "_Ajouter un compte", "Une application de bureau pour Airtable",
     "Afficher ou masquer les détails de l’enregistrement",
-    "0 compte", "1 compte", "2 comptes" },
+    "0 compte", "1 compte", "2 comptes",
+    "Airtable a répondu HTTP 400 avec un corps qui n’est pas du JSON",
+    "L’API d’Airtable ne peut pas changer le type d’un champ ; changez-le dans Airtable." },
 };
 
 typedef struct
@@ -178,6 +186,19 @@ test_plurals (gconstpointer data)
     }
 }
 
+/* The library's own messages (libhangar: the API client, the field specs)
+ * reach the user in the app's language too. */
+static void
+test_library (gconstpointer data)
+{
+  const Expected *e = data;
+  g_autoptr(GBytes) body = g_bytes_new_static ("<html>Bad gateway</html>", 24);
+  g_autoptr(GError) error = hangar_api_error_new_from_response (400, "Bad Request", body);
+
+  g_assert_cmpstr (error->message, ==, e->not_json);
+  g_assert_cmpstr (hangar_field_type_change_reason (), ==, e->type_change);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -206,6 +227,7 @@ main (int   argc,
 
   g_test_add_data_func ("/hangar/gui/translations/plurals", e, test_plurals);
   g_test_add_data_func ("/hangar/gui/translations/window", e, test_window);
+  g_test_add_data_func ("/hangar/gui/translations/library", e, test_library);
 
   return g_test_run ();
 }
