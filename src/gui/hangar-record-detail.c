@@ -11,6 +11,7 @@
 #include "hangar-cell-value.h"
 #include "hangar-comments-panel.h"
 #include "hangar-compat.h"
+#include "hangar-frame-hook.h"
 #include "hangar-grid-cell.h"
 #include "hangar-journal.h"
 #include "hangar-record-detail.h"
@@ -64,8 +65,7 @@ struct _HangarRecordDetail
   char            *read_only_reason;
   GtkWidget       *popover;   /* the open editor */
   gboolean         stale;     /* the record changed while the panel was not on screen */
-  GdkFrameClock   *update_clock;  /* a record to show after the frame being made */
-  gulong           update_id;
+  HangarFrameHook  update;        /* a record to show after the frame being made */
   guint            comments_id;   /* the cursor to rest on a record before its comments are read */
 };
 
@@ -230,21 +230,11 @@ follow_comments (HangarRecordDetail *self)
   self->comments_id = g_timeout_add (COMMENTS_DELAY_MS, comments_timeout_cb, self);
 }
 
-/* (a frame clock drops its handlers when its window is destroyed) */
-static void
-stop_update (HangarRecordDetail *self)
-{
-  if (self->update_clock != NULL && g_signal_handler_is_connected (self->update_clock, self->update_id))
-    g_signal_handler_disconnect (self->update_clock, self->update_id);
-  self->update_id = 0;
-  g_clear_object (&self->update_clock);
-}
-
 static void
 update_after_paint_cb (GdkFrameClock      *clock,
                        HangarRecordDetail *self)
 {
-  stop_update (self);
+  hangar_frame_hook_clear (&self->update);
   update_values (self);
   if (!self->stale)
     follow_comments (self);
@@ -259,10 +249,9 @@ schedule_update (HangarRecordDetail *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  if (self->update_clock != NULL && self->update_clock == clock &&
-      g_signal_handler_is_connected (clock, self->update_id))
+  if (hangar_frame_hook_is_live (&self->update, clock))
     return;   /* one is coming */
-  stop_update (self);
+  hangar_frame_hook_clear (&self->update);
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || clock == NULL)
     {
       update_values (self);
@@ -270,16 +259,15 @@ schedule_update (HangarRecordDetail *self)
         show_comments (self);
       return;
     }
-  self->update_clock = g_object_ref (clock);
-  self->update_id = g_signal_connect (clock, "after-paint", G_CALLBACK (update_after_paint_cb), self);
+  hangar_frame_hook_connect (&self->update, clock, "after-paint", FALSE, G_CALLBACK (update_after_paint_cb), self);
   gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
 }
 
 static void
 flush_update (HangarRecordDetail *self)
 {
-  if (self->update_clock != NULL)
-    update_after_paint_cb (self->update_clock, self);
+  if (self->update.clock != NULL)
+    update_after_paint_cb (self->update.clock, self);
 }
 
 static void
@@ -484,7 +472,7 @@ hangar_record_detail_dispose (GObject *object)
   HangarRecordDetail *self = HANGAR_RECORD_DETAIL (object);
   GtkWidget *child;
 
-  stop_update (self);
+  hangar_frame_hook_clear (&self->update);
   g_clear_handle_id (&self->comments_id, g_source_remove);
   clear_links (self);
   g_clear_object (&self->record);

@@ -90,9 +90,7 @@ waiting_for_frame (HangarRecordGrid *self)
 static void
 stop_waiting_for_frame (HangarRecordGrid *self)
 {
-  if (self->first_frame_clock != NULL)
-    g_clear_signal_handler (&self->first_frame_handler, self->first_frame_clock);
-  g_clear_object (&self->first_frame_clock);
+  hangar_frame_hook_clear (&self->first_frame);
   g_clear_handle_id (&self->first_frame_timeout, g_source_remove);
 }
 
@@ -219,8 +217,7 @@ wait_for_first_frame (HangarRecordGrid *self,
 {
   if (waiting_for_frame (self))
     return;
-  self->first_frame_clock = g_object_ref (clock);
-  self->first_frame_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_cb), self);
+  hangar_frame_hook_connect (&self->first_frame, clock, "after-paint", FALSE, G_CALLBACK (first_frame_cb), self);
   self->first_frame_waited_ms = 0;
   /* At the default priority: it must run, whatever keeps the loop busy. */
   self->first_frame_timeout = g_timeout_add_full (G_PRIORITY_DEFAULT, FIRST_FRAME_WAIT_MS,

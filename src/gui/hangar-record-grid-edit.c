@@ -604,14 +604,10 @@ focus_grid_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* (a frame clock drops its handlers when its window is destroyed) */
 static void
 stop_releasing (HangarRecordGrid *self)
 {
-  if (self->release_clock != NULL && g_signal_handler_is_connected (self->release_clock, self->release_id))
-    g_signal_handler_disconnect (self->release_clock, self->release_id);
-  self->release_id = 0;
-  g_clear_object (&self->release_clock);
+  hangar_frame_hook_clear (&self->editor_release);
   g_clear_object (&self->closed_editor);
 }
 
@@ -643,8 +639,7 @@ release_editor_later (HangarRecordGrid *self,
       return;
     }
   self->closed_editor = g_object_ref (gtk_popover_get_child (GTK_POPOVER (popover)));
-  self->release_clock = g_object_ref (clock);
-  self->release_id = g_signal_connect (clock, "after-paint", G_CALLBACK (release_editor_cb), self);
+  hangar_frame_hook_connect (&self->editor_release, clock, "after-paint", FALSE, G_CALLBACK (release_editor_cb), self);
   gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
 }
 
@@ -727,10 +722,7 @@ editor_layout_cb (GdkFrameClock    *clock,
 static void
 stop_following (HangarRecordGrid *self)
 {
-  if (self->editor_clock != NULL && g_signal_handler_is_connected (self->editor_clock, self->editor_layout_id))
-    g_signal_handler_disconnect (self->editor_clock, self->editor_layout_id);
-  self->editor_layout_id = 0;
-  g_clear_object (&self->editor_clock);
+  hangar_frame_hook_clear (&self->editor_follow);
 }
 
 static void
@@ -741,8 +733,7 @@ start_following (HangarRecordGrid *self)
   stop_following (self);
   if (clock == NULL)
     return;
-  self->editor_clock = g_object_ref (clock);
-  self->editor_layout_id = g_signal_connect_after (clock, "layout", G_CALLBACK (editor_layout_cb), self);
+  hangar_frame_hook_connect (&self->editor_follow, clock, "layout", TRUE, G_CALLBACK (editor_layout_cb), self);
 }
 
 static void

@@ -38,6 +38,7 @@
 #include "hangar-sync.h"
 #include "hangar-drift-banner.h"
 #include "hangar-filter-editor.h"
+#include "hangar-frame-hook.h"
 #include "hangar-grid-cell.h"
 #include "hangar-grid-model.h"
 #include "hangar-journal.h"
@@ -130,8 +131,7 @@ struct _HangarRecordGrid
    * table, the watch and the refresh wait (hangar-record-grid-cache.c). */
   gboolean             watch_pending;
   gboolean             refresh_pending;
-  GdkFrameClock       *first_frame_clock;
-  gulong               first_frame_handler;
+  HangarFrameHook      first_frame;
   guint                first_frame_timeout;
   guint                first_frame_waited_ms;
   int                  row_height;      /* of a row drawn, to size the next first screen */
@@ -168,11 +168,9 @@ struct _HangarRecordGrid
   char               *editor_record_id;
   HangarField        *editor_field;
   GdkRectangle        editor_rect;     /* the cell it is put over */
-  GdkFrameClock      *editor_clock;    /* followed while it is open */
-  gulong              editor_layout_id;
+  HangarFrameHook     editor_follow;   /* after each layout while it is open */
   GtkWidget          *closed_editor;   /* still in the spare popover until the next frame is painted */
-  GdkFrameClock      *release_clock;
-  gulong              release_id;
+  HangarFrameHook     editor_release;  /* the next frame's after-paint */
   char               *edit_message;    /* the last message shown */
 
   /* narrow layout (hangar-record-grid-narrow.c) */
